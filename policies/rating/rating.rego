@@ -202,6 +202,7 @@ fired_ids := {d.rule | some r in items; some d in r.deductions}
 fired_tiers := {sprintf("%s#%d", [d.rule, d.tier]) | some r in items; some d in r.deductions; is_number(d.tier)}
 
 interpretations contains id if {
+	not not_rated
 	some item in rs.items
 	some id in item.interpretations
 }

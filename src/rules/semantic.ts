@@ -204,8 +204,10 @@ function textNumberWarnings(item: Item, tp: JsonPath, report: Report): void {
   const verb = item.bonus ? '加' : '得';
   for (const m of item.criteria.matchAll(new RegExp(`${verb}(\\d+(?:\\.\\d+)?)分`, 'g'))) {
     const named = Number(m[1]);
-    if (item.bonus ? named !== item.maxPoints : named > item.maxPoints)
-      report('RULE060', 'table', [...tp, 'criteria'], `says ${m[0]} but maxPoints is ${item.maxPoints}${item.interpretations?.length ? ` (read as: ${item.interpretations.join(', ')})` : ''}`, 'warning');
+    if (item.bonus ? named !== item.maxPoints : named > item.maxPoints) {
+      const readings = [...(item.interpretations ?? []), ...item.rules.flatMap((r) => r.interpretations ?? [])];
+      report('RULE060', 'table', [...tp, 'criteria'], `says ${m[0]} but maxPoints is ${item.maxPoints}${readings.length ? ` (read as: ${readings.join(', ')})` : ''}`, 'warning');
+    }
   }
 }
 

@@ -20,6 +20,7 @@ export function readSchema(relativePath: string): Record<string, unknown> {
 export function createAjv(): Ajv {
   const ajv = new Ajv({
     allErrors: true,
+    verbose: true,
     strict: true,
     strictRequired: false,
     strictTypes: false,

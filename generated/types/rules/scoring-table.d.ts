@@ -175,7 +175,6 @@ export interface ChoiceOption {
   value: Id;
   score: Points;
   clause: Clause;
-  interpretations?: InterpretationRefs;
 }
 /**
  * 不得分: the item scores zero when a flag finding is true or a count reaches atLeast.

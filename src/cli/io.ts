@@ -1,0 +1,35 @@
+// CLI: reading inputs (a file or standard input) and the shared defaults of every command.
+import { readFile } from 'node:fs/promises';
+import { generatedDir, rulesetsDir } from '../build/paths.js';
+
+export const defaults = { rules: rulesetsDir, wasm: `${generatedDir}policy.wasm` };
+
+/** UsageError: a problem with how the command was called; exits 2 with its message. */
+export class UsageError extends Error {}
+
+/** readInputText reads a path, or standard input for `-`. */
+export async function readInputText(path: string): Promise<string> {
+  if (path === '-') {
+    const chunks: Buffer[] = [];
+    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+    return Buffer.concat(chunks).toString('utf8');
+  }
+  try {
+    return await readFile(path, 'utf8');
+  } catch (err) {
+    throw new UsageError(`cannot read ${path}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (err as Error).message}`);
+  }
+}
+
+/** parseJson parses text, naming the line and column of a syntax error. */
+export function parseJson(text: string, source: string): { ok: true; value: unknown } | { ok: false; message: string } {
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (err) {
+    const m = /position (\d+)/.exec((err as Error).message);
+    if (!m) return { ok: false, message: `${source}: not valid JSON: ${(err as Error).message}` };
+    const offset = Number(m[1]);
+    const before = text.slice(0, offset).split('\n');
+    return { ok: false, message: `${source}:${before.length}:${before[before.length - 1].length + 1}: not valid JSON: ${(err as Error).message}` };
+  }
+}

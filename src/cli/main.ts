@@ -1,0 +1,26 @@
+#!/usr/bin/env node
+// CLI: the project's command. Each subcommand is a thin adapter over the pipeline in src/.
+import { Command, CommanderError } from 'commander';
+import { EngineError } from '../engine/errors.js';
+import { RulesError } from '../rules/diagnostics.js';
+import { registerEvaluate } from './evaluate.js';
+import { UsageError } from './io.js';
+
+const program = new Command('credit-policy')
+  .description('银发〔2018〕102号 as code: rate access institutions, check and diff the rules')
+  .exitOverride();
+registerEvaluate(program);
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  if (err instanceof CommanderError) {
+    process.exitCode = err.exitCode;
+    return;
+  }
+  if (err instanceof RulesError || err instanceof EngineError || err instanceof UsageError) {
+    process.stderr.write(`${err.message}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  process.stderr.write(`internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exitCode = 70;
+});

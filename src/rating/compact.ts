@@ -1,0 +1,44 @@
+// Rating stage: the compact result the Rego returns: ids and whole hundredths only. The host joins in
+// names and clause text from the RuleSet it already holds.
+
+export interface CompactDeduction {
+  rule: string;
+  count: number;
+  points: number;
+  capped?: boolean;
+  zero?: boolean;
+  bonus?: boolean;
+  value?: number | string;
+  tier?: number;
+}
+
+export interface CompactItem {
+  id: string;
+  score: number;
+  floored: boolean;
+  deductions: CompactDeduction[];
+}
+
+export interface CompactRated {
+  rated: true;
+  institutionType: 'national' | 'local';
+  items: CompactItem[];
+  dimensions: { id: string; score: number }[];
+  subtotal: number;
+  total: number;
+  score: number;
+  zeroScore: string[];
+  baseGrade: string;
+  downgrade: string[];
+  grade: string;
+  measures: string;
+  interpretations: string[];
+}
+
+export interface CompactNotRated {
+  rated: false;
+  institutionType: 'national' | 'local';
+  interpretations: string[];
+}
+
+export type CompactResult = CompactRated | CompactNotRated;

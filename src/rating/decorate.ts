@@ -1,0 +1,91 @@
+// Rating stage: turns the policy's compact result into the full result of the contract: names,
+// clause text, points in the table's unit, the measures of 第十七条 and the interpretations relied on.
+import type { RatingResult, Deduction, MeasureResult } from '../../generated/types/rating/result.js';
+import type { EvaluationInput } from '../../generated/types/rating/evaluation-input.js';
+import type { RuleSet } from '../rules/ruleset.js';
+import type { CompactDeduction, CompactResult } from './compact.js';
+
+export type { RatingResult };
+
+/** points converts the policy's hundredths back to the table's unit: 9940 → 99.4. */
+export function points(hundredths: number): number {
+  return hundredths / 100;
+}
+
+export function decorate(rs: RuleSet, input: EvaluationInput, compact: CompactResult): RatingResult {
+  const institution: RatingResult['institution'] = { name: input.institution.name, type: compact.institutionType };
+  if (input.institution.branchOf !== undefined) institution.branchOf = input.institution.branchOf;
+  if (input.institution.region !== undefined) institution.region = input.institution.region;
+  const common = {
+    ruleset: { id: rs.id, hash: rs.hash },
+    institution,
+    year: input.year,
+    interpretations: interpretationsUsed(rs, compact.interpretations),
+  };
+  if (!compact.rated)
+    return { ...common, rated: false, score: null, grade: null, zeroScore: null, downgrade: null, measures: null, items: [], dimensions: [], subtotal: null, notRated: { clause: rs.grading.notRated.clause } };
+
+  const triggers = (ids: string[], list: RuleSet['grading']['downgrade']['triggers']) =>
+    ids.map((id) => ({ id, clause: list.find((t) => t.id === id)!.clause }));
+  const zeroScore = compact.zeroScore.length ? { clause: rs.grading.zeroScore.clause, triggers: triggers(compact.zeroScore, rs.grading.zeroScore.triggers) } : null;
+  const downgrade =
+    compact.downgrade.length && !zeroScore
+      ? { clause: rs.grading.downgrade.clause, triggers: triggers(compact.downgrade, rs.grading.downgrade.triggers), baseGrade: compact.baseGrade, finalGrade: compact.grade }
+      : null;
+  const dimensionScores = new Map(compact.dimensions.map((d) => [d.id, d.score]));
+  return {
+    ...common,
+    rated: true,
+    score: points(compact.score),
+    grade: compact.grade,
+    zeroScore,
+    downgrade,
+    measures: measuresFor(rs, compact.measures),
+    items: compact.items.map((ci) => {
+      const placed = rs.items.get(ci.id)!;
+      return {
+        id: ci.id,
+        name: placed.item.name,
+        dimension: placed.dimension.id,
+        indicator: placed.indicator.id,
+        maxPoints: placed.item.maxPoints,
+        score: points(ci.score),
+        floored: ci.floored,
+        deductions: ci.deductions.map((d) => deduction(rs, d)),
+      };
+    }),
+    dimensions: rs.table.dimensions.map((d) => ({ id: d.id, name: d.name, maxPoints: d.maxPoints, score: points(dimensionScores.get(d.id) ?? 0) })),
+    subtotal: points(compact.subtotal),
+    notRated: null,
+  };
+}
+
+function deduction(rs: RuleSet, d: CompactDeduction): Deduction {
+  const { rule } = rs.rules.get(d.rule)!;
+  let clause = rule.clause;
+  if (rule.kind === 'tiers' && d.tier !== undefined) clause = rule.tiers[d.tier].clause;
+  if (rule.kind === 'choice') clause = rule.options.find((o) => o.value === d.value)?.clause ?? clause;
+  const out: Deduction = { rule: d.rule, kind: rule.kind, clause, count: d.count, points: points(d.points), capped: d.capped === true, zero: d.zero === true };
+  if (d.bonus) out.bonus = true;
+  if (d.value !== undefined) out.value = d.value;
+  return out;
+}
+
+/** measuresFor resolves `includes` (D takes C's measures, a zero score D's) into one list. */
+export function measuresFor(rs: RuleSet, result: string): RatingResult['measures'] {
+  const sets = rs.grading.measures.results;
+  const own = sets[result];
+  const list: MeasureResult[] = [];
+  const seen = new Set<string>();
+  for (let key: string | undefined = result; key !== undefined && !seen.has(key); key = sets[key]?.includes) {
+    seen.add(key);
+    const set = sets[key];
+    list.unshift(...set.measures.map((m) => ({ id: m.id, text: m.text, discretionary: m.discretionary === true, from: key! })));
+  }
+  return { result, clause: own.clause, list };
+}
+
+function interpretationsUsed(rs: RuleSet, ids: string[]): RatingResult['interpretations'] {
+  const wanted = new Set(ids);
+  return rs.interpretations.filter((i) => wanted.has(i.id)).map((i) => ({ id: i.id, about: i.about, reading: i.reading }));
+}
