@@ -85,20 +85,23 @@ function positioned(source: YamlSource, code: string, path: JsonPath, message: s
 }
 
 /**
- * readablePath names list entries by their id and starts at the innermost `items` list, so a policy
+ * readablePath names list entries by their id (rules by their number) and starts at the innermost `items` list, so a policy
  * editor reads `items[5.6].rules[0].points` rather than `/dimensions/1/indicators/1/items/5/...`.
  */
 export function readablePath(data: unknown, path: JsonPath): string {
   let cur: unknown = data;
   const parts: string[] = [];
+  let parentKey = '';
   for (const step of path) {
     const next = cur !== null && typeof cur === 'object' ? (cur as Record<string, unknown>)[String(step)] : undefined;
     if (Array.isArray(cur) && /^\d+$/.test(String(step))) {
       const id = next !== null && typeof next === 'object' ? (next as { id?: unknown; grade?: unknown }).id ?? (next as { grade?: unknown }).grade : undefined;
-      parts.push(`[${typeof id === 'string' ? id : step}]`);
+      // Rules are numbered in their item, like the table's 1. 2. 3.; everything else goes by its id.
+      parts.push(`[${typeof id === 'string' && parentKey !== 'rules' ? id : step}]`);
     } else {
       parts.push(parts.length ? `.${step}` : String(step));
     }
+    parentKey = String(step);
     cur = next;
   }
   const joined = parts.join('');

@@ -62,8 +62,8 @@ function offsetOf(doc: Document, path: JsonPath, atKey: boolean): number {
       if (atKey && i === path.length - 1) break;
       node = pair.value as Node | null;
       if (node?.range) offset = node.range[0];
-    } else if (isSeq(node) && typeof step === 'number') {
-      node = node.items[step] as Node | null;
+    } else if (isSeq(node) && /^\d+$/.test(String(step))) {
+      node = node.items[Number(step)] as Node | null;
       if (!node?.range) break;
       offset = node.range[0];
     } else {

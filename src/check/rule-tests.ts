@@ -1,0 +1,136 @@
+// Check stage: runs the rule tests that policy staff write in YAML beside a ruleset, and says for
+// each failing expectation what was expected, what came out, and at which line of which file.
+import { readdir } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import type { RuleTestFile, RuleTest, Expectation } from '../../generated/types/rules/rule-tests.js';
+import type { Diagnostic } from '../rules/diagnostics.js';
+import { readYamlSource, type YamlSource } from '../rules/yaml-source.js';
+import type { RatingResult } from '../rating/decorate.js';
+import type { Rater } from '../rating/rater.js';
+import { compileSchema } from '../validation/ajv.js';
+import { explainErrors, pointerSegments } from '../validation/explain.js';
+
+export interface RuleTestCase {
+  file: string;
+  index: number;
+  name: string;
+  line: number;
+  input: unknown;
+  expect: Expectation;
+}
+
+export interface RuleTestOutcome {
+  test: RuleTestCase;
+  failures: string[];
+  result?: RatingResult;
+}
+
+let validateFile: ReturnType<typeof compileSchema> | undefined;
+
+/** loadRuleTests reads tests/*.yaml of a ruleset folder; problems with the files are diagnostics. */
+export async function loadRuleTests(rulesetDir: string, displayRoot = process.cwd()): Promise<{ cases: RuleTestCase[]; diagnostics: Diagnostic[] }> {
+  const dir = join(rulesetDir, 'tests');
+  let names: string[] = [];
+  try {
+    names = (await readdir(dir)).filter((n) => /\.ya?ml$/.test(n)).sort();
+  } catch {
+    return { cases: [], diagnostics: [] };
+  }
+  validateFile ??= compileSchema('rules/rule-tests.schema.json');
+  const cases: RuleTestCase[] = [];
+  const diagnostics: Diagnostic[] = [];
+  for (const name of names) {
+    const path = join(dir, name);
+    const { source, diagnostics: found } = await readYamlSource(path, relative(displayRoot, path));
+    diagnostics.push(...found);
+    if (!source) continue;
+    if (!validateFile(source.data)) {
+      for (const p of explainErrors(validateFile.errors, source.data)) {
+        const { line, column } = source.locate(pointerSegments(p.path));
+        diagnostics.push({ code: 'TEST001', severity: 'error', file: source.file, line, column, path: p.path, message: p.message });
+      }
+      continue;
+    }
+    cases.push(...casesOf(source));
+  }
+  return { cases, diagnostics };
+}
+
+function casesOf(source: YamlSource): RuleTestCase[] {
+  const file = source.data as RuleTestFile;
+  return file.tests.map((t: RuleTest, index) => ({
+    file: source.file,
+    index,
+    name: t.name,
+    line: source.locate(['tests', index]).line,
+    input: merge(file.base ?? {}, t.input ?? {}),
+    expect: t.expect,
+  }));
+}
+
+/** merge lays `over` onto `base`: mappings merge key by key, anything else replaces. */
+export function merge(base: unknown, over: unknown): unknown {
+  if (!isMapping(base) || !isMapping(over)) return over;
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = k in out ? merge(out[k], v) : v;
+  return out;
+}
+
+function isMapping(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+/** runRuleTest evaluates one case and compares every stated expectation. */
+export function runRuleTest(rater: Rater, test: RuleTestCase): RuleTestOutcome {
+  const outcome = rater.evaluate(test.input);
+  const failures: string[] = [];
+  const e = test.expect;
+  if (!outcome.ok) {
+    if (!e.refused) return { test, failures: [`the input was refused: ${outcome.problems.map((p) => `${p.path} ${p.message}`).join('; ')}`] };
+    const paths = new Set(outcome.problems.map((p) => p.path));
+    for (const p of e.refused) if (!paths.has(p)) failures.push(`expected a problem at ${p}; problems were at ${[...paths].join(', ')}`);
+    return { test, failures };
+  }
+  if (e.refused) return { test, failures: ['expected the input to be refused, but it was rated'], result: outcome.result };
+  const r = outcome.result;
+  const check = (what: string, expected: unknown, actual: unknown) => {
+    if (JSON.stringify(expected) !== JSON.stringify(actual)) failures.push(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+  };
+  if (e.rated !== undefined) check('rated', e.rated, r.rated);
+  if (e.score !== undefined) check('score', e.score, r.score);
+  if (e.subtotal !== undefined) check('subtotal', e.subtotal, r.subtotal);
+  if (e.grade !== undefined) check('grade', e.grade, r.grade);
+  if (e.baseGrade !== undefined) check('baseGrade', e.baseGrade, r.downgrade?.baseGrade ?? r.grade);
+  if (e.institutionType !== undefined) check('institution type', e.institutionType, r.institution.type);
+  for (const [id, score] of Object.entries(e.items ?? {})) check(`item ${id}`, score, r.items.find((i) => i.id === id)?.score);
+  for (const [id, score] of Object.entries(e.dimensions ?? {})) check(`dimension ${id}`, score, r.dimensions.find((d) => d.id === id)?.score);
+  const deductions = new Map(r.items.flatMap((i) => i.deductions.map((d) => [d.rule, d] as const)));
+  for (const [rule, points] of Object.entries(e.deductions ?? {})) {
+    const d = deductions.get(rule);
+    if (!d) failures.push(`rule ${rule}: expected ${points} points, but it did not apply`);
+    else check(`rule ${rule}`, points, d.zero ? 0 : d.points);
+  }
+  if (e.capped) check('capped rules', [...e.capped].sort(), [...deductions.values()].filter((d) => d.capped).map((d) => d.rule).sort());
+  if (e.floored) check('floored items', [...e.floored].sort(), r.items.filter((i) => i.floored).map((i) => i.id).sort());
+  if (e.zeroScore) check('zero-score triggers', e.zeroScore, r.zeroScore?.triggers.map((t) => t.id) ?? []);
+  if (e.downgrade) check('downgrade triggers', e.downgrade, r.downgrade?.triggers.map((t) => t.id) ?? []);
+  if (e.measures !== undefined) check('measures', e.measures, r.measures?.result ?? null);
+  for (const id of e.interpretations ?? [])
+    if (!r.interpretations.some((i) => i.id === id)) failures.push(`interpretation ${id}: expected it to be listed; listed: ${r.interpretations.map((i) => i.id).join(', ') || 'none'}`);
+  return { test, failures, result: r };
+}
+
+/** failureDiagnostics positions failed tests at their line, for every check output format. */
+export function failureDiagnostics(outcomes: RuleTestOutcome[]): Diagnostic[] {
+  return outcomes
+    .filter((o) => o.failures.length)
+    .map((o) => ({
+      code: 'TEST002',
+      severity: 'error' as const,
+      file: o.test.file,
+      line: o.test.line,
+      column: 5,
+      path: `tests[${o.test.index}]`,
+      message: `rule test "${o.test.name}" failed: ${o.failures.join('; ')}`,
+    }));
+}
