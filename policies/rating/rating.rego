@@ -43,11 +43,13 @@ fired(rule) := {"rule": rule.id, "count": 1, "points": rule.points} if {
 	value(rule) == true
 }
 
+# The first tier the measured value falls in (the check command proves there is exactly one).
+tier_of(rule) := min({j | some j, t in rule.tiers; in_tier(value(rule), t.when)}) if value(rule) != null
+
 fired(rule) := d if {
 	rule.kind == "tiers"
 	v := value(rule)
-	v != null
-	i := min({j | some j, t in rule.tiers; in_tier(v, t.when)})
+	i := tier_of(rule)
 	t := rule.tiers[i]
 	outcome(t)
 	d := object.union({"rule": rule.id, "count": 1, "value": v, "tier": i}, outcome_fields(t))
@@ -199,7 +201,20 @@ else := grade
 
 fired_ids := {d.rule | some r in items; some d in r.deductions}
 
-fired_tiers := {sprintf("%s#%d", [d.rule, d.tier]) | some r in items; some d in r.deductions; is_number(d.tier)}
+# A rule is relied on when it deducted, or when it read a measured value (a tier or a choice
+# decides the item's points even when it deducts nothing).
+relied_on(rule) if fired_ids[rule.id]
+
+relied_on(rule) if {
+	rule.kind in {"tiers", "choice"}
+	value(rule) != null
+}
+
+matched_tiers := {sprintf("%s#%d", [rule.id, tier_of(rule)]) |
+	some item in rs.items
+	some rule in item.rules
+	rule.kind == "tiers"
+}
 
 interpretations contains id if {
 	not not_rated
@@ -208,14 +223,17 @@ interpretations contains id if {
 }
 
 interpretations contains id if {
-	some rule in rs.rules
-	fired_ids[rule.id]
+	not not_rated
+	some item in rs.items
+	some rule in item.rules
+	relied_on(rule)
 	some id in rule.interpretations
 }
 
 interpretations contains id if {
+	not not_rated
 	some key, ids in rs.tierInterpretations
-	fired_tiers[key]
+	matched_tiers[key]
 	some id in ids
 }
 

@@ -17,7 +17,7 @@ export async function buildWasm(opa: string, capabilitiesFile: string): Promise<
   const dir = await mkdtemp(join(tmpdir(), 'credit-policy-build-'));
   try {
     const bundle = join(dir, 'bundle.tar.gz');
-    const args = ['build', '-t', 'wasm', '--capabilities', capabilitiesFile, '-o', bundle];
+    const args = ['build', '-t', 'wasm', '--capabilities', capabilitiesFile, '--ignore', '*_test.rego', '-o', bundle];
     for (const e of entrypoints) args.push('-e', e);
     execFileSync(opa, [...args, ...regoDirs.map((d) => `${d}`)], { stdio: ['ignore', 'inherit', 'inherit'] });
     execFileSync('tar', ['-xzf', bundle, '-C', dir, '/policy.wasm'], { stdio: 'inherit' });

@@ -1,13 +1,16 @@
 // Build stage: finds the pinned OPA, installing it as a Go module when it is missing, because a
-// fresh machine has none and no other download site is reachable.
+// fresh machine has none and no other download site is reachable. It is built with the opa_wasm tag
+// (a pure-Go WebAssembly runtime), so `opa test -t wasm` runs the Rego tests on the compiled target.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { opaVersion } from './paths.js';
 
+/** versionOf returns an OPA binary's version, or undefined when it cannot run WebAssembly. */
 function versionOf(bin: string): string | undefined {
   try {
     const out = execFileSync(bin, ['version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    if (!/^WebAssembly:\s*available/m.test(out)) return undefined;
     return /^Version:\s*(\S+)/m.exec(out)?.[1];
   } catch {
     return undefined;
@@ -36,8 +39,8 @@ export function findOpa(): string | undefined {
 export function ensureOpa(log: (line: string) => void = (l) => process.stderr.write(l + '\n')): string {
   const found = findOpa();
   if (found) return found;
-  log(`OPA ${opaVersion} not found; installing it with go install github.com/open-policy-agent/opa@${opaVersion} …`);
-  execFileSync('go', ['install', `github.com/open-policy-agent/opa@${opaVersion}`], { stdio: 'inherit' });
+  log(`OPA ${opaVersion} (with WebAssembly) not found; installing it: go install -tags opa_wasm github.com/open-policy-agent/opa@${opaVersion} …`);
+  execFileSync('go', ['install', '-tags', 'opa_wasm', `github.com/open-policy-agent/opa@${opaVersion}`], { stdio: 'inherit' });
   const installed = findOpa();
   if (!installed) throw new Error(`go install finished but no OPA ${opaVersion} was found in $(go env GOPATH)/bin`);
   return installed;

@@ -12,7 +12,6 @@ const absentValue: Record<string, unknown> = { count: 0, flag: false, percent: n
 /** compilePolicyData is what `setData` receives: `{ ruleset: … }` as data.ruleset. */
 export function compilePolicyData(rs: RuleSet): { ruleset: Record<string, unknown> } {
   const items = [...rs.items.values()].map(({ item }) => compileItem(rs, item));
-  const rules = [...rs.rules.values()].map(({ rule }) => ({ id: rule.id, interpretations: rule.interpretations ?? [] }));
   const tierInterpretations: Record<string, string[]> = {};
   for (const { rule } of rs.rules.values())
     if (rule.kind === 'tiers')
@@ -35,7 +34,6 @@ export function compilePolicyData(rs: RuleSet): { ruleset: Record<string, unknow
     ruleset: omitUndefined({
       id: rs.id,
       items,
-      rules,
       tierInterpretations,
       dimensions: rs.table.dimensions.map((d) => ({ id: d.id, items: d.indicators.flatMap((i) => i.items.map((x) => x.id)) })),
       totalCap: hundredths(rs.table.total.cap.points),
@@ -71,7 +69,7 @@ function compileItem(rs: RuleSet, item: Item): Record<string, unknown> {
 function compileRule(rs: RuleSet, item: Item, rule: Rule, max: number): Record<string, unknown> {
   const owner = rule.kind === 'zeroIf' && rule.ofItem ? rule.ofItem : item.id;
   const type = rs.items.get(owner)!.item.findings[rule.finding].type;
-  const base = { id: rule.id, kind: rule.kind, item: owner, finding: rule.finding, absent: absentValue[type] };
+  const base = { id: rule.id, kind: rule.kind, item: owner, finding: rule.finding, absent: absentValue[type], interpretations: rule.interpretations ?? [] };
   switch (rule.kind) {
     case 'perOccurrence':
       return { ...base, points: hundredths(rule.points), cap: rule.cap ? hundredths(rule.cap.points) : null };

@@ -1,0 +1,42 @@
+// Service: `POST /v1/evaluate`, one input in, one result out (JSON, or the printable report for
+// `Accept: text/html`). The ruleset's own input schema is applied by the Rater, as in the CLI.
+import type { FastifyPluginAsync } from 'fastify';
+import type { Rater } from '../../rating/rater.js';
+import { renderResultHtml } from '../../report/html.js';
+import { refusal, sendError } from '../errors.js';
+import { auditOf } from '../logging.js';
+import { preferred } from '../negotiate.js';
+import { errorResponses, ids, ref } from '../schemas.js';
+
+export const evaluateRoutes: FastifyPluginAsync<{ rater: Rater }> = async (app, { rater }) => {
+  app.post(
+    '/v1/evaluate',
+    {
+      schema: {
+        summary: 'Rate one access institution for one year',
+        description:
+          'Validates the input against the input schema of the ruleset it pins, or of the ruleset in force for its year (and region), and returns the rating with every deduction, its clause, the measures and the interpretations relied on. `Accept: text/html` returns a printable report in Chinese instead.',
+        tags: ['evaluate'],
+        body: ref(ids.input),
+        response: {
+          200: {
+            description: 'The rating.',
+            content: {
+              'application/json': { schema: ref(ids.result) },
+              'text/html': { schema: { type: 'string', description: 'A printable one-page report in Chinese.' } },
+            },
+          },
+          ...errorResponses(400, 404, 413, 415, 422, 500),
+        },
+      },
+    },
+    async (request, reply) => {
+      const outcome = rater.evaluate(request.body);
+      request.audit = auditOf(request.body, outcome);
+      reply.header('vary', 'Accept');
+      if (!outcome.ok) return sendError(reply, refusal(outcome));
+      if (preferred(request.headers.accept) === 'text/html') return reply.type('text/html; charset=utf-8').send(renderResultHtml(outcome.result));
+      return reply.type('application/json; charset=utf-8').send(outcome.result);
+    },
+  );
+};

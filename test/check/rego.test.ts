@@ -1,0 +1,56 @@
+// The Rego passes `opa check --strict`, is formatted, and its tests pass on both targets; a broken
+// or unformatted file is reported at its line.
+import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ensureOpa } from '../../src/build/ensure-opa.js';
+import { regoDirs, repoRoot } from '../../src/build/paths.js';
+import { checkRego } from '../../src/check/rego.js';
+import { formatDiagnostic } from '../../src/rules/diagnostics.js';
+
+let opa: string;
+beforeAll(() => {
+  opa = ensureOpa();
+});
+
+async function copyRego(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'credit-policy-rego-'));
+  await cp(regoDirs[0], join(dir, 'rating'), { recursive: true });
+  return dir;
+}
+
+describe('the Rego', () => {
+  it('is strict-clean, formatted, and passes its tests on the rego and wasm targets', () => {
+    expect(checkRego(opa, regoDirs, repoRoot).map(formatDiagnostic)).toEqual([]);
+  });
+
+  it('unformatted is an error with the diff', async () => {
+    const dir = await copyRego();
+    const file = join(dir, 'rating', 'rating.rego');
+    await writeFile(file, (await readFile(file, 'utf8')).replace('not_rated if institution.newlyConnected == true', 'not_rated if   institution.newlyConnected == true'));
+    const out = checkRego(opa, [join(dir, 'rating')], dir);
+    expect(out).toHaveLength(1);
+    expect(out[0].code).toBe('REGO002');
+    expect(out[0].file).toBe('rating/rating.rego');
+    expect(out[0].message).toContain('+not_rated if institution.newlyConnected == true');
+  });
+
+  it('a failing Rego test is reported at the test, on both targets', async () => {
+    const dir = await copyRego();
+    const file = join(dir, 'rating', 'rating_test.rego');
+    await writeFile(file, (await readFile(file, 'utf8')).replace('	r.score == 500\n	r.grade == "A"', '	r.score == 499\n	r.grade == "A"'));
+    const out = checkRego(opa, [join(dir, 'rating')], dir).map(formatDiagnostic);
+    expect(out).toEqual([
+      expect.stringMatching(/^rating\/rating_test\.rego:\d+:1: error REGO003: opa test -t rego: test_clean_scores_every_item_in_full failed$/),
+      expect.stringMatching(/^rating\/rating_test\.rego:\d+:1: error REGO003: opa test -t wasm: test_clean_scores_every_item_in_full failed$/),
+    ]);
+  });
+
+  it('that does not compile is reported with the position', async () => {
+    const dir = await copyRego();
+    await writeFile(join(dir, 'rating', 'broken.rego'), 'package rating\n\nbroken := undefined_var\n');
+    const out = checkRego(opa, [join(dir, 'rating')], dir).map(formatDiagnostic);
+    expect(out).toEqual([expect.stringMatching(/^rating\/broken\.rego:3:11: error REGO001: opa check --strict: rego_unsafe_var_error: var undefined_var is unsafe$/)]);
+  });
+});
