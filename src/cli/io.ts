@@ -1,6 +1,7 @@
 // CLI: reading inputs (a file or standard input) and the shared defaults of every command.
 import { readFile } from 'node:fs/promises';
 import { generatedDir, rulesetsDir } from '../build/paths.js';
+import { parseJsonText } from '../validation/json-syntax.js';
 
 export const defaults = { rules: rulesetsDir, wasm: `${generatedDir}policy.wasm` };
 
@@ -23,13 +24,6 @@ export async function readInputText(path: string): Promise<string> {
 
 /** parseJson parses text, naming the line and column of a syntax error. */
 export function parseJson(text: string, source: string): { ok: true; value: unknown } | { ok: false; message: string } {
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch (err) {
-    const m = /position (\d+)/.exec((err as Error).message);
-    if (!m) return { ok: false, message: `${source}: not valid JSON: ${(err as Error).message}` };
-    const offset = Number(m[1]);
-    const before = text.slice(0, offset).split('\n');
-    return { ok: false, message: `${source}:${before.length}:${before[before.length - 1].length + 1}: not valid JSON: ${(err as Error).message}` };
-  }
+  const parsed = parseJsonText(text);
+  return parsed.ok ? parsed : { ok: false, message: `${source}:${parsed.line}:${parsed.column}: ${parsed.message}` };
 }
