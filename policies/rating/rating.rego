@@ -4,6 +4,8 @@
 #   Generic scoring and grading. Every number comes from data.ruleset, which the host compiles from
 #   the YAML rule files; points are whole hundredths of a point so that compiled (WASM) and
 #   interpreted evaluation agree exactly (OPA issue #3298). Nothing here names an item or a clause.
+#   Work follows the input: only the findings and circumstances an input gives are looked at, each
+#   through the index of the rules that read it, so a clean institution costs almost nothing.
 package rating
 
 rs := data.ruleset
@@ -25,53 +27,55 @@ institution_type := "national" if rs.national[legal_entity]
 
 else := "local"
 
-# ---- one rule of one item ---------------------------------------------------------------------
+# ---- the rules an input sets off ----------------------------------------------------------------
 
-value(rule) := object.get(object.get(findings, rule.item, {}), rule.finding, rule.absent)
+# One record per rule that reads a finding the input gives. A record `deducts` when it changes the
+# item's points; tier and choice records exist either way, since their reading decided the points.
+records := [rec |
+	some item_id, given in findings
+	some name, v in given
+	some rule in object.get(object.get(rs.readers, item_id, {}), name, [])
+	rec := record(rule, v)
+]
 
-fired(rule) := d if {
+record(rule, n) := {"owner": rule.owner, "rule": rule, "deducts": true, "d": d} if {
 	rule.kind == "perOccurrence"
-	n := value(rule)
 	n > 0
 	raw := n * rule.points
 	amount := capped(raw, rule.cap)
-	d := {"rule": rule.id, "count": n, "points": amount, "capped": raw > amount}
+	d := {"rule": rule.id, "order": rule.order, "count": n, "points": amount, "capped": raw > amount}
 }
 
-fired(rule) := {"rule": rule.id, "count": 1, "points": rule.points} if {
+record(rule, v) := {"owner": rule.owner, "rule": rule, "deducts": true, "d": d} if {
 	rule.kind == "fixed"
-	value(rule) == true
+	v == true
+	d := {"rule": rule.id, "order": rule.order, "count": 1, "points": rule.points}
 }
 
-# The first tier the measured value falls in (the check command proves there is exactly one).
-tier_of(rule) := min({j | some j, t in rule.tiers; in_tier(value(rule), t.when)}) if value(rule) != null
-
-fired(rule) := d if {
-	rule.kind == "tiers"
-	v := value(rule)
-	i := tier_of(rule)
-	t := rule.tiers[i]
-	outcome(t)
-	d := object.union({"rule": rule.id, "count": 1, "value": v, "tier": i}, outcome_fields(t))
-}
-
-fired(rule) := d if {
-	rule.kind == "choice"
-	v := value(rule)
-	o := rule.options[v]
-	outcome(o)
-	d := object.union({"rule": rule.id, "count": 1, "value": v}, outcome_fields(o))
-}
-
-fired(rule) := {"rule": rule.id, "count": n, "points": 0, "zero": true} if {
+record(rule, v) := {"owner": rule.owner, "rule": rule, "deducts": true, "d": d} if {
 	rule.kind == "zeroIf"
-	n := occurrences(value(rule))
+	n := occurrences(v)
 	n >= rule.atLeast
+	d := {"rule": rule.id, "order": rule.order, "count": n, "points": 0, "zero": true}
 }
 
-fired(rule) := {"rule": rule.id, "count": 1, "points": rule.points, "bonus": true} if {
+record(rule, v) := {"owner": rule.owner, "rule": rule, "deducts": true, "d": d} if {
 	rule.kind == "bonus"
-	value(rule) == true
+	v == true
+	d := {"rule": rule.id, "order": rule.order, "count": 1, "points": rule.points, "bonus": true}
+}
+
+record(rule, v) := {"owner": rule.owner, "rule": rule, "tier": t, "deducts": outcome(t), "d": d} if {
+	rule.kind == "tiers"
+	i := min({j | some j, t in rule.tiers; in_tier(v, t.when)})
+	t := rule.tiers[i]
+	d := object.union({"rule": rule.id, "order": rule.order, "count": 1, "value": v, "tier": i}, outcome_fields(t))
+}
+
+record(rule, v) := {"owner": rule.owner, "rule": rule, "tier": o, "deducts": outcome(o), "d": d} if {
+	rule.kind == "choice"
+	o := rule.options[v]
+	d := object.union({"rule": rule.id, "order": rule.order, "count": 1, "value": v}, outcome_fields(o))
 }
 
 capped(raw, cap) := raw if cap == null
@@ -97,52 +101,58 @@ above_lt(v, when) if v >= when.lt
 
 outcome(t) if t.zero
 
-outcome(t) if t.deduct > 0
+else := t.deduct > 0
 
 outcome_fields(t) := {"points": 0, "zero": true} if t.zero
 
 else := {"points": t.deduct}
 
-# ---- one item -----------------------------------------------------------------------------------
+# ---- the items the input touches; every other item keeps its full points ------------------------
 
-item_result(item) := {
-	"id": item.id,
+deductions := [rec | some rec in records; rec.deducts]
+
+touched := {rec.owner | some rec in deductions}
+
+items := [item_result(id) | some id in touched]
+
+item_result(id) := {
+	"id": id,
 	"score": score,
 	"deductions": ds,
 	"floored": floored,
 } if {
-	ds := [d | some rule in item.rules; d := fired(rule)]
+	info := rs.itemInfo[id]
+	ds := [rec.d | some rec in deductions; rec.owner == id]
 	zeroed := count([d | some d in ds; d.zero]) > 0
 	bonus := sum([d.points | some d in ds; d.bonus])
 	deducted := sum([d.points | some d in ds; not d.bonus])
-	score := item_score(item, zeroed, deducted, bonus)
-	floored := is_floored(item, zeroed, deducted)
+	score := item_score(info, zeroed, deducted, bonus)
+	floored := is_floored(info, zeroed, deducted)
 }
 
 # 扣完为止: deductions beyond the item's points are reported, never carried elsewhere.
-is_floored(item, zeroed, deducted) if {
+is_floored(info, zeroed, deducted) if {
 	not zeroed
-	not item.bonus
-	deducted > item.max
+	not info.bonus
+	deducted > info.max
 }
 
 else := false
 
-item_score(item, zeroed, deducted, bonus) := 0 if zeroed
+item_score(info, zeroed, deducted, bonus) := 0 if zeroed
 
-else := min([bonus, item.max]) if item.bonus
+else := min([bonus, info.max]) if info.bonus
 
-else := max([0, item.max - deducted])
+else := max([0, info.max - deducted])
 
-# ---- the whole table ----------------------------------------------------------------------------
+# How far a touched item moved from its untouched score (its max, or 0 for the bonus item).
+change(r) := r.score - rs.itemInfo[r.id].base
 
-items := [item_result(item) | some item in rs.items]
+dimensions := [{"id": dim.id, "score": dim.base + sum([change(r) | some r in items; rs.itemInfo[r.id].dimension == dim.id])} |
+	some dim in rs.dimensions
+]
 
-item_scores := {r.id: r.score | some r in items}
-
-dimensions := [{"id": dim.id, "score": sum([item_scores[id] | some id in dim.items])} | some dim in rs.dimensions]
-
-subtotal := sum([r.score | some r in items])
+subtotal := rs.baseTotal + sum([change(r) | some r in items])
 
 # 18(3): the bonus never lifts the total past full marks.
 total := min([subtotal, rs.totalCap])
@@ -159,15 +169,18 @@ holds(cond) if {
 	object.get(circumstances, cond.circumstance, 0) >= cond.atLeast[institution_type]
 }
 
-fires(trigger) if {
-	every cond in trigger.conditions {
+# Only triggers that read a circumstance the input gives can fire.
+fired_triggers := {t.id: t |
+	some name, _ in circumstances
+	some t in object.get(rs.triggersByCircumstance, name, [])
+	every cond in t.conditions {
 		holds(cond)
 	}
 }
 
-zero_score_triggers := [t.id | some t in rs.zeroScore.triggers; fires(t)]
+zero_score_triggers := [t.id | some t in rs.zeroScore.triggers; fired_triggers[t.id]]
 
-downgrade_triggers := [t.id | some t in rs.downgrade.triggers; fires(t)]
+downgrade_triggers := [t.id | some t in rs.downgrade.triggers; fired_triggers[t.id]]
 
 zero_score := count(zero_score_triggers) > 0
 
@@ -193,53 +206,28 @@ else := base_index
 
 grade := rs.gradeOrder[final_index]
 
-measures := "zero" if zero_score
+# 第十七条（五）: a result of 0 points, whether set by 第十六条 or reached through the table.
+measures := "zero" if score == 0
 
 else := grade
 
 # ---- interpretations relied on ------------------------------------------------------------------
 
-fired_ids := {d.rule | some r in items; some d in r.deductions}
+interpretations contains id if {
+	not not_rated
+	some id in rs.itemInterpretations
+}
 
 # A rule is relied on when it deducted, or when it read a measured value (a tier or a choice
-# decides the item's points even when it deducts nothing).
-relied_on(rule) if fired_ids[rule.id]
-
-relied_on(rule) if {
-	rule.kind in {"tiers", "choice"}
-	value(rule) != null
-}
-
-matched_tiers := {sprintf("%s#%d", [rule.id, tier_of(rule)]) |
-	some item in rs.items
-	some rule in item.rules
-	rule.kind == "tiers"
-}
-
+# decides the item's points even when it deducts nothing); a tier when the value fell in it.
 interpretations contains id if {
 	not not_rated
-	some item in rs.items
-	some id in item.interpretations
+	some rec in records
+	some id in array.concat(rec.rule.interpretations, object.get(rec, ["tier", "interpretations"], []))
 }
 
 interpretations contains id if {
-	not not_rated
-	some item in rs.items
-	some rule in item.rules
-	relied_on(rule)
-	some id in rule.interpretations
-}
-
-interpretations contains id if {
-	not not_rated
-	some key, ids in rs.tierInterpretations
-	matched_tiers[key]
-	some id in ids
-}
-
-interpretations contains id if {
-	some t in array.concat(rs.downgrade.triggers, rs.zeroScore.triggers)
-	fires(t)
+	some t in fired_triggers
 	some id in t.interpretations
 }
 
@@ -256,7 +244,7 @@ interpretations contains rs.downgrade.onceInterpretation if {
 	count(downgrade_triggers) > 1
 }
 
-interpretations contains rs.zeroScoreInterpretation if zero_score
+interpretations contains rs.zeroScoreInterpretation if score == 0
 
 interpretations contains rs.notRatedInterpretation if not_rated
 

@@ -4,42 +4,61 @@ package rating_test
 
 import data.rating
 
+rule_a_per := {"id": "a:per", "kind": "perOccurrence", "owner": "a", "order": 0, "interpretations": ["iper"], "points": 20, "cap": null}
+
+rule_a_capped := {"id": "a:capped", "kind": "perOccurrence", "owner": "a", "order": 1, "interpretations": [], "points": 50, "cap": 60}
+
+rule_a_fixed := {"id": "a:fixed", "kind": "fixed", "owner": "a", "order": 2, "interpretations": [], "points": 50}
+
+rule_b_tiers := {"id": "b:tiers", "kind": "tiers", "owner": "b", "order": 3, "interpretations": [], "tiers": [
+	{"when": {"gte": 80}, "deduct": 0, "zero": false, "interpretations": []},
+	{"when": {"gte": 60, "lt": 80}, "deduct": 100, "zero": false, "interpretations": ["itier"]},
+	{"when": {"lt": 60}, "deduct": 0, "zero": true, "interpretations": []},
+]}
+
+# b's zero rule reads a's flag, as 3.2 reads 3.1's no-audit finding.
+rule_b_zero := {"id": "b:zero", "kind": "zeroIf", "owner": "b", "order": 4, "interpretations": [], "atLeast": 1}
+
+rule_c_choice := {"id": "c:choice", "kind": "choice", "owner": "c", "order": 5, "interpretations": [], "options": {
+	"good": {"deduct": 0, "zero": false, "interpretations": []},
+	"fair": {"deduct": 100, "zero": false, "interpretations": []},
+}}
+
+rule_x_bonus := {"id": "x:bonus", "kind": "bonus", "owner": "x", "order": 6, "interpretations": [], "points": 200}
+
+down_flag := {"id": "down-flag", "interpretations": [], "conditions": [{"circumstance": "bad", "type": "flag", "atLeast": {"national": 1, "local": 1}}]}
+
+down_count := {"id": "down-count", "interpretations": [], "conditions": [{"circumstance": "events", "type": "count", "atLeast": {"national": 3, "local": 3}}]}
+
+zero_penalties := {"id": "zero-penalties", "interpretations": [], "conditions": [
+	{"circumstance": "penalties", "type": "count", "atLeast": {"national": 5, "local": 3}},
+	{"circumstance": "unremedied", "type": "flag", "atLeast": {"national": 1, "local": 1}},
+]}
+
 table := {
 	"id": "synthetic",
-	"items": [
-		{"id": "a", "max": 100, "bonus": false, "interpretations": [], "rules": [
-			{"id": "a:per", "kind": "perOccurrence", "item": "a", "finding": "n", "absent": 0, "points": 20, "cap": null, "interpretations": ["iper"]},
-			{"id": "a:capped", "kind": "perOccurrence", "item": "a", "finding": "m", "absent": 0, "points": 50, "cap": 60},
-			{"id": "a:fixed", "kind": "fixed", "item": "a", "finding": "f", "absent": false, "points": 50},
-		]},
-		{"id": "b", "max": 200, "bonus": false, "interpretations": ["ib"], "rules": [
-			{"id": "b:tiers", "kind": "tiers", "item": "b", "finding": "v", "absent": null, "tiers": [
-				{"when": {"gte": 80}, "deduct": 0, "zero": false},
-				{"when": {"gte": 60, "lt": 80}, "deduct": 100, "zero": false},
-				{"when": {"lt": 60}, "deduct": 0, "zero": true},
-			]},
-			{"id": "b:zero", "kind": "zeroIf", "item": "a", "finding": "f", "absent": false, "atLeast": 1},
-		]},
-		{"id": "c", "max": 200, "bonus": false, "interpretations": [], "rules": [{"id": "c:choice", "kind": "choice", "item": "c", "finding": "k", "absent": null, "options": {
-			"good": {"deduct": 0, "zero": false},
-			"fair": {"deduct": 100, "zero": false},
-		}}]},
-		{"id": "x", "max": 300, "bonus": true, "interpretations": [], "rules": [{"id": "x:bonus", "kind": "bonus", "item": "x", "finding": "b", "absent": false, "points": 200}]},
-	],
-	"tierInterpretations": {"b:tiers#1": ["itier"]},
-	"dimensions": [{"id": "d1", "items": ["a", "b"]}, {"id": "d2", "items": ["c", "x"]}],
+	"readers": {
+		"a": {"n": [rule_a_per], "m": [rule_a_capped], "f": [rule_a_fixed, rule_b_zero]},
+		"b": {"v": [rule_b_tiers]},
+		"c": {"k": [rule_c_choice]},
+		"x": {"b": [rule_x_bonus]},
+	},
+	"itemInfo": {
+		"a": {"max": 100, "bonus": false, "base": 100, "dimension": "d1"},
+		"b": {"max": 200, "bonus": false, "base": 200, "dimension": "d1"},
+		"c": {"max": 200, "bonus": false, "base": 200, "dimension": "d2"},
+		"x": {"max": 300, "bonus": true, "base": 0, "dimension": "d2"},
+	},
+	"itemInterpretations": ["ib"],
+	"dimensions": [{"id": "d1", "base": 300}, {"id": "d2", "base": 200}],
+	"baseTotal": 500,
 	"totalCap": 500,
 	"bands": [{"grade": "A", "from": 450}, {"grade": "B", "from": 300}, {"grade": "D", "from": 0}],
 	"gradeOrder": ["A", "B", "D"],
 	"bandsInterpretation": "ibands",
-	"downgrade": {"steps": 1, "floorInterpretation": "ifloor", "onceInterpretation": "ionce", "triggers": [
-		{"id": "down-flag", "interpretations": [], "conditions": [{"circumstance": "bad", "type": "flag", "atLeast": {"national": 1, "local": 1}}]},
-		{"id": "down-count", "interpretations": [], "conditions": [{"circumstance": "events", "type": "count", "atLeast": {"national": 3, "local": 3}}]},
-	]},
-	"zeroScore": {"triggers": [{"id": "zero-penalties", "interpretations": [], "conditions": [
-		{"circumstance": "penalties", "type": "count", "atLeast": {"national": 5, "local": 3}},
-		{"circumstance": "unremedied", "type": "flag", "atLeast": {"national": 1, "local": 1}},
-	]}]},
+	"downgrade": {"steps": 1, "floorInterpretation": "ifloor", "onceInterpretation": "ionce", "triggers": [down_flag, down_count]},
+	"zeroScore": {"triggers": [zero_penalties]},
+	"triggersByCircumstance": {"bad": [down_flag], "events": [down_count], "penalties": [zero_penalties], "unremedied": [zero_penalties]},
 	"zeroScoreInterpretation": "izero",
 	"notRatedInterpretation": "inew",
 	"institutionInterpretation": "ibranch",
@@ -56,6 +75,8 @@ item(r, id) := [i | some i in r.items; i.id == id][0]
 
 test_clean_scores_every_item_in_full if {
 	r := result_of(clean)
+	r.items == []
+	r.dimensions == [{"id": "d1", "score": 300}, {"id": "d2", "score": 200}]
 	r.score == 500
 	r.grade == "A"
 	r.institutionType == "local"
@@ -64,13 +85,13 @@ test_clean_scores_every_item_in_full if {
 test_per_occurrence_multiplies_in_hundredths if {
 	r := result_of(with_findings({"a": {"n": 3}}))
 	item(r, "a").score == 40
-	item(r, "a").deductions == [{"rule": "a:per", "count": 3, "points": 60, "capped": false}]
+	item(r, "a").deductions == [{"rule": "a:per", "order": 0, "count": 3, "points": 60, "capped": false}]
 	r.interpretations == {"ib", "iper", "ibands"}
 }
 
 test_cap_limits_and_floor_stops_at_zero if {
 	r := result_of(with_findings({"a": {"m": 2, "n": 4}}))
-	[d.points | some d in item(r, "a").deductions] == [80, 60]
+	{d.rule: d.points | some d in item(r, "a").deductions} == {"a:per": 80, "a:capped": 60}
 	item(r, "a").score == 0
 	item(r, "a").floored
 }
@@ -87,7 +108,9 @@ test_zero_if_reads_another_items_finding if {
 }
 
 test_tier_boundaries if {
-	item(result_of(with_findings({"b": {"v": 80}})), "b").score == 200
+	full := result_of(with_findings({"b": {"v": 80}}))
+	full.items == []
+	full.score == 500
 	item(result_of(with_findings({"b": {"v": 79.99}})), "b").score == 100
 	item(result_of(with_findings({"b": {"v": 60}})), "b").score == 100
 	item(result_of(with_findings({"b": {"v": 59.99}})), "b").score == 0

@@ -3,6 +3,8 @@
 
 export interface CompactDeduction {
   rule: string;
+  /** The rule's place in the table, to list deductions in table order. */
+  order: number;
   count: number;
   points: number;
   capped?: boolean;
@@ -22,6 +24,7 @@ export interface CompactItem {
 export interface CompactRated {
   rated: true;
   institutionType: 'national' | 'local';
+  /** Only the items the input moved; every other item keeps its untouched score. */
   items: CompactItem[];
   dimensions: { id: string; score: number }[];
   subtotal: number;

@@ -1,6 +1,6 @@
 // Rating stage: turns the policy's compact result into the full result of the contract: names,
 // clause text, points in the table's unit, the measures of 第十七条 and the interpretations relied on.
-import type { RatingResult, Deduction, MeasureResult } from '../../generated/types/rating/result.js';
+import type { RatingResult, Deduction, ItemResult, MeasureResult } from '../../generated/types/rating/result.js';
 import type { EvaluationInput } from '../../generated/types/rating/evaluation-input.js';
 import type { RuleSet } from '../rules/ruleset.js';
 import type { CompactDeduction, CompactResult } from './compact.js';
@@ -20,7 +20,7 @@ export function decorate(rs: RuleSet, input: EvaluationInput, compact: CompactRe
     ruleset: { id: rs.id, hash: rs.hash },
     institution,
     year: input.year,
-    interpretations: interpretationsUsed(rs, compact.interpretations),
+    interpretations: interpretationsUsed(rs, effectiveYearReading(rs, input.year, compact.interpretations)),
   };
   if (!compact.rated)
     return { ...common, rated: false, score: null, grade: null, zeroScore: null, downgrade: null, measures: null, items: [], dimensions: [], subtotal: null, notRated: { clause: rs.grading.notRated.clause } };
@@ -33,6 +33,7 @@ export function decorate(rs: RuleSet, input: EvaluationInput, compact: CompactRe
       ? { clause: rs.grading.downgrade.clause, triggers: triggers(compact.downgrade, rs.grading.downgrade.triggers), baseGrade: compact.baseGrade, finalGrade: compact.grade }
       : null;
   const dimensionScores = new Map(compact.dimensions.map((d) => [d.id, d.score]));
+  const touched = new Map(compact.items.map((ci) => [ci.id, ci]));
   return {
     ...common,
     rated: true,
@@ -41,23 +42,30 @@ export function decorate(rs: RuleSet, input: EvaluationInput, compact: CompactRe
     zeroScore,
     downgrade,
     measures: measuresFor(rs, compact.measures),
-    items: compact.items.map((ci) => {
-      const placed = rs.items.get(ci.id)!;
-      return {
-        id: ci.id,
-        name: placed.item.name,
-        dimension: placed.dimension.id,
-        indicator: placed.indicator.id,
-        maxPoints: placed.item.maxPoints,
-        score: points(ci.score),
-        floored: ci.floored,
-        deductions: ci.deductions.map((d) => deduction(rs, d)),
-      };
+    items: untouchedItems(rs).map((untouched) => {
+      const ci = touched.get(untouched.id);
+      if (!ci) return untouched;
+      const deductions = [...ci.deductions].sort((a, b) => a.order - b.order).map((d) => deduction(rs, d));
+      return { ...untouched, score: points(ci.score), floored: ci.floored, deductions };
     }),
     dimensions: rs.table.dimensions.map((d) => ({ id: d.id, name: d.name, maxPoints: d.maxPoints, score: points(dimensionScores.get(d.id) ?? 0) })),
     subtotal: points(compact.subtotal),
     notRated: null,
   };
+}
+
+const untouchedCache = new WeakMap<RuleSet, ItemResult[]>();
+
+/** untouchedItems: every item as it stands when no finding moves it, built once per ruleset. */
+function untouchedItems(rs: RuleSet): ItemResult[] {
+  let items = untouchedCache.get(rs);
+  if (!items) {
+    items = [...rs.items.values()].map(({ item, indicator, dimension }) =>
+      Object.freeze({ id: item.id, name: item.name, dimension: dimension.id, indicator: indicator.id, maxPoints: item.maxPoints, score: item.bonus ? 0 : item.maxPoints, floored: false, deductions: Object.freeze([]) as unknown as Deduction[] }),
+    );
+    untouchedCache.set(rs, items);
+  }
+  return items;
 }
 
 function deduction(rs: RuleSet, d: CompactDeduction): Deduction {
@@ -83,6 +91,13 @@ export function measuresFor(rs: RuleSet, result: string): RatingResult['measures
     list.unshift(...set.measures.map((m) => ({ id: m.id, text: m.text, discretionary: m.discretionary === true, from: key! })));
   }
   return { result, clause: own.clause, list };
+}
+
+// The ruleset's first year in force rests on a reading of when it took effect; the host chose the
+// ruleset, so the host says when that reading decided it.
+function effectiveYearReading(rs: RuleSet, year: number, ids: string[]): string[] {
+  const { fromYear, interpretation } = rs.meta.effective;
+  return interpretation !== undefined && year === fromYear ? [...ids, interpretation] : ids;
 }
 
 function interpretationsUsed(rs: RuleSet, ids: string[]): RatingResult['interpretations'] {

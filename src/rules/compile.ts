@@ -1,41 +1,58 @@
 // Rules stage: turns a RuleSet into the data document the Rego reads. Points become whole hundredths
-// here, once, so the policy never does floating-point arithmetic (OPA issue #3298).
-import type { Item, Rule, RuleSet } from './ruleset.js';
+// here, once, so the policy never does floating-point arithmetic (OPA issue #3298). Indexes are
+// built here too (which rules read which finding, which triggers read which circumstance), so each
+// evaluation only looks at what its input gives.
+import type { Grading, Item, Rule, RuleSet } from './ruleset.js';
 
 /** hundredths converts table points (0.2) to the policy's whole units (20). */
 export function hundredths(points: number): number {
   return Math.round(points * 100);
 }
 
-const absentValue: Record<string, unknown> = { count: 0, flag: false, percent: null, number: null, choice: null };
+type Trigger = Grading['downgrade']['triggers'][number];
 
 /** compilePolicyData is what `setData` receives: `{ ruleset: … }` as data.ruleset. */
 export function compilePolicyData(rs: RuleSet): { ruleset: Record<string, unknown> } {
-  const items = [...rs.items.values()].map(({ item }) => compileItem(rs, item));
-  const tierInterpretations: Record<string, string[]> = {};
-  for (const { rule } of rs.rules.values())
-    if (rule.kind === 'tiers')
-      rule.tiers.forEach((t, i) => {
-        if (t.interpretations?.length) tierInterpretations[`${rule.id}#${i}`] = t.interpretations;
-      });
+  const readers: Record<string, Record<string, unknown[]>> = {};
+  const itemInfo: Record<string, { max: number; bonus: boolean; base: number; dimension: string }> = {};
+  const itemInterpretations = new Set<string>();
+  let order = 0;
+  for (const { item, dimension } of rs.items.values()) {
+    const max = hundredths(item.maxPoints);
+    const bonus = item.bonus === true;
+    itemInfo[item.id] = { max, bonus, base: bonus ? 0 : max, dimension: dimension.id };
+    for (const id of item.interpretations ?? []) itemInterpretations.add(id);
+    for (const rule of item.rules) {
+      const { reads, compiled } = compileRule(item, rule, max, order++);
+      ((readers[reads] ??= {})[rule.finding] ??= []).push(compiled);
+    }
+  }
   const bands = [...rs.grading.bands.grades].sort((a, b) => b.from - a.from);
-  const trigger = (t: RuleSet['grading']['downgrade']['triggers'][number]) => ({
-    id: t.id,
-    interpretations: t.interpretations ?? [],
-    conditions: t.conditions.map((c) => {
-      const type = rs.grading.circumstances[c.circumstance].type;
-      const atLeast = c.atLeast === undefined ? 1 : c.atLeast;
-      return { circumstance: c.circumstance, type, atLeast: typeof atLeast === 'number' ? { national: atLeast, local: atLeast } : atLeast };
-    }),
-  });
+  const triggersByCircumstance: Record<string, unknown[]> = {};
+  const trigger = (t: Trigger) => {
+    const compiled = {
+      id: t.id,
+      interpretations: t.interpretations ?? [],
+      conditions: t.conditions.map((c) => {
+        const type = rs.grading.circumstances[c.circumstance].type;
+        const atLeast = c.atLeast === undefined ? 1 : c.atLeast;
+        return { circumstance: c.circumstance, type, atLeast: typeof atLeast === 'number' ? { national: atLeast, local: atLeast } : atLeast };
+      }),
+    };
+    for (const c of new Set(t.conditions.map((x) => x.circumstance))) (triggersByCircumstance[c] ??= []).push(compiled);
+    return compiled;
+  };
   const national: Record<string, boolean> = {};
   for (const n of rs.institutions.national) for (const name of [n.name, ...(n.aliases ?? [])]) national[name] = true;
+  const base = (ids: string[]) => ids.reduce((s, id) => s + itemInfo[id].base, 0);
   return {
     ruleset: omitUndefined({
       id: rs.id,
-      items,
-      tierInterpretations,
-      dimensions: rs.table.dimensions.map((d) => ({ id: d.id, items: d.indicators.flatMap((i) => i.items.map((x) => x.id)) })),
+      readers,
+      itemInfo,
+      itemInterpretations: [...itemInterpretations],
+      dimensions: rs.table.dimensions.map((d) => ({ id: d.id, base: base(d.indicators.flatMap((i) => i.items.map((x) => x.id))) })),
+      baseTotal: base(Object.keys(itemInfo)),
       totalCap: hundredths(rs.table.total.cap.points),
       bands: bands.map((b) => ({ grade: b.grade, from: hundredths(b.from) })),
       gradeOrder: bands.map((b) => b.grade),
@@ -47,6 +64,7 @@ export function compilePolicyData(rs: RuleSet): { ruleset: Record<string, unknow
         onceInterpretation: rs.grading.downgrade.onceInterpretation,
       }),
       zeroScore: { triggers: rs.grading.zeroScore.triggers.map(trigger) },
+      triggersByCircumstance,
       zeroScoreInterpretation: rs.grading.zeroScore.interpretation,
       notRatedInterpretation: rs.grading.notRated.interpretation,
       institutionInterpretation: rs.institutions.branchInterpretation,
@@ -55,33 +73,26 @@ export function compilePolicyData(rs: RuleSet): { ruleset: Record<string, unknow
   };
 }
 
-function compileItem(rs: RuleSet, item: Item): Record<string, unknown> {
-  const max = hundredths(item.maxPoints);
-  return {
-    id: item.id,
-    max,
-    bonus: item.bonus === true,
-    interpretations: item.interpretations ?? [],
-    rules: item.rules.map((rule) => compileRule(rs, item, rule, max)),
-  };
+function compileRule(item: Item, rule: Rule, max: number, order: number): { reads: string; compiled: Record<string, unknown> } {
+  // The item whose finding the rule reads: its own, or another's (3.2 reads 3.1's no-audit finding).
+  const reads = rule.kind === 'zeroIf' && rule.ofItem ? rule.ofItem : item.id;
+  const base = { id: rule.id, kind: rule.kind, owner: item.id, order, interpretations: rule.interpretations ?? [] };
+  return { reads, compiled: { ...base, ...kindFields(rule, max) } };
 }
 
-function compileRule(rs: RuleSet, item: Item, rule: Rule, max: number): Record<string, unknown> {
-  const owner = rule.kind === 'zeroIf' && rule.ofItem ? rule.ofItem : item.id;
-  const type = rs.items.get(owner)!.item.findings[rule.finding].type;
-  const base = { id: rule.id, kind: rule.kind, item: owner, finding: rule.finding, absent: absentValue[type], interpretations: rule.interpretations ?? [] };
+function kindFields(rule: Rule, max: number): Record<string, unknown> {
   switch (rule.kind) {
     case 'perOccurrence':
-      return { ...base, points: hundredths(rule.points), cap: rule.cap ? hundredths(rule.cap.points) : null };
+      return { points: hundredths(rule.points), cap: rule.cap ? hundredths(rule.cap.points) : null };
     case 'fixed':
     case 'bonus':
-      return { ...base, points: hundredths(rule.points) };
+      return { points: hundredths(rule.points) };
     case 'zeroIf':
-      return { ...base, atLeast: rule.atLeast ?? 1 };
+      return { atLeast: rule.atLeast ?? 1 };
     case 'tiers':
-      return { ...base, tiers: rule.tiers.map((t) => ({ when: t.when, ...outcome(t, max) })) };
+      return { tiers: rule.tiers.map((t) => ({ when: t.when, ...outcome(t, max), interpretations: t.interpretations ?? [] })) };
     case 'choice':
-      return { ...base, options: Object.fromEntries(rule.options.map((o) => [o.value, outcome(o, max)])) };
+      return { options: Object.fromEntries(rule.options.map((o) => [o.value, { ...outcome(o, max), interpretations: [] }])) };
   }
 }
 

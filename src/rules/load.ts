@@ -1,15 +1,18 @@
 // Rules stage: reads one ruleset folder (YAML kept with positions), validates every file against its
-// schema and the ruleset as a whole, and returns a RuleSet, or every problem found at once.
+// schema and the ruleset as a whole, and returns a RuleSet, or every problem found at once. A folder
+// is read from the file system or, through a RuleFolder, from anywhere else (a git revision). An
+// overlay folder (`extends` in its ruleset.yaml) is resolved against its base into a full RuleSet.
 import { readFile } from 'node:fs/promises';
-import { basename, join, relative } from 'node:path';
+import { basename, dirname, join, relative } from 'node:path';
 import type { ValidateFunction } from 'ajv';
 import { compileSchema } from '../validation/ajv.js';
 import { explainErrors, pointerSegments } from '../validation/explain.js';
 import { hasErrors, RulesError, type Diagnostic } from './diagnostics.js';
 import { hashFiles } from './hash.js';
-import { indexItems, indexRules, ruleFiles, type RuleFileKey, type RuleSet } from './ruleset.js';
+import { applyOverrides, attributeProblem, overlayFiles, overlayHash, type AppliedOverride, type OverlayDocs } from './overlay.js';
+import { indexItems, indexRules, ruleFiles, type RuleFileKey, type RuleSet, type RulesetMeta } from './ruleset.js';
 import { checkRuleset, type RulesetParts } from './semantic.js';
-import { readYamlSource, type JsonPath, type YamlSource } from './yaml-source.js';
+import { parseYamlSource, type JsonPath, type YamlSource } from './yaml-source.js';
 
 const schemaOf: Record<RuleFileKey, string> = {
   meta: 'rules/ruleset.schema.json',
@@ -26,13 +29,74 @@ function validatorFor(key: RuleFileKey): ValidateFunction {
   return v;
 }
 
+/** RuleFolder: where the files of one ruleset folder are read from (a directory, a git revision). */
+export interface RuleFolder {
+  /** dir names the folder in the RuleSet it gives: a path, or `rev:path` for a git revision. */
+  dir: string;
+  /** label names one of its files in diagnostics. */
+  label(name: string): string;
+  /** read returns a file's text, or throws an Error whose message says why it cannot be read. */
+  read(name: string): Promise<string>;
+  /** sibling is the folder of another ruleset beside this one: where an overlay finds its base. */
+  sibling(id: string): RuleFolder;
+}
+
+/** fsFolder reads a directory; diagnostics name its files relative to displayRoot. */
+export function fsFolder(dir: string, displayRoot = process.cwd()): RuleFolder {
+  return {
+    dir,
+    label: (name) => relative(displayRoot, join(dir, name)) || basename(join(dir, name)),
+    read: (name) => readFile(join(dir, name), 'utf8'),
+    sibling: (id) => fsFolder(join(dirname(dir), id), displayRoot),
+  };
+}
+
+/** Inspection: a folder's RuleSet (when it has no errors), every diagnostic, and its source text. */
+export interface Inspection {
+  ruleset?: RuleSet;
+  diagnostics: Diagnostic[];
+  /** The text of `source` (source.txt), an overlay's after its base's: what clauses are quoted from. */
+  sourceText?: string;
+}
+
+/** BaseResolver loads the ruleset an overlay extends, by id. */
+export type BaseResolver = (id: string) => Promise<Inspection>;
+
 /** inspectRuleset loads a folder and returns the RuleSet (when it has no errors) and all diagnostics. */
-export async function inspectRuleset(dir: string, displayRoot = process.cwd()): Promise<{ ruleset?: RuleSet; diagnostics: Diagnostic[] }> {
+export async function inspectRuleset(dir: string, displayRoot = process.cwd(), resolveBase?: BaseResolver): Promise<{ ruleset?: RuleSet; diagnostics: Diagnostic[] }> {
+  const { ruleset, diagnostics } = await inspectFolder(fsFolder(dir, displayRoot), resolveBase);
+  return ruleset ? { ruleset, diagnostics } : { diagnostics };
+}
+
+/** loadRuleset loads a folder or throws RulesError with every problem found. */
+export async function loadRuleset(dir: string): Promise<RuleSet> {
+  const { ruleset, diagnostics } = await inspectRuleset(dir);
+  if (!ruleset) throw new RulesError(diagnostics);
+  return ruleset;
+}
+
+/** loadFolder loads a RuleFolder (a directory or a git revision) or throws RulesError. */
+export async function loadFolder(folder: RuleFolder, resolveBase?: BaseResolver): Promise<RuleSet> {
+  const { ruleset, diagnostics } = await inspectFolder(folder, resolveBase);
+  if (!ruleset) throw new RulesError(diagnostics);
+  return ruleset;
+}
+
+/**
+ * inspectFolder is the loader itself. An overlay's base comes from resolveBase, or else from the
+ * folder beside it named by `extends`; `chain` lists the overlays being resolved, to refuse a cycle.
+ */
+export async function inspectFolder(folder: RuleFolder, resolveBase?: BaseResolver, chain: readonly string[] = []): Promise<Inspection> {
   const diagnostics: Diagnostic[] = [];
+  const metaRead = await readSource(folder, ruleFiles.meta);
+  diagnostics.push(...metaRead.diagnostics);
+  const metaData = metaRead.source?.data as { extends?: unknown } | undefined;
+  if (metaRead.source && metaData !== null && typeof metaData === 'object' && 'extends' in metaData)
+    return inspectOverlay(folder, metaRead.source, diagnostics, resolveBase, chain);
+
   const sources = {} as Record<RuleFileKey, YamlSource>;
   for (const key of Object.keys(ruleFiles) as RuleFileKey[]) {
-    const path = join(dir, ruleFiles[key]);
-    const { source, diagnostics: found } = await readYamlSource(path, relative(displayRoot, path) || basename(path));
+    const { source, diagnostics: found } = key === 'meta' ? { source: metaRead.source, diagnostics: [] } : await readSource(folder, ruleFiles[key]);
     diagnostics.push(...found);
     if (!source) continue;
     const validate = validatorFor(key);
@@ -48,34 +112,141 @@ export async function inspectRuleset(dir: string, displayRoot = process.cwd()): 
     institutions: sources.institutions.data,
     interpretations: (sources.interpretations.data as { interpretations: unknown }).interpretations,
   } as RulesetParts;
-  if (parts.meta.source) {
-    try {
-      parts.sourceText = await readFile(join(dir, parts.meta.source), 'utf8');
-    } catch (err) {
-      diagnostics.push(positioned(sources.meta, 'RULE002', ['source'], `names a source text that cannot be read: ${(err as Error).message}`));
-    }
-  }
+  const sourceText = await readSourceText(folder, sources.meta, parts.meta, diagnostics);
+  parts.sourceText = sourceText;
   for (const p of checkRuleset(parts)) diagnostics.push(positioned(sources[p.file], p.code, p.path, p.message, p.severity));
   if (hasErrors(diagnostics)) return { diagnostics };
 
   const files = (Object.keys(ruleFiles) as RuleFileKey[]).map((k) => ({ name: ruleFiles[k], content: sources[k].text }));
-  const ruleset: RuleSet = {
-    id: parts.meta.id,
-    dir,
-    hash: hashFiles(files),
-    files: files.map((f) => ({ name: f.name, sha256: hashFiles([f]).slice('sha256:'.length) })),
-    ...parts,
-    items: indexItems(parts.table),
-    rules: indexRules(parts.table),
-  };
-  return { ruleset, diagnostics };
+  const { sourceText: _, ...content } = parts;
+  const ruleset = withOverrides(
+    {
+      id: parts.meta.id,
+      dir: folder.dir,
+      hash: hashFiles(files),
+      files: files.map((f) => ({ name: f.name, sha256: hashFiles([f]).slice('sha256:'.length) })),
+      ...content,
+      items: indexItems(parts.table),
+      rules: indexRules(parts.table),
+    },
+    [],
+  );
+  return { ruleset, diagnostics, sourceText };
 }
 
-/** loadRuleset loads a folder or throws RulesError with every problem found. */
-export async function loadRuleset(dir: string): Promise<RuleSet> {
-  const { ruleset, diagnostics } = await inspectRuleset(dir);
-  if (!ruleset) throw new RulesError(diagnostics);
-  return ruleset;
+// An overlay: its ruleset.yaml (meta, extends, overrides) over the full RuleSet of its base.
+async function inspectOverlay(folder: RuleFolder, metaSource: YamlSource, diagnostics: Diagnostic[], resolveBase: BaseResolver | undefined, chain: readonly string[]): Promise<Inspection> {
+  const validate = validatorFor('meta');
+  if (!validate(metaSource.data)) {
+    diagnostics.push(...explainErrors(validate.errors, metaSource.data).map((p) => positioned(metaSource, 'RULE003', pointerSegments(p.path), p.message)));
+    return { diagnostics };
+  }
+  const meta = metaSource.data as RulesetMeta & { extends: string; overrides: NonNullable<RulesetMeta['overrides']> };
+  if (chain.includes(meta.id) || meta.extends === meta.id) {
+    diagnostics.push(positioned(metaSource, 'RULE083', ['extends'], `extends "${meta.extends}", which leads back to "${meta.id}": ${[...chain, meta.id, meta.extends].join(' → ')}`));
+    return { diagnostics };
+  }
+  const base = await (resolveBase ?? ((id: string) => inspectFolder(folder.sibling(id), undefined, [...chain, meta.id])))(meta.extends);
+  if (!base.ruleset) {
+    const errors = base.diagnostics.filter((d) => d.severity === 'error');
+    const why = errors.length ? `; it has ${errors.length} error(s), the first: ${errors[0].file}: ${errors[0].message}` : '';
+    diagnostics.push(positioned(metaSource, 'RULE080', ['extends'], `extends "${meta.extends}", which cannot be loaded from beside this folder${why}`));
+    return { diagnostics };
+  }
+  const baseRs = base.ruleset;
+  const { fromYear, untilYear } = meta.effective;
+  const baseSpan = baseRs.meta.effective;
+  if (fromYear < baseSpan.fromYear || (baseSpan.untilYear !== null && (untilYear === null || untilYear > baseSpan.untilYear)))
+    diagnostics.push(
+      positioned(metaSource, 'RULE084', ['effective'], `covers ${fromYear}–${untilYear ?? 'open'}, but the ruleset it extends, "${baseRs.id}", covers only ${baseSpan.fromYear}–${baseSpan.untilYear ?? 'open'}`),
+    );
+
+  const applied = applyOverrides(baseRs, meta.overrides);
+  for (const p of applied.problems) diagnostics.push(positioned(metaSource, p.code, ['overrides', p.index, ...p.at], p.message));
+  if (hasErrors(diagnostics)) return { diagnostics };
+
+  const ownText = await readSourceText(folder, metaSource, meta, diagnostics);
+  const sourceText = base.sourceText === undefined && ownText === undefined ? undefined : [base.sourceText, ownText].filter((t) => t !== undefined).join('\n');
+  meta.overrides.forEach((o, n) => {
+    if (ownText !== undefined && !ownText.includes(o.clause))
+      diagnostics.push(positioned(metaSource, 'RULE061', ['overrides', n, 'clause'], `quotes text that is not in the source verbatim: "${o.clause.length > 50 ? o.clause.slice(0, 50) + '…' : o.clause}"`));
+  });
+  // The resolved documents must still be valid rule files, and the resolved ruleset a valid whole;
+  // a problem is shown at the override that caused it.
+  const docs = applied.docs;
+  for (const key of ['table', 'grading', 'institutions', 'interpretations'] as const) {
+    const v = validatorFor(key);
+    if (!v(docs[key]))
+      for (const p of explainErrors(v.errors, docs[key])) diagnostics.push(overlayProblem(metaSource, applied.targets, docs, key, pointerSegments(p.path), 'RULE003', p.message));
+  }
+  if (hasErrors(diagnostics)) return { diagnostics };
+  const parts: RulesetParts = { meta, ...overlayParts(docs), sourceText };
+  for (const p of checkRuleset(parts)) {
+    if (p.file === 'meta') diagnostics.push(positioned(metaSource, p.code, p.path, p.message, p.severity));
+    else if (p.severity === 'error' || attributeProblem(applied.targets, p.file, p.path) !== undefined)
+      diagnostics.push(overlayProblem(metaSource, applied.targets, docs, p.file, p.path, p.code, p.message, p.severity));
+  }
+  if (hasErrors(diagnostics)) return { diagnostics };
+
+  const { sourceText: _, ...content } = parts;
+  const ruleset = withOverrides(
+    {
+      id: meta.id,
+      dir: folder.dir,
+      hash: overlayHash(metaSource.text, baseRs),
+      files: overlayFiles(metaSource.text, baseRs),
+      ...content,
+      items: indexItems(parts.table),
+      rules: indexRules(parts.table),
+    },
+    applied.applied,
+  );
+  return { ruleset, diagnostics, sourceText };
+}
+
+function overlayParts(docs: OverlayDocs): Omit<RulesetParts, 'meta' | 'sourceText'> {
+  return { table: docs.table, grading: docs.grading, institutions: docs.institutions, interpretations: docs.interpretations.interpretations };
+}
+
+function overlayProblem(
+  metaSource: YamlSource,
+  targets: readonly { file: RuleFileKey; path: JsonPath }[],
+  docs: OverlayDocs,
+  file: RuleFileKey,
+  path: JsonPath,
+  code: string,
+  message: string,
+  severity: Diagnostic['severity'] = 'error',
+): Diagnostic {
+  const index = attributeProblem(targets, file, path);
+  const where = index === undefined ? ['overrides'] : ['overrides', index];
+  const d = positioned(metaSource, code, where, `${ruleFiles[file]} ${readablePath(docs[file], path)} ${message}`, severity);
+  return d;
+}
+
+function withOverrides(rs: RuleSet, overrides: AppliedOverride[]): RuleSet {
+  return Object.assign(rs, { overrides });
+}
+
+async function readSource(folder: RuleFolder, name: string): Promise<{ source?: YamlSource; diagnostics: Diagnostic[] }> {
+  const label = folder.label(name);
+  let text: string;
+  try {
+    text = await folder.read(name);
+  } catch (err) {
+    return { diagnostics: [{ code: 'RULE002', severity: 'error', file: label, message: `cannot read file: ${(err as Error).message}` }] };
+  }
+  return parseYamlSource(label, text);
+}
+
+async function readSourceText(folder: RuleFolder, metaSource: YamlSource, meta: RulesetMeta, diagnostics: Diagnostic[]): Promise<string | undefined> {
+  if (!meta.source) return undefined;
+  try {
+    return await folder.read(meta.source);
+  } catch (err) {
+    diagnostics.push(positioned(metaSource, 'RULE002', ['source'], `names a source text that cannot be read: ${(err as Error).message}`));
+    return undefined;
+  }
 }
 
 function positioned(source: YamlSource, code: string, path: JsonPath, message: string, severity: Diagnostic['severity'] = 'error'): Diagnostic {

@@ -6,7 +6,7 @@ import type { Rater } from '../rating/rater.js';
 import { createAjv } from '../validation/ajv.js';
 import { errorHandler, sendError } from './errors.js';
 import { genReqId, loggerOptions, useRequestLog, type LoggerOption } from './logging.js';
-import { useJsonOnly } from './parsers.js';
+import { useJsonBodies } from './parsers.js';
 import { batchRoutes } from './routes/batch.js';
 import { describeApi, docsRoutes } from './routes/docs.js';
 import { evaluateRoutes } from './routes/evaluate.js';
@@ -60,7 +60,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
   app.setValidatorCompiler(({ schema }) => ajv.compile(schema));
 
   useRequestLog(app);
-  useJsonOnly(app);
+  useJsonBodies(app);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) => sendError(reply, { error: 'not-found', message: `no route ${request.method} ${request.url.split('?')[0]}` }));
 

@@ -85,6 +85,9 @@ export function useRequestLog(app: FastifyInstance): void {
   app.addHook('onResponse', async (request, reply) => {
     request.log.info({ ...line(request), status: reply.statusCode, durationMs: Math.round(reply.elapsedTime * 10) / 10 }, 'request completed');
   });
+  app.addHook('onRequestAbort', async (request) => {
+    request.log.info({ ...line(request), aborted: true }, 'request aborted by the client');
+  });
 }
 
 function line(request: FastifyRequest): Record<string, unknown> {

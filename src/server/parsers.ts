@@ -21,16 +21,20 @@ export function jsonParser(app: FastifyInstance): (text: string) => JsonParse {
   };
 }
 
-/** syntaxDetail says where a text stops being JSON: `not valid JSON at line 3, column 7: expected …`. */
+/** syntaxDetail says where a text stops being JSON: `not valid JSON at line 3, column 7: expected …` (no line for a one-line text). */
 export function syntaxDetail(text: string): string {
   const e = findJsonSyntaxError(text);
   // Valid JSON that the hardened parser refused.
-  if (!e) return 'refused: it contains a "__proto__" or "constructor.prototype" key';
-  return `not valid JSON at line ${e.line}, column ${e.column}: ${e.message}`;
+  if (!e) return 'not accepted: it contains a "__proto__" or "constructor.prototype" key';
+  const where = text.includes('\n') ? `line ${e.line}, column ${e.column}` : `column ${e.column}`;
+  return `not valid JSON at ${where}: ${e.message}`;
 }
 
-/** useJsonOnly makes application/json the only media type the app reads (text/plain is refused with 415). */
-export function useJsonOnly(app: FastifyInstance): void {
+/**
+ * useJsonBodies makes application/json the only media type the app reads (text/plain is refused with
+ * 415), and refuses a POST without a body as empty rather than as a document of the wrong shape.
+ */
+export function useJsonBodies(app: FastifyInstance): void {
   const parse = jsonParser(app);
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
@@ -39,5 +43,8 @@ export function useJsonOnly(app: FastifyInstance): void {
     const parsed = parse(text);
     if (parsed.ok) done(null, parsed.value);
     else done(new HttpError('malformed-json', `the request body is ${parsed.message}`), undefined);
+  });
+  app.addHook('preValidation', async (request) => {
+    if (request.method === 'POST' && request.body === undefined) throw new HttpError('empty-body', 'the request has no body; send a JSON document');
   });
 }

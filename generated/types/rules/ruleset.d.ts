@@ -5,7 +5,7 @@
  */
 
 /**
- * ruleset.yaml: which document a ruleset encodes and which rating years (and region) it decides.
+ * ruleset.yaml: which document a ruleset encodes and which rating years (and region) it decides. An overlay (a regional rule or an amendment) names the ruleset it `extends` and lists its `overrides`; it holds no other rule file.
  */
 export interface RulesetMeta {
   id: string;
@@ -33,8 +33,35 @@ export interface RulesetMeta {
    * null for a national ruleset; a region for a local overlay (第二十条).
    */
   region: string | null;
+  /**
+   * An overlay: the id of the ruleset (a folder beside this one) whose rules it takes, changed only by `overrides`.
+   */
+  extends?: string;
+  /**
+   * An overlay's changes to the ruleset it extends, each with the clause of the rule it comes from (such as a branch's 实施细则 under 第二十条).
+   *
+   * @minItems 1
+   */
+  overrides?: Override[];
   ratingPeriod: {
     clause: string;
     rule: "previousCalendarYear";
   };
+}
+/**
+ * One change an overlay makes, with exactly one of: `set`, the new value at `path`, `add`, an entry appended to the list at `path` (or the value of a key that is not there yet), `remove: true`, which deletes what `path` names.
+ */
+export interface Override {
+  id: string;
+  /**
+   * What is changed, named by ids: `items[5.2].rules[5.2:user-not-registered].points`, `grading.bands.grades[B].from`, `grading.downgrade.triggers[art15-5].conditions[seriousViolationsOfOneType].atLeast`, `interpretations`.
+   */
+  path: string;
+  /**
+   * The clause of the rule this change comes from, quoted exactly.
+   */
+  clause: string;
+  set?: unknown;
+  add?: unknown;
+  remove?: true;
 }

@@ -1,0 +1,67 @@
+// Check stage: the one result model of `check`. Every output format is a pure function of it, and the
+// exit code comes from it, never from a formatter.
+import type { Diagnostic } from '../rules/diagnostics.js';
+
+/** RuleTestRecord: one YAML rule test and how it went. */
+export interface RuleTestRecord {
+  /** The ruleset whose tests/ folder holds the test. */
+  ruleset: string;
+  file: string;
+  line: number;
+  name: string;
+  passed: boolean;
+  failures: string[];
+}
+
+/** CoverageCategory: one kind of element of a ruleset, and which of them the rule tests reach. */
+export interface CoverageCategory {
+  name: CoverageCategoryName;
+  total: number;
+  covered: number;
+  missing: string[];
+}
+
+export type CoverageCategoryName = 'rules' | 'tiers' | 'choices' | 'caps' | 'zeroRules' | 'downgradeTriggers' | 'zeroScoreTriggers' | 'grades' | 'measures' | 'notRated';
+
+export interface RulesetCoverage {
+  ruleset: string;
+  total: number;
+  covered: number;
+  categories: CoverageCategory[];
+}
+
+/** CheckReport: everything one `check` run found. */
+export interface CheckReport {
+  /** What was checked: ruleset folders and Rego folders, as displayed. */
+  checked: { rulesets: string[]; rego: string[] };
+  /** Every problem, errors and warnings, in the order the stages found them. */
+  diagnostics: Diagnostic[];
+  ruleTests: { passed: number; failed: number; tests: RuleTestRecord[] };
+  /** Present when coverage was asked for. */
+  coverage?: RulesetCoverage[];
+  /** Information lines: a stage skipped, and why. */
+  notes: string[];
+}
+
+export function countBySeverity(report: CheckReport): { errors: number; warnings: number } {
+  const errors = report.diagnostics.filter((d) => d.severity === 'error').length;
+  return { errors, warnings: report.diagnostics.length - errors };
+}
+
+/** exitCode: 1 when the report holds any error (a failed rule test and a coverage gap are errors too), else 0. */
+export function exitCode(report: CheckReport): 0 | 1 {
+  return countBySeverity(report).errors > 0 ? 1 : 0;
+}
+
+/** summaryLine: one line a person reads first. */
+export function summaryLine(report: CheckReport): string {
+  const { errors, warnings } = countBySeverity(report);
+  const parts = [`${errors} error${errors === 1 ? '' : 's'}`, `${warnings} warning${warnings === 1 ? '' : 's'}`];
+  parts.push(`rule tests: ${report.ruleTests.passed} passed, ${report.ruleTests.failed} failed`);
+  for (const c of report.coverage ?? []) parts.push(`coverage of ${c.ruleset}: ${c.covered}/${c.total} (${percent(c.covered, c.total)})`);
+  return `${exitCode(report) ? 'check failed' : 'check passed'}: ${parts.join('; ')}`;
+}
+
+export function percent(covered: number, total: number): string {
+  return total === 0 ? '100%' : `${Math.floor((covered / total) * 1000) / 10}%`;
+}

@@ -1,0 +1,164 @@
+// Rules stage: the closed set of diagnostic codes. Every code any stage emits is declared here once,
+// with its default severity, a title and what a policy editor does about it; docs/codes.md documents
+// the same list, and test/check/codes.test.ts fails when code, declaration and docs disagree.
+import type { Severity } from './diagnostics.js';
+
+/** CodeInfo: what one diagnostic code means and what to do about it. */
+export interface CodeInfo {
+  severity: Severity;
+  title: string;
+  /** What the person who edits the file does to clear it. */
+  help: string;
+}
+
+export const codes = {
+  RULE001: {
+    severity: 'error',
+    title: 'YAML syntax error',
+    help: 'Fix the YAML at the position given: indentation, a missing colon or quote, or a key written twice in one mapping.',
+  },
+  RULE002: {
+    severity: 'error',
+    title: 'File cannot be read',
+    help: 'Check that the file or folder exists and is readable, and that `source` in ruleset.yaml names the source text beside it.',
+  },
+  RULE003: {
+    severity: 'error',
+    title: 'Rule file does not match its schema',
+    help: 'Use only the keys the message lists as allowed, write numbers without quotes, and add every required key; the schemas are under schemas/rules/.',
+  },
+  RULE010: {
+    severity: 'error',
+    title: 'Duplicate id',
+    help: 'Give every item, rule, trigger, grade, measure and interpretation an id used nowhere else in its ruleset.',
+  },
+  RULE011: {
+    severity: 'error',
+    title: 'Rule refers to something that does not fit',
+    help: 'Make the rule read a finding its item declares, of a type its kind reads (counts for perOccurrence, flags for fixed and bonus, percents or numbers for tiers, choices for choice), give a zeroIf rule on a count its atLeast, and keep bonus rules in the bonus item.',
+  },
+  RULE012: {
+    severity: 'error',
+    title: 'Unknown interpretation',
+    help: 'Refer to an interpretation id defined in interpretations.yaml, or add the interpretation there with its quote, reading and reason.',
+  },
+  RULE013: {
+    severity: 'error',
+    title: 'Points more precise than hundredths',
+    help: 'Write points with at most two decimal places; the policy counts whole hundredths of a point.',
+  },
+  RULE014: {
+    severity: 'error',
+    title: 'Finding read by no rule',
+    help: 'Add the rule that reads the finding, or remove the finding from the item.',
+  },
+  RULE020: {
+    severity: 'error',
+    title: 'Points do not add up',
+    help: "Make the items' maxPoints add up to their indicator, the indicators' to their dimension, and the dimensions' to the total.",
+  },
+  RULE021: {
+    severity: 'error',
+    title: "Cap above the item's maxPoints",
+    help: "Lower the cap to at most the item's maxPoints (a deduction can never take more than the item has).",
+  },
+  RULE022: {
+    severity: 'error',
+    title: 'Tiers leave a gap or overlap',
+    help: 'Adjust the gte/gt/lte/lt bounds so that every reachable value falls in exactly one tier, and give each tier exactly one of score, deduct or zero.',
+  },
+  RULE023: {
+    severity: 'error',
+    title: 'Tier or option does not fit its item',
+    help: "Keep every score and deduction within the item's maxPoints, and give a choice rule one option for each value its finding allows.",
+  },
+  RULE030: {
+    severity: 'error',
+    title: 'Grade bands leave a gap or overlap',
+    help: 'Make the bands run from 0 to the total without overlapping; where whole-number bands leave fractional scores between them, say in bands.interpretation which band takes them.',
+  },
+  RULE031: {
+    severity: 'error',
+    title: 'Measures missing for a result',
+    help: 'Give measures.results an entry for every grade and for "zero", and let includes name an existing entry.',
+  },
+  RULE040: {
+    severity: 'error',
+    title: 'Trigger condition does not fit its circumstance',
+    help: 'Name a circumstance declared under circumstances; give atLeast to a count and never to a flag.',
+  },
+  RULE051: {
+    severity: 'error',
+    title: 'Interpretation not used',
+    help: 'Refer to the interpretation from the rule, item, band or trigger it reads, or remove it.',
+  },
+  RULE060: {
+    severity: 'warning',
+    title: 'Criteria text and maxPoints disagree',
+    help: 'A reviewer confirms the reading: the interpretations the message names say which number wins. Nothing to change when the reading is recorded.',
+  },
+  RULE061: {
+    severity: 'error',
+    title: 'Clause not in the source verbatim',
+    help: 'Copy the clause exactly from source.txt (same punctuation and spaces); a clause is a quotation, never a paraphrase.',
+  },
+  RULE070: {
+    severity: 'error',
+    title: 'Ruleset id differs from its folder',
+    help: 'Make id in ruleset.yaml equal the name of the folder that holds it.',
+  },
+  RULE071: {
+    severity: 'error',
+    title: 'No ruleset folder',
+    help: 'Put at least one ruleset folder (with ruleset.yaml) under policies/rulesets/.',
+  },
+  RULE072: {
+    severity: 'error',
+    title: 'Rulesets overlap',
+    help: 'Give rulesets of the same region rating years that do not overlap: end the older one (effective.untilYear) before the newer one starts.',
+  },
+  TEST001: {
+    severity: 'error',
+    title: 'Rule test file does not match its schema',
+    help: 'Write tests/*.yaml as `tests:` with name, input and expect per test, using only the expectation keys the message lists as allowed; the schema is schemas/rules/rule-tests.schema.json.',
+  },
+  TEST002: {
+    severity: 'error',
+    title: 'Rule test failed',
+    help: 'The rules no longer give the outcome the test works out from the text: correct the rule that moved, or, if the text was read wrongly, the expectation.',
+  },
+  REGO001: {
+    severity: 'error',
+    title: 'Rego does not compile (opa check --strict)',
+    help: 'Fix the Rego at the position given; `opa check --strict policies/rating` reproduces it.',
+  },
+  REGO002: {
+    severity: 'error',
+    title: 'Rego not formatted (opa fmt)',
+    help: 'Run `opa fmt -w` on the file, with the pinned OPA.',
+  },
+  REGO003: {
+    severity: 'error',
+    title: 'Rego test failed (opa test)',
+    help: 'Fix the policy or its test; `opa test -t rego` and `opa test -t wasm` on the folder reproduce it.',
+  },
+  REGO004: {
+    severity: 'warning',
+    title: 'Rego lint (Regal)',
+    help: "Follow the linked Regal rule's advice, or set its level in a Regal configuration file; `regal lint` on the folder reproduces it.",
+  },
+  COV001: {
+    severity: 'error',
+    title: 'Not exercised by any rule test',
+    help: "Add a rule test in the ruleset's tests/ folder whose input reaches the rule, tier, option, cap, trigger, grade, measure or not-rated case named.",
+  },
+} as const satisfies Record<string, CodeInfo>;
+
+export type Code = keyof typeof codes;
+
+/** codeList: every declared code in order, with its description. */
+export const codeList: readonly ({ code: Code } & CodeInfo)[] = (Object.keys(codes) as Code[]).map((code) => ({ code, ...codes[code] }));
+
+export function isCode(code: string): code is Code {
+  return Object.hasOwn(codes, code);
+}
