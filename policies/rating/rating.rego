@@ -29,16 +29,25 @@ else := "local"
 
 # ---- the rules an input sets off ----------------------------------------------------------------
 
-# One record per rule that reads a finding the input gives. A record `deducts` when it changes the
+# The items whose rules read a finding the input gives (mostly the item itself; 3.2 also reads 3.1's
+# no-audit finding). Every other item keeps its untouched score and is not looked at.
+candidates := {owner |
+	some item_id, _ in findings
+	some owner in object.get(rs.ownersReading, item_id, [])
+}
+
+# One record per rule of an item that reads a given finding. A record `deducts` when it changes the
 # item's points; tier and choice records exist either way, since their reading decided the points.
-records := [rec |
-	some item_id, given in findings
-	some name, v in given
-	some rule in object.get(object.get(rs.readers, item_id, {}), name, [])
+records_of(owner) := [rec |
+	some rule in rs.rulesOf[owner]
+	v := object.get(object.get(findings, rule.reads, {}), rule.finding, null)
+	v != null
 	rec := record(rule, v)
 ]
 
-record(rule, n) := {"owner": rule.owner, "rule": rule, "deducts": true, "d": d} if {
+evaluated := {owner: records_of(owner) | some owner in candidates}
+
+record(rule, n) := {"rule": rule, "deducts": true, "d": d} if {
 	rule.kind == "perOccurrence"
 	n > 0
 	raw := n * rule.points
@@ -46,33 +55,33 @@ record(rule, n) := {"owner": rule.owner, "rule": rule, "deducts": true, "d": d} 
 	d := {"rule": rule.id, "order": rule.order, "count": n, "points": amount, "capped": raw > amount}
 }
 
-record(rule, v) := {"owner": rule.owner, "rule": rule, "deducts": true, "d": d} if {
+record(rule, v) := {"rule": rule, "deducts": true, "d": d} if {
 	rule.kind == "fixed"
 	v == true
 	d := {"rule": rule.id, "order": rule.order, "count": 1, "points": rule.points}
 }
 
-record(rule, v) := {"owner": rule.owner, "rule": rule, "deducts": true, "d": d} if {
+record(rule, v) := {"rule": rule, "deducts": true, "d": d} if {
 	rule.kind == "zeroIf"
 	n := occurrences(v)
 	n >= rule.atLeast
 	d := {"rule": rule.id, "order": rule.order, "count": n, "points": 0, "zero": true}
 }
 
-record(rule, v) := {"owner": rule.owner, "rule": rule, "deducts": true, "d": d} if {
+record(rule, v) := {"rule": rule, "deducts": true, "d": d} if {
 	rule.kind == "bonus"
 	v == true
 	d := {"rule": rule.id, "order": rule.order, "count": 1, "points": rule.points, "bonus": true}
 }
 
-record(rule, v) := {"owner": rule.owner, "rule": rule, "tier": t, "deducts": outcome(t), "d": d} if {
+record(rule, v) := {"rule": rule, "tier": t, "deducts": outcome(t), "d": d} if {
 	rule.kind == "tiers"
 	i := min({j | some j, t in rule.tiers; in_tier(v, t.when)})
 	t := rule.tiers[i]
 	d := object.union({"rule": rule.id, "order": rule.order, "count": 1, "value": v, "tier": i}, outcome_fields(t))
 }
 
-record(rule, v) := {"owner": rule.owner, "rule": rule, "tier": o, "deducts": outcome(o), "d": d} if {
+record(rule, v) := {"rule": rule, "tier": o, "deducts": outcome(o), "d": d} if {
 	rule.kind == "choice"
 	o := rule.options[v]
 	d := object.union({"rule": rule.id, "order": rule.order, "count": 1, "value": v}, outcome_fields(o))
@@ -109,20 +118,19 @@ else := {"points": t.deduct}
 
 # ---- the items the input touches; every other item keeps its full points ------------------------
 
-deductions := [rec | some rec in records; rec.deducts]
+items := [item_result(id, ds) |
+	some id, recs in evaluated
+	ds := [rec.d | some rec in recs; rec.deducts]
+	count(ds) > 0
+]
 
-touched := {rec.owner | some rec in deductions}
-
-items := [item_result(id) | some id in touched]
-
-item_result(id) := {
+item_result(id, ds) := {
 	"id": id,
 	"score": score,
 	"deductions": ds,
 	"floored": floored,
 } if {
 	info := rs.itemInfo[id]
-	ds := [rec.d | some rec in deductions; rec.owner == id]
 	zeroed := count([d | some d in ds; d.zero]) > 0
 	bonus := sum([d.points | some d in ds; d.bonus])
 	deducted := sum([d.points | some d in ds; not d.bonus])
@@ -222,7 +230,8 @@ interpretations contains id if {
 # decides the item's points even when it deducts nothing); a tier when the value fell in it.
 interpretations contains id if {
 	not not_rated
-	some rec in records
+	some recs in evaluated
+	some rec in recs
 	some id in array.concat(rec.rule.interpretations, object.get(rec, ["tier", "interpretations"], []))
 }
 

@@ -4,27 +4,27 @@ package rating_test
 
 import data.rating
 
-rule_a_per := {"id": "a:per", "kind": "perOccurrence", "owner": "a", "order": 0, "interpretations": ["iper"], "points": 20, "cap": null}
+rule_a_per := {"id": "a:per", "kind": "perOccurrence", "reads": "a", "finding": "n", "order": 0, "interpretations": ["iper"], "points": 20, "cap": null}
 
-rule_a_capped := {"id": "a:capped", "kind": "perOccurrence", "owner": "a", "order": 1, "interpretations": [], "points": 50, "cap": 60}
+rule_a_capped := {"id": "a:capped", "kind": "perOccurrence", "reads": "a", "finding": "m", "order": 1, "interpretations": [], "points": 50, "cap": 60}
 
-rule_a_fixed := {"id": "a:fixed", "kind": "fixed", "owner": "a", "order": 2, "interpretations": [], "points": 50}
+rule_a_fixed := {"id": "a:fixed", "kind": "fixed", "reads": "a", "finding": "f", "order": 2, "interpretations": [], "points": 50}
 
-rule_b_tiers := {"id": "b:tiers", "kind": "tiers", "owner": "b", "order": 3, "interpretations": [], "tiers": [
+rule_b_tiers := {"id": "b:tiers", "kind": "tiers", "reads": "b", "finding": "v", "order": 3, "interpretations": [], "tiers": [
 	{"when": {"gte": 80}, "deduct": 0, "zero": false, "interpretations": []},
 	{"when": {"gte": 60, "lt": 80}, "deduct": 100, "zero": false, "interpretations": ["itier"]},
 	{"when": {"lt": 60}, "deduct": 0, "zero": true, "interpretations": []},
 ]}
 
 # b's zero rule reads a's flag, as 3.2 reads 3.1's no-audit finding.
-rule_b_zero := {"id": "b:zero", "kind": "zeroIf", "owner": "b", "order": 4, "interpretations": [], "atLeast": 1}
+rule_b_zero := {"id": "b:zero", "kind": "zeroIf", "reads": "a", "finding": "f", "order": 4, "interpretations": [], "atLeast": 1}
 
-rule_c_choice := {"id": "c:choice", "kind": "choice", "owner": "c", "order": 5, "interpretations": [], "options": {
+rule_c_choice := {"id": "c:choice", "kind": "choice", "reads": "c", "finding": "k", "order": 5, "interpretations": [], "options": {
 	"good": {"deduct": 0, "zero": false, "interpretations": []},
 	"fair": {"deduct": 100, "zero": false, "interpretations": []},
 }}
 
-rule_x_bonus := {"id": "x:bonus", "kind": "bonus", "owner": "x", "order": 6, "interpretations": [], "points": 200}
+rule_x_bonus := {"id": "x:bonus", "kind": "bonus", "reads": "x", "finding": "b", "order": 6, "interpretations": [], "points": 200}
 
 down_flag := {"id": "down-flag", "interpretations": [], "conditions": [{"circumstance": "bad", "type": "flag", "atLeast": {"national": 1, "local": 1}}]}
 
@@ -37,12 +37,13 @@ zero_penalties := {"id": "zero-penalties", "interpretations": [], "conditions": 
 
 table := {
 	"id": "synthetic",
-	"readers": {
-		"a": {"n": [rule_a_per], "m": [rule_a_capped], "f": [rule_a_fixed, rule_b_zero]},
-		"b": {"v": [rule_b_tiers]},
-		"c": {"k": [rule_c_choice]},
-		"x": {"b": [rule_x_bonus]},
+	"rulesOf": {
+		"a": [rule_a_per, rule_a_capped, rule_a_fixed],
+		"b": [rule_b_tiers, rule_b_zero],
+		"c": [rule_c_choice],
+		"x": [rule_x_bonus],
 	},
+	"ownersReading": {"a": ["a", "b"], "b": ["b"], "c": ["c"], "x": ["x"]},
 	"itemInfo": {
 		"a": {"max": 100, "bonus": false, "base": 100, "dimension": "d1"},
 		"b": {"max": 200, "bonus": false, "base": 200, "dimension": "d1"},

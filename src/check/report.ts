@@ -32,8 +32,8 @@ export interface RulesetCoverage {
 
 /** CheckReport: everything one `check` run found. */
 export interface CheckReport {
-  /** What was checked: ruleset folders and Rego folders, as displayed. */
-  checked: { rulesets: string[]; rego: string[] };
+  /** What was checked: each ruleset (its id and folder) and each Rego folder, as displayed. */
+  checked: { rulesets: { id: string; dir: string }[]; rego: string[] };
   /** Every problem, errors and warnings, in the order the stages found them. */
   diagnostics: Diagnostic[];
   ruleTests: { passed: number; failed: number; tests: RuleTestRecord[] };

@@ -1,7 +1,7 @@
 // Check stage: what a path given to `check` stands for: a policies folder (rulesets/ and its Rego
 // folders), a folder of rulesets, one ruleset folder, or a folder of Rego files.
 import { existsSync, readdirSync, statSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 /** TargetError: a path that is none of the things `check` knows how to check. */
 export class TargetError extends Error {
@@ -49,10 +49,6 @@ export function resolveTargets(paths: readonly string[], cwd = process.cwd()): T
 /** rulesetFolders lists the ruleset folders of a root, as the registry reads them. */
 export function rulesetFolders(root: string): string[] {
   return subfolders(root).map((s) => join(root, s));
-}
-
-export function rulesetName(dir: string): string {
-  return basename(dir);
 }
 
 function isDir(p: string): boolean {

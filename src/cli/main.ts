@@ -3,6 +3,8 @@
 import { Command, CommanderError } from 'commander';
 import { EngineError } from '../engine/errors.js';
 import { RulesError } from '../rules/diagnostics.js';
+import { registerBatch } from './batch.js';
+import { registerCheck } from './check.js';
 import { registerEvaluate } from './evaluate.js';
 import { UsageError } from './io.js';
 
@@ -10,6 +12,8 @@ const program = new Command('credit-policy')
   .description('银发〔2018〕102号 as code: rate access institutions, check and diff the rules')
   .exitOverride();
 registerEvaluate(program);
+registerBatch(program);
+registerCheck(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof CommanderError) {

@@ -117,6 +117,31 @@ export const codes = {
     title: 'Rulesets overlap',
     help: 'Give rulesets of the same region rating years that do not overlap: end the older one (effective.untilYear) before the newer one starts.',
   },
+  RULE080: {
+    severity: 'error',
+    title: 'Extended ruleset cannot be loaded',
+    help: 'Let extends name a ruleset folder beside this one, by its id, and fix the errors of that ruleset first.',
+  },
+  RULE081: {
+    severity: 'error',
+    title: 'Override path names nothing',
+    help: 'Name what the override changes by ids, starting from items[ID], table, grading, institutions or interpretations (e.g. items[5.2].rules[5.2:user-not-registered].points), and only things the base ruleset has; use add for something new.',
+  },
+  RULE082: {
+    severity: 'error',
+    title: 'Override operation does not fit',
+    help: 'Give each override exactly one of set, add or remove: set changes what is there, add appends to a list or adds a new key, remove deletes.',
+  },
+  RULE083: {
+    severity: 'error',
+    title: 'Rulesets extend each other in a circle',
+    help: 'Let the chain of extends end in a ruleset that extends none.',
+  },
+  RULE084: {
+    severity: 'error',
+    title: 'Overlay covers years its base does not',
+    help: "Keep the overlay's effective years within those of the ruleset it extends.",
+  },
   TEST001: {
     severity: 'error',
     title: 'Rule test file does not match its schema',

@@ -1,7 +1,7 @@
 // Rules stage: turns a RuleSet into the data document the Rego reads. Points become whole hundredths
 // here, once, so the policy never does floating-point arithmetic (OPA issue #3298). Indexes are
-// built here too (which rules read which finding, which triggers read which circumstance), so each
-// evaluation only looks at what its input gives.
+// built here too (which items read which item's findings, which triggers read which circumstance),
+// so each evaluation only looks at what its input gives.
 import type { Grading, Item, Rule, RuleSet } from './ruleset.js';
 
 /** hundredths converts table points (0.2) to the policy's whole units (20). */
@@ -13,7 +13,8 @@ type Trigger = Grading['downgrade']['triggers'][number];
 
 /** compilePolicyData is what `setData` receives: `{ ruleset: … }` as data.ruleset. */
 export function compilePolicyData(rs: RuleSet): { ruleset: Record<string, unknown> } {
-  const readers: Record<string, Record<string, unknown[]>> = {};
+  const rulesOf: Record<string, unknown[]> = {};
+  const ownersReading: Record<string, Set<string>> = {};
   const itemInfo: Record<string, { max: number; bonus: boolean; base: number; dimension: string }> = {};
   const itemInterpretations = new Set<string>();
   let order = 0;
@@ -24,7 +25,8 @@ export function compilePolicyData(rs: RuleSet): { ruleset: Record<string, unknow
     for (const id of item.interpretations ?? []) itemInterpretations.add(id);
     for (const rule of item.rules) {
       const { reads, compiled } = compileRule(item, rule, max, order++);
-      ((readers[reads] ??= {})[rule.finding] ??= []).push(compiled);
+      (rulesOf[item.id] ??= []).push(compiled);
+      (ownersReading[reads] ??= new Set()).add(item.id);
     }
   }
   const bands = [...rs.grading.bands.grades].sort((a, b) => b.from - a.from);
@@ -48,7 +50,8 @@ export function compilePolicyData(rs: RuleSet): { ruleset: Record<string, unknow
   return {
     ruleset: omitUndefined({
       id: rs.id,
-      readers,
+      rulesOf,
+      ownersReading: Object.fromEntries(Object.entries(ownersReading).map(([k, v]) => [k, [...v]])),
       itemInfo,
       itemInterpretations: [...itemInterpretations],
       dimensions: rs.table.dimensions.map((d) => ({ id: d.id, base: base(d.indicators.flatMap((i) => i.items.map((x) => x.id))) })),
@@ -76,7 +79,7 @@ export function compilePolicyData(rs: RuleSet): { ruleset: Record<string, unknow
 function compileRule(item: Item, rule: Rule, max: number, order: number): { reads: string; compiled: Record<string, unknown> } {
   // The item whose finding the rule reads: its own, or another's (3.2 reads 3.1's no-audit finding).
   const reads = rule.kind === 'zeroIf' && rule.ofItem ? rule.ofItem : item.id;
-  const base = { id: rule.id, kind: rule.kind, owner: item.id, order, interpretations: rule.interpretations ?? [] };
+  const base = { id: rule.id, kind: rule.kind, reads, finding: rule.finding, order, interpretations: rule.interpretations ?? [] };
   return { reads, compiled: { ...base, ...kindFields(rule, max) } };
 }
 

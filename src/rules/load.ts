@@ -9,7 +9,7 @@ import { compileSchema } from '../validation/ajv.js';
 import { explainErrors, pointerSegments } from '../validation/explain.js';
 import { hasErrors, RulesError, type Diagnostic } from './diagnostics.js';
 import { hashFiles } from './hash.js';
-import { applyOverrides, attributeProblem, overlayFiles, overlayHash, type AppliedOverride, type OverlayDocs } from './overlay.js';
+import { applyOverrides, attributeProblem, overlayFiles, overlayHash, type AppliedOverride, type DocKey, type OverlayDocs, type OverrideTarget } from './overlay.js';
 import { indexItems, indexRules, ruleFiles, type RuleFileKey, type RuleSet, type RulesetMeta } from './ruleset.js';
 import { checkRuleset, type RulesetParts } from './semantic.js';
 import { parseYamlSource, type JsonPath, type YamlSource } from './yaml-source.js';
@@ -142,7 +142,7 @@ async function inspectOverlay(folder: RuleFolder, metaSource: YamlSource, diagno
     return { diagnostics };
   }
   const meta = metaSource.data as RulesetMeta & { extends: string; overrides: NonNullable<RulesetMeta['overrides']> };
-  if (chain.includes(meta.id) || meta.extends === meta.id) {
+  if (chain.includes(meta.extends) || meta.extends === meta.id) {
     diagnostics.push(positioned(metaSource, 'RULE083', ['extends'], `extends "${meta.extends}", which leads back to "${meta.id}": ${[...chain, meta.id, meta.extends].join(' → ')}`));
     return { diagnostics };
   }
@@ -181,7 +181,12 @@ async function inspectOverlay(folder: RuleFolder, metaSource: YamlSource, diagno
   }
   if (hasErrors(diagnostics)) return { diagnostics };
   const parts: RulesetParts = { meta, ...overlayParts(docs), sourceText };
+  // The base's own rating years may rest on an interpretation that the overlay's meta does not name.
+  const baseReading = baseRs.meta.effective.interpretation;
+  const unusedBaseReading = (p: { code: string; file: string; path: JsonPath }) =>
+    p.code === 'RULE051' && p.file === 'interpretations' && docs.interpretations.interpretations[Number(p.path[1])]?.id === baseReading;
   for (const p of checkRuleset(parts)) {
+    if (unusedBaseReading(p)) continue;
     if (p.file === 'meta') diagnostics.push(positioned(metaSource, p.code, p.path, p.message, p.severity));
     else if (p.severity === 'error' || attributeProblem(applied.targets, p.file, p.path) !== undefined)
       diagnostics.push(overlayProblem(metaSource, applied.targets, docs, p.file, p.path, p.code, p.message, p.severity));
@@ -210,9 +215,9 @@ function overlayParts(docs: OverlayDocs): Omit<RulesetParts, 'meta' | 'sourceTex
 
 function overlayProblem(
   metaSource: YamlSource,
-  targets: readonly { file: RuleFileKey; path: JsonPath }[],
+  targets: readonly (OverrideTarget | undefined)[],
   docs: OverlayDocs,
-  file: RuleFileKey,
+  file: DocKey,
   path: JsonPath,
   code: string,
   message: string,
@@ -220,8 +225,7 @@ function overlayProblem(
 ): Diagnostic {
   const index = attributeProblem(targets, file, path);
   const where = index === undefined ? ['overrides'] : ['overrides', index];
-  const d = positioned(metaSource, code, where, `${ruleFiles[file]} ${readablePath(docs[file], path)} ${message}`, severity);
-  return d;
+  return positioned(metaSource, code, where, `${ruleFiles[file]} ${readablePath(docs[file], path)} ${message}`, severity);
 }
 
 function withOverrides(rs: RuleSet, overrides: AppliedOverride[]): RuleSet {

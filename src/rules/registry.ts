@@ -1,9 +1,10 @@
 // Rules stage: every ruleset under policies/rulesets/, and the choice of the one in force for an
 // input's rating year and region. Two rulesets claiming the same year and region is a load error.
+// An overlay (a regional rule) is resolved against the base beside it, which is loaded only once.
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RulesError, type Diagnostic } from './diagnostics.js';
-import { inspectRuleset } from './load.js';
+import { fsFolder, inspectFolder, type Inspection } from './load.js';
 import type { RuleSet } from './ruleset.js';
 
 /** SelectionError: no ruleset fits the input (an unknown id, or no ruleset for the year). */
@@ -37,8 +38,18 @@ export class Registry {
     }
     const diagnostics: Diagnostic[] = [];
     const rulesets: RuleSet[] = [];
+    // Each folder is inspected once, whether for itself or as the base of an overlay beside it.
+    const inspected = new Map<string, Promise<Inspection>>();
+    const inspect = (name: string, chain: readonly string[] = []): Promise<Inspection> => {
+      let found = inspected.get(name);
+      if (!found) {
+        found = inspectFolder(fsFolder(join(dir, name)), (base) => (names.includes(base) ? inspect(base, [...chain, name]) : inspectFolder(fsFolder(join(dir, base)))), chain);
+        inspected.set(name, found);
+      }
+      return found;
+    };
     for (const name of names) {
-      const { ruleset, diagnostics: found } = await inspectRuleset(join(dir, name));
+      const { ruleset, diagnostics: found } = await inspect(name);
       diagnostics.push(...found);
       if (!ruleset) continue;
       if (ruleset.id !== name)

@@ -1,0 +1,127 @@
+# METADATA
+# title: The monthly security statistics report (银发〔2018〕102号 三（二）and annex 2)
+# description: |
+#   Checks a set of monthly reports that already match their JSON Schema (whole counts >= 0, all
+#   five written, signatories present) for what the schema cannot say: remarks for every count that
+#   is not zero, one report per reporter and month, corrections that name what they correct, and
+#   months reported before they end. Then sums the effective reports institution -> region ->
+#   nation. Returns codes and report indexes; the host writes the messages.
+package obligations.report
+
+event_types := data.notice.eventTypes
+
+reports := input.reports
+
+# ---- one report ----------------------------------------------------------------------------
+
+remark(r, t) := trim_space(object.get(object.get(r, "remarks", {}), t, ""))
+
+# 附件2 注2: 在备注中描述违规事件的详细情况. Every event type counted must be described.
+problems contains {"code": "remarks-missing", "severity": "error", "report": i, "eventType": t} if {
+	some i, r in reports
+	some t in event_types
+	r.counts[t] > 0
+	remark(r, t) == ""
+}
+
+# A remark on an event type with no events is probably a slip (the count or the key is wrong).
+problems contains {"code": "remarks-without-events", "severity": "warning", "report": i, "eventType": t} if {
+	some i, r in reports
+	some t in event_types
+	r.counts[t] == 0
+	remark(r, t) != ""
+}
+
+# 按月定期 报送上月情况: a month is reported once it is over.
+problems contains {"code": "period-not-over", "severity": "error", "report": i, "asOfPeriod": input.asOfPeriod} if {
+	is_string(input.asOfPeriod)
+	some i, r in reports
+	r.period >= input.asOfPeriod
+}
+
+# ---- the set: one report per reporter and month, explicit corrections ----------------------
+
+month_key(r) := [r.region, r.institution, r.period]
+
+correction(r) if is_string(r.correctionOf)
+
+original(r) if not correction(r)
+
+problems contains {"code": "duplicate-id", "severity": "error", "report": j, "first": first} if {
+	some j, b in reports
+	earlier := {k | some k, a in reports; k < j; a.id == b.id}
+	count(earlier) > 0
+	first := min(earlier)
+}
+
+problems contains {"code": "duplicate-month", "severity": "error", "report": j, "first": first} if {
+	some j, b in reports
+	original(b)
+	earlier := {k | some k, a in reports; k < j; original(a); month_key(a) == month_key(b)}
+	count(earlier) > 0
+	first := min(earlier)
+}
+
+targets(r) := {k | some k, a in reports; a.id == r.correctionOf}
+
+problems contains {"code": "correction-unknown", "severity": "error", "report": j, "target": b.correctionOf} if {
+	some j, b in reports
+	correction(b)
+	count(targets(b)) == 0
+}
+
+problems contains {"code": "correction-of-itself", "severity": "error", "report": j} if {
+	some j, b in reports
+	b.correctionOf == b.id
+}
+
+problems contains {"code": "correction-mismatch", "severity": "error", "report": j, "target": k} if {
+	some j, b in reports
+	correction(b)
+	some k in targets(b)
+	month_key(reports[k]) != month_key(b)
+}
+
+problems contains {"code": "correction-conflict", "severity": "error", "report": j, "first": first} if {
+	some j, b in reports
+	correction(b)
+	earlier := {k | some k, a in reports; k < j; a.correctionOf == b.correctionOf}
+	count(earlier) > 0
+	first := min(earlier)
+}
+
+problems contains {"code": "correction-without-original", "severity": "error", "report": j} if {
+	some j, b in reports
+	correction(b)
+	not has_original(b)
+}
+
+has_original(b) if {
+	some a in reports
+	original(a)
+	month_key(a) == month_key(b)
+}
+
+# A report is superseded when another report corrects it; the rest are the effective ones.
+superseded contains r.correctionOf if {
+	some r in reports
+	correction(r)
+}
+
+effective := [i | some i, r in reports; not superseded[r.id]]
+
+check := {"problems": problems, "effective": effective}
+
+# ---- aggregation: institutions -> region -> nation -----------------------------------------
+
+totals(rows) := {t: sum([r.counts[t] | some r in rows]) | some t in event_types}
+
+regions := sort({r.region | some r in reports})
+
+# Rows sort by institution name within a region (Unicode order), so the table is reproducible.
+region_rows(g) := [pair[1] | some pair in sort([[r.institution, i] | some i, r in reports; r.region == g])]
+
+aggregate := {
+	"regions": [{"region": g, "rows": region_rows(g), "total": totals([r | some r in reports; r.region == g])} | some g in regions],
+	"total": totals(reports),
+}

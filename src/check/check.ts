@@ -1,0 +1,77 @@
+// Check stage: the whole `check` pipeline, top to bottom: resolve the paths, validate every rule file,
+// check and lint the Rego, run the YAML rule tests, and (when asked) measure their coverage. The
+// result is one CheckReport; the CLI only picks its format and exit code.
+import { basename, relative, resolve, sep } from 'node:path';
+import { ensureOpa } from '../build/ensure-opa.js';
+import { policiesDir, wasmPath } from '../build/paths.js';
+import { coverageDiagnostics, coverageOf } from './coverage.js';
+import { lintRego, findRegal, regalVersion } from './regal.js';
+import { checkRego } from './rego.js';
+import type { CheckReport } from './report.js';
+import { displayPath, validateRules } from './rules.js';
+import { runRuleTests } from './run-rule-tests.js';
+import { resolveTargets, rulesetFolders } from './targets.js';
+
+export interface CheckOptions {
+  /** Ruleset folders, folders of rulesets, policies folders or Rego folders; the repo's policies/ by default. */
+  paths?: readonly string[];
+  /** Measure rule coverage; every element no rule test reaches is an error (COV001). */
+  coverage?: boolean;
+  /** Files are shown relative to this folder (the working folder by default). */
+  cwd?: string;
+  /** The compiled policy the rule tests run on. */
+  wasm?: string;
+  /** The OPA binary; found or installed (ensureOpa) when needed and not given. */
+  opa?: string;
+  /** The Regal binary; looked for when undefined, not run when null. */
+  regal?: string | null;
+}
+
+/** runCheck runs every check on the paths and returns all that was found. */
+export async function runCheck(opts: CheckOptions = {}): Promise<CheckReport> {
+  const root = opts.cwd ?? process.cwd();
+  const targets = resolveTargets(opts.paths?.length ? opts.paths : [policiesDir], root);
+  const shown = (dir: string) => relative(root, dir) || '.';
+  const report: CheckReport = {
+    checked: {
+      rulesets: [...targets.rulesetRoots.flatMap(rulesetFolders), ...targets.rulesets].map((dir) => ({ id: basename(dir), dir: shown(dir) })),
+      rego: targets.rego.map(shown),
+    },
+    diagnostics: await validateRules(targets, root),
+    ruleTests: { passed: 0, failed: 0, tests: [] },
+    notes: [],
+  };
+  const blocked = (dir: string) => report.diagnostics.some((d) => d.severity === 'error' && isUnder(resolve(root, d.file), dir));
+
+  if (targets.rego.length) {
+    report.diagnostics.push(...checkRego(opts.opa ?? ensureOpa(), targets.rego, root));
+    const regal = opts.regal === null ? undefined : opts.regal ? { bin: opts.regal, version: '' } : findRegal();
+    if (regal) {
+      const lint = lintRego(regal.bin, targets.rego, root);
+      report.diagnostics.push(...lint.diagnostics);
+      report.notes.push(...lint.notes);
+    } else if (opts.regal !== null) {
+      report.notes.push(`Rego lint skipped: regal is not installed (\`node dist/check/ensure-regal.js\` builds Regal ${regalVersion} with go)`);
+    }
+  }
+
+  const tests = await runRuleTests(targets, opts.wasm ?? wasmPath, root, blocked);
+  report.diagnostics.push(...tests.diagnostics.map((d) => ({ ...d, file: displayPath(d.file, root) })));
+  report.notes.push(...tests.notes);
+  report.ruleTests = { passed: tests.records.filter((t) => t.passed).length, failed: tests.records.filter((t) => !t.passed).length, tests: tests.records };
+
+  if (opts.coverage) {
+    report.coverage = [];
+    const cases = tests.runs.flatMap((r) => (r.outcome.result ? [{ input: r.test.input, result: r.outcome.result }] : []));
+    for (const { ruleset, dir } of tests.rulesets) {
+      const { coverage, missed } = coverageOf(ruleset, cases);
+      report.coverage.push(coverage);
+      report.diagnostics.push(...(await coverageDiagnostics(dir, shown(dir), missed)));
+    }
+  }
+  return report;
+}
+
+function isUnder(file: string, dir: string): boolean {
+  return file === dir || file.startsWith(`${dir}${sep}`);
+}

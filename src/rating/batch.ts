@@ -1,0 +1,57 @@
+// Rating stage: rates a stream of NDJSON inputs on a pool of worker threads (one per core), keeping
+// the output in input order and only a bounded number of chunks in flight, so memory stays flat
+// however long the stream.
+import { availableParallelism } from 'node:os';
+import { createInterface } from 'node:readline';
+import type { Readable, Writable } from 'node:stream';
+import { once } from 'node:events';
+import { Piscina } from 'piscina';
+import type { BatchAnswer, BatchChunk } from './batch-worker.js';
+
+export interface BatchOptions {
+  rulesetsDir: string;
+  wasmPath: string;
+  workers?: number;
+  chunkLines?: number;
+}
+
+export interface BatchSummary {
+  lines: number;
+  rated: number;
+  refused: number;
+}
+
+/** rateStream reads NDJSON from `input` and writes one NDJSON answer per non-empty line to `output`. */
+export async function rateStream(input: Readable, output: Writable, options: BatchOptions): Promise<BatchSummary> {
+  const workers = Math.max(1, options.workers ?? availableParallelism());
+  const chunkLines = options.chunkLines ?? 500;
+  const pool = new Piscina<BatchChunk, BatchAnswer>({ filename: new URL('./batch-worker.js', import.meta.url).href, minThreads: workers, maxThreads: workers });
+  const summary: BatchSummary = { lines: 0, rated: 0, refused: 0 };
+  const pending: Promise<BatchAnswer>[] = [];
+  const flushOne = async () => {
+    const answer = await pending.shift()!;
+    summary.rated += answer.rated;
+    summary.refused += answer.refused;
+    if (!output.write(answer.text)) await once(output, 'drain');
+  };
+  try {
+    let lines: string[] = [];
+    let firstLine = 1;
+    const submit = async () => {
+      pending.push(pool.run({ rulesetsDir: options.rulesetsDir, wasmPath: options.wasmPath, firstLine, lines }));
+      firstLine += lines.length;
+      lines = [];
+      while (pending.length >= workers * 2) await flushOne();
+    };
+    for await (const line of createInterface({ input, crlfDelay: Infinity })) {
+      summary.lines++;
+      lines.push(line);
+      if (lines.length >= chunkLines) await submit();
+    }
+    if (lines.length) await submit();
+    while (pending.length) await flushOne();
+  } finally {
+    await pool.destroy();
+  }
+  return summary;
+}
