@@ -4,6 +4,7 @@ import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { RuleTestFile, RuleTest, Expectation } from '../../generated/types/rules/rule-tests.js';
 import type { Diagnostic } from '../rules/diagnostics.js';
+import { readablePath } from '../rules/load.js';
 import { readYamlSource, type YamlSource } from '../rules/yaml-source.js';
 import type { RatingResult } from '../rating/decorate.js';
 import type { Rater } from '../rating/rater.js';
@@ -46,8 +47,12 @@ export async function loadRuleTests(rulesetDir: string, displayRoot = process.cw
     if (!source) continue;
     if (!validateFile(source.data)) {
       for (const p of explainErrors(validateFile.errors, source.data)) {
-        const { line, column } = source.locate(pointerSegments(p.path));
-        diagnostics.push({ code: 'TEST001', severity: 'error', file: source.file, line, column, path: p.path, message: p.message });
+        // As for rule files: an unknown key is shown at the key, and paths read `tests[0].expect`.
+        const segments = pointerSegments(p.path);
+        const unknownKey = p.message.startsWith('unknown key');
+        const { line, column } = source.locate(segments, unknownKey);
+        const path = readablePath(source.data, unknownKey ? segments.slice(0, -1) : segments);
+        diagnostics.push({ code: 'TEST001', severity: 'error', file: source.file, line, column, path, message: p.message });
       }
       continue;
     }

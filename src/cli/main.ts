@@ -5,6 +5,7 @@ import { EngineError } from '../engine/errors.js';
 import { RulesError } from '../rules/diagnostics.js';
 import { registerBatch } from './batch.js';
 import { registerCheck } from './check.js';
+import { registerDiff } from './diff.js';
 import { registerEvaluate } from './evaluate.js';
 import { UsageError } from './io.js';
 
@@ -12,6 +13,7 @@ const program = new Command('credit-policy')
   .description('银发〔2018〕102号 as code: rate access institutions, check and diff the rules')
   .exitOverride();
 registerEvaluate(program);
+registerDiff(program);
 registerBatch(program);
 registerCheck(program);
 

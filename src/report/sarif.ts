@@ -1,5 +1,5 @@
-// Report stage: `check` as SARIF 2.1.0, for code-scanning tools: every declared code is a rule of the
-// driver (with its title and what to do), every problem a result at its file, line and column.
+// Report stage: `check` as SARIF 2.1.0, for code-scanning tools: each code the results use is a rule
+// of the driver (with its title and what to do), every problem a result at its file, line and column.
 import type { CheckReport } from '../check/report.js';
 import { codeList } from '../rules/codes.js';
 import type { Diagnostic } from '../rules/diagnostics.js';
@@ -34,7 +34,10 @@ function identifier(title: string): string {
 
 /** renderCheckSarif renders the report as one SARIF log with one run. */
 export function renderCheckSarif(report: CheckReport): string {
-  const ruleIndex = new Map(codeList.map((c, i) => [c.code as string, i]));
+  // The driver lists the codes the results use (as ESLint's SARIF output does), in declaration order.
+  const usedCodes = new Set(report.diagnostics.map((d) => d.code));
+  const rules = codeList.filter((c) => usedCodes.has(c.code));
+  const ruleIndex = new Map(rules.map((c, i) => [c.code as string, i]));
   const log = {
     $schema: sarifSchema,
     version: '2.1.0',
@@ -44,7 +47,7 @@ export function renderCheckSarif(report: CheckReport): string {
           driver: {
             name: 'credit-policy',
             fullName: 'credit-policy check',
-            rules: codeList.map((c) => ({
+            rules: rules.map((c) => ({
               id: c.code,
               name: identifier(c.title),
               shortDescription: { text: c.title },

@@ -3,7 +3,7 @@
 // except NDJSON on the batch route (routes/batch.ts), which passes the stream through.
 import type { FastifyInstance } from 'fastify';
 import { HttpError } from './errors.js';
-import { findJsonSyntaxError } from './json-syntax.js';
+import { findJsonSyntaxError } from '../validation/json-syntax.js';
 
 /** JsonParse: the outcome of parsing one JSON text. */
 export type JsonParse = { ok: true; value: unknown } | { ok: false; message: string };

@@ -1,5 +1,6 @@
-// Validation: parses JSON and, when it is malformed, says at which line and column, because V8's
-// messages sometimes carry only a snippet and no position.
+// Validation: finds where a text stops being JSON, so a malformed input is answered with a line and
+// a column (V8's own message gives no position for most errors, and echoes the input instead). Used
+// by the CLI, the batch path and the service alike.
 
 export type JsonParse = { ok: true; value: unknown } | { ok: false; line: number; column: number; message: string };
 
@@ -8,84 +9,128 @@ export function parseJsonText(text: string): JsonParse {
   try {
     return { ok: true, value: JSON.parse(text) };
   } catch {
-    const offset = errorOffset(text);
-    const before = text.slice(0, offset).split('\n');
-    const found = offset >= text.length ? 'the end of the input' : `"${text[offset]}"`;
-    return { ok: false, line: before.length, column: before[before.length - 1].length + 1, message: `not valid JSON: unexpected ${found}` };
+    const e = findJsonSyntaxError(text) ?? { line: 1, column: 1, message: 'not accepted by the JSON parser' };
+    return { ok: false, line: e.line, column: e.column, message: `not valid JSON: ${e.message}` };
   }
 }
 
-// A recursive-descent scan that stops at the first character JSON does not allow there.
-function errorOffset(s: string): number {
+/** JsonSyntaxError: the first offset at which a text is not JSON, and what was expected there. */
+export interface JsonSyntaxError {
+  offset: number;
+  line: number;
+  column: number;
+  message: string;
+}
+
+const maxDepth = 512;
+
+class Stop {
+  constructor(
+    readonly offset: number,
+    readonly expected: string,
+  ) {}
+}
+
+/** findJsonSyntaxError returns the first syntax error of `text`, or undefined when it is JSON. */
+export function findJsonSyntaxError(text: string): JsonSyntaxError | undefined {
   let i = 0;
   const ws = () => {
-    while (i < s.length && ' \t\n\r'.includes(s[i])) i++;
+    while (i < text.length && ' \t\n\r'.includes(text[i])) i++;
   };
-  const fail = (): never => {
-    throw i;
+  const expect = (what: string, ok: boolean) => {
+    if (!ok) throw new Stop(i, what);
   };
   const literal = (word: string) => {
-    for (const ch of word) if (s[i++] !== ch) { i--; fail(); }
+    for (const ch of word) {
+      expect(`"${word}"`, text[i] === ch);
+      i++;
+    }
   };
   const string = () => {
+    expect('a string', text[i] === '"');
     i++;
-    while (i < s.length && s[i] !== '"') {
-      if (s[i] === '\\') i++;
-      else if (s.charCodeAt(i) < 0x20) fail();
+    for (;;) {
+      expect('a closing quote', i < text.length);
+      const ch = text[i];
+      if (ch === '"') return void i++;
+      expect('an escaped control character', ch >= ' ');
+      if (ch === '\\') {
+        i++;
+        if (text[i] === 'u') {
+          i++;
+          for (let k = 0; k < 4; k++, i++) expect('a hexadecimal digit', /[0-9a-fA-F]/.test(text[i] ?? ''));
+          continue;
+        }
+        expect('a valid escape', '"\\/bfnrt'.includes(text[i] ?? 'x'));
+      }
       i++;
     }
-    if (i >= s.length) fail();
-    i++;
+  };
+  const digits = () => {
+    const start = i;
+    while (/[0-9]/.test(text[i] ?? '')) i++;
+    expect('a digit', i > start);
   };
   const number = () => {
-    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(s.slice(i));
-    if (!m) fail();
-    i += m![0].length;
+    if (text[i] === '-') i++;
+    if (text[i] === '0') i++;
+    else digits();
+    if (text[i] === '.') {
+      i++;
+      digits();
+    }
+    if (text[i] === 'e' || text[i] === 'E') {
+      i++;
+      if (text[i] === '+' || text[i] === '-') i++;
+      digits();
+    }
   };
+  let depth = 0;
   const value = (): void => {
     ws();
-    const c = s[i];
-    if (c === '{') {
-      i++;
+    expect(`at most ${maxDepth} levels of nesting`, depth < maxDepth);
+    const ch = text[i];
+    if (ch === '{') return members('}', () => {
       ws();
-      if (s[i] === '}') { i++; return; }
-      for (;;) {
-        ws();
-        if (s[i] !== '"') fail();
-        string();
-        ws();
-        if (s[i] !== ':') fail();
-        i++;
-        value();
-        ws();
-        if (s[i] === ',') { i++; continue; }
-        if (s[i] === '}') { i++; return; }
-        fail();
-      }
-    }
-    if (c === '[') {
-      i++;
+      string();
       ws();
-      if (s[i] === ']') { i++; return; }
-      for (;;) {
-        value();
-        ws();
-        if (s[i] === ',') { i++; continue; }
-        if (s[i] === ']') { i++; return; }
-        fail();
+      expect('":"', text[i] === ':');
+      i++;
+      value();
+    });
+    if (ch === '[') return members(']', value);
+    if (ch === '"') return string();
+    if (ch === 't') return literal('true');
+    if (ch === 'f') return literal('false');
+    if (ch === 'n') return literal('null');
+    expect('a value', ch === '-' || /[0-9]/.test(ch ?? ''));
+    number();
+  };
+  const members = (close: string, member: () => void) => {
+    i++;
+    ws();
+    if (text[i] === close) return void i++;
+    depth++;
+    for (;;) {
+      member();
+      ws();
+      if (text[i] === close) {
+        depth--;
+        return void i++;
       }
+      expect(`"," or "${close}"`, text[i] === ',');
+      i++;
     }
-    if (c === '"') return string();
-    if (c === 't') return literal('true');
-    if (c === 'f') return literal('false');
-    if (c === 'n') return literal('null');
-    return number();
   };
   try {
     value();
     ws();
-    return i < s.length ? i : s.length;
-  } catch (at) {
-    return Math.min(at as number, s.length);
+    expect('the end of the document', i === text.length);
+    return undefined;
+  } catch (err) {
+    if (!(err instanceof Stop)) throw err;
+    const before = text.slice(0, err.offset).split('\n');
+    const found = err.offset >= text.length ? 'the end of the input' : JSON.stringify(text[err.offset]);
+    return { offset: err.offset, line: before.length, column: before[before.length - 1].length + 1, message: `expected ${err.expected}, found ${found}` };
   }
 }

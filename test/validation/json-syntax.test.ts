@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { findJsonSyntaxError } from '../../src/server/json-syntax.js';
+import { findJsonSyntaxError } from '../../src/validation/json-syntax.js';
 import { syntaxDetail } from '../../src/server/parsers.js';
 
 describe('findJsonSyntaxError', () => {

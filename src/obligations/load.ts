@@ -1,0 +1,152 @@
+// Obligations stage: reads obligations.yaml of a ruleset folder (kept with positions), validates it
+// against its schema and against the source text, and returns the ObligationSet, or every problem
+// found at once, each at its line and column.
+import { readFile } from 'node:fs/promises';
+import { basename, join, relative } from 'node:path';
+import type { EventTypeColumn, Obligation, ObligationInterpretation, ObligationsFile, ReporterRule } from '../../generated/types/obligations/obligations.js';
+import { hasErrors, RulesError, type Diagnostic } from '../rules/diagnostics.js';
+import { readYamlSource, type JsonPath, type YamlSource } from '../rules/yaml-source.js';
+import { compileSchema, readSchema } from '../validation/ajv.js';
+import { explainErrors, pointerSegments } from '../validation/explain.js';
+import { daysInMonth } from './dates.js';
+
+export type { EventTypeColumn, Obligation, ObligationInterpretation, ObligationsFile, ReporterRule };
+
+export const obligationsFile = 'obligations.yaml';
+
+/** ReporterKind: who owes a deadline (the keys of `reporters` in obligations.yaml). */
+export type ReporterKind = keyof ObligationsFile['reporters'];
+
+/** ObligationSet: obligations.yaml of one ruleset, validated and indexed. */
+export interface ObligationSet {
+  /** The ruleset folder's name, e.g. yinfa-2018-102. */
+  id: string;
+  file: string;
+  text: string;
+  doc: ObligationsFile;
+  byId: Map<string, Obligation>;
+  interpretations: Map<string, ObligationInterpretation>;
+}
+
+let validate: ReturnType<typeof compileSchema> | undefined;
+
+/** inspectObligations loads a ruleset folder's obligations.yaml with all its diagnostics. */
+export async function inspectObligations(rulesetDir: string, displayRoot = process.cwd()): Promise<{ set?: ObligationSet; diagnostics: Diagnostic[] }> {
+  const path = join(rulesetDir, obligationsFile);
+  const { source, diagnostics } = await readYamlSource(path, relative(displayRoot, path) || obligationsFile);
+  if (!source) return { diagnostics };
+  validate ??= compileSchema('obligations/obligations.schema.json');
+  if (!validate(source.data)) {
+    for (const p of explainErrors(validate.errors, source.data)) diagnostics.push(at(source, 'OBL003', pointerSegments(p.path), p.message));
+    return { diagnostics };
+  }
+  const doc = source.data as ObligationsFile;
+  let sourceText: string | undefined;
+  try {
+    // Quotes are compared with the source's line breaks removed: the source breaks sentences at its page ends.
+    sourceText = (await readFile(join(rulesetDir, doc.source), 'utf8')).replace(/\r?\n/g, '');
+  } catch (err) {
+    diagnostics.push(at(source, 'OBL002', ['source'], `names a source text that cannot be read: ${(err as Error).message}`));
+  }
+  checkObligations(doc, sourceText, (code, path, message) => diagnostics.push(at(source, code, path, message)));
+  if (hasErrors(diagnostics)) return { diagnostics };
+  return {
+    set: {
+      id: basename(rulesetDir),
+      file: source.file,
+      text: source.text,
+      doc,
+      byId: new Map(doc.obligations.map((o) => [o.id, o])),
+      interpretations: new Map(doc.interpretations.map((i) => [i.id, i])),
+    },
+    diagnostics,
+  };
+}
+
+/** loadObligations loads obligations.yaml or throws RulesError with every problem found. */
+export async function loadObligations(rulesetDir: string): Promise<ObligationSet> {
+  const { set, diagnostics } = await inspectObligations(rulesetDir);
+  if (!set) throw new RulesError(diagnostics);
+  return set;
+}
+
+type Report = (code: string, path: JsonPath, message: string) => void;
+
+// What the schema cannot say: every id resolves, every reading is used, numbers fit their
+// schedule, every quote is in the source, and the form's columns are the report schema's counts.
+function checkObligations(doc: ObligationsFile, sourceText: string | undefined, report: Report): void {
+  const quoted = (text: string, path: JsonPath) => {
+    if (sourceText !== undefined && !sourceText.includes(text))
+      report('OBL020', path, `quotes text that is not in the source verbatim: "${text.length > 50 ? text.slice(0, 50) + '…' : text}"`);
+  };
+  const declared = new Set(doc.interpretations.map((i) => i.id));
+  const used = new Set<string>();
+  const use = (ids: string[] | undefined, path: JsonPath) =>
+    (ids ?? []).forEach((id, n) => {
+      used.add(id);
+      if (!declared.has(id)) report('OBL011', [...path, n], `refers to interpretation "${id}", which is not defined under interpretations; defined: ${[...declared].join(', ')}`);
+    });
+  const recipients = Object.keys(doc.recipients);
+  const events = Object.keys(doc.events);
+
+  const form = doc.monthlyReport;
+  quoted(form.title, ['monthlyReport', 'title']);
+  quoted(form.periodTemplate, ['monthlyReport', 'periodTemplate']);
+  quoted(form.clause, ['monthlyReport', 'clause']);
+  quoted(form.zeroReport.clause, ['monthlyReport', 'zeroReport', 'clause']);
+  use([form.zeroReport.interpretation], ['monthlyReport', 'zeroReport', 'interpretation']);
+  use(form.interpretations, ['monthlyReport', 'interpretations']);
+  form.notes.forEach((n, i) => quoted(n, ['monthlyReport', 'notes', i]));
+  form.eventTypes.forEach((t, i) => {
+    quoted(t.name, ['monthlyReport', 'eventTypes', i, 'name']);
+    quoted(t.column, ['monthlyReport', 'eventTypes', i, 'column']);
+  });
+  const counts = (readSchema('obligations/monthly-report.schema.json') as { definitions: { counts: { required: string[] } } }).definitions.counts.required;
+  const keys = form.eventTypes.map((t) => t.key);
+  if (keys.join() !== counts.join())
+    report('OBL021', ['monthlyReport', 'eventTypes'], `lists ${keys.join(', ')}; the counts of monthly-report.schema.json are ${counts.join(', ')}, in that order`);
+  // The form's own words; 小计 and 合计 (the sums this project adds) are not on the form.
+  const formHeadings = Object.entries(form.headings).filter(([k]) => k !== 'subtotal' && k !== 'total');
+  for (const [k, v] of formHeadings) for (const text of Array.isArray(v) ? v : [v]) quoted(text, ['monthlyReport', 'headings', k]);
+  for (const [k, v] of Object.entries(form.signatories)) quoted(v, ['monthlyReport', 'signatories', k]);
+
+  const seen = new Set<string>();
+  doc.obligations.forEach((o, n) => {
+    const op: JsonPath = ['obligations', n];
+    if (seen.has(o.id)) report('OBL010', [...op, 'id'], `obligation id "${o.id}" is used twice; ids must be unique`);
+    seen.add(o.id);
+    quoted(o.clause, [...op, 'clause']);
+    if (o.routeClause) quoted(o.routeClause, [...op, 'routeClause']);
+    use(o.interpretations, [...op, 'interpretations']);
+    if (!events.includes(o.start)) report('OBL011', [...op, 'start'], `names the event "${o.start}", which events does not declare; declared: ${events.join(', ')}`);
+    const s = o.schedule;
+    if (s.kind === 'annual') {
+      if ((s.day === undefined) === (s.lastDay === undefined)) report('OBL013', [...op, 'schedule'], 'an annual schedule needs exactly one of day or lastDay');
+      else if (s.day !== undefined && s.day > daysInMonth(2023, s.month)) report('OBL013', [...op, 'schedule', 'day'], `month ${s.month} has no day ${s.day} in every year`);
+    }
+    for (const [kind, rule] of Object.entries(o.reporters) as [ReporterKind, ReporterRule][]) {
+      const rp: JsonPath = [...op, 'reporters', kind];
+      if (rule.recipient !== null && !recipients.includes(rule.recipient))
+        report('OBL011', [...rp, 'recipient'], `names the recipient "${rule.recipient}", which recipients does not declare; declared: ${recipients.join(', ')}`);
+      if (rule.clause) quoted(rule.clause, [...rp, 'clause']);
+      use(rule.interpretations, [...rp, 'interpretations']);
+      if (rule.schedule?.day !== undefined && s.kind !== 'monthly' && s.kind !== 'quarterly')
+        report('OBL013', [...rp, 'schedule', 'day'], `sets a day of the month, but the schedule is ${s.kind}; only monthly and quarterly schedules have one`);
+      if (rule.schedule?.count !== undefined && s.kind !== 'after')
+        report('OBL013', [...rp, 'schedule', 'count'], `sets a count, but the schedule is ${s.kind}; only an after schedule counts`);
+    }
+  });
+  const ids = new Set<string>();
+  doc.interpretations.forEach((i, n) => {
+    if (ids.has(i.id)) report('OBL010', ['interpretations', n, 'id'], `interpretation id "${i.id}" is used twice; ids must be unique`);
+    ids.add(i.id);
+    quoted(i.quote, ['interpretations', n, 'quote']);
+    if (!used.has(i.id)) report('OBL012', ['interpretations', n, 'id'], `interpretation "${i.id}" is not used by any obligation or by the report form`);
+  });
+}
+
+function at(source: YamlSource, code: string, path: JsonPath, message: string): Diagnostic {
+  const unknownKey = message.startsWith('unknown key');
+  const { line, column } = source.locate(path, unknownKey);
+  return { code, severity: 'error', file: source.file, line, column, path: path.join('.'), message };
+}

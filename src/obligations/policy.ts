@@ -1,0 +1,117 @@
+// Obligations stage: the compact answers of the Rego in policies/obligations, and one typed call per
+// entrypoint. Rego returns ids, codes, kinds and whole numbers; the host joins in names and clauses.
+import type { PolicyInstance } from '../engine/engine.js';
+import type { Schedule } from '../../generated/types/obligations/obligations.js';
+import type { ReporterKind } from './load.js';
+
+export const entrypoints = {
+  resolve: 'obligations/due/resolve',
+  plan: 'obligations/due/plan',
+  status: 'obligations/due/status',
+  check: 'obligations/report/check',
+  aggregate: 'obligations/report/aggregate',
+} as const;
+
+/** ResolvedRule: one obligation as it binds one kind of reporter (its numbers laid over the schedule). */
+export interface ResolvedRule {
+  id: string;
+  kind: ReporterKind;
+  nature: 'duty' | 'right';
+  start: string;
+  schedule: Schedule;
+  onNonWorkingDay: 'nextWorkingDay' | 'stays';
+  recipient: string | null;
+  interpretations: string[];
+}
+
+export interface ResolveProblem {
+  code: 'unknown-obligation' | 'not-applicable' | 'reporter-needed';
+  kind?: ReporterKind;
+  allowed: string[];
+}
+
+export type Resolved = { ok: true; rule: ResolvedRule } | { ok: false; problems: ResolveProblem[] };
+
+/** A date as the status rule reads it: its day number and, when counted, its working-day ordinal. */
+export interface DatePoint {
+  day: number;
+  wo?: number;
+}
+
+export interface StatusCheck {
+  key: string;
+  nature: 'duty' | 'right';
+  due: DatePoint;
+  submitted?: DatePoint;
+  asOf: DatePoint;
+}
+
+export interface Span {
+  days: number;
+  workingDays?: number;
+}
+
+export interface CompactStatus {
+  key: string;
+  status: 'on-time' | 'late' | 'missing' | 'pending' | 'out-of-time' | 'lapsed';
+  early?: Span;
+  late?: Span;
+  overdue?: Span;
+  left?: Span;
+}
+
+export interface ReportProblem {
+  code:
+    | 'remarks-missing'
+    | 'remarks-without-events'
+    | 'period-not-over'
+    | 'duplicate-id'
+    | 'duplicate-month'
+    | 'correction-unknown'
+    | 'correction-of-itself'
+    | 'correction-mismatch'
+    | 'correction-conflict'
+    | 'correction-without-original';
+  severity: 'error' | 'warning';
+  report: number;
+  eventType?: string;
+  first?: number;
+  target?: number | string;
+  asOfPeriod?: string;
+}
+
+export interface CompactCheck {
+  problems: ReportProblem[];
+  /** Indexes of the reports that stand: those no other report corrects. */
+  effective: number[];
+}
+
+export interface CompactAggregate {
+  regions: { region: string; rows: number[]; total: Record<string, number> }[];
+  total: Record<string, number>;
+}
+
+/** NoticePolicy: the obligations entrypoints of the compiled policy, bound to one data document. */
+export class NoticePolicy {
+  constructor(private readonly instance: PolicyInstance) {}
+
+  resolve(obligation: string, who: { reporter?: ReporterKind; institution?: { name: string; branchOf?: string } }): Resolved {
+    return this.instance.evaluate({ obligation, ...who }, entrypoints.resolve) as Resolved;
+  }
+
+  plan(who: { reporter?: ReporterKind; institution?: { name: string; branchOf?: string } }): { kind: ReporterKind; rules: ResolvedRule[] } {
+    return this.instance.evaluate(who, entrypoints.plan) as { kind: ReporterKind; rules: ResolvedRule[] };
+  }
+
+  status(checks: StatusCheck[]): CompactStatus[] {
+    return this.instance.evaluate({ checks }, entrypoints.status) as CompactStatus[];
+  }
+
+  check(reports: unknown[], asOfPeriod?: string): CompactCheck {
+    return this.instance.evaluate({ reports, ...(asOfPeriod ? { asOfPeriod } : {}) }, entrypoints.check) as CompactCheck;
+  }
+
+  aggregate(reports: unknown[]): CompactAggregate {
+    return this.instance.evaluate({ reports }, entrypoints.aggregate) as CompactAggregate;
+  }
+}

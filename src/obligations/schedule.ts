@@ -1,0 +1,93 @@
+// Obligations stage: from a resolved rule and the date that starts its clock to the due date, on the
+// working-day calendar. The readings this applies are those obligations.yaml records: the start day
+// is not counted (民法典第二百零一条), months and years end on the corresponding day (第二百零二条),
+// and a last day that is not a working day moves to the next one where the rule says so (第二百零三条).
+import { addMonths, civil, dayOf, daysInMonth, monthRange, quarterRange, yearRange, type Day } from './dates.js';
+import type { WorkingCalendar } from './calendar.js';
+import { ObligationError } from './errors.js';
+import type { ResolvedRule } from './policy.js';
+
+/** Deadline: when one obligation falls due for one start date. */
+export interface Deadline {
+  /** The month, quarter or year reported on, for a periodic report. */
+  covers?: { from: Day; to: Day };
+  /** The last day as counted, before any move to a working day. */
+  nominal: Day;
+  due: Day;
+  moved?: { from: Day; because: string };
+  /** The schedule in words. */
+  rule: string;
+  /** True when lateness is also counted in working days (the deadline lives on the working-day calendar). */
+  workingDayReckoned: boolean;
+}
+
+const monthNames = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/** describeRule says a rule's schedule in words, e.g. "10 days after 变更之日, moved to …". */
+export function describeRule(rule: ResolvedRule, eventName: string): string {
+  const s = rule.schedule;
+  let text: string;
+  switch (s.kind) {
+    case 'after': {
+      const unit = { workingDays: 'working day', days: 'day', months: 'month', years: 'year' }[s.unit];
+      text = s.count === 0 ? `on the day of ${eventName}` : `${s.count} ${unit}${s.count === 1 ? '' : 's'} after ${eventName}`;
+      break;
+    }
+    case 'monthly':
+      text = `by day ${s.day} of the month after the month reported`;
+      break;
+    case 'quarterly':
+      text = `by day ${s.day} of the month after the quarter reported`;
+      break;
+    case 'annual':
+      text = `by ${s.lastDay ? `the last day of ${monthNames[s.month - 1]}` : `${s.day} ${monthNames[s.month - 1]}`} of the year after the year rated`;
+      break;
+    case 'undated':
+      return s.frequency === 'quarterly' ? 'every quarter; the text sets no day' : 'the text sets no day';
+  }
+  const moves = rule.onNonWorkingDay === 'nextWorkingDay' && !(s.kind === 'after' && s.unit === 'workingDays');
+  return moves ? `${text}, or the next working day when that is not one` : text;
+}
+
+/** computeDeadline finds the due date of a rule whose clock starts on `start`. */
+export function computeDeadline(rule: ResolvedRule, start: Day, calendar: WorkingCalendar, eventName: string): Deadline {
+  const s = rule.schedule;
+  let covers: Deadline['covers'];
+  let nominal: Day;
+  switch (s.kind) {
+    case 'after':
+      if (s.unit === 'workingDays') nominal = calendar.addWorkingDays(start, s.count);
+      else if (s.unit === 'days') nominal = start + s.count;
+      else nominal = addMonths(start, s.unit === 'months' ? s.count : s.count * 12);
+      break;
+    case 'monthly':
+      covers = monthRange(start);
+      nominal = dayInNextMonth(covers.to, s.day);
+      break;
+    case 'quarterly':
+      covers = quarterRange(start);
+      nominal = dayInNextMonth(covers.to, s.day);
+      break;
+    case 'annual': {
+      covers = yearRange(start);
+      const year = civil(start).year + 1;
+      nominal = dayOf(year, s.month, s.lastDay ? daysInMonth(year, s.month) : s.day!);
+      break;
+    }
+    case 'undated':
+      throw new ObligationError('UNDATED', `${rule.id}: the text sets no day for it (${describeRule(rule, '')}), so no due date is computed`, '/obligation');
+  }
+  const workingDayReckoned = (s.kind === 'after' && s.unit === 'workingDays') || rule.onNonWorkingDay === 'nextWorkingDay';
+  let due = nominal;
+  let moved: Deadline['moved'];
+  if (rule.onNonWorkingDay === 'nextWorkingDay') {
+    due = calendar.onOrAfter(nominal);
+    if (due !== nominal) moved = { from: nominal, because: calendar.why(nominal) };
+  }
+  return { covers, nominal, due, moved, rule: describeRule(rule, eventName), workingDayReckoned };
+}
+
+function dayInNextMonth(lastOfPeriod: Day, day: number): Day {
+  const next = civil(lastOfPeriod + 1);
+  return dayOf(next.year, next.month, day);
+}

@@ -1,0 +1,246 @@
+// Obligations stage: the pipeline for deadlines, top to bottom: validate the question, ask the
+// policy which rule binds which reporter, count the days on the working-day calendar, ask the policy
+// whether it was met, and join in the clauses, names and readings. The CLI and the HTTP routes call
+// only this.
+import type { ValidateFunction } from 'ajv';
+import type { CalendarRef, DueRequest, DueResult, DueStatus, InterpretationRef, ObligationCalendar, ObligationRef, Party } from '../../generated/types/obligations/api.js';
+import { policiesDir, rulesetsDir, wasmPath } from '../build/paths.js';
+import { PolicyModule } from '../engine/engine.js';
+import { RulesError } from '../rules/diagnostics.js';
+import { loadRuleset } from '../rules/load.js';
+import { hashFiles } from '../rules/hash.js';
+import { createAjv, readSchema } from '../validation/ajv.js';
+import { explainErrors, type Problem } from '../validation/explain.js';
+import { WorkingCalendar } from './calendar.js';
+import { compileNoticeData } from './compile.js';
+import { civil, dayOf, formatIsoDate, parseIsoDate, parseLooseDate, today, type Day } from './dates.js';
+import { ObligationError } from './errors.js';
+import { loadObligations, type ObligationSet, type ReporterKind } from './load.js';
+import { NoticePolicy, type DatePoint, type ResolveProblem, type ResolvedRule } from './policy.js';
+import { computeDeadline, describeRule, type Deadline } from './schedule.js';
+
+export type { DueRequest, DueResult, ObligationCalendar };
+
+export const calendarsDir = `${policiesDir}calendars/`;
+export const defaultRulesetDir = `${rulesetsDir}yinfa-2018-102`;
+
+/** Outcome: an answer, or the problems that refused the question (never both). */
+export type Outcome<T> = { ok: true; result: T } | { ok: false; problems: Problem[] };
+
+export interface CalendarRequest {
+  institution: string;
+  branchOf?: string;
+  reporter?: ReporterKind;
+  year: number;
+}
+
+export interface ServiceOptions {
+  rulesetDir?: string;
+  calendarsDir?: string;
+  wasmPath?: string;
+}
+
+/** ObligationService holds the obligations, the calendar and the policy, loaded once. */
+export class ObligationService {
+  private constructor(
+    readonly set: ObligationSet,
+    readonly calendar: WorkingCalendar,
+    readonly policy: NoticePolicy,
+    readonly hash: string,
+    private readonly validateRequest: ValidateFunction,
+  ) {}
+
+  static async load(options: ServiceOptions = {}): Promise<ObligationService> {
+    const dir = options.rulesetDir ?? defaultRulesetDir;
+    const ruleset = await loadRuleset(dir);
+    const set = await loadObligations(dir);
+    const { calendar, diagnostics, texts } = await WorkingCalendar.inspect(options.calendarsDir ?? calendarsDir);
+    if (!calendar) throw new RulesError(diagnostics);
+    const module = await PolicyModule.fromFile(options.wasmPath ?? wasmPath);
+    const policy = new NoticePolicy(await module.instantiate(compileNoticeData(set, ruleset.institutions)));
+    const hash = hashFiles([{ name: 'obligations.yaml', content: set.text }, ...texts]);
+    const ajv = createAjv();
+    ajv.addSchema(readSchema('obligations/api.schema.json'));
+    const validateRequest = ajv.getSchema('https://credit-policy.local/schemas/obligations/api.schema.json#/definitions/request')!;
+    return new ObligationService(set, calendar, policy, hash, validateRequest);
+  }
+
+  /** due answers when one obligation falls due for one reporter, and whether it was met. */
+  due(request: unknown): Outcome<DueResult> {
+    if (!this.validateRequest(request)) return { ok: false, problems: explainErrors(this.validateRequest.errors, request) };
+    const q = request as DueRequest;
+    const dates = parseDates(q);
+    if (!dates.ok) return dates;
+    const resolved = this.policy.resolve(q.obligation, { reporter: q.reporter, institution: q.institution });
+    if (!resolved.ok) return { ok: false, problems: resolved.problems.map((p) => this.resolveProblem(q, p)) };
+    const rule = resolved.rule;
+    try {
+      const deadline = computeDeadline(rule, dates.start, this.calendar, this.eventName(rule));
+      const result: DueResult = {
+        ruleset: { id: this.set.id, hash: this.hash },
+        obligation: this.obligationRef(rule),
+        reporter: { id: rule.kind, name: this.set.doc.reporters[rule.kind].name },
+        recipient: this.recipient(rule),
+        start: { date: formatIsoDate(dates.start), event: rule.start, name: this.eventName(rule) },
+        ...(deadline.covers ? { covers: { from: formatIsoDate(deadline.covers.from), to: formatIsoDate(deadline.covers.to) } } : {}),
+        rule: deadline.rule,
+        nominalDue: formatIsoDate(deadline.nominal),
+        due: formatIsoDate(deadline.due),
+        moved: deadline.moved ? { from: formatIsoDate(deadline.moved.from), because: deadline.moved.because } : null,
+        interpretations: this.interpretations(rule.interpretations),
+        calendars: [],
+      };
+      if (dates.submitted !== undefined || dates.asOf !== undefined) result.status = this.status(rule, deadline, dates.submitted, dates.asOf ?? today());
+      const last = Math.max(deadline.due, dates.submitted ?? 0, result.status ? (dates.asOf ?? today()) : 0);
+      result.calendars = deadline.workingDayReckoned ? this.calendarsUsed(Math.min(dates.start, deadline.nominal), last) : [];
+      return { ok: true, result };
+    } catch (err) {
+      if (err instanceof ObligationError) return { ok: false, problems: [{ path: err.path || '/start', message: err.message }] };
+      throw err;
+    }
+  }
+
+  /** calendarFor lists an institution's due dates in a year, and its deadlines that run from events. */
+  calendarFor(request: CalendarRequest): Outcome<ObligationCalendar> {
+    if (!Number.isInteger(request.year) || request.year < 2000 || request.year > 2200)
+      return { ok: false, problems: [{ path: '/year', message: `must be a year (a whole number from 2000 to 2200), not ${JSON.stringify(request.year)}` }] };
+    const institution = { name: request.institution, ...(request.branchOf ? { branchOf: request.branchOf } : {}) };
+    const plan = this.policy.plan(request.reporter ? { reporter: request.reporter } : { institution });
+    const result: ObligationCalendar = {
+      ruleset: { id: this.set.id, hash: this.hash },
+      institution: { ...institution, kind: plan.kind, kindName: this.set.doc.reporters[plan.kind].name },
+      year: request.year,
+      dated: [],
+      triggered: [],
+      undated: [],
+      interpretations: [],
+      calendars: [],
+    };
+    const readings: string[] = [];
+    try {
+      for (const rule of plan.rules) {
+        const s = rule.schedule;
+        const obligation = this.obligationRef(rule);
+        const recipient = this.recipient(rule);
+        readings.push(...rule.interpretations);
+        if (s.kind === 'undated') result.undated.push({ obligation, frequency: s.frequency, recipient });
+        else if (s.kind === 'after') result.triggered.push({ obligation, rule: describeRule(rule, this.eventName(rule)), start: { event: rule.start, name: this.eventName(rule) }, recipient });
+        else
+          for (const start of periodStarts(s.kind, request.year)) {
+            const d = computeDeadline(rule, start, this.calendar, this.eventName(rule));
+            if (civil(d.nominal).year !== request.year) continue;
+            result.dated.push({
+              due: formatIsoDate(d.due),
+              nominalDue: formatIsoDate(d.nominal),
+              moved: d.moved ? { from: formatIsoDate(d.moved.from), because: d.moved.because } : null,
+              obligation,
+              covers: { from: formatIsoDate(d.covers!.from), to: formatIsoDate(d.covers!.to) },
+              recipient,
+              rule: d.rule,
+            });
+          }
+      }
+    } catch (err) {
+      if (err instanceof ObligationError) return { ok: false, problems: [{ path: '/year', message: err.message }] };
+      throw err;
+    }
+    result.dated.sort((a, b) => (a.due < b.due ? -1 : a.due > b.due ? 1 : a.obligation.id < b.obligation.id ? -1 : a.obligation.id > b.obligation.id ? 1 : 0));
+    result.interpretations = this.interpretations(readings);
+    result.calendars = result.dated.length ? this.calendarsUsed(dayOf(request.year, 1, 1), dayOf(request.year, 12, 31)) : [];
+    return { ok: true, result };
+  }
+
+  /** status classifies a submission (or its absence by `asOf`) against a deadline. */
+  status(rule: Pick<ResolvedRule, 'nature'>, deadline: Deadline, submitted: Day | undefined, asOf: Day): DueStatus {
+    const days = [deadline.due, asOf, ...(submitted !== undefined ? [submitted] : [])];
+    const origin = Math.min(...days.map((d) => civil(d).year));
+    const point = (day: Day): DatePoint => (deadline.workingDayReckoned ? { day, wo: this.calendar.ordinal(day, origin) } : { day });
+    const [compact] = this.policy.status([
+      { key: 'due', nature: rule.nature, due: point(deadline.due), asOf: point(asOf), ...(submitted !== undefined ? { submitted: point(submitted) } : {}) },
+    ]);
+    const out: DueStatus = { status: compact.status, ...(submitted !== undefined ? { submitted: formatIsoDate(submitted) } : { asOf: formatIsoDate(asOf) }) };
+    for (const k of ['early', 'late', 'overdue', 'left'] as const) if (compact[k]) out[k] = compact[k];
+    return out;
+  }
+
+  obligationRef(rule: Pick<ResolvedRule, 'id' | 'kind'>): ObligationRef {
+    const o = this.set.byId.get(rule.id)!;
+    const reporterClause = o.reporters[rule.kind]?.clause;
+    return {
+      id: o.id,
+      title: o.title,
+      section: o.section,
+      clause: o.clause,
+      ...(reporterClause ? { reporterClause } : {}),
+      ...(o.routeClause ? { routeClause: o.routeClause } : {}),
+      nature: o.nature,
+    };
+  }
+
+  recipient(rule: Pick<ResolvedRule, 'recipient'>): Party | null {
+    return rule.recipient === null ? null : { id: rule.recipient, name: this.set.doc.recipients[rule.recipient].name };
+  }
+
+  eventName(rule: Pick<ResolvedRule, 'start'>): string {
+    return this.set.doc.events[rule.start].name;
+  }
+
+  /** interpretations resolves reading ids, in order, each once. */
+  interpretations(ids: string[]): InterpretationRef[] {
+    return [...new Set(ids)].map((id) => {
+      const i = this.set.interpretations.get(id)!;
+      return { id: i.id, about: i.about, reading: i.reading };
+    });
+  }
+
+  private calendarsUsed(from: Day, to: Day): CalendarRef[] {
+    const out: CalendarRef[] = [];
+    for (let y = civil(from).year; y <= civil(to).year; y++) {
+      const n = this.calendar.notice(y);
+      out.push({ year: y, number: n.number, title: n.title });
+    }
+    return out;
+  }
+
+  private resolveProblem(q: DueRequest, p: ResolveProblem): Problem {
+    const kinds = (ids: string[]) => ids.map((k) => `${k} (${this.set.doc.reporters[k as ReporterKind].name})`).join(', ');
+    switch (p.code) {
+      case 'unknown-obligation':
+        return { path: '/obligation', message: `no obligation has the id "${q.obligation}"; the obligations are: ${p.allowed.join(', ')}`, allowed: p.allowed };
+      case 'not-applicable':
+        return {
+          path: q.reporter ? '/reporter' : '/institution',
+          message: `${q.obligation} does not bind a ${p.kind} (${this.set.doc.reporters[p.kind!].name}); it binds: ${kinds(p.allowed)}`,
+          allowed: p.allowed,
+        };
+      case 'reporter-needed':
+        return { path: '/reporter', message: `${q.obligation} binds several kinds of reporter with different deadlines or recipients; say which: ${kinds(p.allowed)}`, allowed: p.allowed };
+    }
+  }
+}
+
+function parseDates(q: DueRequest): { ok: true; start: Day; submitted?: Day; asOf?: Day } | { ok: false; problems: Problem[] } {
+  const problems: Problem[] = [];
+  const start = parseLooseDate(q.start);
+  if (start === undefined) problems.push({ path: '/start', message: `"${q.start}" is not a date that exists (YYYY-MM-DD, or YYYY-MM, or YYYY)` });
+  const exact = (text: string | undefined, path: string) => {
+    if (text === undefined) return undefined;
+    const d = parseIsoDate(text);
+    if (d === undefined) problems.push({ path, message: `"${text}" is not a date that exists (YYYY-MM-DD)` });
+    return d;
+  };
+  const submitted = exact(q.submitted, '/submitted');
+  const asOf = exact(q.asOf, '/asOf');
+  if (problems.length) return { ok: false, problems };
+  return { ok: true, start: start!, ...(submitted !== undefined ? { submitted } : {}), ...(asOf !== undefined ? { asOf } : {}) };
+}
+
+// The first day of every period whose deadline can fall in `year`: the months, quarters and rating
+// years of that year and the one before (their reports are due in the following month or year).
+function periodStarts(kind: 'monthly' | 'quarterly' | 'annual', year: number): Day[] {
+  const out: Day[] = [];
+  if (kind === 'annual') return [dayOf(year - 1, 1, 1), dayOf(year, 1, 1)];
+  const step = kind === 'monthly' ? 1 : 3;
+  for (let y = year - 1; y <= year; y++) for (let m = 1; m <= 12; m += step) out.push(dayOf(y, m, 1));
+  return out;
+}

@@ -1,0 +1,126 @@
+// Service: `GET /v1/diff?from=&to=`, the semantic diff of two rulesets the service holds, as JSON,
+// Markdown (`Accept: text/markdown`) or one HTML page (`Accept: text/html`). A self-contained plugin:
+// register it with the Rater (or Registry) the app already holds.
+import type { FastifyPluginAsync } from 'fastify';
+import { diffRulesets } from '../../diff/diff.js';
+import type { Rater } from '../../rating/rater.js';
+import type { Registry } from '../../rules/registry.js';
+import { renderDiffHtml } from '../../report/diff-html.js';
+import { renderDiffMarkdown } from '../../report/diff-markdown.js';
+import { sendError } from '../errors.js';
+import { preferred } from '../negotiate.js';
+import { errorResponses } from '../schemas.js';
+
+/** DiffRoutesOptions: where the rulesets come from, a Rater or its Registry. */
+export type DiffRoutesOptions = { rater: Rater } | { registry: Registry };
+
+const side = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'hash', 'source', 'title', 'effective', 'region'],
+  properties: {
+    id: { type: 'string' },
+    hash: { type: 'string' },
+    source: { type: 'string' },
+    title: { type: 'string' },
+    effective: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['fromYear', 'untilYear'],
+      properties: { fromYear: { type: 'integer' }, untilYear: { type: ['integer', 'null'] } },
+    },
+    region: { type: ['string', 'null'] },
+  },
+};
+
+/** diffResponse is the JSON shape of a RulesetDiff (src/diff/model.ts). */
+export const diffResponse = {
+  title: 'RulesetDiff',
+  description: 'Every change from one ruleset to the other, keyed by ids, with the clause text of both sides.',
+  type: 'object',
+  additionalProperties: false,
+  required: ['from', 'to', 'same', 'changes', 'itemNames', 'counts'],
+  properties: {
+    from: side,
+    to: side,
+    same: { type: 'boolean', description: 'True when both are the same rules, whatever their bytes.' },
+    changes: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['section', 'kind', 'action', 'path', 'clause'],
+        properties: {
+          section: { type: 'string', enum: ['metadata', 'table', 'item', 'grading', 'institutions', 'interpretations'] },
+          kind: { type: 'string', description: 'deduction, cap, tier, band, threshold, measure, rule, item, interpretation, …' },
+          action: { type: 'string', enum: ['added', 'removed', 'changed'] },
+          item: { type: 'string' },
+          path: { type: 'string', description: 'Where, by ids: rules[5.2:user-not-registered].cap.points' },
+          from: { description: 'The value before (absent when added).' },
+          to: { description: 'The value after (absent when removed).' },
+          clause: {
+            type: 'object',
+            additionalProperties: false,
+            properties: { from: { type: 'string' }, to: { type: 'string' } },
+          },
+        },
+      },
+    },
+    itemNames: { type: 'object', additionalProperties: { type: 'string' } },
+    counts: { type: 'object', additionalProperties: { type: 'integer' } },
+  },
+};
+
+export const diffRoutes: FastifyPluginAsync<DiffRoutesOptions> = async (app, options) => {
+  const registry = 'rater' in options ? options.rater.registry : options.registry;
+  app.get<{ Querystring: { from: string; to: string } }>(
+    '/v1/diff',
+    {
+      schema: {
+        summary: 'The semantic diff of two rulesets',
+        description:
+          'Compares two rulesets the service holds item by item (not line by line): items, max points, deductions, caps, tiers, bands, triggers and thresholds, measures, interpretations and metadata, each with the clause text of both sides. `Accept: text/markdown` or `text/html` renders it.',
+        tags: ['rulesets'],
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['from', 'to'],
+          properties: {
+            from: { type: 'string', description: 'The id of the older ruleset, as listed by GET /v1/rulesets.' },
+            to: { type: 'string', description: 'The id of the newer ruleset.' },
+          },
+        },
+        response: {
+          200: {
+            description: 'The diff.',
+            content: {
+              'application/json': { schema: diffResponse },
+              'text/markdown': { schema: { type: 'string' } },
+              'text/html': { schema: { type: 'string' } },
+            },
+          },
+          ...errorResponses(400, 404, 500),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { from, to } = request.query;
+      const allowed = registry.rulesets.map((r) => r.id);
+      const a = registry.get(from), b = registry.get(to);
+      if (!a || !b) {
+        const missing = !a ? ['from', from] : ['to', to];
+        return sendError(reply, {
+          error: 'unknown-ruleset',
+          message: `unknown ruleset "${missing[1]}"`,
+          problems: [{ path: `/${missing[0]}`, message: `no ruleset has the id "${missing[1]}"`, allowed }],
+        });
+      }
+      const diff = diffRulesets(a, b);
+      reply.header('vary', 'Accept');
+      const accept = request.headers.accept ?? '';
+      if (/\btext\/markdown\b/.test(accept) && !/\bapplication\/json\b/.test(accept)) return reply.type('text/markdown; charset=utf-8').send(renderDiffMarkdown(diff));
+      if (preferred(accept) === 'text/html') return reply.type('text/html; charset=utf-8').send(renderDiffHtml(diff));
+      return reply.type('application/json; charset=utf-8').send(diff);
+    },
+  );
+};
