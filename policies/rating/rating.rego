@@ -19,13 +19,15 @@ institution := object.get(input, "institution", {})
 # 第九条: an institution connected in the rating year is not rated.
 not_rated if institution.newlyConnected == true
 
+rated if not not_rated
+
 # 第二十一条: the institutions of annex 1 are national; every other one is local. A branch takes
 # the type of the institution it belongs to.
 legal_entity := object.get(institution, "branchOf", object.get(institution, "name", ""))
 
-institution_type := "national" if rs.national[legal_entity]
+default institution_type := "local"
 
-else := "local"
+institution_type := "national" if rs.national[legal_entity]
 
 # ---- the rules an input sets off ----------------------------------------------------------------
 
@@ -47,12 +49,12 @@ records_of(owner) := [rec |
 
 evaluated := {owner: records_of(owner) | some owner in candidates}
 
-record(rule, n) := {"rule": rule, "deducts": true, "d": d} if {
+record(rule, v) := {"rule": rule, "deducts": true, "d": d} if {
 	rule.kind == "perOccurrence"
-	n > 0
-	raw := n * rule.points
+	v > 0
+	raw := v * rule.points
 	amount := capped(raw, rule.cap)
-	d := {"rule": rule.id, "order": rule.order, "count": n, "points": amount, "capped": raw > amount}
+	d := {"rule": rule.id, "order": rule.order, "count": v, "points": amount, "capped": raw > amount}
 }
 
 record(rule, v) := {"rule": rule, "deducts": true, "d": d} if {
@@ -147,7 +149,7 @@ is_floored(info, zeroed, deducted) if {
 
 else := false
 
-item_score(info, zeroed, deducted, bonus) := 0 if zeroed
+item_score(info, zeroed, deducted, bonus) := 0 if zeroed == true
 
 else := min([bonus, info.max]) if info.bonus
 
@@ -222,14 +224,14 @@ else := grade
 # ---- interpretations relied on ------------------------------------------------------------------
 
 interpretations contains id if {
-	not not_rated
+	rated
 	some id in rs.itemInterpretations
 }
 
 # A rule is relied on when it deducted, or when it read a measured value (a tier or a choice
 # decides the item's points even when it deducts nothing); a tier when the value fell in it.
 interpretations contains id if {
-	not not_rated
+	rated
 	some recs in evaluated
 	some rec in recs
 	some id in array.concat(rec.rule.interpretations, object.get(rec, ["tier", "interpretations"], []))
@@ -261,6 +263,9 @@ interpretations contains rs.institutionInterpretation if institution.branchOf
 
 # ---- the result ---------------------------------------------------------------------------------
 
+# METADATA
+# description: The compact rating of one input; the host joins in names and clause text.
+# entrypoint: true
 result := {
 	"rated": false,
 	"institutionType": institution_type,

@@ -8,7 +8,7 @@ import { coverageDiagnostics, coverageOf } from './coverage.js';
 import { lintRego, findRegal, regalVersion } from './regal.js';
 import { checkRego } from './rego.js';
 import type { CheckReport } from './report.js';
-import { displayPath, validateRules } from './rules.js';
+import { validateRules } from './rules.js';
 import { runRuleTests } from './run-rule-tests.js';
 import { resolveTargets, rulesetFolders } from './targets.js';
 
@@ -45,9 +45,9 @@ export async function runCheck(opts: CheckOptions = {}): Promise<CheckReport> {
 
   if (targets.rego.length) {
     report.diagnostics.push(...checkRego(opts.opa ?? ensureOpa(), targets.rego, root));
-    const regal = opts.regal === null ? undefined : opts.regal ? { bin: opts.regal, version: '' } : findRegal();
+    const regal = opts.regal === null ? undefined : (opts.regal ?? findRegal()?.bin);
     if (regal) {
-      const lint = lintRego(regal.bin, targets.rego, root);
+      const lint = lintRego(regal, targets.rego, root);
       report.diagnostics.push(...lint.diagnostics);
       report.notes.push(...lint.notes);
     } else if (opts.regal !== null) {
@@ -56,7 +56,7 @@ export async function runCheck(opts: CheckOptions = {}): Promise<CheckReport> {
   }
 
   const tests = await runRuleTests(targets, opts.wasm ?? wasmPath, root, blocked);
-  report.diagnostics.push(...tests.diagnostics.map((d) => ({ ...d, file: displayPath(d.file, root) })));
+  report.diagnostics.push(...tests.diagnostics);
   report.notes.push(...tests.notes);
   report.ruleTests = { passed: tests.records.filter((t) => t.passed).length, failed: tests.records.filter((t) => !t.passed).length, tests: tests.records };
 

@@ -6,14 +6,26 @@ import { RulesError } from '../rules/diagnostics.js';
 import { registerBatch } from './batch.js';
 import { registerCheck } from './check.js';
 import { registerDiff } from './diff.js';
+import { registerCalendar } from './calendar.js';
+import { registerDue } from './due.js';
 import { registerEvaluate } from './evaluate.js';
+import { registerReport } from './report.js';
+import { registerImpact } from './impact.js';
 import { UsageError } from './io.js';
+import { registerReplay } from './replay.js';
+import { registerVerifyLog } from './verify-log.js';
 
 const program = new Command('credit-policy')
   .description('银发〔2018〕102号 as code: rate access institutions, check and diff the rules')
   .exitOverride();
 registerEvaluate(program);
+registerDue(program);
+registerCalendar(program);
+registerReport(program);
 registerDiff(program);
+registerImpact(program);
+registerVerifyLog(program);
+registerReplay(program);
 registerBatch(program);
 registerCheck(program);
 

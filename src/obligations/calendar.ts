@@ -178,7 +178,7 @@ function indexYear(data: CalendarYear): YearIndex {
 // run forwards and do not overlap, and only weekend days are made working days.
 function checkYear(fileName: string, data: CalendarYear, report: (path: JsonPath, message: string) => void): void {
   const named = /^(\d{4})\.ya?ml$/.exec(fileName)?.[1];
-  if (named !== String(data.year)) report(['year'], `is ${data.year}, but the file is named ${fileName}; name it ${data.year}.yaml`);
+  if (named !== String(data.year)) return report(['year'], `is ${data.year}, but the file is named ${fileName}; name it ${data.year}.yaml`);
   const inYear = (text: string, path: JsonPath): Day | undefined => {
     const d = parseIsoDate(text);
     if (d === undefined) report(path, `"${text}" is not a date`);

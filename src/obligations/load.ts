@@ -5,6 +5,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
 import type { EventTypeColumn, Obligation, ObligationInterpretation, ObligationsFile, ReporterRule } from '../../generated/types/obligations/obligations.js';
 import { hasErrors, RulesError, type Diagnostic } from '../rules/diagnostics.js';
+import { readablePath } from '../rules/load.js';
 import { readYamlSource, type JsonPath, type YamlSource } from '../rules/yaml-source.js';
 import { compileSchema, readSchema } from '../validation/ajv.js';
 import { explainErrors, pointerSegments } from '../validation/explain.js';
@@ -148,5 +149,5 @@ function checkObligations(doc: ObligationsFile, sourceText: string | undefined, 
 function at(source: YamlSource, code: string, path: JsonPath, message: string): Diagnostic {
   const unknownKey = message.startsWith('unknown key');
   const { line, column } = source.locate(path, unknownKey);
-  return { code, severity: 'error', file: source.file, line, column, path: path.join('.'), message };
+  return { code, severity: 'error', file: source.file, line, column, path: readablePath(source.data, unknownKey ? path.slice(0, -1) : path), message };
 }

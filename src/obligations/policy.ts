@@ -42,8 +42,9 @@ export interface StatusCheck {
   key: string;
   nature: 'duty' | 'right';
   due: DatePoint;
+  /** Either the submission, or the day at which its absence is judged. */
   submitted?: DatePoint;
-  asOf: DatePoint;
+  asOf?: DatePoint;
 }
 
 export interface Span {

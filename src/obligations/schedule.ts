@@ -49,34 +49,38 @@ export function describeRule(rule: ResolvedRule, eventName: string): string {
   return moves ? `${text}, or the next working day when that is not one` : text;
 }
 
-/** computeDeadline finds the due date of a rule whose clock starts on `start`. */
-export function computeDeadline(rule: ResolvedRule, start: Day, calendar: WorkingCalendar, eventName: string): Deadline {
+/**
+ * nominalDue is the last day as counted, before any move to a working day, and the period a
+ * periodic report covers. Only a count of working days needs the calendar here.
+ */
+export function nominalDue(rule: ResolvedRule, start: Day, calendar: WorkingCalendar): { nominal: Day; covers?: { from: Day; to: Day } } {
   const s = rule.schedule;
-  let covers: Deadline['covers'];
-  let nominal: Day;
   switch (s.kind) {
     case 'after':
-      if (s.unit === 'workingDays') nominal = calendar.addWorkingDays(start, s.count);
-      else if (s.unit === 'days') nominal = start + s.count;
-      else nominal = addMonths(start, s.unit === 'months' ? s.count : s.count * 12);
-      break;
-    case 'monthly':
-      covers = monthRange(start);
-      nominal = dayInNextMonth(covers.to, s.day);
-      break;
-    case 'quarterly':
-      covers = quarterRange(start);
-      nominal = dayInNextMonth(covers.to, s.day);
-      break;
+      if (s.unit === 'workingDays') return { nominal: calendar.addWorkingDays(start, s.count) };
+      if (s.unit === 'days') return { nominal: start + s.count };
+      return { nominal: addMonths(start, s.unit === 'months' ? s.count : s.count * 12) };
+    case 'monthly': {
+      const covers = monthRange(start);
+      return { covers, nominal: dayInNextMonth(covers.to, s.day) };
+    }
+    case 'quarterly': {
+      const covers = quarterRange(start);
+      return { covers, nominal: dayInNextMonth(covers.to, s.day) };
+    }
     case 'annual': {
-      covers = yearRange(start);
       const year = civil(start).year + 1;
-      nominal = dayOf(year, s.month, s.lastDay ? daysInMonth(year, s.month) : s.day!);
-      break;
+      return { covers: yearRange(start), nominal: dayOf(year, s.month, s.lastDay ? daysInMonth(year, s.month) : s.day!) };
     }
     case 'undated':
       throw new ObligationError('UNDATED', `${rule.id}: the text sets no day for it (${describeRule(rule, '')}), so no due date is computed`, '/obligation');
   }
+}
+
+/** computeDeadline finds the due date of a rule whose clock starts on `start`. */
+export function computeDeadline(rule: ResolvedRule, start: Day, calendar: WorkingCalendar, eventName: string): Deadline {
+  const { nominal, covers } = nominalDue(rule, start, calendar);
+  const s = rule.schedule;
   const workingDayReckoned = (s.kind === 'after' && s.unit === 'workingDays') || rule.onNonWorkingDay === 'nextWorkingDay';
   let due = nominal;
   let moved: Deadline['moved'];

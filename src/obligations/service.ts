@@ -17,7 +17,7 @@ import { civil, dayOf, formatIsoDate, parseIsoDate, parseLooseDate, today, type 
 import { ObligationError } from './errors.js';
 import { loadObligations, type ObligationSet, type ReporterKind } from './load.js';
 import { NoticePolicy, type DatePoint, type ResolveProblem, type ResolvedRule } from './policy.js';
-import { computeDeadline, describeRule, type Deadline } from './schedule.js';
+import { computeDeadline, describeRule, nominalDue, type Deadline } from './schedule.js';
 
 export type { DueRequest, DueResult, ObligationCalendar };
 
@@ -91,8 +91,12 @@ export class ObligationService {
         calendars: [],
       };
       if (dates.submitted !== undefined || dates.asOf !== undefined) result.status = this.status(rule, deadline, dates.submitted, dates.asOf ?? today());
-      const last = Math.max(deadline.due, dates.submitted ?? 0, result.status ? (dates.asOf ?? today()) : 0);
-      result.calendars = deadline.workingDayReckoned ? this.calendarsUsed(Math.min(dates.start, deadline.nominal), last) : [];
+      // The calendars consulted: from the first day counted (a count of working days) or the last day
+      // as counted (a move to a working day) to the due date, and the day judged against it.
+      const counted = rule.schedule.kind === 'after' && rule.schedule.unit === 'workingDays';
+      const first = Math.min(counted ? dates.start + 1 : deadline.nominal, result.status ? (dates.submitted ?? dates.asOf ?? today()) : Infinity);
+      const last = Math.max(deadline.due, result.status ? (dates.submitted ?? dates.asOf ?? today()) : 0);
+      result.calendars = deadline.workingDayReckoned ? this.calendarsUsed(first, last) : [];
       return { ok: true, result };
     } catch (err) {
       if (err instanceof ObligationError) return { ok: false, problems: [{ path: err.path || '/start', message: err.message }] };
@@ -127,8 +131,8 @@ export class ObligationService {
         else if (s.kind === 'after') result.triggered.push({ obligation, rule: describeRule(rule, this.eventName(rule)), start: { event: rule.start, name: this.eventName(rule) }, recipient });
         else
           for (const start of periodStarts(s.kind, request.year)) {
+            if (civil(nominalDue(rule, start, this.calendar).nominal).year !== request.year) continue;
             const d = computeDeadline(rule, start, this.calendar, this.eventName(rule));
-            if (civil(d.nominal).year !== request.year) continue;
             result.dated.push({
               due: formatIsoDate(d.due),
               nominalDue: formatIsoDate(d.nominal),
@@ -150,13 +154,13 @@ export class ObligationService {
     return { ok: true, result };
   }
 
-  /** status classifies a submission (or its absence by `asOf`) against a deadline. */
+  /** status classifies a submission, or its absence by `asOf` (ignored when there is one), against a deadline. */
   status(rule: Pick<ResolvedRule, 'nature'>, deadline: Deadline, submitted: Day | undefined, asOf: Day): DueStatus {
-    const days = [deadline.due, asOf, ...(submitted !== undefined ? [submitted] : [])];
-    const origin = Math.min(...days.map((d) => civil(d).year));
+    const other = submitted ?? asOf;
+    const origin = civil(Math.min(deadline.due, other)).year;
     const point = (day: Day): DatePoint => (deadline.workingDayReckoned ? { day, wo: this.calendar.ordinal(day, origin) } : { day });
     const [compact] = this.policy.status([
-      { key: 'due', nature: rule.nature, due: point(deadline.due), asOf: point(asOf), ...(submitted !== undefined ? { submitted: point(submitted) } : {}) },
+      { key: 'due', nature: rule.nature, due: point(deadline.due), ...(submitted !== undefined ? { submitted: point(submitted) } : { asOf: point(asOf) }) },
     ]);
     const out: DueStatus = { status: compact.status, ...(submitted !== undefined ? { submitted: formatIsoDate(submitted) } : { asOf: formatIsoDate(asOf) }) };
     for (const k of ['early', 'late', 'overdue', 'left'] as const) if (compact[k]) out[k] = compact[k];

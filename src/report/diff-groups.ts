@@ -103,19 +103,32 @@ export function brief(v: unknown): string {
   return json(v);
 }
 
+/** shown renders one side of a change: `brief`, except that no end year is "open" and no region "national". */
+export function shown(c: Change, side: 'from' | 'to'): string {
+  const v = c[side];
+  if (v === null && c.path.endsWith('untilYear')) return 'open';
+  if (v === null && c.path === 'region') return 'national';
+  return brief(v);
+}
+
 /** isText: a change of a long text, shown as before/after lines rather than inline. */
 export function isText(c: Change): boolean {
   const long = (v: unknown) => typeof v === 'string' && v.length > 30;
   return (long(c.from) || long(c.to)) && (c.from === undefined || typeof c.from === 'string') && (c.to === undefined || typeof c.to === 'string');
 }
 
-/** clauseLines are the clause text of both sides, once when they are the same. */
+/**
+ * clauseLines are the clause text a change sits beside: once when both sides have the same, the new
+ * side's for an addition, the old side's for a removal, and else both, labelled.
+ */
 export function clauseLines(c: Change): { label: string; text: string }[] {
   const { from, to } = c.clause;
+  if (c.action === 'added') return to === undefined ? [] : [{ label: 'clause', text: to }];
+  if (c.action === 'removed') return from === undefined ? [] : [{ label: 'clause', text: from }];
   if (from !== undefined && from === to) return [{ label: 'clause', text: from }];
   const out: { label: string; text: string }[] = [];
-  if (from !== undefined) out.push({ label: c.action === 'removed' ? 'clause' : 'before', text: from });
-  if (to !== undefined) out.push({ label: c.action === 'added' ? 'clause' : 'after', text: to });
+  if (from !== undefined) out.push({ label: 'clause before', text: from });
+  if (to !== undefined) out.push({ label: 'clause after', text: to });
   return out;
 }
 

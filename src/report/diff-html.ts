@@ -3,7 +3,7 @@
 // Every string from the rules is escaped.
 import type { RulesetDiff, RulesetRef } from '../diff/diff.js';
 import { escapeHtml } from './html.js';
-import { brief, clauseLines, groupChanges, headline, isText, kindLabel } from './diff-groups.js';
+import { clauseLines, groupChanges, headline, isText, kindLabel, shown } from './diff-groups.js';
 
 /** renderDiffHtml renders the whole diff as a page. */
 export function renderDiffHtml(diff: RulesetDiff): string {
@@ -17,8 +17,8 @@ export function renderDiffHtml(diff: RulesetDiff): string {
 ${g.changes
   .map(({ change: c, where }) => {
     const text = isText(c);
-    const before = c.from === undefined ? '' : text ? String(c.from) : brief(c.from);
-    const after = c.to === undefined ? '' : text ? String(c.to) : brief(c.to);
+    const before = c.from === undefined ? '' : text ? String(c.from) : shown(c, 'from');
+    const after = c.to === undefined ? '' : text ? String(c.to) : shown(c, 'to');
     const clauses = clauseLines(c)
       .map((l) => `<div class="clause"><span class="label">${escapeHtml(l.label)}</span> ${escapeHtml(l.text)}</div>`)
       .join('');

@@ -42,7 +42,7 @@ function outcome(o: SideOutcome): string {
 }
 
 function pts(p: number | null): string {
-  return p === null ? '—' : `-${fmt(p)}`;
+  return p === null ? '—' : fmt(p);
 }
 
 function fmt(n: number): string {

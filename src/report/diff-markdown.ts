@@ -2,7 +2,7 @@
 // per group, a bullet per change with the clause text of both sides as sub-bullets. Rule text is
 // escaped so that it can never break the comment's formatting.
 import type { RulesetDiff, RulesetRef } from '../diff/diff.js';
-import { actionMark, brief, clauseLines, groupChanges, headline, isText, kindLabel } from './diff-groups.js';
+import { actionMark, clauseLines, groupChanges, headline, isText, kindLabel, shown } from './diff-groups.js';
 
 const actionWord = { added: 'added', removed: 'removed', changed: 'changed' } as const;
 
@@ -27,7 +27,7 @@ export function renderDiffMarkdown(diff: RulesetDiff): string {
         if (c.from !== undefined) lines.push(`  - before: ${escapeMarkdown(String(c.from))}`);
         if (c.to !== undefined) lines.push(`  - after: ${escapeMarkdown(String(c.to))}`);
       } else {
-        const value = c.action === 'added' ? brief(c.to) : c.action === 'removed' ? brief(c.from) : `${brief(c.from)} → ${brief(c.to)}`;
+        const value = c.action === 'added' ? shown(c, 'to') : c.action === 'removed' ? shown(c, 'from') : `${shown(c, 'from')} → ${shown(c, 'to')}`;
         lines.push(`${head}: ${escapeMarkdown(value)}`);
       }
       for (const l of clauseLines(c)) lines.push(`  - ${l.label}: ${escapeMarkdown(l.text)}`);

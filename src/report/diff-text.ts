@@ -1,7 +1,7 @@
 // Report stage: the semantic diff as plain text for a terminal: a heading per group, one line per
 // change (+ added, - removed, ~ changed) and the clause text of both sides beneath it.
 import type { RulesetDiff, RulesetRef } from '../diff/diff.js';
-import { actionMark, brief, clauseLines, groupChanges, headline, isText, kindLabel } from './diff-groups.js';
+import { actionMark, clauseLines, groupChanges, headline, isText, kindLabel, shown } from './diff-groups.js';
 
 /** renderDiffText renders the whole diff. */
 export function renderDiffText(diff: RulesetDiff): string {
@@ -12,13 +12,13 @@ export function renderDiffText(diff: RulesetDiff): string {
       const label = kindLabel[c.kind];
       if (isText(c)) {
         lines.push(`  ${actionMark[c.action]} ${label}  ${where}`);
-        if (c.from !== undefined) lines.push(`      before: ${c.from}`);
-        if (c.to !== undefined) lines.push(`      after:  ${c.to}`);
+        if (c.from !== undefined) lines.push(`      ${'before:'.padEnd(14)} ${c.from}`);
+        if (c.to !== undefined) lines.push(`      ${'after:'.padEnd(14)} ${c.to}`);
       } else {
-        const value = c.action === 'added' ? brief(c.to) : c.action === 'removed' ? brief(c.from) : `${brief(c.from)} → ${brief(c.to)}`;
+        const value = c.action === 'added' ? shown(c, 'to') : c.action === 'removed' ? shown(c, 'from') : `${shown(c, 'from')} → ${shown(c, 'to')}`;
         lines.push(`  ${actionMark[c.action]} ${label}  ${where}: ${value}`);
       }
-      for (const l of clauseLines(c)) lines.push(`      ${(l.label + ':').padEnd(7)} ${l.text}`);
+      for (const l of clauseLines(c)) lines.push(`      ${(l.label + ':').padEnd(14)} ${l.text}`);
     }
   }
   return lines.join('\n') + '\n';

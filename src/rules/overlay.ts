@@ -126,15 +126,15 @@ function applyOne(docs: OverlayDocs, o: Override, op: 'set' | 'add' | 'remove'):
   let cur: unknown = docs[file];
   for (const [n, step] of steps.entries()) {
     const last = n === steps.length - 1;
-    const where = describe(steps.slice(0, n + 1), rooted.prefix);
+    const where = describe(steps, n + 1, rooted);
     if ('key' in step) {
-      if (!isObject(cur)) return { code: 'RULE081', at: 'path', message: `${describe(steps.slice(0, n), rooted.prefix)} is not a mapping, so it has no key "${step.key}"` };
+      if (!isObject(cur)) return { code: 'RULE081', at: 'path', message: `${describe(steps, n, rooted)} is not a mapping, so it has no key "${step.key}"` };
       if (last) return finish(cur, step.key, path, file, op, o, where);
       if (!Object.hasOwn(cur, step.key)) return { code: 'RULE081', at: 'path', message: `${where} does not exist; keys here: ${Object.keys(cur).join(', ')}` };
       path.push(step.key);
       cur = cur[step.key];
     } else {
-      if (!Array.isArray(cur)) return { code: 'RULE081', at: 'path', message: `${describe(steps.slice(0, n), rooted.prefix)} is not a list, so [${'select' in step ? step.select : step.index}] names nothing` };
+      if (!Array.isArray(cur)) return { code: 'RULE081', at: 'path', message: `${describe(steps, n, rooted)} is not a list, so [${'select' in step ? step.select : step.index}] names nothing` };
       const at = 'index' in step ? step.index : findEntry(cur, step.select);
       if (at < 0 || at >= cur.length)
         return { code: 'RULE081', at: 'path', message: `${where} names no entry; entries here: ${cur.map((e, k) => entryName(e) ?? String(k)).join(', ')}` };
@@ -174,14 +174,20 @@ function finish(container: Record<string, unknown> | unknown[], key: string | nu
 }
 
 // `items[ID]` is a shortcut for the item wherever it sits in the table; other paths start at a file.
-function rootOf(docs: OverlayDocs, steps: Step[]): { file: DocKey; steps: Step[]; prefix: string } | Failure {
+// `prefix` is how the first `hidden` steps are shown in messages (`items[5.2]` for the path to it).
+function rootOf(docs: OverlayDocs, steps: Step[]): { file: DocKey; steps: Step[]; prefix: string; hidden: number } | Failure {
   const [first, second] = steps;
   if (first && 'key' in first && first.key === 'items' && second && 'select' in second) {
     for (const [di, d] of docs.table.dimensions.entries())
       for (const [ii, ind] of d.indicators.entries()) {
         const ti = ind.items.findIndex((i) => i.id === second.select);
         if (ti >= 0)
-          return { file: 'table', prefix: '', steps: [{ key: 'dimensions' }, { index: di }, { key: 'indicators' }, { index: ii }, { key: 'items' }, { index: ti }, ...steps.slice(2)] };
+          return {
+            file: 'table',
+            prefix: `items[${second.select}]`,
+            hidden: 6,
+            steps: [{ key: 'dimensions' }, { index: di }, { key: 'indicators' }, { index: ii }, { key: 'items' }, { index: ti }, ...steps.slice(2)],
+          };
       }
     const ids = docs.table.dimensions.flatMap((d) => d.indicators.flatMap((i) => i.items.map((x) => x.id)));
     return { code: 'RULE081', at: 'path', message: `the table has no item "${second.select}"; items: ${ids.join(', ')}` };
@@ -189,7 +195,7 @@ function rootOf(docs: OverlayDocs, steps: Step[]): { file: DocKey; steps: Step[]
   if (first && 'key' in first && roots[first.key]) {
     const file = roots[first.key];
     // interpretations.yaml is `{ interpretations: [...] }`: the root names the list itself.
-    return file === 'interpretations' ? { file, prefix: '', steps } : { file, prefix: first.key, steps: steps.slice(1) };
+    return file === 'interpretations' ? { file, prefix: '', hidden: 0, steps } : { file, prefix: first.key, hidden: 0, steps: steps.slice(1) };
   }
   return { code: 'RULE081', at: 'path', message: `must start with items[ID], table, grading, institutions or interpretations` };
 }
@@ -232,9 +238,10 @@ function entryName(e: unknown): string | undefined {
   return undefined;
 }
 
-function describe(steps: Step[], prefix: string): string {
-  let out = prefix;
-  for (const s of steps) out += 'key' in s ? `${out ? '.' : ''}${s.key}` : `[${'select' in s ? s.select : s.index}]`;
+// Names the first `count` steps as the override's author wrote them.
+function describe(steps: Step[], count: number, root: { prefix: string; hidden: number }): string {
+  let out = root.prefix;
+  for (const s of steps.slice(root.hidden, Math.max(root.hidden, count))) out += 'key' in s ? `${out ? '.' : ''}${s.key}` : `[${'select' in s ? s.select : s.index}]`;
   return out || '(the file)';
 }
 

@@ -2,10 +2,10 @@
 // allowed), and each way of breaking a copied rule file, Rego file or rule test gives a positioned
 // message and a non-zero exit code.
 import { spawnSync } from 'node:child_process';
-import { cp, mkdtemp, writeFile } from 'node:fs/promises';
+import { cp, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { policiesDir, repoRoot } from '../../src/build/paths.js';
 import { editFile } from '../helper.js';
 
@@ -40,6 +40,7 @@ describe('credit-policy check on a broken copy', () => {
     work = await mkdtemp(join(tmpdir(), 'credit-policy-check-'));
     await cp(policiesDir, join(work, 'policies'), { recursive: true });
   });
+  afterEach(() => rm(work, { recursive: true, force: true }));
   const errors = (out: string) => out.split('\n').filter((l) => l.includes(': error '));
 
   it.each([

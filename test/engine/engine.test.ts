@@ -18,8 +18,8 @@ describe('the engine', () => {
   it('names the entrypoints when asked for one it does not have', async () => {
     const rs = await loadRuleset(mainRulesetDir);
     const policy = await (await PolicyModule.fromFile(wasmPath)).instantiate(compilePolicyData(rs));
-    expect(policy.entrypoints).toEqual(['rating/result']);
-    expect(() => policy.evaluate({}, 'rating/nope')).toThrow(/has no entrypoint "rating\/nope"; it has: rating\/result/);
+    expect(policy.entrypoints).toContain('rating/result');
+    expect(() => policy.evaluate({}, 'rating/nope')).toThrow(/has no entrypoint "rating\/nope"; it has: rating\/result, /);
   });
 
   it('turns an undefined result into WASM_NO_RESULT instead of returning nothing', async () => {

@@ -5,7 +5,7 @@
  */
 
 export type ReporterKind = "national" | "local" | "branch" | "pboc" | "pboc-branch";
-export type Date = string;
+export type IsoDate = string;
 
 /**
  * The questions the obligations commands and routes answer and their answers: `due` (when is an obligation due for a reporter, and was it met) and `calendar` (an institution's deadlines for a year), each traced to its clause and to the State Council calendar used. The top-level properties only name the shapes, for the generated types.
@@ -54,7 +54,7 @@ export interface DueResult {
   reporter: Party;
   recipient: Party | null;
   start: {
-    date: Date;
+    date: IsoDate;
     event: string;
     name: string;
   };
@@ -63,8 +63,8 @@ export interface DueResult {
    * The schedule in words, e.g. 30 working days after 本通知发布之日.
    */
   rule: string;
-  nominalDue: Date;
-  due: Date;
+  nominalDue: IsoDate;
+  due: IsoDate;
   moved: MovedDeadline | null;
   status?: DueStatus;
   interpretations: InterpretationRef[];
@@ -78,9 +78,13 @@ export interface ObligationRef {
   title: string;
   section: string;
   /**
-   * The clause that sets the deadline for this reporter, quoted exactly.
+   * The clause that sets the obligation, quoted exactly.
    */
   clause: string;
+  /**
+   * The clause that binds this kind of reporter or sets its own numbers (such as 每月初 6 日内), when it is another.
+   */
+  reporterClause?: string;
   routeClause?: string;
   nature: "duty" | "right";
 }
@@ -92,8 +96,8 @@ export interface Party {
  * The month, quarter or year the report or rating covers.
  */
 export interface CoveredPeriod {
-  from: Date;
-  to: Date;
+  from: IsoDate;
+  to: IsoDate;
 }
 export interface MovedDeadline {
   /**
@@ -107,8 +111,8 @@ export interface MovedDeadline {
 }
 export interface DueStatus {
   status: "on-time" | "late" | "missing" | "pending" | "out-of-time" | "lapsed";
-  submitted?: Date;
-  asOf?: Date;
+  submitted?: IsoDate;
+  asOf?: IsoDate;
   early?: Span;
   late?: Span;
   overdue?: Span;
@@ -156,8 +160,8 @@ export interface ObligationCalendar {
   calendars: CalendarRef[];
 }
 export interface DatedEntry {
-  due: Date;
-  nominalDue: Date;
+  due: IsoDate;
+  nominalDue: IsoDate;
   moved: MovedDeadline | null;
   obligation: ObligationRef;
   covers: CoveredPeriod;

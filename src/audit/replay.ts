@@ -1,0 +1,121 @@
+// Audit stage: replaying a decision log. Each logged decision is rated again with the rules it names,
+// found by hash among the rulesets loaded now or in the git history of their folder (each revision
+// hashed exactly as the loader hashes), and compared with the logged result.
+import { relative, resolve } from 'node:path';
+import { PinnedRater } from '../diff/pinned-rater.js';
+import { commitsTouching, gitFolder, topLevel } from '../diff/git.js';
+import type { PolicyModule } from '../engine/engine.js';
+import { inspectFolder } from '../rules/load.js';
+import { Registry } from '../rules/registry.js';
+import type { RuleSet } from '../rules/ruleset.js';
+import { canonicalJson } from './canonical.js';
+import { isCheckpoint, type DecisionEntry } from './entry.js';
+import { readLines } from './tail.js';
+
+/** ReplayOutcome: one logged decision, rated again. */
+export interface ReplayOutcome {
+  seq: number;
+  line: number;
+  rulesetId: string;
+  rulesetHash: string;
+  status: 'reproduced' | 'differs' | 'skipped' | 'ruleset-not-found';
+  /** Where the rules were found: `loaded`, or `git <commit>`. */
+  foundIn?: string;
+  /** For `differs`: the fields of the result that differ, with both values where short. */
+  differences?: { field: string; logged: unknown; now: unknown }[];
+  reason?: string;
+}
+
+export interface ReplayOptions {
+  /** The rulesets folder loaded now; also the folder whose git history is searched. */
+  rules: string;
+  module: PolicyModule;
+}
+
+/** RulesetFinder finds a ruleset by id and hash, loaded now or in git history, and pins it once. */
+export class RulesetFinder {
+  private readonly pinned = new Map<string, Promise<{ rater: PinnedRater; foundIn: string } | undefined>>();
+  private loaded?: Promise<RuleSet[]>;
+
+  constructor(private readonly options: ReplayOptions) {}
+
+  find(id: string, hash: string): Promise<{ rater: PinnedRater; foundIn: string } | undefined> {
+    let found = this.pinned.get(hash);
+    if (!found) this.pinned.set(hash, (found = this.search(id, hash)));
+    return found;
+  }
+
+  private async search(id: string, hash: string): Promise<{ rater: PinnedRater; foundIn: string } | undefined> {
+    this.loaded ??= Registry.inspect(this.options.rules).then((r) => [...(r.registry?.rulesets ?? [])]);
+    const now = (await this.loaded).find((r) => r.hash === hash);
+    if (now) return { rater: await PinnedRater.create(this.options.module, now), foundIn: 'loaded' };
+    const fromGit = await this.searchGit(id, hash);
+    return fromGit && { rater: await PinnedRater.create(this.options.module, fromGit.ruleset), foundIn: `git ${fromGit.commit}` };
+  }
+
+  // Every commit that touched the ruleset's folder (and, for an overlay, its base's), newest first.
+  private async searchGit(id: string, hash: string): Promise<{ ruleset: RuleSet; commit: string } | undefined> {
+    let repo: string;
+    try {
+      repo = await topLevel(resolve(this.options.rules));
+    } catch {
+      return undefined;
+    }
+    const folder = relative(repo, resolve(this.options.rules, id)).replaceAll('\\', '/');
+    const tried = new Set<string>();
+    const paths = [folder];
+    for (let pass = 0; pass < 2; pass++) {
+      const bases = new Set<string>();
+      for (const commit of await commitsTouching(repo, paths).catch(() => [] as string[])) {
+        if (tried.has(commit)) continue;
+        tried.add(commit);
+        const { ruleset } = await inspectFolder(gitFolder(repo, commit, folder));
+        if (ruleset?.hash === hash) return { ruleset, commit };
+        if (ruleset?.meta.extends) bases.add(relative(repo, resolve(this.options.rules, ruleset.meta.extends)).replaceAll('\\', '/'));
+      }
+      if (!bases.size) break;
+      paths.push(...bases);
+    }
+    return undefined;
+  }
+}
+
+/** replayLog yields the outcome of every decision of a log, in order. */
+export async function* replayLog(file: string, options: ReplayOptions): AsyncGenerator<ReplayOutcome> {
+  const finder = new RulesetFinder(options);
+  for await (const line of readLines(file)) {
+    if (!line.complete || !line.text.trim()) continue;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(line.text);
+    } catch {
+      continue;
+    }
+    if (isCheckpoint(parsed)) continue;
+    const e = parsed as DecisionEntry;
+    const base = { seq: e.seq, line: line.number, rulesetId: e.rulesetId, rulesetHash: e.rulesetHash };
+    if (e.redacted || !('input' in e)) {
+      const what = e.redacted ? [...e.redacted.dropped, ...e.redacted.masked].map((p) => p || '(the whole input)').join(', ') : 'the input';
+      yield { ...base, status: 'skipped', reason: `the log does not hold the whole input (left out: ${what})` };
+      continue;
+    }
+    const found = await finder.find(e.rulesetId, e.rulesetHash);
+    if (!found) {
+      yield { ...base, status: 'ruleset-not-found', reason: `no ruleset loaded now and no revision of ${e.rulesetId} in git history has the hash ${e.rulesetHash}` };
+      continue;
+    }
+    const outcome = found.rater.evaluate(e.input);
+    const now = outcome.ok ? outcome.result : { refused: outcome.problems };
+    const differences = compare(e.result, now);
+    yield differences.length ? { ...base, status: 'differs', foundIn: found.foundIn, differences } : { ...base, status: 'reproduced', foundIn: found.foundIn };
+  }
+}
+
+// The top-level fields whose canonical JSON differs; short values are shown, long ones elided.
+function compare(logged: unknown, now: unknown): { field: string; logged: unknown; now: unknown }[] {
+  if (canonicalJson(logged) === canonicalJson(now)) return [];
+  const a = (logged ?? {}) as Record<string, unknown>, b = (now ?? {}) as Record<string, unknown>;
+  const fields = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => canonicalJson(a[k] ?? null) !== canonicalJson(b[k] ?? null));
+  const short = (v: unknown) => (v === undefined ? null : canonicalJson(v).length <= 80 ? v : '…');
+  return fields.map((field) => ({ field, logged: short(a[field]), now: short(b[field]) }));
+}

@@ -1,0 +1,237 @@
+// Bench: `npm run bench`. In one run on this machine, with the same rules, data and seeded inputs:
+// in-process evaluation and its floor, HTTP against OPA's own server on the same Rego and data (after
+// checking both give the same answers), batch throughput and peak memory, and memory over a long run.
+// Prints a summary table and writes BENCHMARKS.md.
+import { spawn } from 'node:child_process';
+import { createReadStream } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import autocannon from 'autocannon';
+import { ensureOpa } from '../build/ensure-opa.js';
+import { opaVersion, repoRoot, rulesetsDir, wasmPath } from '../build/paths.js';
+import { PolicyModule, type PolicyInstance } from '../engine/engine.js';
+import { Rater, ratingEntrypoint } from '../rating/rater.js';
+import { compilePolicyData } from '../rules/compile.js';
+import { writeAtomically } from '../build/write-generated.js';
+import { generateCases } from './cases.js';
+import { startOpa, startOurs, type Running } from './servers.js';
+import { fmt, percentile, rssMb } from './stats.js';
+
+const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
+const httpSeconds = Number(args.get('http-seconds') ?? 10);
+const batchCases = Number(args.get('batch') ?? 100_000);
+const memoryEvals = Number(args.get('memory') ?? 1_000_000);
+
+const lines: string[] = [];
+const say = (line = '') => {
+  lines.push(line);
+  process.stdout.write(line + '\n');
+};
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  const rater = await Rater.load(rulesetsDir, wasmPath);
+  const rs = rater.registry.rulesets[0];
+  const cases = generateCases(rs, 600);
+  const bodies = cases.map((c) => JSON.stringify(c.input));
+  say(`# Benchmarks`);
+  say();
+  say(`${new Date().toISOString().slice(0, 10)} · ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'} · ${fmt(totalmem() / 2 ** 30, 1)} GiB · Node ${process.version} · OPA ${opaVersion} · ruleset ${rs.id}`);
+  say(`Inputs: ${cases.length} seeded cases cycling clean, typical ×2, heavy, zero-score, not-rated (src/bench/cases.ts).`);
+  say();
+
+  // 1 and 2: in process, and the floor (parse the input JSON, serialize the result JSON).
+  const wasmOnly = await (await PolicyModule.fromFile(wasmPath)).instantiate(compilePolicyData(rs));
+  const inproc = measureInProcess(rater, wasmOnly, bodies);
+  say(`## In-process (load once, evaluate many; full result with clause text)`);
+  say(`- evaluations/s: ${fmt(inproc.perSecond)} on one core · p50 ${fmt(inproc.p50, 1)} µs · p99 ${fmt(inproc.p99, 1)} µs`);
+  say(`- floor (JSON.parse input + JSON.stringify result): ${fmt(inproc.floorMicros, 1)} µs · evaluation/floor = ${fmt(inproc.full / inproc.floorMicros, 1)}×`);
+  say(`- where the time goes per evaluation: WASM ${fmt(inproc.wasmMicros, 1)} µs, validation + decoration ${fmt(inproc.hostMicros, 1)} µs, JSON in+out ${fmt(inproc.floorMicros, 1)} µs`);
+  say();
+
+  // 3 and 4: HTTP, ours against OPA's server, after checking the answers agree.
+  const dir = await mkdtemp(join(tmpdir(), 'credit-policy-bench-'));
+  const opa = ensureOpa();
+  const data = compilePolicyData(rs);
+  const ours = await startOurs();
+  const peer = await startOpa(opa, data, dir);
+  let http: { ours: HttpFigures; opa: HttpFigures; common: { ours: HttpFigures; opa: HttpFigures } };
+  try {
+    const mismatches = await compareWithOpa(peer, data, cases.slice(0, 120).map((c) => c.input));
+    say(`## HTTP on loopback (autocannon, ${httpSeconds} s per run)`);
+    say(`- OPA server answers equal ours for ${120 - mismatches} of 120 inputs${mismatches ? ' — COMPARISON VOID' : ''}`);
+    const oursBodies = bodies.slice(0, 60).map((b) => ({ method: 'POST', path: '/v1/evaluate', body: b, headers: { 'content-type': 'application/json' } }));
+    const opaBodies = bodies.slice(0, 60).map((b) => ({ method: 'POST', path: '/v1/data/rating/result', body: `{"input":${b}}`, headers: { 'content-type': 'application/json' } }));
+    const oursMax = await load(ours.url, oursBodies);
+    const opaMax = await load(peer.url, opaBodies);
+    const oursHalf = await load(ours.url, oursBodies, oursMax.rps / 2);
+    const opaHalf = await load(peer.url, opaBodies, opaMax.rps / 2);
+    const commonRate = Math.min(oursMax.rps, opaMax.rps) / 2;
+    http = {
+      ours: { ...oursMax, p50: oursHalf.p50, p99: oursHalf.p99, errors: oursMax.errors + oursHalf.errors },
+      opa: { ...opaMax, p50: opaHalf.p50, p99: opaHalf.p99, errors: opaMax.errors + opaHalf.errors },
+      common: { ours: await load(ours.url, oursBodies, commonRate), opa: await load(peer.url, opaBodies, commonRate) },
+    };
+    say(`- ours: max ${fmt(http.ours.rps)} req/s; at half of it p50 ${fmt(http.ours.p50, 2)} ms, p99 ${fmt(http.ours.p99, 2)} ms; errors ${http.ours.errors}`);
+    say(`- OPA:  max ${fmt(http.opa.rps)} req/s; at half of it p50 ${fmt(http.opa.p50, 2)} ms, p99 ${fmt(http.opa.p99, 2)} ms; errors ${http.opa.errors}`);
+    say(`- both at ${fmt(commonRate)} req/s: ours p99 ${fmt(http.common.ours.p99, 2)} ms, OPA p99 ${fmt(http.common.opa.p99, 2)} ms`);
+    say();
+  } finally {
+    await peer.stop();
+  }
+
+  // 5: batch, through the CLI and through the service.
+  const file = join(dir, 'cases.ndjson');
+  await writeFile(file, generateCases(rs, batchCases, 7).map((c) => JSON.stringify(c.input)).join('\n') + '\n');
+  const cli = await runCliBatch(file);
+  const service = await postBatch(ours, file);
+  await ours.stop();
+  say(`## Batch of ${fmt(batchCases)} cases`);
+  say(`- CLI \`credit-policy batch\` (worker threads, one per core): ${fmt(cli.seconds, 1)} s, ${fmt(batchCases / cli.seconds)} cases/s, peak RSS ${fmt(cli.peakMb)} MB`);
+  say(`- POST /v1/evaluate/batch as NDJSON (one server process): ${fmt(service.seconds, 1)} s, ${fmt(service.lines)} answers, server peak RSS ${fmt(service.peakMb)} MB`);
+  say();
+
+  // 6: memory over a long run.
+  const memory = measureMemory(rater, bodies, memoryEvals);
+  say(`## Memory over ${fmt(memoryEvals)} in-process evaluations`);
+  say(`- RSS before ${fmt(memory.before)} MB, highest sample during ${fmt(memory.during)} MB, after ${fmt(memory.after)} MB (samples: ${memory.samples.map((s) => fmt(s)).join(', ')})`);
+  say();
+  await rm(dir, { recursive: true, force: true });
+
+  say(`## Summary`);
+  say();
+  say(`| measure | ours | OPA server | ours / OPA | target | met |`);
+  say(`|---|---|---|---|---|---|`);
+  const row = (m: string, a: string, b: string, r: string, t: string, ok: boolean) => say(`| ${m} | ${a} | ${b} | ${r} | ${t} | ${ok ? 'yes' : 'no'} |`);
+  row('HTTP max throughput (req/s)', fmt(http.ours.rps), fmt(http.opa.rps), `${fmt(http.ours.rps / http.opa.rps, 2)}×`, '≥ 2×', http.ours.rps >= 2 * http.opa.rps);
+  row(`HTTP p99 at ${fmt(Math.min(http.ours.rps, http.opa.rps) / 2)} req/s (ms)`, fmt(http.common.ours.p99, 2), fmt(http.common.opa.p99, 2), `${fmt(http.common.ours.p99 / http.common.opa.p99, 2)}×`, '≤ 1×', http.common.ours.p99 <= http.common.opa.p99);
+  row('HTTP errors', String(http.ours.errors), String(http.opa.errors), '', '0', http.ours.errors === 0);
+  row('in-process evaluations/s per core', fmt(inproc.perSecond), '', '', '≥ 5,000', inproc.perSecond >= 5000);
+  row('evaluation / floor', `${fmt(inproc.full / inproc.floorMicros, 1)}×`, '', '', '≤ 5×', inproc.full / inproc.floorMicros <= 5);
+  row(`batch ${fmt(batchCases)} via CLI (s)`, fmt(cli.seconds, 1), '', '', '< 30 s', cli.seconds < 30);
+  row('batch peak RSS (MB)', fmt(cli.peakMb), '', '', '< 300 MB', cli.peakMb < 300);
+  row(`RSS growth over ${fmt(memoryEvals)} evaluations (MB)`, fmt(memory.after - memory.samples[0]), '', '', 'flat', memory.after - memory.samples[0] < 30);
+  say();
+  say(`Run took ${fmt((Date.now() - started) / 1000)} s. Reproduce with \`npm run bench\`.`);
+  await writeAtomically('BENCHMARKS.md', lines.join('\n') + '\n');
+}
+
+interface HttpFigures {
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+function measureInProcess(rater: Rater, policy: PolicyInstance, bodies: string[]) {
+  const n = 20_000;
+  const times: number[] = [];
+  const run = (i: number) => JSON.stringify((rater.evaluate(JSON.parse(bodies[i % bodies.length])) as { result?: unknown }).result);
+  for (let i = 0; i < 2000; i++) run(i);
+  const t0 = performance.now();
+  for (let i = 0; i < n; i++) {
+    const s = performance.now();
+    run(i);
+    times.push((performance.now() - s) * 1000);
+  }
+  const full = ((performance.now() - t0) * 1000) / n;
+  times.sort((a, b) => a - b);
+  // The floor: the same JSON in and out, without evaluating.
+  const results = bodies.map((b) => (rater.evaluate(JSON.parse(b)) as { result?: unknown }).result);
+  const f0 = performance.now();
+  for (let i = 0; i < n; i++) {
+    JSON.parse(bodies[i % bodies.length]);
+    JSON.stringify(results[i % results.length]);
+  }
+  const floorMicros = ((performance.now() - f0) * 1000) / n;
+  // The WASM alone on the same inputs.
+  const parsed = bodies.map((b) => JSON.parse(b));
+  const w0 = performance.now();
+  for (let i = 0; i < n; i++) policy.evaluate(parsed[i % parsed.length], ratingEntrypoint);
+  const wasmMicros = ((performance.now() - w0) * 1000) / n;
+  return { perSecond: 1e6 / full, full, p50: percentile(times, 50), p99: percentile(times, 99), floorMicros, wasmMicros, hostMicros: full - floorMicros - wasmMicros };
+}
+
+async function compareWithOpa(peer: Running, data: unknown, inputs: unknown[]): Promise<number> {
+  const policy = await (await PolicyModule.fromFile(wasmPath)).instantiate(data);
+  let mismatches = 0;
+  for (const input of inputs) {
+    const res = await fetch(`${peer.url}/v1/data/rating/result`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ input }) });
+    const theirs = ((await res.json()) as { result: unknown }).result;
+    if (canonical(normalise(theirs)) !== canonical(normalise(policy.evaluate(input, ratingEntrypoint)))) mismatches++;
+  }
+  return mismatches;
+}
+
+/** canonical: JSON with object keys sorted, so key order does not count as a difference. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v !== null && typeof v === 'object')
+    return `{${Object.keys(v)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
+      .join(',')}}`;
+  return JSON.stringify(v);
+}
+
+// Sets and objects iterate in different orders in the two engines; compare in a canonical order.
+function normalise(r: unknown): unknown {
+  const x = r as { items?: { id: string; deductions: { order: number }[] }[]; interpretations: string[] };
+  return {
+    ...x,
+    items: x.items?.map((i) => ({ ...i, deductions: [...i.deductions].sort((a, b) => a.order - b.order) })).sort((a, b) => (a.id < b.id ? -1 : 1)),
+    interpretations: [...x.interpretations].sort(),
+  };
+}
+
+async function load(url: string, requests: { method: string; path: string; body: string; headers: Record<string, string> }[], rate?: number): Promise<HttpFigures> {
+  const r = await autocannon({ url, connections: 32, duration: httpSeconds, requests, ...(rate ? { overallRate: Math.max(1, Math.round(rate)) } : {}) });
+  return { rps: r.requests.total / r.duration, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts + r.non2xx };
+}
+
+async function runCliBatch(file: string): Promise<{ seconds: number; peakMb: number }> {
+  const t0 = performance.now();
+  const child = spawn(process.execPath, [join(repoRoot, 'dist/cli/main.js'), 'batch', file], { stdio: ['ignore', 'ignore', 'ignore'] });
+  let peakMb = 0;
+  const timer = setInterval(() => (peakMb = Math.max(peakMb, rssMb(child.pid!).peak || 0)), 50);
+  await new Promise((resolve) => child.once('exit', resolve));
+  clearInterval(timer);
+  return { seconds: (performance.now() - t0) / 1000, peakMb };
+}
+
+async function postBatch(server: Running, file: string): Promise<{ seconds: number; lines: number; peakMb: number }> {
+  const t0 = performance.now();
+  let peakMb = 0;
+  const timer = setInterval(() => (peakMb = Math.max(peakMb, rssMb(server.pid).peak || 0)), 50);
+  const res = await fetch(`${server.url}/v1/evaluate/batch`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-ndjson' },
+    body: Readable.toWeb(createReadStream(file)) as ReadableStream,
+    duplex: 'half',
+  } as RequestInit);
+  let lines = 0;
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) for (const b of chunk) if (b === 10) lines++;
+  clearInterval(timer);
+  return { seconds: (performance.now() - t0) / 1000, lines, peakMb };
+}
+
+function measureMemory(rater: Rater, bodies: string[], n: number) {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  gc?.();
+  const before = rssMb().rss;
+  const samples: number[] = [];
+  const inputs = bodies.map((b) => JSON.parse(b));
+  for (let i = 0; i < n; i++) {
+    rater.evaluate(inputs[i % inputs.length]);
+    if ((i + 1) % Math.max(1, Math.floor(n / 10)) === 0) samples.push(rssMb().rss);
+  }
+  gc?.();
+  return { before, during: Math.max(...samples), after: rssMb().rss, samples };
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.exitCode = 1;
+});

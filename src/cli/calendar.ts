@@ -1,0 +1,42 @@
+// CLI: `calendar --institution NAME --year YEAR`: an institution's due dates in a year, each traced
+// to its clause, and the deadlines that run from an event.
+import type { Command } from 'commander';
+import type { ReporterKind } from '../obligations/load.js';
+import { renderCalendarText } from '../obligations/text.js';
+import { loadService, refuse, withServiceOptions, type ServiceFlags } from './due.js';
+
+const kinds = ['national', 'local', 'branch', 'pboc', 'pboc-branch'];
+
+interface CalendarFlags extends ServiceFlags {
+  institution: string;
+  year: string;
+  branchOf?: string;
+  reporter?: string;
+  json?: boolean;
+}
+
+export function registerCalendar(program: Command): void {
+  withServiceOptions(
+    program
+      .command('calendar')
+      .description("an institution's deadlines under 银发〔2018〕102号 for one year, on the working-day calendar")
+      .requiredOption('--institution <name>', 'the institution (a name of annex 1 is national, any other local)')
+      .requiredOption('--year <year>', 'the year whose due dates to list')
+      .option('--branch-of <name>', 'the institution it is a branch of')
+      .option('--reporter <kind>', `say the kind instead of deriving it: ${kinds.join(' | ')}`)
+      .option('--json', 'print the calendar as JSON'),
+  ).action(async (flags: CalendarFlags) => {
+    if (flags.reporter !== undefined && !kinds.includes(flags.reporter))
+      return refuse('calendar', [{ path: '/reporter', message: `must be one of ${kinds.join(', ')}, not "${flags.reporter}"`, allowed: kinds }], flags.json);
+    if (!/^\d{4}$/.test(flags.year)) return refuse('calendar', [{ path: '/year', message: `must be a year (YYYY), not "${flags.year}"` }], flags.json);
+    const service = await loadService(flags);
+    const outcome = service.calendarFor({
+      institution: flags.institution,
+      year: Number(flags.year),
+      ...(flags.branchOf ? { branchOf: flags.branchOf } : {}),
+      ...(flags.reporter ? { reporter: flags.reporter as ReporterKind } : {}),
+    });
+    if (!outcome.ok) return refuse('calendar', outcome.problems, flags.json);
+    process.stdout.write(flags.json ? JSON.stringify(outcome.result, null, 2) + '\n' : renderCalendarText(outcome.result));
+  });
+}

@@ -1,0 +1,99 @@
+// Service: the deadlines of 银发〔2018〕102号 over HTTP. `POST /v1/obligations/due` answers when an
+// obligation falls due for a reporter (and whether it was met); `GET /v1/obligations/calendar` lists
+// an institution's due dates for a year. A self-contained plugin: it loads its own ObligationService
+// (unless given one), validates with its own schemas (schemas/obligations/api.schema.json) and
+// refuses with the service's error body. Register it in app.ts with
+// `app.register(obligationRoutes)` after describeApi, like the other routes.
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import { ObligationService, type ServiceOptions } from '../../obligations/service.js';
+import { createAjv, readSchema } from '../../validation/ajv.js';
+import { explainErrors, type Problem } from '../../validation/explain.js';
+import { sendError } from '../errors.js';
+import { errorResponses } from '../schemas.js';
+
+export interface ObligationRoutesOptions {
+  /** A loaded service; when left out, the repo's own obligations, calendars and policy are loaded. */
+  service?: ObligationService;
+  serviceOptions?: ServiceOptions;
+}
+
+const api = readSchema('obligations/api.schema.json');
+const apiId = api.$id as string;
+const def = (name: string) => ({ $ref: `${apiId}#/definitions/${name}` });
+
+const calendarQuery = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['institution', 'year'],
+  properties: {
+    institution: { type: 'string', minLength: 1, maxLength: 200, description: 'The institution; a name of annex 1 is national, any other local.' },
+    year: { type: 'string', pattern: '^[0-9]{4}$', description: 'The year whose due dates to list.' },
+    branchOf: { type: 'string', minLength: 1, maxLength: 200, description: 'For a branch, the institution it belongs to.' },
+    reporter: { ...(api.definitions as Record<string, object>).reporterKind, description: 'Say the kind of reporter instead of deriving it from the name.' },
+  },
+};
+
+function refuse(reply: FastifyReply, problems: Problem[]): FastifyReply {
+  return sendError(reply, { error: 'invalid-input', message: problems.length === 1 ? problems[0].message : 'the question was refused; see problems', problems });
+}
+
+export const obligationRoutes: FastifyPluginAsync<ObligationRoutesOptions> = async (app, options) => {
+  const service = options.service ?? (await ObligationService.load(options.serviceOptions));
+  // The obligations schemas are not among the app's shared ones: this scope validates with its own.
+  const ajv = createAjv();
+  ajv.addSchema(api);
+  app.addSchema(api);
+  app.setValidatorCompiler(({ schema }) => ajv.compile(schema));
+
+  app.post(
+    '/v1/obligations/due',
+    {
+      schema: {
+        summary: 'When an obligation falls due for a reporter, and whether it was met',
+        description:
+          'Counts the deadline of one obligation of obligations.yaml from the date that starts its clock, on the working-day calendar of the State Council notices (policies/calendars): the due date, whether it moved off a rest day and why, the clause and the readings relied on. With `submitted` (or `asOf`) it also says on time, late (in days and working days), missing or pending. A date in a year without a calendar is refused, never guessed.',
+        tags: ['obligations'],
+        body: def('request'),
+        response: {
+          200: { description: 'The due date, traced to its clause and calendar.', content: { 'application/json': { schema: def('result') } } },
+          ...errorResponses(400, 413, 415, 500),
+        },
+      },
+    },
+    async (request, reply) => {
+      const outcome = service.due(request.body);
+      if (!outcome.ok) return refuse(reply, outcome.problems);
+      return reply.type('application/json; charset=utf-8').send(outcome.result);
+    },
+  );
+
+  app.get<{ Querystring: { institution: string; year: string; branchOf?: string; reporter?: string } }>(
+    '/v1/obligations/calendar',
+    {
+      attachValidation: true,
+      schema: {
+        summary: "An institution's due dates for a year",
+        description:
+          'Every due date of the year (monthly and quarterly reports, the rating timeline), each with the period it covers, its recipient and clause; then the deadlines that run from an event and those the text gives no day.',
+        tags: ['obligations'],
+        querystring: calendarQuery,
+        response: {
+          200: { description: 'The calendar.', content: { 'application/json': { schema: def('calendar') } } },
+          ...errorResponses(400, 500),
+        },
+      },
+    },
+    async (request, reply) => {
+      if (request.validationError) return refuse(reply, explainErrors(request.validationError.validation as never, request.query));
+      const q = request.query;
+      const outcome = service.calendarFor({
+        institution: q.institution,
+        year: Number(q.year),
+        ...(q.branchOf ? { branchOf: q.branchOf } : {}),
+        ...(q.reporter ? { reporter: q.reporter as never } : {}),
+      });
+      if (!outcome.ok) return refuse(reply, outcome.problems);
+      return reply.type('application/json; charset=utf-8').send(outcome.result);
+    },
+  );
+};

@@ -1,0 +1,228 @@
+// The decision log: a hash chain with signed checkpoints. The chain verifies; editing or removing an
+// entry is found at that entry; a torn last line is cut on reopen and the log goes on; a forged
+// checkpoint signature is found; masked and dropped input fields stay out of the file.
+import { spawnSync } from 'node:child_process';
+import { appendFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { canonicalHash, canonicalJson } from '../../src/audit/canonical.js';
+import { entryHash, genesisHash, type DecisionEntry } from '../../src/audit/entry.js';
+import { generateSigningKey, readPublicKey } from '../../src/audit/keys.js';
+import { createDecisionLog, type Decision, type DecisionLogOptions } from '../../src/audit/log.js';
+import { verifyLog } from '../../src/audit/verify.js';
+import { repoRoot } from '../../src/build/paths.js';
+import type { Rater } from '../../src/rating/rater.js';
+import { caseWith, loadRater } from '../helper.js';
+
+let rater: Rater;
+let dir: string;
+let log: string;
+let key: string;
+let pub: string;
+
+beforeAll(async () => {
+  rater = await loadRater();
+});
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'credit-policy-log-'));
+  log = join(dir, 'decisions.jsonl');
+  key = join(dir, 'signing.pem');
+  pub = join(dir, 'signing.pub.pem');
+});
+
+/** decision rates the n-th of a few different cases. */
+function decision(n: number): Decision {
+  const input = caseWith({ '1.1': { organisationDeficiencies: n % 5 } }, { circumstances: { seriousViolationsOfOneType: n % 2 } });
+  const outcome = rater.evaluate(input);
+  if (!outcome.ok) throw new Error('the test case was refused');
+  return { caller: `test-${n}`, input, result: outcome.result };
+}
+
+async function writeLog(count: number, options: Partial<DecisionLogOptions> = {}): Promise<void> {
+  const l = await createDecisionLog({ path: log, privateKeyPath: key, checkpointEvery: 2, ...options });
+  for (let n = 1; n <= count; n++) await l.append(decision(n));
+  await l.close();
+}
+
+const lines = async () => (await readFile(log, 'utf8')).split('\n').filter(Boolean);
+const setLines = (ls: string[]) => writeFile(log, ls.map((l) => l + '\n').join(''));
+
+describe('a decision log', () => {
+  it('holds one canonical JSON line per decision, chained by hash, with signed checkpoints every N and at close', async () => {
+    await writeLog(5);
+    const ls = (await lines()).map((l) => JSON.parse(l));
+    expect(ls.map((l) => ('checkpoint' in l ? `cp${l.checkpoint.seq}` : l.seq))).toEqual([1, 2, 'cp2', 3, 4, 'cp4', 5, 'cp5']);
+    const entries = ls.filter((l) => !('checkpoint' in l)) as DecisionEntry[];
+    expect(entries[0].prevHash).toBe(genesisHash);
+    expect(entries[1].prevHash).toBe(entries[0].hash);
+    expect(entries[0]).toMatchObject({ caller: 'test-1', rulesetId: 'yinfa-2018-102', rulesetHash: rater.registry.get('yinfa-2018-102')!.hash, inputHash: canonicalHash(decision(1).input) });
+    expect(entries.every((e) => entryHash(e) === e.hash)).toBe(true);
+    expect((await lines()).every((l) => canonicalJson(JSON.parse(l)) === l)).toBe(true);
+  });
+
+  it('verifies, against the key it was signed with', async () => {
+    await writeLog(5);
+    const report = await verifyLog(log, { publicKey: await readPublicKey(pub) });
+    expect(report).toMatchObject({ ok: true, entries: 5, checkpoints: 3, lastSeq: 5, keyPinned: true, warnings: [] });
+  });
+
+  it('found to be edited at the entry that was edited', async () => {
+    await writeLog(5);
+    const ls = await lines();
+    const third = JSON.parse(ls[3]);
+    third.result.score = 100;
+    ls[3] = JSON.stringify(third);
+    await setLines(ls);
+    expect((await verifyLog(log)).broken).toEqual({ line: 4, seq: 3, reason: 'entry 3 does not match its hash: its content was changed after it was written' });
+  });
+
+  it('found to have lost an entry where that entry was', async () => {
+    await writeLog(5);
+    const ls = await lines();
+    ls.splice(3, 1);
+    await setLines(ls);
+    expect((await verifyLog(log)).broken).toEqual({ line: 4, seq: 3, reason: 'entry 3 is missing: this line is entry 4, after entry 2' });
+  });
+
+  it('rewritten with recomputed hashes is caught by the signed checkpoint', async () => {
+    await writeLog(5);
+    const ls = (await lines()).map((l) => JSON.parse(l));
+    let head = genesisHash;
+    for (const l of ls) {
+      if ('checkpoint' in l) continue;
+      if (l.seq === 3) l.result.score = 100;
+      l.prevHash = head;
+      l.hash = entryHash(l);
+      head = l.hash;
+    }
+    await setLines(ls.map((l) => canonicalJson(l)));
+    const report = await verifyLog(log);
+    expect(report.broken?.line).toBe(6);
+    expect(report.broken?.reason).toMatch(/^a checkpoint of entry 4 \(head sha256:\w+\) that does not match the chain at this point/);
+  });
+
+  it('with a forged checkpoint signature is refused at that checkpoint', async () => {
+    await writeLog(4);
+    const ls = await lines();
+    const cp = JSON.parse(ls[2]);
+    const sig = Buffer.from(cp.signature, 'base64');
+    sig[10] ^= 1;
+    cp.signature = sig.toString('base64');
+    ls[2] = canonicalJson(cp);
+    await setLines(ls);
+    expect((await verifyLog(log)).broken).toEqual({ line: 3, reason: 'the signature of the checkpoint of entry 2 does not verify: the checkpoint or the signature was altered' });
+  });
+
+  it('signed by another key than the one given is refused', async () => {
+    await writeLog(2);
+    const other = await generateSigningKey(join(dir, 'other.pem'));
+    const report = await verifyLog(log, { publicKey: other.publicKey });
+    expect(report.ok).toBe(false);
+    expect(report.broken?.reason).toMatch(/^a checkpoint signed by key sha256:\w+, not by the key given \(sha256:\w+\)$/);
+  });
+
+  it('with a torn last line is repaired on reopen, with a warning, and goes on', async () => {
+    await writeLog(3, { checkpointEvery: 0 });
+    const whole = await readFile(log, 'utf8');
+    const next = canonicalJson({ seq: 4, caller: 'interrupted' });
+    await appendFile(log, next.slice(0, 20));
+    const torn = await verifyLog(log);
+    expect(torn).toMatchObject({ ok: true, entries: 3, warnings: [expect.stringMatching(/^line 5 is torn/), expect.stringMatching(/^checkpoints were checked with the key written in the log itself/)] });
+
+    const warnings: string[] = [];
+    const l = await createDecisionLog({ path: log, privateKeyPath: key, onWarning: (m) => warnings.push(m) });
+    expect(warnings).toEqual([expect.stringMatching(/the last line was torn \(20 bytes without a newline, from an interrupted write\); it was cut off, and the log goes on from the last complete entry$/)]);
+    expect(await readFile(log, 'utf8')).toBe(whole);
+    const entry = await l.append(decision(4));
+    await l.close();
+    expect(entry.seq).toBe(4);
+    expect(await verifyLog(log, { publicKey: await readPublicKey(pub) })).toMatchObject({ ok: true, entries: 4, checkpoints: 2 });
+  });
+
+  it('whose last line is complete but not JSON has that line cut on reopen', async () => {
+    await writeLog(2, { checkpointEvery: 0 });
+    await appendFile(log, '\u0000\u0000\u0000\n');
+    const warnings: string[] = [];
+    const l = await createDecisionLog({ path: log, onWarning: (m) => warnings.push(m) });
+    await l.append(decision(3));
+    await l.close();
+    expect(warnings).toEqual([expect.stringMatching(/the last line was not complete JSON/)]);
+    expect(await verifyLog(log)).toMatchObject({ ok: true, entries: 3 });
+  });
+
+  it('continues its chain across reopenings', async () => {
+    await writeLog(2);
+    await writeLog(2);
+    const report = await verifyLog(log, { publicKey: await readPublicKey(pub) });
+    expect(report).toMatchObject({ ok: true, entries: 4, lastSeq: 4 });
+  });
+
+  it('keeps concurrent appends in one order, each durable when it resolves', async () => {
+    const l = await createDecisionLog({ path: log, privateKeyPath: key, checkpointEvery: 7 });
+    const entries = await Promise.all(Array.from({ length: 20 }, (_, n) => l.append(decision(n))));
+    await l.close();
+    expect(entries.map((e) => e.seq)).toEqual(Array.from({ length: 20 }, (_, n) => n + 1));
+    expect(await verifyLog(log)).toMatchObject({ ok: true, entries: 20, checkpoints: 3 });
+    await expect(l.append(decision(1))).rejects.toThrow(/is closed/);
+  });
+
+  it('masks and drops input fields named by JSON pointer, keeping the hash of the whole input', async () => {
+    const l = await createDecisionLog({ path: log, mask: ['/institution/name'], drop: ['/circumstances', '/no/such/field'], resultMask: ['/institution/name'] });
+    const d = decision(1);
+    const entry = await l.append(d);
+    await l.close();
+    expect(entry.input).toEqual({ ...(d.input as object), institution: { name: '[masked]' }, circumstances: undefined });
+    expect(entry.input).not.toHaveProperty('circumstances');
+    expect(entry.redacted).toEqual({ dropped: ['/circumstances'], masked: ['/institution/name'], resultMasked: ['/institution/name'] });
+    expect(entry.result).toMatchObject({ institution: { name: '[masked]' }, score: (d.result as { score: number }).score });
+    expect(entry.inputHash).toBe(canonicalHash(d.input));
+    expect(await readFile(log, 'utf8')).not.toContain('某市农村商业银行');
+    expect(await verifyLog(log)).toMatchObject({ ok: true });
+  });
+
+  it('can leave the whole input out', async () => {
+    const l = await createDecisionLog({ path: log, drop: [''] });
+    const entry = await l.append(decision(1));
+    await l.close();
+    expect(entry).not.toHaveProperty('input');
+    expect(entry.redacted).toEqual({ dropped: [''], masked: [] });
+  });
+
+  it('exports its checkpoints to a second file', async () => {
+    await writeLog(4, { checkpointPath: join(dir, 'checkpoints.jsonl') });
+    const exported = (await readFile(join(dir, 'checkpoints.jsonl'), 'utf8')).split('\n').filter(Boolean);
+    expect(exported).toEqual((await lines()).filter((l) => l.startsWith('{"checkpoint"')));
+    expect(exported).toHaveLength(2);
+  });
+});
+
+describe('credit-policy verify-log', () => {
+  const run = (...args: string[]) => spawnSync(process.execPath, [`${repoRoot}dist/cli/main.js`, 'verify-log', ...args], { cwd: repoRoot, encoding: 'utf8' });
+
+  it('says ok and exits 0 for a good log', async () => {
+    await writeLog(3);
+    const r = run(log, '--public-key', pub);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(new RegExp(`^${log.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: ok: 3 entries, 2 signed checkpoints \\(key sha256:\\w+, as given\\)\\nhead: entry 3 sha256:\\w+\\n$`));
+  });
+
+  it('names the first broken line and exits 1', async () => {
+    await writeLog(3);
+    const ls = await lines();
+    ls.splice(0, 1);
+    await setLines(ls);
+    const r = run(log);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toContain(`${log}:1: broken: entry 1 is missing: this line is entry 2, after entry 0\n`);
+    expect(JSON.parse(run(log, '--json').stdout)).toMatchObject({ ok: false, broken: { line: 1, seq: 1 } });
+  });
+
+  it('refuses a key file that is not a public key, exit 2', async () => {
+    await writeLog(1);
+    await writeFile(join(dir, 'bad.pem'), 'not a key');
+    const r = run(log, '--public-key', join(dir, 'bad.pem'));
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/bad\.pem is not a PEM public key/);
+  });
+});
