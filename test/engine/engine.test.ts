@@ -19,7 +19,7 @@ describe('the engine', () => {
     const rs = await loadRuleset(mainRulesetDir);
     const policy = await (await PolicyModule.fromFile(wasmPath)).instantiate(compilePolicyData(rs));
     expect(policy.entrypoints).toContain('rating/result');
-    expect(() => policy.evaluate({}, 'rating/nope')).toThrow(/has no entrypoint "rating\/nope"; it has: rating\/result, /);
+    expect(() => policy.evaluate({}, 'rating/nope')).toThrow(/has no entrypoint "rating\/nope"; it has: .*rating\/result/);
   });
 
   it('turns an undefined result into WASM_NO_RESULT instead of returning nothing', async () => {

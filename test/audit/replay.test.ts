@@ -1,0 +1,132 @@
+// Replay: each logged decision rated again with the rules it names, found by hash among the rulesets
+// loaded now or in the git history of their folder; a decision that no longer reproduces is named.
+import { spawnSync } from 'node:child_process';
+import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { canonicalJson } from '../../src/audit/canonical.js';
+import { entryHash, genesisHash } from '../../src/audit/entry.js';
+import { createDecisionLog, type DecisionLogOptions } from '../../src/audit/log.js';
+import { replayLog, type ReplayOutcome } from '../../src/audit/replay.js';
+import { verifyLog } from '../../src/audit/verify.js';
+import { repoRoot } from '../../src/build/paths.js';
+import { PolicyModule } from '../../src/engine/engine.js';
+import type { Rater } from '../../src/rating/rater.js';
+import { commitAll, fixtureBase, fixtureRulesets, tempRepo } from '../fixtures/helpers.js';
+import { caseWith, editFile, loadRater, wasmPath } from '../helper.js';
+
+let module: PolicyModule;
+beforeAll(async () => {
+  module = await PolicyModule.fromFile(wasmPath);
+});
+
+const inputs = [
+  caseWith({ '1.1': { organisationDeficiencies: 2 } }),
+  caseWith({ '5.2': { usersNotRegistered: 3 } }, { circumstances: { seriousViolationsOfOneType: 3 } }),
+  { ...caseWith({ '5.1': { userCountDeviationPercent: 18 }, '2.3': { contactChangesNotFiled: 2 } }), year: 2024, institution: { name: '某市农村商业银行', region: '浙江' } },
+];
+
+async function logOf(rater: Rater, cases: unknown[], options: Partial<DecisionLogOptions> = {}): Promise<string> {
+  const path = join(await mkdtemp(join(tmpdir(), 'credit-policy-replay-')), 'decisions.jsonl');
+  const log = await createDecisionLog({ path, ...options });
+  for (const input of cases) {
+    const outcome = rater.evaluate(input);
+    if (!outcome.ok) throw new Error(`refused: ${JSON.stringify(outcome.problems)}`);
+    await log.append({ caller: 'replay-test', input, result: outcome.result });
+  }
+  await log.close();
+  return path;
+}
+
+async function replayAll(path: string, rules: string): Promise<ReplayOutcome[]> {
+  const out: ReplayOutcome[] = [];
+  for await (const o of replayLog(path, { rules, module })) out.push(o);
+  return out;
+}
+
+/** rewrite edits entries and recomputes the chain, as someone with write access could. */
+async function rewrite(path: string, edit: (entry: Record<string, unknown>) => void): Promise<void> {
+  let head = genesisHash;
+  const lines = (await readFile(path, 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  for (const l of lines) {
+    if ('checkpoint' in l) continue;
+    edit(l);
+    l.prevHash = head;
+    l.hash = entryHash(l);
+    head = l.hash;
+  }
+  await writeFile(path, lines.map((l) => canonicalJson(l) + '\n').join(''));
+}
+
+describe('replaying a log', () => {
+  it('reproduces every decision with the rules loaded now, an overlay included', async () => {
+    const path = await logOf(await loadRater(fixtureRulesets), inputs);
+    const out = await replayAll(path, fixtureRulesets);
+    expect(out.map((o) => [o.seq, o.rulesetId, o.status, o.foundIn])).toEqual([
+      [1, 'yinfa-2018-102', 'reproduced', 'loaded'],
+      [2, 'yinfa-2018-102', 'reproduced', 'loaded'],
+      [3, 'zhejiang-2024-overlay', 'reproduced', 'loaded'],
+    ]);
+  });
+
+  it('finds rules that have since changed in the git history of their folder, by hash', async () => {
+    const repo = await tempRepo();
+    const rules = join(repo, 'policies', 'rulesets');
+    await cp(fixtureBase, join(rules, 'yinfa-2018-102'), { recursive: true });
+    const first = commitAll(repo, 'the 2018 rules');
+    const path = await logOf(await loadRater(rules), inputs.slice(0, 2));
+    await editFile(join(rules, 'yinfa-2018-102', 'scoring-table.yaml'), '                points: 0.2\n                clause: 2. 存在领导机制', '                points: 0.3\n                clause: 2. 存在领导机制');
+    commitAll(repo, 'a deduction of 1.1 changed');
+
+    const out = await replayAll(path, rules);
+    expect(out.map((o) => [o.status, o.foundIn])).toEqual([
+      ['reproduced', `git ${first}`],
+      ['reproduced', `git ${first}`],
+    ]);
+  });
+
+  it('names a decision that no longer reproduces, and the fields that differ', async () => {
+    const path = await logOf(await loadRater(fixtureRulesets), inputs.slice(0, 1));
+    await rewrite(path, (e) => void ((e.result as { score: number }).score = 99));
+    expect((await verifyLog(path)).ok).toBe(true);
+    const [o] = await replayAll(path, fixtureRulesets);
+    expect(o).toMatchObject({ status: 'differs', foundIn: 'loaded', differences: [{ field: 'score', logged: 99, now: 96.6 }] });
+  });
+
+  it('says when the rules a decision names are nowhere to be found', async () => {
+    const path = await logOf(await loadRater(fixtureRulesets), inputs.slice(0, 1));
+    await rewrite(path, (e) => void (e.rulesetHash = `sha256:${'1'.repeat(64)}`));
+    const [o] = await replayAll(path, fixtureRulesets);
+    expect(o).toMatchObject({ status: 'ruleset-not-found', reason: expect.stringMatching(/^no ruleset loaded now and no revision of yinfa-2018-102 in git history has the hash sha256:1111/) });
+  });
+
+  it('skips a decision whose input the log does not hold whole', async () => {
+    const path = await logOf(await loadRater(fixtureRulesets), inputs.slice(0, 1), { mask: ['/institution/name'] });
+    const [o] = await replayAll(path, fixtureRulesets);
+    expect(o).toMatchObject({ status: 'skipped', reason: 'the log does not hold the whole input (left out: /institution/name)' });
+  });
+});
+
+describe('credit-policy replay', () => {
+  const run = (...args: string[]) => spawnSync(process.execPath, [`${repoRoot}dist/cli/main.js`, 'replay', ...args], { cwd: repoRoot, encoding: 'utf8' });
+
+  it('exits 0 when every decision reproduces', async () => {
+    const path = await logOf(await loadRater(fixtureRulesets), inputs);
+    const r = run(path, '--rules', fixtureRulesets);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe('3 decisions: 3 reproduced, 0 no longer reproduce, 0 with rules not found, 0 skipped\n');
+  });
+
+  it('exits 1 and names the decision that no longer reproduces', async () => {
+    const path = await logOf(await loadRater(fixtureRulesets), inputs.slice(0, 2));
+    await rewrite(path, (e) => {
+      if (e.seq === 2) (e.result as { grade: string }).grade = 'A';
+    });
+    const r = run(path, '--rules', fixtureRulesets);
+    expect(r.status).toBe(1);
+    expect(r.stdout).toMatch(/^entry 2 \(line 2, yinfa-2018-102 sha256:[0-9a-f]{12}…\): no longer reproduces with the rules from loaded: grade "A" → "B"\n/);
+    const json = run(path, '--rules', fixtureRulesets, '--json').stdout.trim().split('\n').map((l) => JSON.parse(l));
+    expect(json.at(-1)).toEqual({ summary: { decisions: 2, reproduced: 1, differs: 1, skipped: 0, 'ruleset-not-found': 0 } });
+  });
+});
