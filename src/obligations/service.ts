@@ -7,7 +7,6 @@ import type { CalendarRef, DueRequest, DueResult, DueStatus, InterpretationRef, 
 import { policiesDir, rulesetsDir, wasmPath } from '../build/paths.js';
 import { PolicyModule } from '../engine/engine.js';
 import { RulesError } from '../rules/diagnostics.js';
-import { loadRuleset } from '../rules/load.js';
 import { hashFiles } from '../rules/hash.js';
 import { createAjv, readSchema } from '../validation/ajv.js';
 import { explainErrors, type Problem } from '../validation/explain.js';
@@ -15,7 +14,7 @@ import { WorkingCalendar } from './calendar.js';
 import { compileNoticeData } from './compile.js';
 import { civil, dayOf, formatIsoDate, parseIsoDate, parseLooseDate, today, type Day } from './dates.js';
 import { ObligationError } from './errors.js';
-import { loadObligations, type ObligationSet, type ReporterKind } from './load.js';
+import { loadNationalList, loadObligations, type ObligationSet, type ReporterKind } from './load.js';
 import { NoticePolicy, type DatePoint, type ResolveProblem, type ResolvedRule } from './policy.js';
 import { computeDeadline, describeRule, nominalDue, type Deadline } from './schedule.js';
 
@@ -52,12 +51,12 @@ export class ObligationService {
 
   static async load(options: ServiceOptions = {}): Promise<ObligationService> {
     const dir = options.rulesetDir ?? defaultRulesetDir;
-    const ruleset = await loadRuleset(dir);
     const set = await loadObligations(dir);
+    const national = await loadNationalList(dir);
     const { calendar, diagnostics, texts } = await WorkingCalendar.inspect(options.calendarsDir ?? calendarsDir);
     if (!calendar) throw new RulesError(diagnostics);
     const module = await PolicyModule.fromFile(options.wasmPath ?? wasmPath);
-    const policy = new NoticePolicy(await module.instantiate(compileNoticeData(set, ruleset.institutions)));
+    const policy = new NoticePolicy(await module.instantiate(compileNoticeData(set, national)));
     const hash = hashFiles([{ name: 'obligations.yaml', content: set.text }, ...texts]);
     const ajv = createAjv();
     ajv.addSchema(readSchema('obligations/api.schema.json'));

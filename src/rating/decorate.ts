@@ -2,6 +2,7 @@
 // clause text, points in the table's unit, the measures of 第十七条 and the interpretations relied on.
 import type { RatingResult, Deduction, ItemResult, MeasureResult } from '../../generated/types/rating/result.js';
 import type { EvaluationInput } from '../../generated/types/rating/evaluation-input.js';
+import { overridesOf } from '../rules/overlay.js';
 import type { RuleSet } from '../rules/ruleset.js';
 import type { CompactDeduction, CompactResult } from './compact.js';
 
@@ -21,6 +22,7 @@ export function decorate(rs: RuleSet, input: EvaluationInput, compact: CompactRe
     institution,
     year: input.year,
     interpretations: interpretationsUsed(rs, effectiveYearReading(rs, input.year, compact.interpretations)),
+    ...(overridesOf(rs).length ? { overrides: overridesOf(rs) } : {}),
   };
   if (!compact.rated)
     return { ...common, rated: false, score: null, grade: null, zeroScore: null, downgrade: null, measures: null, items: [], dimensions: [], subtotal: null, notRated: { clause: rs.grading.notRated.clause } };

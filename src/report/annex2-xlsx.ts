@@ -12,7 +12,7 @@ const box = { top: thin, left: thin, bottom: thin, right: thin };
 export async function renderAnnex2Xlsx(table: Annex2Table): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'credit-policy';
-  // A fixed date keeps the bytes of the same table the same.
+  // The workbook's own dates say nothing about the month reported; fixed, they do not vary between runs.
   wb.created = new Date(Date.UTC(2018, 0, 1));
   wb.modified = wb.created;
   const ws = wb.addWorksheet(table.title, {

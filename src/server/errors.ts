@@ -12,7 +12,7 @@ export interface ErrorBody {
   problems?: Problem[];
 }
 
-/** HttpError: a refusal raised inside the service (a parser, a route), carrying its code. */
+/** HttpError: a refusal raised inside the service (a parser, a route, a hook), carrying its code. */
 export class HttpError extends Error {
   readonly statusCode: number;
   constructor(
@@ -25,6 +25,9 @@ export class HttpError extends Error {
     this.statusCode = errorCodes[error].status;
   }
 }
+
+/** retryAfterSeconds: what a 503 answer tells the client to wait, unless a limit says otherwise. */
+export const retryAfterSeconds = 5;
 
 const refusalCode: Record<400 | 404 | 422, ErrorCode> = { 400: 'invalid-input', 404: 'unknown-ruleset', 422: 'no-ruleset-in-force' };
 
@@ -42,6 +45,8 @@ export function refusal(outcome: Extract<Outcome, { ok: false }>): ErrorBody {
 
 /** sendError replies with a code's status and body. */
 export function sendError(reply: FastifyReply, body: ErrorBody): FastifyReply {
+  if (reply.request.audit) reply.request.audit.error = body.error;
+  if (errorCodes[body.error].status === 503 && !reply.hasHeader('retry-after')) reply.header('retry-after', retryAfterSeconds);
   return reply.code(errorCodes[body.error].status).type('application/json; charset=utf-8').send(body);
 }
 
@@ -51,6 +56,7 @@ const frameworkCodes: Record<string, ErrorCode> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'body-too-large',
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported-media-type',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'bad-request',
+  FST_UNDER_PRESSURE: 'overloaded',
 };
 
 const frameworkMessages: Partial<Record<ErrorCode, (request: FastifyRequest) => string>> = {
@@ -59,6 +65,7 @@ const frameworkMessages: Partial<Record<ErrorCode, (request: FastifyRequest) => 
     `Content-Type ${JSON.stringify(r.headers['content-type'] ?? '(none)')} is not accepted here; send application/json${r.routeOptions.url === '/v1/evaluate/batch' ? ' or application/x-ndjson' : ''}`,
   'empty-body': () => 'the request body is empty; send a JSON document',
   'malformed-json': () => 'the request body is not valid JSON',
+  overloaded: () => 'the service is shedding load; retry after the time Retry-After gives',
 };
 
 /** toErrorBody classifies any error thrown while handling a request. */
@@ -76,7 +83,9 @@ export function toErrorBody(err: FastifyError | HttpError | Error, request: Fast
 /** errorHandler is the app's one error handler: known errors get their code, anything else a logged 500. */
 export function errorHandler(err: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
   const body = toErrorBody(err, request);
+  if (request.audit) request.audit.error = body.error;
   if (body.error === 'internal-error') request.log.error({ err }, 'unexpected error');
+  if (errorCodes[body.error].status === 503 && !reply.hasHeader('retry-after')) reply.header('retry-after', retryAfterSeconds);
   // A 4xx that fastify raised with a status of its own (408, 431…) keeps that status.
   const status = body.error === 'bad-request' && (err as FastifyError).statusCode ? (err as FastifyError).statusCode! : errorCodes[body.error].status;
   return reply.code(status).type('application/json; charset=utf-8').send(body);

@@ -13,6 +13,8 @@ export interface Audit {
   /** For a batch: elements read, and how many were refused. */
   elements?: number;
   refused?: number;
+  /** The error code the request was refused with, if it was. */
+  error?: string;
 }
 
 declare module 'fastify' {
@@ -35,6 +37,7 @@ const redactPaths = [
   'institution.name',
   '*.institution.name',
   'req.headers.authorization',
+  'req.headers["x-api-key"]',
   'req.headers.cookie',
 ];
 
@@ -91,5 +94,5 @@ export function useRequestLog(app: FastifyInstance): void {
 }
 
 function line(request: FastifyRequest): Record<string, unknown> {
-  return { method: request.method, route: request.routeOptions.url ?? '(no route)', ...request.audit };
+  return { method: request.method, route: request.routeOptions.url ?? '(no route)', ...(request.caller ? { caller: request.caller.name } : {}), ...request.audit };
 }

@@ -79,6 +79,10 @@ export interface RatingResult {
   notRated: {
     clause: string;
   } | null;
+  /**
+   * The overrides of the overlay the ruleset was resolved with, each with the clause of the local rule it comes from; absent when the ruleset is not an overlay.
+   */
+  overrides?: AppliedOverride[];
 }
 export interface FiredTrigger {
   id: string;
@@ -142,4 +146,9 @@ export interface InterpretationUsed {
   id: string;
   about: string;
   reading: string;
+}
+export interface AppliedOverride {
+  id: string;
+  path: string;
+  clause: string;
 }
