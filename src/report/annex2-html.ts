@@ -1,6 +1,6 @@
 // Report stage: the annex 2 table as one printable, self-contained HTML page (inline CSS, no
 // external assets), laid out like the form. Every text from the reports is escaped.
-import { escapeHtml } from './html.js';
+import { escapeHtml, htmlPage } from './html-page.js';
 import { signatoryLine, type Annex2Table } from './annex2-layout.js';
 
 export function renderAnnex2Html(table: Annex2Table): string {
@@ -11,17 +11,7 @@ export function renderAnnex2Html(table: Annex2Table): string {
       `<tr class="${r.kind}"><td>${e(r.region)}</td><td>${e(r.institution)}</td>${r.counts.map((n) => `<td class="num">${e(n)}</td>`).join('')}<td class="remarks">${e(r.remarks)}</td></tr>`,
   );
   const empty = `<tr><td colspan="${table.columns.length}" class="empty">（无报表）</td></tr>`;
-  return `<!DOCTYPE html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${e(table.title)} ${e(table.periodLabel)}</title>
-<style>${css}</style>
-</head>
-<body>
-<main>
-<h1>${e(table.title)}</h1>
+  return htmlPage(`${table.title} ${table.periodLabel}`, css, `<h1>${e(table.title)}</h1>
 <p class="period">${e(table.periodLabel)}</p>
 <div class="signatories"><span>${e(signatoryLine(table.signatories.reportingUnit))}</span><span>${e(signatoryLine(table.signatories.signedBy))}</span></div>
 <table>
@@ -37,11 +27,7 @@ ${rows.length ? rows.join('\n') : empty}
 </tbody>
 </table>
 <div class="signatories"><span>${e(signatoryLine(table.signatories.reviewedBy))}</span><span>${e(signatoryLine(table.signatories.preparedBy))}</span></div>
-<ol class="notes">${table.notes.map((n) => `<li>${e(n)}</li>`).join('')}</ol>
-</main>
-</body>
-</html>
-`;
+<ol class="notes">${table.notes.map((n) => `<li>${e(n)}</li>`).join('')}</ol>`);
 }
 
 const css = `

@@ -2,7 +2,7 @@
 // external assets) for auditors: a table per group with the value and the clause on each side.
 // Every string from the rules is escaped.
 import type { RulesetDiff, RulesetRef } from '../diff/diff.js';
-import { escapeHtml } from './html.js';
+import { escapeHtml, htmlPage } from './html-page.js';
 import { clauseLines, groupChanges, headline, isText, kindLabel, shown } from './diff-groups.js';
 
 /** renderDiffHtml renders the whole diff as a page. */
@@ -31,17 +31,7 @@ ${g.changes
 </table>
 </section>`,
   );
-  return `<!DOCTYPE html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<style>${css}</style>
-</head>
-<body>
-<main>
-<h1>${escapeHtml(title)}</h1>
+  return htmlPage(title, css, `<h1>${escapeHtml(title)}</h1>
 <table class="sides">
 <thead><tr><th></th><th>ruleset</th><th>title</th><th>rating years</th><th>region</th><th>hash</th></tr></thead>
 <tbody>
@@ -50,11 +40,7 @@ ${side('to', diff.to)}
 </tbody>
 </table>
 <p class="headline">${escapeHtml(headline(diff))}</p>
-${groups.join('\n')}
-</main>
-</body>
-</html>
-`;
+${groups.join('\n')}`);
 }
 
 function side(label: string, r: RulesetRef): string {

@@ -1,13 +1,9 @@
 // Report stage: a printable one-page rating report in Chinese, as one self-contained HTML document
 // (inline CSS and SVG, no external assets). Every string taken from the result is escaped.
+import { escapeHtml, htmlPage } from './html-page.js';
 import type { RatingResult } from '../rating/decorate.js';
 
 const kindLabel: Record<string, string> = { national: '全国性接入机构', local: '地方性接入机构' };
-
-/** escapeHtml makes a text safe in HTML content and in quoted attribute values. */
-export function escapeHtml(text: string | number): string {
-  return String(text).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
 
 /** renderResultHtml renders the whole report: who, the score and grade, why, and what follows from it. */
 export function renderResultHtml(r: RatingResult): string {
@@ -16,17 +12,7 @@ export function renderResultHtml(r: RatingResult): string {
   const sections = r.rated
     ? [headline(r), dimensionChart(r.dimensions), deductions(r), measures(r), interpretations(r)]
     : [`<section class="headline"><p class="not-rated">不进行考核评级</p><p class="clause">${escapeHtml(r.notRated?.clause ?? '')}</p></section>`, interpretations(r)];
-  return `<!DOCTYPE html>
-<html lang="zh-CN">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
-<style>${css}</style>
-</head>
-<body>
-<main>
-<header>
+  return htmlPage(title, css, `<header>
 <h1>征信合规与信息安全年度考核评级报告</h1>
 <dl class="who">
 <dt>接入机构</dt><dd>${escapeHtml(who)}</dd>
@@ -35,11 +21,7 @@ ${r.institution.region ? `<dt>所在地区</dt><dd>${escapeHtml(r.institution.re
 </dl>
 </header>
 ${sections.filter((s) => s !== '').join('\n')}
-<footer>规则：<code>${escapeHtml(r.ruleset.id)}</code> · <code class="hash">${escapeHtml(r.ruleset.hash)}</code></footer>
-</main>
-</body>
-</html>
-`;
+<footer>规则：<code>${escapeHtml(r.ruleset.id)}</code> · <code class="hash">${escapeHtml(r.ruleset.hash)}</code></footer>`);
 }
 
 function headline(r: RatingResult): string {
@@ -157,3 +139,4 @@ footer { margin-top: 5mm; font-size: 8pt; color: #555; word-break: break-all; }
 code { font-family: ui-monospace, Menlo, Consolas, monospace; }
 @media print { main { padding: 0; } tr { break-inside: avoid; } }
 `;
+
