@@ -158,11 +158,12 @@ else := max([0, info.max - deducted])
 # How far a touched item moved from its untouched score (its max, or 0 for the bonus item).
 change(r) := r.score - rs.itemInfo[r.id].base
 
-dimensions := [{"id": dim.id, "score": dim.base + sum([change(r) | some r in items; rs.itemInfo[r.id].dimension == dim.id])} |
-	some dim in rs.dimensions
-]
+# What each touched item moved, by dimension: computed once, read by the subtotals below.
+changes := [[rs.itemInfo[r.id].dimension, r.score - rs.itemInfo[r.id].base] | some r in items]
 
-subtotal := rs.baseTotal + sum([change(r) | some r in items])
+dimensions := [{"id": dim.id, "score": dim.base + sum([c | some [d, c] in changes; d == dim.id])} | some dim in rs.dimensions]
+
+subtotal := rs.baseTotal + sum([c | some [_, c] in changes])
 
 # 18(3): the bonus never lifts the total past full marks.
 total := min([subtotal, rs.totalCap])

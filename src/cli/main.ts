@@ -11,6 +11,7 @@ import { registerDue } from './due.js';
 import { registerEvaluate } from './evaluate.js';
 import { registerReport } from './report.js';
 import { registerImpact } from './impact.js';
+import { registerKeys } from './keys.js';
 import { UsageError } from './io.js';
 import { registerReplay } from './replay.js';
 import { registerVerifyLog } from './verify-log.js';
@@ -28,6 +29,7 @@ registerVerifyLog(program);
 registerReplay(program);
 registerBatch(program);
 registerCheck(program);
+registerKeys(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof CommanderError) {

@@ -72,14 +72,14 @@ let validateInstitutions: ReturnType<typeof compileSchema> | undefined;
  * by its own schema. Loading the whole ruleset would compile the scoring-table schemas, a second of
  * start-up that no deadline needs.
  */
-export async function loadNationalList(rulesetDir: string): Promise<Institutions> {
+export async function loadNationalList(rulesetDir: string): Promise<{ institutions: Institutions; text: string }> {
   const path = join(rulesetDir, 'institutions.yaml');
   const { source, diagnostics } = await readYamlSource(path, relative(process.cwd(), path) || 'institutions.yaml');
   if (!source) throw new RulesError(diagnostics);
   validateInstitutions ??= compileSchema('rules/institutions.schema.json');
   if (!validateInstitutions(source.data))
     throw new RulesError(explainErrors(validateInstitutions.errors, source.data).map((p) => at(source, 'RULE003', pointerSegments(p.path), p.message)));
-  return source.data as Institutions;
+  return { institutions: source.data as Institutions, text: source.text };
 }
 
 /** loadObligations loads obligations.yaml or throws RulesError with every problem found. */

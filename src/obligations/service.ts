@@ -56,8 +56,8 @@ export class ObligationService {
     const { calendar, diagnostics, texts } = await WorkingCalendar.inspect(options.calendarsDir ?? calendarsDir);
     if (!calendar) throw new RulesError(diagnostics);
     const module = await PolicyModule.fromFile(options.wasmPath ?? wasmPath);
-    const policy = new NoticePolicy(await module.instantiate(compileNoticeData(set, national)));
-    const hash = hashFiles([{ name: 'obligations.yaml', content: set.text }, ...texts]);
+    const policy = new NoticePolicy(await module.instantiate(compileNoticeData(set, national.institutions)));
+    const hash = hashFiles([{ name: 'obligations.yaml', content: set.text }, { name: 'institutions.yaml', content: national.text }, ...texts]);
     const ajv = createAjv();
     ajv.addSchema(readSchema('obligations/api.schema.json'));
     const validateRequest = ajv.getSchema('https://credit-policy.local/schemas/obligations/api.schema.json#/definitions/request')!;

@@ -64,18 +64,18 @@ export function parseKeys(text: string, file: string): { keys?: ApiKey[]; diagno
   }
   const keys = (source.data as { keys: ApiKey[] }).keys;
   const found: Diagnostic[] = [];
-  const seen = (field: 'name' | 'hash', code: string, what: string) => {
+  const duplicates = (field: 'name' | 'hash', code: string, say: (k: ApiKey, first: number) => string) => {
     const first = new Map<string, number>();
     keys.forEach((k, i) => {
       const before = first.get(k[field]);
       if (before === undefined) return void first.set(k[field], i);
       const { line, column } = source.locate(['keys', i, field]);
-      const shown = field === 'name' ? ` "${k.name}"` : '';
-      found.push({ code, severity: 'error', file, line, column, path: `/keys/${i}/${field}`, message: `${what}${shown} is also key ${before} ("${keys[before].name}"): ${field === 'name' ? 'each key names one user or service' : 'a key must not be shared; make one per user or service'}` });
+      found.push({ code, severity: 'error', file, line, column, path: `/keys/${i}/${field}`, message: say(k, before) });
     });
   };
-  seen('name', 'KEY003', 'the name');
-  seen('hash', 'KEY004', 'the same secret');
+  duplicates('name', 'KEY003', (k, i) => `"${k.name}" already names key ${i}: a name is one user or service, with one key`);
+  duplicates('hash', 'KEY004', (_k, i) => `is the same secret as key ${i} ("${keys[i].name}"): keys are not shared; make one for each user or service`);
+  found.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
   return found.length ? { diagnostics: found } : { keys, diagnostics: [] };
 }
 

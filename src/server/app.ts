@@ -1,41 +1,90 @@
 // Service: the rating engine as a fastify application, built as a plugin-style factory so tests can
-// `inject` into it and `main.ts` can listen with it. Routes are thin: the Rater does the work.
+// `inject` into it and `main.ts` can listen with it. Routes are thin: the Rater does the work. Around
+// them, in the order a request meets them: request id and log line, load shedding, the API key and its
+// scope, the per-key rate limit, body limits; after them the operations log.
 import { readFileSync } from 'node:fs';
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
-import type { Rater } from '../rating/rater.js';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import type { DecisionLog } from '../audit/log.js';
+import type { ObligationService } from '../obligations/service.js';
+import { Rater } from '../rating/rater.js';
+import type { ApiKey } from '../security/api-keys.js';
+import { KeyStore } from '../security/key-store.js';
 import { createAjv } from '../validation/ajv.js';
+import { useAuth, type DocsAccess } from './auth.js';
+import { decisionsOf } from './decisions.js';
 import { errorHandler, sendError } from './errors.js';
+import { defaultRateLimit, usePressure, useRateLimit, type PressureOptions, type RateLimitOptions } from './limits.js';
+import { LiveRules } from './live-rules.js';
 import { genReqId, loggerOptions, useRequestLog, type LoggerOption } from './logging.js';
+import { loggerOperationsLog, useOperationsLog, type OperationsLog } from './operations-log.js';
 import { useJsonBodies } from './parsers.js';
+import { adminRoutes } from './routes/admin.js';
 import { batchRoutes } from './routes/batch.js';
+import { diffRoutes } from './routes/diff.js';
 import { describeApi, docsRoutes } from './routes/docs.js';
 import { evaluateRoutes } from './routes/evaluate.js';
 import { healthRoutes } from './routes/health.js';
+import { obligationRoutes } from './routes/obligations.js';
 import { rulesetRoutes } from './routes/rulesets.js';
 import { sharedSchemas } from './schemas.js';
 
 export interface AppOptions {
-  rater: Rater;
+  /** The rules to serve: LiveRules (reloadable), or a loaded Rater served as it is. */
+  rater: Rater | LiveRules;
+  /** With a bare Rater: the obligations service behind /v1/obligations (without one those routes are absent). */
+  obligations?: ObligationService;
+  /** The API keys (digests) the service accepts. Required: without keys only the public routes answer. */
+  keys: KeyStore | readonly ApiKey[];
   /** false (the default for tests), true, or pino options such as `{ level, stream }`. */
   logger?: LoggerOption;
   /** The largest body of a single evaluation, and the longest NDJSON line, in bytes (1 MiB). */
   bodyLimit?: number;
   /** The largest JSON batch, in bytes (16 MiB); an NDJSON batch has no total limit. */
   batchBodyLimit?: number;
+  /** The most inputs rated in one batch request, JSON or NDJSON (1000). */
+  batchMaxElements?: number;
+  /** Milliseconds one request's evaluation work may take, decision-log writes included (10 s). */
+  evaluationTimeout?: number;
   /** Milliseconds to receive a whole request (120 s; an NDJSON upload must fit in it). */
   requestTimeout?: number;
   /** Milliseconds a socket may stay idle before it is closed (60 s). */
   connectionTimeout?: number;
   /** Milliseconds an idle keep-alive connection is kept (5 s). */
   keepAliveTimeout?: number;
+  /** Requests per key per window (600 per minute); false turns rate limiting off. */
+  rateLimit?: RateLimitOptions | false;
+  /** When to shed load with 503 (see limits.ts); false turns shedding off. */
+  pressure?: PressureOptions | false;
+  /** Where the operations trail goes (default: the service log, under `ops`). Closed with the app. */
+  operationsLog?: OperationsLog;
+  /** The decision log every rating is written to before it is answered. Closed with the app. */
+  decisionLog?: DecisionLog;
+  /** /docs and /openapi.json: public (default), private (scope read) or off. */
+  docs?: DocsAccess;
+  /** Serve HTTPS with this certificate and key (PEM). */
+  https?: { cert: string | Buffer; key: string | Buffer };
+  /** Take the client address from X-Forwarded-For (only behind a proxy you run). */
+  trustProxy?: boolean;
 }
 
 const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
-/** buildApp assembles the service around a loaded Rater; it does not listen. */
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** live: the rules being served (reload them with `reloadService`). */
+    live: LiveRules;
+    /** keyStore: the API keys being accepted. */
+    keyStore: KeyStore;
+    /** operations: the operations trail. */
+    operations: OperationsLog;
+  }
+}
+
+/** buildApp assembles the service around loaded rules and a set of keys; it does not listen. */
 export function buildApp(options: AppOptions): FastifyInstance {
+  if (!options.keys) throw new TypeError('buildApp needs `keys`: a KeyStore or a list of API keys (an empty list leaves only the public routes)');
   const bodyLimit = options.bodyLimit ?? 1024 * 1024;
-  const app = Fastify({
+  const serverOptions: FastifyServerOptions & { https?: AppOptions['https'] } = {
     logger: loggerOptions(options.logger),
     // One log line per request, written by useRequestLog, instead of fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
@@ -48,7 +97,10 @@ export function buildApp(options: AppOptions): FastifyInstance {
     return503OnClosing: true,
     // Idle keep-alive connections are closed at shutdown; requests in flight finish.
     forceCloseConnections: 'idle',
-  });
+    trustProxy: options.trustProxy ?? false,
+    ...(options.https ? { https: options.https } : {}),
+  };
+  const app = Fastify(serverOptions) as unknown as FastifyInstance;
 
   // One validator for the whole service: the same ajv setup as the CLI (no coercion, no defaults,
   // no removal of unknown keys), holding every shared schema.
@@ -59,17 +111,54 @@ export function buildApp(options: AppOptions): FastifyInstance {
   }
   app.setValidatorCompiler(({ schema }) => ajv.compile(schema));
 
+  const live = options.rater instanceof LiveRules ? options.rater : LiveRules.fixed(options.rater, options.obligations);
+  const keys = options.keys instanceof KeyStore ? options.keys : new KeyStore(options.keys);
+  const operations = options.operationsLog ?? loggerOperationsLog(app.log);
+  const docs = options.docs ?? 'public';
+  app.decorate('live', live);
+  app.decorate('keyStore', keys);
+  app.decorate('operations', operations);
+
   useRequestLog(app);
+  useSecurityHeaders(app, Boolean(options.https));
+  if (options.pressure !== false) usePressure(app, options.pressure ?? {});
+  useAuth(app, { keys, docs });
+  if (options.rateLimit !== false) useRateLimit(app, options.rateLimit ?? defaultRateLimit);
+  useOperationsLog(app, operations);
   useJsonBodies(app);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request, reply) => sendError(reply, { error: 'not-found', message: `no route ${request.method} ${request.url.split('?')[0]}` }));
+  app.addHook('onClose', async () => {
+    await options.decisionLog?.close();
+    await operations.close();
+  });
 
-  describeApi(app, version);
-  const { rater } = options;
-  app.register(healthRoutes, { rater });
-  app.register(rulesetRoutes, { rater });
-  app.register(evaluateRoutes, { rater });
-  app.register(batchRoutes, { rater, bodyLimit: options.batchBodyLimit ?? 16 * 1024 * 1024, lineLimit: bodyLimit });
-  app.register(docsRoutes);
+  if (docs !== 'off') describeApi(app, version);
+  const decisions = decisionsOf(options.decisionLog, app.log);
+  const evaluationTimeout = options.evaluationTimeout ?? 10_000;
+  app.register(healthRoutes, { live });
+  app.register(rulesetRoutes, { live });
+  app.register(diffRoutes, { current: () => live.current.rater.registry });
+  app.register(evaluateRoutes, { live, decisions, evaluationTimeout });
+  app.register(batchRoutes, {
+    live,
+    decisions,
+    evaluationTimeout,
+    bodyLimit: options.batchBodyLimit ?? 16 * 1024 * 1024,
+    lineLimit: bodyLimit,
+    maxElements: options.batchMaxElements ?? 1000,
+  });
+  if (live.current.obligations) app.register(obligationRoutes, { current: () => live.current.obligations! });
+  app.register(adminRoutes, { live, keys, operations, version });
+  if (docs !== 'off') app.register(docsRoutes);
   return app;
+}
+
+/** useSecurityHeaders: no answer is sniffed or cached by a shared cache; over HTTPS, browsers are told to stay on it. */
+function useSecurityHeaders(app: FastifyInstance, https: boolean): void {
+  app.addHook('onRequest', async (request, reply) => {
+    reply.header('x-content-type-options', 'nosniff');
+    if (request.url.startsWith('/v1/')) reply.header('cache-control', 'no-store');
+    if (https) reply.header('strict-transport-security', 'max-age=31536000');
+  });
 }

@@ -69,7 +69,7 @@ function unauthorized(message: string, error?: 'invalid_request' | 'invalid_toke
 export function useAuth(app: FastifyInstance, options: { keys: KeyStore; docs: DocsAccess }): void {
   app.decorateRequest('caller', null);
   app.addHook('onRoute', (route: RouteOptions) => {
-    const url = route.url ?? route.path ?? '';
+    const url = route.url ?? '';
     const method = Array.isArray(route.method) ? route.method[0] : route.method;
     const access = route.config?.access ?? accessFor(method, url, options.docs);
     route.config = { ...route.config, access };

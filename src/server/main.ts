@@ -1,23 +1,127 @@
 #!/usr/bin/env node
-// Service entry point (`npm start`): loads the repo's rules and compiled policy, listens on
-// HOST:PORT (127.0.0.1:3000 by default) and shuts down gracefully on SIGTERM or SIGINT.
-import { rulesetsDir, wasmPath } from '../build/paths.js';
-import { EngineError } from '../engine/errors.js';
-import { Rater } from '../rating/rater.js';
-import { RulesError } from '../rules/diagnostics.js';
-import { onSignals, serve } from './serve.js';
+// Service entry point (`npm start`): reads the environment (config.ts), loads and checks the rules,
+// the keys and the logs, listens on HOST:PORT (127.0.0.1:3000 by default, HTTPS with TLS_CERT and
+// TLS_KEY), reloads on SIGHUP and shuts down gracefully on SIGTERM or SIGINT. With no keys configured
+// it makes one for this run, prints it once, and refuses to listen beyond loopback.
+import { readFile } from 'node:fs/promises';
+import type { Server as HttpsServer } from 'node:https';
+import { KeyError } from '../audit/keys.js';
+import { createDecisionLog, LogError } from '../audit/log.js';
+import { generateSecret, hashSecret, scopes } from '../security/api-keys.js';
+import { KeysError } from '../security/keys-file.js';
+import { KeyStore } from '../security/key-store.js';
+import { ConfigError, configFromEnv, isLoopback, type ServiceConfig } from './config.js';
+import { LiveRules, VersionRefused } from './live-rules.js';
+import { fileOperationsLog } from './operations-log.js';
+import { reloadService } from './reload.js';
+import { onSignals, serve, type Serving } from './serve.js';
+
+/** localUser: the name of the key made for a first run without keys. */
+const localUser = 'local';
 
 async function main(): Promise<void> {
-  const port = Number(process.env.PORT ?? 3000);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new RangeError(`PORT must be a port number, not ${JSON.stringify(process.env.PORT)}`);
-  const host = process.env.HOST ?? '127.0.0.1';
-  const rater = await Rater.load(rulesetsDir, wasmPath);
-  const serving = await serve({ rater, port, host, logger: { level: process.env.LOG_LEVEL ?? 'info' } });
+  const config = configFromEnv();
+  const { keys, secret } = await loadKeys(config);
+  if (!isLoopback(config.host)) {
+    if (secret)
+      throw new ConfigError(`HOST=${config.host} is not a loopback address, and no API keys are configured: make one with \`credit-policy keys add <name> --scopes evaluate,read --file keys.json\` and set API_KEYS_FILE=keys.json`);
+    if (!config.tls && !config.allowPlainHttp)
+      throw new ConfigError(`HOST=${config.host} would carry API keys in clear over the network: give TLS_CERT and TLS_KEY, or set ALLOW_PLAIN_HTTP=1 when a TLS-terminating proxy sits in front`);
+  }
+  const live = await LiveRules.load({
+    rulesetsDir: config.rulesetsDir,
+    wasmPath: config.wasmPath,
+    ruleTests: config.ruleTests,
+    ...(config.calendarsDir ? { obligations: { calendarsDir: config.calendarsDir } } : {}),
+  });
+  const decisionLog = config.decisionLog
+    ? await createDecisionLog({
+        path: config.decisionLog.path,
+        privateKeyPath: config.decisionLog.privateKeyPath,
+        drop: config.decisionLog.drop,
+        mask: config.decisionLog.mask,
+        resultMask: config.decisionLog.resultMask,
+        checkpointEvery: config.decisionLog.checkpointEvery,
+      })
+    : undefined;
+  const serving = await serve({
+    rater: live,
+    keys,
+    port: config.port,
+    host: config.host,
+    logger: { level: config.logLevel },
+    https: config.tls ? await readTls(config.tls) : undefined,
+    trustProxy: config.trustProxy,
+    docs: config.docs,
+    bodyLimit: config.bodyLimit,
+    batchBodyLimit: config.batchBodyLimit,
+    batchMaxElements: config.batchMaxElements,
+    evaluationTimeout: config.evaluationTimeout,
+    requestTimeout: config.requestTimeout,
+    rateLimit: config.rateLimit,
+    pressure: config.pressure,
+    decisionLog,
+    operationsLog: config.operationsLog ? fileOperationsLog(config.operationsLog) : undefined,
+  });
+  if (secret) announceLocalKey(serving.url, secret);
   onSignals(serving);
+  onReloadSignal(serving, config);
+}
+
+/** loadKeys reads API_KEYS_FILE or API_KEYS; with neither, it makes a key for this run only. */
+async function loadKeys(config: ServiceConfig): Promise<{ keys: KeyStore; secret?: string }> {
+  if (config.keys.file) return { keys: await KeyStore.fromFile(config.keys.file) };
+  if (config.keys.inline) return { keys: KeyStore.fromText(config.keys.inline) };
+  const secret = generateSecret();
+  return { keys: new KeyStore([{ name: localUser, hash: hashSecret(secret), scopes: [...scopes] }], { kind: 'generated' }), secret };
+}
+
+async function readTls(tls: { certPath: string; keyPath: string }): Promise<{ cert: Buffer; key: Buffer }> {
+  const read = (path: string, what: string) =>
+    readFile(path).catch((err: Error) => {
+      throw new ConfigError(`cannot read the TLS ${what} ${path}: ${err.message}`);
+    });
+  return { cert: await read(tls.certPath, 'certificate'), key: await read(tls.keyPath, 'key') };
+}
+
+function announceLocalKey(url: string, secret: string): void {
+  process.stderr.write(
+    [
+      '',
+      `No API keys are configured (API_KEYS_FILE or API_KEYS), so this run made one for the user "${localUser}",`,
+      'with every scope, valid until the process ends. It is shown only here:',
+      '',
+      `  ${secret}`,
+      '',
+      `  curl -s ${url}/v1/evaluate -H 'authorization: Bearer ${secret}' \\`,
+      `       -H 'content-type: application/json' -d @examples/typical-bank.json`,
+      '',
+      'For lasting keys: npx credit-policy keys add <name> --scopes evaluate,read --file keys.json, then API_KEYS_FILE=keys.json.',
+      '',
+    ].join('\n'),
+  );
+}
+
+/** onReloadSignal reloads rules, keys and the TLS certificate on SIGHUP; one reload runs at a time. */
+function onReloadSignal(serving: Serving, config: ServiceConfig): void {
+  const { app } = serving;
+  process.on('SIGHUP', () => {
+    void (async () => {
+      await reloadService({ live: app.live, keys: app.keyStore, log: app.log, operations: app.operations }, 'SIGHUP', null);
+      if (config.tls) {
+        try {
+          (app.server as unknown as HttpsServer).setSecureContext(await readTls(config.tls));
+          app.log.info('reload: the TLS certificate and key were read again');
+        } catch (err) {
+          app.log.error(`reload of the TLS certificate refused: ${(err as Error).message}; the one loaded before stays in use`);
+        }
+      }
+    })().catch((err: unknown) => app.log.error({ err }, 'reload failed unexpectedly'));
+  });
 }
 
 main().catch((err: unknown) => {
-  const known = err instanceof RulesError || err instanceof EngineError || err instanceof RangeError;
+  const known = [ConfigError, KeysError, VersionRefused, LogError, KeyError, RangeError].some((k) => err instanceof k);
   process.stderr.write(known ? `cannot start: ${(err as Error).message}\n` : `cannot start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
   process.exitCode = known ? 2 : 70;
 });

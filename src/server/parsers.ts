@@ -45,6 +45,7 @@ export function useJsonBodies(app: FastifyInstance): void {
     else done(new HttpError('malformed-json', `the request body is ${parsed.message}`), undefined);
   });
   app.addHook('preValidation', async (request) => {
-    if (request.method === 'POST' && request.body === undefined) throw new HttpError('empty-body', 'the request has no body; send a JSON document');
+    // Only routes that read a body need one (POST /v1/admin/reload reads none).
+    if (request.method === 'POST' && request.body === undefined && request.routeOptions.schema?.body) throw new HttpError('empty-body', 'the request has no body; send a JSON document');
   });
 }

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/server/app.js';
-import { example, exampleLine, useApp } from './helper.js';
+import { example, exampleLine, useApp, testApp } from './helper.js';
 
 const ctx = useApp({ bodyLimit: 4096 });
 
@@ -45,7 +44,7 @@ describe('POST /v1/evaluate/batch with a JSON array', () => {
   });
 
   it('answers a batch over its limit with 413, and a wrong content type with 415', async () => {
-    const small = buildApp({ rater: ctx.rater, batchBodyLimit: 1000 });
+    const small = testApp({ rater: ctx.rater, batchBodyLimit: 1000 });
     try {
       const res = await small.inject({ method: 'POST', url: '/v1/evaluate/batch', payload: [example('typical-bank'), example('typical-bank')] });
       expect(res.statusCode).toBe(413);

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildApp } from '../../src/server/app.js';
-import { example, useApp } from './helper.js';
+import { example, useApp, testApp } from './helper.js';
 
 const ctx = useApp();
 
@@ -98,7 +97,7 @@ describe('POST /v1/evaluate', () => {
   });
 
   it('answers a body over the limit with 413', async () => {
-    const small = buildApp({ rater: ctx.rater, bodyLimit: 512 });
+    const small = testApp({ rater: ctx.rater, bodyLimit: 512 });
     try {
       const input = example('typical-bank');
       const res = await small.inject({ method: 'POST', url: '/v1/evaluate', payload: input });
@@ -128,7 +127,7 @@ describe('POST /v1/evaluate', () => {
   });
 
   it('turns an unexpected failure into a generic 500 without detail', async () => {
-    const failing = buildApp({
+    const failing = testApp({
       rater: Object.assign(Object.create(ctx.rater), {
         evaluate: () => {
           throw new Error('secret detail of 某市农村商业银行');

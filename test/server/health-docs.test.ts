@@ -1,7 +1,7 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
 import { errorCodes } from '../../src/server/schemas.js';
-import { useApp } from './helper.js';
+import { anonymous, useApp } from './helper.js';
 
 const ctx = useApp();
 
@@ -12,10 +12,17 @@ describe('health', () => {
     expect(res.json()).toEqual({ status: 'ok' });
   });
 
-  it('GET /readyz names the loaded rulesets and their hashes', async () => {
-    const res = await ctx.app.inject({ url: '/readyz' });
+  it('GET /readyz names the loaded rulesets and their hashes, without a key', async () => {
+    const res = await anonymous(ctx.app)({ url: '/readyz' });
     expect(res.statusCode).toBe(200);
-    expect(res.json()).toEqual({ status: 'ready', rulesets: [{ id: 'yinfa-2018-102', hash: ctx.rater.registry.rulesets[0].hash }] });
+    expect(res.json()).toEqual({
+      status: 'ready',
+      rulesets: [{ id: 'yinfa-2018-102', hash: ctx.rater.registry.rulesets[0].hash }],
+      // Handed a loaded Rater, the app cannot say which bytes it was compiled from.
+      wasmSha256: null,
+      loadedAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      lastReloadFailed: false,
+    });
   });
 
   it('answers an unknown route with a 404 body of the same shape', async () => {
@@ -40,11 +47,24 @@ describe('GET /openapi.json', () => {
 
   it('describes every route with the schemas the routes use', async () => {
     const doc = (await ctx.app.inject({ url: '/openapi.json' })).json();
-    expect(Object.keys(doc.paths).sort()).toEqual(['/healthz', '/readyz', '/v1/evaluate', '/v1/evaluate/batch', '/v1/rulesets', '/v1/rulesets/{id}', '/v1/rulesets/{id}/input-schema']);
+    expect(Object.keys(doc.paths).sort()).toEqual([
+      '/healthz',
+      '/readyz',
+      '/v1/admin/reload',
+      '/v1/diff',
+      '/v1/evaluate',
+      '/v1/evaluate/batch',
+      '/v1/obligations/calendar',
+      '/v1/obligations/due',
+      '/v1/rulesets',
+      '/v1/rulesets/{id}',
+      '/v1/rulesets/{id}/input-schema',
+      '/v1/status',
+    ]);
     const evaluate = doc.paths['/v1/evaluate'].post;
     expect(evaluate.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/EvaluationInput' });
     expect(evaluate.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/RatingResult' });
-    expect(Object.keys(evaluate.responses).sort()).toEqual(['200', '400', '404', '413', '415', '422', '500']);
+    expect(Object.keys(evaluate.responses).sort()).toEqual(['200', '400', '401', '403', '404', '413', '415', '422', '429', '500', '503']);
     expect(doc.paths['/v1/evaluate/batch'].post.requestBody.content).toHaveProperty(['application/x-ndjson']);
     expect(doc.components.schemas.RatingResult.required).toContain('grade');
   });
@@ -57,7 +77,35 @@ describe('GET /openapi.json', () => {
   });
 });
 
+describe('access in the API description', () => {
+  it('names the two ways of sending a key, on every route but the public ones', async () => {
+    const doc = (await ctx.app.inject({ url: '/openapi.json' })).json();
+    expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(['apiKey', 'bearer']);
+    for (const [path, ops] of Object.entries(doc.paths as Record<string, Record<string, { security?: unknown; responses: object }>>))
+      for (const [method, op] of Object.entries(ops)) {
+        const open = path === '/healthz' || path === '/readyz';
+        expect([path, method, op.security === undefined]).toEqual([path, method, open]);
+        if (!open) expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['401', '403', '429', '503']));
+      }
+  });
+});
+
 describe('GET /docs', () => {
+  it('is public, and served with a strict content security policy and security headers', async () => {
+    for (const url of ['/docs', '/docs/static/swagger-initializer.js', '/docs/json']) {
+      const res = await anonymous(ctx.app)({ url });
+      expect([url, res.statusCode]).toEqual([url, 200]);
+      expect(res.headers['content-security-policy']).toContain("default-src 'none'");
+      expect(res.headers['content-security-policy']).toContain("frame-ancestors 'none'");
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.headers['x-frame-options']).toBe('DENY');
+      expect(res.headers['referrer-policy']).toBe('no-referrer');
+    }
+    const page = await ctx.app.inject({ url: '/docs' });
+    // Every script the page loads is its own: nothing inline for the policy to allow.
+    expect(page.body).not.toMatch(/<script>(?!\s*<\/script>)|<script [^>]*>[^<\s]/);
+  });
+
   it('serves the documentation page and its assets', async () => {
     const page = await ctx.app.inject({ url: '/docs' });
     expect(page.statusCode).toBe(200);

@@ -1,7 +1,7 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { onSignals, serve, type Serving } from '../../src/server/serve.js';
-import { example, exampleLine, useRater } from './helper.js';
+import { bearer, example, exampleLine, testKeys, useRater } from './helper.js';
 
 const ctx = useRater();
 
@@ -20,7 +20,7 @@ function get(url: string): Promise<number | string> {
 describe('the real server on a loopback port', () => {
   let serving: Serving;
   beforeAll(async () => {
-    serving = await serve({ rater: ctx.rater, port: 0, host: '127.0.0.1' });
+    serving = await serve({ rater: ctx.rater, keys: testKeys, pressure: false, port: 0, host: '127.0.0.1' });
   });
   afterAll(async () => {
     await serving.shutdown();
@@ -32,12 +32,12 @@ describe('the real server on a loopback port', () => {
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: 'ok' });
 
-    const res = await fetch(`${serving.url}/v1/evaluate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(example('typical-bank')) });
+    const res = await fetch(`${serving.url}/v1/evaluate`, { method: 'POST', headers: { 'content-type': 'application/json', ...bearer() }, body: JSON.stringify(example('typical-bank')) });
     expect(res.status).toBe(200);
     expect(res.headers.get('x-request-id')).toBeTruthy();
     expect(await res.json()).toMatchObject({ score: 82, grade: 'B' });
 
-    const bad = await fetch(`${serving.url}/v1/evaluate`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"year":' });
+    const bad = await fetch(`${serving.url}/v1/evaluate`, { method: 'POST', headers: { 'content-type': 'application/json', ...bearer() }, body: '{"year":' });
     expect(bad.status).toBe(400);
     expect((await bad.json()).error).toBe('malformed-json');
   });
@@ -45,9 +45,9 @@ describe('the real server on a loopback port', () => {
 
 describe('graceful shutdown', () => {
   it('lets a request in flight finish and refuses new ones', async () => {
-    const serving = await serve({ rater: ctx.rater, port: 0, host: '127.0.0.1' });
+    const serving = await serve({ rater: ctx.rater, keys: testKeys, pressure: false, port: 0, host: '127.0.0.1' });
     // An NDJSON batch stays in flight for as long as its client keeps sending.
-    const req = request(`${serving.url}/v1/evaluate/batch`, { method: 'POST', agent: false, headers: { 'content-type': 'application/x-ndjson' } });
+    const req = request(`${serving.url}/v1/evaluate/batch`, { method: 'POST', agent: false, headers: { 'content-type': 'application/x-ndjson', ...bearer() } });
     const chunks: string[] = [];
     const firstLine = new Promise<void>((resolve) => {
       req.on('response', (res) => {
@@ -82,7 +82,7 @@ describe('graceful shutdown', () => {
   });
 
   it('shuts down on SIGTERM and exits 0; a second signal exits 1 at once', async () => {
-    const serving = await serve({ rater: ctx.rater, port: 0, host: '127.0.0.1' });
+    const serving = await serve({ rater: ctx.rater, keys: testKeys, pressure: false, port: 0, host: '127.0.0.1' });
     const codes: number[] = [];
     let exited!: () => void;
     const done = new Promise<void>((r) => (exited = r));

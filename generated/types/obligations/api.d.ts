@@ -46,7 +46,7 @@ export interface DueResult {
   ruleset: {
     id: string;
     /**
-     * sha256 of obligations.yaml and the calendars.
+     * sha256 of obligations.yaml, institutions.yaml (annex 1) and the calendars.
      */
     hash: string;
   };

@@ -1,12 +1,16 @@
 // Service: `POST /v1/evaluate/batch`, many inputs in one request, each rated or refused on its own.
 // A JSON array is answered with a JSON array; NDJSON is read and answered line by line as a stream,
-// so memory stays flat however long the batch is.
+// so memory stays flat however long the batch is. Both are bounded in elements, and each rating is in
+// the decision log before it is answered.
 import { Readable } from 'node:stream';
 import type { FastifyBaseLogger, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { RatingResult } from '../../rating/decorate.js';
 import type { Rater } from '../../rating/rater.js';
 import type { Problem } from '../../validation/explain.js';
-import { refusal } from '../errors.js';
+import type { Decisions } from '../decisions.js';
+import { HttpError, refusal, sendError } from '../errors.js';
+import { Deadline, yieldToLoop } from '../limits.js';
+import type { LiveRules } from '../live-rules.js';
 import { readLines } from '../ndjson.js';
 import { jsonParser } from '../parsers.js';
 import { errorCodes, errorResponses, ids, ref, type ErrorCode } from '../schemas.js';
@@ -21,14 +25,22 @@ export const ndjson = 'application/x-ndjson';
 const entrySchema = ref(ids.batchEntry);
 
 export interface BatchOptions {
-  rater: Rater;
+  live: LiveRules;
+  decisions: Decisions;
   /** The largest JSON array accepted, in bytes. */
   bodyLimit: number;
   /** The longest NDJSON line accepted, in bytes. */
   lineLimit: number;
+  /** The most elements (array items, or non-blank NDJSON lines) rated in one request. */
+  maxElements: number;
+  /** Milliseconds a JSON batch may take; for NDJSON, each line's evaluation and logging. */
+  evaluationTimeout: number;
 }
 
-export const batchRoutes: FastifyPluginAsync<BatchOptions> = async (app, { rater, bodyLimit, lineLimit }) => {
+/** elementsBetweenYields: how many elements are rated before other requests get a turn. */
+const elementsBetweenYields = 32;
+
+export const batchRoutes: FastifyPluginAsync<BatchOptions> = async (app, { live, decisions, bodyLimit, lineLimit, maxElements, evaluationTimeout }) => {
   // The request stream itself is the body; readLines consumes it incrementally.
   app.addContentTypeParser(ndjson, (_request, payload, done) => done(null, payload));
   const parse = jsonParser(app);
@@ -40,7 +52,7 @@ export const batchRoutes: FastifyPluginAsync<BatchOptions> = async (app, { rater
       schema: {
         summary: 'Rate many inputs, each on its own',
         description:
-          'A JSON array of evaluation inputs is answered with a JSON array of entries in the same order; NDJSON (one input per line, `Content-Type: application/x-ndjson`) is answered with NDJSON, one entry per non-blank line, streamed as it is read, each entry naming its `line`. One refused element never fails the others. Send and read concurrently when streaming large batches.',
+          'A JSON array of evaluation inputs is answered with a JSON array of entries in the same order; NDJSON (one input per line, `Content-Type: application/x-ndjson`) is answered with NDJSON, one entry per non-blank line, streamed as it is read, each entry naming its `line`. One refused element never fails the others. Send and read concurrently when streaming large batches. A JSON array with more elements than the service rates in one request is refused with 413 `batch-too-large`; an NDJSON stream that goes past that number ends with one `batch-too-large` entry.',
         tags: ['evaluate'],
         body: {
           content: {
@@ -64,35 +76,90 @@ export const batchRoutes: FastifyPluginAsync<BatchOptions> = async (app, { rater
       },
     },
     async (request, reply) => {
+      // The version live when the request starts rates all of it, whatever reloads happen meanwhile.
+      const { rater } = live.current;
+      const caller = request.caller?.name ?? 'anonymous';
       if (request.headers['content-type']?.toLowerCase().startsWith(ndjson)) {
         const serialize = reply.compileSerializationSchema(entrySchema);
-        const entries = streamEntries(request, lineLimit);
+        const entries = streamEntries(request, rater, caller);
         return reply.type(`${ndjson}; charset=utf-8`).send(Readable.from(mapAsync(entries, (e) => serialize(e) + '\n')));
       }
       const inputs = request.body as unknown[];
-      const entries = inputs.map((input) => evaluateEntry(rater, input, request.log));
+      if (inputs.length > maxElements)
+        return sendError(reply, {
+          error: 'batch-too-large',
+          message: `the batch has ${inputs.length} elements; this service rates at most ${maxElements} in one request: split it, or send NDJSON in several requests`,
+          problems: [{ path: `/${maxElements}`, message: `elements from index ${maxElements} on are over the bound of ${maxElements}` }],
+        });
+      const deadline = new Deadline(evaluationTimeout);
+      const entries: BatchEntry[] = [];
+      for (const [i, input] of inputs.entries()) {
+        if (i > 0 && i % elementsBetweenYields === 0) await yieldToLoop();
+        deadline.check(`the batch of ${inputs.length} elements`);
+        entries.push(evaluateEntry(rater, input, request.log));
+      }
       request.audit = { elements: entries.length, refused: entries.filter((e) => !e.ok).length };
+      const recorded = entries.map((e, i) => (e.ok ? decisions.record(caller, inputs[i], e.result) : undefined)).filter((p) => p !== undefined);
+      await deadline.race(Promise.all(recorded), 'recording the batch in the decision log');
       return reply.type('application/json; charset=utf-8').send(entries);
     },
   );
 
-  /** streamEntries reads the request one line at a time and yields each line's entry as soon as it is rated. */
-  async function* streamEntries(request: FastifyRequest, maxLineBytes: number): AsyncGenerator<BatchEntry> {
+  /**
+   * streamEntries reads the request one line at a time and yields each line's entry once it is rated
+   * and recorded. Past the element bound it yields one `batch-too-large` entry and reads no further.
+   */
+  async function* streamEntries(request: FastifyRequest, rater: Rater, caller: string): AsyncGenerator<BatchEntry> {
     request.audit = { elements: 0, refused: 0 };
-    for await (const l of readLines(request.body as AsyncIterable<Buffer>, maxLineBytes)) {
-      let entry: BatchEntry;
-      if (l.tooLong) entry = failure('body-too-large', [{ path: '', message: `line ${l.number} is longer than ${maxLineBytes} bytes` }]);
-      else if (l.text.trim() === '') continue;
-      else {
-        const parsed = parse(l.text);
-        entry = parsed.ok ? evaluateEntry(rater, parsed.value, request.log) : failure('malformed-json', [{ path: '', message: `line ${l.number} is ${parsed.message}` }]);
+    // Stopping early must not destroy the request (and with it the socket the answer goes out on):
+    // readLines gets an iterator it cannot close, and whatever is left is read and dropped at the end.
+    const source = (request.body as AsyncIterable<Buffer>)[Symbol.asyncIterator]();
+    const unclosable: AsyncIterable<Buffer> = { [Symbol.asyncIterator]: () => ({ next: () => source.next() }) };
+    try {
+      for await (const l of readLines(unclosable, lineLimit)) {
+        if (!l.tooLong && l.text.trim() === '') continue;
+        if (request.audit.elements === maxElements) {
+          request.audit.refused! += 1;
+          yield { ...failure('batch-too-large', [{ path: '', message: `line ${l.number} is past the bound of ${maxElements} inputs in one request; it and the lines after it were not read` }]), line: l.number };
+          return;
+        }
+        const deadline = new Deadline(evaluationTimeout);
+        let entry: BatchEntry;
+        if (l.tooLong) entry = failure('body-too-large', [{ path: '', message: `line ${l.number} is longer than ${lineLimit} bytes` }]);
+        else {
+          const parsed = parse(l.text);
+          entry = parsed.ok ? evaluateEntry(rater, parsed.value, request.log) : failure('malformed-json', [{ path: '', message: `line ${l.number} is ${parsed.message}` }]);
+          if (entry.ok && parsed.ok) entry = await recordEntry(entry, () => deadline.race(decisions.record(caller, parsed.value, (entry as { result: RatingResult }).result), `line ${l.number}`));
+        }
+        request.audit.elements! += 1;
+        if (!entry.ok) request.audit.refused! += 1;
+        yield { ...entry, line: l.number };
       }
-      request.audit.elements! += 1;
-      if (!entry.ok) request.audit.refused! += 1;
-      yield { ...entry, line: l.number };
+    } finally {
+      void drain(source);
     }
   }
 };
+
+/** drain reads and drops what is left of a request body, so its client can finish sending. */
+async function drain(source: AsyncIterator<unknown>): Promise<void> {
+  try {
+    while (!(await source.next()).done);
+  } catch {
+    // The client went away; there is nothing left to read.
+  }
+}
+
+/** recordEntry turns an entry the decision log could not take into that element's refusal. */
+async function recordEntry(entry: BatchEntry, record: () => Promise<unknown>): Promise<BatchEntry> {
+  try {
+    await record();
+    return entry;
+  } catch (err) {
+    if (!(err instanceof HttpError)) throw err;
+    return failure(err.error, [{ path: '', message: err.message }]);
+  }
+}
 
 /** evaluateEntry rates one element; an unexpected failure refuses that element only (and is logged). */
 export function evaluateEntry(rater: Rater, input: unknown, log: FastifyBaseLogger): BatchEntry {

@@ -11,8 +11,8 @@ import { sendError } from '../errors.js';
 import { preferred } from '../negotiate.js';
 import { errorResponses } from '../schemas.js';
 
-/** DiffRoutesOptions: where the rulesets come from, a Rater or its Registry. */
-export type DiffRoutesOptions = { rater: Rater } | { registry: Registry };
+/** DiffRoutesOptions: where the rulesets come from: a Rater, its Registry, or the live one, read per request. */
+export type DiffRoutesOptions = { rater: Rater } | { registry: Registry } | { current: () => Registry };
 
 const side = {
   type: 'object',
@@ -72,7 +72,7 @@ export const diffResponse = {
 };
 
 export const diffRoutes: FastifyPluginAsync<DiffRoutesOptions> = async (app, options) => {
-  const registry = 'rater' in options ? options.rater.registry : options.registry;
+  const registryOf = (): Registry => ('current' in options ? options.current() : 'rater' in options ? options.rater.registry : options.registry);
   app.get<{ Querystring: { from: string; to: string } }>(
     '/v1/diff',
     {
@@ -105,6 +105,7 @@ export const diffRoutes: FastifyPluginAsync<DiffRoutesOptions> = async (app, opt
     },
     async (request, reply) => {
       const { from, to } = request.query;
+      const registry = registryOf();
       const allowed = registry.rulesets.map((r) => r.id);
       const a = registry.get(from), b = registry.get(to);
       if (!a || !b) {
@@ -115,6 +116,7 @@ export const diffRoutes: FastifyPluginAsync<DiffRoutesOptions> = async (app, opt
           problems: [{ path: `/${missing[0]}`, message: `no ruleset has the id "${missing[1]}"`, allowed }],
         });
       }
+      request.audit.ruleset = `${a.id}..${b.id}`;
       const diff = diffRulesets(a, b);
       reply.header('vary', 'Accept');
       const accept = request.headers.accept ?? '';

@@ -1,13 +1,29 @@
 // Service: the API described from the same schemas the routes validate and serialize with:
-// `GET /openapi.json` (OpenAPI 3.1) and a browsable page at `GET /docs`.
+// `GET /openapi.json` (OpenAPI 3.1) and a browsable page at `GET /docs`, which is served with a strict
+// Content-Security-Policy and the usual security headers (its scripts and styles are all its own).
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
+import { securitySchemes } from '../auth.js';
 import { errorCodes } from '../schemas.js';
 
 const errorTable = Object.entries(errorCodes)
   .map(([code, c]) => `| \`${code}\` | ${c.status} | ${c.meaning} |`)
   .join('\n');
+
+/** docsPolicy: the page loads only its own scripts, styles and the API description; nothing may frame it. */
+export const docsPolicy =
+  "default-src 'none'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/** docsHeaders: set on every response under /docs. */
+export const docsHeaders = {
+  'content-security-policy': docsPolicy,
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-resource-policy': 'same-origin',
+};
 
 /** describeApi must be registered before the routes, so that it sees every one of them. */
 export function describeApi(app: FastifyInstance, version: string): void {
@@ -17,12 +33,15 @@ export function describeApi(app: FastifyInstance, version: string): void {
       info: {
         title: '银发〔2018〕102号 rating service',
         version,
-        description: `The annual rating of access institutions (银发〔2018〕102号 附件3) as an API. Every response carries an \`x-request-id\` header. A refused request is answered with \`{ error, message, problems? }\`:\n\n| error | status | meaning |\n|---|---|---|\n${errorTable}`,
+        description: `The annual rating of access institutions (银发〔2018〕102号 附件3) as an API. Every route but /healthz, /readyz and this description needs an API key (\`Authorization: Bearer <key>\` or \`x-api-key\`) with the scope the route names: \`evaluate\`, \`read\` or \`admin\`. Every response carries an \`x-request-id\` header. A refused request is answered with \`{ error, message, problems? }\`:\n\n| error | status | meaning |\n|---|---|---|\n${errorTable}`,
       },
+      components: { securitySchemes: securitySchemes as never },
       tags: [
-        { name: 'evaluate', description: 'Rate institutions' },
-        { name: 'rulesets', description: 'The rules the service holds' },
-        { name: 'health', description: 'Liveness and readiness' },
+        { name: 'evaluate', description: 'Rate institutions (scope evaluate)' },
+        { name: 'rulesets', description: 'The rules the service holds (scope read)' },
+        { name: 'obligations', description: 'Reporting deadlines (scope read)' },
+        { name: 'admin', description: 'Which rules are live, and reloading them (read; reload needs admin)' },
+        { name: 'health', description: 'Liveness and readiness (public)' },
       ],
     },
     refResolver: {
@@ -34,5 +53,15 @@ export function describeApi(app: FastifyInstance, version: string): void {
 
 export const docsRoutes: FastifyPluginAsync = async (app) => {
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
-  await app.register(swaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list', deepLinking: true } });
+  await app.register(swaggerUi, {
+    routePrefix: '/docs',
+    uiConfig: { docExpansion: 'list', deepLinking: true, validatorUrl: null, persistAuthorization: false },
+    staticCSP: docsPolicy,
+    uiHooks: {
+      onRequest: (_request, reply, done) => {
+        reply.headers(docsHeaders);
+        done();
+      },
+    },
+  });
 };

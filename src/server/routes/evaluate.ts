@@ -1,14 +1,24 @@
 // Service: `POST /v1/evaluate`, one input in, one result out (JSON, or the printable report for
-// `Accept: text/html`). The ruleset's own input schema is applied by the Rater, as in the CLI.
+// `Accept: text/html`). The ruleset's own input schema is applied by the Rater, as in the CLI; the
+// rating is written to the decision log before it is answered.
 import type { FastifyPluginAsync } from 'fastify';
-import type { Rater } from '../../rating/rater.js';
 import { renderResultHtml } from '../../report/html.js';
+import type { Decisions } from '../decisions.js';
 import { refusal, sendError } from '../errors.js';
+import { Deadline } from '../limits.js';
+import type { LiveRules } from '../live-rules.js';
 import { auditOf } from '../logging.js';
 import { preferred } from '../negotiate.js';
 import { errorResponses, ids, ref } from '../schemas.js';
 
-export const evaluateRoutes: FastifyPluginAsync<{ rater: Rater }> = async (app, { rater }) => {
+export interface EvaluateOptions {
+  live: LiveRules;
+  decisions: Decisions;
+  /** Milliseconds one request's evaluation (and its decision-log write) may take. */
+  evaluationTimeout: number;
+}
+
+export const evaluateRoutes: FastifyPluginAsync<EvaluateOptions> = async (app, { live, decisions, evaluationTimeout }) => {
   app.post(
     '/v1/evaluate',
     {
@@ -31,10 +41,14 @@ export const evaluateRoutes: FastifyPluginAsync<{ rater: Rater }> = async (app, 
       },
     },
     async (request, reply) => {
+      const deadline = new Deadline(evaluationTimeout);
+      const { rater } = live.current;
       const outcome = rater.evaluate(request.body);
       request.audit = auditOf(request.body, outcome);
       reply.header('vary', 'Accept');
       if (!outcome.ok) return sendError(reply, refusal(outcome));
+      deadline.check('the evaluation');
+      await deadline.race(decisions.record(request.caller?.name ?? 'anonymous', request.body, outcome.result), 'recording the rating in the decision log');
       if (preferred(request.headers.accept) === 'text/html') return reply.type('text/html; charset=utf-8').send(renderResultHtml(outcome.result));
       return reply.type('application/json; charset=utf-8').send(outcome.result);
     },

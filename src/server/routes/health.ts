@@ -1,12 +1,22 @@
 // Service: liveness and readiness. The app is only built once the rules and the WASM policy are
-// loaded, so being ready means naming what was loaded; while closing, fastify answers 503.
+// loaded, so being ready means naming what is live: the rulesets and their hashes, the compiled
+// policy's sha256, when it was loaded, and whether the last reload was refused. While closing, fastify
+// answers 503. Both routes are public; neither says more than which rules are served.
 import type { FastifyPluginAsync } from 'fastify';
-import type { Rater } from '../../rating/rater.js';
+import type { LiveRules } from '../live-rules.js';
+import { errorResponses } from '../schemas.js';
 
-export const healthRoutes: FastifyPluginAsync<{ rater: Rater }> = async (app, { rater }) => {
+const rulesetRefs = {
+  type: 'array',
+  items: { type: 'object', additionalProperties: false, required: ['id', 'hash'], properties: { id: { type: 'string' }, hash: { type: 'string' } } },
+};
+
+export const healthRoutes: FastifyPluginAsync<{ live: LiveRules }> = async (app, { live }) => {
   app.get(
     '/healthz',
     {
+      // Liveness is answered even while load is shed.
+      config: { alwaysAnswer: true, pressureHandler: () => undefined },
       schema: {
         summary: 'The process is alive',
         tags: ['health'],
@@ -20,24 +30,28 @@ export const healthRoutes: FastifyPluginAsync<{ rater: Rater }> = async (app, { 
     '/readyz',
     {
       schema: {
-        summary: 'The rules and the compiled policy are loaded',
+        summary: 'The rules and the compiled policy are loaded; which version is live',
         tags: ['health'],
         response: {
           200: {
             type: 'object',
             additionalProperties: false,
-            required: ['status', 'rulesets'],
+            required: ['status', 'rulesets', 'wasmSha256', 'loadedAt', 'lastReloadFailed'],
             properties: {
               status: { type: 'string', const: 'ready' },
-              rulesets: {
-                type: 'array',
-                items: { type: 'object', additionalProperties: false, required: ['id', 'hash'], properties: { id: { type: 'string' }, hash: { type: 'string' } } },
-              },
+              rulesets: rulesetRefs,
+              wasmSha256: { type: ['string', 'null'], description: 'sha256 of the compiled policy being served.' },
+              loadedAt: { type: 'string', description: 'When the live version was loaded (ISO 8601).' },
+              lastReloadFailed: { type: 'boolean', description: 'True when the last reload was refused and an older version keeps serving; GET /v1/status says why.' },
             },
           },
+          ...errorResponses(503),
         },
       },
     },
-    async () => ({ status: 'ready', rulesets: rater.registry.rulesets.map((r) => ({ id: r.id, hash: r.hash })) }),
+    async () => {
+      const v = live.current;
+      return { status: 'ready', rulesets: v.rulesets, wasmSha256: v.wasmSha256, loadedAt: v.loadedAt, lastReloadFailed: live.lastReload?.ok === false };
+    },
   );
 };

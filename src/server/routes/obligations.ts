@@ -1,9 +1,8 @@
 // Service: the deadlines of 银发〔2018〕102号 over HTTP. `POST /v1/obligations/due` answers when an
 // obligation falls due for a reporter (and whether it was met); `GET /v1/obligations/calendar` lists
-// an institution's due dates for a year. A self-contained plugin: it loads its own ObligationService
-// (unless given one), validates with its own schemas (schemas/obligations/api.schema.json) and
-// refuses with the service's error body. Register it in app.ts with
-// `app.register(obligationRoutes)` after describeApi, like the other routes.
+// an institution's due dates for a year. A self-contained plugin: it reads the app's live
+// ObligationService (or loads its own), validates with its own schemas
+// (schemas/obligations/api.schema.json) and refuses with the service's error body.
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { ObligationService, type ServiceOptions } from '../../obligations/service.js';
 import { createAjv, readSchema } from '../../validation/ajv.js';
@@ -15,6 +14,8 @@ export interface ObligationRoutesOptions {
   /** A loaded service; when left out, the repo's own obligations, calendars and policy are loaded. */
   service?: ObligationService;
   serviceOptions?: ServiceOptions;
+  /** The live service, read once per request (the app's reloadable rules); wins over `service`. */
+  current?: () => ObligationService;
 }
 
 const api = readSchema('obligations/api.schema.json');
@@ -38,7 +39,8 @@ function refuse(reply: FastifyReply, problems: Problem[]): FastifyReply {
 }
 
 export const obligationRoutes: FastifyPluginAsync<ObligationRoutesOptions> = async (app, options) => {
-  const service = options.service ?? (await ObligationService.load(options.serviceOptions));
+  const fixed = options.current ? undefined : (options.service ?? (await ObligationService.load(options.serviceOptions)));
+  const serviceOf = (): ObligationService => options.current?.() ?? fixed!;
   // The obligations schemas are not among the app's shared ones: this scope validates with its own.
   const ajv = createAjv();
   ajv.addSchema(api);
@@ -61,7 +63,7 @@ export const obligationRoutes: FastifyPluginAsync<ObligationRoutesOptions> = asy
       },
     },
     async (request, reply) => {
-      const outcome = service.due(request.body);
+      const outcome = serviceOf().due(request.body);
       if (!outcome.ok) return refuse(reply, outcome.problems);
       return reply.type('application/json; charset=utf-8').send(outcome.result);
     },
@@ -86,7 +88,7 @@ export const obligationRoutes: FastifyPluginAsync<ObligationRoutesOptions> = asy
     async (request, reply) => {
       if (request.validationError) return refuse(reply, explainErrors(request.validationError.validation as never, request.query));
       const q = request.query;
-      const outcome = service.calendarFor({
+      const outcome = serviceOf().calendarFor({
         institution: q.institution,
         year: Number(q.year),
         ...(q.branchOf ? { branchOf: q.branchOf } : {}),

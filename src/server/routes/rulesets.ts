@@ -1,9 +1,9 @@
 // Service: the rules the service holds, as loaded: a summary of each ruleset, one ruleset in full
 // (every file's content, parsed and validated), and the input schema derived from it.
 import type { FastifyPluginAsync } from 'fastify';
-import type { Rater } from '../../rating/rater.js';
 import type { RuleSet } from '../../rules/ruleset.js';
 import { sendError } from '../errors.js';
+import type { LiveRules } from '../live-rules.js';
 import { errorResponses, ids, ref } from '../schemas.js';
 
 const idParams = {
@@ -24,11 +24,11 @@ export function fullRuleset(rs: RuleSet) {
   return { id, hash, files, meta, table, grading, institutions, interpretations };
 }
 
-export const rulesetRoutes: FastifyPluginAsync<{ rater: Rater }> = async (app, { rater }) => {
+export const rulesetRoutes: FastifyPluginAsync<{ live: LiveRules }> = async (app, { live }) => {
   const unknown = (id: string) => ({
     error: 'unknown-ruleset' as const,
     message: `unknown ruleset "${id}"`,
-    problems: [{ path: '', message: `no ruleset has the id "${id}"`, allowed: rater.registry.rulesets.map((r) => r.id) }],
+    problems: [{ path: '', message: `no ruleset has the id "${id}"`, allowed: live.current.rater.registry.rulesets.map((r) => r.id) }],
   });
 
   app.get(
@@ -40,7 +40,7 @@ export const rulesetRoutes: FastifyPluginAsync<{ rater: Rater }> = async (app, {
         response: { 200: { description: 'Every ruleset, with the rating years it decides.', type: 'array', items: ref(ids.rulesetSummary) }, ...errorResponses(500) },
       },
     },
-    async () => rater.registry.rulesets.map(summary),
+    async () => live.current.rater.registry.rulesets.map(summary),
   );
 
   app.get<{ Params: { id: string } }>(
@@ -55,7 +55,7 @@ export const rulesetRoutes: FastifyPluginAsync<{ rater: Rater }> = async (app, {
       },
     },
     async (request, reply) => {
-      const rs = rater.registry.get(request.params.id);
+      const rs = live.current.rater.registry.get(request.params.id);
       if (!rs) return sendError(reply, unknown(request.params.id));
       request.audit.ruleset = rs.id;
       return fullRuleset(rs);
@@ -74,7 +74,7 @@ export const rulesetRoutes: FastifyPluginAsync<{ rater: Rater }> = async (app, {
       },
     },
     async (request, reply) => {
-      const schema = rater.inputSchema(request.params.id);
+      const schema = live.current.rater.inputSchema(request.params.id);
       if (!schema) return sendError(reply, unknown(request.params.id));
       request.audit.ruleset = request.params.id;
       return reply.type('application/schema+json; charset=utf-8').send(schema);

@@ -1,0 +1,106 @@
+// The two trails, kept apart: the operations log (who called what, from where, when, with what outcome;
+// never an institution's name or a finding) and the decision log (every rating answered, under the
+// caller's key name, written before the answer leaves).
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createDecisionLog } from '../../src/audit/log.js';
+import { verifyLog } from '../../src/audit/verify.js';
+import { fileOperationsLog } from '../../src/server/operations-log.js';
+import { anonymous, bearer, example, exampleLine, testApp, useRater } from './helper.js';
+
+const ctx = useRater();
+
+const jsonLines = (text: string) =>
+  text
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
+
+const secretsOfTheInput = ['某市农村商业银行', '中国工商银行', 'organisationDeficiencies', 'findings', 'userCountDeviationPercent'];
+
+describe('the operations log', () => {
+  it('says who, what, from where and when for every call, and nothing of what was rated', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'ops-'));
+    const path = join(dir, 'ops', 'operations.jsonl');
+    const app = testApp({ rater: ctx.rater, operationsLog: fileOperationsLog(path) });
+    await app.inject({ method: 'POST', url: '/v1/evaluate', payload: example('typical-bank'), headers: { ...bearer('rater'), 'x-request-id': 'ops-1' } });
+    await app.inject({ method: 'POST', url: '/v1/evaluate', payload: { ...example('typical-bank'), year: 'soon' }, headers: bearer('rater') });
+    await app.inject({ method: 'POST', url: '/v1/evaluate/batch', payload: [example('clean-bank'), { institution: { name: '中国工商银行' } }], headers: bearer('rater') });
+    await app.inject({ method: 'GET', url: '/v1/rulesets', headers: bearer('rater') });
+    await anonymous(app)({ method: 'GET', url: `/v1/diff?from=${encodeURIComponent('某市农村商业银行')}&to=x` });
+    await app.inject({ method: 'GET', url: '/healthz' });
+    await app.close();
+
+    const text = await readFile(path, 'utf8');
+    const entries = jsonLines(text);
+    expect(entries).toHaveLength(6);
+    expect(entries[0]).toEqual({
+      time: expect.stringMatching(/^\d{4}-\d\d-\d\dT/),
+      caller: 'rater',
+      action: 'request',
+      method: 'POST',
+      route: '/v1/evaluate',
+      status: 200,
+      outcome: 'ok',
+      ruleset: 'yinfa-2018-102',
+      address: '127.0.0.1',
+      requestId: 'ops-1',
+      durationMs: expect.any(Number),
+    });
+    expect(entries[1]).toMatchObject({ caller: 'rater', status: 400, outcome: 'invalid-input' });
+    expect(entries[2]).toMatchObject({ route: '/v1/evaluate/batch', status: 200, outcome: 'ok', elements: 2, refused: 1 });
+    expect(entries[3]).toMatchObject({ caller: 'rater', route: '/v1/rulesets', status: 403, outcome: 'forbidden' });
+    // The route's template, never the URL as sent: the query named an institution.
+    expect(entries[4]).toMatchObject({ caller: null, route: '/v1/diff', status: 401, outcome: 'unauthorized' });
+    expect(entries[5]).toMatchObject({ caller: null, route: '/healthz', status: 200 });
+    for (const secret of [...secretsOfTheInput, encodeURIComponent('某市农村商业银行')]) expect(text).not.toContain(secret);
+  });
+
+  it('goes to the service log under `ops` when no file is given', async () => {
+    const log: string[] = [];
+    const app = testApp({ rater: ctx.rater, logger: { level: 'info', stream: { write: (l: string) => log.push(l) } } });
+    await app.inject({ method: 'POST', url: '/v1/evaluate', payload: example('clean-bank') });
+    await app.close();
+    const ops = log.map((l) => JSON.parse(l)).filter((r) => r.ops);
+    expect(ops).toHaveLength(1);
+    expect(ops[0]).toMatchObject({ msg: 'operation', ops: { caller: 'ops', route: '/v1/evaluate', status: 200, outcome: 'ok' } });
+    for (const secret of secretsOfTheInput) expect(log.join('\n')).not.toContain(secret);
+  });
+});
+
+describe('the decision log', () => {
+  it('holds every rating answered, single and batch, under the caller’s key name, before the answer leaves', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'decisions-'));
+    const path = join(dir, 'decisions.jsonl');
+    const decisionLog = await createDecisionLog({ path, privateKeyPath: join(dir, 'log-key.pem'), mask: ['/institution/name'], resultMask: ['/institution/name'] });
+    const opsPath = join(dir, 'operations.jsonl');
+    const app = testApp({ rater: ctx.rater, decisionLog, operationsLog: fileOperationsLog(opsPath) });
+
+    const one = await app.inject({ method: 'POST', url: '/v1/evaluate', payload: example('typical-bank'), headers: bearer('rater') });
+    expect(one.statusCode).toBe(200);
+    // Written before the answer: the entry is on disk when the response arrives.
+    expect(jsonLines(await readFile(path, 'utf8'))).toHaveLength(1);
+    await app.inject({ method: 'POST', url: '/v1/evaluate/batch', payload: [example('clean-bank'), 42, example('zero-score-bank')] });
+    await app.inject({ method: 'POST', url: '/v1/evaluate/batch', payload: `${exampleLine('newly-connected')}\n{oops\n`, headers: { 'content-type': 'application/x-ndjson', ...bearer('rater') } });
+    // Refusals are not decisions.
+    await app.inject({ method: 'POST', url: '/v1/evaluate', payload: { year: 2023 } });
+    await app.close();
+
+    const entries = jsonLines(await readFile(path, 'utf8')).filter((l) => !l.checkpoint);
+    expect(entries.map((e) => [e.seq, e.caller, e.result.grade])).toEqual([
+      [1, 'rater', 'B'],
+      [2, 'ops', 'A'],
+      [3, 'ops', 'D'],
+      [4, 'rater', null],
+    ]);
+    expect(entries[0]).toMatchObject({ rulesetId: 'yinfa-2018-102', input: { institution: { name: '[masked]' } }, redacted: { masked: ['/institution/name'] } });
+    const report = await verifyLog(path);
+    expect(report).toMatchObject({ ok: true, entries: 4, checkpoints: 1 });
+    // Kept apart: the operations log holds none of it.
+    const ops = await readFile(opsPath, 'utf8');
+    expect(ops).not.toContain('inputHash');
+    for (const secret of secretsOfTheInput) expect(ops).not.toContain(secret);
+  });
+});
