@@ -1,11 +1,14 @@
 // Check stage: the whole `check` pipeline, top to bottom: resolve the paths, validate every rule file,
-// check and lint the Rego, run the YAML rule tests, and (when asked) measure their coverage. The
-// result is one CheckReport; the CLI only picks its format and exit code.
-import { basename, relative, resolve, sep } from 'node:path';
+// the obligations data and the working-day calendars, check and lint the Rego, run the YAML rule
+// tests, and (when asked) measure their coverage. The result is one CheckReport; the CLI only picks
+// its format and exit code.
+import { basename, join, relative, resolve, sep } from 'node:path';
 import { ensureOpa } from '../build/ensure-opa.js';
 import { policiesDir, wasmPath } from '../build/paths.js';
+import { obligationsFile } from '../obligations/load.js';
 import { coverageDiagnostics, coverageOf } from './coverage.js';
 import { lintRego, findRegal, regalVersion } from './regal.js';
+import { obligationsFolders, validateObligations } from './obligations.js';
 import { checkRego } from './rego.js';
 import type { CheckReport } from './report.js';
 import { validateRules } from './rules.js';
@@ -13,7 +16,7 @@ import { runRuleTests } from './run-rule-tests.js';
 import { resolveTargets, rulesetFolders } from './targets.js';
 
 export interface CheckOptions {
-  /** Ruleset folders, folders of rulesets, policies folders or Rego folders; the repo's policies/ by default. */
+  /** Ruleset folders, folders of rulesets, policies folders, calendars folders or Rego folders; the repo's policies/ by default. */
   paths?: readonly string[];
   /** Measure rule coverage; every element no rule test reaches is an error (COV001). */
   coverage?: boolean;
@@ -36,12 +39,17 @@ export async function runCheck(opts: CheckOptions = {}): Promise<CheckReport> {
     checked: {
       rulesets: [...targets.rulesetRoots.flatMap(rulesetFolders), ...targets.rulesets].map((dir) => ({ id: basename(dir), dir: shown(dir) })),
       rego: targets.rego.map(shown),
+      obligations: obligationsFolders(targets).map((dir) => shown(join(dir, obligationsFile))),
+      calendars: targets.calendars.map(shown),
     },
-    diagnostics: await validateRules(targets, root),
+    diagnostics: [],
     ruleTests: { passed: 0, failed: 0, tests: [] },
     notes: [],
   };
-  const blocked = (dir: string) => report.diagnostics.some((d) => d.severity === 'error' && isUnder(resolve(root, d.file), dir));
+  const rules = await validateRules(targets, root);
+  report.diagnostics.push(...rules, ...(await validateObligations(targets, root)));
+  // Only the rule files hold back a ruleset's rule tests: rating reads neither obligations.yaml nor the calendars.
+  const blocked = (dir: string) => rules.some((d) => d.severity === 'error' && isUnder(resolve(root, d.file), dir));
 
   if (targets.rego.length) {
     report.diagnostics.push(...checkRego(opts.opa ?? ensureOpa(), targets.rego, root));

@@ -32,8 +32,11 @@ export interface RulesetCoverage {
 
 /** CheckReport: everything one `check` run found. */
 export interface CheckReport {
-  /** What was checked: each ruleset (its id and folder) and each Rego folder, as displayed. */
-  checked: { rulesets: { id: string; dir: string }[]; rego: string[] };
+  /**
+   * What was checked, as displayed: each ruleset (its id and folder), each Rego folder, each
+   * obligations.yaml and each folder of working-day calendars.
+   */
+  checked: { rulesets: { id: string; dir: string }[]; rego: string[]; obligations: string[]; calendars: string[] };
   /** Every problem, errors and warnings, in the order the stages found them. */
   diagnostics: Diagnostic[];
   ruleTests: { passed: number; failed: number; tests: RuleTestRecord[] };

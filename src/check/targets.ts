@@ -1,5 +1,6 @@
-// Check stage: what a path given to `check` stands for: a policies folder (rulesets/ and its Rego
-// folders), a folder of rulesets, one ruleset folder, or a folder of Rego files.
+// Check stage: what a path given to `check` stands for: a policies folder (rulesets/, its Rego
+// folders and calendars/), a folder of rulesets, one ruleset folder, a folder of working-day
+// calendars, or a folder of Rego files.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
@@ -19,11 +20,13 @@ export interface Targets {
   rulesets: string[];
   /** Folders of Rego files. */
   rego: string[];
+  /** Folders of working-day calendars, one <year>.yaml per year. */
+  calendars: string[];
 }
 
 /** resolveTargets classifies each path; an unknown or missing path is a TargetError. */
 export function resolveTargets(paths: readonly string[], cwd = process.cwd()): Targets {
-  const t: Targets = { rulesetRoots: [], rulesets: [], rego: [] };
+  const t: Targets = { rulesetRoots: [], rulesets: [], rego: [], calendars: [] };
   const add = (list: string[], dir: string) => {
     if (!list.includes(dir)) list.push(dir);
   };
@@ -34,11 +37,13 @@ export function resolveTargets(paths: readonly string[], cwd = process.cwd()): T
     else if (isDir(join(dir, 'rulesets'))) {
       add(t.rulesetRoots, join(dir, 'rulesets'));
       for (const sub of subfolders(dir)) if (sub !== 'rulesets' && hasRego(join(dir, sub))) add(t.rego, join(dir, sub));
+      if (isDir(join(dir, 'calendars'))) add(t.calendars, join(dir, 'calendars'));
     } else if (subfolders(dir).some((s) => existsSync(join(dir, s, 'ruleset.yaml')))) add(t.rulesetRoots, dir);
+    else if (isCalendars(dir)) add(t.calendars, dir);
     else if (hasRego(dir)) add(t.rego, dir);
     else
       throw new TargetError(
-        `${given}: is neither a ruleset folder (with ruleset.yaml), a folder of rulesets, a policies folder (with rulesets/) nor a folder of Rego files`,
+        `${given}: is neither a ruleset folder (with ruleset.yaml), a folder of rulesets, a policies folder (with rulesets/), a folder of calendars (<year>.yaml) nor a folder of Rego files`,
       );
   }
   // A ruleset given on its own inside a root that is checked anyway is checked once, with the root.
@@ -60,6 +65,12 @@ function subfolders(dir: string): string[] {
     .filter((e) => e.isDirectory() && !e.name.startsWith('.'))
     .map((e) => e.name)
     .sort();
+}
+
+// A calendars folder: <year>.yaml files and no Rego (policies/calendars, or a copy of it).
+function isCalendars(dir: string): boolean {
+  const files = readdirSync(dir, { withFileTypes: true }).filter((e) => e.isFile());
+  return files.some((e) => /^\d{4}\.ya?ml$/.test(e.name)) && !hasRego(dir);
 }
 
 function hasRego(dir: string): boolean {

@@ -3,7 +3,7 @@
 import type { Command } from 'commander';
 import { wasmPath } from '../build/paths.js';
 import { calendarsDir, defaultRulesetDir, ObligationService } from '../obligations/service.js';
-import { renderDueText } from '../obligations/text.js';
+import { renderDueText } from '../report/obligations-text.js';
 import type { Problem } from '../validation/explain.js';
 import { renderProblemsText } from '../report/text.js';
 

@@ -25,7 +25,14 @@ export interface BatchSummary {
 export async function rateStream(input: Readable, output: Writable, options: BatchOptions): Promise<BatchSummary> {
   const workers = Math.max(1, options.workers ?? availableParallelism());
   const chunkLines = options.chunkLines ?? 500;
-  const pool = new Piscina<BatchChunk, BatchAnswer>({ filename: new URL('./batch-worker.js', import.meta.url).href, minThreads: workers, maxThreads: workers });
+  // A small young generation per worker: each chunk's garbage is short-lived, and three isolates
+  // with the default semi-spaces would hold far more memory than the work needs.
+  const pool = new Piscina<BatchChunk, BatchAnswer>({
+    filename: new URL('./batch-worker.js', import.meta.url).href,
+    minThreads: workers,
+    maxThreads: workers,
+    resourceLimits: { maxYoungGenerationSizeMb: 32, maxOldGenerationSizeMb: 256 },
+  });
   const summary: BatchSummary = { lines: 0, rated: 0, refused: 0 };
   const pending: Promise<BatchAnswer>[] = [];
   const flushOne = async () => {

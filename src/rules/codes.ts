@@ -152,6 +152,11 @@ export const codes = {
     title: 'Rule test failed',
     help: 'The rules no longer give the outcome the test works out from the text: correct the rule that moved, or, if the text was read wrongly, the expectation.',
   },
+  TEST003: {
+    severity: 'error',
+    title: 'Rule test could not run',
+    help: "Rating the test's input stopped with an error instead of a result or a refusal (the message says why): usually the compiled policy and the rule files no longer fit each other; rebuild generated/ (`npm run generate`) or fix the rule file the message names, then run the tests again.",
+  },
   REGO001: {
     severity: 'error',
     title: 'Rego does not compile (opa check --strict)',
@@ -176,6 +181,61 @@ export const codes = {
     severity: 'error',
     title: 'Not exercised by any rule test',
     help: "Add a rule test in the ruleset's tests/ folder whose input reaches the rule, tier, option, cap, trigger, grade, measure or not-rated case named.",
+  },
+  OBL002: {
+    severity: 'error',
+    title: 'Source text of the obligations cannot be read',
+    help: 'Let `source` in obligations.yaml name the source text beside it (source.txt), relative to the ruleset folder; the clauses are checked against it.',
+  },
+  OBL003: {
+    severity: 'error',
+    title: 'obligations.yaml does not match its schema',
+    help: 'Use only the keys the message lists as allowed, pick a value the message lists (a schedule kind, a unit, a reporter), write numbers without quotes, and add every required key; the schema is schemas/obligations/obligations.schema.json.',
+  },
+  OBL010: {
+    severity: 'error',
+    title: 'Duplicate obligation or interpretation id',
+    help: 'Give every obligation and every interpretation of obligations.yaml an id used nowhere else in the file.',
+  },
+  OBL011: {
+    severity: 'error',
+    title: 'Obligation refers to something not declared',
+    help: 'Name an interpretation defined under interpretations, an event declared under events and a recipient declared under recipients (the message lists those declared), or declare the new one there.',
+  },
+  OBL012: {
+    severity: 'error',
+    title: 'Obligation interpretation not used',
+    help: 'Refer to the interpretation from the obligation, reporter rule or report form that relies on it, or remove it.',
+  },
+  OBL013: {
+    severity: 'error',
+    title: 'Schedule numbers do not fit the schedule',
+    help: "Give an annual schedule exactly one of day or lastDay, and a day its month has in every year; give a reporter a day of the month only under a monthly or quarterly schedule, and a count only under an after schedule.",
+  },
+  OBL020: {
+    severity: 'error',
+    title: 'Obligation text not in the source verbatim',
+    help: "Copy the clause, title, heading or quote exactly from the ruleset's source.txt (same punctuation and spaces; only the source's line breaks are ignored); a clause is a quotation, never a paraphrase.",
+  },
+  OBL021: {
+    severity: 'error',
+    title: 'Report form event types differ from the report schema',
+    help: "List monthlyReport.eventTypes with the keys of the counts of schemas/obligations/monthly-report.schema.json, all of them and in the form's order; a new column changes the schema in the same pull request.",
+  },
+  CAL002: {
+    severity: 'error',
+    title: 'Calendars folder cannot be read',
+    help: 'Check that policies/calendars exists and is readable; it holds one `<year>.yaml` per year.',
+  },
+  CAL003: {
+    severity: 'error',
+    title: 'Calendar file does not match its schema',
+    help: 'Use only the keys the message lists as allowed, write dates as YYYY-MM-DD, and give every holiday its name, clause, off { from, to } and workdays (an empty list when none); the schema is schemas/obligations/calendar.schema.json.',
+  },
+  CAL004: {
+    severity: 'error',
+    title: 'Calendar dates do not fit their year',
+    help: "Name the file after its year, keep every date in that year, let each off range run forwards without overlapping another holiday's, and list as workdays only the Saturdays and Sundays the notice makes working days (调休上班).",
   },
 } as const satisfies Record<string, CodeInfo>;
 

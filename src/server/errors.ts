@@ -56,7 +56,6 @@ const frameworkCodes: Record<string, ErrorCode> = {
   FST_ERR_CTP_BODY_TOO_LARGE: 'body-too-large',
   FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported-media-type',
   FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'bad-request',
-  FST_UNDER_PRESSURE: 'overloaded',
 };
 
 const frameworkMessages: Partial<Record<ErrorCode, (request: FastifyRequest) => string>> = {
@@ -65,7 +64,6 @@ const frameworkMessages: Partial<Record<ErrorCode, (request: FastifyRequest) => 
     `Content-Type ${JSON.stringify(r.headers['content-type'] ?? '(none)')} is not accepted here; send application/json${r.routeOptions.url === '/v1/evaluate/batch' ? ' or application/x-ndjson' : ''}`,
   'empty-body': () => 'the request body is empty; send a JSON document',
   'malformed-json': () => 'the request body is not valid JSON',
-  overloaded: () => 'the service is shedding load; retry after the time Retry-After gives',
 };
 
 /** toErrorBody classifies any error thrown while handling a request. */

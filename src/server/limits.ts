@@ -42,12 +42,23 @@ declare module 'fastify' {
  */
 export function usePressure(app: FastifyInstance, options: PressureOptions): void {
   const o = { ...defaultPressure, ...options };
+  const sampleInterval = 500;
+  // The first samples measure startup (schemas compiled, routes built), not load: they are not acted on.
+  let warmAt = Infinity;
+  app.addHook('onReady', async () => {
+    warmAt = performance.now() + 2 * sampleInterval;
+  });
   app.register(underPressure, {
     maxEventLoopDelay: o.maxEventLoopDelay,
     maxHeapUsedBytes: o.maxHeapUsedBytes,
     maxRssBytes: o.maxRssBytes,
-    retryAfter: o.retryAfter,
-    sampleInterval: 500,
+    sampleInterval,
+    // Resolving lets the request through; rejecting hands the refusal to the error handler.
+    pressureHandler: async (request, reply, type, value) => {
+      if (request.routeOptions.config?.alwaysAnswer || performance.now() < warmAt) return;
+      reply.header('retry-after', o.retryAfter);
+      throw new HttpError('overloaded', `the service is shedding load (${pressureOf(type, value, o)}); retry in ${o.retryAfter} s`);
+    },
   });
   if (o.maxInFlight <= 0) return;
   let inFlight = 0;
@@ -59,13 +70,21 @@ export function usePressure(app: FastifyInstance, options: PressureOptions): voi
     if (request.routeOptions.config?.alwaysAnswer) return;
     if (inFlight >= o.maxInFlight) {
       reply.header('retry-after', o.retryAfter);
-      throw new HttpError('overloaded', `the service is handling ${inFlight} requests, its bound; retry in ${o.retryAfter} s`);
+      throw new HttpError('overloaded', `the service is shedding load (${inFlight} requests in flight, its bound); retry in ${o.retryAfter} s`);
     }
     inFlight++;
     counted.add(request);
   });
   app.addHook('onResponse', release);
   app.addHook('onRequestAbort', release);
+}
+
+function pressureOf(type: string, value: number | undefined, o: Required<PressureOptions>): string {
+  const v = Math.round(value ?? 0);
+  if (type === 'eventLoopDelay') return `event-loop delay ${v} ms, over its bound of ${o.maxEventLoopDelay} ms`;
+  if (type === 'heapUsedBytes') return `heap ${Math.round(v / 2 ** 20)} MiB, over its bound of ${Math.round(o.maxHeapUsedBytes / 2 ** 20)} MiB`;
+  if (type === 'rssBytes') return `resident memory ${Math.round(v / 2 ** 20)} MiB, over its bound of ${Math.round(o.maxRssBytes / 2 ** 20)} MiB`;
+  return type;
 }
 
 /** useRateLimit limits each key to `max` requests per window; public routes and refused keys are not counted. */

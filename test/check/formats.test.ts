@@ -74,7 +74,7 @@ describe('check output formats on the tiny fixture', () => {
 });
 
 const report = (diagnostics: CheckReport['diagnostics'], notes: string[] = []): CheckReport => ({
-  checked: { rulesets: [{ id: 'x', dir: 'p/x' }], rego: [] },
+  checked: { rulesets: [{ id: 'x', dir: 'p/x' }], rego: [], obligations: [], calendars: [] },
   diagnostics,
   ruleTests: { passed: 0, failed: 0, tests: [] },
   notes,

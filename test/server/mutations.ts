@@ -26,7 +26,14 @@ const grading = 'yinfa-2018-102/grading.yaml';
 const meta = 'yinfa-2018-102/ruleset.yaml';
 
 export const mutations: Mutation[] = [
-  { name: 'truncated YAML', file: table, change: (b) => b.subarray(0, Math.floor(b.length / 2)), kind: 'rules', where: /scoring-table\.yaml:\d+:\d+: error RULE001/ },
+  { name: 'truncated YAML', file: table, change: (b) => b.subarray(0, Math.floor(b.length / 2)), kind: 'rules', where: /scoring-table\.yaml:\d+:\d+: error RULE0\d\d/ },
+  {
+    name: 'YAML cut inside a quoted string',
+    file: table,
+    change: text((t) => t.slice(0, t.indexOf('- id: "1.2"') + 9)),
+    kind: 'rules',
+    where: /scoring-table\.yaml:\d+:\d+: error RULE001: YAML syntax: Missing closing "quote/,
+  },
   { name: 'a number written as text', file: grading, change: text((t) => t.replace('from: 90', 'from: "ninety"')), kind: 'rules', where: /grading\.yaml:8:\d+: error RULE003/ },
   { name: 'a list where a number belongs', file: meta, change: text((t) => t.replace('fromYear: 2018', 'fromYear: [2018]')), kind: 'rules', where: /ruleset\.yaml:17:\d+: error/ },
   {
@@ -37,7 +44,7 @@ export const mutations: Mutation[] = [
     where: /scoring-table\.yaml:52:\d+: error RULE001: YAML syntax: Map keys must be unique/,
   },
   { name: 'a number too large for a double', file: table, change: text((t) => t.replace('points: 0.2\n', 'points: 1e400\n')), kind: 'rules', where: /scoring-table\.yaml:51:\d+: error RULE003: .*Infinity/ },
-  { name: 'a huge whole number', file: grading, change: text((t) => t.replace('from: 75', 'from: 123456789012345678901234567890')), kind: 'rules', where: /grading\.yaml:13:\d+: error/ },
+  { name: 'a huge whole number', file: grading, change: text((t) => t.replace('from: 75', 'from: 123456789012345678901234567890')), kind: 'rules', where: /grading\.yaml:\d+:\d+: error RULE030: .*1\.2345678901234568e\+29/ },
   { name: 'binary garbage', file: table, change: () => Buffer.from(Array.from({ length: 4096 }, (_, i) => (i * 131 + 7) % 256)), kind: 'rules', where: /scoring-table\.yaml:1:1: error/ },
   { name: 'an empty file', file: grading, change: () => '', kind: 'rules', where: /grading\.yaml:1:1: error/ },
   { name: 'tab indentation', file: meta, change: text((t) => t.replace('\n  fromYear', '\n\tfromYear')), kind: 'rules', where: /ruleset\.yaml:\d+:\d+: error RULE001/ },

@@ -16,7 +16,7 @@ export const healthRoutes: FastifyPluginAsync<{ live: LiveRules }> = async (app,
     '/healthz',
     {
       // Liveness is answered even while load is shed.
-      config: { alwaysAnswer: true, pressureHandler: () => undefined },
+      config: { alwaysAnswer: true },
       schema: {
         summary: 'The process is alive',
         tags: ['health'],

@@ -1,8 +1,8 @@
-// Report stage (kept beside the obligations for now): the readable answers of `due`, `calendar` and
-// `report validate|status`, with the clauses in the notice's own wording.
+// Report stage: the readable answers of `due`, `calendar` and `report validate|status`, with the
+// clauses in the notice's own wording.
 import type { DueResult, DueStatus, ObligationCalendar, Span } from '../../generated/types/obligations/api.js';
-import { parseIsoDate, weekdayName } from './dates.js';
-import type { ReportDiagnostic, Timeliness } from './reports.js';
+import { parseIsoDate, weekdayName } from '../obligations/dates.js';
+import type { ReportDiagnostic, Timeliness } from '../obligations/reports.js';
 
 function day(date: string): string {
   return `${date}（${weekdayName(parseIsoDate(date)!)}）`;
