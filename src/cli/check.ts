@@ -12,7 +12,7 @@ export function registerCheck(program: Command): void {
   program
     .command('check')
     .description("check rule files, Rego and rule tests (default: the repo's policies/)")
-    .argument('[paths...]', 'ruleset folders, folders of rulesets, policies folders or Rego folders')
+    .argument('[paths...]', 'ruleset folders, folders of rulesets, policies folders, Rego folders or calendars folders')
     .addOption(new Option('--format <format>', 'output format').choices(Object.keys(checkFormats)).default('text'))
     .option('--coverage', 'measure which rules, tiers, options, caps, triggers, grades and measures the rule tests reach; a gap is an error')
     .option('--wasm <file>', 'compiled policy the rule tests run on', defaults.wasm)

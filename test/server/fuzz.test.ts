@@ -9,6 +9,10 @@ import { anonymous, example, secrets, useApp } from './helper.js';
 
 const ctx = useApp({ batchMaxElements: 20 });
 
+/** FUZZ_SCALE multiplies the number of runs (1 in the suite; raise it for a longer hunt). */
+const scale = Number(process.env.FUZZ_SCALE ?? 1);
+const runs = (n: number) => ({ numRuns: Math.round(n * scale) });
+
 const tally: Record<string, Record<number, number>> = {};
 const count = (property: string, status: number) => {
   tally[property] ??= {};
@@ -52,7 +56,18 @@ const anyBody = fc.oneof(fc.jsonValue({ maxDepth: 4 }), nearValid, fc.array(near
 describe('arbitrary bodies', () => {
   it.each(['/v1/evaluate', '/v1/evaluate/batch', '/v1/obligations/due'])('POST %s answers any JSON document clearly', async (url) => {
     // Valid inputs too, so that the answers the service rates are among those checked.
-    const valid = ratedInput(ctx.rater.registry.rulesets[0]);
+    const valid =
+      url === '/v1/obligations/due'
+        ? fc.record(
+            {
+              obligation: fc.constantFrom('monthly-security-report', 'quarterly-self-inspection-report', 'rating-self-assessment', 'security-event-report', 'idle-user-lock', 'no-such-thing'),
+              start: fc.oneof(fc.integer({ min: 1, max: 12 }).map((m) => `2024-${String(m).padStart(2, '0')}`), fc.constantFrom('2024', '2025', '2024-06-03', '2027-01-01', '2024-13')),
+              reporter: fc.constantFrom('national', 'local', 'branch', 'pboc', 'pboc-branch'),
+              submitted: fc.constantFrom('2024-02-19', '2025-01-10', 'yesterday'),
+            },
+            { requiredKeys: ['obligation', 'start', 'reporter'] },
+          )
+        : ratedInput(ctx.rater.registry.rulesets[0]);
     const bodies = fc.oneof(anyBody, valid, fc.array(valid, { maxLength: 5 }));
     await fc.assert(
       fc.asyncProperty(bodies, async (body) => {
@@ -60,7 +75,7 @@ describe('arbitrary bodies', () => {
         count(`JSON ${url}`, res.statusCode);
         assertClear(res, body);
       }),
-      { numRuns: 250 },
+      runs(250),
     );
   });
 
@@ -71,7 +86,7 @@ describe('arbitrary bodies', () => {
         count('text /v1/evaluate', res.statusCode);
         assertClear(res, text);
       }),
-      { numRuns: 250 },
+      runs(250),
     );
   });
 
@@ -85,7 +100,7 @@ describe('arbitrary bodies', () => {
         for (const entry of res.body.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { ok: boolean; status?: number; error?: string }))
           if (!entry.ok && (entry.status! >= 500 || !(entry.error! in errorCodes))) throw new Error(`entry ${JSON.stringify(entry)}`);
       }),
-      { numRuns: 150 },
+      runs(150),
     );
   });
 });
@@ -129,7 +144,7 @@ describe('arbitrary requests', () => {
         if (res.statusCode < 400 || !url.startsWith('/docs')) assertClear(res, { method, url, h, body });
         else if (res.statusCode >= 500) throw new Error(`${method} ${url}: ${res.statusCode}`);
       }),
-      { numRuns: 600 },
+      runs(600),
     );
   });
 });
