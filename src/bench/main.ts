@@ -62,7 +62,7 @@ async function main(): Promise<void> {
     const mismatches = await compareWithOpa(peer, data, cases.slice(0, 120).map((c) => c.input));
     say(`## HTTP on loopback (autocannon, ${httpSeconds} s per run)`);
     say(`- OPA server answers equal ours for ${120 - mismatches} of 120 inputs${mismatches ? ' — COMPARISON VOID' : ''}`);
-    const oursBodies = bodies.slice(0, 60).map((b) => ({ method: 'POST', path: '/v1/evaluate', body: b, headers: { 'content-type': 'application/json' } }));
+    const oursBodies = bodies.slice(0, 60).map((b) => ({ method: 'POST', path: '/v1/evaluate', body: b, headers: { 'content-type': 'application/json', ...ours.headers } }));
     const opaBodies = bodies.slice(0, 60).map((b) => ({ method: 'POST', path: '/v1/data/rating/result', body: `{"input":${b}}`, headers: { 'content-type': 'application/json' } }));
     const oursMax = await load(ours.url, oursBodies);
     const opaMax = await load(peer.url, opaBodies);
@@ -207,7 +207,7 @@ async function postBatch(server: Running, file: string): Promise<{ seconds: numb
   const timer = setInterval(() => (peakMb = Math.max(peakMb, rssMb(server.pid).peak || 0)), 50);
   const res = await fetch(`${server.url}/v1/evaluate/batch`, {
     method: 'POST',
-    headers: { 'content-type': 'application/x-ndjson' },
+    headers: { 'content-type': 'application/x-ndjson', ...server.headers },
     body: Readable.toWeb(createReadStream(file)) as ReadableStream,
     duplex: 'half',
   } as RequestInit);

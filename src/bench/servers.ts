@@ -5,10 +5,13 @@ import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { regoDirs, repoRoot } from '../build/paths.js';
+import { generateSecret, hashSecret } from '../security/api-keys.js';
 
 export interface Running {
   url: string;
   pid: number;
+  /** Headers every request must carry (our service's API key; nothing for OPA). */
+  headers: Record<string, string>;
   stop(): Promise<void>;
 }
 
@@ -46,15 +49,19 @@ function stopper(child: ChildProcess): () => Promise<void> {
     });
 }
 
+/** startOurs: the service as `npm start` runs it, with one bench key and no per-key rate limit
+ * (the load generator is one caller sending far more than a person would). */
 export async function startOurs(): Promise<Running> {
   const port = await freePort();
+  const secret = generateSecret();
+  const keys = JSON.stringify({ keys: [{ name: 'bench', hash: hashSecret(secret), scopes: ['evaluate', 'read'] }] });
   const child = spawn(process.execPath, [join(repoRoot, 'dist/server/main.js')], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn' },
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', API_KEYS: keys, RATE_LIMIT_MAX: '0', MAX_IN_FLIGHT: '4096', BATCH_MAX_ELEMENTS: '1000000' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
   await waitFor(`${url}/readyz`, child);
-  return { url, pid: child.pid!, stop: stopper(child) };
+  return { url, pid: child.pid!, headers: { authorization: `Bearer ${secret}` }, stop: stopper(child) };
 }
 
 export async function startOpa(opa: string, data: unknown, dir: string): Promise<Running> {
@@ -66,5 +73,5 @@ export async function startOpa(opa: string, data: unknown, dir: string): Promise
   });
   const url = `http://127.0.0.1:${port}`;
   await waitFor(`${url}/health`, child);
-  return { url, pid: child.pid!, stop: stopper(child) };
+  return { url, pid: child.pid!, headers: {}, stop: stopper(child) };
 }

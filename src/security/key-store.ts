@@ -14,6 +14,9 @@ export class KeyStore {
     keys: readonly ApiKey[],
     readonly source: KeySource = { kind: 'given' },
   ) {
+    // Keys handed over in code get the checks a keys file gets.
+    const { diagnostics } = parseKeys(JSON.stringify({ keys }), 'the keys given');
+    if (diagnostics.length) throw new KeysError('the keys given are refused', diagnostics);
     this.current = new KeyRing(keys);
   }
 

@@ -12,10 +12,11 @@ import { KeyStore } from '../security/key-store.js';
 import { createAjv } from '../validation/ajv.js';
 import { useAuth, type DocsAccess } from './auth.js';
 import { decisionsOf } from './decisions.js';
-import { errorHandler, sendError } from './errors.js';
+import { errorHandler } from './errors.js';
 import { defaultRateLimit, usePressure, useRateLimit, type PressureOptions, type RateLimitOptions } from './limits.js';
 import { LiveRules } from './live-rules.js';
 import { genReqId, loggerOptions, useRequestLog, type LoggerOption } from './logging.js';
+import { useNotFound } from './not-found.js';
 import { loggerOperationsLog, useOperationsLog, type OperationsLog } from './operations-log.js';
 import { useJsonBodies } from './parsers.js';
 import { adminRoutes } from './routes/admin.js';
@@ -127,7 +128,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
   useOperationsLog(app, operations);
   useJsonBodies(app);
   app.setErrorHandler(errorHandler);
-  app.setNotFoundHandler((request, reply) => sendError(reply, { error: 'not-found', message: `no route ${request.method} ${request.url.split('?')[0]}` }));
+  useNotFound(app);
   app.addHook('onClose', async () => {
     await options.decisionLog?.close();
     await operations.close();

@@ -19,6 +19,11 @@ import { onSignals, serve, type Serving } from './serve.js';
 /** localUser: the name of the key made for a first run without keys. */
 const localUser = 'local';
 
+// A SIGHUP before the service listens is kept for later rather than ending the process.
+let early = false;
+const earlyHup = () => void (early = true);
+process.on('SIGHUP', earlyHup);
+
 async function main(): Promise<void> {
   const config = configFromEnv();
   const { keys, secret } = await loadKeys(config);
@@ -105,7 +110,7 @@ function announceLocalKey(url: string, secret: string): void {
 /** onReloadSignal reloads rules, keys and the TLS certificate on SIGHUP; one reload runs at a time. */
 function onReloadSignal(serving: Serving, config: ServiceConfig): void {
   const { app } = serving;
-  process.on('SIGHUP', () => {
+  const reload = () => {
     void (async () => {
       await reloadService({ live: app.live, keys: app.keyStore, log: app.log, operations: app.operations }, 'SIGHUP', null);
       if (config.tls) {
@@ -117,7 +122,10 @@ function onReloadSignal(serving: Serving, config: ServiceConfig): void {
         }
       }
     })().catch((err: unknown) => app.log.error({ err }, 'reload failed unexpectedly'));
-  });
+  };
+  process.off('SIGHUP', earlyHup);
+  process.on('SIGHUP', reload);
+  if (early) reload();
 }
 
 main().catch((err: unknown) => {

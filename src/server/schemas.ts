@@ -41,6 +41,7 @@ export const errorCodes = {
   forbidden: { status: 403, meaning: 'The API key is valid but lacks the scope the route needs (`evaluate`, `read` or `admin`).' },
   'unknown-ruleset': { status: 404, meaning: 'The input pins, or the URL names, a ruleset that does not exist.' },
   'not-found': { status: 404, meaning: 'No such route.' },
+  'method-not-allowed': { status: 405, meaning: 'The path exists, but not with this method; the `Allow` header lists those it has.' },
   'reload-unavailable': { status: 409, meaning: 'This service was started without a rules folder to reload from.' },
   'body-too-large': { status: 413, meaning: 'The body is larger than the service accepts.' },
   'batch-too-large': { status: 413, meaning: 'The batch has more elements (JSON array items or NDJSON lines) than the service rates in one request.' },

@@ -1,16 +1,14 @@
 // GET /v1/diff: the diff route as the server would register it, through app.inject.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
-import { buildApp } from '../../src/server/app.js';
-import { diffRoutes } from '../../src/server/routes/diff.js';
 import { fixtureRulesets } from '../fixtures/helpers.js';
 import { loadRater } from '../helper.js';
+import { testApp } from '../server/helper.js';
 
 let app: FastifyInstance;
 beforeAll(async () => {
   const rater = await loadRater(fixtureRulesets);
-  app = buildApp({ rater });
-  app.register(diffRoutes, { rater });
+  app = testApp({ rater });
   await app.ready();
 });
 afterAll(() => app.close());

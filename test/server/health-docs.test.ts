@@ -116,3 +116,21 @@ describe('GET /docs', () => {
     expect(spec.json().openapi).toBe('3.1.0');
   });
 });
+
+describe('methods a path does not take', () => {
+  it('answers 405 with Allow, and 404 for a path the service does not have', async () => {
+    const trace = await ctx.app.inject({ method: 'TRACE', url: '/healthz' });
+    expect(trace.statusCode).toBe(405);
+    expect(trace.headers.allow).toBe('GET, HEAD');
+    expect(trace.json()).toEqual({ error: 'method-not-allowed', message: 'TRACE is not a method of /healthz; it takes GET, HEAD' });
+    const del = await ctx.app.inject({ method: 'DELETE', url: '/v1/rulesets/yinfa-2018-102' });
+    expect([del.statusCode, del.headers.allow]).toEqual([405, 'GET, HEAD']);
+    expect((await ctx.app.inject({ method: 'GET', url: '/v1/evaluate' })).headers.allow).toBe('POST');
+    expect((await ctx.app.inject({ url: '/docs/static/no-such-file.js' })).statusCode).toBe(404);
+  });
+
+  it('maps each discriminator of the rule schemas to its branches', async () => {
+    const doc = (await ctx.app.inject({ url: '/openapi.json' })).json();
+    expect(doc.components.schemas['ScoringTable-rule'].discriminator.mapping).toMatchObject({ bonus: '#/components/schemas/ScoringTable-bonusRule', tiers: '#/components/schemas/ScoringTable-tiersRule' });
+  });
+});

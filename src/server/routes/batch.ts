@@ -129,7 +129,10 @@ export const batchRoutes: FastifyPluginAsync<BatchOptions> = async (app, { live,
         else {
           const parsed = parse(l.text);
           entry = parsed.ok ? evaluateEntry(rater, parsed.value, request.log) : failure('malformed-json', [{ path: '', message: `line ${l.number} is ${parsed.message}` }]);
-          if (entry.ok && parsed.ok) entry = await recordEntry(entry, () => deadline.race(decisions.record(caller, parsed.value, (entry as { result: RatingResult }).result), `line ${l.number}`));
+          if (entry.ok && parsed.ok) {
+            const { result } = entry;
+            entry = await recordEntry(entry, () => deadline.race(decisions.record(caller, parsed.value, result), `line ${l.number}`));
+          }
         }
         request.audit.elements! += 1;
         if (!entry.ok) request.audit.refused! += 1;

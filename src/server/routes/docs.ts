@@ -1,6 +1,7 @@
 // Service: the API described from the same schemas the routes validate and serialize with:
 // `GET /openapi.json` (OpenAPI 3.1) and a browsable page at `GET /docs`, which is served with a strict
 // Content-Security-Policy and the usual security headers (its scripts and styles are all its own).
+import { readFileSync } from 'node:fs';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
@@ -48,7 +49,66 @@ export function describeApi(app: FastifyInstance, version: string): void {
       // Shared schemas are named after their title (RatingResult, EvaluationInput…).
       buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.title === 'string' ? json.title.replace(/[^A-Za-z0-9._-]/g, '') : `def-${i}`),
     },
+    transformObject: (documents) => withExamples(mapDiscriminators((documents as { openapiObject: Record<string, unknown> }).openapiObject)),
   });
+}
+
+type Json = Record<string, unknown>;
+
+/** example is one of the repo's examples/*.json, when the service runs from a checkout that has them. */
+function example(name: string): unknown {
+  try {
+    return JSON.parse(readFileSync(new URL(`../../../examples/${name}.json`, import.meta.url), 'utf8'));
+  } catch {
+    return undefined;
+  }
+}
+
+/** withExamples puts a worked case in the description of the rating routes, for "Try it out" and for test generators. */
+function withExamples(doc: Json): Json {
+  const paths = doc.paths as Record<string, Record<string, { requestBody?: { content?: Record<string, Json> } }>> | undefined;
+  const typical = example('typical-bank');
+  const clean = example('clean-bank');
+  if (!typical || !clean) return doc;
+  const json = (path: string) => paths?.[path]?.post?.requestBody?.content?.['application/json'];
+  const one = json('/v1/evaluate');
+  if (one) one.example = typical;
+  const batch = json('/v1/evaluate/batch');
+  if (batch) batch.example = [clean, typical];
+  return doc;
+}
+
+/**
+ * mapDiscriminators writes out the `mapping` of every discriminator. The rule schemas use ajv's
+ * discriminator (the `kind` values), while OpenAPI reads an unmapped discriminator as naming the
+ * component, so `kind: bonus` would not match `ScoringTable-bonusRule`. A discriminator whose values
+ * cannot all be found is dropped: it only helps tools choose a branch faster.
+ */
+export function mapDiscriminators(doc: Json): Json {
+  const components = ((doc.components as Json | undefined)?.schemas ?? {}) as Record<string, Json>;
+  const resolve = (ref: string) => (ref.startsWith('#/components/schemas/') ? components[ref.slice('#/components/schemas/'.length)] : undefined);
+  const visit = (node: unknown): void => {
+    if (node === null || typeof node !== 'object') return;
+    if (Array.isArray(node)) return node.forEach(visit);
+    const o = node as Json;
+    const d = o.discriminator as { propertyName?: string; mapping?: Record<string, string> } | undefined;
+    if (d?.propertyName && !d.mapping && Array.isArray(o.oneOf)) {
+      const mapping: Record<string, string> = {};
+      const complete = (o.oneOf as Json[]).every((branch) => {
+        const ref = branch.$ref as string | undefined;
+        const target = ref ? resolve(ref) : undefined;
+        const p = (target?.properties as Record<string, Json> | undefined)?.[d.propertyName!];
+        const values = p ? ('const' in p ? [p.const] : Array.isArray(p.enum) ? p.enum : []) : [];
+        for (const v of values) if (typeof v === 'string') mapping[v] = ref!;
+        return values.length > 0;
+      });
+      if (complete) o.discriminator = { ...d, mapping };
+      else delete o.discriminator;
+    }
+    Object.values(o).forEach(visit);
+  };
+  visit(doc);
+  return doc;
 }
 
 export const docsRoutes: FastifyPluginAsync = async (app) => {

@@ -70,7 +70,10 @@ export const rulesetRoutes: FastifyPluginAsync<{ live: LiveRules }> = async (app
         description: 'Derived from the ruleset itself: its items, their findings and the circumstances its triggers read. POST /v1/evaluate validates with exactly this schema.',
         tags: ['rulesets'],
         params: idParams,
-        response: { 200: { description: 'A JSON Schema (draft-07).', type: 'object', additionalProperties: true }, ...errorResponses(404, 500) },
+        response: {
+          200: { description: 'A JSON Schema (draft-07).', content: { 'application/schema+json': { schema: { type: 'object', additionalProperties: true } } } },
+          ...errorResponses(404, 500),
+        },
       },
     },
     async (request, reply) => {
