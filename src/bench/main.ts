@@ -9,9 +9,11 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import autocannon from 'autocannon';
+import { canonicalJson } from '../audit/canonical.js';
 import { ensureOpa } from '../build/ensure-opa.js';
 import { opaVersion, repoRoot, rulesetsDir, wasmPath } from '../build/paths.js';
 import { PolicyModule, type PolicyInstance } from '../engine/engine.js';
+import { comparableCompact } from '../rating/compact.js';
 import { Rater, ratingEntrypoint } from '../rating/rater.js';
 import { compilePolicyData } from '../rules/compile.js';
 import { writeAtomically } from '../build/write-generated.js';
@@ -160,30 +162,9 @@ async function compareWithOpa(peer: Running, data: unknown, inputs: unknown[]): 
   for (const input of inputs) {
     const res = await fetch(`${peer.url}/v1/data/rating/result`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ input }) });
     const theirs = ((await res.json()) as { result: unknown }).result;
-    if (canonical(normalise(theirs)) !== canonical(normalise(policy.evaluate(input, ratingEntrypoint)))) mismatches++;
+    if (canonicalJson(comparableCompact(theirs)) !== canonicalJson(comparableCompact(policy.evaluate(input, ratingEntrypoint)))) mismatches++;
   }
   return mismatches;
-}
-
-/** canonical: JSON with object keys sorted, so key order does not count as a difference. */
-function canonical(v: unknown): string {
-  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
-  if (v !== null && typeof v === 'object')
-    return `{${Object.keys(v)
-      .sort()
-      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`)
-      .join(',')}}`;
-  return JSON.stringify(v);
-}
-
-// Sets and objects iterate in different orders in the two engines; compare in a canonical order.
-function normalise(r: unknown): unknown {
-  const x = r as { items?: { id: string; deductions: { order: number }[] }[]; interpretations: string[] };
-  return {
-    ...x,
-    items: x.items?.map((i) => ({ ...i, deductions: [...i.deductions].sort((a, b) => a.order - b.order) })).sort((a, b) => (a.id < b.id ? -1 : 1)),
-    interpretations: [...x.interpretations].sort(),
-  };
 }
 
 async function load(url: string, requests: { method: string; path: string; body: string; headers: Record<string, string> }[], rate?: number): Promise<HttpFigures> {

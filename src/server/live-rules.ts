@@ -83,14 +83,7 @@ export class LiveRules {
 
   /** fixed serves an already loaded Rater (tests, embedding); it cannot be reloaded. */
   static fixed(rater: Rater, obligations?: ObligationService): LiveRules {
-    return new LiveRules({
-      rater,
-      obligations,
-      rulesets: rater.registry.rulesets.map((r) => ({ id: r.id, hash: r.hash })),
-      wasmSha256: null,
-      obligationsHash: obligations?.hash ?? null,
-      loadedAt: new Date().toISOString(),
-    });
+    return new LiveRules(versionOf(rater, obligations, null));
   }
 
   /** current is the live version; read it once per request. */
@@ -146,11 +139,16 @@ export async function loadVersion(source: RulesSource): Promise<RulesVersion> {
   const after = await wasmDigest(source.wasmPath);
   if (after !== before)
     throw new VersionRefused({ kind: 'changed-while-loading', message: `${source.wasmPath} changed while it was being loaded; reload again once it is written`, diagnostics: [] });
+  return versionOf(rater, obligations, before);
+}
+
+/** versionOf names a loaded version by what it serves: ruleset hashes, WASM digest, obligations. */
+function versionOf(rater: Rater, obligations: ObligationService | undefined, wasmSha256: string | null): RulesVersion {
   return {
     rater,
     obligations,
     rulesets: rater.registry.rulesets.map((r) => ({ id: r.id, hash: r.hash })),
-    wasmSha256: before,
+    wasmSha256,
     obligationsHash: obligations?.hash ?? null,
     loadedAt: new Date().toISOString(),
   };
