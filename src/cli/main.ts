@@ -2,6 +2,7 @@
 // CLI: the project's command. Each subcommand is a thin adapter over the pipeline in src/.
 import { Command, CommanderError } from 'commander';
 import { EngineError } from '../engine/errors.js';
+import { BatchSetupError } from '../rating/batch.js';
 import { RulesError } from '../rules/diagnostics.js';
 import { registerBatch } from './batch.js';
 import { registerCheck } from './check.js';
@@ -36,7 +37,7 @@ program.parseAsync(process.argv).catch((err: unknown) => {
     process.exitCode = err.exitCode;
     return;
   }
-  if (err instanceof RulesError || err instanceof EngineError || err instanceof UsageError) {
+  if (err instanceof RulesError || err instanceof EngineError || err instanceof UsageError || err instanceof BatchSetupError) {
     process.stderr.write(`${err.message}\n`);
     process.exitCode = 2;
     return;

@@ -1,5 +1,8 @@
 // Rating stage, in a worker thread: rates a chunk of NDJSON lines with its own Rater, loaded once
 // per worker, and returns the chunk's NDJSON answer in the same order.
+import { Piscina } from 'piscina';
+import { EngineError } from '../engine/errors.js';
+import { RulesError } from '../rules/diagnostics.js';
 import { Rater } from './rater.js';
 import { parseJsonText } from '../validation/json-syntax.js';
 
@@ -13,13 +16,14 @@ export interface BatchChunk {
 let rater: Promise<Rater> | undefined;
 
 export interface BatchAnswer {
-  text: string;
+  /** The chunk's NDJSON answer, UTF-8 encoded here so the main thread only writes bytes. */
+  bytes: Uint8Array;
   rated: number;
   refused: number;
 }
 
 /** rateLines answers each line: `{line, ok: true, result}` or `{line, ok: false, problems}`. */
-export function rateLines(r: Rater, firstLine: number, lines: string[]): BatchAnswer {
+export function rateLines(r: Rater, firstLine: number, lines: string[]): { text: string; rated: number; refused: number } {
   let out = '';
   let rated = 0;
   let refused = 0;
@@ -40,7 +44,27 @@ export function rateLines(r: Rater, firstLine: number, lines: string[]): BatchAn
   return { text: out, rated, refused };
 }
 
-export default async function rateChunk(chunk: BatchChunk): Promise<BatchAnswer> {
-  rater ??= Rater.load(chunk.rulesetsDir, chunk.wasmPath);
-  return rateLines(await rater, chunk.firstLine, chunk.lines);
+/**
+ * SetupFailure: the rules or the compiled policy could not be loaded. It crosses back to the main
+ * thread as data, since an error's class does not survive the thread boundary.
+ */
+export interface SetupFailure {
+  setupFailed: string;
 }
+
+export default async function rateChunk(chunk: BatchChunk): Promise<BatchAnswer | SetupFailure> {
+  rater ??= Rater.load(chunk.rulesetsDir, chunk.wasmPath);
+  let loaded: Rater;
+  try {
+    loaded = await rater;
+  } catch (err) {
+    if (err instanceof RulesError || err instanceof EngineError) return { setupFailed: err.message };
+    throw err;
+  }
+  const { text, rated, refused } = rateLines(loaded, chunk.firstLine, chunk.lines);
+  const answer: BatchAnswer = { bytes: encoder.encode(text), rated, refused };
+  // Moved, not copied: the main thread gets the bytes without cloning the chunk's text.
+  return Piscina.move({ [Piscina.transferableSymbol]: [answer.bytes.buffer], [Piscina.valueSymbol]: answer } as never) as unknown as BatchAnswer;
+}
+
+const encoder = new TextEncoder();

@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import type { Readable, Writable } from 'node:stream';
 import { once } from 'node:events';
 import { Piscina } from 'piscina';
-import type { BatchAnswer, BatchChunk } from './batch-worker.js';
+import type { BatchAnswer, BatchChunk, SetupFailure } from './batch-worker.js';
 
 export interface BatchOptions {
   rulesetsDir: string;
@@ -14,6 +14,9 @@ export interface BatchOptions {
   workers?: number;
   chunkLines?: number;
 }
+
+/** BatchSetupError: the workers could not load the rules or the compiled policy; nothing was rated. */
+export class BatchSetupError extends Error {}
 
 export interface BatchSummary {
   lines: number;
@@ -27,19 +30,20 @@ export async function rateStream(input: Readable, output: Writable, options: Bat
   const chunkLines = options.chunkLines ?? 500;
   // A small young generation per worker: each chunk's garbage is short-lived, and three isolates
   // with the default semi-spaces would hold far more memory than the work needs.
-  const pool = new Piscina<BatchChunk, BatchAnswer>({
+  const pool = new Piscina<BatchChunk, BatchAnswer | SetupFailure>({
     filename: new URL('./batch-worker.js', import.meta.url).href,
     minThreads: workers,
     maxThreads: workers,
     resourceLimits: { maxYoungGenerationSizeMb: 32, maxOldGenerationSizeMb: 256 },
   });
   const summary: BatchSummary = { lines: 0, rated: 0, refused: 0 };
-  const pending: Promise<BatchAnswer>[] = [];
+  const pending: Promise<BatchAnswer | SetupFailure>[] = [];
   const flushOne = async () => {
     const answer = await pending.shift()!;
+    if ('setupFailed' in answer) throw new BatchSetupError(answer.setupFailed);
     summary.rated += answer.rated;
     summary.refused += answer.refused;
-    if (!output.write(answer.text)) await once(output, 'drain');
+    if (!output.write(answer.bytes)) await once(output, 'drain');
   };
   try {
     let lines: string[] = [];
@@ -58,6 +62,9 @@ export async function rateStream(input: Readable, output: Writable, options: Bat
     if (lines.length) await submit();
     while (pending.length) await flushOne();
   } finally {
+    // On failure the chunks still in flight are abandoned: their rejections (the pool being
+    // destroyed) must not surface as unhandled; the first failure is the one reported.
+    for (const p of pending) p.catch(() => undefined);
     await pool.destroy();
   }
   return summary;

@@ -2,9 +2,9 @@
 // clause text, points in the table's unit, the measures of 第十七条 and the interpretations relied on.
 import type { RatingResult, Deduction, ItemResult, MeasureResult } from '../../generated/types/rating/result.js';
 import type { EvaluationInput } from '../../generated/types/rating/evaluation-input.js';
-import { overridesOf } from '../rules/overlay.js';
+import { overridesOf, type AppliedOverride } from '../rules/overlay.js';
 import type { RuleSet } from '../rules/ruleset.js';
-import type { CompactDeduction, CompactResult } from './compact.js';
+import type { CompactDeduction, CompactItem, CompactResult } from './compact.js';
 
 export type { RatingResult };
 
@@ -14,60 +14,110 @@ export function points(hundredths: number): number {
 }
 
 export function decorate(rs: RuleSet, input: EvaluationInput, compact: CompactResult): RatingResult {
+  const view = viewOf(rs);
   const institution: RatingResult['institution'] = { name: input.institution.name, type: compact.institutionType };
   if (input.institution.branchOf !== undefined) institution.branchOf = input.institution.branchOf;
   if (input.institution.region !== undefined) institution.region = input.institution.region;
-  const common = {
-    ruleset: { id: rs.id, hash: rs.hash },
-    institution,
-    year: input.year,
-    interpretations: interpretationsUsed(rs, effectiveYearReading(rs, input.year, compact.interpretations)),
-    ...(overridesOf(rs).length ? { overrides: overridesOf(rs) } : {}),
-  };
-  if (!compact.rated)
-    return { ...common, rated: false, score: null, grade: null, zeroScore: null, downgrade: null, measures: null, items: [], dimensions: [], subtotal: null, notRated: { clause: rs.grading.notRated.clause } };
-
-  const triggers = (ids: string[], list: RuleSet['grading']['downgrade']['triggers']) =>
-    ids.map((id) => ({ id, clause: list.find((t) => t.id === id)!.clause }));
-  const zeroScore = compact.zeroScore.length ? { clause: rs.grading.zeroScore.clause, triggers: triggers(compact.zeroScore, rs.grading.zeroScore.triggers) } : null;
-  const downgrade =
-    compact.downgrade.length && !zeroScore
-      ? { clause: rs.grading.downgrade.clause, triggers: triggers(compact.downgrade, rs.grading.downgrade.triggers), baseGrade: compact.baseGrade, finalGrade: compact.grade }
-      : null;
-  const dimensionScores = new Map(compact.dimensions.map((d) => [d.id, d.score]));
-  const touched = new Map(compact.items.map((ci) => [ci.id, ci]));
-  return {
-    ...common,
-    rated: true,
-    score: points(compact.score),
-    grade: compact.grade,
-    zeroScore,
-    downgrade,
-    measures: measuresFor(rs, compact.measures),
-    items: untouchedItems(rs).map((untouched) => {
-      const ci = touched.get(untouched.id);
-      if (!ci) return untouched;
-      const deductions = [...ci.deductions].sort((a, b) => a.order - b.order).map((d) => deduction(rs, d));
-      return { ...untouched, score: points(ci.score), floored: ci.floored, deductions };
-    }),
-    dimensions: rs.table.dimensions.map((d) => ({ id: d.id, name: d.name, maxPoints: d.maxPoints, score: points(dimensionScores.get(d.id) ?? 0) })),
-    subtotal: points(compact.subtotal),
-    notRated: null,
-  };
+  const interpretations = interpretationsUsed(view, effectiveYearReading(rs, input.year, compact.interpretations));
+  // Built with every key written out, in one order, rather than spread: this runs once per evaluation.
+  const result: RatingResult = compact.rated
+    ? {
+        ruleset: view.ruleset,
+        institution,
+        year: input.year,
+        interpretations,
+        ...(view.overrides.length ? { overrides: view.overrides } : {}),
+        rated: true,
+        score: points(compact.score),
+        grade: compact.grade,
+        zeroScore: null,
+        downgrade: null,
+        measures: view.measures(compact.measures),
+        items: items(rs, view, compact.items),
+        dimensions: view.dimensions.map((d, i) => dimension(d, compact.dimensions, i)),
+        subtotal: points(compact.subtotal),
+        notRated: null,
+      }
+    : { ruleset: view.ruleset, institution, year: input.year, interpretations, ...(view.overrides.length ? { overrides: view.overrides } : {}), rated: false, score: null, grade: null, zeroScore: null, downgrade: null, measures: null, items: [], dimensions: [], subtotal: null, notRated: view.notRated };
+  if (compact.rated) {
+    const triggers = (ids: string[], list: RuleSet['grading']['downgrade']['triggers']) => ids.map((id) => ({ id, clause: list.find((t) => t.id === id)!.clause }));
+    if (compact.zeroScore.length) result.zeroScore = { clause: rs.grading.zeroScore.clause, triggers: triggers(compact.zeroScore, rs.grading.zeroScore.triggers) };
+    else if (compact.downgrade.length)
+      result.downgrade = { clause: rs.grading.downgrade.clause, triggers: triggers(compact.downgrade, rs.grading.downgrade.triggers), baseGrade: compact.baseGrade, finalGrade: compact.grade };
+  }
+  return result;
 }
 
-const untouchedCache = new WeakMap<RuleSet, ItemResult[]>();
-
-/** untouchedItems: every item as it stands when no finding moves it, built once per ruleset. */
-function untouchedItems(rs: RuleSet): ItemResult[] {
-  let items = untouchedCache.get(rs);
-  if (!items) {
-    items = [...rs.items.values()].map(({ item, indicator, dimension }) =>
-      Object.freeze({ id: item.id, name: item.name, dimension: dimension.id, indicator: indicator.id, maxPoints: item.maxPoints, score: item.bonus ? 0 : item.maxPoints, floored: false, deductions: Object.freeze([]) as unknown as Deduction[] }),
-    );
-    untouchedCache.set(rs, items);
+/** items: every item of the table in order, the untouched ones shared, the touched ones with their deductions. */
+function items(rs: RuleSet, view: View, touchedItems: CompactItem[]): ItemResult[] {
+  if (touchedItems.length === 0) return view.untouched.slice();
+  const out = view.untouched.slice();
+  for (const ci of touchedItems) {
+    const at = view.itemIndex.get(ci.id)!;
+    const u = out[at];
+    const deductions = ci.deductions.length > 1 ? [...ci.deductions].sort((a, b) => view.order.get(a.rule)! - view.order.get(b.rule)!) : ci.deductions;
+    out[at] = { id: u.id, name: u.name, dimension: u.dimension, indicator: u.indicator, maxPoints: u.maxPoints, score: points(ci.score), floored: ci.floored, deductions: deductions.map((d) => deduction(rs, d)) };
   }
-  return items;
+  return out;
+}
+
+function dimension(d: View['dimensions'][number], scores: { id: string; score: number }[], i: number): RatingResult['dimensions'][number] {
+  // The policy lists dimensions in the table's order; look the id up only if it ever does not.
+  const score = scores[i]?.id === d.id ? scores[i].score : (scores.find((s) => s.id === d.id)?.score ?? 0);
+  return { id: d.id, name: d.name, maxPoints: d.maxPoints, score: points(score) };
+}
+
+/** View: what decoration needs of a ruleset, built once per ruleset and shared by every result. */
+interface View {
+  ruleset: RatingResult['ruleset'];
+  untouched: ItemResult[];
+  itemIndex: Map<string, number>;
+  order: Map<string, number>;
+  dimensions: { id: string; name: string; maxPoints: number }[];
+  interpretations: Map<string, RatingResult['interpretations'][number]>;
+  interpretationOrder: Map<string, number>;
+  measures: (result: string) => RatingResult['measures'];
+  notRated: { clause: string };
+  overrides: AppliedOverride[];
+}
+
+const views = new WeakMap<RuleSet, View>();
+
+function viewOf(rs: RuleSet): View {
+  let view = views.get(rs);
+  if (view) return view;
+  const untouched = [...rs.items.values()].map(({ item, indicator, dimension }) =>
+    Object.freeze({ id: item.id, name: item.name, dimension: dimension.id, indicator: indicator.id, maxPoints: item.maxPoints, score: item.bonus ? 0 : item.maxPoints, floored: false, deductions: Object.freeze([]) as unknown as Deduction[] }),
+  );
+  const order = new Map<string, number>();
+  for (const { item } of rs.items.values()) for (const rule of item.rules) order.set(rule.id, order.size);
+  const measures = new Map<string, RatingResult['measures']>();
+  view = {
+    ruleset: Object.freeze({ id: rs.id, hash: rs.hash }),
+    untouched,
+    itemIndex: new Map(untouched.map((u, i) => [u.id, i])),
+    order,
+    dimensions: rs.table.dimensions.map((d) => ({ id: d.id, name: d.name, maxPoints: d.maxPoints })),
+    interpretations: new Map(rs.interpretations.map((i) => [i.id, Object.freeze({ id: i.id, about: i.about, reading: i.reading })])),
+    interpretationOrder: new Map(rs.interpretations.map((i, n) => [i.id, n])),
+    measures: (result) => {
+      let m = measures.get(result);
+      if (!m) measures.set(result, (m = deepFreeze(measuresFor(rs, result))));
+      return m;
+    },
+    notRated: Object.freeze({ clause: rs.grading.notRated.clause }),
+    overrides: overridesOf(rs),
+  };
+  views.set(rs, view);
+  return view;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
 }
 
 function deduction(rs: RuleSet, d: CompactDeduction): Deduction {
@@ -102,7 +152,9 @@ function effectiveYearReading(rs: RuleSet, year: number, ids: string[]): string[
   return interpretation !== undefined && year === fromYear ? [...ids, interpretation] : ids;
 }
 
-function interpretationsUsed(rs: RuleSet, ids: string[]): RatingResult['interpretations'] {
-  const wanted = new Set(ids);
-  return rs.interpretations.filter((i) => wanted.has(i.id)).map((i) => ({ id: i.id, about: i.about, reading: i.reading }));
+function interpretationsUsed(view: View, ids: string[]): RatingResult['interpretations'] {
+  // In the order the ruleset lists them, each once.
+  const known = [...new Set(ids)].filter((id) => view.interpretations.has(id));
+  known.sort((a, b) => view.interpretationOrder.get(a)! - view.interpretationOrder.get(b)!);
+  return known.map((id) => view.interpretations.get(id)!);
 }
