@@ -51,11 +51,11 @@ function stopper(child: ChildProcess): () => Promise<void> {
 
 /** startOurs: the service as `npm start` runs it, with one bench key and no per-key rate limit
  * (the load generator is one caller sending far more than a person would). */
-export async function startOurs(): Promise<Running> {
+export async function startOurs(nodeArgs: string[] = []): Promise<Running> {
   const port = await freePort();
   const secret = generateSecret();
   const keys = JSON.stringify({ keys: [{ name: 'bench', hash: hashSecret(secret), scopes: ['evaluate', 'read'] }] });
-  const child = spawn(process.execPath, [join(repoRoot, 'dist/server/main.js')], {
+  const child = spawn(process.execPath, [...nodeArgs, join(repoRoot, 'dist/server/main.js')], {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', API_KEYS: keys, RATE_LIMIT_MAX: '0', MAX_IN_FLIGHT: '4096', BATCH_MAX_ELEMENTS: '1000000' },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

@@ -27,14 +27,14 @@ export interface BatchSummary {
 /** rateStream reads NDJSON from `input` and writes one NDJSON answer per non-empty line to `output`. */
 export async function rateStream(input: Readable, output: Writable, options: BatchOptions): Promise<BatchSummary> {
   const workers = Math.max(1, options.workers ?? availableParallelism());
-  const chunkLines = options.chunkLines ?? 500;
+  const chunkLines = options.chunkLines ?? 250;
   // A small young generation per worker: each chunk's garbage is short-lived, and three isolates
   // with the default semi-spaces would hold far more memory than the work needs.
   const pool = new Piscina<BatchChunk, BatchAnswer | SetupFailure>({
     filename: new URL('./batch-worker.js', import.meta.url).href,
     minThreads: workers,
     maxThreads: workers,
-    resourceLimits: { maxYoungGenerationSizeMb: 32, maxOldGenerationSizeMb: 256 },
+    resourceLimits: { maxYoungGenerationSizeMb: 16, maxOldGenerationSizeMb: 256 },
   });
   const summary: BatchSummary = { lines: 0, rated: 0, refused: 0 };
   const pending: Promise<BatchAnswer | SetupFailure>[] = [];

@@ -80,9 +80,11 @@ export const batchRoutes: FastifyPluginAsync<BatchOptions> = async (app, { live,
       const { rater } = live.current;
       const caller = request.caller?.name ?? 'anonymous';
       if (request.headers['content-type']?.toLowerCase().startsWith(ndjson)) {
-        const serialize = reply.compileSerializationSchema(entrySchema);
+        // Each entry is built by this service in the BatchEntry shape (the JSON path below is serialized
+        // through that schema and tested against it); JSON.stringify writes long clause text far faster
+        // than the schema serializer's character-by-character escaping, which dominated a long stream.
         const entries = streamEntries(request, rater, caller);
-        return reply.type(`${ndjson}; charset=utf-8`).send(Readable.from(mapAsync(entries, (e) => serialize(e) + '\n')));
+        return reply.type(`${ndjson}; charset=utf-8`).send(Readable.from(mapAsync(entries, (e) => JSON.stringify(e) + '\n')));
       }
       const inputs = request.body as unknown[];
       if (inputs.length > maxElements)
