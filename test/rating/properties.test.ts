@@ -5,6 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { RatingResult } from '../../src/rating/decorate.js';
 import type { Rater } from '../../src/rating/rater.js';
 import type { RuleSet } from '../../src/rules/ruleset.js';
+import { compileSchema } from '../../src/validation/ajv.js';
 import { loadRater } from '../helper.js';
 import { ratedInput } from './arbitraries.js';
 
@@ -24,6 +25,21 @@ function rate(input: unknown): RatingResult {
 const hundredths = (n: number) => Math.abs(Math.round(n * 100) - n * 100) < 1e-9;
 
 describe('for any findings', () => {
+  // The service writes results with JSON.stringify, not through the schema serializer, so the
+  // result's shape is held to its schema here.
+  it('every result is a RatingResult as schemas/rating/result.schema.json defines it', () => {
+    const valid = compileSchema('rating/result.schema.json');
+    fc.assert(
+      fc.property(ratedInput(rs), (input) => {
+        const r = JSON.parse(JSON.stringify(rate(input)));
+        expect(valid(r), JSON.stringify(valid.errors)).toBe(true);
+      }),
+      { numRuns: 200 },
+    );
+    const notRated = rater.evaluate({ institution: { name: '某银行', newlyConnected: true }, year: 2023 });
+    expect(notRated.ok && valid(JSON.parse(JSON.stringify(notRated.result))), JSON.stringify(valid.errors)).toBe(true);
+  });
+
   it('every item scores within [0, max], the total within [0, 100], all to the hundredth', () => {
     fc.assert(
       fc.property(ratedInput(rs), (input) => {

@@ -50,7 +50,10 @@ export const evaluateRoutes: FastifyPluginAsync<EvaluateOptions> = async (app, {
       deadline.check('the evaluation');
       await deadline.race(decisions.record(request.caller?.name ?? 'anonymous', request.body, outcome.result), 'recording the rating in the decision log');
       if (preferred(request.headers.accept) === 'text/html') return reply.type('text/html; charset=utf-8').send(renderResultHtml(outcome.result));
-      return reply.type('application/json; charset=utf-8').send(outcome.result);
+      // Written with JSON.stringify: the result is built by the host in the RatingResult shape it is
+      // documented and tested against, and the schema serializer escapes every character of the
+      // clause text in JavaScript on Node 20, several times slower.
+      return reply.type('application/json; charset=utf-8').serializer(JSON.stringify).send(outcome.result);
     },
   );
 };
