@@ -56,7 +56,7 @@ async function main(): Promise<void> {
   say(`- evaluations/s: ${fmt(inproc.perSecond)} on one core · p50 ${fmt(inproc.p50, 1)} µs · p99 ${fmt(inproc.p99, 1)} µs`);
   say(`- floor (JSON.parse input + JSON.stringify result): ${fmt(inproc.floorMicros, 1)} µs · evaluation/floor = ${fmt(inproc.full / inproc.floorMicros, 1)}×`);
   const st = inproc.stages;
-  say(`- where the time goes (µs per evaluation, each stage alone): JSON in ${fmt(st.jsonIn, 1)} · validation ${fmt(st.validation, 1)} · WASM ${fmt(st.wasm, 1)} (input written into WASM memory, OPA's evaluation, result read back) · decoration ${fmt(st.decoration, 1)} · JSON out ${fmt(st.jsonOut, 1)} · the rest, mostly garbage collection when the stages run together, ${fmt(inproc.rest, 1)}`);
+  say(`- where the time goes (µs per evaluation, each stage alone): JSON in ${fmt(st.jsonIn, 1)} · validation ${fmt(st.validation, 1)} · WASM ${fmt(st.wasm, 1)} (input written into WASM memory, OPA's evaluation, result read back) · decoration ${fmt(st.decoration, 1)} · JSON out ${fmt(st.jsonOut, 1)}; together they take ${fmt(inproc.rest, 1)} more than the sum of the stages alone (shared caches and garbage collection: the profile of the whole loop shows the same functions, each slower)`);
   say();
 
   // 3 and 4: HTTP, ours against OPA's server, after checking the answers agree.
