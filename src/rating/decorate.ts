@@ -34,7 +34,7 @@ export function decorate(rs: RuleSet, input: EvaluationInput, compact: CompactRe
         downgrade: null,
         measures: view.measures(compact.measures),
         items: items(rs, view, compact.items),
-        dimensions: view.dimensions.map((d, i) => dimension(d, compact.dimensions, i)),
+        dimensions: dimensions(view, compact.dimensions),
         subtotal: points(compact.subtotal),
         notRated: null,
       }
@@ -50,21 +50,19 @@ export function decorate(rs: RuleSet, input: EvaluationInput, compact: CompactRe
 
 /** items: every item of the table in order, the untouched ones shared, the touched ones with their deductions. */
 function items(rs: RuleSet, view: View, touchedItems: CompactItem[]): ItemResult[] {
-  if (touchedItems.length === 0) return view.untouched.slice();
   const out = view.untouched.slice();
   for (const ci of touchedItems) {
     const at = view.itemIndex.get(ci.id)!;
     const u = out[at];
-    const deductions = ci.deductions.length > 1 ? [...ci.deductions].sort((a, b) => view.order.get(a.rule)! - view.order.get(b.rule)!) : ci.deductions;
+    const deductions = [...ci.deductions].sort((a, b) => a.order - b.order);
     out[at] = { id: u.id, name: u.name, dimension: u.dimension, indicator: u.indicator, maxPoints: u.maxPoints, score: points(ci.score), floored: ci.floored, deductions: deductions.map((d) => deduction(rs, d)) };
   }
   return out;
 }
 
-function dimension(d: View['dimensions'][number], scores: { id: string; score: number }[], i: number): RatingResult['dimensions'][number] {
-  // The policy lists dimensions in the table's order; look the id up only if it ever does not.
-  const score = scores[i]?.id === d.id ? scores[i].score : (scores.find((s) => s.id === d.id)?.score ?? 0);
-  return { id: d.id, name: d.name, maxPoints: d.maxPoints, score: points(score) };
+function dimensions(view: View, scores: { id: string; score: number }[]): RatingResult['dimensions'] {
+  const scoreOf = new Map(scores.map((d) => [d.id, d.score]));
+  return view.dimensions.map((d) => ({ id: d.id, name: d.name, maxPoints: d.maxPoints, score: points(scoreOf.get(d.id) ?? 0) }));
 }
 
 /** View: what decoration needs of a ruleset, built once per ruleset and shared by every result. */
@@ -72,10 +70,9 @@ interface View {
   ruleset: RatingResult['ruleset'];
   untouched: ItemResult[];
   itemIndex: Map<string, number>;
-  order: Map<string, number>;
   dimensions: { id: string; name: string; maxPoints: number }[];
-  interpretations: Map<string, RatingResult['interpretations'][number]>;
-  interpretationOrder: Map<string, number>;
+  /** Every reading of the ruleset, in its order. */
+  interpretations: RatingResult['interpretations'];
   measures: (result: string) => RatingResult['measures'];
   notRated: { clause: string };
   overrides: AppliedOverride[];
@@ -89,17 +86,13 @@ function viewOf(rs: RuleSet): View {
   const untouched = [...rs.items.values()].map(({ item, indicator, dimension }) =>
     Object.freeze({ id: item.id, name: item.name, dimension: dimension.id, indicator: indicator.id, maxPoints: item.maxPoints, score: item.bonus ? 0 : item.maxPoints, floored: false, deductions: Object.freeze([]) as unknown as Deduction[] }),
   );
-  const order = new Map<string, number>();
-  for (const { item } of rs.items.values()) for (const rule of item.rules) order.set(rule.id, order.size);
   const measures = new Map<string, RatingResult['measures']>();
   view = {
     ruleset: Object.freeze({ id: rs.id, hash: rs.hash }),
     untouched,
     itemIndex: new Map(untouched.map((u, i) => [u.id, i])),
-    order,
     dimensions: rs.table.dimensions.map((d) => ({ id: d.id, name: d.name, maxPoints: d.maxPoints })),
-    interpretations: new Map(rs.interpretations.map((i) => [i.id, Object.freeze({ id: i.id, about: i.about, reading: i.reading })])),
-    interpretationOrder: new Map(rs.interpretations.map((i, n) => [i.id, n])),
+    interpretations: rs.interpretations.map((i) => Object.freeze({ id: i.id, about: i.about, reading: i.reading })),
     measures: (result) => {
       let m = measures.get(result);
       if (!m) measures.set(result, (m = deepFreeze(measuresFor(rs, result))));
@@ -153,8 +146,6 @@ function effectiveYearReading(rs: RuleSet, year: number, ids: string[]): string[
 }
 
 function interpretationsUsed(view: View, ids: string[]): RatingResult['interpretations'] {
-  // In the order the ruleset lists them, each once.
-  const known = [...new Set(ids)].filter((id) => view.interpretations.has(id));
-  known.sort((a, b) => view.interpretationOrder.get(a)! - view.interpretationOrder.get(b)!);
-  return known.map((id) => view.interpretations.get(id)!);
+  const wanted = new Set(ids);
+  return view.interpretations.filter((i) => wanted.has(i.id));
 }
