@@ -29,9 +29,25 @@ if (!Number.isFinite(seconds) || seconds < 1 || !Number.isInteger(connections) |
   process.exit(2);
 }
 
-if (!existsSync(join(root, 'dist/server/main.js'))) spawnSync('npx', ['tsc', '-p', '.'], { cwd: root, stdio: 'inherit' });
+if (!existsSync(join(root, 'dist/server/main.js')))
+  spawnSync('npx', ['tsc', '-p', '.'], { cwd: root, stdio: 'inherit' });
 const work = mkdtempSync(join(tmpdir(), 'credit-policy-soak-'));
-const made = spawnSync(process.execPath, [join(root, 'dist/cli/main.js'), 'keys', 'add', 'soak-runner', '--scopes', 'evaluate,read', '--rate-limit', '100000000', '--file', join(work, 'keys.json')], { encoding: 'utf8' });
+const made = spawnSync(
+  process.execPath,
+  [
+    join(root, 'dist/cli/main.js'),
+    'keys',
+    'add',
+    'soak-runner',
+    '--scopes',
+    'evaluate,read',
+    '--rate-limit',
+    '100000000',
+    '--file',
+    join(work, 'keys.json'),
+  ],
+  { encoding: 'utf8' },
+);
 if (made.status !== 0) throw new Error(made.stderr);
 const secret = made.stdout.trim();
 const port = await new Promise((resolve) => {
@@ -48,9 +64,19 @@ const env = {
   LOG_LEVEL: 'warn',
   API_KEYS_FILE: join(work, 'keys.json'),
   OPERATIONS_LOG: join(work, 'operations.jsonl'),
-  ...(decisionLog ? { DECISION_LOG: join(work, 'decisions.jsonl'), DECISION_LOG_KEY: join(work, 'decision-key.pem'), DECISION_LOG_MASK: '["/institution/name"]' } : {}),
+  ...(decisionLog
+    ? {
+        DECISION_LOG: join(work, 'decisions.jsonl'),
+        DECISION_LOG_KEY: join(work, 'decision-key.pem'),
+        DECISION_LOG_MASK: '["/institution/name"]',
+      }
+    : {}),
 };
-const server = spawn(process.execPath, [join(root, 'dist/server/main.js')], { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
+const server = spawn(process.execPath, [join(root, 'dist/server/main.js')], {
+  cwd: root,
+  env,
+  stdio: ['ignore', 'pipe', 'pipe'],
+});
 let serverOutput = '';
 server.stdout.on('data', (c) => (serverOutput += c));
 server.stderr.on('data', (c) => (serverOutput += c));
@@ -80,7 +106,12 @@ const requests = [
   { method: 'POST', path: '/v1/evaluate', headers, body: example('clean-bank') },
   { method: 'POST', path: '/v1/evaluate', headers, body: example('zero-score-bank') },
   { method: 'POST', path: '/v1/evaluate', headers, body: example('newly-connected') },
-  { method: 'POST', path: '/v1/evaluate/batch', headers, body: `[${['clean-bank', 'typical-bank', 'zero-score-bank', 'typical-bank', 'clean-bank'].map(example).join(',')}]` },
+  {
+    method: 'POST',
+    path: '/v1/evaluate/batch',
+    headers,
+    body: `[${['clean-bank', 'typical-bank', 'zero-score-bank', 'typical-bank', 'clean-bank'].map(example).join(',')}]`,
+  },
   { method: 'GET', path: '/v1/rulesets', headers },
   { method: 'GET', path: '/readyz' },
 ];
@@ -90,7 +121,9 @@ await autocannon({ url: base, connections: 4, duration: 3, requests });
 sample();
 const start = samples[0].mb;
 const timer = setInterval(sample, 1000);
-console.error(`soak: ${seconds} s, ${connections} connections, decision log ${decisionLog ? 'on' : 'off'}, server pid ${server.pid}`);
+console.error(
+  `soak: ${seconds} s, ${connections} connections, decision log ${decisionLog ? 'on' : 'off'}, server pid ${server.pid}`,
+);
 const result = await autocannon({ url: base, connections, duration: seconds, requests });
 clearInterval(timer);
 sample();
@@ -127,6 +160,8 @@ const summary = {
 console.log(JSON.stringify(summary, null, 2));
 console.log(
   `soak ${seconds} s: ${result.requests.total} requests served (${summary.requestsPerSecond}/s, p99 ${result.latency.p99} ms), errors ${errors}; RSS start ${summary.rssMb.start} MB, peak ${summary.rssMb.peak} MB, final ${summary.rssMb.final} MB` +
-    (decisions ? `; decision log ${decisions.ok ? 'verified' : 'BROKEN'}: ${decisions.entries} entries, ${decisions.checkpoints} checkpoints` : ''),
+    (decisions
+      ? `; decision log ${decisions.ok ? 'verified' : 'BROKEN'}: ${decisions.entries} entries, ${decisions.checkpoints} checkpoints`
+      : ''),
 );
 process.exit(errors === 0 && exitCode === 0 && (!decisions || decisions.ok) ? 0 : 1);

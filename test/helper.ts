@@ -36,7 +36,10 @@ export const fullMeasures = {
 };
 
 /** caseWith builds a rated input for 2023 with the given findings laid over a clean institution. */
-export function caseWith(findings: Record<string, Record<string, unknown>> = {}, extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function caseWith(
+  findings: Record<string, Record<string, unknown>> = {},
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   const merged: Record<string, Record<string, unknown>> = { ...fullMeasures };
   for (const [item, f] of Object.entries(findings)) merged[item] = { ...(merged[item] ?? {}), ...f };
   return { institution: { name: '某市农村商业银行' }, year: 2023, findings: merged, ...extra };

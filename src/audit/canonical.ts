@@ -38,7 +38,8 @@ function write(value: unknown, seen: Set<object>): string {
       throw new CanonicalError(`a ${typeof value} has no JSON form`);
   }
   const obj = value as object;
-  if (typeof (obj as { toJSON?: unknown }).toJSON === 'function') return write((obj as { toJSON: () => unknown }).toJSON(), seen);
+  if (typeof (obj as { toJSON?: unknown }).toJSON === 'function')
+    return write((obj as { toJSON: () => unknown }).toJSON(), seen);
   if (seen.has(obj)) throw new CanonicalError('a value that contains itself has no JSON form');
   seen.add(obj);
   let out: string;

@@ -1,6 +1,14 @@
 // Audit stage: the Ed25519 key that signs checkpoints, kept in PEM files (PKCS#8 private, SPKI public),
 // and the signing and checking of a checkpoint body over its canonical JSON.
-import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
+import {
+  createHash,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  sign,
+  verify,
+  type KeyObject,
+} from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { canonicalJson } from './canonical.js';
@@ -27,7 +35,10 @@ export function publicKeyPathFor(privateKeyPath: string): string {
 }
 
 /** generateSigningKey makes a new key pair and writes both PEM files (the private one readable by its owner only). */
-export async function generateSigningKey(privateKeyPath: string, publicKeyPath = publicKeyPathFor(privateKeyPath)): Promise<SigningKey> {
+export async function generateSigningKey(
+  privateKeyPath: string,
+  publicKeyPath = publicKeyPathFor(privateKeyPath),
+): Promise<SigningKey> {
   const { privateKey, publicKey } = generateKeyPairSync('ed25519');
   await mkdir(dirname(privateKeyPath), { recursive: true });
   await writeFile(privateKeyPath, privateKey.export({ type: 'pkcs8', format: 'pem' }), { mode: 0o600, flag: 'wx' });
@@ -36,12 +47,16 @@ export async function generateSigningKey(privateKeyPath: string, publicKeyPath =
 }
 
 /** loadSigningKey reads a private key file; when it does not exist and `create` is set, a new key is made. */
-export async function loadSigningKey(privateKeyPath: string, options: { create?: boolean; publicKeyPath?: string } = {}): Promise<SigningKey> {
+export async function loadSigningKey(
+  privateKeyPath: string,
+  options: { create?: boolean; publicKeyPath?: string } = {},
+): Promise<SigningKey> {
   let pem: string;
   try {
     pem = await readFile(privateKeyPath, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT' && options.create) return generateSigningKey(privateKeyPath, options.publicKeyPath);
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT' && options.create)
+      return generateSigningKey(privateKeyPath, options.publicKeyPath);
     throw new KeyError(`cannot read the signing key ${privateKeyPath}: ${(err as Error).message}`);
   }
   let privateKey: KeyObject;
@@ -50,7 +65,10 @@ export async function loadSigningKey(privateKeyPath: string, options: { create?:
   } catch (err) {
     throw new KeyError(`${privateKeyPath} is not a PEM private key: ${(err as Error).message}`);
   }
-  if (privateKey.asymmetricKeyType !== 'ed25519') throw new KeyError(`${privateKeyPath} is a ${privateKey.asymmetricKeyType} key; checkpoints are signed with Ed25519`);
+  if (privateKey.asymmetricKeyType !== 'ed25519')
+    throw new KeyError(
+      `${privateKeyPath} is a ${privateKey.asymmetricKeyType} key; checkpoints are signed with Ed25519`,
+    );
   const publicKey = createPublicKey(privateKey);
   return { privateKey, publicKey, keyId: keyIdOf(publicKey) };
 }
@@ -65,7 +83,8 @@ export async function readPublicKey(path: string): Promise<KeyObject> {
   }
   try {
     const key = createPublicKey(pem);
-    if (key.asymmetricKeyType !== 'ed25519') throw new KeyError(`${path} is a ${key.asymmetricKeyType} key; checkpoints are signed with Ed25519`);
+    if (key.asymmetricKeyType !== 'ed25519')
+      throw new KeyError(`${path} is a ${key.asymmetricKeyType} key; checkpoints are signed with Ed25519`);
     return key;
   } catch (err) {
     if (err instanceof KeyError) throw err;
@@ -75,7 +94,9 @@ export async function readPublicKey(path: string): Promise<KeyObject> {
 
 /** keyIdOf is `sha256:` and the digest of the key's SubjectPublicKeyInfo (DER). */
 export function keyIdOf(publicKey: KeyObject): string {
-  return `sha256:${createHash('sha256').update(publicKey.export({ type: 'spki', format: 'der' })).digest('hex')}`;
+  return `sha256:${createHash('sha256')
+    .update(publicKey.export({ type: 'spki', format: 'der' }))
+    .digest('hex')}`;
 }
 
 /** publicKeyFromBase64 rebuilds the key a checkpoint names (SPKI DER, base64). */

@@ -5,7 +5,14 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { canonicalHash, canonicalJson } from './canonical.js';
-import { entryHash, genesisHash, isCheckpoint, type Checkpoint, type CheckpointBody, type DecisionEntry } from './entry.js';
+import {
+  entryHash,
+  genesisHash,
+  isCheckpoint,
+  type Checkpoint,
+  type CheckpointBody,
+  type DecisionEntry,
+} from './entry.js';
 import { loadSigningKey, signCheckpoint, type SigningKey } from './keys.js';
 import { redact } from './redact.js';
 import { completeEnd, lastLines } from './tail.js';
@@ -69,7 +76,12 @@ export async function createDecisionLog(options: DecisionLogOptions): Promise<De
   const now = options.now ?? (() => new Date());
   const sync = options.fsync !== false;
   const every = options.checkpointEvery ?? 1000;
-  const key = options.privateKeyPath ? await loadSigningKey(options.privateKeyPath, { create: options.createKey !== false, publicKeyPath: options.publicKeyPath }) : undefined;
+  const key = options.privateKeyPath
+    ? await loadSigningKey(options.privateKeyPath, {
+        create: options.createKey !== false,
+        publicKeyPath: options.publicKeyPath,
+      })
+    : undefined;
 
   const existed = await exists(options.path);
   const handle = await open(options.path, 'a+').catch((err: Error) => {
@@ -89,8 +101,14 @@ export async function createDecisionLog(options: DecisionLogOptions): Promise<De
 
   const writeCheckpoint = async () => {
     if (!key || state.seq === 0 || state.checkpointed === state.seq) return;
-    const body: CheckpointBody = { seq: state.seq, head: state.head, time: now().toISOString(), keyId: key.keyId, publicKey: publicKeyBase64(key) };
-    const line = canonicalJson({ checkpoint: body, signature: signCheckpoint(body, key) } satisfies Checkpoint) + '\n';
+    const body: CheckpointBody = {
+      seq: state.seq,
+      head: state.head,
+      time: now().toISOString(),
+      keyId: key.keyId,
+      publicKey: publicKeyBase64(key),
+    };
+    const line = `${canonicalJson({ checkpoint: body, signature: signCheckpoint(body, key) } satisfies Checkpoint)}\n`;
     await writeAll(handle, line, sync);
     if (checkpoints) await writeAll(checkpoints, line, sync);
     state.checkpointed = state.seq;
@@ -102,7 +120,7 @@ export async function createDecisionLog(options: DecisionLogOptions): Promise<De
       serialize(async () => {
         if (closed) throw new LogError(`the decision log ${options.path} is closed`);
         const entry = buildEntry(decision, state.seq + 1, state.head, now(), options);
-        await writeAll(handle, canonicalJson(entry) + '\n', sync);
+        await writeAll(handle, `${canonicalJson(entry)}\n`, sync);
         state.seq = entry.seq;
         state.head = entry.hash;
         if (every > 0 && entry.seq % every === 0) await writeCheckpoint();
@@ -167,7 +185,9 @@ async function recover(handle: FileHandle, path: string, warn: (m: string) => vo
   const { size } = await handle.stat();
   const end = await completeEnd(handle, size);
   if (end < size) {
-    warn(`${path}: the last line was torn (${size - end} bytes without a newline, from an interrupted write); it was cut off, and the log goes on from the last complete entry`);
+    warn(
+      `${path}: the last line was torn (${size - end} bytes without a newline, from an interrupted write); it was cut off, and the log goes on from the last complete entry`,
+    );
     await handle.truncate(end);
     await handle.sync();
   }
@@ -184,7 +204,9 @@ async function recover(handle: FileHandle, path: string, warn: (m: string) => vo
         first = false;
         return false;
       }
-      throw new LogError(`${path}: a line at byte ${offset} is not JSON; run verify-log to see where the log is broken`);
+      throw new LogError(
+        `${path}: a line at byte ${offset} is not JSON; run verify-log to see where the log is broken`,
+      );
     }
     first = false;
     if (isCheckpoint(parsed)) {

@@ -5,7 +5,10 @@
 export const masked = '[masked]';
 
 /** redact returns a copy of the input without the dropped fields and with the masked ones replaced. */
-export function redact(input: unknown, rules: { drop?: readonly string[]; mask?: readonly string[] }): { value: unknown; dropped: string[]; masked: string[] } {
+export function redact(
+  input: unknown,
+  rules: { drop?: readonly string[]; mask?: readonly string[] },
+): { value: unknown; dropped: string[]; masked: string[] } {
   const value = structuredClone(input);
   const out = { value, dropped: [] as string[], masked: [] as string[] };
   for (const pointer of rules.drop ?? []) if (apply(value, pointer, 'drop')) out.dropped.push(pointer);

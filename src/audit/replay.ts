@@ -50,7 +50,12 @@ export class RulesetFinder {
     const now = (await this.loaded).find((r) => r.hash === hash);
     if (now) return { rater: await PinnedRater.create(this.options.module, now), foundIn: 'loaded' };
     const fromGit = await this.searchGit(id, hash);
-    return fromGit && { rater: await PinnedRater.create(this.options.module, fromGit.ruleset), foundIn: `git ${fromGit.commit}` };
+    return (
+      fromGit && {
+        rater: await PinnedRater.create(this.options.module, fromGit.ruleset),
+        foundIn: `git ${fromGit.commit}`,
+      }
+    );
   }
 
   // Every commit that touched the ruleset's folder (and, for an overlay, its base's), newest first.
@@ -71,7 +76,8 @@ export class RulesetFinder {
         tried.add(commit);
         const { ruleset } = await inspectFolder(gitFolder(repo, commit, folder));
         if (ruleset?.hash === hash) return { ruleset, commit };
-        if (ruleset?.meta.extends) bases.add(relative(repo, resolve(this.options.rules, ruleset.meta.extends)).replaceAll('\\', '/'));
+        if (ruleset?.meta.extends)
+          bases.add(relative(repo, resolve(this.options.rules, ruleset.meta.extends)).replaceAll('\\', '/'));
       }
       if (!bases.size) break;
       paths.push(...bases);
@@ -95,27 +101,38 @@ export async function* replayLog(file: string, options: ReplayOptions): AsyncGen
     const e = parsed as DecisionEntry;
     const base = { seq: e.seq, line: line.number, rulesetId: e.rulesetId, rulesetHash: e.rulesetHash };
     if (e.redacted || !('input' in e)) {
-      const what = e.redacted ? [...e.redacted.dropped, ...e.redacted.masked].map((p) => p || '(the whole input)').join(', ') : 'the input';
+      const what = e.redacted
+        ? [...e.redacted.dropped, ...e.redacted.masked].map((p) => p || '(the whole input)').join(', ')
+        : 'the input';
       yield { ...base, status: 'skipped', reason: `the log does not hold the whole input (left out: ${what})` };
       continue;
     }
     const found = await finder.find(e.rulesetId, e.rulesetHash);
     if (!found) {
-      yield { ...base, status: 'ruleset-not-found', reason: `no ruleset loaded now and no revision of ${e.rulesetId} in git history has the hash ${e.rulesetHash}` };
+      yield {
+        ...base,
+        status: 'ruleset-not-found',
+        reason: `no ruleset loaded now and no revision of ${e.rulesetId} in git history has the hash ${e.rulesetHash}`,
+      };
       continue;
     }
     const outcome = found.rater.evaluate(e.input);
     const now = outcome.ok ? outcome.result : { refused: outcome.problems };
     const differences = compare(e.result, now);
-    yield differences.length ? { ...base, status: 'differs', foundIn: found.foundIn, differences } : { ...base, status: 'reproduced', foundIn: found.foundIn };
+    yield differences.length
+      ? { ...base, status: 'differs', foundIn: found.foundIn, differences }
+      : { ...base, status: 'reproduced', foundIn: found.foundIn };
   }
 }
 
 // The top-level fields whose canonical JSON differs; short values are shown, long ones elided.
 function compare(logged: unknown, now: unknown): { field: string; logged: unknown; now: unknown }[] {
   if (canonicalJson(logged) === canonicalJson(now)) return [];
-  const a = (logged ?? {}) as Record<string, unknown>, b = (now ?? {}) as Record<string, unknown>;
-  const fields = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter((k) => canonicalJson(a[k] ?? null) !== canonicalJson(b[k] ?? null));
+  const a = (logged ?? {}) as Record<string, unknown>,
+    b = (now ?? {}) as Record<string, unknown>;
+  const fields = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter(
+    (k) => canonicalJson(a[k] ?? null) !== canonicalJson(b[k] ?? null),
+  );
   const short = (v: unknown) => (v === undefined ? null : canonicalJson(v).length <= 80 ? v : '…');
   return fields.map((field) => ({ field, logged: short(a[field]), now: short(b[field]) }));
 }

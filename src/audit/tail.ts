@@ -29,7 +29,8 @@ export async function* readLines(path: string): AsyncGenerator<Line> {
     if (from < chunk.length) pending.push(chunk.subarray(from));
     offset += chunk.length;
   }
-  if (pending.length) yield { number: ++number, offset: start, text: Buffer.concat(pending).toString('utf8'), complete: false };
+  if (pending.length)
+    yield { number: ++number, offset: start, text: Buffer.concat(pending).toString('utf8'), complete: false };
 }
 
 /**
@@ -37,7 +38,11 @@ export async function* readLines(path: string): AsyncGenerator<Line> {
  * windows, until `enough` says stop or the start of the file is reached. `end` is where the complete
  * lines end (after any torn tail).
  */
-export async function lastLines(handle: FileHandle, end: number, enough: (text: string, offset: number) => boolean): Promise<void> {
+export async function lastLines(
+  handle: FileHandle,
+  end: number,
+  enough: (text: string, offset: number) => boolean,
+): Promise<void> {
   let window = 64 * 1024;
   let seen = end; // lines starting at or after `seen` were already offered
   for (;;) {

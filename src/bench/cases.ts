@@ -21,7 +21,11 @@ export const caseMix: CaseKind[] = ['clean', 'typical', 'typical', 'heavy', 'zer
 const names = ['中国工商银行', '某市农村商业银行', '某城市商业银行', '上海浦东发展银行', '某村镇银行'];
 
 /** generateCases returns `n` inputs cycling through the case mix. */
-export function generateCases(rs: RuleSet, n: number, seed = 20180102): { kind: CaseKind; input: Record<string, unknown> }[] {
+export function generateCases(
+  rs: RuleSet,
+  n: number,
+  seed = 20180102,
+): { kind: CaseKind; input: Record<string, unknown> }[] {
   const rand = prng(seed);
   const pick = <T>(xs: readonly T[]) => xs[Math.floor(rand() * xs.length)];
   const items = [...rs.items.values()].map((p) => p.item);
@@ -49,7 +53,11 @@ export function generateCases(rs: RuleSet, n: number, seed = 20180102): { kind: 
         (findings[item.id] ??= {})[name] = value;
       }
     const circumstances: Record<string, unknown> =
-      kind === 'zero-score' ? { administrativePenalties: 3 + Math.floor(rand() * 3), penaltiesUnremedied: true } : kind === 'heavy' ? { seriousViolationsOfOneType: Math.floor(rand() * 4) } : {};
+      kind === 'zero-score'
+        ? { administrativePenalties: 3 + Math.floor(rand() * 3), penaltiesUnremedied: true }
+        : kind === 'heavy'
+          ? { seriousViolationsOfOneType: Math.floor(rand() * 4) }
+          : {};
     out.push({ kind, input: { institution, year: 2023, findings, circumstances } });
   }
   return out;

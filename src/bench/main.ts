@@ -34,7 +34,7 @@ const memoryEvals = Number(args.get('memory') ?? 1_000_000);
 const lines: string[] = [];
 const say = (line = '') => {
   lines.push(line);
-  process.stdout.write(line + '\n');
+  process.stdout.write(`${line}\n`);
 };
 
 async function main(): Promise<void> {
@@ -45,18 +45,28 @@ async function main(): Promise<void> {
   const bodies = cases.map((c) => JSON.stringify(c.input));
   say(`# Benchmarks`);
   say();
-  say(`${new Date().toISOString().slice(0, 10)} · ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'} · ${fmt(totalmem() / 2 ** 30, 1)} GiB · Node ${process.version} · OPA ${opaVersion} · ruleset ${rs.id}`);
-  say(`Inputs: ${cases.length} seeded cases cycling clean, typical ×2, heavy, zero-score, not-rated (src/bench/cases.ts).`);
+  say(
+    `${new Date().toISOString().slice(0, 10)} · ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'} · ${fmt(totalmem() / 2 ** 30, 1)} GiB · Node ${process.version} · OPA ${opaVersion} · ruleset ${rs.id}`,
+  );
+  say(
+    `Inputs: ${cases.length} seeded cases cycling clean, typical ×2, heavy, zero-score, not-rated (src/bench/cases.ts).`,
+  );
   say();
 
   // 1 and 2: in process, and the floor (parse the input JSON, serialize the result JSON).
   const wasmOnly = await (await PolicyModule.fromFile(wasmPath)).instantiate(compilePolicyData(rs));
   const inproc = measureInProcess(rater, wasmOnly, bodies);
   say(`## In-process (load once, evaluate many; full result with clause text)`);
-  say(`- evaluations/s: ${fmt(inproc.perSecond)} on one core · p50 ${fmt(inproc.p50, 1)} µs · p99 ${fmt(inproc.p99, 1)} µs`);
-  say(`- floor (JSON.parse input + JSON.stringify result): ${fmt(inproc.floorMicros, 1)} µs · evaluation/floor = ${fmt(inproc.full / inproc.floorMicros, 1)}×`);
+  say(
+    `- evaluations/s: ${fmt(inproc.perSecond)} on one core · p50 ${fmt(inproc.p50, 1)} µs · p99 ${fmt(inproc.p99, 1)} µs`,
+  );
+  say(
+    `- floor (JSON.parse input + JSON.stringify result): ${fmt(inproc.floorMicros, 1)} µs · evaluation/floor = ${fmt(inproc.full / inproc.floorMicros, 1)}×`,
+  );
   const st = inproc.stages;
-  say(`- where the time goes (µs per evaluation, each stage alone): JSON in ${fmt(st.jsonIn, 1)} · validation ${fmt(st.validation, 1)} · WASM ${fmt(st.wasm, 1)} (input written into WASM memory, OPA's evaluation, result read back) · decoration ${fmt(st.decoration, 1)} · JSON out ${fmt(st.jsonOut, 1)}; together they take ${fmt(inproc.rest, 1)} more than the sum of the stages alone (shared caches and garbage collection: the profile of the whole loop shows the same functions, each slower)`);
+  say(
+    `- where the time goes (µs per evaluation, each stage alone): JSON in ${fmt(st.jsonIn, 1)} · validation ${fmt(st.validation, 1)} · WASM ${fmt(st.wasm, 1)} (input written into WASM memory, OPA's evaluation, result read back) · decoration ${fmt(st.decoration, 1)} · JSON out ${fmt(st.jsonOut, 1)}; together they take ${fmt(inproc.rest, 1)} more than the sum of the stages alone (shared caches and garbage collection: the profile of the whole loop shows the same functions, each slower)`,
+  );
   say();
 
   // 3 and 4: HTTP, ours against OPA's server, after checking the answers agree.
@@ -67,11 +77,27 @@ async function main(): Promise<void> {
   const peer = await startOpa(opa, data, dir);
   let http: { ours: HttpFigures; opa: HttpFigures; common: { ours: HttpFigures; opa: HttpFigures } };
   try {
-    const mismatches = await compareWithOpa(peer, data, cases.slice(0, 120).map((c) => c.input));
+    const mismatches = await compareWithOpa(
+      peer,
+      data,
+      cases.slice(0, 120).map((c) => c.input),
+    );
     say(`## HTTP on loopback (autocannon, ${httpSeconds} s per run)`);
-    say(`- OPA server answers equal ours for ${120 - mismatches} of 120 inputs${mismatches ? ' — COMPARISON VOID' : ''}`);
-    const oursBodies = bodies.slice(0, 60).map((b) => ({ method: 'POST', path: '/v1/evaluate', body: b, headers: { 'content-type': 'application/json', ...ours.headers } }));
-    const opaBodies = bodies.slice(0, 60).map((b) => ({ method: 'POST', path: '/v1/data/rating/result', body: `{"input":${b}}`, headers: { 'content-type': 'application/json' } }));
+    say(
+      `- OPA server answers equal ours for ${120 - mismatches} of 120 inputs${mismatches ? ' — COMPARISON VOID' : ''}`,
+    );
+    const oursBodies = bodies.slice(0, 60).map((b) => ({
+      method: 'POST',
+      path: '/v1/evaluate',
+      body: b,
+      headers: { 'content-type': 'application/json', ...ours.headers },
+    }));
+    const opaBodies = bodies.slice(0, 60).map((b) => ({
+      method: 'POST',
+      path: '/v1/data/rating/result',
+      body: `{"input":${b}}`,
+      headers: { 'content-type': 'application/json' },
+    }));
     const oursMax = await load(ours.url, oursBodies);
     const opaMax = await load(peer.url, opaBodies);
     const oursHalf = await load(ours.url, oursBodies, oursMax.rps / 2);
@@ -82,9 +108,15 @@ async function main(): Promise<void> {
       opa: { ...opaMax, p50: opaHalf.p50, p99: opaHalf.p99, errors: opaMax.errors + opaHalf.errors },
       common: { ours: await load(ours.url, oursBodies, commonRate), opa: await load(peer.url, opaBodies, commonRate) },
     };
-    say(`- ours: max ${fmt(http.ours.rps)} req/s; at half of it p50 ${fmt(http.ours.p50, 2)} ms, p99 ${fmt(http.ours.p99, 2)} ms; errors ${http.ours.errors}`);
-    say(`- OPA:  max ${fmt(http.opa.rps)} req/s; at half of it p50 ${fmt(http.opa.p50, 2)} ms, p99 ${fmt(http.opa.p99, 2)} ms; errors ${http.opa.errors}`);
-    say(`- both at ${fmt(commonRate)} req/s: ours p99 ${fmt(http.common.ours.p99, 2)} ms, OPA p99 ${fmt(http.common.opa.p99, 2)} ms`);
+    say(
+      `- ours: max ${fmt(http.ours.rps)} req/s; at half of it p50 ${fmt(http.ours.p50, 2)} ms, p99 ${fmt(http.ours.p99, 2)} ms; errors ${http.ours.errors}`,
+    );
+    say(
+      `- OPA:  max ${fmt(http.opa.rps)} req/s; at half of it p50 ${fmt(http.opa.p50, 2)} ms, p99 ${fmt(http.opa.p99, 2)} ms; errors ${http.opa.errors}`,
+    );
+    say(
+      `- both at ${fmt(commonRate)} req/s: ours p99 ${fmt(http.common.ours.p99, 2)} ms, OPA p99 ${fmt(http.common.opa.p99, 2)} ms`,
+    );
     say();
   } finally {
     await peer.stop();
@@ -92,19 +124,32 @@ async function main(): Promise<void> {
 
   // 5: batch, through the CLI and through the service.
   const file = join(dir, 'cases.ndjson');
-  await writeFile(file, generateCases(rs, batchCases, 7).map((c) => JSON.stringify(c.input)).join('\n') + '\n');
+  await writeFile(
+    file,
+    `${generateCases(rs, batchCases, 7)
+      .map((c) => JSON.stringify(c.input))
+      .join('\n')}\n`,
+  );
   const cli = await runCliBatch(file);
   const service = await postBatch(ours, file);
   await ours.stop();
   say(`## Batch of ${fmt(batchCases)} cases`);
-  say(`- CLI \`credit-policy batch\` (worker threads, one per core): ${fmt(cli.seconds, 1)} s, ${fmt(batchCases / cli.seconds)} cases/s, peak RSS ${fmt(cli.peakMb)} MB`);
-  say(`- POST /v1/evaluate/batch as NDJSON (one server process): ${fmt(service.seconds, 1)} s, ${fmt(service.lines)} answers, server peak RSS ${fmt(service.peakMb)} MB`);
+  say(
+    `- CLI \`credit-policy batch\` (worker threads, one per core): ${fmt(cli.seconds, 1)} s, ${fmt(batchCases / cli.seconds)} cases/s, peak RSS ${fmt(cli.peakMb)} MB`,
+  );
+  say(
+    `- POST /v1/evaluate/batch as NDJSON (one server process): ${fmt(service.seconds, 1)} s, ${fmt(service.lines)} answers, server peak RSS ${fmt(service.peakMb)} MB`,
+  );
   say();
 
   // 6: memory over a long run.
   const memory = await measureMemory(memoryEvals);
-  say(`## Memory over ${fmt(memoryEvals)} in-process evaluations (${memory.threads} worker threads of the bench process)`);
-  say(`- RSS before ${fmt(memory.before)} MB, highest sample during ${fmt(memory.during)} MB, after ${fmt(memory.after)} MB (samples: ${memory.samples.map((s) => fmt(s)).join(', ')})`);
+  say(
+    `## Memory over ${fmt(memoryEvals)} in-process evaluations (${memory.threads} worker threads of the bench process)`,
+  );
+  say(
+    `- RSS before ${fmt(memory.before)} MB, highest sample during ${fmt(memory.during)} MB, after ${fmt(memory.after)} MB (samples: ${memory.samples.map((s) => fmt(s)).join(', ')})`,
+  );
   say();
   await rm(dir, { recursive: true, force: true });
 
@@ -112,27 +157,61 @@ async function main(): Promise<void> {
   say();
   say(`| measure | ours | OPA server | ours / OPA | target | met |`);
   say(`|---|---|---|---|---|---|`);
-  const row = (m: string, a: string, b: string, r: string, t: string, ok: boolean) => say(`| ${m} | ${a} | ${b} | ${r} | ${t} | ${ok ? 'yes' : 'no'} |`);
-  row('HTTP max throughput (req/s)', fmt(http.ours.rps), fmt(http.opa.rps), `${fmt(http.ours.rps / http.opa.rps, 2)}×`, '≥ 2×', http.ours.rps >= 2 * http.opa.rps);
-  row(`HTTP p99 at ${fmt(Math.min(http.ours.rps, http.opa.rps) / 2)} req/s (ms)`, fmt(http.common.ours.p99, 2), fmt(http.common.opa.p99, 2), `${fmt(http.common.ours.p99 / http.common.opa.p99, 2)}×`, '≤ 1×', http.common.ours.p99 <= http.common.opa.p99);
+  const row = (m: string, a: string, b: string, r: string, t: string, ok: boolean) =>
+    say(`| ${m} | ${a} | ${b} | ${r} | ${t} | ${ok ? 'yes' : 'no'} |`);
+  row(
+    'HTTP max throughput (req/s)',
+    fmt(http.ours.rps),
+    fmt(http.opa.rps),
+    `${fmt(http.ours.rps / http.opa.rps, 2)}×`,
+    '≥ 2×',
+    http.ours.rps >= 2 * http.opa.rps,
+  );
+  row(
+    `HTTP p99 at ${fmt(Math.min(http.ours.rps, http.opa.rps) / 2)} req/s (ms)`,
+    fmt(http.common.ours.p99, 2),
+    fmt(http.common.opa.p99, 2),
+    `${fmt(http.common.ours.p99 / http.common.opa.p99, 2)}×`,
+    '≤ 1×',
+    http.common.ours.p99 <= http.common.opa.p99,
+  );
   row('HTTP errors', String(http.ours.errors), String(http.opa.errors), '', '0', http.ours.errors === 0);
   row('in-process evaluations/s per core', fmt(inproc.perSecond), '', '', '≥ 5,000', inproc.perSecond >= 5000);
-  row('evaluation / floor', `${fmt(inproc.full / inproc.floorMicros, 1)}×`, '', '', '≤ 5×', inproc.full / inproc.floorMicros <= 5);
+  row(
+    'evaluation / floor',
+    `${fmt(inproc.full / inproc.floorMicros, 1)}×`,
+    '',
+    '',
+    '≤ 5×',
+    inproc.full / inproc.floorMicros <= 5,
+  );
   row(`batch ${fmt(batchCases)} via CLI (s)`, fmt(cli.seconds, 1), '', '', '< 30 s', cli.seconds < 30);
   row('batch peak RSS (MB)', fmt(cli.peakMb), '', '', '< 300 MB', cli.peakMb < 300);
-  row(`RSS growth over ${fmt(memoryEvals)} evaluations (MB)`, fmt(memory.after - memory.samples[0]), '', '', 'flat', memory.after - memory.samples[0] < 30);
+  row(
+    `RSS growth over ${fmt(memoryEvals)} evaluations (MB)`,
+    fmt(memory.after - memory.samples[0]),
+    '',
+    '',
+    'flat',
+    memory.after - memory.samples[0] < 30,
+  );
   say();
   const gaps = [
     inproc.perSecond < 5000 && `in-process throughput is ${fmt(5000 / inproc.perSecond, 1)}× short of 5,000/s`,
-    inproc.full / inproc.floorMicros > 5 && `evaluation is ${fmt(inproc.full / inproc.floorMicros / 5, 2)}× over the 5× floor ratio`,
+    inproc.full / inproc.floorMicros > 5 &&
+      `evaluation is ${fmt(inproc.full / inproc.floorMicros / 5, 2)}× over the 5× floor ratio`,
     cli.seconds >= 30 && `the CLI batch took ${fmt(cli.seconds / 30, 2)}× the 30 s asked for`,
     cli.peakMb >= 300 && `the CLI batch peaked ${fmt(cli.peakMb - 300)} MB over 300 MB`,
   ].filter(Boolean);
   say();
-  say(gaps.length ? `Missed: ${gaps.join('; ')}. Where the time goes is in the sections above; what was tried is under "Reading the figures".` : 'Every target met.');
+  say(
+    gaps.length
+      ? `Missed: ${gaps.join('; ')}. Where the time goes is in the sections above; what was tried is under "Reading the figures".`
+      : 'Every target met.',
+  );
   say();
   say(`Run took ${fmt((Date.now() - started) / 1000)} s. Reproduce with \`npm run bench\`.`);
-  await writeBenchmarks(lines.join('\n') + '\n');
+  await writeBenchmarks(`${lines.join('\n')}\n`);
 }
 
 /** The heading after which BENCHMARKS.md is written by hand; a run replaces only what comes before it. */
@@ -159,7 +238,8 @@ function measureInProcess(rater: Rater, policy: PolicyInstance, bodies: string[]
   const n = 20_000;
   const rs = rater.registry.rulesets[0];
   const times: number[] = [];
-  const run = (i: number) => JSON.stringify((rater.evaluate(JSON.parse(bodies[i % bodies.length])) as { result?: unknown }).result);
+  const run = (i: number) =>
+    JSON.stringify((rater.evaluate(JSON.parse(bodies[i % bodies.length])) as { result?: unknown }).result);
   for (let i = 0; i < 2000; i++) run(i);
   const t0 = performance.now();
   for (let i = 0; i < n; i++) {
@@ -192,28 +272,61 @@ function measureInProcess(rater: Rater, policy: PolicyInstance, bodies: string[]
   };
   const floorMicros = stages.jsonIn + stages.jsonOut;
   const rest = full - Object.values(stages).reduce((a, b) => a + b, 0);
-  return { perSecond: 1e6 / full, full, p50: percentile(times, 50), p99: percentile(times, 99), floorMicros, stages, rest };
+  return {
+    perSecond: 1e6 / full,
+    full,
+    p50: percentile(times, 50),
+    p99: percentile(times, 99),
+    floorMicros,
+    stages,
+    rest,
+  };
 }
 
 async function compareWithOpa(peer: Running, data: unknown, inputs: unknown[]): Promise<number> {
   const policy = await (await PolicyModule.fromFile(wasmPath)).instantiate(data);
   let mismatches = 0;
   for (const input of inputs) {
-    const res = await fetch(`${peer.url}/v1/data/rating/result`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ input }) });
+    const res = await fetch(`${peer.url}/v1/data/rating/result`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ input }),
+    });
     const theirs = ((await res.json()) as { result: unknown }).result;
-    if (canonicalJson(comparableCompact(theirs)) !== canonicalJson(comparableCompact(policy.evaluate(input, ratingEntrypoint)))) mismatches++;
+    if (
+      canonicalJson(comparableCompact(theirs)) !==
+      canonicalJson(comparableCompact(policy.evaluate(input, ratingEntrypoint)))
+    )
+      mismatches++;
   }
   return mismatches;
 }
 
-async function load(url: string, requests: { method: string; path: string; body: string; headers: Record<string, string> }[], rate?: number): Promise<HttpFigures> {
-  const r = await autocannon({ url, connections: 32, duration: httpSeconds, requests, ...(rate ? { overallRate: Math.max(1, Math.round(rate)) } : {}) });
-  return { rps: r.requests.total / r.duration, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.timeouts + r.non2xx };
+async function load(
+  url: string,
+  requests: { method: string; path: string; body: string; headers: Record<string, string> }[],
+  rate?: number,
+): Promise<HttpFigures> {
+  const r = await autocannon({
+    url,
+    connections: 32,
+    duration: httpSeconds,
+    requests,
+    ...(rate ? { overallRate: Math.max(1, Math.round(rate)) } : {}),
+  });
+  return {
+    rps: r.requests.total / r.duration,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    errors: r.errors + r.timeouts + r.non2xx,
+  };
 }
 
 async function runCliBatch(file: string): Promise<{ seconds: number; peakMb: number }> {
   const t0 = performance.now();
-  const child = spawn(process.execPath, [join(repoRoot, 'dist/cli/main.js'), 'batch', file], { stdio: ['ignore', 'ignore', 'ignore'] });
+  const child = spawn(process.execPath, [join(repoRoot, 'dist/cli/main.js'), 'batch', file], {
+    stdio: ['ignore', 'ignore', 'ignore'],
+  });
   let peakMb = 0;
   const timer = setInterval(() => (peakMb = Math.max(peakMb, rssMb(child.pid!).peak || 0)), 50);
   await new Promise((resolve) => child.once('exit', resolve));
@@ -232,7 +345,8 @@ async function postBatch(server: Running, file: string): Promise<{ seconds: numb
     duplex: 'half',
   } as RequestInit);
   let lines = 0;
-  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines++;
+  for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>)
+    for (let i = chunk.indexOf(10); i !== -1; i = chunk.indexOf(10, i + 1)) lines++;
   clearInterval(timer);
   return { seconds: (performance.now() - t0) / 1000, lines, peakMb };
 }
@@ -243,7 +357,13 @@ async function postBatch(server: Running, file: string): Promise<{ seconds: numb
  */
 async function measureMemory(n: number) {
   const threads = cpus().length;
-  const workers = Array.from({ length: threads }, (_, k) => new Worker(new URL('./memory-worker.js', import.meta.url), { workerData: { evaluations: Math.ceil(n / threads), seed: 20180102 + k } satisfies MemoryWork }));
+  const workers = Array.from(
+    { length: threads },
+    (_, k) =>
+      new Worker(new URL('./memory-worker.js', import.meta.url), {
+        workerData: { evaluations: Math.ceil(n / threads), seed: 20180102 + k } satisfies MemoryWork,
+      }),
+  );
   // One queue of reports per worker; a worker that fails fails the run.
   const reports = workers.map((w) => {
     const q: MemoryReport[] = [];

@@ -56,7 +56,16 @@ export async function startOurs(nodeArgs: string[] = []): Promise<Running> {
   const secret = generateSecret();
   const keys = JSON.stringify({ keys: [{ name: 'bench', hash: hashSecret(secret), scopes: ['evaluate', 'read'] }] });
   const child = spawn(process.execPath, [...nodeArgs, join(repoRoot, 'dist/server/main.js')], {
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', API_KEYS: keys, RATE_LIMIT_MAX: '0', MAX_IN_FLIGHT: '4096', BATCH_MAX_ELEMENTS: '1000000' },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'warn',
+      API_KEYS: keys,
+      RATE_LIMIT_MAX: '0',
+      MAX_IN_FLIGHT: '4096',
+      BATCH_MAX_ELEMENTS: '1000000',
+    },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
@@ -68,9 +77,24 @@ export async function startOpa(opa: string, data: unknown, dir: string): Promise
   const port = await freePort();
   const dataFile = join(dir, 'data.json');
   await writeFile(dataFile, JSON.stringify(data));
-  const child = spawn(opa, ['run', '--server', '--addr', `127.0.0.1:${port}`, '--log-level', 'error', '--ignore', '*_test.rego', ...regoDirs.filter((d) => d.endsWith('rating')), dataFile], {
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  const child = spawn(
+    opa,
+    [
+      'run',
+      '--server',
+      '--addr',
+      `127.0.0.1:${port}`,
+      '--log-level',
+      'error',
+      '--ignore',
+      '*_test.rego',
+      ...regoDirs.filter((d) => d.endsWith('rating')),
+      dataFile,
+    ],
+    {
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   const url = `http://127.0.0.1:${port}`;
   await waitFor(`${url}/health`, child);
   return { url, pid: child.pid!, headers: {}, stop: stopper(child) };

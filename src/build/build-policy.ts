@@ -9,7 +9,7 @@ import { entrypoints, regoDirs, sdkCapabilitiesPath } from './paths.js';
 /** capabilities: the SDK's built-ins, with the rego_v1 feature our syntax needs. */
 export async function capabilities(): Promise<string> {
   const sdk = JSON.parse(await readFile(sdkCapabilitiesPath, 'utf8')) as Record<string, unknown>;
-  return JSON.stringify({ ...sdk, features: ['rego_v1'] }, null, 2) + '\n';
+  return `${JSON.stringify({ ...sdk, features: ['rego_v1'] }, null, 2)}\n`;
 }
 
 /** buildWasm runs `opa build -t wasm` and returns the policy.wasm from the bundle. */

@@ -36,11 +36,15 @@ export function findOpa(): string | undefined {
 }
 
 /** ensureOpa returns the pinned OPA, running `go install` first when it is missing. */
-export function ensureOpa(log: (line: string) => void = (l) => process.stderr.write(l + '\n')): string {
+export function ensureOpa(log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): string {
   const found = findOpa();
   if (found) return found;
-  log(`OPA ${opaVersion} (with WebAssembly) not found; installing it: go install -tags opa_wasm github.com/open-policy-agent/opa@${opaVersion} …`);
-  execFileSync('go', ['install', '-tags', 'opa_wasm', `github.com/open-policy-agent/opa@${opaVersion}`], { stdio: 'inherit' });
+  log(
+    `OPA ${opaVersion} (with WebAssembly) not found; installing it: go install -tags opa_wasm github.com/open-policy-agent/opa@${opaVersion} …`,
+  );
+  execFileSync('go', ['install', '-tags', 'opa_wasm', `github.com/open-policy-agent/opa@${opaVersion}`], {
+    stdio: 'inherit',
+  });
   const installed = findOpa();
   if (!installed) throw new Error(`go install finished but no OPA ${opaVersion} was found in $(go env GOPATH)/bin`);
   return installed;

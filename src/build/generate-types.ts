@@ -6,7 +6,10 @@ import { repoRoot } from './paths.js';
 /** schemaFiles lists every schema below schemas/, relative to the repo root, in a stable order. */
 export async function schemaFiles(): Promise<string[]> {
   const entries = await readdir(`${repoRoot}schemas`, { recursive: true });
-  return entries.filter((f) => f.endsWith('.schema.json')).map((f) => `schemas/${f}`).sort();
+  return entries
+    .filter((f) => f.endsWith('.schema.json'))
+    .map((f) => `schemas/${f}`)
+    .sort();
 }
 
 /** generateTypes returns, per schema, the path of its .d.ts under generated/types and its text. */

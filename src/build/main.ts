@@ -18,7 +18,7 @@ async function main(): Promise<void> {
   await write('generated/capabilities.json', await capabilities());
   await write('generated/policy.wasm', await buildWasm(opa, capabilitiesPath));
   for (const [path, ts] of await generateTypes()) await write(path, ts);
-  await writeAtomically('generated/manifest.json', JSON.stringify(await buildManifest(outputs), null, 2) + '\n');
+  await writeAtomically('generated/manifest.json', `${JSON.stringify(await buildManifest(outputs), null, 2)}\n`);
   process.stdout.write(`generated/ rebuilt in ${repoRoot}generated (${Object.keys(outputs).length} files)\n`);
 }
 

@@ -27,14 +27,20 @@ export async function regoSources(): Promise<string[]> {
 
 /** sourceHashes hashes the inputs of the build: Rego, schemas and the SDK's capabilities. */
 export async function sourceHashes(): Promise<Record<string, string>> {
-  const files = [...(await regoSources()), ...(await schemaFiles()), 'node_modules/@open-policy-agent/opa-wasm/capabilities.json'];
+  const files = [
+    ...(await regoSources()),
+    ...(await schemaFiles()),
+    'node_modules/@open-policy-agent/opa-wasm/capabilities.json',
+  ];
   const out: Record<string, string> = {};
   for (const f of files) out[f] = sha256(await readFile(repoRoot + f));
   return out;
 }
 
 export async function sdkVersion(): Promise<string> {
-  const pkg = JSON.parse(await readFile(`${repoRoot}node_modules/@open-policy-agent/opa-wasm/package.json`, 'utf8')) as { version: string };
+  const pkg = JSON.parse(
+    await readFile(`${repoRoot}node_modules/@open-policy-agent/opa-wasm/package.json`, 'utf8'),
+  ) as { version: string };
   return pkg.version;
 }
 

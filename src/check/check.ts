@@ -37,7 +37,10 @@ export async function runCheck(opts: CheckOptions = {}): Promise<CheckReport> {
   const shown = (dir: string) => relative(root, dir) || '.';
   const report: CheckReport = {
     checked: {
-      rulesets: [...targets.rulesetRoots.flatMap(rulesetFolders), ...targets.rulesets].map((dir) => ({ id: basename(dir), dir: shown(dir) })),
+      rulesets: [...targets.rulesetRoots.flatMap(rulesetFolders), ...targets.rulesets].map((dir) => ({
+        id: basename(dir),
+        dir: shown(dir),
+      })),
       rego: targets.rego.map(shown),
       obligations: obligationsFolders(targets).map((dir) => shown(join(dir, obligationsFile))),
       calendars: targets.calendars.map(shown),
@@ -59,18 +62,26 @@ export async function runCheck(opts: CheckOptions = {}): Promise<CheckReport> {
       report.diagnostics.push(...lint.diagnostics);
       report.notes.push(...lint.notes);
     } else if (opts.regal !== null) {
-      report.notes.push(`Rego lint skipped: regal is not installed (\`node dist/check/ensure-regal.js\` builds Regal ${regalVersion} with go)`);
+      report.notes.push(
+        `Rego lint skipped: regal is not installed (\`node dist/check/ensure-regal.js\` builds Regal ${regalVersion} with go)`,
+      );
     }
   }
 
   const tests = await runRuleTests(targets, opts.wasm ?? wasmPath, root, blocked);
   report.diagnostics.push(...tests.diagnostics);
   report.notes.push(...tests.notes);
-  report.ruleTests = { passed: tests.records.filter((t) => t.passed).length, failed: tests.records.filter((t) => !t.passed).length, tests: tests.records };
+  report.ruleTests = {
+    passed: tests.records.filter((t) => t.passed).length,
+    failed: tests.records.filter((t) => !t.passed).length,
+    tests: tests.records,
+  };
 
   if (opts.coverage) {
     report.coverage = [];
-    const cases = tests.runs.flatMap((r) => (r.outcome.result ? [{ input: r.test.input, result: r.outcome.result }] : []));
+    const cases = tests.runs.flatMap((r) =>
+      r.outcome.result ? [{ input: r.test.input, result: r.outcome.result }] : [],
+    );
     for (const { ruleset, dir } of tests.rulesets) {
       const { coverage, missed } = coverageOf(ruleset, cases);
       report.coverage.push(coverage);

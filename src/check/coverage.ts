@@ -20,7 +20,18 @@ export interface Element {
   label: string;
 }
 
-const categories: CoverageCategoryName[] = ['rules', 'tiers', 'choices', 'caps', 'zeroRules', 'downgradeTriggers', 'zeroScoreTriggers', 'grades', 'measures', 'notRated'];
+const categories: CoverageCategoryName[] = [
+  'rules',
+  'tiers',
+  'choices',
+  'caps',
+  'zeroRules',
+  'downgradeTriggers',
+  'zeroScoreTriggers',
+  'grades',
+  'measures',
+  'notRated',
+];
 
 const reached: Record<CoverageCategoryName, string> = {
   rules: 'is applied by no rule test',
@@ -47,30 +58,81 @@ export function elementsOf(rs: RuleSet): Element[] {
           out.push({ category: 'rules', id: rule.id, file: 'table', path: rp, label: `${of} (${rule.kind})` });
           if (rule.kind === 'tiers')
             rule.tiers.forEach((t, n) =>
-              out.push({ category: 'tiers', id: `${rule.id}#${n}`, file: 'table', path: [...rp, 'tiers', n], label: `tier ${n} (${bounds(t.when)}) of ${of}` }),
+              out.push({
+                category: 'tiers',
+                id: `${rule.id}#${n}`,
+                file: 'table',
+                path: [...rp, 'tiers', n],
+                label: `tier ${n} (${bounds(t.when)}) of ${of}`,
+              }),
             );
           if (rule.kind === 'choice')
             rule.options.forEach((o, n) =>
-              out.push({ category: 'choices', id: `${rule.id}=${o.value}`, file: 'table', path: [...rp, 'options', n], label: `option "${o.value}" of ${of}` }),
+              out.push({
+                category: 'choices',
+                id: `${rule.id}=${o.value}`,
+                file: 'table',
+                path: [...rp, 'options', n],
+                label: `option "${o.value}" of ${of}`,
+              }),
             );
           if (rule.kind === 'perOccurrence' && rule.cap)
-            out.push({ category: 'caps', id: rule.id, file: 'table', path: [...rp, 'cap'], label: `the cap of ${rule.cap.points} of ${of}` });
-          if (rule.kind === 'zeroIf') out.push({ category: 'zeroRules', id: rule.id, file: 'table', path: rp, label: `zero rule "${rule.id}"` });
+            out.push({
+              category: 'caps',
+              id: rule.id,
+              file: 'table',
+              path: [...rp, 'cap'],
+              label: `the cap of ${rule.cap.points} of ${of}`,
+            });
+          if (rule.kind === 'zeroIf')
+            out.push({ category: 'zeroRules', id: rule.id, file: 'table', path: rp, label: `zero rule "${rule.id}"` });
         }),
       ),
     ),
   );
   const g = rs.grading;
   g.downgrade.triggers.forEach((t, n) =>
-    out.push({ category: 'downgradeTriggers', id: t.id, file: 'grading', path: ['downgrade', 'triggers', n], label: `downgrade trigger ${t.id}` }),
+    out.push({
+      category: 'downgradeTriggers',
+      id: t.id,
+      file: 'grading',
+      path: ['downgrade', 'triggers', n],
+      label: `downgrade trigger ${t.id}`,
+    }),
   );
   g.zeroScore.triggers.forEach((t, n) =>
-    out.push({ category: 'zeroScoreTriggers', id: t.id, file: 'grading', path: ['zeroScore', 'triggers', n], label: `zero-score trigger ${t.id}` }),
+    out.push({
+      category: 'zeroScoreTriggers',
+      id: t.id,
+      file: 'grading',
+      path: ['zeroScore', 'triggers', n],
+      label: `zero-score trigger ${t.id}`,
+    }),
   );
-  g.bands.grades.forEach((b, n) => out.push({ category: 'grades', id: b.grade, file: 'grading', path: ['bands', 'grades', n], label: `grade ${b.grade}` }));
+  g.bands.grades.forEach((b, n) =>
+    out.push({
+      category: 'grades',
+      id: b.grade,
+      file: 'grading',
+      path: ['bands', 'grades', n],
+      label: `grade ${b.grade}`,
+    }),
+  );
   for (const key of Object.keys(g.measures.results))
-    out.push({ category: 'measures', id: key, file: 'grading', path: ['measures', 'results', key], label: `the measures of result "${key}"` });
-  out.push({ category: 'notRated', id: 'notRated', file: 'grading', path: ['notRated'], label: 'the not-rated case (第九条)' });
+    out.push({
+      category: 'measures',
+      id: key,
+      file: 'grading',
+      path: ['measures', 'results', key],
+      label: `the measures of result "${key}"`,
+    });
+  out.push({
+    category: 'notRated',
+    id: 'notRated',
+    file: 'grading',
+    path: ['notRated'],
+    label: 'the not-rated case (第九条)',
+  });
   return out;
 }
 
@@ -137,7 +199,10 @@ function findingValue(input: unknown, item: string, finding: string): unknown {
 }
 
 /** coverageOf summarises, per category, what the cases reached and what they missed. */
-export function coverageOf(rs: RuleSet, cases: readonly TestedCase[]): { coverage: RulesetCoverage; missed: Element[] } {
+export function coverageOf(
+  rs: RuleSet,
+  cases: readonly TestedCase[],
+): { coverage: RulesetCoverage; missed: Element[] } {
   const elements = elementsOf(rs);
   const hit = reachedBy(rs, cases);
   const missed = elements.filter((e) => !hit.has(`${e.category}:${e.id}`));
@@ -153,11 +218,19 @@ export function coverageOf(rs: RuleSet, cases: readonly TestedCase[]): { coverag
 }
 
 /** coverageDiagnostics positions each missed element (COV001) in the rule file that declares it. */
-export async function coverageDiagnostics(dir: string, displayDir: string, missed: readonly Element[]): Promise<Diagnostic[]> {
+export async function coverageDiagnostics(
+  dir: string,
+  displayDir: string,
+  missed: readonly Element[],
+): Promise<Diagnostic[]> {
   const sources = new Map<RuleFileKey, YamlSource | undefined>();
   const out: Diagnostic[] = [];
   for (const e of missed) {
-    if (!sources.has(e.file)) sources.set(e.file, (await readYamlSource(join(dir, ruleFiles[e.file]), join(displayDir, ruleFiles[e.file]))).source);
+    if (!sources.has(e.file))
+      sources.set(
+        e.file,
+        (await readYamlSource(join(dir, ruleFiles[e.file]), join(displayDir, ruleFiles[e.file]))).source,
+      );
     const source = sources.get(e.file);
     const at = source ? source.locate(e.path) : undefined;
     out.push({

@@ -12,7 +12,10 @@ import { pathToFileURL } from 'node:url';
 import { findRegal, regalModule, regalVersion } from './regal.js';
 
 /** ensureRegal returns a Regal binary, building the pinned one with Go when none is found. */
-export function ensureRegal(log: (line: string) => void = (l) => process.stderr.write(l + '\n')): { bin: string; version: string } {
+export function ensureRegal(log: (line: string) => void = (l) => process.stderr.write(`${l}\n`)): {
+  bin: string;
+  version: string;
+} {
   const found = findRegal();
   if (found) return found;
   log(`Regal not found; building ${regalModule}@${regalVersion} with go (about two minutes the first time) …`);
@@ -22,7 +25,11 @@ export function ensureRegal(log: (line: string) => void = (l) => process.stderr.
     writeFileSync(join(dir, 'tools.go'), `//go:build tools\n\npackage tools\n\nimport _ "${regalModule}"\n`);
     const env = { ...process.env, GOFLAGS: '-mod=mod' };
     execFileSync('go', ['mod', 'tidy'], { cwd: dir, env, stdio: 'inherit' });
-    execFileSync('go', ['install', '-ldflags', `-X ${regalModule}/pkg/version.Version=${regalVersion}`, regalModule], { cwd: dir, env, stdio: 'inherit' });
+    execFileSync('go', ['install', '-ldflags', `-X ${regalModule}/pkg/version.Version=${regalVersion}`, regalModule], {
+      cwd: dir,
+      env,
+      stdio: 'inherit',
+    });
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

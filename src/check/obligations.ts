@@ -12,13 +12,16 @@ import { rulesetFolders, type Targets } from './targets.js';
 
 /** obligationsFolders lists the ruleset folders of the targets that hold an obligations.yaml. */
 export function obligationsFolders(targets: Targets): string[] {
-  return [...targets.rulesetRoots.flatMap(rulesetFolders), ...targets.rulesets].filter((dir) => existsSync(join(dir, obligationsFile)));
+  return [...targets.rulesetRoots.flatMap(rulesetFolders), ...targets.rulesets].filter((dir) =>
+    existsSync(join(dir, obligationsFile)),
+  );
 }
 
 /** validateObligations returns every diagnostic of the obligations files and calendars, with files shown relative to root. */
 export async function validateObligations(targets: Targets, root: string): Promise<Diagnostic[]> {
   const out: Diagnostic[] = [];
-  for (const dir of obligationsFolders(targets)) out.push(...(await inspectObligations(dir, process.cwd())).diagnostics);
+  for (const dir of obligationsFolders(targets))
+    out.push(...(await inspectObligations(dir, process.cwd())).diagnostics);
   for (const dir of targets.calendars) out.push(...(await WorkingCalendar.inspect(dir, process.cwd())).diagnostics);
   return out.map((d) => ({ ...d, file: displayPath(d.file, root) }));
 }

@@ -68,8 +68,13 @@ export function findRegal(): { bin: string; version: string } | undefined {
 
 function goBinRegal(): string | undefined {
   try {
-    const gobin = execFileSync('go', ['env', 'GOBIN'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
-    const gopath = execFileSync('go', ['env', 'GOPATH'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split(':')[0];
+    const gobin = execFileSync('go', ['env', 'GOBIN'], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    }).trim();
+    const gopath = execFileSync('go', ['env', 'GOPATH'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })
+      .trim()
+      .split(':')[0];
     return `${gobin || `${gopath}/bin`}/regal`;
   } catch {
     return undefined;
@@ -92,7 +97,11 @@ export function lintRego(regal: string, dirs: string[], root: string): { diagnos
   } catch {
     report = undefined;
   }
-  if (!report) return { diagnostics: [], notes: [`regal lint could not run (exit ${r.status}): ${(r.stderr || r.stdout || '').trim().split('\n')[0]}`] };
+  if (!report)
+    return {
+      diagnostics: [],
+      notes: [`regal lint could not run (exit ${r.status}): ${(r.stderr || r.stdout || '').trim().split('\n')[0]}`],
+    };
   const fallback = relative(root, dirs[0]) || dirs[0];
   const diagnostics = (report.violations ?? []).map((v): Diagnostic => {
     const loc = v.location;

@@ -27,33 +27,71 @@ export function checkRego(opa: string, dirs: string[], root = process.cwd()): Di
 
   const strict = run(opa, ['check', '--strict', '--format', 'json', ...dirs]);
   if (strict.status !== 0) {
-    const errors = (safeJson(strict.stdout || strict.stderr) as { errors?: { message: string; code: string; location?: OpaLocation }[] })?.errors;
+    const errors = (
+      safeJson(strict.stdout || strict.stderr) as {
+        errors?: { message: string; code: string; location?: OpaLocation }[];
+      }
+    )?.errors;
     for (const e of errors ?? [{ message: strict.stderr.trim() || strict.stdout.trim(), code: 'opa_check' }])
-      out.push({ code: 'REGO001', severity: 'error', ...at(e.location, root), message: `opa check --strict: ${e.code}: ${e.message}` });
+      out.push({
+        code: 'REGO001',
+        severity: 'error',
+        ...at(e.location, root),
+        message: `opa check --strict: ${e.code}: ${e.message}`,
+      });
     return out; // tests and formatting mean little on Rego that does not compile
   }
 
-  const unformatted = run(opa, ['fmt', '--list', ...dirs]).stdout.split('\n').filter(Boolean);
+  const unformatted = run(opa, ['fmt', '--list', ...dirs])
+    .stdout.split('\n')
+    .filter(Boolean);
   for (const file of unformatted) {
     const name = relative(root, file) || file;
-    const diff = createTwoFilesPatch(name, `${name} (opa fmt)`, readFileSync(file, 'utf8'), run(opa, ['fmt', file]).stdout, '', '', { context: 1 })
+    const diff = createTwoFilesPatch(
+      name,
+      `${name} (opa fmt)`,
+      readFileSync(file, 'utf8'),
+      run(opa, ['fmt', file]).stdout,
+      '',
+      '',
+      { context: 1 },
+    )
       .split('\n')
       .slice(2)
       .join('\n')
       .trim();
-    out.push({ code: 'REGO002', severity: 'error', file: name, line: firstChangedLine(diff), message: `is not formatted as \`opa fmt\` would write it; run \`opa fmt -w ${name}\`:\n${diff}` });
+    out.push({
+      code: 'REGO002',
+      severity: 'error',
+      file: name,
+      line: firstChangedLine(diff),
+      message: `is not formatted as \`opa fmt\` would write it; run \`opa fmt -w ${name}\`:\n${diff}`,
+    });
   }
 
   for (const target of ['rego', 'wasm'] as const) {
     const test = run(opa, ['test', '-t', target, '--format', 'json', ...dirs]);
-    const results = safeJson(test.stdout) as { location?: OpaLocation; name: string; fail?: boolean; error?: { message?: string }; skip?: boolean }[] | undefined;
+    const results = safeJson(test.stdout) as
+      | { location?: OpaLocation; name: string; fail?: boolean; error?: { message?: string }; skip?: boolean }[]
+      | undefined;
     if (!Array.isArray(results)) {
-      if (test.status !== 0) out.push({ code: 'REGO003', severity: 'error', file: '(rego)', message: `opa test -t ${target} failed: ${(test.stderr || test.stdout).trim()}` });
+      if (test.status !== 0)
+        out.push({
+          code: 'REGO003',
+          severity: 'error',
+          file: '(rego)',
+          message: `opa test -t ${target} failed: ${(test.stderr || test.stdout).trim()}`,
+        });
       continue;
     }
     for (const r of results)
       if (r.fail || r.error)
-        out.push({ code: 'REGO003', severity: 'error', ...at(r.location, root), message: `opa test -t ${target}: ${r.name} ${r.error ? `errored: ${r.error.message ?? ''}` : 'failed'}` });
+        out.push({
+          code: 'REGO003',
+          severity: 'error',
+          ...at(r.location, root),
+          message: `opa test -t ${target}: ${r.name} ${r.error ? `errored: ${r.error.message ?? ''}` : 'failed'}`,
+        });
   }
   return out;
 }

@@ -21,7 +21,17 @@ export interface CoverageCategory {
   missing: string[];
 }
 
-export type CoverageCategoryName = 'rules' | 'tiers' | 'choices' | 'caps' | 'zeroRules' | 'downgradeTriggers' | 'zeroScoreTriggers' | 'grades' | 'measures' | 'notRated';
+export type CoverageCategoryName =
+  | 'rules'
+  | 'tiers'
+  | 'choices'
+  | 'caps'
+  | 'zeroRules'
+  | 'downgradeTriggers'
+  | 'zeroScoreTriggers'
+  | 'grades'
+  | 'measures'
+  | 'notRated';
 
 export interface RulesetCoverage {
   ruleset: string;
@@ -61,7 +71,8 @@ export function summaryLine(report: CheckReport): string {
   const { errors, warnings } = countBySeverity(report);
   const parts = [`${errors} error${errors === 1 ? '' : 's'}`, `${warnings} warning${warnings === 1 ? '' : 's'}`];
   parts.push(`rule tests: ${report.ruleTests.passed} passed, ${report.ruleTests.failed} failed`);
-  for (const c of report.coverage ?? []) parts.push(`coverage of ${c.ruleset}: ${c.covered}/${c.total} (${percent(c.covered, c.total)})`);
+  for (const c of report.coverage ?? [])
+    parts.push(`coverage of ${c.ruleset}: ${c.covered}/${c.total} (${percent(c.covered, c.total)})`);
   return `${exitCode(report) ? 'check failed' : 'check passed'}: ${parts.join('; ')}`;
 }
 

@@ -29,7 +29,10 @@ export interface RuleTestOutcome {
 let validateFile: ReturnType<typeof compileSchema> | undefined;
 
 /** loadRuleTests reads tests/*.yaml of a ruleset folder; problems with the files are diagnostics. */
-export async function loadRuleTests(rulesetDir: string, displayRoot = process.cwd()): Promise<{ cases: RuleTestCase[]; diagnostics: Diagnostic[] }> {
+export async function loadRuleTests(
+  rulesetDir: string,
+  displayRoot = process.cwd(),
+): Promise<{ cases: RuleTestCase[]; diagnostics: Diagnostic[] }> {
   const dir = join(rulesetDir, 'tests');
   let names: string[] = [];
   try {
@@ -52,7 +55,15 @@ export async function loadRuleTests(rulesetDir: string, displayRoot = process.cw
         const unknownKey = p.message.startsWith('unknown key');
         const { line, column } = source.locate(segments, unknownKey);
         const path = readablePath(source.data, unknownKey ? segments.slice(0, -1) : segments);
-        diagnostics.push({ code: 'TEST001', severity: 'error', file: source.file, line, column, path, message: p.message });
+        diagnostics.push({
+          code: 'TEST001',
+          severity: 'error',
+          file: source.file,
+          line,
+          column,
+          path,
+          message: p.message,
+        });
       }
       continue;
     }
@@ -91,15 +102,22 @@ export function runRuleTest(rater: Rater, test: RuleTestCase): RuleTestOutcome {
   const failures: string[] = [];
   const e = test.expect;
   if (!outcome.ok) {
-    if (!e.refused) return { test, failures: [`the input was refused: ${outcome.problems.map((p) => `${p.path} ${p.message}`).join('; ')}`] };
+    if (!e.refused)
+      return {
+        test,
+        failures: [`the input was refused: ${outcome.problems.map((p) => `${p.path} ${p.message}`).join('; ')}`],
+      };
     const paths = new Set(outcome.problems.map((p) => p.path));
-    for (const p of e.refused) if (!paths.has(p)) failures.push(`expected a problem at ${p}; problems were at ${[...paths].join(', ')}`);
+    for (const p of e.refused)
+      if (!paths.has(p)) failures.push(`expected a problem at ${p}; problems were at ${[...paths].join(', ')}`);
     return { test, failures };
   }
-  if (e.refused) return { test, failures: ['expected the input to be refused, but it was rated'], result: outcome.result };
+  if (e.refused)
+    return { test, failures: ['expected the input to be refused, but it was rated'], result: outcome.result };
   const r = outcome.result;
   const check = (what: string, expected: unknown, actual: unknown) => {
-    if (JSON.stringify(expected) !== JSON.stringify(actual)) failures.push(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+    if (JSON.stringify(expected) !== JSON.stringify(actual))
+      failures.push(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
   };
   if (e.rated !== undefined) check('rated', e.rated, r.rated);
   if (e.score !== undefined) check('score', e.score, r.score);
@@ -107,21 +125,42 @@ export function runRuleTest(rater: Rater, test: RuleTestCase): RuleTestOutcome {
   if (e.grade !== undefined) check('grade', e.grade, r.grade);
   if (e.baseGrade !== undefined) check('baseGrade', e.baseGrade, r.downgrade?.baseGrade ?? r.grade);
   if (e.institutionType !== undefined) check('institution type', e.institutionType, r.institution.type);
-  for (const [id, score] of Object.entries(e.items ?? {})) check(`item ${id}`, score, r.items.find((i) => i.id === id)?.score);
-  for (const [id, score] of Object.entries(e.dimensions ?? {})) check(`dimension ${id}`, score, r.dimensions.find((d) => d.id === id)?.score);
+  for (const [id, score] of Object.entries(e.items ?? {}))
+    check(`item ${id}`, score, r.items.find((i) => i.id === id)?.score);
+  for (const [id, score] of Object.entries(e.dimensions ?? {}))
+    check(`dimension ${id}`, score, r.dimensions.find((d) => d.id === id)?.score);
   const deductions = new Map(r.items.flatMap((i) => i.deductions.map((d) => [d.rule, d] as const)));
   for (const [rule, points] of Object.entries(e.deductions ?? {})) {
     const d = deductions.get(rule);
     if (!d) failures.push(`rule ${rule}: expected ${points} points, but it did not apply`);
     else check(`rule ${rule}`, points, d.zero ? 0 : d.points);
   }
-  if (e.capped) check('capped rules', [...e.capped].sort(), [...deductions.values()].filter((d) => d.capped).map((d) => d.rule).sort());
-  if (e.floored) check('floored items', [...e.floored].sort(), r.items.filter((i) => i.floored).map((i) => i.id).sort());
+  if (e.capped)
+    check(
+      'capped rules',
+      [...e.capped].sort(),
+      [...deductions.values()]
+        .filter((d) => d.capped)
+        .map((d) => d.rule)
+        .sort(),
+    );
+  if (e.floored)
+    check(
+      'floored items',
+      [...e.floored].sort(),
+      r.items
+        .filter((i) => i.floored)
+        .map((i) => i.id)
+        .sort(),
+    );
   if (e.zeroScore) check('zero-score triggers', e.zeroScore, r.zeroScore?.triggers.map((t) => t.id) ?? []);
   if (e.downgrade) check('downgrade triggers', e.downgrade, r.downgrade?.triggers.map((t) => t.id) ?? []);
   if (e.measures !== undefined) check('measures', e.measures, r.measures?.result ?? null);
   for (const id of e.interpretations ?? [])
-    if (!r.interpretations.some((i) => i.id === id)) failures.push(`interpretation ${id}: expected it to be listed; listed: ${r.interpretations.map((i) => i.id).join(', ') || 'none'}`);
+    if (!r.interpretations.some((i) => i.id === id))
+      failures.push(
+        `interpretation ${id}: expected it to be listed; listed: ${r.interpretations.map((i) => i.id).join(', ') || 'none'}`,
+      );
   return { test, failures, result: r };
 }
 

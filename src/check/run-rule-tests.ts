@@ -9,7 +9,13 @@ import { RulesError } from '../rules/diagnostics.js';
 import type { RuleSet } from '../rules/ruleset.js';
 import { Rater } from '../rating/rater.js';
 import type { RuleTestRecord } from './report.js';
-import { failureDiagnostics, loadRuleTests, runRuleTest, type RuleTestCase, type RuleTestOutcome } from './rule-tests.js';
+import {
+  failureDiagnostics,
+  loadRuleTests,
+  runRuleTest,
+  type RuleTestCase,
+  type RuleTestOutcome,
+} from './rule-tests.js';
 import { rulesetFolders, type Targets } from './targets.js';
 
 /** RuleTestRun: one test, what it gave, and the ruleset folder whose tests/ holds it. */
@@ -34,10 +40,19 @@ export interface RuleTestsResult {
 }
 
 /** runRuleTests loads and runs the tests of every target ruleset; blocked tells which folders have rule errors. */
-export async function runRuleTests(targets: Targets, wasm: string, root: string, blocked: (dir: string) => boolean): Promise<RuleTestsResult> {
+export async function runRuleTests(
+  targets: Targets,
+  wasm: string,
+  root: string,
+  blocked: (dir: string) => boolean,
+): Promise<RuleTestsResult> {
   const result: RuleTestsResult = { runs: [], records: [], rulesets: [], diagnostics: [], notes: [] };
   const groups = [
-    ...targets.rulesetRoots.map((r) => ({ dirs: rulesetFolders(r), blocked: blocked(r), load: () => Rater.load(r, wasm) })),
+    ...targets.rulesetRoots.map((r) => ({
+      dirs: rulesetFolders(r),
+      blocked: blocked(r),
+      load: () => Rater.load(r, wasm),
+    })),
     ...targets.rulesets.map((d) => ({ dirs: [d], blocked: blocked(d), load: () => loadAlone(d, wasm) })),
   ];
   for (const group of groups) {
@@ -70,7 +85,14 @@ export async function runRuleTests(targets: Targets, wasm: string, root: string,
       outcomes.forEach((outcome, i) => {
         result.runs.push({ dir, test: cases[i], outcome });
         const t = cases[i];
-        result.records.push({ ruleset: basename(dir), file: t.file, line: t.line, name: t.name, passed: outcome.failures.length === 0, failures: outcome.failures });
+        result.records.push({
+          ruleset: basename(dir),
+          file: t.file,
+          line: t.line,
+          name: t.name,
+          passed: outcome.failures.length === 0,
+          failures: outcome.failures,
+        });
       });
     }
   }

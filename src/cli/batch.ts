@@ -14,9 +14,16 @@ export function registerBatch(program: Command): void {
     .option('--rules <dir>', 'folder of rulesets', defaults.rules)
     .option('--wasm <file>', 'compiled policy', defaults.wasm)
     .action(async (file: string, opts: { workers?: number; rules: string; wasm: string }) => {
-      if (file !== '-') await access(file).catch(() => { throw new UsageError(`cannot read ${file}: no such file`); });
+      if (file !== '-')
+        await access(file).catch(() => {
+          throw new UsageError(`cannot read ${file}: no such file`);
+        });
       const input = file === '-' ? process.stdin : createReadStream(file);
-      const summary = await rateStream(input, process.stdout, { rulesetsDir: opts.rules, wasmPath: opts.wasm, workers: opts.workers });
+      const summary = await rateStream(input, process.stdout, {
+        rulesetsDir: opts.rules,
+        wasmPath: opts.wasm,
+        workers: opts.workers,
+      });
       process.stderr.write(`${summary.lines} lines: ${summary.rated} rated, ${summary.refused} refused\n`);
       if (summary.refused > 0) process.exitCode = 1;
     });

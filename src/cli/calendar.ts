@@ -27,8 +27,13 @@ export function registerCalendar(program: Command): void {
       .option('--json', 'print the calendar as JSON'),
   ).action(async (flags: CalendarFlags) => {
     if (flags.reporter !== undefined && !kinds.includes(flags.reporter))
-      return refuse('calendar', [{ path: '/reporter', message: `must be one of ${kinds.join(', ')}, not "${flags.reporter}"`, allowed: kinds }], flags.json);
-    if (!/^\d{4}$/.test(flags.year)) return refuse('calendar', [{ path: '/year', message: `must be a year (YYYY), not "${flags.year}"` }], flags.json);
+      return refuse(
+        'calendar',
+        [{ path: '/reporter', message: `must be one of ${kinds.join(', ')}, not "${flags.reporter}"`, allowed: kinds }],
+        flags.json,
+      );
+    if (!/^\d{4}$/.test(flags.year))
+      return refuse('calendar', [{ path: '/year', message: `must be a year (YYYY), not "${flags.year}"` }], flags.json);
     const service = await loadService(flags);
     const outcome = service.calendarFor({
       institution: flags.institution,
@@ -37,6 +42,8 @@ export function registerCalendar(program: Command): void {
       ...(flags.reporter ? { reporter: flags.reporter as ReporterKind } : {}),
     });
     if (!outcome.ok) return refuse('calendar', outcome.problems, flags.json);
-    process.stdout.write(flags.json ? JSON.stringify(outcome.result, null, 2) + '\n' : renderCalendarText(outcome.result));
+    process.stdout.write(
+      flags.json ? `${JSON.stringify(outcome.result, null, 2)}\n` : renderCalendarText(outcome.result),
+    );
   });
 }

@@ -14,18 +14,28 @@ export function registerCheck(program: Command): void {
     .description("check rule files, Rego and rule tests (default: the repo's policies/)")
     .argument('[paths...]', 'ruleset folders, folders of rulesets, policies folders, Rego folders or calendars folders')
     .addOption(new Option('--format <format>', 'output format').choices(Object.keys(checkFormats)).default('text'))
-    .option('--coverage', 'measure which rules, tiers, options, caps, triggers, grades and measures the rule tests reach; a gap is an error')
+    .option(
+      '--coverage',
+      'measure which rules, tiers, options, caps, triggers, grades and measures the rule tests reach; a gap is an error',
+    )
     .option('--wasm <file>', 'compiled policy the rule tests run on', defaults.wasm)
     .option('--no-regal', 'do not lint the Rego with Regal even when it is installed')
-    .action(async (paths: string[], opts: { format: CheckFormat; coverage?: boolean; wasm: string; regal: boolean }) => {
-      let report;
-      try {
-        report = await runCheck({ paths, coverage: opts.coverage === true, wasm: opts.wasm, regal: opts.regal ? undefined : null });
-      } catch (err) {
-        if (err instanceof TargetError) throw new UsageError(err.message);
-        throw err;
-      }
-      process.stdout.write(checkFormats[opts.format](report));
-      process.exitCode = exitCode(report);
-    });
+    .action(
+      async (paths: string[], opts: { format: CheckFormat; coverage?: boolean; wasm: string; regal: boolean }) => {
+        let report;
+        try {
+          report = await runCheck({
+            paths,
+            coverage: opts.coverage === true,
+            wasm: opts.wasm,
+            regal: opts.regal ? undefined : null,
+          });
+        } catch (err) {
+          if (err instanceof TargetError) throw new UsageError(err.message);
+          throw err;
+        }
+        process.stdout.write(checkFormats[opts.format](report));
+        process.exitCode = exitCode(report);
+      },
+    );
 }

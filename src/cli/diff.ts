@@ -23,7 +23,10 @@ export function registerDiff(program: Command): void {
   program
     .command('diff')
     .description('compare two rulesets rule by rule (not line by line), with the clause text of both sides')
-    .argument('<from>', 'a ruleset id, a ruleset folder, or rev:path (the folder at a git revision, e.g. main~3:policies/rulesets/yinfa-2018-102)')
+    .argument(
+      '<from>',
+      'a ruleset id, a ruleset folder, or rev:path (the folder at a git revision, e.g. main~3:policies/rulesets/yinfa-2018-102)',
+    )
     .argument('<to>', 'the same, for the newer side')
     .option('--rules <dir>', 'folder of rulesets that ids are looked up in', defaults.rules)
     .option('--repo <dir>', 'git repository that rev:path is read from (default: the current folder)')
@@ -32,11 +35,18 @@ export function registerDiff(program: Command): void {
     .option('--html', 'print the diff as one self-contained HTML page')
     .option('--exit-code', 'exit 1 when the rulesets differ, 0 when they are the same rules')
     .action(async (from: string, to: string, opts: DiffOptions) => {
-      if ([opts.json, opts.markdown, opts.html].filter(Boolean).length > 1) throw new UsageError('choose one of --json, --markdown and --html');
+      if ([opts.json, opts.markdown, opts.html].filter(Boolean).length > 1)
+        throw new UsageError('choose one of --json, --markdown and --html');
       const spec: SpecOptions = { rules: opts.rules, repo: opts.repo };
       const [a, b] = [await load(from, spec), await load(to, spec)];
       const diff = diffRulesets(a, b, { from, to });
-      const render = opts.json ? (d: typeof diff) => JSON.stringify(d, null, 2) + '\n' : opts.markdown ? renderDiffMarkdown : opts.html ? renderDiffHtml : renderDiffText;
+      const render = opts.json
+        ? (d: typeof diff) => `${JSON.stringify(d, null, 2)}\n`
+        : opts.markdown
+          ? renderDiffMarkdown
+          : opts.html
+            ? renderDiffHtml
+            : renderDiffText;
       process.stdout.write(render(diff));
       if (opts.exitCode && !diff.same) process.exitCode = 1;
     });

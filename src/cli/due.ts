@@ -28,7 +28,7 @@ export function loadService(flags: ServiceFlags): Promise<ObligationService> {
 
 /** refuse prints why a question was refused (JSON on stdout with --json) and sets exit code 1. */
 export function refuse(source: string, problems: Problem[], json: boolean | undefined): void {
-  if (json) process.stdout.write(JSON.stringify({ problems }, null, 2) + '\n');
+  if (json) process.stdout.write(`${JSON.stringify({ problems }, null, 2)}\n`);
   else process.stderr.write(renderProblemsText(source, problems));
   process.exitCode = 1;
 }
@@ -48,9 +48,14 @@ export function registerDue(program: Command): void {
   withServiceOptions(
     program
       .command('due')
-      .description('when an obligation of 银发〔2018〕102号 falls due, on the working-day calendar, and whether it was met')
+      .description(
+        'when an obligation of 银发〔2018〕102号 falls due, on the working-day calendar, and whether it was met',
+      )
       .requiredOption('--obligation <id>', 'an obligation id of obligations.yaml, e.g. monthly-security-report')
-      .requiredOption('--start <date>', 'the date that starts the clock (YYYY-MM-DD; a month YYYY-MM for a monthly report; a year YYYY for the rating timeline)')
+      .requiredOption(
+        '--start <date>',
+        'the date that starts the clock (YYYY-MM-DD; a month YYYY-MM for a monthly report; a year YYYY for the rating timeline)',
+      )
       .option('--reporter <kind>', 'national | local | branch | pboc | pboc-branch')
       .option('--institution <name>', 'the institution, instead of --reporter (a name of annex 1 is national)')
       .option('--branch-of <name>', 'with --institution: the institution it is a branch of')
@@ -61,11 +66,12 @@ export function registerDue(program: Command): void {
     const service = await loadService(flags);
     const request: Record<string, unknown> = { obligation: flags.obligation, start: flags.start };
     if (flags.reporter !== undefined) request.reporter = flags.reporter;
-    if (flags.institution !== undefined) request.institution = { name: flags.institution, ...(flags.branchOf ? { branchOf: flags.branchOf } : {}) };
+    if (flags.institution !== undefined)
+      request.institution = { name: flags.institution, ...(flags.branchOf ? { branchOf: flags.branchOf } : {}) };
     if (flags.submitted !== undefined) request.submitted = flags.submitted;
     if (flags.asOf !== undefined) request.asOf = flags.asOf;
     const outcome = service.due(request);
     if (!outcome.ok) return refuse('due', outcome.problems, flags.json);
-    process.stdout.write(flags.json ? JSON.stringify(outcome.result, null, 2) + '\n' : renderDueText(outcome.result));
+    process.stdout.write(flags.json ? `${JSON.stringify(outcome.result, null, 2)}\n` : renderDueText(outcome.result));
   });
 }

@@ -16,18 +16,20 @@ export function registerEvaluate(program: Command): void {
       const source = file === '-' ? '<stdin>' : file;
       const parsed = parseJson(await readInputText(file), source);
       if (!parsed.ok) {
-        process.stderr.write(parsed.message + '\n');
+        process.stderr.write(`${parsed.message}\n`);
         process.exitCode = 1;
         return;
       }
       const rater = await Rater.load(opts.rules, opts.wasm);
       const outcome = rater.evaluate(parsed.value);
       if (!outcome.ok) {
-        if (opts.json) process.stdout.write(JSON.stringify({ problems: outcome.problems }, null, 2) + '\n');
+        if (opts.json) process.stdout.write(`${JSON.stringify({ problems: outcome.problems }, null, 2)}\n`);
         else process.stderr.write(renderProblemsText(source, outcome.problems));
         process.exitCode = 1;
         return;
       }
-      process.stdout.write(opts.json ? JSON.stringify(outcome.result, null, 2) + '\n' : renderResultText(outcome.result));
+      process.stdout.write(
+        opts.json ? `${JSON.stringify(outcome.result, null, 2)}\n` : renderResultText(outcome.result),
+      );
     });
 }

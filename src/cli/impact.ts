@@ -27,7 +27,10 @@ export function registerImpact(program: Command): void {
     .description('rate a folder of cases under two rulesets and show what a rules change moves')
     .argument('<from>', 'a ruleset id, a ruleset folder, or rev:path (the folder at a git revision)')
     .argument('<to>', 'the same, for the newer side')
-    .argument('<cases>', 'a folder of cases (*.json one case each, *.ndjson / *.jsonl one case a line), or one such file')
+    .argument(
+      '<cases>',
+      'a folder of cases (*.json one case each, *.ndjson / *.jsonl one case a line), or one such file',
+    )
     .option('--rules <dir>', 'folder of rulesets that ids are looked up in', defaults.rules)
     .option('--repo <dir>', 'git repository that rev:path is read from (default: the current folder)')
     .option('--wasm <file>', 'compiled policy', defaults.wasm)
@@ -41,22 +44,38 @@ export function registerImpact(program: Command): void {
       try {
         files = await caseFiles(casesPath);
       } catch (err) {
-        throw new UsageError(`cannot read cases from ${casesPath}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (err as Error).message}`);
+        throw new UsageError(
+          `cannot read cases from ${casesPath}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file or folder' : (err as Error).message}`,
+        );
       }
       const module = await PolicyModule.fromFile(opts.wasm);
       // Each side is pinned: a case is rated under it whatever its year ("what if").
-      const [pa, pb] = [await PinnedRater.create(module, a, { anyYear: true }), await PinnedRater.create(module, b, { anyYear: true })];
+      const [pa, pb] = [
+        await PinnedRater.create(module, a, { anyYear: true }),
+        await PinnedRater.create(module, b, { anyYear: true }),
+      ];
 
-      const bar = opts.progress && process.stderr.isTTY ? new SingleBar({ stream: process.stderr, format: 'rating {bar} {value}/{total} cases  {eta_formatted} left', hideCursor: true }) : undefined;
+      const bar =
+        opts.progress && process.stderr.isTTY
+          ? new SingleBar({
+              stream: process.stderr,
+              format: 'rating {bar} {value}/{total} cases  {eta_formatted} left',
+              hideCursor: true,
+            })
+          : undefined;
       bar?.start(await countCases(files), 0);
       const root = casesPath;
       const onCase = async (c: CaseImpact) => {
         bar?.increment();
-        if (opts.json) await write(JSON.stringify(c) + '\n');
+        if (opts.json) await write(`${JSON.stringify(c)}\n`);
         else if (opts.all || c.changed || 'unreadable' in c.from) await write(renderImpactLine(c));
       };
       const summary = await runImpact(pa, pb, readCases(files, root), onCase).finally(() => bar?.stop());
-      await write(opts.json ? JSON.stringify({ summary }) + '\n' : `${summary.changed || opts.all ? '\n' : ''}${renderImpactSummary(summary)}`);
+      await write(
+        opts.json
+          ? `${JSON.stringify({ summary })}\n`
+          : `${summary.changed || opts.all ? '\n' : ''}${renderImpactSummary(summary)}`,
+      );
     });
 }
 

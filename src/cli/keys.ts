@@ -19,16 +19,37 @@ export function registerKeys(program: Command): void {
     .option('--file <path>', 'the keys file (JSON, or YAML by its extension)', defaultFile())
     .option('--rate-limit <n>', 'requests per rate-limit window for this key (default: the service setting)')
     .action(async (name: string, opts: { scopes: string; file: string; rateLimit?: string }) => {
-      if (!namePattern.test(name)) throw new UsageError(`"${name}" is not a key name: use 1 to 64 letters, digits, ".", "_", "@" or "-", starting with a letter or digit`);
-      const wanted = opts.scopes.split(',').map((s) => s.trim()).filter(Boolean);
+      if (!namePattern.test(name))
+        throw new UsageError(
+          `"${name}" is not a key name: use 1 to 64 letters, digits, ".", "_", "@" or "-", starting with a letter or digit`,
+        );
+      const wanted = opts.scopes
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean);
       const unknown = wanted.filter((s) => !(scopes as readonly string[]).includes(s));
-      if (wanted.length === 0 || unknown.length) throw new UsageError(`--scopes ${JSON.stringify(opts.scopes)}: ${unknown.length ? `unknown ${unknown.join(', ')}; ` : ''}allowed: ${scopes.join(', ')}`);
+      if (wanted.length === 0 || unknown.length)
+        throw new UsageError(
+          `--scopes ${JSON.stringify(opts.scopes)}: ${unknown.length ? `unknown ${unknown.join(', ')}; ` : ''}allowed: ${scopes.join(', ')}`,
+        );
       const rateLimit = opts.rateLimit === undefined ? undefined : Number(opts.rateLimit);
-      if (rateLimit !== undefined && (!Number.isInteger(rateLimit) || rateLimit < 1)) throw new UsageError(`--rate-limit must be a whole number of requests, at least 1, not ${JSON.stringify(opts.rateLimit)}`);
+      if (rateLimit !== undefined && (!Number.isInteger(rateLimit) || rateLimit < 1))
+        throw new UsageError(
+          `--rate-limit must be a whole number of requests, at least 1, not ${JSON.stringify(opts.rateLimit)}`,
+        );
       const existing = await read(opts.file, true);
-      if (existing.some((k) => k.name === name)) throw new UsageError(`${opts.file} already has a key for "${name}": remove it first (credit-policy keys remove ${name}) to replace it`);
+      if (existing.some((k) => k.name === name))
+        throw new UsageError(
+          `${opts.file} already has a key for "${name}": remove it first (credit-policy keys remove ${name}) to replace it`,
+        );
       const secret = generateSecret();
-      const key: ApiKey = { name, hash: hashSecret(secret), scopes: [...new Set(wanted)] as Scope[], ...(rateLimit ? { rateLimit } : {}), created: new Date().toISOString() };
+      const key: ApiKey = {
+        name,
+        hash: hashSecret(secret),
+        scopes: [...new Set(wanted)] as Scope[],
+        ...(rateLimit ? { rateLimit } : {}),
+        created: new Date().toISOString(),
+      };
       await writeKeysFile(opts.file, [...existing, key]);
       process.stdout.write(`${secret}\n`);
       process.stderr.write(
@@ -45,7 +66,10 @@ export function registerKeys(program: Command): void {
     .action(async (opts: { file: string }) => {
       const list = await read(opts.file, false);
       if (list.length === 0) process.stdout.write(`${opts.file}: no keys\n`);
-      for (const k of list) process.stdout.write(`${k.name}\t${k.scopes.join(',')}${k.rateLimit ? `\trate-limit ${k.rateLimit}` : ''}${k.created ? `\tcreated ${k.created}` : ''}\n`);
+      for (const k of list)
+        process.stdout.write(
+          `${k.name}\t${k.scopes.join(',')}${k.rateLimit ? `\trate-limit ${k.rateLimit}` : ''}${k.created ? `\tcreated ${k.created}` : ''}\n`,
+        );
     });
 
   keys
@@ -55,9 +79,17 @@ export function registerKeys(program: Command): void {
     .option('--file <path>', 'the keys file', defaultFile())
     .action(async (name: string, opts: { file: string }) => {
       const list = await read(opts.file, false);
-      if (!list.some((k) => k.name === name)) throw new UsageError(`${opts.file} has no key for "${name}"; it has: ${list.map((k) => k.name).join(', ') || 'none'}`);
-      await writeKeysFile(opts.file, list.filter((k) => k.name !== name));
-      process.stderr.write(`key for "${name}" removed from ${opts.file}; a running service drops it on SIGHUP or POST /v1/admin/reload.\n`);
+      if (!list.some((k) => k.name === name))
+        throw new UsageError(
+          `${opts.file} has no key for "${name}"; it has: ${list.map((k) => k.name).join(', ') || 'none'}`,
+        );
+      await writeKeysFile(
+        opts.file,
+        list.filter((k) => k.name !== name),
+      );
+      process.stderr.write(
+        `key for "${name}" removed from ${opts.file}; a running service drops it on SIGHUP or POST /v1/admin/reload.\n`,
+      );
     });
 }
 

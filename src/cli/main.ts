@@ -37,7 +37,12 @@ program.parseAsync(process.argv).catch((err: unknown) => {
     process.exitCode = err.exitCode;
     return;
   }
-  if (err instanceof RulesError || err instanceof EngineError || err instanceof UsageError || err instanceof BatchSetupError) {
+  if (
+    err instanceof RulesError ||
+    err instanceof EngineError ||
+    err instanceof UsageError ||
+    err instanceof BatchSetupError
+  ) {
     process.stderr.write(`${err.message}\n`);
     process.exitCode = 2;
     return;

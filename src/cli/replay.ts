@@ -9,9 +9,15 @@ import { defaults, UsageError } from './io.js';
 export function registerReplay(program: Command): void {
   program
     .command('replay')
-    .description('rate every decision of a log again with the rules it names, and report those that no longer reproduce')
+    .description(
+      'rate every decision of a log again with the rules it names, and report those that no longer reproduce',
+    )
     .argument('<file>', 'a decision log (JSON Lines)')
-    .option('--rules <dir>', 'folder of rulesets (its git history is searched for rules no longer there)', defaults.rules)
+    .option(
+      '--rules <dir>',
+      'folder of rulesets (its git history is searched for rules no longer there)',
+      defaults.rules,
+    )
     .option('--wasm <file>', 'compiled policy', defaults.wasm)
     .option('--json', 'print NDJSON: one line per decision, then {"summary": …}')
     .action(async (file: string, opts: { rules: string; wasm: string; json?: boolean }) => {
@@ -19,14 +25,19 @@ export function registerReplay(program: Command): void {
         throw new UsageError(`cannot read ${file}: no such file`);
       });
       const module = await PolicyModule.fromFile(opts.wasm);
-      const counts: Record<ReplayOutcome['status'], number> = { reproduced: 0, differs: 0, skipped: 0, 'ruleset-not-found': 0 };
+      const counts: Record<ReplayOutcome['status'], number> = {
+        reproduced: 0,
+        differs: 0,
+        skipped: 0,
+        'ruleset-not-found': 0,
+      };
       for await (const o of replayLog(file, { rules: opts.rules, module })) {
         counts[o.status]++;
-        if (opts.json) process.stdout.write(JSON.stringify(o) + '\n');
+        if (opts.json) process.stdout.write(`${JSON.stringify(o)}\n`);
         else if (o.status !== 'reproduced') process.stdout.write(renderReplayLine(o));
       }
       const total = Object.values(counts).reduce((a, b) => a + b, 0);
-      if (opts.json) process.stdout.write(JSON.stringify({ summary: { decisions: total, ...counts } }) + '\n');
+      if (opts.json) process.stdout.write(`${JSON.stringify({ summary: { decisions: total, ...counts } })}\n`);
       else
         process.stdout.write(
           `${total} decision${total === 1 ? '' : 's'}: ${counts.reproduced} reproduced, ${counts.differs} no longer reproduce, ${counts['ruleset-not-found']} with rules not found, ${counts.skipped} skipped\n`,

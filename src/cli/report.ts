@@ -50,12 +50,16 @@ async function checked(service: ObligationService, files: string[], flags: Repor
 }
 
 export function registerReport(program: Command): void {
-  const report = program.command('report').description('the monthly security statistics reports of annex 2 (征信信息安全情况统计表)');
+  const report = program
+    .command('report')
+    .description('the monthly security statistics reports of annex 2 (征信信息安全情况统计表)');
 
   withServiceOptions(
     report
       .command('validate')
-      .description('check reports: whole counts from 0, a remark for every count above 0, one report per month, explicit corrections')
+      .description(
+        'check reports: whole counts from 0, a remark for every count above 0, one report per month, explicit corrections',
+      )
       .argument('<files...>', 'JSON files of reports (one report or a list each), or - for standard input')
       .option('--as-of <date>', 'refuse months not over on this day (default today)')
       .option('--json', 'print the problems as JSON'),
@@ -65,10 +69,24 @@ export function registerReport(program: Command): void {
     const check = checkReports(service, items, day(flags.asOf, '--as-of') ?? today());
     const errors = check.diagnostics.filter((d) => d.severity === 'error').length;
     const warnings = check.diagnostics.length - errors;
-    if (flags.json) process.stdout.write(JSON.stringify({ valid: errors === 0, reports: check.reports.length, effective: check.effective.map((r) => r.id), problems: check.diagnostics }, null, 2) + '\n');
+    if (flags.json)
+      process.stdout.write(
+        `${JSON.stringify(
+          {
+            valid: errors === 0,
+            reports: check.reports.length,
+            effective: check.effective.map((r) => r.id),
+            problems: check.diagnostics,
+          },
+          null,
+          2,
+        )}\n`,
+      );
     else {
       process.stderr.write(renderReportDiagnostics(check.diagnostics));
-      process.stdout.write(`${items.length} report(s): ${errors} error(s), ${warnings} warning(s)${errors ? '' : `; ${check.effective.length} effective`}\n`);
+      process.stdout.write(
+        `${items.length} report(s): ${errors} error(s), ${warnings} warning(s)${errors ? '' : `; ${check.effective.length} effective`}\n`,
+      );
     }
     if (errors) process.exitCode = 1;
   });
@@ -86,7 +104,7 @@ export function registerReport(program: Command): void {
     if (!check) return;
     const summed = aggregate(service, check.effective, flags.period);
     if (!summed.ok) throw new UsageError(summed.message);
-    process.stdout.write(JSON.stringify(summed.result, null, 2) + '\n');
+    process.stdout.write(`${JSON.stringify(summed.result, null, 2)}\n`);
   });
 
   withServiceOptions(
@@ -103,17 +121,25 @@ export function registerReport(program: Command): void {
       .option('--prepared-by <name>', '填表人')
       .option('--as-of <date>', 'refuse months not over on this day (default today)'),
   ).action(async (files: string[], flags: ReportFlags & { format: string; out?: string } & Partial<Signatories>) => {
-    if (!['csv', 'xlsx', 'html'].includes(flags.format)) throw new UsageError(`--format must be csv, xlsx or html, not "${flags.format}"`);
-    if (flags.format === 'xlsx' && !flags.out && process.stdout.isTTY) throw new UsageError('an .xlsx is binary: give --out FILE or redirect standard output');
+    if (!['csv', 'xlsx', 'html'].includes(flags.format))
+      throw new UsageError(`--format must be csv, xlsx or html, not "${flags.format}"`);
+    if (flags.format === 'xlsx' && !flags.out && process.stdout.isTTY)
+      throw new UsageError('an .xlsx is binary: give --out FILE or redirect standard output');
     const service = await loadService(flags);
     const check = await checked(service, files, flags, true);
     if (!check) return;
     const summed = aggregate(service, check.effective, flags.period);
     if (!summed.ok) throw new UsageError(summed.message);
     const signatories: Partial<Signatories> = {};
-    for (const k of ['reportingUnit', 'signedBy', 'reviewedBy', 'preparedBy'] as const) if (flags[k]) signatories[k] = flags[k];
+    for (const k of ['reportingUnit', 'signedBy', 'reviewedBy', 'preparedBy'] as const)
+      if (flags[k]) signatories[k] = flags[k];
     const table = annex2Table(service.set.doc.monthlyReport, summed.result, signatories);
-    const bytes = flags.format === 'xlsx' ? await renderAnnex2Xlsx(table) : flags.format === 'csv' ? renderAnnex2Csv(table) : renderAnnex2Html(table);
+    const bytes =
+      flags.format === 'xlsx'
+        ? await renderAnnex2Xlsx(table)
+        : flags.format === 'csv'
+          ? renderAnnex2Csv(table)
+          : renderAnnex2Html(table);
     if (flags.out) await writeFile(flags.out, bytes);
     else process.stdout.write(bytes);
   });
@@ -129,16 +155,29 @@ export function registerReport(program: Command): void {
       .option('--as-of <date>', 'judge months not reported as of this day (default today)')
       .option('--json', 'print the statuses as JSON'),
   ).action(async (files: string[], flags: ReportFlags & { year?: string; from?: string; to?: string }) => {
-    const range = flags.year ? (/^\d{4}$/.test(flags.year) ? monthsOfYear(Number(flags.year)) : undefined) : flags.from && flags.to ? { from: flags.from, to: flags.to } : undefined;
+    const range = flags.year
+      ? /^\d{4}$/.test(flags.year)
+        ? monthsOfYear(Number(flags.year))
+        : undefined
+      : flags.from && flags.to
+        ? { from: flags.from, to: flags.to }
+        : undefined;
     if (!range) throw new UsageError('give --year YYYY, or --from YYYY-MM and --to YYYY-MM');
     const service = await loadService(flags);
     const check = await checked(service, files, flags, true);
     if (!check) return;
     try {
-      const rows = timeliness(service, check.reports.map((r) => r.report), range.from, range.to, day(flags.asOf, '--as-of') ?? today());
-      process.stdout.write(flags.json ? JSON.stringify(rows, null, 2) + '\n' : renderTimelinessText(rows));
+      const rows = timeliness(
+        service,
+        check.reports.map((r) => r.report),
+        range.from,
+        range.to,
+        day(flags.asOf, '--as-of') ?? today(),
+      );
+      process.stdout.write(flags.json ? `${JSON.stringify(rows, null, 2)}\n` : renderTimelinessText(rows));
     } catch (err) {
-      if (err instanceof ObligationError) return refuse('report status', [{ path: err.path, message: err.message }], flags.json);
+      if (err instanceof ObligationError)
+        return refuse('report status', [{ path: err.path, message: err.message }], flags.json);
       throw err;
     }
   });

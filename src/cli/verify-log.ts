@@ -27,7 +27,7 @@ export function registerVerifyLog(program: Command): void {
         if ((err as NodeJS.ErrnoException).code === 'ENOENT') throw new UsageError(`cannot read ${file}: no such file`);
         throw err;
       }
-      process.stdout.write(opts.json ? JSON.stringify(report, null, 2) + '\n' : renderVerifyReport(report));
+      process.stdout.write(opts.json ? `${JSON.stringify(report, null, 2)}\n` : renderVerifyReport(report));
       if (!report.ok) process.exitCode = 1;
     });
 }
@@ -35,7 +35,9 @@ export function registerVerifyLog(program: Command): void {
 /** renderVerifyReport says whether the log holds and, if not, where it breaks. */
 export function renderVerifyReport(r: VerifyReport): string {
   const lines: string[] = [];
-  const signed = r.checkpoints ? `, ${r.checkpoints} signed checkpoint${r.checkpoints === 1 ? '' : 's'}${r.keyId ? ` (key ${r.keyId}${r.keyPinned ? ', as given' : ''})` : ''}` : ', no checkpoints';
+  const signed = r.checkpoints
+    ? `, ${r.checkpoints} signed checkpoint${r.checkpoints === 1 ? '' : 's'}${r.keyId ? ` (key ${r.keyId}${r.keyPinned ? ', as given' : ''})` : ''}`
+    : ', no checkpoints';
   if (r.broken) {
     lines.push(`${r.file}:${r.broken.line}: broken: ${r.broken.reason}`);
     lines.push(`the ${r.entries} entries before it hold${signed}`);
@@ -44,5 +46,5 @@ export function renderVerifyReport(r: VerifyReport): string {
     lines.push(`head: entry ${r.lastSeq} ${r.head}`);
   }
   for (const w of r.warnings) lines.push(`warning: ${w}`);
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }

@@ -10,12 +10,16 @@ export function same(a: unknown, b: unknown): boolean {
   if (Array.isArray(a)) return a.length === (b as unknown[]).length && a.every((x, i) => same(x, (b as unknown[])[i]));
   const ak = Object.keys(a).filter((k) => (a as Record<string, unknown>)[k] !== undefined);
   const bk = Object.keys(b).filter((k) => (b as Record<string, unknown>)[k] !== undefined);
-  return ak.length === bk.length && ak.every((k) => same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]));
+  return (
+    ak.length === bk.length &&
+    ak.every((k) => same((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
+  );
 }
 
 /** sameSet compares two lists of ids as sets (their order carries no meaning). */
 export function sameSet(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
-  const x = [...(a ?? [])].sort(), y = [...(b ?? [])].sort();
+  const x = [...(a ?? [])].sort(),
+    y = [...(b ?? [])].sort();
   return same(x, y);
 }
 
@@ -31,14 +35,28 @@ export class Changes {
   readonly list: Change[] = [];
 
   /** value records a changed value (or one added or removed, when a side is undefined). */
-  value(place: Place, kind: ChangeKind, field: string, from: unknown, to: unknown, clause: { from?: string; to?: string } = {}): void {
+  value(
+    place: Place,
+    kind: ChangeKind,
+    field: string,
+    from: unknown,
+    to: unknown,
+    clause: { from?: string; to?: string } = {},
+  ): void {
     if (same(from, to)) return;
     const action = from === undefined ? 'added' : to === undefined ? 'removed' : 'changed';
     this.push(place, kind, action, field, from, to, clause);
   }
 
   /** ids records a changed list of ids (interpretation references), compared as sets. */
-  ids(place: Place, kind: ChangeKind, field: string, from: readonly string[] | undefined, to: readonly string[] | undefined, clause: { from?: string; to?: string } = {}): void {
+  ids(
+    place: Place,
+    kind: ChangeKind,
+    field: string,
+    from: readonly string[] | undefined,
+    to: readonly string[] | undefined,
+    clause: { from?: string; to?: string } = {},
+  ): void {
     if (sameSet(from, to)) return;
     this.push(place, kind, 'changed', field, from ?? [], to ?? [], clause);
   }
@@ -51,7 +69,15 @@ export class Changes {
     this.push(place, kind, 'removed', field, from, undefined, { from: clause });
   }
 
-  private push(place: Place, kind: ChangeKind, action: Change['action'], field: string, from: unknown, to: unknown, clause: { from?: string; to?: string }): void {
+  private push(
+    place: Place,
+    kind: ChangeKind,
+    action: Change['action'],
+    field: string,
+    from: unknown,
+    to: unknown,
+    clause: { from?: string; to?: string },
+  ): void {
     const path = [place.path, field].filter(Boolean).join(field.startsWith('[') ? '' : '.');
     const change: Change = { section: place.section, kind, action, path, clause: {} };
     if (place.item !== undefined) change.item = place.item;

@@ -21,11 +21,26 @@ export function diffRulesets(a: RuleSet, b: RuleSet, sources: { from?: string; t
   const counts: Partial<Record<ChangeKind, number>> = {};
   for (const c of out.list) counts[c.kind] = (counts[c.kind] ?? 0) + 1;
   const itemNames: Record<string, string> = {};
-  for (const c of out.list) if (c.item !== undefined) itemNames[c.item] = (b.items.get(c.item) ?? a.items.get(c.item))!.item.name;
-  return { from: ref(a, sources.from), to: ref(b, sources.to), same: out.list.length === 0, changes: out.list, itemNames, counts };
+  for (const c of out.list)
+    if (c.item !== undefined) itemNames[c.item] = (b.items.get(c.item) ?? a.items.get(c.item))!.item.name;
+  return {
+    from: ref(a, sources.from),
+    to: ref(b, sources.to),
+    same: out.list.length === 0,
+    changes: out.list,
+    itemNames,
+    counts,
+  };
 }
 
 function ref(rs: RuleSet, source: string | undefined): RulesetRef {
   const { fromYear, untilYear } = rs.meta.effective;
-  return { id: rs.id, hash: rs.hash, source: source ?? rs.id, title: rs.meta.title, effective: { fromYear, untilYear }, region: rs.meta.region };
+  return {
+    id: rs.id,
+    hash: rs.hash,
+    source: source ?? rs.id,
+    title: rs.meta.title,
+    effective: { fromYear, untilYear },
+    region: rs.meta.region,
+  };
 }

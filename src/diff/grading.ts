@@ -1,16 +1,20 @@
 // Diff stage: grading (第十四条 to 第十七条, 第九条): bands, circumstances, downgrade and zero-score
 // triggers with their thresholds, the measures of each result, and the not-rated rule.
 import type { Grading, RuleSet } from '../rules/ruleset.js';
-import { Changes, keyed, type Place } from './compare.js';
+import { type Changes, keyed, type Place } from './compare.js';
 
 type Trigger = Grading['downgrade']['triggers'][number];
 
 /** diffGrading adds every change of grading.yaml. */
 export function diffGrading(a: RuleSet, b: RuleSet, out: Changes): void {
-  const ga = a.grading, gb = b.grading;
+  const ga = a.grading,
+    gb = b.grading;
   const bands: Place = { section: 'grading', path: 'bands' };
   out.value(bands, 'band', 'clause', ga.bands.clause, gb.bands.clause);
-  out.value(bands, 'band', 'interpretation', ga.bands.interpretation, gb.bands.interpretation, { from: ga.bands.clause, to: gb.bands.clause });
+  out.value(bands, 'band', 'interpretation', ga.bands.interpretation, gb.bands.interpretation, {
+    from: ga.bands.clause,
+    to: gb.bands.clause,
+  });
   keyed(ga.bands.grades, gb.bands.grades, (g) => g.grade, {
     removed: (g, id) => out.removed(bands, 'band', `[${id}]`, g, g.clause),
     added: (g, id) => out.added(bands, 'band', `[${id}]`, g, g.clause),
@@ -37,13 +41,30 @@ export function diffGrading(a: RuleSet, b: RuleSet, out: Changes): void {
   const dClause = { from: ga.downgrade.clause, to: gb.downgrade.clause };
   out.value(downgrade, 'trigger', 'clause', ga.downgrade.clause, gb.downgrade.clause);
   out.value(downgrade, 'trigger', 'steps', ga.downgrade.steps, gb.downgrade.steps, dClause);
-  out.value(downgrade, 'trigger', 'floorInterpretation', ga.downgrade.floorInterpretation, gb.downgrade.floorInterpretation, dClause);
-  out.value(downgrade, 'trigger', 'onceInterpretation', ga.downgrade.onceInterpretation, gb.downgrade.onceInterpretation, dClause);
+  out.value(
+    downgrade,
+    'trigger',
+    'floorInterpretation',
+    ga.downgrade.floorInterpretation,
+    gb.downgrade.floorInterpretation,
+    dClause,
+  );
+  out.value(
+    downgrade,
+    'trigger',
+    'onceInterpretation',
+    ga.downgrade.onceInterpretation,
+    gb.downgrade.onceInterpretation,
+    dClause,
+  );
   diffTriggers(ga.downgrade.triggers, gb.downgrade.triggers, downgrade, out);
 
   const zero: Place = { section: 'grading', path: 'zeroScore' };
   out.value(zero, 'trigger', 'clause', ga.zeroScore.clause, gb.zeroScore.clause);
-  out.value(zero, 'trigger', 'interpretation', ga.zeroScore.interpretation, gb.zeroScore.interpretation, { from: ga.zeroScore.clause, to: gb.zeroScore.clause });
+  out.value(zero, 'trigger', 'interpretation', ga.zeroScore.interpretation, gb.zeroScore.interpretation, {
+    from: ga.zeroScore.clause,
+    to: gb.zeroScore.clause,
+  });
   diffTriggers(ga.zeroScore.triggers, gb.zeroScore.triggers, zero, out);
 
   const measures: Place = { section: 'grading', path: 'measures' };
@@ -60,7 +81,14 @@ export function diffGrading(a: RuleSet, b: RuleSet, out: Changes): void {
         added: (m, id) => out.added(measures, 'measure', `[${k}].measures[${id}]`, m, y.clause),
         both: (m, n, id) => {
           out.value(measures, 'measure', `[${k}].measures[${id}].text`, m.text, n.text, clause);
-          out.value(measures, 'measure', `[${k}].measures[${id}].discretionary`, m.discretionary ?? false, n.discretionary ?? false, clause);
+          out.value(
+            measures,
+            'measure',
+            `[${k}].measures[${id}].discretionary`,
+            m.discretionary ?? false,
+            n.discretionary ?? false,
+            clause,
+          );
         },
       });
     },
@@ -68,7 +96,10 @@ export function diffGrading(a: RuleSet, b: RuleSet, out: Changes): void {
 
   const notRated: Place = { section: 'grading', path: 'notRated' };
   out.value(notRated, 'not-rated', 'clause', ga.notRated.clause, gb.notRated.clause);
-  out.value(notRated, 'not-rated', 'interpretation', ga.notRated.interpretation, gb.notRated.interpretation, { from: ga.notRated.clause, to: gb.notRated.clause });
+  out.value(notRated, 'not-rated', 'interpretation', ga.notRated.interpretation, gb.notRated.interpretation, {
+    from: ga.notRated.clause,
+    to: gb.notRated.clause,
+  });
 }
 
 function diffTriggers(a: Trigger[], b: Trigger[], place: Place, out: Changes): void {
@@ -83,7 +114,8 @@ function diffTriggers(a: Trigger[], b: Trigger[], place: Place, out: Changes): v
       keyed(x.conditions, y.conditions, (c) => c.circumstance, {
         removed: (c, name) => out.removed(place, 'trigger', `${tp}.conditions[${name}]`, c, x.clause),
         added: (c, name) => out.added(place, 'trigger', `${tp}.conditions[${name}]`, c, y.clause),
-        both: (c, d, name) => out.value(place, 'threshold', `${tp}.conditions[${name}].atLeast`, c.atLeast, d.atLeast, clause),
+        both: (c, d, name) =>
+          out.value(place, 'threshold', `${tp}.conditions[${name}].atLeast`, c.atLeast, d.atLeast, clause),
       });
     },
   });

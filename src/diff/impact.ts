@@ -54,19 +54,26 @@ export interface ImpactSummary {
 
 /** compareCase rates one case under both rulesets and says what moved. */
 export function compareCase(name: string, a: Outcome, b: Outcome): CaseImpact {
-  const from = side(a), to = side(b);
+  const from = side(a),
+    to = side(b);
   const moved: RuleMove[] = [];
   const triggers: CaseImpact['triggers'] = [];
   let bands = false;
   if (a.ok && b.ok) {
-    const pa = rulePoints(a), pb = rulePoints(b);
+    const pa = rulePoints(a),
+      pb = rulePoints(b);
     for (const rule of new Set([...pa.keys(), ...pb.keys()])) {
-      const x = pa.get(rule), y = pb.get(rule);
-      if (x?.points !== y?.points) moved.push({ rule, item: (x ?? y)!.item, from: x?.points ?? null, to: y?.points ?? null });
+      const x = pa.get(rule),
+        y = pb.get(rule);
+      if (x?.points !== y?.points)
+        moved.push({ rule, item: (x ?? y)!.item, from: x?.points ?? null, to: y?.points ?? null });
     }
-    const ta = firedTriggers(a), tb = firedTriggers(b);
-    for (const t of new Set([...ta, ...tb])) if (ta.has(t) !== tb.has(t)) triggers.push({ trigger: t, from: ta.has(t), to: tb.has(t) });
-    const ra = a.result, rb = b.result;
+    const ta = firedTriggers(a),
+      tb = firedTriggers(b);
+    for (const t of new Set([...ta, ...tb]))
+      if (ta.has(t) !== tb.has(t)) triggers.push({ trigger: t, from: ta.has(t), to: tb.has(t) });
+    const ra = a.result,
+      rb = b.result;
     const base = (r: typeof ra) => r.downgrade?.baseGrade ?? r.grade;
     bands = ra.rated && rb.rated && ra.subtotal === rb.subtotal && base(ra) !== base(rb);
   }
@@ -80,7 +87,19 @@ export class ImpactTally {
 
   constructor(from: PinnedRater, to: PinnedRater) {
     const ref = (p: PinnedRater) => ({ id: p.ruleset.id, hash: p.ruleset.hash });
-    this.s = { from: ref(from), to: ref(to), cases: 0, changed: 0, unchanged: 0, unreadable: 0, scoreUp: 0, scoreDown: 0, grades: { from: {}, to: {} }, transitions: {}, rules: {} };
+    this.s = {
+      from: ref(from),
+      to: ref(to),
+      cases: 0,
+      changed: 0,
+      unchanged: 0,
+      unreadable: 0,
+      scoreUp: 0,
+      scoreDown: 0,
+      grades: { from: {}, to: {} },
+      transitions: {},
+      rules: {},
+    };
   }
 
   add(c: CaseImpact): void {
@@ -92,7 +111,8 @@ export class ImpactTally {
     }
     if (c.changed) s.changed++;
     else s.unchanged++;
-    const a = label(c.from), b = label(c.to as SideOutcome);
+    const a = label(c.from),
+      b = label(c.to as SideOutcome);
     s.grades.from[a] = (s.grades.from[a] ?? 0) + 1;
     s.grades.to[b] = (s.grades.to[b] ?? 0) + 1;
     if (a !== b) s.transitions[`${a} → ${b}`] = (s.transitions[`${a} → ${b}`] ?? 0) + 1;
@@ -110,12 +130,25 @@ export class ImpactTally {
 }
 
 /** runImpact rates every case under both rulesets, hands each outcome to onCase, and returns the counts. */
-export async function runImpact(from: PinnedRater, to: PinnedRater, cases: AsyncIterable<Case>, onCase: (c: CaseImpact) => void | Promise<void>): Promise<ImpactSummary> {
+export async function runImpact(
+  from: PinnedRater,
+  to: PinnedRater,
+  cases: AsyncIterable<Case>,
+  onCase: (c: CaseImpact) => void | Promise<void>,
+): Promise<ImpactSummary> {
   const tally = new ImpactTally(from, to);
   for await (const c of cases) {
     const impact: CaseImpact =
       'error' in c
-        ? { case: c.name, from: { unreadable: c.error }, to: { unreadable: c.error }, changed: false, moved: [], triggers: [], bands: false }
+        ? {
+            case: c.name,
+            from: { unreadable: c.error },
+            to: { unreadable: c.error },
+            changed: false,
+            moved: [],
+            triggers: [],
+            bands: false,
+          }
         : compareCase(c.name, from.evaluate(c.input), to.evaluate(c.input));
     tally.add(impact);
     await onCase(impact);
@@ -132,7 +165,13 @@ function side(o: Outcome): SideOutcome {
   if (!o.ok) return { rated: false, refused: o.problems };
   const r = o.result;
   if (!r.rated) return { rated: false, notRated: true };
-  return { rated: true, score: r.score!, grade: r.grade!, zeroScore: r.zeroScore !== null, downgraded: r.downgrade !== null };
+  return {
+    rated: true,
+    score: r.score!,
+    grade: r.grade!,
+    zeroScore: r.zeroScore !== null,
+    downgraded: r.downgrade !== null,
+  };
 }
 
 function key(o: SideOutcome): string {

@@ -3,7 +3,7 @@
 // longer) in the registry, so no selection by year or region happens here.
 import type { ValidateFunction } from 'ajv';
 import type { EvaluationInput } from '../../generated/types/rating/evaluation-input.js';
-import { PolicyModule, type PolicyInstance } from '../engine/engine.js';
+import type { PolicyModule, PolicyInstance } from '../engine/engine.js';
 import type { CompactResult } from '../rating/compact.js';
 import { decorate } from '../rating/decorate.js';
 import { deriveInputSchema } from '../rating/input-schema.js';
@@ -43,7 +43,13 @@ export class PinnedRater {
 
   evaluate(input: unknown): Outcome {
     if (input === null || typeof input !== 'object' || Array.isArray(input))
-      return { ok: false, status: 400, problems: [{ path: '', message: 'must be a JSON object with institution, year and findings', allowed: ['object'] }] };
+      return {
+        ok: false,
+        status: 400,
+        problems: [
+          { path: '', message: 'must be a JSON object with institution, year and findings', allowed: ['object'] },
+        ],
+      };
     let given = input as Record<string, unknown>;
     if (this.anyYear && 'ruleset' in given) {
       const { ruleset: _pin, ...rest } = given;

@@ -1,14 +1,17 @@
 // Diff stage: the scoring table, row by row: the total and its cap, dimensions and indicators, and
 // for each item its points, texts, findings and rules (deductions, caps, tiers, options, thresholds).
 import type { PlacedItem, Rule, RuleSet } from '../rules/ruleset.js';
-import { at, Changes, keyed, same, type Place } from './compare.js';
+import { at, type Changes, keyed, same, type Place } from './compare.js';
 
 type Tier = Extract<Rule, { kind: 'tiers' }>['tiers'][number];
 
 /** diffTable adds every change of the scoring table, the items in the order of the newer table. */
 export function diffTable(a: RuleSet, b: RuleSet, out: Changes): void {
   const total: Place = { section: 'table', path: 'total' };
-  out.value(total, 'total', 'points', a.table.total.points, b.table.total.points, { from: a.table.total.clause, to: b.table.total.clause });
+  out.value(total, 'total', 'points', a.table.total.points, b.table.total.points, {
+    from: a.table.total.clause,
+    to: b.table.total.clause,
+  });
   out.value(total, 'total', 'clause', a.table.total.clause, b.table.total.clause);
   const cap = { from: a.table.total.cap.clause, to: b.table.total.cap.clause };
   out.value(total, 'cap', 'cap.points', a.table.total.cap.points, b.table.total.cap.points, cap);
@@ -17,8 +20,22 @@ export function diffTable(a: RuleSet, b: RuleSet, out: Changes): void {
   out.value({ section: 'table', path: '' }, 'metadata', 'document', a.table.document, b.table.document);
 
   keyed(a.table.dimensions, b.table.dimensions, (d) => d.id, {
-    removed: (d, id) => out.removed({ section: 'table', path: 'dimensions' }, 'dimension', `[${id}]`, { name: d.name, maxPoints: d.maxPoints }, d.clause),
-    added: (d, id) => out.added({ section: 'table', path: 'dimensions' }, 'dimension', `[${id}]`, { name: d.name, maxPoints: d.maxPoints }, d.clause),
+    removed: (d, id) =>
+      out.removed(
+        { section: 'table', path: 'dimensions' },
+        'dimension',
+        `[${id}]`,
+        { name: d.name, maxPoints: d.maxPoints },
+        d.clause,
+      ),
+    added: (d, id) =>
+      out.added(
+        { section: 'table', path: 'dimensions' },
+        'dimension',
+        `[${id}]`,
+        { name: d.name, maxPoints: d.maxPoints },
+        d.clause,
+      ),
     both: (x, y, id) => {
       const p: Place = { section: 'table', path: `dimensions[${id}]` };
       const clause = { from: x.clause, to: y.clause };
@@ -27,10 +44,25 @@ export function diffTable(a: RuleSet, b: RuleSet, out: Changes): void {
       out.value(p, 'dimension', 'clause', x.clause, y.clause);
     },
   });
-  const indicators = (rs: RuleSet) => rs.table.dimensions.flatMap((d) => d.indicators.map((indicator) => ({ indicator, dimension: d.id })));
+  const indicators = (rs: RuleSet) =>
+    rs.table.dimensions.flatMap((d) => d.indicators.map((indicator) => ({ indicator, dimension: d.id })));
   keyed(indicators(a), indicators(b), (i) => i.indicator.id, {
-    removed: ({ indicator: i }, id) => out.removed({ section: 'table', path: 'indicators' }, 'indicator', `[${id}]`, { name: i.name, maxPoints: i.maxPoints }, i.clause),
-    added: ({ indicator: i }, id) => out.added({ section: 'table', path: 'indicators' }, 'indicator', `[${id}]`, { name: i.name, maxPoints: i.maxPoints }, i.clause),
+    removed: ({ indicator: i }, id) =>
+      out.removed(
+        { section: 'table', path: 'indicators' },
+        'indicator',
+        `[${id}]`,
+        { name: i.name, maxPoints: i.maxPoints },
+        i.clause,
+      ),
+    added: ({ indicator: i }, id) =>
+      out.added(
+        { section: 'table', path: 'indicators' },
+        'indicator',
+        `[${id}]`,
+        { name: i.name, maxPoints: i.maxPoints },
+        i.clause,
+      ),
     both: (x, y, id) => {
       const p: Place = { section: 'table', path: `indicators[${id}]` };
       const clause = { from: x.indicator.clause, to: y.indicator.clause };
@@ -44,7 +76,8 @@ export function diffTable(a: RuleSet, b: RuleSet, out: Changes): void {
   // Items go by the newer table's order, then those it no longer has.
   const order = [...b.items.keys(), ...[...a.items.keys()].filter((id) => !b.items.has(id))];
   for (const id of order) {
-    const pa = a.items.get(id), pb = b.items.get(id);
+    const pa = a.items.get(id),
+      pb = b.items.get(id);
     const p: Place = { section: 'item', item: id, path: `items[${id}]` };
     if (!pa && pb) out.added({ ...p, path: 'items' }, 'item', `[${id}]`, itemSummary(pb), pb.item.criteria);
     else if (pa && !pb) out.removed({ ...p, path: 'items' }, 'item', `[${id}]`, itemSummary(pa), pa.item.criteria);
@@ -53,13 +86,22 @@ export function diffTable(a: RuleSet, b: RuleSet, out: Changes): void {
 }
 
 function itemSummary(p: PlacedItem): Record<string, unknown> {
-  return { name: p.item.name, maxPoints: p.item.maxPoints, indicator: p.indicator.id, rules: p.item.rules.map((r) => r.id) };
+  return {
+    name: p.item.name,
+    maxPoints: p.item.maxPoints,
+    indicator: p.indicator.id,
+    rules: p.item.rules.map((r) => r.id),
+  };
 }
 
 function diffItem(pa: PlacedItem, pb: PlacedItem, p: Place, out: Changes): void {
-  const a = pa.item, b = pb.item;
+  const a = pa.item,
+    b = pb.item;
   const criteria = { from: a.criteria, to: b.criteria };
-  out.value(p, 'item', 'indicator', pa.indicator.id, pb.indicator.id, { from: pa.indicator.clause, to: pb.indicator.clause });
+  out.value(p, 'item', 'indicator', pa.indicator.id, pb.indicator.id, {
+    from: pa.indicator.clause,
+    to: pb.indicator.clause,
+  });
   out.value(p, 'max-points', 'maxPoints', a.maxPoints, b.maxPoints, criteria);
   out.value(p, 'item', 'bonus', a.bonus ?? false, b.bonus ?? false, criteria);
   out.value(p, 'item-text', 'name', a.name, b.name);
@@ -70,7 +112,8 @@ function diffItem(pa: PlacedItem, pb: PlacedItem, p: Place, out: Changes): void 
     removed: ([, f], name) => out.removed(p, 'finding', `findings.${name}`, f),
     added: ([, f], name) => out.added(p, 'finding', `findings.${name}`, f),
     both: ([, x], [, y], name) => {
-      for (const k of ['type', 'description', 'minimum', 'maximum', 'options'] as const) out.value(p, 'finding', `findings.${name}.${k}`, x[k], y[k]);
+      for (const k of ['type', 'description', 'minimum', 'maximum', 'options'] as const)
+        out.value(p, 'finding', `findings.${name}.${k}`, x[k], y[k]);
     },
   });
   keyed(a.rules, b.rules, (r) => r.id, {
@@ -94,7 +137,10 @@ function diffRule(a: Rule, b: Rule, p: Place, out: Changes): void {
     case 'perOccurrence': {
       const y = b as typeof a;
       out.value(p, 'deduction', 'points', a.points, y.points, clause);
-      out.value(p, 'cap', 'cap.points', a.cap?.points, y.cap?.points, { from: a.cap?.clause ?? a.clause, to: y.cap?.clause ?? y.clause });
+      out.value(p, 'cap', 'cap.points', a.cap?.points, y.cap?.points, {
+        from: a.cap?.clause ?? a.clause,
+        to: y.cap?.clause ?? y.clause,
+      });
       if (a.cap && y.cap) out.value(p, 'cap', 'cap.clause', a.cap.clause, y.cap.clause);
       break;
     }
@@ -142,7 +188,8 @@ function diffTiers(a: Tier[], b: Tier[], p: Place, out: Changes): void {
   const restB = b.map((_, k) => k).filter((k) => !usedB.has(k));
   while (unpairedA.length && restB.length) pairs.push([unpairedA.shift()!, restB.shift()!]);
   for (const [i, j] of pairs.sort((x, y) => x[1] - y[1])) {
-    const x = a[i], y = b[j];
+    const x = a[i],
+      y = b[j];
     const clause = { from: x.clause, to: y.clause };
     const tp = `tiers[${j}]`;
     out.value(p, 'tier', `${tp}.when`, x.when, y.when, clause);

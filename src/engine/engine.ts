@@ -64,7 +64,10 @@ export class PolicyInstance {
     const internals = policy as unknown as LoadedPolicyInternals;
     // The SDK's own evaluate makes a new TextDecoder and scans for the result's end byte by byte in
     // JavaScript on every call; with ABI 1.2 the same `opa_eval` call can be made directly.
-    this.fast = internals.minorVersion >= 2 && typeof internals.wasmInstance?.exports?.opa_eval === 'function' ? internals : undefined;
+    this.fast =
+      internals.minorVersion >= 2 && typeof internals.wasmInstance?.exports?.opa_eval === 'function'
+        ? internals
+        : undefined;
   }
 
   get entrypoints(): string[] {
@@ -74,15 +77,23 @@ export class PolicyInstance {
   /** evaluate returns the entrypoint's value; `input` may be an object or JSON bytes. */
   evaluate(input: unknown, entrypoint: string): unknown {
     if (!(entrypoint in (this.policy.entrypoints ?? {})))
-      throw new EngineError('WASM_ENTRYPOINT', `the compiled policy has no entrypoint "${entrypoint}"; it has: ${this.entrypoints.join(', ')}`);
+      throw new EngineError(
+        'WASM_ENTRYPOINT',
+        `the compiled policy has no entrypoint "${entrypoint}"; it has: ${this.entrypoints.join(', ')}`,
+      );
     let resultSet: unknown;
     try {
-      resultSet = this.fast ? evaluateFast(this.fast, input, this.fast.entrypoints[entrypoint]) : this.policy.evaluate(input, entrypoint);
+      resultSet = this.fast
+        ? evaluateFast(this.fast, input, this.fast.entrypoints[entrypoint])
+        : this.policy.evaluate(input, entrypoint);
     } catch (err) {
       throw new EngineError('WASM_EVAL', `evaluating ${entrypoint} failed: ${describeThrown(err)}`, err);
     }
     if (!Array.isArray(resultSet) || resultSet.length === 0 || !('result' in (resultSet[0] as object)))
-      throw new EngineError('WASM_NO_RESULT', `${entrypoint} produced no result (the policy is undefined for this input)`);
+      throw new EngineError(
+        'WASM_NO_RESULT',
+        `${entrypoint} produced no result (the policy is undefined for this input)`,
+      );
     return (resultSet[0] as { result: unknown }).result;
   }
 }

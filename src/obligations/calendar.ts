@@ -54,12 +54,25 @@ export class WorkingCalendar {
     return calendar;
   }
 
-  static async inspect(dir: string, displayRoot = process.cwd()): Promise<{ calendar?: WorkingCalendar; diagnostics: Diagnostic[]; texts: { name: string; content: string }[] }> {
+  static async inspect(
+    dir: string,
+    displayRoot = process.cwd(),
+  ): Promise<{ calendar?: WorkingCalendar; diagnostics: Diagnostic[]; texts: { name: string; content: string }[] }> {
     let names: string[];
     try {
       names = (await readdir(dir)).filter((n) => /\.ya?ml$/.test(n)).sort();
     } catch (err) {
-      return { diagnostics: [{ code: 'CAL002', severity: 'error', file: dir, message: `cannot read the calendars folder: ${(err as Error).message}` }], texts: [] };
+      return {
+        diagnostics: [
+          {
+            code: 'CAL002',
+            severity: 'error',
+            file: dir,
+            message: `cannot read the calendars folder: ${(err as Error).message}`,
+          },
+        ],
+        texts: [],
+      };
     }
     validate ??= compileSchema('obligations/calendar.schema.json');
     const diagnostics: Diagnostic[] = [];
@@ -71,7 +84,8 @@ export class WorkingCalendar {
       diagnostics.push(...found);
       if (!source) continue;
       if (!validate(source.data)) {
-        for (const p of explainErrors(validate.errors, source.data)) diagnostics.push(at(source, 'CAL003', pointerSegments(p.path), p.message));
+        for (const p of explainErrors(validate.errors, source.data))
+          diagnostics.push(at(source, 'CAL003', pointerSegments(p.path), p.message));
         continue;
       }
       const data = source.data as CalendarYear;
@@ -178,7 +192,8 @@ function indexYear(data: CalendarYear): YearIndex {
 // run forwards and do not overlap, and only weekend days are made working days.
 function checkYear(fileName: string, data: CalendarYear, report: (path: JsonPath, message: string) => void): void {
   const named = /^(\d{4})\.ya?ml$/.exec(fileName)?.[1];
-  if (named !== String(data.year)) return report(['year'], `is ${data.year}, but the file is named ${fileName}; name it ${data.year}.yaml`);
+  if (named !== String(data.year))
+    return report(['year'], `is ${data.year}, but the file is named ${fileName}; name it ${data.year}.yaml`);
   const inYear = (text: string, path: JsonPath): Day | undefined => {
     const d = parseIsoDate(text);
     if (d === undefined) report(path, `"${text}" is not a date`);
@@ -191,7 +206,8 @@ function checkYear(fileName: string, data: CalendarYear, report: (path: JsonPath
     const from = inYear(h.off.from, ['holidays', n, 'off', 'from']);
     const to = inYear(h.off.to, ['holidays', n, 'off', 'to']);
     if (from !== undefined && to !== undefined) {
-      if (from > to) report(['holidays', n, 'off'], `runs from ${h.off.from} to ${h.off.to}: from must not be after to`);
+      if (from > to)
+        report(['holidays', n, 'off'], `runs from ${h.off.from} to ${h.off.to}: from must not be after to`);
       for (let d = from; d <= to; d++) {
         const other = taken.get(d);
         if (other) report(['holidays', n, 'off'], `${formatIsoDate(d)} is already a day off for ${other}`);
@@ -203,7 +219,11 @@ function checkYear(fileName: string, data: CalendarYear, report: (path: JsonPath
     h.workdays.forEach((w, k) => {
       const d = inYear(w, ['holidays', n, 'workdays', k]);
       if (d === undefined) return;
-      if (!isWeekend(d)) report(['holidays', n, 'workdays', k], `${w} is a ${weekdayName(d)}, already a working day; only a Saturday or Sunday can be made one`);
+      if (!isWeekend(d))
+        report(
+          ['holidays', n, 'workdays', k],
+          `${w} is a ${weekdayName(d)}, already a working day; only a Saturday or Sunday can be made one`,
+        );
       if (taken.has(d)) report(['holidays', n, 'workdays', k], `${w} is also a day off for ${taken.get(d)}`);
     }),
   );

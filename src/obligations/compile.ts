@@ -19,7 +19,11 @@ export function compileNoticeData(set: ObligationSet, institutions: Institutions
       reporters: Object.fromEntries(
         Object.entries(o.reporters).map(([kind, r]) => [
           kind,
-          { recipient: r.recipient, ...(r.schedule ? { schedule: r.schedule } : {}), ...(r.interpretations ? { interpretations: r.interpretations } : {}) },
+          {
+            recipient: r.recipient,
+            ...(r.schedule ? { schedule: r.schedule } : {}),
+            ...(r.interpretations ? { interpretations: r.interpretations } : {}),
+          },
         ]),
       ),
     };

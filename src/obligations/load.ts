@@ -3,7 +3,13 @@
 // found at once, each at its line and column.
 import { readFile } from 'node:fs/promises';
 import { basename, join, relative } from 'node:path';
-import type { EventTypeColumn, Obligation, ObligationInterpretation, ObligationsFile, ReporterRule } from '../../generated/types/obligations/obligations.js';
+import type {
+  EventTypeColumn,
+  Obligation,
+  ObligationInterpretation,
+  ObligationsFile,
+  ReporterRule,
+} from '../../generated/types/obligations/obligations.js';
 import { hasErrors, RulesError, type Diagnostic } from '../rules/diagnostics.js';
 import { readablePath } from '../rules/load.js';
 import type { Institutions } from '../rules/ruleset.js';
@@ -33,13 +39,17 @@ export interface ObligationSet {
 let validate: ReturnType<typeof compileSchema> | undefined;
 
 /** inspectObligations loads a ruleset folder's obligations.yaml with all its diagnostics. */
-export async function inspectObligations(rulesetDir: string, displayRoot = process.cwd()): Promise<{ set?: ObligationSet; diagnostics: Diagnostic[] }> {
+export async function inspectObligations(
+  rulesetDir: string,
+  displayRoot = process.cwd(),
+): Promise<{ set?: ObligationSet; diagnostics: Diagnostic[] }> {
   const path = join(rulesetDir, obligationsFile);
   const { source, diagnostics } = await readYamlSource(path, relative(displayRoot, path) || obligationsFile);
   if (!source) return { diagnostics };
   validate ??= compileSchema('obligations/obligations.schema.json');
   if (!validate(source.data)) {
-    for (const p of explainErrors(validate.errors, source.data)) diagnostics.push(at(source, 'OBL003', pointerSegments(p.path), p.message));
+    for (const p of explainErrors(validate.errors, source.data))
+      diagnostics.push(at(source, 'OBL003', pointerSegments(p.path), p.message));
     return { diagnostics };
   }
   const doc = source.data as ObligationsFile;
@@ -48,7 +58,9 @@ export async function inspectObligations(rulesetDir: string, displayRoot = proce
     // Quotes are compared with the source's line breaks removed: the source breaks sentences at its page ends.
     sourceText = (await readFile(join(rulesetDir, doc.source), 'utf8')).replace(/\r?\n/g, '');
   } catch (err) {
-    diagnostics.push(at(source, 'OBL002', ['source'], `names a source text that cannot be read: ${(err as Error).message}`));
+    diagnostics.push(
+      at(source, 'OBL002', ['source'], `names a source text that cannot be read: ${(err as Error).message}`),
+    );
   }
   checkObligations(doc, sourceText, (code, path, message) => diagnostics.push(at(source, code, path, message)));
   if (hasErrors(diagnostics)) return { diagnostics };
@@ -78,7 +90,11 @@ export async function loadNationalList(rulesetDir: string): Promise<{ institutio
   if (!source) throw new RulesError(diagnostics);
   validateInstitutions ??= compileSchema('rules/institutions.schema.json');
   if (!validateInstitutions(source.data))
-    throw new RulesError(explainErrors(validateInstitutions.errors, source.data).map((p) => at(source, 'RULE003', pointerSegments(p.path), p.message)));
+    throw new RulesError(
+      explainErrors(validateInstitutions.errors, source.data).map((p) =>
+        at(source, 'RULE003', pointerSegments(p.path), p.message),
+      ),
+    );
   return { institutions: source.data as Institutions, text: source.text };
 }
 
@@ -96,14 +112,23 @@ type Report = (code: string, path: JsonPath, message: string) => void;
 function checkObligations(doc: ObligationsFile, sourceText: string | undefined, report: Report): void {
   const quoted = (text: string, path: JsonPath) => {
     if (sourceText !== undefined && !sourceText.includes(text))
-      report('OBL020', path, `quotes text that is not in the source verbatim: "${text.length > 50 ? text.slice(0, 50) + '…' : text}"`);
+      report(
+        'OBL020',
+        path,
+        `quotes text that is not in the source verbatim: "${text.length > 50 ? `${text.slice(0, 50)}…` : text}"`,
+      );
   };
   const declared = new Set(doc.interpretations.map((i) => i.id));
   const used = new Set<string>();
   const use = (ids: string[] | undefined, path: JsonPath) =>
     (ids ?? []).forEach((id, n) => {
       used.add(id);
-      if (!declared.has(id)) report('OBL011', [...path, n], `refers to interpretation "${id}", which is not defined under interpretations; defined: ${[...declared].join(', ')}`);
+      if (!declared.has(id))
+        report(
+          'OBL011',
+          [...path, n],
+          `refers to interpretation "${id}", which is not defined under interpretations; defined: ${[...declared].join(', ')}`,
+        );
     });
   const recipients = Object.keys(doc.recipients);
   const events = Object.keys(doc.events);
@@ -120,13 +145,20 @@ function checkObligations(doc: ObligationsFile, sourceText: string | undefined, 
     quoted(t.name, ['monthlyReport', 'eventTypes', i, 'name']);
     quoted(t.column, ['monthlyReport', 'eventTypes', i, 'column']);
   });
-  const counts = (readSchema('obligations/monthly-report.schema.json') as { definitions: { counts: { required: string[] } } }).definitions.counts.required;
+  const counts = (
+    readSchema('obligations/monthly-report.schema.json') as { definitions: { counts: { required: string[] } } }
+  ).definitions.counts.required;
   const keys = form.eventTypes.map((t) => t.key);
   if (keys.join() !== counts.join())
-    report('OBL021', ['monthlyReport', 'eventTypes'], `lists ${keys.join(', ')}; the counts of monthly-report.schema.json are ${counts.join(', ')}, in that order`);
+    report(
+      'OBL021',
+      ['monthlyReport', 'eventTypes'],
+      `lists ${keys.join(', ')}; the counts of monthly-report.schema.json are ${counts.join(', ')}, in that order`,
+    );
   // The form's own words; 小计 and 合计 (the sums this project adds) are not on the form.
   const formHeadings = Object.entries(form.headings).filter(([k]) => k !== 'subtotal' && k !== 'total');
-  for (const [k, v] of formHeadings) for (const text of Array.isArray(v) ? v : [v]) quoted(text, ['monthlyReport', 'headings', k]);
+  for (const [k, v] of formHeadings)
+    for (const text of Array.isArray(v) ? v : [v]) quoted(text, ['monthlyReport', 'headings', k]);
   for (const [k, v] of Object.entries(form.signatories)) quoted(v, ['monthlyReport', 'signatories', k]);
 
   const seen = new Set<string>();
@@ -137,35 +169,68 @@ function checkObligations(doc: ObligationsFile, sourceText: string | undefined, 
     quoted(o.clause, [...op, 'clause']);
     if (o.routeClause) quoted(o.routeClause, [...op, 'routeClause']);
     use(o.interpretations, [...op, 'interpretations']);
-    if (!events.includes(o.start)) report('OBL011', [...op, 'start'], `names the event "${o.start}", which events does not declare; declared: ${events.join(', ')}`);
+    if (!events.includes(o.start))
+      report(
+        'OBL011',
+        [...op, 'start'],
+        `names the event "${o.start}", which events does not declare; declared: ${events.join(', ')}`,
+      );
     const s = o.schedule;
     if (s.kind === 'annual') {
-      if ((s.day === undefined) === (s.lastDay === undefined)) report('OBL013', [...op, 'schedule'], 'an annual schedule needs exactly one of day or lastDay');
-      else if (s.day !== undefined && s.day > daysInMonth(2023, s.month)) report('OBL013', [...op, 'schedule', 'day'], `month ${s.month} has no day ${s.day} in every year`);
+      if ((s.day === undefined) === (s.lastDay === undefined))
+        report('OBL013', [...op, 'schedule'], 'an annual schedule needs exactly one of day or lastDay');
+      else if (s.day !== undefined && s.day > daysInMonth(2023, s.month))
+        report('OBL013', [...op, 'schedule', 'day'], `month ${s.month} has no day ${s.day} in every year`);
     }
     for (const [kind, rule] of Object.entries(o.reporters) as [ReporterKind, ReporterRule][]) {
       const rp: JsonPath = [...op, 'reporters', kind];
       if (rule.recipient !== null && !recipients.includes(rule.recipient))
-        report('OBL011', [...rp, 'recipient'], `names the recipient "${rule.recipient}", which recipients does not declare; declared: ${recipients.join(', ')}`);
+        report(
+          'OBL011',
+          [...rp, 'recipient'],
+          `names the recipient "${rule.recipient}", which recipients does not declare; declared: ${recipients.join(', ')}`,
+        );
       if (rule.clause) quoted(rule.clause, [...rp, 'clause']);
       use(rule.interpretations, [...rp, 'interpretations']);
       if (rule.schedule?.day !== undefined && s.kind !== 'monthly' && s.kind !== 'quarterly')
-        report('OBL013', [...rp, 'schedule', 'day'], `sets a day of the month, but the schedule is ${s.kind}; only monthly and quarterly schedules have one`);
+        report(
+          'OBL013',
+          [...rp, 'schedule', 'day'],
+          `sets a day of the month, but the schedule is ${s.kind}; only monthly and quarterly schedules have one`,
+        );
       if (rule.schedule?.count !== undefined && s.kind !== 'after')
-        report('OBL013', [...rp, 'schedule', 'count'], `sets a count, but the schedule is ${s.kind}; only an after schedule counts`);
+        report(
+          'OBL013',
+          [...rp, 'schedule', 'count'],
+          `sets a count, but the schedule is ${s.kind}; only an after schedule counts`,
+        );
     }
   });
   const ids = new Set<string>();
   doc.interpretations.forEach((i, n) => {
-    if (ids.has(i.id)) report('OBL010', ['interpretations', n, 'id'], `interpretation id "${i.id}" is used twice; ids must be unique`);
+    if (ids.has(i.id))
+      report('OBL010', ['interpretations', n, 'id'], `interpretation id "${i.id}" is used twice; ids must be unique`);
     ids.add(i.id);
     quoted(i.quote, ['interpretations', n, 'quote']);
-    if (!used.has(i.id)) report('OBL012', ['interpretations', n, 'id'], `interpretation "${i.id}" is not used by any obligation or by the report form`);
+    if (!used.has(i.id))
+      report(
+        'OBL012',
+        ['interpretations', n, 'id'],
+        `interpretation "${i.id}" is not used by any obligation or by the report form`,
+      );
   });
 }
 
 function at(source: YamlSource, code: string, path: JsonPath, message: string): Diagnostic {
   const unknownKey = message.startsWith('unknown key');
   const { line, column } = source.locate(path, unknownKey);
-  return { code, severity: 'error', file: source.file, line, column, path: readablePath(source.data, unknownKey ? path.slice(0, -1) : path), message };
+  return {
+    code,
+    severity: 'error',
+    file: source.file,
+    line,
+    column,
+    path: readablePath(source.data, unknownKey ? path.slice(0, -1) : path),
+    message,
+  };
 }

@@ -96,11 +96,17 @@ export interface CompactAggregate {
 export class NoticePolicy {
   constructor(private readonly instance: PolicyInstance) {}
 
-  resolve(obligation: string, who: { reporter?: ReporterKind; institution?: { name: string; branchOf?: string } }): Resolved {
+  resolve(
+    obligation: string,
+    who: { reporter?: ReporterKind; institution?: { name: string; branchOf?: string } },
+  ): Resolved {
     return this.instance.evaluate({ obligation, ...who }, entrypoints.resolve) as Resolved;
   }
 
-  plan(who: { reporter?: ReporterKind; institution?: { name: string; branchOf?: string } }): { kind: ReporterKind; rules: ResolvedRule[] } {
+  plan(who: { reporter?: ReporterKind; institution?: { name: string; branchOf?: string } }): {
+    kind: ReporterKind;
+    rules: ResolvedRule[];
+  } {
     return this.instance.evaluate(who, entrypoints.plan) as { kind: ReporterKind; rules: ResolvedRule[] };
   }
 
@@ -109,7 +115,10 @@ export class NoticePolicy {
   }
 
   check(reports: unknown[], asOfPeriod?: string): CompactCheck {
-    return this.instance.evaluate({ reports, ...(asOfPeriod ? { asOfPeriod } : {}) }, entrypoints.check) as CompactCheck;
+    return this.instance.evaluate(
+      { reports, ...(asOfPeriod ? { asOfPeriod } : {}) },
+      entrypoints.check,
+    ) as CompactCheck;
   }
 
   aggregate(reports: unknown[]): CompactAggregate {

@@ -50,11 +50,20 @@ export function checkReports(service: ObligationService, items: SourcedReport[],
   const diagnostics: ReportDiagnostic[] = [];
   const reports: ReportCheck['reports'] = [];
   for (const item of items) {
-    const id = typeof (item.value as { id?: unknown } | null)?.id === 'string' ? (item.value as { id: string }).id : undefined;
+    const id =
+      typeof (item.value as { id?: unknown } | null)?.id === 'string' ? (item.value as { id: string }).id : undefined;
     if (validateReport(item.value)) reports.push({ source: item.source, report: item.value as MonthlyReport });
     else
       for (const p of explainErrors(validateReport.errors, item.value))
-        diagnostics.push({ code: 'report-schema', severity: 'error', source: item.source, ...(id ? { report: id } : {}), path: p.path, message: p.message, ...(p.allowed ? { allowed: p.allowed } : {}) });
+        diagnostics.push({
+          code: 'report-schema',
+          severity: 'error',
+          source: item.source,
+          ...(id ? { report: id } : {}),
+          path: p.path,
+          message: p.message,
+          ...(p.allowed ? { allowed: p.allowed } : {}),
+        });
   }
   const compact = service.policy.check(
     reports.map((r) => r.report),
@@ -62,7 +71,9 @@ export function checkReports(service: ObligationService, items: SourcedReport[],
   );
   const names = new Map(service.set.doc.monthlyReport.eventTypes.map((t) => [t.key, t.name]));
   // Each report's problems together, in the order the reports were given.
-  const sorted = [...compact.problems].sort((a, b) => a.report - b.report || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+  const sorted = [...compact.problems].sort(
+    (a, b) => a.report - b.report || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0),
+  );
   for (const p of sorted) diagnostics.push(describe(p, reports, names));
   const failed = diagnostics.some((d) => d.severity === 'error');
   return { diagnostics, reports, effective: failed ? [] : compact.effective.map((i) => reports[i].report) };
@@ -76,27 +87,63 @@ function describe(p: ReportProblem, reports: ReportCheck['reports'], names: Map<
   const t = p.eventType ?? '';
   switch (p.code) {
     case 'remarks-missing':
-      return { ...base, path: `/remarks/${t}`, message: `counts ${r.counts[t as keyof EventCounts]} ${names.get(t)} (${t}) but no remark describes them; every count above 0 needs one (附件2 注2：在备注中描述违规事件的详细情况)` };
+      return {
+        ...base,
+        path: `/remarks/${t}`,
+        message: `counts ${r.counts[t as keyof EventCounts]} ${names.get(t)} (${t}) but no remark describes them; every count above 0 needs one (附件2 注2：在备注中描述违规事件的详细情况)`,
+      };
     case 'remarks-without-events':
-      return { ...base, path: `/remarks/${t}`, message: `describes ${names.get(t)} (${t}), but its count is 0; correct the count or remove the remark` };
+      return {
+        ...base,
+        path: `/remarks/${t}`,
+        message: `describes ${names.get(t)} (${t}), but its count is 0; correct the count or remove the remark`,
+      };
     case 'period-not-over':
-      return { ...base, path: '/period', message: `reports ${r.period}, which is not over (as of ${p.asOfPeriod}); a month is reported after it ends (上月情况)` };
+      return {
+        ...base,
+        path: '/period',
+        message: `reports ${r.period}, which is not over (as of ${p.asOfPeriod}); a month is reported after it ends (上月情况)`,
+      };
     case 'duplicate-id':
-      return { ...base, path: '/id', message: `id "${r.id}" is already the id of ${ref(p.first!)}; ids must be unique` };
+      return {
+        ...base,
+        path: '/id',
+        message: `id "${r.id}" is already the id of ${ref(p.first!)}; ids must be unique`,
+      };
     case 'duplicate-month':
-      return { ...base, path: '/period', message: `${who} already reported ${r.period} in ${ref(p.first!)}; a month is reported once, and a later report of it names the report it corrects (correctionOf)` };
+      return {
+        ...base,
+        path: '/period',
+        message: `${who} already reported ${r.period} in ${ref(p.first!)}; a month is reported once, and a later report of it names the report it corrects (correctionOf)`,
+      };
     case 'correction-unknown':
-      return { ...base, path: '/correctionOf', message: `corrects "${p.target}", which is not among the reports given` };
+      return {
+        ...base,
+        path: '/correctionOf',
+        message: `corrects "${p.target}", which is not among the reports given`,
+      };
     case 'correction-of-itself':
       return { ...base, path: '/correctionOf', message: 'corrects itself; name the report this one replaces' };
     case 'correction-mismatch': {
       const t2 = reports[p.target as number].report;
-      return { ...base, path: '/correctionOf', message: `corrects ${ref(p.target as number)}, the report of ${t2.institution}（${t2.region}）for ${t2.period}; a correction is of the same institution, region and month` };
+      return {
+        ...base,
+        path: '/correctionOf',
+        message: `corrects ${ref(p.target as number)}, the report of ${t2.institution}（${t2.region}）for ${t2.period}; a correction is of the same institution, region and month`,
+      };
     }
     case 'correction-conflict':
-      return { ...base, path: '/correctionOf', message: `corrects "${r.correctionOf}", which ${ref(p.first!)} already corrects; correct the latest report instead` };
+      return {
+        ...base,
+        path: '/correctionOf',
+        message: `corrects "${r.correctionOf}", which ${ref(p.first!)} already corrects; correct the latest report instead`,
+      };
     case 'correction-without-original':
-      return { ...base, path: '/correctionOf', message: `is a correction, but no original report of ${who} for ${r.period} is among the reports given` };
+      return {
+        ...base,
+        path: '/correctionOf',
+        message: `is a correction, but no original report of ${who} for ${r.period} is among the reports given`,
+      };
   }
 }
 
@@ -108,18 +155,31 @@ export interface Aggregated {
 }
 
 /** aggregate sums the effective reports of one month; a set of several months needs `period`. */
-export function aggregate(service: ObligationService, effective: MonthlyReport[], period?: string): { ok: true; result: Aggregated } | { ok: false; message: string } {
+export function aggregate(
+  service: ObligationService,
+  effective: MonthlyReport[],
+  period?: string,
+): { ok: true; result: Aggregated } | { ok: false; message: string } {
   const periods = [...new Set(effective.map((r) => r.period))].sort();
   const chosen = period ?? (periods.length === 1 ? periods[0] : undefined);
   if (chosen === undefined)
-    return { ok: false, message: periods.length ? `the reports cover ${periods.join(', ')}; choose one month with --period` : 'there is no report to aggregate' };
+    return {
+      ok: false,
+      message: periods.length
+        ? `the reports cover ${periods.join(', ')}; choose one month with --period`
+        : 'there is no report to aggregate',
+    };
   const rows = effective.filter((r) => r.period === chosen);
   const compact = service.policy.aggregate(rows);
   return {
     ok: true,
     result: {
       period: chosen,
-      regions: compact.regions.map((g) => ({ region: g.region, rows: g.rows.map((i) => rows[i]), total: g.total as unknown as EventCounts })),
+      regions: compact.regions.map((g) => ({
+        region: g.region,
+        rows: g.rows.map((i) => rows[i]),
+        total: g.total as unknown as EventCounts,
+      })),
       total: compact.total as unknown as EventCounts,
     },
   };
@@ -143,15 +203,30 @@ export interface Timeliness {
  * the first report of the month (a correction does not reset the clock) against the due date of 三（二）,
  * and a month without a report as missing once its due date has passed.
  */
-export function timeliness(service: ObligationService, reports: MonthlyReport[], from: string, to: string, asOf: Day = today()): Timeliness[] {
+export function timeliness(
+  service: ObligationService,
+  reports: MonthlyReport[],
+  from: string,
+  to: string,
+  asOf: Day = today(),
+): Timeliness[] {
   const start = parseIsoDate(`${from}-01`);
   const end = parseIsoDate(`${to}-01`);
-  if (start === undefined || end === undefined || start > end) throw new ObligationError('BAD_DATE', `--from ${from} and --to ${to} must be months (YYYY-MM), the first not after the second`, '/from');
+  if (start === undefined || end === undefined || start > end)
+    throw new ObligationError(
+      'BAD_DATE',
+      `--from ${from} and --to ${to} must be months (YYYY-MM), the first not after the second`,
+      '/from',
+    );
   const reporters = new Map<string, MonthlyReport>();
-  for (const r of reports) reporters.set(`${r.region}\u0000${r.institution}`, reporters.get(`${r.region}\u0000${r.institution}`) ?? r);
+  for (const r of reports)
+    reporters.set(`${r.region}\u0000${r.institution}`, reporters.get(`${r.region}\u0000${r.institution}`) ?? r);
   const out: Timeliness[] = [];
   for (const [key, sample] of [...reporters].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    const resolved = service.policy.resolve(monthlyObligation, sample.reporterKind ? { reporter: sample.reporterKind } : { institution: { name: sample.institution } });
+    const resolved = service.policy.resolve(
+      monthlyObligation,
+      sample.reporterKind ? { reporter: sample.reporterKind } : { institution: { name: sample.institution } },
+    );
     if (!resolved.ok) continue;
     const rule = resolved.rule;
     for (let m = start; m <= end; m = addMonths(m, 1)) {

@@ -21,7 +21,20 @@ export interface Deadline {
   workingDayReckoned: boolean;
 }
 
-const monthNames = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const monthNames = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 
 /** describeRule says a rule's schedule in words, e.g. "10 days after 变更之日, moved to …". */
 export function describeRule(rule: ResolvedRule, eventName: string): string {
@@ -30,7 +43,10 @@ export function describeRule(rule: ResolvedRule, eventName: string): string {
   switch (s.kind) {
     case 'after': {
       const unit = { workingDays: 'working day', days: 'day', months: 'month', years: 'year' }[s.unit];
-      text = s.count === 0 ? `on the day of ${eventName}` : `${s.count} ${unit}${s.count === 1 ? '' : 's'} after ${eventName}`;
+      text =
+        s.count === 0
+          ? `on the day of ${eventName}`
+          : `${s.count} ${unit}${s.count === 1 ? '' : 's'} after ${eventName}`;
       break;
     }
     case 'monthly':
@@ -53,7 +69,11 @@ export function describeRule(rule: ResolvedRule, eventName: string): string {
  * nominalDue is the last day as counted, before any move to a working day, and the period a
  * periodic report covers. Only a count of working days needs the calendar here.
  */
-export function nominalDue(rule: ResolvedRule, start: Day, calendar: WorkingCalendar): { nominal: Day; covers?: { from: Day; to: Day } } {
+export function nominalDue(
+  rule: ResolvedRule,
+  start: Day,
+  calendar: WorkingCalendar,
+): { nominal: Day; covers?: { from: Day; to: Day } } {
   const s = rule.schedule;
   switch (s.kind) {
     case 'after':
@@ -70,18 +90,31 @@ export function nominalDue(rule: ResolvedRule, start: Day, calendar: WorkingCale
     }
     case 'annual': {
       const year = civil(start).year + 1;
-      return { covers: yearRange(start), nominal: dayOf(year, s.month, s.lastDay ? daysInMonth(year, s.month) : s.day!) };
+      return {
+        covers: yearRange(start),
+        nominal: dayOf(year, s.month, s.lastDay ? daysInMonth(year, s.month) : s.day!),
+      };
     }
     case 'undated':
-      throw new ObligationError('UNDATED', `${rule.id}: the text sets no day for it (${describeRule(rule, '')}), so no due date is computed`, '/obligation');
+      throw new ObligationError(
+        'UNDATED',
+        `${rule.id}: the text sets no day for it (${describeRule(rule, '')}), so no due date is computed`,
+        '/obligation',
+      );
   }
 }
 
 /** computeDeadline finds the due date of a rule whose clock starts on `start`. */
-export function computeDeadline(rule: ResolvedRule, start: Day, calendar: WorkingCalendar, eventName: string): Deadline {
+export function computeDeadline(
+  rule: ResolvedRule,
+  start: Day,
+  calendar: WorkingCalendar,
+  eventName: string,
+): Deadline {
   const { nominal, covers } = nominalDue(rule, start, calendar);
   const s = rule.schedule;
-  const workingDayReckoned = (s.kind === 'after' && s.unit === 'workingDays') || rule.onNonWorkingDay === 'nextWorkingDay';
+  const workingDayReckoned =
+    (s.kind === 'after' && s.unit === 'workingDays') || rule.onNonWorkingDay === 'nextWorkingDay';
   let due = nominal;
   let moved: Deadline['moved'];
   if (rule.onNonWorkingDay === 'nextWorkingDay') {

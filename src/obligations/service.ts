@@ -3,7 +3,16 @@
 // whether it was met, and join in the clauses, names and readings. The CLI and the HTTP routes call
 // only this.
 import type { ValidateFunction } from 'ajv';
-import type { CalendarRef, DueRequest, DueResult, DueStatus, InterpretationRef, ObligationCalendar, ObligationRef, Party } from '../../generated/types/obligations/api.js';
+import type {
+  CalendarRef,
+  DueRequest,
+  DueResult,
+  DueStatus,
+  InterpretationRef,
+  ObligationCalendar,
+  ObligationRef,
+  Party,
+} from '../../generated/types/obligations/api.js';
 import { policiesDir, rulesetsDir, wasmPath } from '../build/paths.js';
 import { PolicyModule } from '../engine/engine.js';
 import { RulesError } from '../rules/diagnostics.js';
@@ -57,16 +66,23 @@ export class ObligationService {
     if (!calendar) throw new RulesError(diagnostics);
     const module = await PolicyModule.fromFile(options.wasmPath ?? wasmPath);
     const policy = new NoticePolicy(await module.instantiate(compileNoticeData(set, national.institutions)));
-    const hash = hashFiles([{ name: 'obligations.yaml', content: set.text }, { name: 'institutions.yaml', content: national.text }, ...texts]);
+    const hash = hashFiles([
+      { name: 'obligations.yaml', content: set.text },
+      { name: 'institutions.yaml', content: national.text },
+      ...texts,
+    ]);
     const ajv = createAjv();
     ajv.addSchema(readSchema('obligations/api.schema.json'));
-    const validateRequest = ajv.getSchema('https://credit-policy.local/schemas/obligations/api.schema.json#/definitions/request')!;
+    const validateRequest = ajv.getSchema(
+      'https://credit-policy.local/schemas/obligations/api.schema.json#/definitions/request',
+    )!;
     return new ObligationService(set, calendar, policy, hash, validateRequest);
   }
 
   /** due answers when one obligation falls due for one reporter, and whether it was met. */
   due(request: unknown): Outcome<DueResult> {
-    if (!this.validateRequest(request)) return { ok: false, problems: explainErrors(this.validateRequest.errors, request) };
+    if (!this.validateRequest(request))
+      return { ok: false, problems: explainErrors(this.validateRequest.errors, request) };
     const q = request as DueRequest;
     const dates = parseDates(q);
     if (!dates.ok) return dates;
@@ -81,7 +97,9 @@ export class ObligationService {
         reporter: { id: rule.kind, name: this.set.doc.reporters[rule.kind].name },
         recipient: this.recipient(rule),
         start: { date: formatIsoDate(dates.start), event: rule.start, name: this.eventName(rule) },
-        ...(deadline.covers ? { covers: { from: formatIsoDate(deadline.covers.from), to: formatIsoDate(deadline.covers.to) } } : {}),
+        ...(deadline.covers
+          ? { covers: { from: formatIsoDate(deadline.covers.from), to: formatIsoDate(deadline.covers.to) } }
+          : {}),
         rule: deadline.rule,
         nominalDue: formatIsoDate(deadline.nominal),
         due: formatIsoDate(deadline.due),
@@ -89,16 +107,21 @@ export class ObligationService {
         interpretations: this.interpretations(rule.interpretations),
         calendars: [],
       };
-      if (dates.submitted !== undefined || dates.asOf !== undefined) result.status = this.status(rule, deadline, dates.submitted, dates.asOf ?? today());
+      if (dates.submitted !== undefined || dates.asOf !== undefined)
+        result.status = this.status(rule, deadline, dates.submitted, dates.asOf ?? today());
       // The calendars consulted: from the first day counted (a count of working days) or the last day
       // as counted (a move to a working day) to the due date, and the day judged against it.
       const counted = rule.schedule.kind === 'after' && rule.schedule.unit === 'workingDays';
-      const first = Math.min(counted ? dates.start + 1 : deadline.nominal, result.status ? (dates.submitted ?? dates.asOf ?? today()) : Infinity);
+      const first = Math.min(
+        counted ? dates.start + 1 : deadline.nominal,
+        result.status ? (dates.submitted ?? dates.asOf ?? today()) : Infinity,
+      );
       const last = Math.max(deadline.due, result.status ? (dates.submitted ?? dates.asOf ?? today()) : 0);
       result.calendars = deadline.workingDayReckoned ? this.calendarsUsed(first, last) : [];
       return { ok: true, result };
     } catch (err) {
-      if (err instanceof ObligationError) return { ok: false, problems: [{ path: err.path || '/start', message: err.message }] };
+      if (err instanceof ObligationError)
+        return { ok: false, problems: [{ path: err.path || '/start', message: err.message }] };
       throw err;
     }
   }
@@ -106,7 +129,15 @@ export class ObligationService {
   /** calendarFor lists an institution's due dates in a year, and its deadlines that run from events. */
   calendarFor(request: CalendarRequest): Outcome<ObligationCalendar> {
     if (!Number.isInteger(request.year) || request.year < 2000 || request.year > 2200)
-      return { ok: false, problems: [{ path: '/year', message: `must be a year (a whole number from 2000 to 2200), not ${JSON.stringify(request.year)}` }] };
+      return {
+        ok: false,
+        problems: [
+          {
+            path: '/year',
+            message: `must be a year (a whole number from 2000 to 2200), not ${JSON.stringify(request.year)}`,
+          },
+        ],
+      };
     const institution = { name: request.institution, ...(request.branchOf ? { branchOf: request.branchOf } : {}) };
     const plan = this.policy.plan(request.reporter ? { reporter: request.reporter } : { institution });
     const result: ObligationCalendar = {
@@ -127,7 +158,13 @@ export class ObligationService {
         const recipient = this.recipient(rule);
         readings.push(...rule.interpretations);
         if (s.kind === 'undated') result.undated.push({ obligation, frequency: s.frequency, recipient });
-        else if (s.kind === 'after') result.triggered.push({ obligation, rule: describeRule(rule, this.eventName(rule)), start: { event: rule.start, name: this.eventName(rule) }, recipient });
+        else if (s.kind === 'after')
+          result.triggered.push({
+            obligation,
+            rule: describeRule(rule, this.eventName(rule)),
+            start: { event: rule.start, name: this.eventName(rule) },
+            recipient,
+          });
         else
           for (const start of periodStarts(s.kind, request.year)) {
             if (civil(nominalDue(rule, start, this.calendar).nominal).year !== request.year) continue;
@@ -147,9 +184,21 @@ export class ObligationService {
       if (err instanceof ObligationError) return { ok: false, problems: [{ path: '/year', message: err.message }] };
       throw err;
     }
-    result.dated.sort((a, b) => (a.due < b.due ? -1 : a.due > b.due ? 1 : a.obligation.id < b.obligation.id ? -1 : a.obligation.id > b.obligation.id ? 1 : 0));
+    result.dated.sort((a, b) =>
+      a.due < b.due
+        ? -1
+        : a.due > b.due
+          ? 1
+          : a.obligation.id < b.obligation.id
+            ? -1
+            : a.obligation.id > b.obligation.id
+              ? 1
+              : 0,
+    );
     result.interpretations = this.interpretations(readings);
-    result.calendars = result.dated.length ? this.calendarsUsed(dayOf(request.year, 1, 1), dayOf(request.year, 12, 31)) : [];
+    result.calendars = result.dated.length
+      ? this.calendarsUsed(dayOf(request.year, 1, 1), dayOf(request.year, 12, 31))
+      : [];
     return { ok: true, result };
   }
 
@@ -157,11 +206,20 @@ export class ObligationService {
   status(rule: Pick<ResolvedRule, 'nature'>, deadline: Deadline, submitted: Day | undefined, asOf: Day): DueStatus {
     const other = submitted ?? asOf;
     const origin = civil(Math.min(deadline.due, other)).year;
-    const point = (day: Day): DatePoint => (deadline.workingDayReckoned ? { day, wo: this.calendar.ordinal(day, origin) } : { day });
+    const point = (day: Day): DatePoint =>
+      deadline.workingDayReckoned ? { day, wo: this.calendar.ordinal(day, origin) } : { day };
     const [compact] = this.policy.status([
-      { key: 'due', nature: rule.nature, due: point(deadline.due), ...(submitted !== undefined ? { submitted: point(submitted) } : { asOf: point(asOf) }) },
+      {
+        key: 'due',
+        nature: rule.nature,
+        due: point(deadline.due),
+        ...(submitted !== undefined ? { submitted: point(submitted) } : { asOf: point(asOf) }),
+      },
     ]);
-    const out: DueStatus = { status: compact.status, ...(submitted !== undefined ? { submitted: formatIsoDate(submitted) } : { asOf: formatIsoDate(asOf) }) };
+    const out: DueStatus = {
+      status: compact.status,
+      ...(submitted !== undefined ? { submitted: formatIsoDate(submitted) } : { asOf: formatIsoDate(asOf) }),
+    };
     for (const k of ['early', 'late', 'overdue', 'left'] as const) if (compact[k]) out[k] = compact[k];
     return out;
   }
@@ -206,10 +264,15 @@ export class ObligationService {
   }
 
   private resolveProblem(q: DueRequest, p: ResolveProblem): Problem {
-    const kinds = (ids: string[]) => ids.map((k) => `${k} (${this.set.doc.reporters[k as ReporterKind].name})`).join(', ');
+    const kinds = (ids: string[]) =>
+      ids.map((k) => `${k} (${this.set.doc.reporters[k as ReporterKind].name})`).join(', ');
     switch (p.code) {
       case 'unknown-obligation':
-        return { path: '/obligation', message: `no obligation has the id "${q.obligation}"; the obligations are: ${p.allowed.join(', ')}`, allowed: p.allowed };
+        return {
+          path: '/obligation',
+          message: `no obligation has the id "${q.obligation}"; the obligations are: ${p.allowed.join(', ')}`,
+          allowed: p.allowed,
+        };
       case 'not-applicable':
         return {
           path: q.reporter ? '/reporter' : '/institution',
@@ -217,15 +280,25 @@ export class ObligationService {
           allowed: p.allowed,
         };
       case 'reporter-needed':
-        return { path: '/reporter', message: `${q.obligation} binds several kinds of reporter with different deadlines or recipients; say which: ${kinds(p.allowed)}`, allowed: p.allowed };
+        return {
+          path: '/reporter',
+          message: `${q.obligation} binds several kinds of reporter with different deadlines or recipients; say which: ${kinds(p.allowed)}`,
+          allowed: p.allowed,
+        };
     }
   }
 }
 
-function parseDates(q: DueRequest): { ok: true; start: Day; submitted?: Day; asOf?: Day } | { ok: false; problems: Problem[] } {
+function parseDates(
+  q: DueRequest,
+): { ok: true; start: Day; submitted?: Day; asOf?: Day } | { ok: false; problems: Problem[] } {
   const problems: Problem[] = [];
   const start = parseLooseDate(q.start);
-  if (start === undefined) problems.push({ path: '/start', message: `"${q.start}" is not a date that exists (YYYY-MM-DD, or YYYY-MM, or YYYY)` });
+  if (start === undefined)
+    problems.push({
+      path: '/start',
+      message: `"${q.start}" is not a date that exists (YYYY-MM-DD, or YYYY-MM, or YYYY)`,
+    });
   const exact = (text: string | undefined, path: string) => {
     if (text === undefined) return undefined;
     const d = parseIsoDate(text);
@@ -235,7 +308,12 @@ function parseDates(q: DueRequest): { ok: true; start: Day; submitted?: Day; asO
   const submitted = exact(q.submitted, '/submitted');
   const asOf = exact(q.asOf, '/asOf');
   if (problems.length) return { ok: false, problems };
-  return { ok: true, start: start!, ...(submitted !== undefined ? { submitted } : {}), ...(asOf !== undefined ? { asOf } : {}) };
+  return {
+    ok: true,
+    start: start!,
+    ...(submitted !== undefined ? { submitted } : {}),
+    ...(asOf !== undefined ? { asOf } : {}),
+  };
 }
 
 // The first day of every period whose deadline can fall in `year`: the months, quarters and rating

@@ -23,7 +23,11 @@ export interface BatchAnswer {
 }
 
 /** rateLines answers each line: `{line, ok: true, result}` or `{line, ok: false, problems}`. */
-export function rateLines(r: Rater, firstLine: number, lines: string[]): { text: string; rated: number; refused: number } {
+export function rateLines(
+  r: Rater,
+  firstLine: number,
+  lines: string[],
+): { text: string; rated: number; refused: number } {
   let out = '';
   let rated = 0;
   let refused = 0;
@@ -32,12 +36,18 @@ export function rateLines(r: Rater, firstLine: number, lines: string[]): { text:
     if (text.trim() === '') return;
     const parsed = parseJsonText(text);
     if (!parsed.ok) {
-      out += JSON.stringify({ line, ok: false, problems: [{ path: '', message: `line ${line}, column ${parsed.column}: ${parsed.message}` }] }) + '\n';
+      out += `${JSON.stringify({
+        line,
+        ok: false,
+        problems: [{ path: '', message: `line ${line}, column ${parsed.column}: ${parsed.message}` }],
+      })}\n`;
       refused++;
       return;
     }
     const outcome = r.evaluate(parsed.value);
-    out += JSON.stringify(outcome.ok ? { line, ok: true, result: outcome.result } : { line, ok: false, problems: outcome.problems }) + '\n';
+    out += `${JSON.stringify(
+      outcome.ok ? { line, ok: true, result: outcome.result } : { line, ok: false, problems: outcome.problems },
+    )}\n`;
     if (outcome.ok) rated++;
     else refused++;
   });
@@ -64,7 +74,10 @@ export default async function rateChunk(chunk: BatchChunk): Promise<BatchAnswer 
   const { text, rated, refused } = rateLines(loaded, chunk.firstLine, chunk.lines);
   const answer: BatchAnswer = { bytes: encoder.encode(text), rated, refused };
   // Moved, not copied: the main thread gets the bytes without cloning the chunk's text.
-  return Piscina.move({ [Piscina.transferableSymbol]: [answer.bytes.buffer], [Piscina.valueSymbol]: answer } as never) as unknown as BatchAnswer;
+  return Piscina.move({
+    [Piscina.transferableSymbol]: [answer.bytes.buffer],
+    [Piscina.valueSymbol]: answer,
+  } as never) as unknown as BatchAnswer;
 }
 
 const encoder = new TextEncoder();

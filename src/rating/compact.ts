@@ -55,7 +55,13 @@ export function comparableCompact(result: unknown): unknown {
   const r = result as { items?: CompactItem[]; interpretations: string[] };
   return {
     ...r,
-    ...(r.items ? { items: r.items.map((i) => ({ ...i, deductions: [...i.deductions].sort((a, b) => a.order - b.order) })).sort((a, b) => (a.id < b.id ? -1 : 1)) } : {}),
+    ...(r.items
+      ? {
+          items: r.items
+            .map((i) => ({ ...i, deductions: [...i.deductions].sort((a, b) => a.order - b.order) }))
+            .sort((a, b) => (a.id < b.id ? -1 : 1)),
+        }
+      : {}),
     interpretations: [...r.interpretations].sort(),
   };
 }

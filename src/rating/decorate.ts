@@ -38,12 +38,38 @@ export function decorate(rs: RuleSet, input: EvaluationInput, compact: CompactRe
         subtotal: points(compact.subtotal),
         notRated: null,
       }
-    : { ruleset: view.ruleset, institution, year: input.year, interpretations, ...(view.overrides.length ? { overrides: view.overrides } : {}), rated: false, score: null, grade: null, zeroScore: null, downgrade: null, measures: null, items: [], dimensions: [], subtotal: null, notRated: view.notRated };
+    : {
+        ruleset: view.ruleset,
+        institution,
+        year: input.year,
+        interpretations,
+        ...(view.overrides.length ? { overrides: view.overrides } : {}),
+        rated: false,
+        score: null,
+        grade: null,
+        zeroScore: null,
+        downgrade: null,
+        measures: null,
+        items: [],
+        dimensions: [],
+        subtotal: null,
+        notRated: view.notRated,
+      };
   if (compact.rated) {
-    const triggers = (ids: string[], list: RuleSet['grading']['downgrade']['triggers']) => ids.map((id) => ({ id, clause: list.find((t) => t.id === id)!.clause }));
-    if (compact.zeroScore.length) result.zeroScore = { clause: rs.grading.zeroScore.clause, triggers: triggers(compact.zeroScore, rs.grading.zeroScore.triggers) };
+    const triggers = (ids: string[], list: RuleSet['grading']['downgrade']['triggers']) =>
+      ids.map((id) => ({ id, clause: list.find((t) => t.id === id)!.clause }));
+    if (compact.zeroScore.length)
+      result.zeroScore = {
+        clause: rs.grading.zeroScore.clause,
+        triggers: triggers(compact.zeroScore, rs.grading.zeroScore.triggers),
+      };
     else if (compact.downgrade.length)
-      result.downgrade = { clause: rs.grading.downgrade.clause, triggers: triggers(compact.downgrade, rs.grading.downgrade.triggers), baseGrade: compact.baseGrade, finalGrade: compact.grade };
+      result.downgrade = {
+        clause: rs.grading.downgrade.clause,
+        triggers: triggers(compact.downgrade, rs.grading.downgrade.triggers),
+        baseGrade: compact.baseGrade,
+        finalGrade: compact.grade,
+      };
   }
   return result;
 }
@@ -55,14 +81,28 @@ function items(rs: RuleSet, view: View, touchedItems: CompactItem[]): ItemResult
     const at = view.itemIndex.get(ci.id)!;
     const u = out[at];
     const deductions = [...ci.deductions].sort((a, b) => a.order - b.order);
-    out[at] = { id: u.id, name: u.name, dimension: u.dimension, indicator: u.indicator, maxPoints: u.maxPoints, score: points(ci.score), floored: ci.floored, deductions: deductions.map((d) => deduction(rs, d)) };
+    out[at] = {
+      id: u.id,
+      name: u.name,
+      dimension: u.dimension,
+      indicator: u.indicator,
+      maxPoints: u.maxPoints,
+      score: points(ci.score),
+      floored: ci.floored,
+      deductions: deductions.map((d) => deduction(rs, d)),
+    };
   }
   return out;
 }
 
 function dimensions(view: View, scores: { id: string; score: number }[]): RatingResult['dimensions'] {
   const scoreOf = new Map(scores.map((d) => [d.id, d.score]));
-  return view.dimensions.map((d) => ({ id: d.id, name: d.name, maxPoints: d.maxPoints, score: points(scoreOf.get(d.id) ?? 0) }));
+  return view.dimensions.map((d) => ({
+    id: d.id,
+    name: d.name,
+    maxPoints: d.maxPoints,
+    score: points(scoreOf.get(d.id) ?? 0),
+  }));
 }
 
 /** View: what decoration needs of a ruleset, built once per ruleset and shared by every result. */
@@ -84,7 +124,16 @@ function viewOf(rs: RuleSet): View {
   let view = views.get(rs);
   if (view) return view;
   const untouched = [...rs.items.values()].map(({ item, indicator, dimension }) =>
-    Object.freeze({ id: item.id, name: item.name, dimension: dimension.id, indicator: indicator.id, maxPoints: item.maxPoints, score: item.bonus ? 0 : item.maxPoints, floored: false, deductions: Object.freeze([]) as unknown as Deduction[] }),
+    Object.freeze({
+      id: item.id,
+      name: item.name,
+      dimension: dimension.id,
+      indicator: indicator.id,
+      maxPoints: item.maxPoints,
+      score: item.bonus ? 0 : item.maxPoints,
+      floored: false,
+      deductions: Object.freeze([]) as unknown as Deduction[],
+    }),
   );
   const measures = new Map<string, RatingResult['measures']>();
   view = {
@@ -118,7 +167,15 @@ function deduction(rs: RuleSet, d: CompactDeduction): Deduction {
   let clause = rule.clause;
   if (rule.kind === 'tiers' && d.tier !== undefined) clause = rule.tiers[d.tier].clause;
   if (rule.kind === 'choice') clause = rule.options.find((o) => o.value === d.value)?.clause ?? clause;
-  const out: Deduction = { rule: d.rule, kind: rule.kind, clause, count: d.count, points: points(d.points), capped: d.capped === true, zero: d.zero === true };
+  const out: Deduction = {
+    rule: d.rule,
+    kind: rule.kind,
+    clause,
+    count: d.count,
+    points: points(d.points),
+    capped: d.capped === true,
+    zero: d.zero === true,
+  };
   if (d.bonus) out.bonus = true;
   if (d.value !== undefined) out.value = d.value;
   return out;
@@ -133,7 +190,9 @@ export function measuresFor(rs: RuleSet, result: string): RatingResult['measures
   for (let key: string | undefined = result; key !== undefined && !seen.has(key); key = sets[key]?.includes) {
     seen.add(key);
     const set = sets[key];
-    list.unshift(...set.measures.map((m) => ({ id: m.id, text: m.text, discretionary: m.discretionary === true, from: key! })));
+    list.unshift(
+      ...set.measures.map((m) => ({ id: m.id, text: m.text, discretionary: m.discretionary === true, from: key! })),
+    );
   }
   return { result, clause: own.clause, list };
 }

@@ -20,7 +20,9 @@ export function deriveInputSchema(rs: RuleSet): Schema {
   const circumstances = Object.fromEntries(
     Object.entries(rs.grading.circumstances).map(([name, c]) => [
       name,
-      c.type === 'flag' ? { type: 'boolean', description: c.description } : { type: 'integer', minimum: 0, maximum: 1_000_000, description: c.description },
+      c.type === 'flag'
+        ? { type: 'boolean', description: c.description }
+        : { type: 'integer', minimum: 0, maximum: 1_000_000, description: c.description },
     ]),
   );
   const { effective } = rs.meta;
@@ -35,12 +37,19 @@ export function deriveInputSchema(rs: RuleSet): Schema {
     properties: {
       ruleset: { type: 'string', enum: [rs.id] },
       institution: (base.definitions as Record<string, Schema>).institution,
-      year: { type: 'integer', minimum: effective.fromYear, maximum: effective.untilYear ?? 2200, description: (base.properties as Record<string, Schema>).year.description },
+      year: {
+        type: 'integer',
+        minimum: effective.fromYear,
+        maximum: effective.untilYear ?? 2200,
+        description: (base.properties as Record<string, Schema>).year.description,
+      },
       findings: { type: 'object', additionalProperties: false, properties: findings },
       circumstances: { type: 'object', additionalProperties: false, properties: circumstances },
     },
     // 第九条: a newly connected institution is not rated, so it needs no measured values.
-    if: { properties: { institution: { properties: { newlyConnected: { const: true } }, required: ['newlyConnected'] } } },
+    if: {
+      properties: { institution: { properties: { newlyConnected: { const: true } }, required: ['newlyConnected'] } },
+    },
     then: {},
     else: { required: ['findings'], properties: { findings: { required: requiredItems } } },
   };
@@ -59,10 +68,20 @@ function itemSchema(item: Item): { schema: Schema; required: string[] } {
         properties[name] = { type: 'boolean', description };
         break;
       case 'percent':
-        properties[name] = { type: 'number', minimum: f.minimum ?? 0, ...(f.maximum === null ? {} : { maximum: f.maximum ?? 100 }), description };
+        properties[name] = {
+          type: 'number',
+          minimum: f.minimum ?? 0,
+          ...(f.maximum === null ? {} : { maximum: f.maximum ?? 100 }),
+          description,
+        };
         break;
       case 'number':
-        properties[name] = { type: 'number', ...(f.minimum == null ? {} : { minimum: f.minimum }), ...(f.maximum == null ? {} : { maximum: f.maximum }), description };
+        properties[name] = {
+          type: 'number',
+          ...(f.minimum == null ? {} : { minimum: f.minimum }),
+          ...(f.maximum == null ? {} : { maximum: f.maximum }),
+          description,
+        };
         break;
       case 'choice':
         properties[name] = { type: 'string', enum: f.options ?? [], description };

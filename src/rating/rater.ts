@@ -64,14 +64,46 @@ export class Rater {
     return { ok: true, result: decorate(ruleset, typed, compact), ruleset };
   }
 
-  private pick(input: unknown): { ok: true; loaded: Loaded } | { ok: false; status: 400 | 404 | 422; problems: Problem[] } {
+  private pick(
+    input: unknown,
+  ): { ok: true; loaded: Loaded } | { ok: false; status: 400 | 404 | 422; problems: Problem[] } {
     if (input === null || typeof input !== 'object' || Array.isArray(input))
-      return { ok: false, status: 400, problems: [{ path: '', message: 'must be a JSON object with institution, year and findings', allowed: ['object'] }] };
-    const { year, ruleset, institution } = input as { year?: unknown; ruleset?: unknown; institution?: { region?: unknown } };
+      return {
+        ok: false,
+        status: 400,
+        problems: [
+          { path: '', message: 'must be a JSON object with institution, year and findings', allowed: ['object'] },
+        ],
+      };
+    const { year, ruleset, institution } = input as {
+      year?: unknown;
+      ruleset?: unknown;
+      institution?: { region?: unknown };
+    };
     if (!Number.isInteger(year))
-      return { ok: false, status: 400, problems: [{ path: '/year', message: `must be a whole number (the year being rated), not ${JSON.stringify(year) ?? 'nothing'}`, allowed: ['integer'] }] };
+      return {
+        ok: false,
+        status: 400,
+        problems: [
+          {
+            path: '/year',
+            message: `must be a whole number (the year being rated), not ${JSON.stringify(year) ?? 'nothing'}`,
+            allowed: ['integer'],
+          },
+        ],
+      };
     if (ruleset !== undefined && typeof ruleset !== 'string')
-      return { ok: false, status: 400, problems: [{ path: '/ruleset', message: 'must be a ruleset id (text)', allowed: this.registry.rulesets.map((r) => r.id) }] };
+      return {
+        ok: false,
+        status: 400,
+        problems: [
+          {
+            path: '/ruleset',
+            message: 'must be a ruleset id (text)',
+            allowed: this.registry.rulesets.map((r) => r.id),
+          },
+        ],
+      };
     const region = typeof institution?.region === 'string' ? institution.region : undefined;
     try {
       const rs = this.registry.select(year as number, region, ruleset as string | undefined);
@@ -79,7 +111,17 @@ export class Rater {
     } catch (err) {
       if (!(err instanceof SelectionError)) throw err;
       const status = err.reason === 'unknown-ruleset' ? 404 : 422;
-      return { ok: false, status, problems: [{ path: err.reason === 'no-ruleset-in-force' ? '/year' : '/ruleset', message: err.message, allowed: err.allowed }] };
+      return {
+        ok: false,
+        status,
+        problems: [
+          {
+            path: err.reason === 'no-ruleset-in-force' ? '/year' : '/ruleset',
+            message: err.message,
+            allowed: err.allowed,
+          },
+        ],
+      };
     }
   }
 }

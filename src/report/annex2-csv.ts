@@ -8,8 +8,9 @@ export const periodHeading = '年月';
 
 export function renderAnnex2Csv(table: Annex2Table): string {
   const lines = [[periodHeading, ...table.columns].map(text)];
-  for (const r of table.rows) lines.push([table.period, r.region, r.institution].map(text).concat(r.counts.map(String), text(r.remarks)));
-  return lines.map((cells) => cells.map(quote).join(',')).join('\r\n') + '\r\n';
+  for (const r of table.rows)
+    lines.push([table.period, r.region, r.institution].map(text).concat(r.counts.map(String), text(r.remarks)));
+  return `${lines.map((cells) => cells.map(quote).join(',')).join('\r\n')}\r\n`;
 }
 
 // Counts are written as digits; every other cell is text, guarded against formula injection.

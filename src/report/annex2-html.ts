@@ -11,23 +11,27 @@ export function renderAnnex2Html(table: Annex2Table): string {
       `<tr class="${r.kind}"><td>${e(r.region)}</td><td>${e(r.institution)}</td>${r.counts.map((n) => `<td class="num">${e(n)}</td>`).join('')}<td class="remarks">${e(r.remarks)}</td></tr>`,
   );
   const empty = `<tr><td colspan="${table.columns.length}" class="empty">（无报表）</td></tr>`;
-  return htmlPage(`${table.title} ${table.periodLabel}`, css, `<h1>${e(table.title)}</h1>
+  return htmlPage(
+    `${table.title} ${table.periodLabel}`,
+    css,
+    `<h1>${e(table.title)}</h1>
 <p class="period">${e(table.periodLabel)}</p>
 <div class="signatories"><span>${e(signatoryLine(table.signatories.reportingUnit))}</span><span>${e(signatoryLine(table.signatories.signedBy))}</span></div>
 <table>
 <thead>
 <tr><th colspan="2" class="corner"><span class="top">${e(table.corner[0])}</span><span class="bottom">${e(table.corner[1])}</span></th><th colspan="${events}">${e(table.eventTypesHeading)}</th><th rowspan="2">${e(table.columns[table.columns.length - 1])}</th></tr>
 <tr>${table.columns
-    .slice(0, -1)
-    .map((c) => `<th>${e(c)}</th>`)
-    .join('')}</tr>
+      .slice(0, -1)
+      .map((c) => `<th>${e(c)}</th>`)
+      .join('')}</tr>
 </thead>
 <tbody>
 ${rows.length ? rows.join('\n') : empty}
 </tbody>
 </table>
 <div class="signatories"><span>${e(signatoryLine(table.signatories.reviewedBy))}</span><span>${e(signatoryLine(table.signatories.preparedBy))}</span></div>
-<ol class="notes">${table.notes.map((n) => `<li>${e(n)}</li>`).join('')}</ol>`);
+<ol class="notes">${table.notes.map((n) => `<li>${e(n)}</li>`).join('')}</ol>`,
+  );
 }
 
 const css = `

@@ -37,26 +37,56 @@ export interface Annex2Table {
  * row; the national 合计 when there is more than one region. Signatories not given are taken from
  * the report when there is only one, and are otherwise left empty for the aggregating office to sign.
  */
-export function annex2Table(form: MonthlyReportForm, data: Aggregated, signatories?: Partial<Signatories>): Annex2Table {
+export function annex2Table(
+  form: MonthlyReportForm,
+  data: Aggregated,
+  signatories?: Partial<Signatories>,
+): Annex2Table {
   const keys = form.eventTypes.map((t) => t.key as keyof EventCounts);
   const counts = (c: EventCounts) => keys.map((k) => c[k]);
   const rows: Annex2Row[] = [];
   for (const g of data.regions) {
-    for (const r of g.rows) rows.push({ kind: 'institution', region: r.region, institution: r.institution, counts: counts(r.counts), remarks: remarksText(form, r) });
-    if (g.rows.length > 1) rows.push({ kind: 'subtotal', region: g.region, institution: form.headings.subtotal, counts: counts(g.total), remarks: '' });
+    for (const r of g.rows)
+      rows.push({
+        kind: 'institution',
+        region: r.region,
+        institution: r.institution,
+        counts: counts(r.counts),
+        remarks: remarksText(form, r),
+      });
+    if (g.rows.length > 1)
+      rows.push({
+        kind: 'subtotal',
+        region: g.region,
+        institution: form.headings.subtotal,
+        counts: counts(g.total),
+        remarks: '',
+      });
   }
-  if (data.regions.length > 1) rows.push({ kind: 'total', region: form.headings.total, institution: '', counts: counts(data.total), remarks: '' });
-  const only = data.regions.length === 1 && data.regions[0].rows.length === 1 ? data.regions[0].rows[0].signatories : undefined;
+  if (data.regions.length > 1)
+    rows.push({ kind: 'total', region: form.headings.total, institution: '', counts: counts(data.total), remarks: '' });
+  const only =
+    data.regions.length === 1 && data.regions[0].rows.length === 1 ? data.regions[0].rows[0].signatories : undefined;
   const sign = (k: keyof Signatories) => ({ label: form.signatories[k], value: signatories?.[k] ?? only?.[k] ?? '' });
   const [year, month] = data.period.split('-');
   return {
     title: form.title,
     periodLabel: form.periodTemplate.replace('****', year).replace('**', month),
     period: data.period,
-    signatories: { reportingUnit: sign('reportingUnit'), signedBy: sign('signedBy'), reviewedBy: sign('reviewedBy'), preparedBy: sign('preparedBy') },
+    signatories: {
+      reportingUnit: sign('reportingUnit'),
+      signedBy: sign('signedBy'),
+      reviewedBy: sign('reviewedBy'),
+      preparedBy: sign('preparedBy'),
+    },
     corner: [form.headings.corner[0], form.headings.corner[1]],
     eventTypesHeading: form.headings.eventTypes,
-    columns: [form.headings.region, form.headings.institution, ...form.eventTypes.map((t) => t.column), form.headings.remarks],
+    columns: [
+      form.headings.region,
+      form.headings.institution,
+      ...form.eventTypes.map((t) => t.column),
+      form.headings.remarks,
+    ],
     rows,
     notes: form.notes,
   };

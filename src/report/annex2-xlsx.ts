@@ -52,7 +52,12 @@ export async function renderAnnex2Xlsx(table: Annex2Table): Promise<Buffer> {
     for (let c = 1; c <= last; c++) {
       const cell = ws.getCell(r, c);
       cell.font = { bold: true };
-      cell.alignment = { ...(cell.alignment ?? {}), horizontal: c === 1 && r === 4 ? 'left' : 'center', vertical: 'middle', wrapText: true };
+      cell.alignment = {
+        ...(cell.alignment ?? {}),
+        horizontal: c === 1 && r === 4 ? 'left' : 'center',
+        vertical: 'middle',
+        wrapText: true,
+      };
       if (!(r === 4 && c === 1)) cell.border = box;
     }
 

@@ -2,5 +2,5 @@
 import type { CheckReport } from '../check/report.js';
 
 export function renderCheckJson(report: CheckReport): string {
-  return JSON.stringify(report, null, 2) + '\n';
+  return `${JSON.stringify(report, null, 2)}\n`;
 }

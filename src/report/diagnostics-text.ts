@@ -22,7 +22,7 @@ export function renderCheckText(report: CheckReport): string {
   for (const note of report.notes) lines.push(`info: ${note}`);
   for (const c of report.coverage ?? []) lines.push(...coverageLines(c));
   lines.push(summaryLine(report));
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 /** coverageLines: covered/total per category, and what is missing. */

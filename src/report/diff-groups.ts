@@ -59,7 +59,11 @@ export function groupChanges(diff: RulesetDiff): ChangeGroup[] {
     else if (c.section === 'table') put('Scoring table', c, c.path);
     else if (c.section === 'item') {
       const prefix = `items[${c.item}]`;
-      const where = c.path.startsWith(`${prefix}.`) ? c.path.slice(prefix.length + 1) : c.path === `items[${c.item}]` ? '(the item)' : c.path;
+      const where = c.path.startsWith(`${prefix}.`)
+        ? c.path.slice(prefix.length + 1)
+        : c.path === `items[${c.item}]`
+          ? '(the item)'
+          : c.path;
       put(`Item ${c.item} ${diff.itemNames[c.item!] ?? ''}`.trim(), c, where);
     } else if (c.section === 'grading') {
       const head = c.path.split(/[.[]/)[0];
@@ -79,7 +83,8 @@ export function brief(v: unknown): string {
   if (Array.isArray(v)) return v.every((x) => typeof x !== 'object') ? `[${v.join(', ')}]` : json(v);
   const o = v as Record<string, unknown>;
   const keys = Object.keys(o);
-  if (keys.length && keys.every((k) => ['gte', 'gt', 'lte', 'lt'].includes(k))) return bounds(o as Record<string, number>);
+  if (keys.length && keys.every((k) => ['gte', 'gt', 'lte', 'lt'].includes(k)))
+    return bounds(o as Record<string, number>);
   if (keys.length === 1 && keys[0] === 'zero') return '不得分 (zero)';
   if (keys.length === 1 && (keys[0] === 'score' || keys[0] === 'deduct')) return `${keys[0]} ${o[keys[0]]}`;
   if (typeof o.kind === 'string' && typeof o.id === 'string') {
@@ -92,7 +97,8 @@ export function brief(v: unknown): string {
     return parts.join(', ');
   }
   if (typeof o.grade === 'string' && typeof o.from === 'number') return `${o.grade}: ${o.from}–${o.to}`;
-  if (typeof o.text === 'string' && typeof o.id === 'string') return `${o.text}${o.discretionary ? ' (discretionary)' : ''}`;
+  if (typeof o.text === 'string' && typeof o.id === 'string')
+    return `${o.text}${o.discretionary ? ' (discretionary)' : ''}`;
   if (typeof o.path === 'string' && typeof o.id === 'string') {
     const op = 'set' in o ? `set ${json(o.set)}` : 'add' in o ? `add ${json(o.add)}` : 'remove';
     return `${o.path}: ${op}`;
@@ -114,7 +120,11 @@ export function shown(c: Change, side: 'from' | 'to'): string {
 /** isText: a change of a long text, shown as before/after lines rather than inline. */
 export function isText(c: Change): boolean {
   const long = (v: unknown) => typeof v === 'string' && v.length > 30;
-  return (long(c.from) || long(c.to)) && (c.from === undefined || typeof c.from === 'string') && (c.to === undefined || typeof c.to === 'string');
+  return (
+    (long(c.from) || long(c.to)) &&
+    (c.from === undefined || typeof c.from === 'string') &&
+    (c.to === undefined || typeof c.to === 'string')
+  );
 }
 
 /**

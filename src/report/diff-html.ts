@@ -31,7 +31,10 @@ ${g.changes
 </table>
 </section>`,
   );
-  return htmlPage(title, css, `<h1>${escapeHtml(title)}</h1>
+  return htmlPage(
+    title,
+    css,
+    `<h1>${escapeHtml(title)}</h1>
 <table class="sides">
 <thead><tr><th></th><th>ruleset</th><th>title</th><th>rating years</th><th>region</th><th>hash</th></tr></thead>
 <tbody>
@@ -40,7 +43,8 @@ ${side('to', diff.to)}
 </tbody>
 </table>
 <p class="headline">${escapeHtml(headline(diff))}</p>
-${groups.join('\n')}`);
+${groups.join('\n')}`,
+  );
 }
 
 function side(label: string, r: RulesetRef): string {

@@ -27,13 +27,18 @@ export function renderDiffMarkdown(diff: RulesetDiff): string {
         if (c.from !== undefined) lines.push(`  - before: ${escapeMarkdown(String(c.from))}`);
         if (c.to !== undefined) lines.push(`  - after: ${escapeMarkdown(String(c.to))}`);
       } else {
-        const value = c.action === 'added' ? shown(c, 'to') : c.action === 'removed' ? shown(c, 'from') : `${shown(c, 'from')} → ${shown(c, 'to')}`;
+        const value =
+          c.action === 'added'
+            ? shown(c, 'to')
+            : c.action === 'removed'
+              ? shown(c, 'from')
+              : `${shown(c, 'from')} → ${shown(c, 'to')}`;
         lines.push(`${head}: ${escapeMarkdown(value)}`);
       }
       for (const l of clauseLines(c)) lines.push(`  - ${l.label}: ${escapeMarkdown(l.text)}`);
     }
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 function row(label: string, r: RulesetRef): string {

@@ -15,13 +15,18 @@ export function renderDiffText(diff: RulesetDiff): string {
         if (c.from !== undefined) lines.push(`      ${'before:'.padEnd(14)} ${c.from}`);
         if (c.to !== undefined) lines.push(`      ${'after:'.padEnd(14)} ${c.to}`);
       } else {
-        const value = c.action === 'added' ? shown(c, 'to') : c.action === 'removed' ? shown(c, 'from') : `${shown(c, 'from')} → ${shown(c, 'to')}`;
+        const value =
+          c.action === 'added'
+            ? shown(c, 'to')
+            : c.action === 'removed'
+              ? shown(c, 'from')
+              : `${shown(c, 'from')} → ${shown(c, 'to')}`;
         lines.push(`  ${actionMark[c.action]} ${label}  ${where}: ${value}`);
       }
-      for (const l of clauseLines(c)) lines.push(`      ${(l.label + ':').padEnd(14)} ${l.text}`);
+      for (const l of clauseLines(c)) lines.push(`      ${(`${l.label}:`).padEnd(14)} ${l.text}`);
     }
   }
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 function side(r: RulesetRef): string {

@@ -29,5 +29,5 @@ export function renderCheckGithub(report: CheckReport): string {
   for (const note of report.notes) lines.push(`::notice::${escapeData(note)}`);
   for (const c of report.coverage ?? []) lines.push(...coverageLines(c));
   lines.push(summaryLine(report));
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }

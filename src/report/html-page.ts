@@ -3,7 +3,10 @@
 
 /** escapeHtml makes a text safe in HTML content and in quoted attribute values. */
 export function escapeHtml(text: string | number): string {
-  return String(text).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+  return String(text).replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!,
+  );
 }
 
 /** htmlPage wraps a page body (already escaped) in the document shell; `title` is escaped here. */

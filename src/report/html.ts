@@ -11,8 +11,14 @@ export function renderResultHtml(r: RatingResult): string {
   const title = `${who} ${r.year} 年度征信合规与信息安全考核评级报告`;
   const sections = r.rated
     ? [headline(r), dimensionChart(r.dimensions), deductions(r), measures(r), interpretations(r)]
-    : [`<section class="headline"><p class="not-rated">不进行考核评级</p><p class="clause">${escapeHtml(r.notRated?.clause ?? '')}</p></section>`, interpretations(r)];
-  return htmlPage(title, css, `<header>
+    : [
+        `<section class="headline"><p class="not-rated">不进行考核评级</p><p class="clause">${escapeHtml(r.notRated?.clause ?? '')}</p></section>`,
+        interpretations(r),
+      ];
+  return htmlPage(
+    title,
+    css,
+    `<header>
 <h1>征信合规与信息安全年度考核评级报告</h1>
 <dl class="who">
 <dt>接入机构</dt><dd>${escapeHtml(who)}</dd>
@@ -21,7 +27,8 @@ ${r.institution.region ? `<dt>所在地区</dt><dd>${escapeHtml(r.institution.re
 </dl>
 </header>
 ${sections.filter((s) => s !== '').join('\n')}
-<footer>规则：<code>${escapeHtml(r.ruleset.id)}</code> · <code class="hash">${escapeHtml(r.ruleset.hash)}</code></footer>`);
+<footer>规则：<code>${escapeHtml(r.ruleset.id)}</code> · <code class="hash">${escapeHtml(r.ruleset.hash)}</code></footer>`,
+  );
 }
 
 function headline(r: RatingResult): string {
@@ -68,7 +75,8 @@ function deductions(r: RatingResult): string {
   const rows = touched.flatMap((item) =>
     item.deductions.map((d, k) => {
       const what = d.zero ? '不得分' : d.bonus ? `加 ${fmt(d.points)} 分` : `扣 ${fmt(d.points)} 分`;
-      const count = d.kind === 'perOccurrence' ? ` × ${fmt(d.count)}` : d.value !== undefined ? `（${escapeHtml(d.value)}）` : '';
+      const count =
+        d.kind === 'perOccurrence' ? ` × ${fmt(d.count)}` : d.value !== undefined ? `（${escapeHtml(d.value)}）` : '';
       const head =
         k === 0
           ? `<td rowspan="${item.deductions.length}">${escapeHtml(item.id)} ${escapeHtml(item.name)}</td><td rowspan="${item.deductions.length}" class="num">${fmt(item.score)} / ${fmt(item.maxPoints)}${item.floored ? '<br><small>扣完为止</small>' : ''}</td>`
@@ -139,4 +147,3 @@ footer { margin-top: 5mm; font-size: 8pt; color: #555; word-break: break-all; }
 code { font-family: ui-monospace, Menlo, Consolas, monospace; }
 @media print { main { padding: 0; } tr { break-inside: avoid; } }
 `;
-

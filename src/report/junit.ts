@@ -29,7 +29,12 @@ export function escapeXml(s: string): string {
 // An error is a failing testcase; a warning a passing one that carries its text.
 function diagnosticCase(d: Diagnostic): Case {
   const where = [d.file, d.line, d.column].filter((x) => x !== undefined).join(':');
-  const c: Case = { name: `${d.code} ${where}${d.path ? ` ${d.path}` : ''}`, classname: d.file, file: d.file, line: d.line };
+  const c: Case = {
+    name: `${d.code} ${where}${d.path ? ` ${d.path}` : ''}`,
+    classname: d.file,
+    file: d.file,
+    line: d.line,
+  };
   if (d.severity === 'error') c.failure = { message: d.message, type: d.code, text: formatDiagnostic(d) };
   else c.out = formatDiagnostic(d);
   return c;
@@ -46,25 +51,41 @@ export function renderCheckJunit(report: CheckReport): string {
   for (const rs of report.checked.rulesets) suite(rs.id);
   if (report.checked.rego.length) suite('rego');
   for (const t of report.ruleTests.tests) {
-    const c: Case = { name: t.name, classname: `${t.ruleset}.${basename(t.file).replace(/\.ya?ml$/, '')}`, file: t.file, line: t.line };
+    const c: Case = {
+      name: t.name,
+      classname: `${t.ruleset}.${basename(t.file).replace(/\.ya?ml$/, '')}`,
+      file: t.file,
+      line: t.line,
+    };
     if (!t.passed) c.failure = { message: t.failures.join('; '), type: 'TEST002', text: t.failures.join('\n') };
     suite(t.ruleset).push(c);
   }
   for (const d of report.diagnostics) {
     if (d.code === 'TEST002') continue; // already the failing rule test above
-    const owner = d.code.startsWith('REGO') ? 'rego' : report.checked.rulesets.find((rs) => isUnder(d.file, rs.dir))?.id ?? 'policies';
+    const owner = d.code.startsWith('REGO')
+      ? 'rego'
+      : (report.checked.rulesets.find((rs) => isUnder(d.file, rs.dir))?.id ?? 'policies');
     suite(owner).push(diagnosticCase(d));
   }
   const rego = suites.get('rego');
-  if (rego && rego.length === 0) rego.push({ name: 'opa check --strict, opa fmt, opa test (rego and wasm)', classname: report.checked.rego.join(' ') });
+  if (rego && rego.length === 0)
+    rego.push({
+      name: 'opa check --strict, opa fmt, opa test (rego and wasm)',
+      classname: report.checked.rego.join(' '),
+    });
 
   const all = [...suites.entries()];
   const failures = (cases: Case[]) => cases.filter((c) => c.failure).length;
   const total = all.reduce((n, [, cases]) => n + cases.length, 0);
   const failed = all.reduce((n, [, cases]) => n + failures(cases), 0);
-  const out = ['<?xml version="1.0" encoding="UTF-8"?>', `<testsuites name="credit-policy check" tests="${total}" failures="${failed}" errors="0" skipped="0">`];
+  const out = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="credit-policy check" tests="${total}" failures="${failed}" errors="0" skipped="0">`,
+  ];
   for (const [name, cases] of all) {
-    out.push(`  <testsuite name="${escapeXml(name)}" tests="${cases.length}" failures="${failures(cases)}" errors="0" skipped="0">`);
+    out.push(
+      `  <testsuite name="${escapeXml(name)}" tests="${cases.length}" failures="${failures(cases)}" errors="0" skipped="0">`,
+    );
     for (const c of cases) {
       const attrs = [`name="${escapeXml(c.name)}"`, `classname="${escapeXml(c.classname)}"`];
       if (c.file) attrs.push(`file="${escapeXml(c.file)}"`);
@@ -74,13 +95,17 @@ export function renderCheckJunit(report: CheckReport): string {
         continue;
       }
       out.push(`    <testcase ${attrs.join(' ')}>`);
-      if (c.failure) out.push(`      <failure message="${escapeXml(c.failure.message)}" type="${escapeXml(c.failure.type)}">${escapeXml(c.failure.text)}</failure>`);
+      if (c.failure)
+        out.push(
+          `      <failure message="${escapeXml(c.failure.message)}" type="${escapeXml(c.failure.type)}">${escapeXml(c.failure.text)}</failure>`,
+        );
       if (c.out) out.push(`      <system-out>${escapeXml(c.out)}</system-out>`);
       out.push('    </testcase>');
     }
     out.push('  </testsuite>');
   }
-  if (report.notes.length) out.push(`  <!-- ${report.notes.map((n) => escapeXml(n).replace(/--/g, '- -')).join(' | ')} -->`);
+  if (report.notes.length)
+    out.push(`  <!-- ${report.notes.map((n) => escapeXml(n).replace(/--/g, '- -')).join(' | ')} -->`);
   out.push('</testsuites>');
-  return out.join('\n') + '\n';
+  return `${out.join('\n')}\n`;
 }

@@ -45,10 +45,11 @@ export function renderDueText(r: DueResult): string {
   lines.push(`  clause:    ${r.obligation.section} ${r.obligation.clause}`);
   if (r.obligation.reporterClause) lines.push(`             ${r.obligation.reporterClause}`);
   if (r.obligation.routeClause) lines.push(`  route:     ${r.obligation.routeClause}`);
-  for (const [n, i] of r.interpretations.entries()) lines.push(`  ${n === 0 ? 'readings: ' : '          '} [${i.id}] ${i.reading}`);
+  for (const [n, i] of r.interpretations.entries())
+    lines.push(`  ${n === 0 ? 'readings: ' : '          '} [${i.id}] ${i.reading}`);
   if (r.calendars.length) lines.push(`  calendar:  ${r.calendars.map((c) => `${c.number} (${c.year})`).join(', ')}`);
   lines.push(`  rules:     ${r.ruleset.id} ${r.ruleset.hash}`);
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 export function renderCalendarText(c: ObligationCalendar): string {
@@ -57,34 +58,53 @@ export function renderCalendarText(c: ObligationCalendar): string {
   lines.push(`${who} · ${c.institution.kindName} (${c.institution.kind}) · due dates in ${c.year}`);
   lines.push('');
   for (const d of c.dated) {
-    const covers = d.covers.from.slice(0, 7) === d.covers.to.slice(0, 7) ? d.covers.from.slice(0, 7) : `${d.covers.from.slice(0, 7)}…${d.covers.to.slice(0, 7)}`;
-    lines.push(`  ${day(d.due)}  ${d.obligation.id} (${covers})${d.recipient ? ` → ${d.recipient.name}` : ''}  ${d.obligation.section}${d.moved ? `  [moved from ${d.moved.from}]` : ''}`);
+    const covers =
+      d.covers.from.slice(0, 7) === d.covers.to.slice(0, 7)
+        ? d.covers.from.slice(0, 7)
+        : `${d.covers.from.slice(0, 7)}…${d.covers.to.slice(0, 7)}`;
+    lines.push(
+      `  ${day(d.due)}  ${d.obligation.id} (${covers})${d.recipient ? ` → ${d.recipient.name}` : ''}  ${d.obligation.section}${d.moved ? `  [moved from ${d.moved.from}]` : ''}`,
+    );
   }
   if (!c.dated.length) lines.push('  (no dated deadline)');
   if (c.triggered.length) {
     lines.push('', 'Deadlines that run from an event:');
-    for (const t of c.triggered) lines.push(`  ${t.obligation.id}: ${t.rule}${t.recipient ? ` → ${t.recipient.name}` : ''}  ${t.obligation.section}`);
+    for (const t of c.triggered)
+      lines.push(
+        `  ${t.obligation.id}: ${t.rule}${t.recipient ? ` → ${t.recipient.name}` : ''}  ${t.obligation.section}`,
+      );
   }
   if (c.undated.length) {
     lines.push('', 'Obligations the text gives no day:');
-    for (const u of c.undated) lines.push(`  ${u.obligation.id} (${u.frequency})${u.recipient ? ` → ${u.recipient.name}` : ''}  ${u.obligation.section}`);
+    for (const u of c.undated)
+      lines.push(
+        `  ${u.obligation.id} (${u.frequency})${u.recipient ? ` → ${u.recipient.name}` : ''}  ${u.obligation.section}`,
+      );
   }
   if (c.interpretations.length) {
     lines.push('', 'Readings relied on:');
     for (const i of c.interpretations) lines.push(`  [${i.id}] ${i.reading}`);
   }
   if (c.calendars.length) lines.push('', `Calendar: ${c.calendars.map((k) => `${k.number} (${k.year})`).join(', ')}`);
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 /** renderReportDiagnostics: `file: report "id": /path: error code: message`, one per line. */
 export function renderReportDiagnostics(diagnostics: ReportDiagnostic[]): string {
   return diagnostics
-    .map((d) => `${d.source}: ${d.report ? `report "${d.report}": ` : ''}${d.path || '/'}: ${d.severity} ${d.code}: ${d.message}${d.allowed?.length && !d.message.includes('allowed') && !d.message.includes('must be one of') ? ` (allowed: ${d.allowed.join(', ')})` : ''}`)
-    .map((l) => l + '\n')
+    .map(
+      (d) =>
+        `${d.source}: ${d.report ? `report "${d.report}": ` : ''}${d.path || '/'}: ${d.severity} ${d.code}: ${d.message}${d.allowed?.length && !d.message.includes('allowed') && !d.message.includes('must be one of') ? ` (allowed: ${d.allowed.join(', ')})` : ''}`,
+    )
+    .map((l) => `${l}\n`)
     .join('');
 }
 
 export function renderTimelinessText(rows: Timeliness[]): string {
-  return rows.map((r) => `${r.period}  ${r.institution}（${r.region}）  due ${r.due}${r.moved ? '*' : ''}  ${statusText(r.status)}${r.report ? `  [${r.report}]` : ''}\n`).join('');
+  return rows
+    .map(
+      (r) =>
+        `${r.period}  ${r.institution}（${r.region}）  due ${r.due}${r.moved ? '*' : ''}  ${statusText(r.status)}${r.report ? `  [${r.report}]` : ''}\n`,
+    )
+    .join('');
 }

@@ -15,8 +15,12 @@ function result(d: Diagnostic, ruleIndex: Map<string, number>): Record<string, u
   const index = ruleIndex.get(d.code);
   if (index !== undefined) r.ruleIndex = index;
   if (!d.file.startsWith('(')) {
-    const physicalLocation: Record<string, unknown> = { artifactLocation: { uri: d.file.split('\\').join('/'), uriBaseId: '%SRCROOT%' } };
-    if (d.line !== undefined && d.line > 0) physicalLocation.region = d.column !== undefined && d.column > 0 ? { startLine: d.line, startColumn: d.column } : { startLine: d.line };
+    const physicalLocation: Record<string, unknown> = {
+      artifactLocation: { uri: d.file.split('\\').join('/'), uriBaseId: '%SRCROOT%' },
+    };
+    if (d.line !== undefined && d.line > 0)
+      physicalLocation.region =
+        d.column !== undefined && d.column > 0 ? { startLine: d.line, startColumn: d.column } : { startLine: d.line };
     r.locations = [{ physicalLocation }];
   }
   return r;
@@ -63,9 +67,12 @@ export function renderCheckSarif(report: CheckReport): string {
           },
         ],
         results: report.diagnostics.map((d) => result(d, ruleIndex)),
-        properties: { ruleTests: { passed: report.ruleTests.passed, failed: report.ruleTests.failed }, ...(report.coverage ? { coverage: report.coverage } : {}) },
+        properties: {
+          ruleTests: { passed: report.ruleTests.passed, failed: report.ruleTests.failed },
+          ...(report.coverage ? { coverage: report.coverage } : {}),
+        },
       },
     ],
   };
-  return JSON.stringify(log, null, 2) + '\n';
+  return `${JSON.stringify(log, null, 2)}\n`;
 }

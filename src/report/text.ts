@@ -14,9 +14,11 @@ export function renderResultText(r: RatingResult): string {
   if (!r.rated) {
     lines.push(`不进行考核评级：${r.notRated?.clause ?? ''}`);
     appendInterpretations(lines, r);
-    return lines.join('\n') + '\n';
+    return `${lines.join('\n')}\n`;
   }
-  lines.push(`考核计分：${fmt(r.score!)} 分    等级：${r.grade}${r.downgrade ? `（由 ${r.downgrade.baseGrade} 级下调一级）` : ''}`);
+  lines.push(
+    `考核计分：${fmt(r.score!)} 分    等级：${r.grade}${r.downgrade ? `（由 ${r.downgrade.baseGrade} 级下调一级）` : ''}`,
+  );
   if (r.zeroScore) {
     lines.push(`直接定为 0 分（各项得分合计 ${fmt(r.subtotal!)} 分）：`);
     for (const t of r.zeroScore.triggers) lines.push(`  ${t.clause}`);
@@ -32,7 +34,9 @@ export function renderResultText(r: RatingResult): string {
   const touched = r.items.filter((i) => i.deductions.length > 0);
   lines.push(touched.length ? '扣分与加分' : '扣分与加分：无');
   for (const item of touched) {
-    lines.push(`  ${item.id} ${item.name}  ${fmt(item.score)} / ${item.maxPoints}${item.floored ? '（扣完为止）' : ''}`);
+    lines.push(
+      `  ${item.id} ${item.name}  ${fmt(item.score)} / ${item.maxPoints}${item.floored ? '（扣完为止）' : ''}`,
+    );
     for (const d of item.deductions) {
       const what = d.zero ? '不得分' : d.bonus ? `加 ${fmt(d.points)} 分` : `扣 ${fmt(d.points)} 分`;
       const count = d.kind === 'perOccurrence' ? ` × ${d.count}` : d.value !== undefined ? `（${d.value}）` : '';
@@ -41,11 +45,13 @@ export function renderResultText(r: RatingResult): string {
   }
   lines.push('');
   if (r.measures) {
-    lines.push(`监管措施（${r.measures.result === 'zero' ? '0 分' : `${r.measures.result} 级`}）：${r.measures.clause}`);
+    lines.push(
+      `监管措施（${r.measures.result === 'zero' ? '0 分' : `${r.measures.result} 级`}）：${r.measures.clause}`,
+    );
     for (const m of r.measures.list) lines.push(`  · ${m.text}${m.discretionary ? '（可视情况采取）' : ''}`);
   }
   appendInterpretations(lines, r);
-  return lines.join('\n') + '\n';
+  return `${lines.join('\n')}\n`;
 }
 
 function appendInterpretations(lines: string[], r: RatingResult): void {
@@ -57,11 +63,12 @@ function appendInterpretations(lines: string[], r: RatingResult): void {
 
 /** renderProblemsText lists why an input was refused, one line per problem. */
 export function renderProblemsText(source: string, problems: Problem[]): string {
-  return (
-    problems
-      .map((p) => `${source}: ${p.path || '/'}: ${p.message}${p.allowed?.length && !p.message.includes('allowed') && !p.message.includes('must be one of') ? ` (allowed: ${p.allowed.join(', ')})` : ''}`)
-      .join('\n') + '\n'
-  );
+  return `${problems
+    .map(
+      (p) =>
+        `${source}: ${p.path || '/'}: ${p.message}${p.allowed?.length && !p.message.includes('allowed') && !p.message.includes('must be one of') ? ` (allowed: ${p.allowed.join(', ')})` : ''}`,
+    )
+    .join('\n')}\n`;
 }
 
 function fmt(n: number): string {

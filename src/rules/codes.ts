@@ -210,7 +210,7 @@ export const codes = {
   OBL013: {
     severity: 'error',
     title: 'Schedule numbers do not fit the schedule',
-    help: "Give an annual schedule exactly one of day or lastDay, and a day its month has in every year; give a reporter a day of the month only under a monthly or quarterly schedule, and a count only under an after schedule.",
+    help: 'Give an annual schedule exactly one of day or lastDay, and a day its month has in every year; give a reporter a day of the month only under a monthly or quarterly schedule, and a count only under an after schedule.',
   },
   OBL020: {
     severity: 'error',
@@ -242,7 +242,10 @@ export const codes = {
 export type Code = keyof typeof codes;
 
 /** codeList: every declared code in order, with its description. */
-export const codeList: readonly ({ code: Code } & CodeInfo)[] = (Object.keys(codes) as Code[]).map((code) => ({ code, ...codes[code] }));
+export const codeList: readonly ({ code: Code } & CodeInfo)[] = (Object.keys(codes) as Code[]).map((code) => ({
+  code,
+  ...codes[code],
+}));
 
 export function isCode(code: string): code is Code {
   return Object.hasOwn(codes, code);

@@ -38,7 +38,11 @@ export function compilePolicyData(rs: RuleSet): { ruleset: Record<string, unknow
       conditions: t.conditions.map((c) => {
         const type = rs.grading.circumstances[c.circumstance].type;
         const atLeast = c.atLeast === undefined ? 1 : c.atLeast;
-        return { circumstance: c.circumstance, type, atLeast: typeof atLeast === 'number' ? { national: atLeast, local: atLeast } : atLeast };
+        return {
+          circumstance: c.circumstance,
+          type,
+          atLeast: typeof atLeast === 'number' ? { national: atLeast, local: atLeast } : atLeast,
+        };
       }),
     };
     for (const c of new Set(t.conditions.map((x) => x.circumstance))) (triggersByCircumstance[c] ??= []).push(compiled);
@@ -54,7 +58,10 @@ export function compilePolicyData(rs: RuleSet): { ruleset: Record<string, unknow
       ownersReading: Object.fromEntries(Object.entries(ownersReading).map(([k, v]) => [k, [...v]])),
       itemInfo,
       itemInterpretations: [...itemInterpretations],
-      dimensions: rs.table.dimensions.map((d) => ({ id: d.id, base: base(d.indicators.flatMap((i) => i.items.map((x) => x.id))) })),
+      dimensions: rs.table.dimensions.map((d) => ({
+        id: d.id,
+        base: base(d.indicators.flatMap((i) => i.items.map((x) => x.id))),
+      })),
       baseTotal: base(Object.keys(itemInfo)),
       totalCap: hundredths(rs.table.total.cap.points),
       bands: bands.map((b) => ({ grade: b.grade, from: hundredths(b.from) })),
@@ -76,10 +83,22 @@ export function compilePolicyData(rs: RuleSet): { ruleset: Record<string, unknow
   };
 }
 
-function compileRule(item: Item, rule: Rule, max: number, order: number): { reads: string; compiled: Record<string, unknown> } {
+function compileRule(
+  item: Item,
+  rule: Rule,
+  max: number,
+  order: number,
+): { reads: string; compiled: Record<string, unknown> } {
   // The item whose finding the rule reads: its own, or another's (3.2 reads 3.1's no-audit finding).
   const reads = rule.kind === 'zeroIf' && rule.ofItem ? rule.ofItem : item.id;
-  const base = { id: rule.id, kind: rule.kind, reads, finding: rule.finding, order, interpretations: rule.interpretations ?? [] };
+  const base = {
+    id: rule.id,
+    kind: rule.kind,
+    reads,
+    finding: rule.finding,
+    order,
+    interpretations: rule.interpretations ?? [],
+  };
   return { reads, compiled: { ...base, ...kindFields(rule, max) } };
 }
 
@@ -93,9 +112,13 @@ function kindFields(rule: Rule, max: number): Record<string, unknown> {
     case 'zeroIf':
       return { atLeast: rule.atLeast ?? 1 };
     case 'tiers':
-      return { tiers: rule.tiers.map((t) => ({ when: t.when, ...outcome(t, max), interpretations: t.interpretations ?? [] })) };
+      return {
+        tiers: rule.tiers.map((t) => ({ when: t.when, ...outcome(t, max), interpretations: t.interpretations ?? [] })),
+      };
     case 'choice':
-      return { options: Object.fromEntries(rule.options.map((o) => [o.value, { ...outcome(o, max), interpretations: [] }])) };
+      return {
+        options: Object.fromEntries(rule.options.map((o) => [o.value, { ...outcome(o, max), interpretations: [] }])),
+      };
   }
 }
 

@@ -9,7 +9,16 @@ import { compileSchema } from '../validation/ajv.js';
 import { explainErrors, pointerSegments } from '../validation/explain.js';
 import { hasErrors, RulesError, type Diagnostic } from './diagnostics.js';
 import { hashFiles } from './hash.js';
-import { applyOverrides, attributeProblem, overlayFiles, overlayHash, type AppliedOverride, type DocKey, type OverlayDocs, type OverrideTarget } from './overlay.js';
+import {
+  applyOverrides,
+  attributeProblem,
+  overlayFiles,
+  overlayHash,
+  type AppliedOverride,
+  type DocKey,
+  type OverlayDocs,
+  type OverrideTarget,
+} from './overlay.js';
 import { indexItems, indexRules, ruleFiles, type RuleFileKey, type RuleSet, type RulesetMeta } from './ruleset.js';
 import { checkRuleset, type RulesetParts } from './semantic.js';
 import { parseYamlSource, type JsonPath, type YamlSource } from './yaml-source.js';
@@ -63,7 +72,11 @@ export interface Inspection {
 export type BaseResolver = (id: string) => Promise<Inspection>;
 
 /** inspectRuleset loads a folder and returns the RuleSet (when it has no errors) and all diagnostics. */
-export async function inspectRuleset(dir: string, displayRoot = process.cwd(), resolveBase?: BaseResolver): Promise<{ ruleset?: RuleSet; diagnostics: Diagnostic[] }> {
+export async function inspectRuleset(
+  dir: string,
+  displayRoot = process.cwd(),
+  resolveBase?: BaseResolver,
+): Promise<{ ruleset?: RuleSet; diagnostics: Diagnostic[] }> {
   const { ruleset, diagnostics } = await inspectFolder(fsFolder(dir, displayRoot), resolveBase);
   return ruleset ? { ruleset, diagnostics } : { diagnostics };
 }
@@ -86,7 +99,11 @@ export async function loadFolder(folder: RuleFolder, resolveBase?: BaseResolver)
  * inspectFolder is the loader itself. An overlay's base comes from resolveBase, or else from the
  * folder beside it named by `extends`; `chain` lists the overlays being resolved, to refuse a cycle.
  */
-export async function inspectFolder(folder: RuleFolder, resolveBase?: BaseResolver, chain: readonly string[] = []): Promise<Inspection> {
+export async function inspectFolder(
+  folder: RuleFolder,
+  resolveBase?: BaseResolver,
+  chain: readonly string[] = [],
+): Promise<Inspection> {
   const diagnostics: Diagnostic[] = [];
   const metaRead = await readSource(folder, ruleFiles.meta);
   diagnostics.push(...metaRead.diagnostics);
@@ -96,12 +113,18 @@ export async function inspectFolder(folder: RuleFolder, resolveBase?: BaseResolv
 
   const sources = {} as Record<RuleFileKey, YamlSource>;
   for (const key of Object.keys(ruleFiles) as RuleFileKey[]) {
-    const { source, diagnostics: found } = key === 'meta' ? { source: metaRead.source, diagnostics: [] } : await readSource(folder, ruleFiles[key]);
+    const { source, diagnostics: found } =
+      key === 'meta' ? { source: metaRead.source, diagnostics: [] } : await readSource(folder, ruleFiles[key]);
     diagnostics.push(...found);
     if (!source) continue;
     const validate = validatorFor(key);
     if (validate(source.data)) sources[key] = source;
-    else diagnostics.push(...explainErrors(validate.errors, source.data).map((p) => positioned(source, 'RULE003', pointerSegments(p.path), p.message)));
+    else
+      diagnostics.push(
+        ...explainErrors(validate.errors, source.data).map((p) =>
+          positioned(source, 'RULE003', pointerSegments(p.path), p.message),
+        ),
+      );
   }
   if (hasErrors(diagnostics)) return { diagnostics };
 
@@ -114,10 +137,14 @@ export async function inspectFolder(folder: RuleFolder, resolveBase?: BaseResolv
   } as RulesetParts;
   const sourceText = await readSourceText(folder, sources.meta, parts.meta, diagnostics);
   parts.sourceText = sourceText;
-  for (const p of checkRuleset(parts)) diagnostics.push(positioned(sources[p.file], p.code, p.path, p.message, p.severity));
+  for (const p of checkRuleset(parts))
+    diagnostics.push(positioned(sources[p.file], p.code, p.path, p.message, p.severity));
   if (hasErrors(diagnostics)) return { diagnostics };
 
-  const files = (Object.keys(ruleFiles) as RuleFileKey[]).map((k) => ({ name: ruleFiles[k], content: sources[k].text }));
+  const files = (Object.keys(ruleFiles) as RuleFileKey[]).map((k) => ({
+    name: ruleFiles[k],
+    content: sources[k].text,
+  }));
   const { sourceText: _, ...content } = parts;
   const ruleset = withOverrides(
     {
@@ -135,41 +162,88 @@ export async function inspectFolder(folder: RuleFolder, resolveBase?: BaseResolv
 }
 
 // An overlay: its ruleset.yaml (meta, extends, overrides) over the full RuleSet of its base.
-async function inspectOverlay(folder: RuleFolder, metaSource: YamlSource, diagnostics: Diagnostic[], resolveBase: BaseResolver | undefined, chain: readonly string[]): Promise<Inspection> {
+async function inspectOverlay(
+  folder: RuleFolder,
+  metaSource: YamlSource,
+  diagnostics: Diagnostic[],
+  resolveBase: BaseResolver | undefined,
+  chain: readonly string[],
+): Promise<Inspection> {
   const validate = validatorFor('meta');
   if (!validate(metaSource.data)) {
-    diagnostics.push(...explainErrors(validate.errors, metaSource.data).map((p) => positioned(metaSource, 'RULE003', pointerSegments(p.path), p.message)));
+    diagnostics.push(
+      ...explainErrors(validate.errors, metaSource.data).map((p) =>
+        positioned(metaSource, 'RULE003', pointerSegments(p.path), p.message),
+      ),
+    );
     return { diagnostics };
   }
   const meta = metaSource.data as RulesetMeta & { extends: string; overrides: NonNullable<RulesetMeta['overrides']> };
   if (chain.includes(meta.extends) || meta.extends === meta.id) {
-    diagnostics.push(positioned(metaSource, 'RULE083', ['extends'], `extends "${meta.extends}", which leads back to "${meta.id}": ${[...chain, meta.id, meta.extends].join(' → ')}`));
+    diagnostics.push(
+      positioned(
+        metaSource,
+        'RULE083',
+        ['extends'],
+        `extends "${meta.extends}", which leads back to "${meta.id}": ${[...chain, meta.id, meta.extends].join(' → ')}`,
+      ),
+    );
     return { diagnostics };
   }
-  const base = await (resolveBase ?? ((id: string) => inspectFolder(folder.sibling(id), undefined, [...chain, meta.id])))(meta.extends);
+  const base = await (
+    resolveBase ?? ((id: string) => inspectFolder(folder.sibling(id), undefined, [...chain, meta.id]))
+  )(meta.extends);
   if (!base.ruleset) {
     const errors = base.diagnostics.filter((d) => d.severity === 'error');
-    const why = errors.length ? `; it has ${errors.length} error(s), the first: ${errors[0].file}: ${errors[0].message}` : '';
-    diagnostics.push(positioned(metaSource, 'RULE080', ['extends'], `extends "${meta.extends}", which cannot be loaded from beside this folder${why}`));
+    const why = errors.length
+      ? `; it has ${errors.length} error(s), the first: ${errors[0].file}: ${errors[0].message}`
+      : '';
+    diagnostics.push(
+      positioned(
+        metaSource,
+        'RULE080',
+        ['extends'],
+        `extends "${meta.extends}", which cannot be loaded from beside this folder${why}`,
+      ),
+    );
     return { diagnostics };
   }
   const baseRs = base.ruleset;
   const { fromYear, untilYear } = meta.effective;
   const baseSpan = baseRs.meta.effective;
-  if (fromYear < baseSpan.fromYear || (baseSpan.untilYear !== null && (untilYear === null || untilYear > baseSpan.untilYear)))
+  if (
+    fromYear < baseSpan.fromYear ||
+    (baseSpan.untilYear !== null && (untilYear === null || untilYear > baseSpan.untilYear))
+  )
     diagnostics.push(
-      positioned(metaSource, 'RULE084', ['effective'], `covers ${fromYear}–${untilYear ?? 'open'}, but the ruleset it extends, "${baseRs.id}", covers only ${baseSpan.fromYear}–${baseSpan.untilYear ?? 'open'}`),
+      positioned(
+        metaSource,
+        'RULE084',
+        ['effective'],
+        `covers ${fromYear}–${untilYear ?? 'open'}, but the ruleset it extends, "${baseRs.id}", covers only ${baseSpan.fromYear}–${baseSpan.untilYear ?? 'open'}`,
+      ),
     );
 
   const applied = applyOverrides(baseRs, meta.overrides);
-  for (const p of applied.problems) diagnostics.push(positioned(metaSource, p.code, ['overrides', p.index, ...p.at], p.message));
+  for (const p of applied.problems)
+    diagnostics.push(positioned(metaSource, p.code, ['overrides', p.index, ...p.at], p.message));
   if (hasErrors(diagnostics)) return { diagnostics };
 
   const ownText = await readSourceText(folder, metaSource, meta, diagnostics);
-  const sourceText = base.sourceText === undefined && ownText === undefined ? undefined : [base.sourceText, ownText].filter((t) => t !== undefined).join('\n');
+  const sourceText =
+    base.sourceText === undefined && ownText === undefined
+      ? undefined
+      : [base.sourceText, ownText].filter((t) => t !== undefined).join('\n');
   meta.overrides.forEach((o, n) => {
     if (ownText !== undefined && !ownText.includes(o.clause))
-      diagnostics.push(positioned(metaSource, 'RULE061', ['overrides', n, 'clause'], `quotes text that is not in the source verbatim: "${o.clause.length > 50 ? o.clause.slice(0, 50) + '…' : o.clause}"`));
+      diagnostics.push(
+        positioned(
+          metaSource,
+          'RULE061',
+          ['overrides', n, 'clause'],
+          `quotes text that is not in the source verbatim: "${o.clause.length > 50 ? `${o.clause.slice(0, 50)}…` : o.clause}"`,
+        ),
+      );
   });
   // The resolved documents must still be valid rule files, and the resolved ruleset a valid whole;
   // a problem is shown at the override that caused it.
@@ -177,19 +251,26 @@ async function inspectOverlay(folder: RuleFolder, metaSource: YamlSource, diagno
   for (const key of ['table', 'grading', 'institutions', 'interpretations'] as const) {
     const v = validatorFor(key);
     if (!v(docs[key]))
-      for (const p of explainErrors(v.errors, docs[key])) diagnostics.push(overlayProblem(metaSource, applied.targets, docs, key, pointerSegments(p.path), 'RULE003', p.message));
+      for (const p of explainErrors(v.errors, docs[key]))
+        diagnostics.push(
+          overlayProblem(metaSource, applied.targets, docs, key, pointerSegments(p.path), 'RULE003', p.message),
+        );
   }
   if (hasErrors(diagnostics)) return { diagnostics };
   const parts: RulesetParts = { meta, ...overlayParts(docs), sourceText };
   // The base's own rating years may rest on an interpretation that the overlay's meta does not name.
   const baseReading = baseRs.meta.effective.interpretation;
   const unusedBaseReading = (p: { code: string; file: string; path: JsonPath }) =>
-    p.code === 'RULE051' && p.file === 'interpretations' && docs.interpretations.interpretations[Number(p.path[1])]?.id === baseReading;
+    p.code === 'RULE051' &&
+    p.file === 'interpretations' &&
+    docs.interpretations.interpretations[Number(p.path[1])]?.id === baseReading;
   for (const p of checkRuleset(parts)) {
     if (unusedBaseReading(p)) continue;
     if (p.file === 'meta') diagnostics.push(positioned(metaSource, p.code, p.path, p.message, p.severity));
     else if (p.severity === 'error' || attributeProblem(applied.targets, p.file, p.path) !== undefined)
-      diagnostics.push(overlayProblem(metaSource, applied.targets, docs, p.file, p.path, p.code, p.message, p.severity));
+      diagnostics.push(
+        overlayProblem(metaSource, applied.targets, docs, p.file, p.path, p.code, p.message, p.severity),
+      );
   }
   if (hasErrors(diagnostics)) return { diagnostics };
 
@@ -210,7 +291,12 @@ async function inspectOverlay(folder: RuleFolder, metaSource: YamlSource, diagno
 }
 
 function overlayParts(docs: OverlayDocs): Omit<RulesetParts, 'meta' | 'sourceText'> {
-  return { table: docs.table, grading: docs.grading, institutions: docs.institutions, interpretations: docs.interpretations.interpretations };
+  return {
+    table: docs.table,
+    grading: docs.grading,
+    institutions: docs.institutions,
+    interpretations: docs.interpretations.interpretations,
+  };
 }
 
 function overlayProblem(
@@ -225,38 +311,77 @@ function overlayProblem(
 ): Diagnostic {
   const index = attributeProblem(targets, file, path);
   const where = index === undefined ? ['overrides'] : ['overrides', index];
-  return positioned(metaSource, code, where, `${ruleFiles[file]} ${readablePath(docs[file], path)} ${message}`, severity);
+  return positioned(
+    metaSource,
+    code,
+    where,
+    `${ruleFiles[file]} ${readablePath(docs[file], path)} ${message}`,
+    severity,
+  );
 }
 
 function withOverrides(rs: RuleSet, overrides: AppliedOverride[]): RuleSet {
   return Object.assign(rs, { overrides });
 }
 
-async function readSource(folder: RuleFolder, name: string): Promise<{ source?: YamlSource; diagnostics: Diagnostic[] }> {
+async function readSource(
+  folder: RuleFolder,
+  name: string,
+): Promise<{ source?: YamlSource; diagnostics: Diagnostic[] }> {
   const label = folder.label(name);
   let text: string;
   try {
     text = await folder.read(name);
   } catch (err) {
-    return { diagnostics: [{ code: 'RULE002', severity: 'error', file: label, message: `cannot read file: ${(err as Error).message}` }] };
+    return {
+      diagnostics: [
+        { code: 'RULE002', severity: 'error', file: label, message: `cannot read file: ${(err as Error).message}` },
+      ],
+    };
   }
   return parseYamlSource(label, text);
 }
 
-async function readSourceText(folder: RuleFolder, metaSource: YamlSource, meta: RulesetMeta, diagnostics: Diagnostic[]): Promise<string | undefined> {
+async function readSourceText(
+  folder: RuleFolder,
+  metaSource: YamlSource,
+  meta: RulesetMeta,
+  diagnostics: Diagnostic[],
+): Promise<string | undefined> {
   if (!meta.source) return undefined;
   try {
     return await folder.read(meta.source);
   } catch (err) {
-    diagnostics.push(positioned(metaSource, 'RULE002', ['source'], `names a source text that cannot be read: ${(err as Error).message}`));
+    diagnostics.push(
+      positioned(
+        metaSource,
+        'RULE002',
+        ['source'],
+        `names a source text that cannot be read: ${(err as Error).message}`,
+      ),
+    );
     return undefined;
   }
 }
 
-function positioned(source: YamlSource, code: string, path: JsonPath, message: string, severity: Diagnostic['severity'] = 'error'): Diagnostic {
+function positioned(
+  source: YamlSource,
+  code: string,
+  path: JsonPath,
+  message: string,
+  severity: Diagnostic['severity'] = 'error',
+): Diagnostic {
   const unknownKey = message.startsWith('unknown key');
   const { line, column } = source.locate(path, unknownKey);
-  return { code, severity, file: source.file, line, column, path: readablePath(source.data, unknownKey ? path.slice(0, -1) : path), message };
+  return {
+    code,
+    severity,
+    file: source.file,
+    line,
+    column,
+    path: readablePath(source.data, unknownKey ? path.slice(0, -1) : path),
+    message,
+  };
 }
 
 /**
@@ -270,7 +395,10 @@ export function readablePath(data: unknown, path: JsonPath): string {
   for (const step of path) {
     const next = cur !== null && typeof cur === 'object' ? (cur as Record<string, unknown>)[String(step)] : undefined;
     if (Array.isArray(cur) && /^\d+$/.test(String(step))) {
-      const id = next !== null && typeof next === 'object' ? (next as { id?: unknown; grade?: unknown }).id ?? (next as { grade?: unknown }).grade : undefined;
+      const id =
+        next !== null && typeof next === 'object'
+          ? ((next as { id?: unknown; grade?: unknown }).id ?? (next as { grade?: unknown }).grade)
+          : undefined;
       // Rules are numbered in their item, like the table's 1. 2. 3.; everything else goes by its id.
       parts.push(`[${typeof id === 'string' && parentKey !== 'rules' ? id : step}]`);
     } else {

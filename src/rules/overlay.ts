@@ -50,7 +50,12 @@ export function overridesOf(rs: RuleSet): AppliedOverride[] {
 export function applyOverrides(
   base: RuleSet,
   overrides: readonly Override[],
-): { docs: OverlayDocs; applied: AppliedOverride[]; targets: (OverrideTarget | undefined)[]; problems: OverrideProblem[] } {
+): {
+  docs: OverlayDocs;
+  applied: AppliedOverride[];
+  targets: (OverrideTarget | undefined)[];
+  problems: OverrideProblem[];
+} {
   const docs: OverlayDocs = structuredClone({
     table: base.table,
     grading: base.grading,
@@ -69,7 +74,8 @@ export function applyOverrides(
     if (seen.has(o.id)) return fail('RULE010', ['id'], `override id "${o.id}" is used twice; ids must be unique`);
     seen.add(o.id);
     const ops = (['set', 'add', 'remove'] as const).filter((k) => k in o);
-    if (ops.length !== 1) return fail('RULE082', [], `needs exactly one of set, add or remove; has ${ops.join(', ') || 'none'}`);
+    if (ops.length !== 1)
+      return fail('RULE082', [], `needs exactly one of set, add or remove; has ${ops.join(', ') || 'none'}`);
     const outcome = applyOne(docs, o, ops[0]);
     if ('message' in outcome) return fail(outcome.code, [outcome.at], `path ${o.path}: ${outcome.message}`);
     targets.push(outcome);
@@ -82,11 +88,16 @@ export function applyOverrides(
  * attributeProblem finds the override a problem in the resolved documents comes from: the one whose
  * target encloses the problem (the deepest), or else one inside the problem's place (the last).
  */
-export function attributeProblem(targets: readonly (OverrideTarget | undefined)[], file: RuleFileKey, path: JsonPath): number | undefined {
+export function attributeProblem(
+  targets: readonly (OverrideTarget | undefined)[],
+  file: RuleFileKey,
+  path: JsonPath,
+): number | undefined {
   let best: number | undefined;
   let bestLength = -1;
   targets.forEach((t, n) => {
-    if (t?.file === file && isPrefix(t.path, path) && t.path.length > bestLength) [best, bestLength] = [n, t.path.length];
+    if (t?.file === file && isPrefix(t.path, path) && t.path.length > bestLength)
+      [best, bestLength] = [n, t.path.length];
   });
   if (best !== undefined) return best;
   targets.forEach((t, n) => {
@@ -105,13 +116,21 @@ export function overlayHash(metaText: string, base: RuleSet): string {
 
 /** overlayFiles lists the overlay's own file and, under the base's id, the files of its base. */
 export function overlayFiles(metaText: string, base: RuleSet): { name: string; sha256: string }[] {
-  return [{ name: 'ruleset.yaml', sha256: sha256(metaText) }, ...base.files.map((f) => ({ name: `${base.id}/${f.name}`, sha256: f.sha256 }))];
+  return [
+    { name: 'ruleset.yaml', sha256: sha256(metaText) },
+    ...base.files.map((f) => ({ name: `${base.id}/${f.name}`, sha256: f.sha256 })),
+  ];
 }
 
 type Step = { key: string } | { select: string } | { index: number };
 type Failure = { code: string; at: string; message: string };
 
-const roots: Record<string, DocKey> = { table: 'table', grading: 'grading', institutions: 'institutions', interpretations: 'interpretations' };
+const roots: Record<string, DocKey> = {
+  table: 'table',
+  grading: 'grading',
+  institutions: 'institutions',
+  interpretations: 'interpretations',
+};
 
 // The fields that name an entry of a list: ids, grades, circumstances, option values, names.
 const entryKeys = ['id', 'grade', 'circumstance', 'value', 'name'] as const;
@@ -128,16 +147,35 @@ function applyOne(docs: OverlayDocs, o: Override, op: 'set' | 'add' | 'remove'):
     const last = n === steps.length - 1;
     const where = describe(steps, n + 1, rooted);
     if ('key' in step) {
-      if (!isObject(cur)) return { code: 'RULE081', at: 'path', message: `${describe(steps, n, rooted)} is not a mapping, so it has no key "${step.key}"` };
+      if (!isObject(cur))
+        return {
+          code: 'RULE081',
+          at: 'path',
+          message: `${describe(steps, n, rooted)} is not a mapping, so it has no key "${step.key}"`,
+        };
       if (last) return finish(cur, step.key, path, file, op, o, where);
-      if (!Object.hasOwn(cur, step.key)) return { code: 'RULE081', at: 'path', message: `${where} does not exist; keys here: ${Object.keys(cur).join(', ')}` };
+      if (!Object.hasOwn(cur, step.key))
+        return {
+          code: 'RULE081',
+          at: 'path',
+          message: `${where} does not exist; keys here: ${Object.keys(cur).join(', ')}`,
+        };
       path.push(step.key);
       cur = cur[step.key];
     } else {
-      if (!Array.isArray(cur)) return { code: 'RULE081', at: 'path', message: `${describe(steps, n, rooted)} is not a list, so [${'select' in step ? step.select : step.index}] names nothing` };
+      if (!Array.isArray(cur))
+        return {
+          code: 'RULE081',
+          at: 'path',
+          message: `${describe(steps, n, rooted)} is not a list, so [${'select' in step ? step.select : step.index}] names nothing`,
+        };
       const at = 'index' in step ? step.index : findEntry(cur, step.select);
       if (at < 0 || at >= cur.length)
-        return { code: 'RULE081', at: 'path', message: `${where} names no entry; entries here: ${cur.map((e, k) => entryName(e) ?? String(k)).join(', ')}` };
+        return {
+          code: 'RULE081',
+          at: 'path',
+          message: `${where} names no entry; entries here: ${cur.map((e, k) => entryName(e) ?? String(k)).join(', ')}`,
+        };
       if (last) return finish(cur, at, path, file, op, o, where);
       path.push(at);
       cur = cur[at];
@@ -147,16 +185,34 @@ function applyOne(docs: OverlayDocs, o: Override, op: 'set' | 'add' | 'remove'):
 }
 
 // Applies the operation at the last step: `container[key]`, where container is the parent.
-function finish(container: Record<string, unknown> | unknown[], key: string | number, path: (string | number)[], file: DocKey, op: 'set' | 'add' | 'remove', o: Override, where: string): OverrideTarget | Failure {
+function finish(
+  container: Record<string, unknown> | unknown[],
+  key: string | number,
+  path: (string | number)[],
+  file: DocKey,
+  op: 'set' | 'add' | 'remove',
+  o: Override,
+  where: string,
+): OverrideTarget | Failure {
   const exists = Array.isArray(container) ? typeof key === 'number' : Object.hasOwn(container, key);
   const target = { file, path: [...path, key] };
   if (op === 'set') {
-    if (!exists) return { code: 'RULE081', at: 'path', message: `${where} does not exist; set changes what is there (use add for something new); keys here: ${Object.keys(container).join(', ')}` };
+    if (!exists)
+      return {
+        code: 'RULE081',
+        at: 'path',
+        message: `${where} does not exist; set changes what is there (use add for something new); keys here: ${Object.keys(container).join(', ')}`,
+      };
     (container as Record<string | number, unknown>)[key] = structuredClone(o.set);
     return target;
   }
   if (op === 'remove') {
-    if (!exists) return { code: 'RULE081', at: 'path', message: `${where} does not exist, so it cannot be removed; keys here: ${Object.keys(container).join(', ')}` };
+    if (!exists)
+      return {
+        code: 'RULE081',
+        at: 'path',
+        message: `${where} does not exist, so it cannot be removed; keys here: ${Object.keys(container).join(', ')}`,
+      };
     if (Array.isArray(container)) container.splice(key as number, 1);
     else delete container[key];
     return target;
@@ -166,16 +222,29 @@ function finish(container: Record<string, unknown> | unknown[], key: string | nu
     (container as Record<string, unknown>)[key] = structuredClone(o.add);
     return target;
   }
-  if (!Array.isArray(value)) return { code: 'RULE082', at: 'add', message: `${where} is already there; add appends to a list or adds a new key, use set to change a value` };
+  if (!Array.isArray(value))
+    return {
+      code: 'RULE082',
+      at: 'add',
+      message: `${where} is already there; add appends to a list or adds a new key, use set to change a value`,
+    };
   const name = entryName(o.add);
-  if (name !== undefined && findEntry(value, name) >= 0) return { code: 'RULE082', at: 'add', message: `${where} already has an entry "${name}"; use set on ${o.path}[${name}] to change it` };
+  if (name !== undefined && findEntry(value, name) >= 0)
+    return {
+      code: 'RULE082',
+      at: 'add',
+      message: `${where} already has an entry "${name}"; use set on ${o.path}[${name}] to change it`,
+    };
   value.push(structuredClone(o.add));
   return { file, path: [...path, key, value.length - 1] };
 }
 
 // `items[ID]` is a shortcut for the item wherever it sits in the table; other paths start at a file.
 // `prefix` is how the first `hidden` steps are shown in messages (`items[5.2]` for the path to it).
-function rootOf(docs: OverlayDocs, steps: Step[]): { file: DocKey; steps: Step[]; prefix: string; hidden: number } | Failure {
+function rootOf(
+  docs: OverlayDocs,
+  steps: Step[],
+): { file: DocKey; steps: Step[]; prefix: string; hidden: number } | Failure {
   const [first, second] = steps;
   if (first && 'key' in first && first.key === 'items' && second && 'select' in second) {
     for (const [di, d] of docs.table.dimensions.entries())
@@ -186,18 +255,36 @@ function rootOf(docs: OverlayDocs, steps: Step[]): { file: DocKey; steps: Step[]
             file: 'table',
             prefix: `items[${second.select}]`,
             hidden: 6,
-            steps: [{ key: 'dimensions' }, { index: di }, { key: 'indicators' }, { index: ii }, { key: 'items' }, { index: ti }, ...steps.slice(2)],
+            steps: [
+              { key: 'dimensions' },
+              { index: di },
+              { key: 'indicators' },
+              { index: ii },
+              { key: 'items' },
+              { index: ti },
+              ...steps.slice(2),
+            ],
           };
       }
     const ids = docs.table.dimensions.flatMap((d) => d.indicators.flatMap((i) => i.items.map((x) => x.id)));
-    return { code: 'RULE081', at: 'path', message: `the table has no item "${second.select}"; items: ${ids.join(', ')}` };
+    return {
+      code: 'RULE081',
+      at: 'path',
+      message: `the table has no item "${second.select}"; items: ${ids.join(', ')}`,
+    };
   }
   if (first && 'key' in first && roots[first.key]) {
     const file = roots[first.key];
     // interpretations.yaml is `{ interpretations: [...] }`: the root names the list itself.
-    return file === 'interpretations' ? { file, prefix: '', hidden: 0, steps } : { file, prefix: first.key, hidden: 0, steps: steps.slice(1) };
+    return file === 'interpretations'
+      ? { file, prefix: '', hidden: 0, steps }
+      : { file, prefix: first.key, hidden: 0, steps: steps.slice(1) };
   }
-  return { code: 'RULE081', at: 'path', message: `must start with items[ID], table, grading, institutions or interpretations` };
+  return {
+    code: 'RULE081',
+    at: 'path',
+    message: `must start with items[ID], table, grading, institutions or interpretations`,
+  };
 }
 
 /** parsePath splits `a.b[c].d` into steps; brackets may hold dots and colons (`items[5.2]`). */
@@ -214,7 +301,8 @@ function parsePath(text: string): Step[] | string {
       steps.push({ select: inner });
       i = end + 1;
     } else if (c === '.') {
-      if (i === 0 || text[i + 1] === undefined || text[i + 1] === '.' || text[i + 1] === '[') return `has a misplaced "." at ${i + 1}`;
+      if (i === 0 || text[i + 1] === undefined || text[i + 1] === '.' || text[i + 1] === '[')
+        return `has a misplaced "." at ${i + 1}`;
       i++;
     } else {
       let end = i;
@@ -241,7 +329,8 @@ function entryName(e: unknown): string | undefined {
 // Names the first `count` steps as the override's author wrote them.
 function describe(steps: Step[], count: number, root: { prefix: string; hidden: number }): string {
   let out = root.prefix;
-  for (const s of steps.slice(root.hidden, Math.max(root.hidden, count))) out += 'key' in s ? `${out ? '.' : ''}${s.key}` : `[${'select' in s ? s.select : s.index}]`;
+  for (const s of steps.slice(root.hidden, Math.max(root.hidden, count)))
+    out += 'key' in s ? `${out ? '.' : ''}${s.key}` : `[${'select' in s ? s.select : s.index}]`;
   return out || '(the file)';
 }
 

@@ -32,9 +32,21 @@ export class Registry {
   static async inspect(dir: string): Promise<{ registry?: Registry; diagnostics: Diagnostic[] }> {
     let names: string[];
     try {
-      names = (await readdir(dir, { withFileTypes: true })).filter((e) => e.isDirectory()).map((e) => e.name).sort();
+      names = (await readdir(dir, { withFileTypes: true }))
+        .filter((e) => e.isDirectory())
+        .map((e) => e.name)
+        .sort();
     } catch (err) {
-      return { diagnostics: [{ code: 'RULE002', severity: 'error', file: dir, message: `cannot read the rulesets folder: ${(err as Error).message}` }] };
+      return {
+        diagnostics: [
+          {
+            code: 'RULE002',
+            severity: 'error',
+            file: dir,
+            message: `cannot read the rulesets folder: ${(err as Error).message}`,
+          },
+        ],
+      };
     }
     const diagnostics: Diagnostic[] = [];
     const rulesets: RuleSet[] = [];
@@ -43,7 +55,11 @@ export class Registry {
     const inspect = (name: string, chain: readonly string[] = []): Promise<Inspection> => {
       let found = inspected.get(name);
       if (!found) {
-        found = inspectFolder(fsFolder(join(dir, name)), (base) => (names.includes(base) ? inspect(base, [...chain, name]) : inspectFolder(fsFolder(join(dir, base)))), chain);
+        found = inspectFolder(
+          fsFolder(join(dir, name)),
+          (base) => (names.includes(base) ? inspect(base, [...chain, name]) : inspectFolder(fsFolder(join(dir, base)))),
+          chain,
+        );
         inspected.set(name, found);
       }
       return found;
@@ -53,12 +69,21 @@ export class Registry {
       diagnostics.push(...found);
       if (!ruleset) continue;
       if (ruleset.id !== name)
-        diagnostics.push({ code: 'RULE070', severity: 'error', file: join(dir, name, 'ruleset.yaml'), line: 1, column: 1, path: 'id', message: `id "${ruleset.id}" must equal its folder name "${name}"` });
+        diagnostics.push({
+          code: 'RULE070',
+          severity: 'error',
+          file: join(dir, name, 'ruleset.yaml'),
+          line: 1,
+          column: 1,
+          path: 'id',
+          message: `id "${ruleset.id}" must equal its folder name "${name}"`,
+        });
       rulesets.push(ruleset);
     }
     diagnostics.push(...overlaps(rulesets));
     if (diagnostics.some((d) => d.severity === 'error')) return { diagnostics };
-    if (rulesets.length === 0) return { diagnostics: [{ code: 'RULE071', severity: 'error', file: dir, message: 'holds no ruleset folder' }] };
+    if (rulesets.length === 0)
+      return { diagnostics: [{ code: 'RULE071', severity: 'error', file: dir, message: 'holds no ruleset folder' }] };
     return { registry: new Registry(rulesets), diagnostics };
   }
 
@@ -70,15 +95,30 @@ export class Registry {
   select(year: number, region?: string, pinned?: string): RuleSet {
     if (pinned !== undefined) {
       const rs = this.get(pinned);
-      if (!rs) throw new SelectionError(`unknown ruleset "${pinned}"`, 'unknown-ruleset', this.rulesets.map((r) => r.id));
+      if (!rs)
+        throw new SelectionError(
+          `unknown ruleset "${pinned}"`,
+          'unknown-ruleset',
+          this.rulesets.map((r) => r.id),
+        );
       if (!inForce(rs, year))
-        throw new SelectionError(`ruleset "${pinned}" does not decide the rating year ${year} (it covers ${span(rs)})`, 'pinned-ruleset-not-in-force', [span(rs)]);
+        throw new SelectionError(
+          `ruleset "${pinned}" does not decide the rating year ${year} (it covers ${span(rs)})`,
+          'pinned-ruleset-not-in-force',
+          [span(rs)],
+        );
       return rs;
     }
     const candidates = this.rulesets.filter((r) => inForce(r, year));
-    const chosen = candidates.find((r) => region !== undefined && r.meta.region === region) ?? candidates.find((r) => r.meta.region === null);
+    const chosen =
+      candidates.find((r) => region !== undefined && r.meta.region === region) ??
+      candidates.find((r) => r.meta.region === null);
     if (!chosen)
-      throw new SelectionError(`no ruleset is in force for the rating year ${year}`, 'no-ruleset-in-force', this.rulesets.map((r) => `${r.id}: ${span(r)}`));
+      throw new SelectionError(
+        `no ruleset is in force for the rating year ${year}`,
+        'no-ruleset-in-force',
+        this.rulesets.map((r) => `${r.id}: ${span(r)}`),
+      );
     return chosen;
   }
 }
@@ -96,9 +136,11 @@ function overlaps(rulesets: RuleSet[]): Diagnostic[] {
   const out: Diagnostic[] = [];
   for (let i = 0; i < rulesets.length; i++)
     for (let j = i + 1; j < rulesets.length; j++) {
-      const a = rulesets[i], b = rulesets[j];
+      const a = rulesets[i],
+        b = rulesets[j];
       if (a.meta.region !== b.meta.region) continue;
-      const aEnd = a.meta.effective.untilYear ?? Infinity, bEnd = b.meta.effective.untilYear ?? Infinity;
+      const aEnd = a.meta.effective.untilYear ?? Infinity,
+        bEnd = b.meta.effective.untilYear ?? Infinity;
       if (a.meta.effective.fromYear <= bEnd && b.meta.effective.fromYear <= aEnd)
         out.push({
           code: 'RULE072',

@@ -40,12 +40,19 @@ export function parseYamlSource(file: string, text: string): { source?: YamlSour
 }
 
 /** readYamlSource reads and parses a file; an unreadable file is a diagnostic, not a crash. */
-export async function readYamlSource(file: string, label = file): Promise<{ source?: YamlSource; diagnostics: Diagnostic[] }> {
+export async function readYamlSource(
+  file: string,
+  label = file,
+): Promise<{ source?: YamlSource; diagnostics: Diagnostic[] }> {
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    return { diagnostics: [{ code: 'RULE002', severity: 'error', file: label, message: `cannot read file: ${(err as Error).message}` }] };
+    return {
+      diagnostics: [
+        { code: 'RULE002', severity: 'error', file: label, message: `cannot read file: ${(err as Error).message}` },
+      ],
+    };
   }
   return parseYamlSource(label, text);
 }

@@ -24,8 +24,16 @@ export const keysFileSchema = {
         additionalProperties: false,
         required: ['name', 'hash', 'scopes'],
         properties: {
-          name: { type: 'string', pattern: namePattern.source, description: 'Who holds the key: one user or one service.' },
-          hash: { type: 'string', pattern: hashPattern.source, description: 'sha256: and the hex digest of the secret.' },
+          name: {
+            type: 'string',
+            pattern: namePattern.source,
+            description: 'Who holds the key: one user or one service.',
+          },
+          hash: {
+            type: 'string',
+            pattern: hashPattern.source,
+            description: 'sha256: and the hex digest of the secret.',
+          },
           scopes: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', enum: [...scopes] } },
           rateLimit: { type: 'integer', minimum: 1, description: 'Requests per rate-limit window for this key.' },
           created: { type: 'string' },
@@ -58,7 +66,15 @@ export function parseKeys(text: string, file: string): { keys?: ApiKey[]; diagno
       diagnostics: explainErrors(validate.errors, source.data).map((p) => {
         const segments = pointerSegments(p.path);
         const { line, column } = source.locate(segments, p.message.startsWith('unknown key'));
-        return { code: 'KEY002', severity: 'error' as const, file, line, column, path: p.path || '/', message: p.message };
+        return {
+          code: 'KEY002',
+          severity: 'error' as const,
+          file,
+          line,
+          column,
+          path: p.path || '/',
+          message: p.message,
+        };
       }),
     };
   }
@@ -73,8 +89,17 @@ export function parseKeys(text: string, file: string): { keys?: ApiKey[]; diagno
       found.push({ code, severity: 'error', file, line, column, path: `/keys/${i}/${field}`, message: say(k, before) });
     });
   };
-  duplicates('name', 'KEY003', (k, i) => `"${k.name}" already names key ${i}: a name is one user or service, with one key`);
-  duplicates('hash', 'KEY004', (_k, i) => `is the same secret as key ${i} ("${keys[i].name}"): keys are not shared; make one for each user or service`);
+  duplicates(
+    'name',
+    'KEY003',
+    (k, i) => `"${k.name}" already names key ${i}: a name is one user or service, with one key`,
+  );
+  duplicates(
+    'hash',
+    'KEY004',
+    (_k, i) =>
+      `is the same secret as key ${i} ("${keys[i].name}"): keys are not shared; make one for each user or service`,
+  );
   found.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
   return found.length ? { diagnostics: found } : { keys, diagnostics: [] };
 }
@@ -99,7 +124,7 @@ export async function readKeysFile(path: string, options: { missingOk?: boolean 
  */
 export async function writeKeysFile(path: string, keys: readonly ApiKey[]): Promise<void> {
   const doc = { keys };
-  const text = /\.ya?ml$/i.test(path) ? stringify(doc) : JSON.stringify(doc, null, 2) + '\n';
+  const text = /\.ya?ml$/i.test(path) ? stringify(doc) : `${JSON.stringify(doc, null, 2)}\n`;
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`);
   const handle = await open(tmp, 'wx', 0o600);
   try {

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { DecisionLog } from '../audit/log.js';
 import type { ObligationService } from '../obligations/service.js';
-import { Rater } from '../rating/rater.js';
+import type { Rater } from '../rating/rater.js';
 import type { ApiKey } from '../security/api-keys.js';
 import { KeyStore } from '../security/key-store.js';
 import { createAjv } from '../validation/ajv.js';
@@ -68,7 +68,9 @@ export interface AppOptions {
   trustProxy?: boolean;
 }
 
-const version = (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+const version = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }
+).version;
 
 declare module 'fastify' {
   interface FastifyInstance {
@@ -83,7 +85,10 @@ declare module 'fastify' {
 
 /** buildApp assembles the service around loaded rules and a set of keys; it does not listen. */
 export function buildApp(options: AppOptions): FastifyInstance {
-  if (!options.keys) throw new TypeError('buildApp needs `keys`: a KeyStore or a list of API keys (an empty list leaves only the public routes)');
+  if (!options.keys)
+    throw new TypeError(
+      'buildApp needs `keys`: a KeyStore or a list of API keys (an empty list leaves only the public routes)',
+    );
   const bodyLimit = options.bodyLimit ?? 1024 * 1024;
   const serverOptions: FastifyServerOptions & { https?: AppOptions['https'] } = {
     logger: loggerOptions(options.logger),

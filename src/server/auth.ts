@@ -26,7 +26,8 @@ declare module 'fastify' {
 /** accessFor is the table of who may call which route. */
 export function accessFor(method: string, url: string, docs: DocsAccess): Access {
   if (url === '/healthz' || url === '/readyz') return 'public';
-  if (url === '/openapi.json' || url === '/docs' || url.startsWith('/docs/')) return docs === 'public' ? 'public' : 'read';
+  if (url === '/openapi.json' || url === '/docs' || url.startsWith('/docs/'))
+    return docs === 'public' ? 'public' : 'read';
   if (url.startsWith('/v1/admin/')) return 'admin';
   if (method === 'POST' && (url === '/v1/evaluate' || url === '/v1/evaluate/batch')) return 'evaluate';
   return 'read';
@@ -51,8 +52,10 @@ export function presentedKey(request: FastifyRequest): string | undefined {
     if (!m) throw unauthorized('the Authorization header must be "Bearer <key>"', 'invalid_request');
     bearer = m[1];
   }
-  if (header !== undefined && typeof header !== 'string') throw unauthorized('send one x-api-key header, not several', 'invalid_request');
-  if (bearer !== undefined && header !== undefined && bearer !== header) throw unauthorized('the Authorization and x-api-key headers carry different keys', 'invalid_request');
+  if (header !== undefined && typeof header !== 'string')
+    throw unauthorized('send one x-api-key header, not several', 'invalid_request');
+  if (bearer !== undefined && header !== undefined && bearer !== header)
+    throw unauthorized('the Authorization and x-api-key headers carry different keys', 'invalid_request');
   return bearer ?? header;
 }
 
@@ -73,7 +76,9 @@ export function useAuth(app: FastifyInstance, options: { keys: KeyStore; docs: D
     const method = Array.isArray(route.method) ? route.method[0] : route.method;
     const access = route.config?.access ?? accessFor(method, url, options.docs);
     route.config = { ...route.config, access };
-    const schema = route.schema as { hide?: boolean; response?: Record<string, unknown>; security?: unknown } | undefined;
+    const schema = route.schema as
+      | { hide?: boolean; response?: Record<string, unknown>; security?: unknown }
+      | undefined;
     if (!schema?.response || schema.hide || access === 'public') return;
     schema.security = [{ bearer: [] }, { apiKey: [] }];
     schema.response = { ...schema.response, ...errorResponses(401, 403, 429, 503) };
@@ -84,12 +89,16 @@ export function useAuth(app: FastifyInstance, options: { keys: KeyStore; docs: D
     if (access === 'public') return;
     try {
       const secret = presentedKey(request);
-      if (secret === undefined) throw unauthorized('this route needs an API key: send "Authorization: Bearer <key>" or "x-api-key: <key>"');
+      if (secret === undefined)
+        throw unauthorized('this route needs an API key: send "Authorization: Bearer <key>" or "x-api-key: <key>"');
       const key = secret.length <= longestKey ? options.keys.ring.find(secret) : undefined;
       if (!key) throw unauthorized('the API key is not one this service holds', 'invalid_token');
       request.caller = key;
       if (access !== 'any' && !key.scopes.includes(access))
-        throw new HttpError('forbidden', `the key "${key.name}" lacks the scope "${access}" that ${request.method} ${request.routeOptions.url} needs; it has: ${key.scopes.join(', ')}`);
+        throw new HttpError(
+          'forbidden',
+          `the key "${key.name}" lacks the scope "${access}" that ${request.method} ${request.routeOptions.url} needs; it has: ${key.scopes.join(', ')}`,
+        );
     } catch (err) {
       const challenge = (err as { challenge?: string }).challenge;
       if (challenge) reply.header('www-authenticate', challenge);

@@ -56,7 +56,8 @@ export function configFromEnv(env: Env = process.env): ServiceConfig {
     const raw = env[name];
     if (raw === undefined || raw === '') return fallback;
     const n = Number(raw);
-    if (!Number.isInteger(n) || n < min || n > max) throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, not ${JSON.stringify(raw)}`);
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, not ${JSON.stringify(raw)}`);
     return n;
   };
   const flag = (name: string): boolean => {
@@ -72,9 +73,12 @@ export function configFromEnv(env: Env = process.env): ServiceConfig {
     try {
       list = JSON.parse(raw);
     } catch {
-      throw new ConfigError(`${name} must be a JSON array of JSON pointers, such as ["/institution/name"], not ${JSON.stringify(raw)}`);
+      throw new ConfigError(
+        `${name} must be a JSON array of JSON pointers, such as ["/institution/name"], not ${JSON.stringify(raw)}`,
+      );
     }
-    if (!Array.isArray(list) || !list.every((p) => typeof p === 'string')) throw new ConfigError(`${name} must be a JSON array of JSON pointers (strings)`);
+    if (!Array.isArray(list) || !list.every((p) => typeof p === 'string'))
+      throw new ConfigError(`${name} must be a JSON array of JSON pointers (strings)`);
     for (const p of list as string[])
       try {
         parsePointer(p);
@@ -85,8 +89,10 @@ export function configFromEnv(env: Env = process.env): ServiceConfig {
   };
 
   const docs = env.DOCS ?? 'public';
-  if (docs !== 'public' && docs !== 'private' && docs !== 'off') throw new ConfigError(`DOCS must be public, private or off, not ${JSON.stringify(docs)}`);
-  if (Boolean(env.TLS_CERT) !== Boolean(env.TLS_KEY)) throw new ConfigError('TLS_CERT and TLS_KEY go together: give both (PEM files) or neither');
+  if (docs !== 'public' && docs !== 'private' && docs !== 'off')
+    throw new ConfigError(`DOCS must be public, private or off, not ${JSON.stringify(docs)}`);
+  if (Boolean(env.TLS_CERT) !== Boolean(env.TLS_KEY))
+    throw new ConfigError('TLS_CERT and TLS_KEY go together: give both (PEM files) or neither');
   if (env.API_KEYS_FILE && env.API_KEYS) throw new ConfigError('give API_KEYS_FILE or API_KEYS, not both');
   const rulesetsDir = env.RULESETS_DIR ? withSlash(env.RULESETS_DIR) : repoRulesets;
   const rateMax = int('RATE_LIMIT_MAX', 600);
@@ -126,7 +132,9 @@ export function configFromEnv(env: Env = process.env): ServiceConfig {
             drop: pointers('DECISION_LOG_DROP'),
             mask: pointers('DECISION_LOG_MASK'),
             resultMask: pointers('DECISION_LOG_RESULT_MASK'),
-            ...(env.DECISION_LOG_CHECKPOINT_EVERY ? { checkpointEvery: int('DECISION_LOG_CHECKPOINT_EVERY', 1000) } : {}),
+            ...(env.DECISION_LOG_CHECKPOINT_EVERY
+              ? { checkpointEvery: int('DECISION_LOG_CHECKPOINT_EVERY', 1000) }
+              : {}),
           },
         }
       : {}),

@@ -19,8 +19,14 @@ export function decisionsOf(log: DecisionLog | undefined, logger: FastifyBaseLog
       try {
         await log.append({ caller, input, result });
       } catch (err) {
-        logger.error({ err: { name: (err as Error).name, message: (err as Error).message } }, 'the decision log refused a rating; it was not answered');
-        throw new HttpError('decision-log-unavailable', 'the decision log could not record this rating, so it is not answered; nothing is lost by retrying later');
+        logger.error(
+          { err: { name: (err as Error).name, message: (err as Error).message } },
+          'the decision log refused a rating; it was not answered',
+        );
+        throw new HttpError(
+          'decision-log-unavailable',
+          'the decision log could not record this rating, so it is not answered; nothing is lost by retrying later',
+        );
       }
     },
   };

@@ -29,7 +29,11 @@ export class HttpError extends Error {
 /** retryAfterSeconds: what a 503 answer tells the client to wait, unless a limit says otherwise. */
 export const retryAfterSeconds = 5;
 
-const refusalCode: Record<400 | 404 | 422, ErrorCode> = { 400: 'invalid-input', 404: 'unknown-ruleset', 422: 'no-ruleset-in-force' };
+const refusalCode: Record<400 | 404 | 422, ErrorCode> = {
+  400: 'invalid-input',
+  404: 'unknown-ruleset',
+  422: 'no-ruleset-in-force',
+};
 
 const refusalMessage: Record<400 | 404 | 422, string> = {
   400: 'the input was refused; see problems',
@@ -39,14 +43,16 @@ const refusalMessage: Record<400 | 404 | 422, string> = {
 
 /** refusal turns the Rater's refusal into the body (and code) the service sends for it. */
 export function refusal(outcome: Extract<Outcome, { ok: false }>): ErrorBody {
-  const message = outcome.status === 400 ? refusalMessage[400] : (outcome.problems[0]?.message ?? refusalMessage[outcome.status]);
+  const message =
+    outcome.status === 400 ? refusalMessage[400] : (outcome.problems[0]?.message ?? refusalMessage[outcome.status]);
   return { error: refusalCode[outcome.status], message, problems: outcome.problems };
 }
 
 /** sendError replies with a code's status and body. */
 export function sendError(reply: FastifyReply, body: ErrorBody): FastifyReply {
   if (reply.request.audit) reply.request.audit.error = body.error;
-  if (errorCodes[body.error].status === 503 && !reply.hasHeader('retry-after')) reply.header('retry-after', retryAfterSeconds);
+  if (errorCodes[body.error].status === 503 && !reply.hasHeader('retry-after'))
+    reply.header('retry-after', retryAfterSeconds);
   return reply.code(errorCodes[body.error].status).type('application/json; charset=utf-8').send(body);
 }
 
@@ -68,14 +74,23 @@ const frameworkMessages: Partial<Record<ErrorCode, (request: FastifyRequest) => 
 
 /** toErrorBody classifies any error thrown while handling a request. */
 export function toErrorBody(err: FastifyError | HttpError | Error, request: FastifyRequest): ErrorBody {
-  if (err instanceof HttpError) return { error: err.error, message: err.message, ...(err.problems ? { problems: err.problems } : {}) };
+  if (err instanceof HttpError)
+    return { error: err.error, message: err.message, ...(err.problems ? { problems: err.problems } : {}) };
   const fe = err as FastifyError;
-  if (fe.validation) return { error: 'invalid-input', message: refusalMessage[400], problems: explainErrors(fe.validation as never, request.body) };
+  if (fe.validation)
+    return {
+      error: 'invalid-input',
+      message: refusalMessage[400],
+      problems: explainErrors(fe.validation as never, request.body),
+    };
   const code = fe.code ? frameworkCodes[fe.code] : undefined;
   if (code) return { error: code, message: frameworkMessages[code]?.(request) ?? fe.message };
   const status = fe.statusCode ?? 500;
   if (status >= 400 && status < 500) return { error: 'bad-request', message: fe.message };
-  return { error: 'internal-error', message: 'an unexpected error occurred; nothing was evaluated (quote the x-request-id when reporting it)' };
+  return {
+    error: 'internal-error',
+    message: 'an unexpected error occurred; nothing was evaluated (quote the x-request-id when reporting it)',
+  };
 }
 
 /** errorHandler is the app's one error handler: known errors get their code, anything else a logged 500. */
@@ -83,8 +98,12 @@ export function errorHandler(err: FastifyError, request: FastifyRequest, reply: 
   const body = toErrorBody(err, request);
   if (request.audit) request.audit.error = body.error;
   if (body.error === 'internal-error') request.log.error({ err }, 'unexpected error');
-  if (errorCodes[body.error].status === 503 && !reply.hasHeader('retry-after')) reply.header('retry-after', retryAfterSeconds);
+  if (errorCodes[body.error].status === 503 && !reply.hasHeader('retry-after'))
+    reply.header('retry-after', retryAfterSeconds);
   // A 4xx that fastify raised with a status of its own (408, 431…) keeps that status.
-  const status = body.error === 'bad-request' && (err as FastifyError).statusCode ? (err as FastifyError).statusCode! : errorCodes[body.error].status;
+  const status =
+    body.error === 'bad-request' && (err as FastifyError).statusCode
+      ? (err as FastifyError).statusCode!
+      : errorCodes[body.error].status;
   return reply.code(status).type('application/json; charset=utf-8').send(body);
 }

@@ -27,7 +27,13 @@ export interface PressureOptions {
 }
 
 export const defaultRateLimit: RateLimitOptions = { max: 600, windowMs: 60_000 };
-export const defaultPressure: Required<PressureOptions> = { maxEventLoopDelay: 1000, maxHeapUsedBytes: 0, maxRssBytes: 0, maxInFlight: 256, retryAfter: retryAfterSeconds };
+export const defaultPressure: Required<PressureOptions> = {
+  maxEventLoopDelay: 1000,
+  maxHeapUsedBytes: 0,
+  maxRssBytes: 0,
+  maxInFlight: 256,
+  retryAfter: retryAfterSeconds,
+};
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -57,7 +63,10 @@ export function usePressure(app: FastifyInstance, options: PressureOptions): voi
     pressureHandler: async (request, reply, type, value) => {
       if (request.routeOptions.config?.alwaysAnswer || performance.now() < warmAt) return;
       reply.header('retry-after', o.retryAfter);
-      throw new HttpError('overloaded', `the service is shedding load (${pressureOf(type, value, o)}); retry in ${o.retryAfter} s`);
+      throw new HttpError(
+        'overloaded',
+        `the service is shedding load (${pressureOf(type, value, o)}); retry in ${o.retryAfter} s`,
+      );
     },
   });
   if (o.maxInFlight <= 0) return;
@@ -70,7 +79,10 @@ export function usePressure(app: FastifyInstance, options: PressureOptions): voi
     if (request.routeOptions.config?.alwaysAnswer) return;
     if (inFlight >= o.maxInFlight) {
       reply.header('retry-after', o.retryAfter);
-      throw new HttpError('overloaded', `the service is shedding load (${inFlight} requests in flight, its bound); retry in ${o.retryAfter} s`);
+      throw new HttpError(
+        'overloaded',
+        `the service is shedding load (${inFlight} requests in flight, its bound); retry in ${o.retryAfter} s`,
+      );
     }
     inFlight++;
     counted.add(request);
@@ -82,8 +94,10 @@ export function usePressure(app: FastifyInstance, options: PressureOptions): voi
 function pressureOf(type: string, value: number | undefined, o: Required<PressureOptions>): string {
   const v = Math.round(value ?? 0);
   if (type === 'eventLoopDelay') return `event-loop delay ${v} ms, over its bound of ${o.maxEventLoopDelay} ms`;
-  if (type === 'heapUsedBytes') return `heap ${Math.round(v / 2 ** 20)} MiB, over its bound of ${Math.round(o.maxHeapUsedBytes / 2 ** 20)} MiB`;
-  if (type === 'rssBytes') return `resident memory ${Math.round(v / 2 ** 20)} MiB, over its bound of ${Math.round(o.maxRssBytes / 2 ** 20)} MiB`;
+  if (type === 'heapUsedBytes')
+    return `heap ${Math.round(v / 2 ** 20)} MiB, over its bound of ${Math.round(o.maxHeapUsedBytes / 2 ** 20)} MiB`;
+  if (type === 'rssBytes')
+    return `resident memory ${Math.round(v / 2 ** 20)} MiB, over its bound of ${Math.round(o.maxRssBytes / 2 ** 20)} MiB`;
   return type;
 }
 
@@ -96,7 +110,10 @@ export function useRateLimit(app: FastifyInstance, options: RateLimitOptions): v
     keyGenerator: (request) => request.caller?.name ?? '',
     allowList: (request) => request.caller === null,
     errorResponseBuilder: (request, context) =>
-      new HttpError('rate-limited', `the key "${request.caller?.name}" may make ${context.max} requests per ${Math.round(options.windowMs / 1000)} s; retry in ${context.after}`),
+      new HttpError(
+        'rate-limited',
+        `the key "${request.caller?.name}" may make ${context.max} requests per ${Math.round(options.windowMs / 1000)} s; retry in ${context.after}`,
+      ),
   });
 }
 
@@ -131,7 +148,10 @@ export class Deadline {
   }
 
   private error(what: string): HttpError {
-    return new HttpError('timeout', `${what} took longer than ${this.ms} ms, the bound of one request; nothing of it was answered`);
+    return new HttpError(
+      'timeout',
+      `${what} took longer than ${this.ms} ms, the bound of one request; nothing of it was answered`,
+    );
   }
 }
 

@@ -116,7 +116,14 @@ export class LiveRules {
       this.version = next;
       this.last = { ok: true, trigger, at, durationMs: Math.round(performance.now() - started) };
     } catch (err) {
-      const error = err instanceof VersionRefused ? err.failure : { kind: 'unexpected' as const, message: `the new version could not be loaded: ${(err as Error).message}`, diagnostics: [] };
+      const error =
+        err instanceof VersionRefused
+          ? err.failure
+          : {
+              kind: 'unexpected' as const,
+              message: `the new version could not be loaded: ${(err as Error).message}`,
+              diagnostics: [],
+            };
       this.last = { ok: false, trigger, at, durationMs: Math.round(performance.now() - started), error };
     }
     return this.last;
@@ -131,14 +138,22 @@ export async function loadVersion(source: RulesSource): Promise<RulesVersion> {
   try {
     rater = await Rater.load(source.rulesetsDir, source.wasmPath);
     if (source.obligations !== false)
-      obligations = await ObligationService.load({ rulesetDir: join(source.rulesetsDir, defaultObligationsRuleset), wasmPath: source.wasmPath, ...source.obligations });
+      obligations = await ObligationService.load({
+        rulesetDir: join(source.rulesetsDir, defaultObligationsRuleset),
+        wasmPath: source.wasmPath,
+        ...source.obligations,
+      });
   } catch (err) {
     throw refusedFrom(err);
   }
   if (source.ruleTests !== false) await checkRuleTests(rater);
   const after = await wasmDigest(source.wasmPath);
   if (after !== before)
-    throw new VersionRefused({ kind: 'changed-while-loading', message: `${source.wasmPath} changed while it was being loaded; reload again once it is written`, diagnostics: [] });
+    throw new VersionRefused({
+      kind: 'changed-while-loading',
+      message: `${source.wasmPath} changed while it was being loaded; reload again once it is written`,
+      diagnostics: [],
+    });
   return versionOf(rater, obligations, before);
 }
 
@@ -156,20 +171,34 @@ function versionOf(rater: Rater, obligations: ObligationService | undefined, was
 
 async function wasmDigest(path: string): Promise<string> {
   try {
-    return `sha256:${createHash('sha256').update(await readFile(path)).digest('hex')}`;
+    return `sha256:${createHash('sha256')
+      .update(await readFile(path))
+      .digest('hex')}`;
   } catch (err) {
-    throw new VersionRefused({ kind: 'wasm', message: `cannot read the compiled policy ${path}: ${(err as Error).message}`, diagnostics: [] });
+    throw new VersionRefused({
+      kind: 'wasm',
+      message: `cannot read the compiled policy ${path}: ${(err as Error).message}`,
+      diagnostics: [],
+    });
   }
 }
 
 function refusedFrom(err: unknown): VersionRefused {
   if (err instanceof RulesError) {
     const errors = err.diagnostics.filter((d) => d.severity === 'error');
-    return new VersionRefused({ kind: 'rules', message: `the rule files have ${errors.length} error(s)`, diagnostics: errors.map(formatDiagnostic) });
+    return new VersionRefused({
+      kind: 'rules',
+      message: `the rule files have ${errors.length} error(s)`,
+      diagnostics: errors.map(formatDiagnostic),
+    });
   }
   if (err instanceof EngineError) return new VersionRefused({ kind: 'wasm', message: err.message, diagnostics: [] });
   if (err instanceof VersionRefused) return err;
-  return new VersionRefused({ kind: 'unexpected', message: `the new version could not be loaded: ${(err as Error)?.message ?? String(err)}`, diagnostics: [] });
+  return new VersionRefused({
+    kind: 'unexpected',
+    message: `the new version could not be loaded: ${(err as Error)?.message ?? String(err)}`,
+    diagnostics: [],
+  });
 }
 
 /** checkRuleTests runs each ruleset's rule tests, yielding to the event loop so requests keep flowing. */
@@ -184,10 +213,21 @@ async function checkRuleTests(rater: Rater): Promise<void> {
       try {
         outcomes.push(runRuleTest(rater, cases[i]));
       } catch (err) {
-        problems.push({ code: 'TEST003', severity: 'error', file: cases[i].file, line: cases[i].line, message: `rule test "${cases[i].name}" could not run: ${(err as Error).message}` });
+        problems.push({
+          code: 'TEST003',
+          severity: 'error',
+          file: cases[i].file,
+          line: cases[i].line,
+          message: `rule test "${cases[i].name}" could not run: ${(err as Error).message}`,
+        });
       }
     }
   }
   problems.push(...failureDiagnostics(outcomes));
-  if (problems.length) throw new VersionRefused({ kind: 'rule-tests', message: `${problems.length} rule test problem(s): the rules load, but do not do what their tests say`, diagnostics: problems.map(formatDiagnostic) });
+  if (problems.length)
+    throw new VersionRefused({
+      kind: 'rule-tests',
+      message: `${problems.length} rule test problem(s): the rules load, but do not do what their tests say`,
+      diagnostics: problems.map(formatDiagnostic),
+    });
 }

@@ -50,7 +50,10 @@ export function loggerOptions(option: LoggerOption | undefined): FastifyServerOp
     ...given,
     redact: { paths: redactPaths, censor: '[redacted]' },
     serializers: {
-      req: (req: { method?: string; url?: string; routeOptions?: { url?: string } }) => ({ method: req.method, route: req.routeOptions?.url }),
+      req: (req: { method?: string; url?: string; routeOptions?: { url?: string } }) => ({
+        method: req.method,
+        route: req.routeOptions?.url,
+      }),
       res: (res: { statusCode?: number }) => ({ status: res.statusCode }),
     },
   };
@@ -86,7 +89,10 @@ export function useRequestLog(app: FastifyInstance): void {
     reply.header('x-request-id', request.id);
   });
   app.addHook('onResponse', async (request, reply) => {
-    request.log.info({ ...line(request), status: reply.statusCode, durationMs: Math.round(reply.elapsedTime * 10) / 10 }, 'request completed');
+    request.log.info(
+      { ...line(request), status: reply.statusCode, durationMs: Math.round(reply.elapsedTime * 10) / 10 },
+      'request completed',
+    );
   });
   app.addHook('onRequestAbort', async (request) => {
     request.log.info({ ...line(request), aborted: true }, 'request aborted by the client');
@@ -94,5 +100,10 @@ export function useRequestLog(app: FastifyInstance): void {
 }
 
 function line(request: FastifyRequest): Record<string, unknown> {
-  return { method: request.method, route: request.routeOptions.url ?? '(no route)', ...(request.caller ? { caller: request.caller.name } : {}), ...request.audit };
+  return {
+    method: request.method,
+    route: request.routeOptions.url ?? '(no route)',
+    ...(request.caller ? { caller: request.caller.name } : {}),
+    ...request.audit,
+  };
 }

@@ -29,9 +29,13 @@ async function main(): Promise<void> {
   const { keys, secret } = await loadKeys(config);
   if (!isLoopback(config.host)) {
     if (secret)
-      throw new ConfigError(`HOST=${config.host} is not a loopback address, and no API keys are configured: make one with \`credit-policy keys add <name> --scopes evaluate,read --file keys.json\` and set API_KEYS_FILE=keys.json`);
+      throw new ConfigError(
+        `HOST=${config.host} is not a loopback address, and no API keys are configured: make one with \`credit-policy keys add <name> --scopes evaluate,read --file keys.json\` and set API_KEYS_FILE=keys.json`,
+      );
     if (!config.tls && !config.allowPlainHttp)
-      throw new ConfigError(`HOST=${config.host} would carry API keys in clear over the network: give TLS_CERT and TLS_KEY, or set ALLOW_PLAIN_HTTP=1 when a TLS-terminating proxy sits in front`);
+      throw new ConfigError(
+        `HOST=${config.host} would carry API keys in clear over the network: give TLS_CERT and TLS_KEY, or set ALLOW_PLAIN_HTTP=1 when a TLS-terminating proxy sits in front`,
+      );
   }
   const live = await LiveRules.load({
     rulesetsDir: config.rulesetsDir,
@@ -78,7 +82,10 @@ async function loadKeys(config: ServiceConfig): Promise<{ keys: KeyStore; secret
   if (config.keys.file) return { keys: await KeyStore.fromFile(config.keys.file) };
   if (config.keys.inline) return { keys: KeyStore.fromText(config.keys.inline) };
   const secret = generateSecret();
-  return { keys: new KeyStore([{ name: localUser, hash: hashSecret(secret), scopes: [...scopes] }], { kind: 'generated' }), secret };
+  return {
+    keys: new KeyStore([{ name: localUser, hash: hashSecret(secret), scopes: [...scopes] }], { kind: 'generated' }),
+    secret,
+  };
 }
 
 async function readTls(tls: { certPath: string; keyPath: string }): Promise<{ cert: Buffer; key: Buffer }> {
@@ -112,13 +119,19 @@ function onReloadSignal(serving: Serving, config: ServiceConfig): void {
   const { app } = serving;
   const reload = () => {
     void (async () => {
-      await reloadService({ live: app.live, keys: app.keyStore, log: app.log, operations: app.operations }, 'SIGHUP', null);
+      await reloadService(
+        { live: app.live, keys: app.keyStore, log: app.log, operations: app.operations },
+        'SIGHUP',
+        null,
+      );
       if (config.tls) {
         try {
           (app.server as unknown as HttpsServer).setSecureContext(await readTls(config.tls));
           app.log.info('reload: the TLS certificate and key were read again');
         } catch (err) {
-          app.log.error(`reload of the TLS certificate refused: ${(err as Error).message}; the one loaded before stays in use`);
+          app.log.error(
+            `reload of the TLS certificate refused: ${(err as Error).message}; the one loaded before stays in use`,
+          );
         }
       }
     })().catch((err: unknown) => app.log.error({ err }, 'reload failed unexpectedly'));
@@ -130,6 +143,10 @@ function onReloadSignal(serving: Serving, config: ServiceConfig): void {
 
 main().catch((err: unknown) => {
   const known = [ConfigError, KeysError, VersionRefused, LogError, KeyError, RangeError].some((k) => err instanceof k);
-  process.stderr.write(known ? `cannot start: ${(err as Error).message}\n` : `cannot start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.stderr.write(
+    known
+      ? `cannot start: ${(err as Error).message}\n`
+      : `cannot start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
   process.exitCode = known ? 2 : 70;
 });

@@ -7,7 +7,10 @@ export type Representation = (typeof representations)[number];
 /** preferred picks the representation the Accept header ranks highest (JSON when absent or equal). */
 export function preferred(accept: string | undefined): Representation {
   if (!accept) return 'application/json';
-  const ranges = accept.split(',').map(parseRange).filter((r) => r !== undefined);
+  const ranges = accept
+    .split(',')
+    .map(parseRange)
+    .filter((r) => r !== undefined);
   let best: Representation = 'application/json';
   let bestQ = quality(ranges, best);
   for (const rep of representations) {
@@ -37,7 +40,14 @@ function quality(ranges: Range[], media: string): number {
   const [type, subtype] = media.split('/');
   let best = { specificity: -1, q: 0 };
   for (const r of ranges) {
-    const specificity = r.type === type && r.subtype === subtype ? 2 : r.type === type && r.subtype === '*' ? 1 : r.type === '*' && r.subtype === '*' ? 0 : -1;
+    const specificity =
+      r.type === type && r.subtype === subtype
+        ? 2
+        : r.type === type && r.subtype === '*'
+          ? 1
+          : r.type === '*' && r.subtype === '*'
+            ? 0
+            : -1;
     if (specificity > best.specificity) best = { specificity, q: r.q };
   }
   return best.q;

@@ -30,7 +30,10 @@ export function useNotFound(app: FastifyInstance): void {
     // A route that takes this method and still found nothing (a missing static file) is a 404.
     if (allowed.length && !allowed.includes(request.method)) {
       reply.header('allow', allowed.join(', '));
-      return sendError(reply, { error: 'method-not-allowed', message: `${request.method} is not a method of ${path}; it takes ${allowed.join(', ')}` });
+      return sendError(reply, {
+        error: 'method-not-allowed',
+        message: `${request.method} is not a method of ${path}; it takes ${allowed.join(', ')}`,
+      });
     }
     return sendError(reply, { error: 'not-found', message: `no route ${request.method} ${path}` });
   };

@@ -44,7 +44,7 @@ export function fileOperationsLog(path: string): OperationsLog {
   let closed: Promise<void> | undefined;
   return {
     write: (entry) => {
-      if (!closed) dest.write(JSON.stringify(entry) + '\n');
+      if (!closed) dest.write(`${JSON.stringify(entry)}\n`);
     },
     close: () =>
       (closed ??= new Promise<void>((resolve) => {

@@ -39,13 +39,15 @@ export function useJsonBodies(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_request, body, done) => {
     const text = body as string;
-    if (text.trim() === '') return done(new HttpError('empty-body', 'the request body is empty; send a JSON document'), undefined);
+    if (text.trim() === '')
+      return done(new HttpError('empty-body', 'the request body is empty; send a JSON document'), undefined);
     const parsed = parse(text);
     if (parsed.ok) done(null, parsed.value);
     else done(new HttpError('malformed-json', `the request body is ${parsed.message}`), undefined);
   });
   app.addHook('preValidation', async (request) => {
     // Only routes that read a body need one (POST /v1/admin/reload reads none).
-    if (request.method === 'POST' && request.body === undefined && request.routeOptions.schema?.body) throw new HttpError('empty-body', 'the request has no body; send a JSON document');
+    if (request.method === 'POST' && request.body === undefined && request.routeOptions.schema?.body)
+      throw new HttpError('empty-body', 'the request has no body; send a JSON document');
   });
 }

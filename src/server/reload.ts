@@ -7,7 +7,9 @@ import type { LiveRules, ReloadRecord } from './live-rules.js';
 import type { OperationsLog } from './operations-log.js';
 
 /** KeysReload: what re-reading the keys file did. */
-export type KeysReload = { ok: true; source: string; count: number; changed: boolean } | { ok: false; source: string; message: string };
+export type KeysReload =
+  | { ok: true; source: string; count: number; changed: boolean }
+  | { ok: false; source: string; message: string };
 
 /** ReloadOutcome: the rules' reload record and the keys' outcome; `ok` when neither was refused. */
 export interface ReloadOutcome {
@@ -24,11 +26,19 @@ export interface ReloadContext {
 }
 
 /** reloadService reloads rules and keys, logs the outcome and writes it to the operations log. */
-export async function reloadService(ctx: ReloadContext, trigger: string, caller: string | null): Promise<ReloadOutcome> {
+export async function reloadService(
+  ctx: ReloadContext,
+  trigger: string,
+  caller: string | null,
+): Promise<ReloadOutcome> {
   const rules = await ctx.live.reload(trigger);
   const live = ctx.live.current;
   const serving = live.rulesets.map((r) => `${r.id} ${r.hash.slice(0, 19)}`).join(', ');
-  if (rules.ok) ctx.log.info({ reload: { trigger, durationMs: rules.durationMs }, rulesets: live.rulesets, wasmSha256: live.wasmSha256 }, `reload: now serving ${serving}`);
+  if (rules.ok)
+    ctx.log.info(
+      { reload: { trigger, durationMs: rules.durationMs }, rulesets: live.rulesets, wasmSha256: live.wasmSha256 },
+      `reload: now serving ${serving}`,
+    );
   else
     ctx.log.error(
       { reload: { trigger, kind: rules.error!.kind, diagnostics: rules.error!.diagnostics } },
@@ -43,7 +53,10 @@ export async function reloadService(ctx: ReloadContext, trigger: string, caller:
     if (r.changed) ctx.log.info({ keys: r.keys }, `reload: the keys file ${source} now holds ${r.keys} key(s)`);
   } catch (err) {
     keys = { ok: false, source, message: (err as Error).message };
-    ctx.log.error({ reload: { trigger } }, `reload of the keys refused: ${(err as Error).message.split('\n').slice(0, 2).join(' ')}; the keys held before stay valid`);
+    ctx.log.error(
+      { reload: { trigger } },
+      `reload of the keys refused: ${(err as Error).message.split('\n').slice(0, 2).join(' ')}; the keys held before stay valid`,
+    );
   }
 
   ctx.operations.write({

@@ -33,26 +33,63 @@ export function ref(id: string, pointer = ''): Schema {
  * with and what it means. The error handler, the response schemas and the API description all read it.
  */
 export const errorCodes = {
-  'invalid-input': { status: 400, meaning: 'The input does not match the ruleset’s input schema; `problems` says where and what is allowed.' },
+  'invalid-input': {
+    status: 400,
+    meaning: 'The input does not match the ruleset’s input schema; `problems` says where and what is allowed.',
+  },
   'malformed-json': { status: 400, meaning: 'The body is not valid JSON; `message` gives the line and column.' },
   'empty-body': { status: 400, meaning: 'The body is empty.' },
   'bad-request': { status: 400, meaning: 'The request is malformed in another way (headers, length, URL).' },
-  unauthorized: { status: 401, meaning: 'No API key, or one the service does not hold; send `Authorization: Bearer <key>` or `x-api-key: <key>`.' },
-  forbidden: { status: 403, meaning: 'The API key is valid but lacks the scope the route needs (`evaluate`, `read` or `admin`).' },
+  unauthorized: {
+    status: 401,
+    meaning: 'No API key, or one the service does not hold; send `Authorization: Bearer <key>` or `x-api-key: <key>`.',
+  },
+  forbidden: {
+    status: 403,
+    meaning: 'The API key is valid but lacks the scope the route needs (`evaluate`, `read` or `admin`).',
+  },
   'unknown-ruleset': { status: 404, meaning: 'The input pins, or the URL names, a ruleset that does not exist.' },
   'not-found': { status: 404, meaning: 'No such route.' },
-  'method-not-allowed': { status: 405, meaning: 'The path exists, but not with this method; the `Allow` header lists those it has.' },
+  'method-not-allowed': {
+    status: 405,
+    meaning: 'The path exists, but not with this method; the `Allow` header lists those it has.',
+  },
   'reload-unavailable': { status: 409, meaning: 'This service was started without a rules folder to reload from.' },
   'body-too-large': { status: 413, meaning: 'The body is larger than the service accepts.' },
-  'batch-too-large': { status: 413, meaning: 'The batch has more elements (JSON array items or NDJSON lines) than the service rates in one request.' },
+  'batch-too-large': {
+    status: 413,
+    meaning: 'The batch has more elements (JSON array items or NDJSON lines) than the service rates in one request.',
+  },
   'unsupported-media-type': { status: 415, meaning: 'The Content-Type is not one this route reads.' },
   'no-ruleset-in-force': { status: 422, meaning: 'No ruleset decides the rating year (and region) of the input.' },
-  'reload-refused': { status: 422, meaning: 'The rule files or the compiled policy on disk were refused; the version that was live keeps serving. `problems` give file, line and column.' },
-  'rate-limited': { status: 429, meaning: 'The API key made more requests than its limit in the current window; `Retry-After` says when to try again.' },
-  'internal-error': { status: 500, meaning: 'An unexpected failure; nothing was evaluated. The request id names it in the logs.' },
-  overloaded: { status: 503, meaning: 'The service is shedding load (event loop, memory or requests in flight over their bounds); `Retry-After` says when to try again.' },
-  timeout: { status: 503, meaning: 'The request took longer than the evaluation time bound; nothing of it was answered. `Retry-After` says when to try again.' },
-  'decision-log-unavailable': { status: 503, meaning: 'The decision log could not record the rating, so it is not answered.' },
+  'reload-refused': {
+    status: 422,
+    meaning:
+      'The rule files or the compiled policy on disk were refused; the version that was live keeps serving. `problems` give file, line and column.',
+  },
+  'rate-limited': {
+    status: 429,
+    meaning:
+      'The API key made more requests than its limit in the current window; `Retry-After` says when to try again.',
+  },
+  'internal-error': {
+    status: 500,
+    meaning: 'An unexpected failure; nothing was evaluated. The request id names it in the logs.',
+  },
+  overloaded: {
+    status: 503,
+    meaning:
+      'The service is shedding load (event loop, memory or requests in flight over their bounds); `Retry-After` says when to try again.',
+  },
+  timeout: {
+    status: 503,
+    meaning:
+      'The request took longer than the evaluation time bound; nothing of it was answered. `Retry-After` says when to try again.',
+  },
+  'decision-log-unavailable': {
+    status: 503,
+    meaning: 'The decision log could not record the rating, so it is not answered.',
+  },
 } as const;
 
 export type ErrorCode = keyof typeof errorCodes;
@@ -65,7 +102,10 @@ const problem: Schema = {
   additionalProperties: false,
   required: ['path', 'message'],
   properties: {
-    path: { type: 'string', description: 'JSON pointer to the offending value (for an unknown key, to the key itself).' },
+    path: {
+      type: 'string',
+      description: 'JSON pointer to the offending value (for an unknown key, to the key itself).',
+    },
     message: { type: 'string' },
     allowed: { type: 'array', items: { type: 'string' }, description: 'What would be accepted here.' },
   },
@@ -88,7 +128,8 @@ const error: Schema = {
 const batchEntry: Schema = {
   $id: ids.batchEntry,
   title: 'BatchEntry',
-  description: 'The outcome of one element of a batch: a result, or why that element was refused. `line` is set for NDJSON batches.',
+  description:
+    'The outcome of one element of a batch: a result, or why that element was refused. `line` is set for NDJSON batches.',
   anyOf: [
     {
       title: 'BatchSuccess',
@@ -105,10 +146,25 @@ const batchEntry: Schema = {
       properties: {
         ok: { type: 'boolean', const: false },
         line: { type: 'integer' },
-        status: { type: 'integer', enum: [400, 404, 413, 422, 500, 503], description: 'The status `POST /v1/evaluate` would have answered this element with.' },
+        status: {
+          type: 'integer',
+          enum: [400, 404, 413, 422, 500, 503],
+          description: 'The status `POST /v1/evaluate` would have answered this element with.',
+        },
         error: {
           type: 'string',
-          enum: ['invalid-input', 'malformed-json', 'empty-body', 'unknown-ruleset', 'body-too-large', 'batch-too-large', 'no-ruleset-in-force', 'internal-error', 'timeout', 'decision-log-unavailable'],
+          enum: [
+            'invalid-input',
+            'malformed-json',
+            'empty-body',
+            'unknown-ruleset',
+            'body-too-large',
+            'batch-too-large',
+            'no-ruleset-in-force',
+            'internal-error',
+            'timeout',
+            'decision-log-unavailable',
+          ],
         },
         problems: { type: 'array', items: ref(ids.problem) },
       },

@@ -35,7 +35,11 @@ function explainOne(e: ErrorObject, data: unknown): Problem {
   const actual = describe(valueAt(data, at));
   switch (e.keyword) {
     case 'required':
-      return { path: at, message: `missing required key "${params.missingProperty}"`, allowed: [String(params.missingProperty)] };
+      return {
+        path: at,
+        message: `missing required key "${params.missingProperty}"`,
+        allowed: [String(params.missingProperty)],
+      };
     case 'additionalProperties': {
       const allowed = Object.keys((e.parentSchema?.properties as object | undefined) ?? {});
       const key = String(params.additionalProperty);
@@ -45,19 +49,31 @@ function explainOne(e: ErrorObject, data: unknown): Problem {
     case 'propertyNames':
       return { path: at, message: `has a key that is not allowed: "${String(params.propertyName)}"` };
     case 'type':
-      return { path: at, message: `must be ${article(String(params.type))}, not ${actual}`, allowed: [String(params.type)] };
+      return {
+        path: at,
+        message: `must be ${article(String(params.type))}, not ${actual}`,
+        allowed: [String(params.type)],
+      };
     case 'enum': {
       const allowed = (params.allowedValues as unknown[]).map(String);
       return { path: at, message: `must be one of ${allowed.join(', ')}, not ${actual}`, allowed };
     }
     case 'const':
-      return { path: at, message: `must be ${JSON.stringify(params.allowedValue)}, not ${actual}`, allowed: [String(params.allowedValue)] };
+      return {
+        path: at,
+        message: `must be ${JSON.stringify(params.allowedValue)}, not ${actual}`,
+        allowed: [String(params.allowedValue)],
+      };
     case 'minimum':
     case 'maximum':
     case 'exclusiveMinimum':
     case 'exclusiveMaximum': {
       const op = { minimum: '≥', maximum: '≤', exclusiveMinimum: '>', exclusiveMaximum: '<' }[e.keyword];
-      return { path: at, message: `must be a number ${op} ${params.limit}, not ${actual}`, allowed: [`${op} ${params.limit}`] };
+      return {
+        path: at,
+        message: `must be a number ${op} ${params.limit}, not ${actual}`,
+        allowed: [`${op} ${params.limit}`],
+      };
     }
     case 'minLength':
       return { path: at, message: 'must not be empty' };
@@ -70,9 +86,17 @@ function explainOne(e: ErrorObject, data: unknown): Problem {
     case 'minProperties':
       return { path: at, message: `must have at least ${params.limit} key(s)` };
     case 'pattern':
-      return { path: at, message: `must match ${String(params.pattern)}, not ${actual}`, allowed: [String(params.pattern)] };
+      return {
+        path: at,
+        message: `must match ${String(params.pattern)}, not ${actual}`,
+        allowed: [String(params.pattern)],
+      };
     case 'format':
-      return { path: at, message: `must be a ${String(params.format)}, not ${actual}`, allowed: [String(params.format)] };
+      return {
+        path: at,
+        message: `must be a ${String(params.format)}, not ${actual}`,
+        allowed: [String(params.format)],
+      };
     case 'multipleOf':
       return { path: at, message: `must be a multiple of ${params.multipleOf}, not ${actual}` };
     case 'discriminator': {
@@ -91,21 +115,38 @@ function explainOne(e: ErrorObject, data: unknown): Problem {
 }
 
 function discriminatorValues(e: ErrorObject): string[] {
-  const branches = (e.parentSchema?.oneOf ?? []) as { $ref?: string; properties?: Record<string, { const?: string }> }[];
+  const branches = (e.parentSchema?.oneOf ?? []) as {
+    $ref?: string;
+    properties?: Record<string, { const?: string }>;
+  }[];
   const tag = String((e.params as { tag: string }).tag);
   // Branches are `#/definitions/<kind>Rule` references in our schemas.
-  return branches.map((b) => b.properties?.[tag]?.const ?? (b.$ref ? b.$ref.split('/').pop()!.replace(/Rule$/, '') : '?'));
+  return branches.map(
+    (b) => b.properties?.[tag]?.const ?? (b.$ref ? b.$ref.split('/').pop()!.replace(/Rule$/, '') : '?'),
+  );
 }
 
 function article(type: string): string {
-  return ({ integer: 'a whole number', number: 'a number', string: 'text', boolean: 'true or false', object: 'a mapping', array: 'a list', null: 'null' } as Record<string, string>)[type] ?? type;
+  return (
+    (
+      {
+        integer: 'a whole number',
+        number: 'a number',
+        string: 'text',
+        boolean: 'true or false',
+        object: 'a mapping',
+        array: 'a list',
+        null: 'null',
+      } as Record<string, string>
+    )[type] ?? type
+  );
 }
 
 /** describe names a value the way a rule editor sees it: `"0.2" (text)`, `-1`, `a list`. */
 export function describe(v: unknown): string {
   if (v === undefined) return 'nothing';
   if (v === null) return 'null';
-  if (typeof v === 'string') return `"${v.length > 40 ? v.slice(0, 40) + '…' : v}" (text)`;
+  if (typeof v === 'string') return `"${v.length > 40 ? `${v.slice(0, 40)}…` : v}" (text)`;
   if (Array.isArray(v)) return 'a list';
   if (typeof v === 'object') return 'a mapping';
   return String(v);
@@ -116,7 +157,12 @@ export function escapePointer(key: string): string {
 }
 
 export function pointerSegments(pointer: string): string[] {
-  return pointer === '' ? [] : pointer.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
+  return pointer === ''
+    ? []
+    : pointer
+        .slice(1)
+        .split('/')
+        .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 }
 
 export function valueAt(data: unknown, pointer: string): unknown {

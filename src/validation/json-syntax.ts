@@ -90,14 +90,15 @@ export function findJsonSyntaxError(text: string): JsonSyntaxError | undefined {
     ws();
     expect(`at most ${maxDepth} levels of nesting`, depth < maxDepth);
     const ch = text[i];
-    if (ch === '{') return members('}', () => {
-      ws();
-      string();
-      ws();
-      expect('":"', text[i] === ':');
-      i++;
-      value();
-    });
+    if (ch === '{')
+      return members('}', () => {
+        ws();
+        string();
+        ws();
+        expect('":"', text[i] === ':');
+        i++;
+        value();
+      });
     if (ch === '[') return members(']', value);
     if (ch === '"') return string();
     if (ch === 't') return literal('true');
@@ -131,6 +132,11 @@ export function findJsonSyntaxError(text: string): JsonSyntaxError | undefined {
     if (!(err instanceof Stop)) throw err;
     const before = text.slice(0, err.offset).split('\n');
     const found = err.offset >= text.length ? 'the end of the input' : JSON.stringify(text[err.offset]);
-    return { offset: err.offset, line: before.length, column: before[before.length - 1].length + 1, message: `expected ${err.expected}, found ${found}` };
+    return {
+      offset: err.offset,
+      line: before.length,
+      column: before[before.length - 1].length + 1,
+      message: `expected ${err.expected}, found ${found}`,
+    };
   }
 }

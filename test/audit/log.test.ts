@@ -33,7 +33,10 @@ beforeEach(async () => {
 
 /** decision rates the n-th of a few different cases. */
 function decision(n: number): Decision {
-  const input = caseWith({ '1.1': { organisationDeficiencies: n % 5 } }, { circumstances: { seriousViolationsOfOneType: n % 2 } });
+  const input = caseWith(
+    { '1.1': { organisationDeficiencies: n % 5 } },
+    { circumstances: { seriousViolationsOfOneType: n % 2 } },
+  );
   const outcome = rater.evaluate(input);
   if (!outcome.ok) throw new Error('the test case was refused');
   return { caller: `test-${n}`, input, result: outcome.result };
@@ -46,17 +49,31 @@ async function writeLog(count: number, options: Partial<DecisionLogOptions> = {}
 }
 
 const lines = async () => (await readFile(log, 'utf8')).split('\n').filter(Boolean);
-const setLines = (ls: string[]) => writeFile(log, ls.map((l) => l + '\n').join(''));
+const setLines = (ls: string[]) => writeFile(log, ls.map((l) => `${l}\n`).join(''));
 
 describe('a decision log', () => {
   it('holds one canonical JSON line per decision, chained by hash, with signed checkpoints every N and at close', async () => {
     await writeLog(5);
     const ls = (await lines()).map((l) => JSON.parse(l));
-    expect(ls.map((l) => ('checkpoint' in l ? `cp${l.checkpoint.seq}` : l.seq))).toEqual([1, 2, 'cp2', 3, 4, 'cp4', 5, 'cp5']);
+    expect(ls.map((l) => ('checkpoint' in l ? `cp${l.checkpoint.seq}` : l.seq))).toEqual([
+      1,
+      2,
+      'cp2',
+      3,
+      4,
+      'cp4',
+      5,
+      'cp5',
+    ]);
     const entries = ls.filter((l) => !('checkpoint' in l)) as DecisionEntry[];
     expect(entries[0].prevHash).toBe(genesisHash);
     expect(entries[1].prevHash).toBe(entries[0].hash);
-    expect(entries[0]).toMatchObject({ caller: 'test-1', rulesetId: 'yinfa-2018-102', rulesetHash: rater.registry.get('yinfa-2018-102')!.hash, inputHash: canonicalHash(decision(1).input) });
+    expect(entries[0]).toMatchObject({
+      caller: 'test-1',
+      rulesetId: 'yinfa-2018-102',
+      rulesetHash: rater.registry.get('yinfa-2018-102')!.hash,
+      inputHash: canonicalHash(decision(1).input),
+    });
     expect(entries.every((e) => entryHash(e) === e.hash)).toBe(true);
     expect((await lines()).every((l) => canonicalJson(JSON.parse(l)) === l)).toBe(true);
   });
@@ -74,7 +91,11 @@ describe('a decision log', () => {
     third.result.score = 100;
     ls[3] = JSON.stringify(third);
     await setLines(ls);
-    expect((await verifyLog(log)).broken).toEqual({ line: 4, seq: 3, reason: 'entry 3 does not match its hash: its content was changed after it was written' });
+    expect((await verifyLog(log)).broken).toEqual({
+      line: 4,
+      seq: 3,
+      reason: 'entry 3 does not match its hash: its content was changed after it was written',
+    });
   });
 
   it('found to have lost an entry where that entry was', async () => {
@@ -82,7 +103,11 @@ describe('a decision log', () => {
     const ls = await lines();
     ls.splice(3, 1);
     await setLines(ls);
-    expect((await verifyLog(log)).broken).toEqual({ line: 4, seq: 3, reason: 'entry 3 is missing: this line is entry 4, after entry 2' });
+    expect((await verifyLog(log)).broken).toEqual({
+      line: 4,
+      seq: 3,
+      reason: 'entry 3 is missing: this line is entry 4, after entry 2',
+    });
   });
 
   it('rewritten with recomputed hashes is caught by the signed checkpoint', async () => {
@@ -99,7 +124,9 @@ describe('a decision log', () => {
     await setLines(ls.map((l) => canonicalJson(l)));
     const report = await verifyLog(log);
     expect(report.broken?.line).toBe(6);
-    expect(report.broken?.reason).toMatch(/^a checkpoint of entry 4 \(head sha256:\w+\) that does not match the chain at this point/);
+    expect(report.broken?.reason).toMatch(
+      /^a checkpoint of entry 4 \(head sha256:\w+\) that does not match the chain at this point/,
+    );
   });
 
   it('with a forged checkpoint signature is refused at that checkpoint', async () => {
@@ -111,7 +138,10 @@ describe('a decision log', () => {
     cp.signature = sig.toString('base64');
     ls[2] = canonicalJson(cp);
     await setLines(ls);
-    expect((await verifyLog(log)).broken).toEqual({ line: 3, reason: 'the signature of the checkpoint of entry 2 does not verify: the checkpoint or the signature was altered' });
+    expect((await verifyLog(log)).broken).toEqual({
+      line: 3,
+      reason: 'the signature of the checkpoint of entry 2 does not verify: the checkpoint or the signature was altered',
+    });
   });
 
   it('signed by another key than the one given is refused', async () => {
@@ -119,7 +149,9 @@ describe('a decision log', () => {
     const other = await generateSigningKey(join(dir, 'other.pem'));
     const report = await verifyLog(log, { publicKey: other.publicKey });
     expect(report.ok).toBe(false);
-    expect(report.broken?.reason).toMatch(/^a checkpoint signed by key sha256:\w+, not by the key given \(sha256:\w+\)$/);
+    expect(report.broken?.reason).toMatch(
+      /^a checkpoint signed by key sha256:\w+, not by the key given \(sha256:\w+\)$/,
+    );
   });
 
   it('with a torn last line is repaired on reopen, with a warning, and goes on', async () => {
@@ -128,16 +160,31 @@ describe('a decision log', () => {
     const next = canonicalJson({ seq: 4, caller: 'interrupted' });
     await appendFile(log, next.slice(0, 20));
     const torn = await verifyLog(log);
-    expect(torn).toMatchObject({ ok: true, entries: 3, warnings: [expect.stringMatching(/^line 5 is torn/), expect.stringMatching(/^checkpoints were checked with the key written in the log itself/)] });
+    expect(torn).toMatchObject({
+      ok: true,
+      entries: 3,
+      warnings: [
+        expect.stringMatching(/^line 5 is torn/),
+        expect.stringMatching(/^checkpoints were checked with the key written in the log itself/),
+      ],
+    });
 
     const warnings: string[] = [];
     const l = await createDecisionLog({ path: log, privateKeyPath: key, onWarning: (m) => warnings.push(m) });
-    expect(warnings).toEqual([expect.stringMatching(/the last line was torn \(20 bytes without a newline, from an interrupted write\); it was cut off, and the log goes on from the last complete entry$/)]);
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /the last line was torn \(20 bytes without a newline, from an interrupted write\); it was cut off, and the log goes on from the last complete entry$/,
+      ),
+    ]);
     expect(await readFile(log, 'utf8')).toBe(whole);
     const entry = await l.append(decision(4));
     await l.close();
     expect(entry.seq).toBe(4);
-    expect(await verifyLog(log, { publicKey: await readPublicKey(pub) })).toMatchObject({ ok: true, entries: 4, checkpoints: 2 });
+    expect(await verifyLog(log, { publicKey: await readPublicKey(pub) })).toMatchObject({
+      ok: true,
+      entries: 4,
+      checkpoints: 2,
+    });
   });
 
   it('whose last line is complete but not JSON has that line cut on reopen', async () => {
@@ -168,14 +215,30 @@ describe('a decision log', () => {
   });
 
   it('masks and drops input fields named by JSON pointer, keeping the hash of the whole input', async () => {
-    const l = await createDecisionLog({ path: log, mask: ['/institution/name'], drop: ['/circumstances', '/no/such/field'], resultMask: ['/institution/name'] });
+    const l = await createDecisionLog({
+      path: log,
+      mask: ['/institution/name'],
+      drop: ['/circumstances', '/no/such/field'],
+      resultMask: ['/institution/name'],
+    });
     const d = decision(1);
     const entry = await l.append(d);
     await l.close();
-    expect(entry.input).toEqual({ ...(d.input as object), institution: { name: '[masked]' }, circumstances: undefined });
+    expect(entry.input).toEqual({
+      ...(d.input as object),
+      institution: { name: '[masked]' },
+      circumstances: undefined,
+    });
     expect(entry.input).not.toHaveProperty('circumstances');
-    expect(entry.redacted).toEqual({ dropped: ['/circumstances'], masked: ['/institution/name'], resultMasked: ['/institution/name'] });
-    expect(entry.result).toMatchObject({ institution: { name: '[masked]' }, score: (d.result as { score: number }).score });
+    expect(entry.redacted).toEqual({
+      dropped: ['/circumstances'],
+      masked: ['/institution/name'],
+      resultMasked: ['/institution/name'],
+    });
+    expect(entry.result).toMatchObject({
+      institution: { name: '[masked]' },
+      score: (d.result as { score: number }).score,
+    });
     expect(entry.inputHash).toBe(canonicalHash(d.input));
     expect(await readFile(log, 'utf8')).not.toContain('某市农村商业银行');
     expect(await verifyLog(log)).toMatchObject({ ok: true });
@@ -198,13 +261,21 @@ describe('a decision log', () => {
 });
 
 describe('credit-policy verify-log', () => {
-  const run = (...args: string[]) => spawnSync(process.execPath, [`${repoRoot}dist/cli/main.js`, 'verify-log', ...args], { cwd: repoRoot, encoding: 'utf8' });
+  const run = (...args: string[]) =>
+    spawnSync(process.execPath, [`${repoRoot}dist/cli/main.js`, 'verify-log', ...args], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+    });
 
   it('says ok and exits 0 for a good log', async () => {
     await writeLog(3);
     const r = run(log, '--public-key', pub);
     expect(r.status).toBe(0);
-    expect(r.stdout).toMatch(new RegExp(`^${log.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: ok: 3 entries, 2 signed checkpoints \\(key sha256:\\w+, as given\\)\\nhead: entry 3 sha256:\\w+\\n$`));
+    expect(r.stdout).toMatch(
+      new RegExp(
+        `^${log.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: ok: 3 entries, 2 signed checkpoints \\(key sha256:\\w+, as given\\)\\nhead: entry 3 sha256:\\w+\\n$`,
+      ),
+    );
   });
 
   it('names the first broken line and exits 1', async () => {

@@ -24,7 +24,11 @@ beforeAll(async () => {
 const inputs = [
   caseWith({ '1.1': { organisationDeficiencies: 2 } }),
   caseWith({ '5.2': { usersNotRegistered: 3 } }, { circumstances: { seriousViolationsOfOneType: 3 } }),
-  { ...caseWith({ '5.1': { userCountDeviationPercent: 18 }, '2.3': { contactChangesNotFiled: 2 } }), year: 2024, institution: { name: '某市农村商业银行', region: '浙江' } },
+  {
+    ...caseWith({ '5.1': { userCountDeviationPercent: 18 }, '2.3': { contactChangesNotFiled: 2 } }),
+    year: 2024,
+    institution: { name: '某市农村商业银行', region: '浙江' },
+  },
 ];
 
 async function logOf(rater: Rater, cases: unknown[], options: Partial<DecisionLogOptions> = {}): Promise<string> {
@@ -48,7 +52,10 @@ async function replayAll(path: string, rules: string): Promise<ReplayOutcome[]> 
 /** rewrite edits entries and recomputes the chain, as someone with write access could. */
 async function rewrite(path: string, edit: (entry: Record<string, unknown>) => void): Promise<void> {
   let head = genesisHash;
-  const lines = (await readFile(path, 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  const lines = (await readFile(path, 'utf8'))
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
   for (const l of lines) {
     if ('checkpoint' in l) continue;
     edit(l);
@@ -56,7 +63,7 @@ async function rewrite(path: string, edit: (entry: Record<string, unknown>) => v
     l.hash = entryHash(l);
     head = l.hash;
   }
-  await writeFile(path, lines.map((l) => canonicalJson(l) + '\n').join(''));
+  await writeFile(path, lines.map((l) => `${canonicalJson(l)}\n`).join(''));
 }
 
 describe('replaying a log', () => {
@@ -76,7 +83,11 @@ describe('replaying a log', () => {
     await cp(fixtureBase, join(rules, 'yinfa-2018-102'), { recursive: true });
     const first = commitAll(repo, 'the 2018 rules');
     const path = await logOf(await loadRater(rules), inputs.slice(0, 2));
-    await editFile(join(rules, 'yinfa-2018-102', 'scoring-table.yaml'), '                points: 0.2\n                clause: 2. 存在领导机制', '                points: 0.3\n                clause: 2. 存在领导机制');
+    await editFile(
+      join(rules, 'yinfa-2018-102', 'scoring-table.yaml'),
+      '                points: 0.2\n                clause: 2. 存在领导机制',
+      '                points: 0.3\n                clause: 2. 存在领导机制',
+    );
     commitAll(repo, 'a deduction of 1.1 changed');
 
     const out = await replayAll(path, rules);
@@ -91,25 +102,41 @@ describe('replaying a log', () => {
     await rewrite(path, (e) => void ((e.result as { score: number }).score = 99));
     expect((await verifyLog(path)).ok).toBe(true);
     const [o] = await replayAll(path, fixtureRulesets);
-    expect(o).toMatchObject({ status: 'differs', foundIn: 'loaded', differences: [{ field: 'score', logged: 99, now: 96.6 }] });
+    expect(o).toMatchObject({
+      status: 'differs',
+      foundIn: 'loaded',
+      differences: [{ field: 'score', logged: 99, now: 96.6 }],
+    });
   });
 
   it('says when the rules a decision names are nowhere to be found', async () => {
     const path = await logOf(await loadRater(fixtureRulesets), inputs.slice(0, 1));
     await rewrite(path, (e) => void (e.rulesetHash = `sha256:${'1'.repeat(64)}`));
     const [o] = await replayAll(path, fixtureRulesets);
-    expect(o).toMatchObject({ status: 'ruleset-not-found', reason: expect.stringMatching(/^no ruleset loaded now and no revision of yinfa-2018-102 in git history has the hash sha256:1111/) });
+    expect(o).toMatchObject({
+      status: 'ruleset-not-found',
+      reason: expect.stringMatching(
+        /^no ruleset loaded now and no revision of yinfa-2018-102 in git history has the hash sha256:1111/,
+      ),
+    });
   });
 
   it('skips a decision whose input the log does not hold whole', async () => {
     const path = await logOf(await loadRater(fixtureRulesets), inputs.slice(0, 1), { mask: ['/institution/name'] });
     const [o] = await replayAll(path, fixtureRulesets);
-    expect(o).toMatchObject({ status: 'skipped', reason: 'the log does not hold the whole input (left out: /institution/name)' });
+    expect(o).toMatchObject({
+      status: 'skipped',
+      reason: 'the log does not hold the whole input (left out: /institution/name)',
+    });
   });
 });
 
 describe('credit-policy replay', () => {
-  const run = (...args: string[]) => spawnSync(process.execPath, [`${repoRoot}dist/cli/main.js`, 'replay', ...args], { cwd: repoRoot, encoding: 'utf8' });
+  const run = (...args: string[]) =>
+    spawnSync(process.execPath, [`${repoRoot}dist/cli/main.js`, 'replay', ...args], {
+      cwd: repoRoot,
+      encoding: 'utf8',
+    });
 
   it('exits 0 when every decision reproduces', async () => {
     const path = await logOf(await loadRater(fixtureRulesets), inputs);
@@ -125,8 +152,15 @@ describe('credit-policy replay', () => {
     });
     const r = run(path, '--rules', fixtureRulesets);
     expect(r.status).toBe(1);
-    expect(r.stdout).toMatch(/^entry 2 \(line 2, yinfa-2018-102 sha256:[0-9a-f]{12}…\): no longer reproduces with the rules from loaded: grade "A" → "B"\n/);
-    const json = run(path, '--rules', fixtureRulesets, '--json').stdout.trim().split('\n').map((l) => JSON.parse(l));
-    expect(json.at(-1)).toEqual({ summary: { decisions: 2, reproduced: 1, differs: 1, skipped: 0, 'ruleset-not-found': 0 } });
+    expect(r.stdout).toMatch(
+      /^entry 2 \(line 2, yinfa-2018-102 sha256:[0-9a-f]{12}…\): no longer reproduces with the rules from loaded: grade "A" → "B"\n/,
+    );
+    const json = run(path, '--rules', fixtureRulesets, '--json')
+      .stdout.trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(json.at(-1)).toEqual({
+      summary: { decisions: 2, reproduced: 1, differs: 1, skipped: 0, 'ruleset-not-found': 0 },
+    });
   });
 });

@@ -21,13 +21,18 @@ describe('generated/', () => {
   });
 
   it('holds exactly the artifacts the manifest lists, unmodified', async () => {
-    for (const [path, hash] of Object.entries(manifest.outputs)) expect(sha256(await readFile(repoRoot + path)), path).toBe(hash);
+    for (const [path, hash] of Object.entries(manifest.outputs))
+      expect(sha256(await readFile(repoRoot + path)), path).toBe(hash);
   });
 
   it('has types equal to what the schemas generate now', async () => {
     const fresh = await generateTypes();
     for (const [path, text] of fresh) expect(await readFile(repoRoot + path, 'utf8'), path).toBe(text);
-    expect([...fresh.keys()].sort()).toEqual(Object.keys(manifest.outputs).filter((p) => p.startsWith('generated/types/')).sort());
+    expect([...fresh.keys()].sort()).toEqual(
+      Object.keys(manifest.outputs)
+        .filter((p) => p.startsWith('generated/types/'))
+        .sort(),
+    );
   });
 
   it('has the capabilities file derived from the SDK', async () => {

@@ -12,14 +12,21 @@ import { editFile } from '../helper.js';
 const cli = `${repoRoot}dist/cli/main.js`;
 
 function check(args: string[], cwd = repoRoot) {
-  const r = spawnSync(process.execPath, [cli, 'check', ...args], { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, [cli, 'check', ...args], {
+    cwd,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 describe('credit-policy check on the repo', () => {
   it("passes on the repo's own policies/ (warnings allowed), running every stage", { timeout: 180_000 }, () => {
     const r = check([]);
-    expect(r.stdout.split('\n').filter((l) => / error [A-Z]+\d{3}: /.test(l)), r.stdout + r.stderr).toEqual([]);
+    expect(
+      r.stdout.split('\n').filter((l) => / error [A-Z]+\d{3}: /.test(l)),
+      r.stdout + r.stderr,
+    ).toEqual([]);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^check passed: 0 errors; \d+ warnings?; rule tests: [1-9]\d* passed, 0 failed$/m);
     expect(r.stdout).toContain('warning RULE060: items[16].criteria says 得5分 but maxPoints is 3');
@@ -87,21 +94,32 @@ describe('credit-policy check on a broken copy', () => {
       '        - circumstance: obstructedSupervison',
       /^policies\/rulesets\/yinfa-2018-102\/grading\.yaml:\d+:25: error RULE040: downgrade\.triggers\[art15-7\]\.conditions\[0\]\.circumstance refers to circumstance "obstructedSupervison", which is not declared under circumstances; declared: /,
     ],
-  ])('%s is an error at its line, and the rule tests are not run', async (_what, name, from, to, ...expected: RegExp[]) => {
-    await editFile(file(name), from, to);
-    const r = check([ruleset], work);
-    expect(r.code).toBe(1);
-    expect(errors(r.stdout)).toEqual(expected.map((e) => expect.stringMatching(e)));
-    expect(r.stdout).toContain(`info: rule tests of ${ruleset} not run: the rules have errors`);
-    expect(r.stdout).toMatch(new RegExp(`^check failed: ${expected.length} errors?; \\d+ warnings?; rule tests: 0 passed, 0 failed$`, 'm'));
-  });
+  ])(
+    '%s is an error at its line, and the rule tests are not run',
+    async (_what, name, from, to, ...expected: RegExp[]) => {
+      await editFile(file(name), from, to);
+      const r = check([ruleset], work);
+      expect(r.code).toBe(1);
+      expect(errors(r.stdout)).toEqual(expected.map((e) => expect.stringMatching(e)));
+      expect(r.stdout).toContain(`info: rule tests of ${ruleset} not run: the rules have errors`);
+      expect(r.stdout).toMatch(
+        new RegExp(`^check failed: ${expected.length} errors?; \\d+ warnings?; rule tests: 0 passed, 0 failed$`, 'm'),
+      );
+    },
+  );
 
   it('unformatted Rego is an error with the diff', { timeout: 60_000 }, async () => {
-    await editFile(join(work, 'policies/rating/rating.rego'), 'not_rated if institution.newlyConnected == true', 'not_rated if   institution.newlyConnected == true');
+    await editFile(
+      join(work, 'policies/rating/rating.rego'),
+      'not_rated if institution.newlyConnected == true',
+      'not_rated if   institution.newlyConnected == true',
+    );
     const r = check(['policies/rating', '--no-regal'], work);
     expect(r.code).toBe(1);
     expect(errors(r.stdout)).toEqual([
-      expect.stringMatching(/^policies\/rating\/rating\.rego:\d+: error REGO002: is not formatted as `opa fmt` would write it; run `opa fmt -w policies\/rating\/rating\.rego`:$/),
+      expect.stringMatching(
+        /^policies\/rating\/rating\.rego:\d+: error REGO002: is not formatted as `opa fmt` would write it; run `opa fmt -w policies\/rating\/rating\.rego`:$/,
+      ),
     ]);
     expect(r.stdout).toContain('+not_rated if institution.newlyConnected == true');
   });
@@ -138,8 +156,12 @@ describe('credit-policy check on a broken copy', () => {
     const r = check([ruleset], work);
     expect(r.code).toBe(1);
     expect(errors(r.stdout)).toEqual([
-      expect.stringMatching(/^policies\/rulesets\/yinfa-2018-102\/tests\/zz-malformed\.yaml:2:5: error TEST001: tests\[0\] missing required key "expect"$/),
-      expect.stringMatching(/^policies\/rulesets\/yinfa-2018-102\/tests\/zz-malformed\.yaml:3:5: error TEST001: tests\[0\] unknown key "expected"; allowed keys are: name, source, input, expect$/),
+      expect.stringMatching(
+        /^policies\/rulesets\/yinfa-2018-102\/tests\/zz-malformed\.yaml:2:5: error TEST001: tests\[0\] missing required key "expect"$/,
+      ),
+      expect.stringMatching(
+        /^policies\/rulesets\/yinfa-2018-102\/tests\/zz-malformed\.yaml:3:5: error TEST001: tests\[0\] unknown key "expected"; allowed keys are: name, source, input, expect$/,
+      ),
     ]);
   });
 });

@@ -17,7 +17,8 @@ function sourceFiles(dir: string): string[] {
 const used = new Map<string, string[]>();
 for (const file of sourceFiles(join(repoRoot, 'src'))) {
   if (file.endsWith(join('rules', 'codes.ts'))) continue;
-  for (const m of readFileSync(file, 'utf8').matchAll(literal)) used.set(m[1], [...(used.get(m[1]) ?? []), file.slice(repoRoot.length)]);
+  for (const m of readFileSync(file, 'utf8').matchAll(literal))
+    used.set(m[1], [...(used.get(m[1]) ?? []), file.slice(repoRoot.length)]);
 }
 const declared = Object.keys(codes);
 const docs = readFileSync(join(repoRoot, 'docs', 'codes.md'), 'utf8');
@@ -25,7 +26,9 @@ const documented = [...docs.matchAll(/^### ([A-Z]+\d{3}) — (.+)$/gm)].map((m) 
 
 describe('diagnostic codes', () => {
   it('the source emits only declared codes', () => {
-    const undeclared = [...used.entries()].filter(([code]) => !declared.includes(code)).map(([code, files]) => `${code} (${files.join(', ')})`);
+    const undeclared = [...used.entries()]
+      .filter(([code]) => !declared.includes(code))
+      .map(([code, files]) => `${code} (${files.join(', ')})`);
     expect(undeclared).toEqual([]);
   });
 

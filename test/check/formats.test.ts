@@ -16,12 +16,21 @@ const fixture = 'test/check/fixtures/tiny';
 const golden = (name: string) => `${repoRoot}test/check/golden/${name}`;
 
 function check(format: string) {
-  const r = spawnSync(process.execPath, [cli, 'check', fixture, '--coverage', '--format', format], { cwd: repoRoot, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [cli, 'check', fixture, '--coverage', '--format', format], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
 const outputs = Object.fromEntries(['text', 'json', 'github', 'junit', 'sarif'].map((f) => [f, check(f)]));
-const files: Record<string, string> = { text: 'tiny.txt', json: 'tiny.json', github: 'tiny.github.txt', junit: 'tiny.junit.xml', sarif: 'tiny.sarif' };
+const files: Record<string, string> = {
+  text: 'tiny.txt',
+  json: 'tiny.json',
+  github: 'tiny.github.txt',
+  junit: 'tiny.junit.xml',
+  sarif: 'tiny.sarif',
+};
 
 describe('check output formats on the tiny fixture', () => {
   it.each(Object.keys(files))('%s matches its golden file and exits 1', (format) => {
@@ -35,7 +44,15 @@ describe('check output formats on the tiny fixture', () => {
   it('json is the report model', () => {
     const report = JSON.parse(outputs.json.stdout) as CheckReport;
     expect(report.ruleTests).toMatchObject({ passed: 2, failed: 1 });
-    expect(report.diagnostics.map((d) => d.code)).toEqual(['RULE060', 'TEST002', 'COV001', 'COV001', 'COV001', 'COV001', 'COV001']);
+    expect(report.diagnostics.map((d) => d.code)).toEqual([
+      'RULE060',
+      'TEST002',
+      'COV001',
+      'COV001',
+      'COV001',
+      'COV001',
+      'COV001',
+    ]);
     expect(report.coverage).toMatchObject([{ ruleset: 'tiny', covered: 8, total: 13 }]);
   });
 
@@ -69,7 +86,9 @@ describe('check output formats on the tiny fixture', () => {
     const suite = doc.testsuites.testsuite;
     expect(suite.name).toBe('tiny');
     expect([suite.tests, suite.failures]).toEqual(['9', '6']);
-    expect(suite.testcase.filter((c: { failure?: unknown }) => c.failure).map((c: { name: string }) => c.name)).toContain('One lapse costs one point (wrong on purpose, it costs 1 and leaves 9)');
+    expect(
+      suite.testcase.filter((c: { failure?: unknown }) => c.failure).map((c: { name: string }) => c.name),
+    ).toContain('One lapse costs one point (wrong on purpose, it costs 1 and leaves 9)');
   });
 });
 
@@ -84,7 +103,20 @@ describe('escaping', () => {
   it('github: % CR LF in messages; also : and , in properties', () => {
     expect(escapeData('50% done\r\nnext: a, b')).toBe('50%25 done%0D%0Anext: a, b');
     expect(escapeProperty('C:\\a,b%\n')).toBe('C%3A\\a%2Cb%25%0A');
-    const out = renderCheckGithub(report([{ code: 'REGO002', severity: 'error', file: 'p/a,b:c.rego', line: 3, message: 'is not formatted:\n-x\n+y (100%)' }], ['regal: skipped']));
+    const out = renderCheckGithub(
+      report(
+        [
+          {
+            code: 'REGO002',
+            severity: 'error',
+            file: 'p/a,b:c.rego',
+            line: 3,
+            message: 'is not formatted:\n-x\n+y (100%)',
+          },
+        ],
+        ['regal: skipped'],
+      ),
+    );
     expect(out.split('\n')).toEqual([
       '::error file=p/a%2Cb%3Ac.rego,line=3,title=REGO002::is not formatted:%0A-x%0A+y (100%25)',
       '::notice::regal: skipped',
@@ -95,7 +127,22 @@ describe('escaping', () => {
 
   it('junit: markup and control characters never break the XML', () => {
     expect(escapeXml(`<a href="x">'&'</a>\u0007`)).toBe('&lt;a href=&quot;x&quot;&gt;&apos;&amp;&apos;&lt;/a&gt;');
-    const xml = renderCheckJunit(report([{ code: 'RULE061', severity: 'error', file: 'p/x/t.yaml', line: 1, column: 2, path: 'a<b>', message: 'quotes "x" & <y>\u0001 -- done' }], ['a -- note']));
+    const xml = renderCheckJunit(
+      report(
+        [
+          {
+            code: 'RULE061',
+            severity: 'error',
+            file: 'p/x/t.yaml',
+            line: 1,
+            column: 2,
+            path: 'a<b>',
+            message: 'quotes "x" & <y>\u0001 -- done',
+          },
+        ],
+        ['a -- note'],
+      ),
+    );
     expect(XMLValidator.validate(xml)).toBe(true);
   });
 });

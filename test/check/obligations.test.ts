@@ -14,7 +14,11 @@ import { editFile } from '../helper.js';
 const cli = `${repoRoot}dist/cli/main.js`;
 
 function check(args: string[], cwd = repoRoot) {
-  const r = spawnSync(process.execPath, [cli, 'check', ...args], { cwd, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, [cli, 'check', ...args], {
+    cwd,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -29,7 +33,12 @@ describe('what check reads in a policies folder', () => {
   });
 
   it('a calendars folder given on its own', () => {
-    expect(resolveTargets(['policies/calendars'], repoRoot)).toEqual({ rulesetRoots: [], rulesets: [], rego: [], calendars: [`${policiesDir}calendars`] });
+    expect(resolveTargets(['policies/calendars'], repoRoot)).toEqual({
+      rulesetRoots: [],
+      rulesets: [],
+      rego: [],
+      calendars: [`${policiesDir}calendars`],
+    });
   });
 
   it("passes on the repo's own policies/, having read obligations.yaml and the calendars", { timeout: 120_000 }, () => {
@@ -55,7 +64,11 @@ describe('check on a copy with broken obligations data', () => {
   afterEach(() => rm(work, { recursive: true, force: true }));
 
   it('a clause not in the source is OBL020 at its line; the rating rule tests still run', async () => {
-    await editFile(join(work, ruleset, 'obligations.yaml'), '应当自变更之日起 10 日内向人民银行报备。\n', '应当自变更之日起 15 日内向人民银行报备。\n');
+    await editFile(
+      join(work, ruleset, 'obligations.yaml'),
+      '应当自变更之日起 10 日内向人民银行报备。\n',
+      '应当自变更之日起 15 日内向人民银行报备。\n',
+    );
     const r = check([ruleset], work);
     expect(r.code).toBe(1);
     expect(errors(r.stdout)).toEqual([
@@ -66,7 +79,11 @@ describe('check on a copy with broken obligations data', () => {
   });
 
   it('a number written as text is OBL003 at the value', async () => {
-    await editFile(join(work, ruleset, 'obligations.yaml'), 'schedule: { kind: after, count: 10, unit: days }', 'schedule: { kind: after, count: "10", unit: days }');
+    await editFile(
+      join(work, ruleset, 'obligations.yaml'),
+      'schedule: { kind: after, count: 10, unit: days }',
+      'schedule: { kind: after, count: "10", unit: days }',
+    );
     const r = check([ruleset], work);
     expect(r.code).toBe(1);
     expect(errors(r.stdout)).toEqual([
@@ -74,19 +91,33 @@ describe('check on a copy with broken obligations data', () => {
     ]);
   });
 
-  it('a holiday date outside its year is CAL004 at the date, through the policies folder', { timeout: 120_000 }, async () => {
-    await editFile(join(work, 'policies/calendars/2025.yaml'), 'off: { from: "2025-01-01", to: "2025-01-01" }', 'off: { from: "2024-12-31", to: "2025-01-01" }');
+  it('a holiday date outside its year is CAL004 at the date, through the policies folder', {
+    timeout: 120_000,
+  }, async () => {
+    await editFile(
+      join(work, 'policies/calendars/2025.yaml'),
+      'off: { from: "2025-01-01", to: "2025-01-01" }',
+      'off: { from: "2024-12-31", to: "2025-01-01" }',
+    );
     const r = check(['policies', '--no-regal'], work);
     expect(r.code).toBe(1);
-    expect(errors(r.stdout)).toEqual(['policies/calendars/2025.yaml:12:18: error CAL004: holidays.0.off.from 2024-12-31 is not in 2025']);
+    expect(errors(r.stdout)).toEqual([
+      'policies/calendars/2025.yaml:12:18: error CAL004: holidays.0.off.from 2024-12-31 is not in 2025',
+    ]);
   });
 
   it('an unknown key in a calendar is CAL003 at the key, through the calendars folder', async () => {
-    await editFile(join(work, 'policies/calendars/2025.yaml'), '    off: { from: "2025-01-01", to: "2025-01-01" }\n    workdays: []', '    off: { from: "2025-01-01", to: "2025-01-01" }\n    workday: []');
+    await editFile(
+      join(work, 'policies/calendars/2025.yaml'),
+      '    off: { from: "2025-01-01", to: "2025-01-01" }\n    workdays: []',
+      '    off: { from: "2025-01-01", to: "2025-01-01" }\n    workday: []',
+    );
     const r = check(['policies/calendars'], work);
     expect(r.code).toBe(1);
     expect(errors(r.stdout)).toEqual([
-      expect.stringMatching(/^policies\/calendars\/2025\.yaml:10:5: error CAL003: holidays\.0 missing required key "workdays"$/),
+      expect.stringMatching(
+        /^policies\/calendars\/2025\.yaml:10:5: error CAL003: holidays\.0 missing required key "workdays"$/,
+      ),
       'policies/calendars/2025.yaml:13:5: error CAL003: holidays.0.workday unknown key "workday"; allowed keys are: name, clause, off, workdays',
     ]);
   });

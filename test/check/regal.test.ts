@@ -13,35 +13,65 @@ import { findRegal, lintRego } from '../../src/check/regal.js';
 const regal = findRegal();
 
 describe('Regal', () => {
-  it.skipIf(!regal)('when installed, reports each violation as REGO004 at its line (needs regal: node dist/check/ensure-regal.js)', async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'credit-policy-regal-'));
-    await writeFile(join(dir, 'p.rego'), 'package p\n\nallowed := true if {\n\tinput.x == 1\n} else := false\n');
-    const { diagnostics, notes } = lintRego(regal!.bin, [dir], dir);
-    expect(notes).toEqual([]);
-    expect(diagnostics).toContainEqual({
-      code: 'REGO004',
-      severity: 'warning',
-      file: 'p.rego',
-      line: 5,
-      column: 3,
-      message: expect.stringMatching(/^regal style\/default-over-else: Prefer default assignment over fallback else \(https:\/\/.+\)$/),
-    });
-  });
+  it.skipIf(!regal)(
+    'when installed, reports each violation as REGO004 at its line (needs regal: node dist/check/ensure-regal.js)',
+    async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'credit-policy-regal-'));
+      await writeFile(join(dir, 'p.rego'), 'package p\n\nallowed := true if {\n\tinput.x == 1\n} else := false\n');
+      const { diagnostics, notes } = lintRego(regal!.bin, [dir], dir);
+      expect(notes).toEqual([]);
+      expect(diagnostics).toContainEqual({
+        code: 'REGO004',
+        severity: 'warning',
+        file: 'p.rego',
+        line: 5,
+        column: 3,
+        message: expect.stringMatching(
+          /^regal style\/default-over-else: Prefer default assignment over fallback else \(https:\/\/.+\)$/,
+        ),
+      });
+    },
+  );
 
-  it.skipIf(!regal)("takes the severity from Regal's level, set by the Rego folder's own .regal/config.yaml (needs regal)", async () => {
-    const dir = await mkdtemp(join(tmpdir(), 'credit-policy-regal-'));
-    await mkdir(join(dir, '.regal'));
-    await writeFile(join(dir, '.regal', 'config.yaml'), 'features:\n  remote:\n    check-version: false\nrules:\n  style:\n    default-over-else:\n      level: error\n');
-    await writeFile(join(dir, 'p.rego'), 'package p\n\nallowed := true if {\n\tinput.x == 1\n} else := false\n');
-    const { diagnostics } = lintRego(regal!.bin, [dir], dir);
-    expect(diagnostics.find((d) => d.message.includes('default-over-else'))).toMatchObject({ severity: 'error', file: 'p.rego', line: 5 });
-  });
+  it.skipIf(!regal)(
+    "takes the severity from Regal's level, set by the Rego folder's own .regal/config.yaml (needs regal)",
+    async () => {
+      const dir = await mkdtemp(join(tmpdir(), 'credit-policy-regal-'));
+      await mkdir(join(dir, '.regal'));
+      await writeFile(
+        join(dir, '.regal', 'config.yaml'),
+        'features:\n  remote:\n    check-version: false\nrules:\n  style:\n    default-over-else:\n      level: error\n',
+      );
+      await writeFile(join(dir, 'p.rego'), 'package p\n\nallowed := true if {\n\tinput.x == 1\n} else := false\n');
+      const { diagnostics } = lintRego(regal!.bin, [dir], dir);
+      expect(diagnostics.find((d) => d.message.includes('default-over-else'))).toMatchObject({
+        severity: 'error',
+        file: 'p.rego',
+        line: 5,
+      });
+    },
+  );
 
   it('when absent, the lint is skipped with a note and the check still passes', { timeout: 60_000 }, () => {
-    const path = (process.env.PATH ?? '').split(delimiter).filter((d) => !existsSync(join(d, 'regal'))).join(delimiter);
-    const env = { ...process.env, PATH: path, GOBIN: join(tmpdir(), 'no-such-gobin'), OPA_BIN: ensureOpa(), REGAL_BIN: '' };
-    const r = spawnSync(process.execPath, [`${repoRoot}dist/cli/main.js`, 'check', 'policies/rating'], { cwd: repoRoot, env, encoding: 'utf8' });
-    expect(r.stdout).toContain('info: Rego lint skipped: regal is not installed (`node dist/check/ensure-regal.js` builds Regal v0.38.1 with go)');
+    const path = (process.env.PATH ?? '')
+      .split(delimiter)
+      .filter((d) => !existsSync(join(d, 'regal')))
+      .join(delimiter);
+    const env = {
+      ...process.env,
+      PATH: path,
+      GOBIN: join(tmpdir(), 'no-such-gobin'),
+      OPA_BIN: ensureOpa(),
+      REGAL_BIN: '',
+    };
+    const r = spawnSync(process.execPath, [`${repoRoot}dist/cli/main.js`, 'check', 'policies/rating'], {
+      cwd: repoRoot,
+      env,
+      encoding: 'utf8',
+    });
+    expect(r.stdout).toContain(
+      'info: Rego lint skipped: regal is not installed (`node dist/check/ensure-regal.js` builds Regal v0.38.1 with go)',
+    );
     expect(r.status).toBe(0);
   });
 });

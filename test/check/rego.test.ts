@@ -28,7 +28,13 @@ describe('the Rego', () => {
   it('unformatted is an error with the diff', async () => {
     const dir = await copyRego();
     const file = join(dir, 'rating', 'rating.rego');
-    await writeFile(file, (await readFile(file, 'utf8')).replace('not_rated if institution.newlyConnected == true', 'not_rated if   institution.newlyConnected == true'));
+    await writeFile(
+      file,
+      (await readFile(file, 'utf8')).replace(
+        'not_rated if institution.newlyConnected == true',
+        'not_rated if   institution.newlyConnected == true',
+      ),
+    );
     const out = checkRego(opa, [join(dir, 'rating')], dir);
     expect(out).toHaveLength(1);
     expect(out[0].code).toBe('REGO002');
@@ -39,11 +45,21 @@ describe('the Rego', () => {
   it('a failing Rego test is reported at the test, on both targets', async () => {
     const dir = await copyRego();
     const file = join(dir, 'rating', 'rating_test.rego');
-    await writeFile(file, (await readFile(file, 'utf8')).replace('	r.score == 500\n	r.grade == "A"', '	r.score == 499\n	r.grade == "A"'));
+    await writeFile(
+      file,
+      (await readFile(file, 'utf8')).replace(
+        '	r.score == 500\n	r.grade == "A"',
+        '	r.score == 499\n	r.grade == "A"',
+      ),
+    );
     const out = checkRego(opa, [join(dir, 'rating')], dir).map(formatDiagnostic);
     expect(out).toEqual([
-      expect.stringMatching(/^rating\/rating_test\.rego:\d+:1: error REGO003: opa test -t rego: test_clean_scores_every_item_in_full failed$/),
-      expect.stringMatching(/^rating\/rating_test\.rego:\d+:1: error REGO003: opa test -t wasm: test_clean_scores_every_item_in_full failed$/),
+      expect.stringMatching(
+        /^rating\/rating_test\.rego:\d+:1: error REGO003: opa test -t rego: test_clean_scores_every_item_in_full failed$/,
+      ),
+      expect.stringMatching(
+        /^rating\/rating_test\.rego:\d+:1: error REGO003: opa test -t wasm: test_clean_scores_every_item_in_full failed$/,
+      ),
     ]);
   });
 
@@ -51,6 +67,10 @@ describe('the Rego', () => {
     const dir = await copyRego();
     await writeFile(join(dir, 'rating', 'broken.rego'), 'package rating\n\nbroken := undefined_var\n');
     const out = checkRego(opa, [join(dir, 'rating')], dir).map(formatDiagnostic);
-    expect(out).toEqual([expect.stringMatching(/^rating\/broken\.rego:3:11: error REGO001: opa check --strict: rego_unsafe_var_error: var undefined_var is unsafe$/)]);
+    expect(out).toEqual([
+      expect.stringMatching(
+        /^rating\/broken\.rego:3:11: error REGO001: opa check --strict: rego_unsafe_var_error: var undefined_var is unsafe$/,
+      ),
+    ]);
   });
 });

@@ -8,7 +8,12 @@ import { repoRoot } from '../../src/build/paths.js';
 const cli = `${repoRoot}dist/cli/main.js`;
 
 function run(args: string[], stdin?: string) {
-  const r = spawnSync(process.execPath, [cli, ...args], { cwd: repoRoot, input: stdin, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, [cli, ...args], {
+    cwd: repoRoot,
+    input: stdin,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -19,10 +24,13 @@ describe('credit-policy batch', () => {
     const names = ['clean-bank', 'typical-bank', 'zero-score-bank', 'newly-connected'];
     // 1,203 lines: more than two chunks of 500, so order across workers is really tested.
     const lines = Array.from({ length: 1203 }, (_, i) => example(names[i % names.length]));
-    const r = run(['batch', '-', '--workers', '2'], lines.join('\n') + '\n');
+    const r = run(['batch', '-', '--workers', '2'], `${lines.join('\n')}\n`);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('1203 lines: 1203 rated, 0 refused\n');
-    const answers = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
+    const answers = r.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(answers.map((a) => a.line)).toEqual(lines.map((_, i) => i + 1));
     expect(answers.slice(0, 4).map((a) => [a.ok, a.result.score, a.result.grade])).toEqual([
       [true, 99, 'A'],
@@ -35,11 +43,20 @@ describe('credit-policy batch', () => {
   });
 
   it('refuses a malformed or invalid line on its own, names it, and exits 1', () => {
-    const input = [example('clean-bank'), '{"year": 2023,', '', '{"year": 2023, "institution": {"name": "某银行"}, "findings": {"1.1": {"nope": 1}}}', example('typical-bank')].join('\n');
+    const input = [
+      example('clean-bank'),
+      '{"year": 2023,',
+      '',
+      '{"year": 2023, "institution": {"name": "某银行"}, "findings": {"1.1": {"nope": 1}}}',
+      example('typical-bank'),
+    ].join('\n');
     const r = run(['batch', '-'], input);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('5 lines: 2 rated, 2 refused\n');
-    const answers = r.stdout.trimEnd().split('\n').map((l) => JSON.parse(l));
+    const answers = r.stdout
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(answers.map((a) => [a.line, a.ok])).toEqual([
       [1, true],
       [2, false],
@@ -51,7 +68,7 @@ describe('credit-policy batch', () => {
   });
 
   it('stops with a clear message and exit 2 when the compiled policy cannot be read', () => {
-    const r = run(['batch', '-', '--wasm', 'generated/no-such.wasm'], example('clean-bank') + '\n');
+    const r = run(['batch', '-', '--wasm', 'generated/no-such.wasm'], `${example('clean-bank')}\n`);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('cannot read the compiled policy generated/no-such.wasm');
     expect(r.stderr).not.toContain('    at ');

@@ -44,7 +44,9 @@ describe('credit-policy evaluate', () => {
     input.findings['1.1'] = { organisationDefficiencies: 2 };
     const r = run(['evaluate', '-'], JSON.stringify(input));
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe('<stdin>: /findings/1.1/organisationDefficiencies: unknown key "organisationDefficiencies"; allowed keys are: organisationDeficiencies\n');
+    expect(r.stderr).toBe(
+      '<stdin>: /findings/1.1/organisationDefficiencies: unknown key "organisationDefficiencies"; allowed keys are: organisationDeficiencies\n',
+    );
     expect(r.stdout).toBe('');
   });
 

@@ -22,14 +22,32 @@ let oneChange: RulesetDiff;
 let scratch: string;
 beforeAll(async () => {
   scratch = join(await scratchRulesets(), 'yinfa-2018-102');
-  await editFile(join(scratch, 'scoring-table.yaml'), '                points: 0.2\n                clause: 2. 存在领导机制', '                points: 0.3\n                clause: 2. 存在领导机制');
+  await editFile(
+    join(scratch, 'scoring-table.yaml'),
+    '                points: 0.2\n                clause: 2. 存在领导机制',
+    '                points: 0.3\n                clause: 2. 存在领导机制',
+  );
   oneChange = diffRulesets(await loadRuleset(fixtureBase), await loadRuleset(scratch), { from: 'before', to: 'after' });
 });
 
 // A diff whose texts try to break out of their format.
 const hostile: RulesetDiff = {
-  from: { id: 'a', hash: 'sha256:aa', source: 'a', title: 'A <b>', effective: { fromYear: 2018, untilYear: null }, region: null },
-  to: { id: 'b', hash: 'sha256:bb', source: 'b', title: 'B', effective: { fromYear: 2025, untilYear: null }, region: '浙江' },
+  from: {
+    id: 'a',
+    hash: 'sha256:aa',
+    source: 'a',
+    title: 'A <b>',
+    effective: { fromYear: 2018, untilYear: null },
+    region: null,
+  },
+  to: {
+    id: 'b',
+    hash: 'sha256:bb',
+    source: 'b',
+    title: 'B',
+    effective: { fromYear: 2025, untilYear: null },
+    region: '浙江',
+  },
   same: false,
   changes: [
     {
@@ -40,7 +58,10 @@ const hostile: RulesetDiff = {
       path: 'items[1.1].rules[x].points',
       from: 0.2,
       to: 0.3,
-      clause: { from: '每项扣0.2分 | *bold* _it_ <script>alert(1)</script> [link](http://x) `code`', to: 'a & b\nnext line' },
+      clause: {
+        from: '每项扣0.2分 | *bold* _it_ <script>alert(1)</script> [link](http://x) `code`',
+        to: 'a & b\nnext line',
+      },
     },
   ],
   itemNames: { '1.1': '组织设置' },
@@ -65,14 +86,18 @@ describe('the text rendering', () => {
   });
 
   it('says so when there is nothing to report', () => {
-    expect(renderDiffText({ ...oneChange, same: true, changes: [], counts: {} })).toContain('No change: the two rulesets are the same rules.');
+    expect(renderDiffText({ ...oneChange, same: true, changes: [], counts: {} })).toContain(
+      'No change: the two rulesets are the same rules.',
+    );
   });
 });
 
 describe('the Markdown rendering', () => {
   it('escapes rule text so that it cannot make links, tables, markup or HTML', () => {
     const md = renderDiffMarkdown(hostile);
-    expect(md).toContain('  - clause before: 每项扣0.2分 \\| \\*bold\\* \\_it\\_ \\<script\\>alert(1)\\</script\\> \\[link\\](http://x) \\`code\\`');
+    expect(md).toContain(
+      '  - clause before: 每项扣0.2分 \\| \\*bold\\* \\_it\\_ \\<script\\>alert(1)\\</script\\> \\[link\\](http://x) \\`code\\`',
+    );
     expect(md).toContain('  - clause after: a \\& b next line');
     expect(md).toContain('### Item 1.1 组织设置');
     expect(md).toContain('- **deduction** `rules[x].points`: 0.2 → 0.3');
@@ -113,13 +138,26 @@ describe('credit-policy diff', () => {
   });
 
   it('looks ids up in --rules', () => {
-    const r = run('diff', 'yinfa-2018-102', 'yinfa-2018-102-amended-2025', '--rules', 'test/fixtures/rulesets', '--json');
+    const r = run(
+      'diff',
+      'yinfa-2018-102',
+      'yinfa-2018-102-amended-2025',
+      '--rules',
+      'test/fixtures/rulesets',
+      '--json',
+    );
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).counts.band).toBe(5);
   });
 
   it('refuses a name that is no ruleset, and two formats at once, with exit 2', () => {
-    expect(run('diff', 'no-such-ruleset', fixtureBase)).toMatchObject({ code: 2, stderr: expect.stringMatching(/"no-such-ruleset" is neither a folder nor a ruleset of/) });
-    expect(run('diff', fixtureBase, scratch, '--json', '--html')).toMatchObject({ code: 2, stderr: 'choose one of --json, --markdown and --html\n' });
+    expect(run('diff', 'no-such-ruleset', fixtureBase)).toMatchObject({
+      code: 2,
+      stderr: expect.stringMatching(/"no-such-ruleset" is neither a folder nor a ruleset of/),
+    });
+    expect(run('diff', fixtureBase, scratch, '--json', '--html')).toMatchObject({
+      code: 2,
+      stderr: 'choose one of --json, --markdown and --html\n',
+    });
   });
 });

@@ -18,7 +18,15 @@ describe('GET /v1/diff', () => {
     const res = await app.inject({ url: '/v1/diff?from=yinfa-2018-102&to=yinfa-2018-102-amended-2025' });
     expect(res.statusCode).toBe(200);
     const body = res.json();
-    expect(body.counts).toMatchObject({ deduction: 1, cap: 2, tier: 4, band: 5, threshold: 1, measure: 2, interpretation: 1 });
+    expect(body.counts).toMatchObject({
+      deduction: 1,
+      cap: 2,
+      tier: 4,
+      band: 5,
+      threshold: 1,
+      measure: 2,
+      interpretation: 1,
+    });
     expect(body.changes.find((c: { path: string }) => c.path === 'bands[B].from')).toEqual({
       section: 'grading',
       kind: 'band',
@@ -31,10 +39,16 @@ describe('GET /v1/diff', () => {
   });
 
   it('renders Markdown or HTML when asked', async () => {
-    const md = await app.inject({ url: '/v1/diff?from=yinfa-2018-102&to=zhejiang-2024-overlay', headers: { accept: 'text/markdown' } });
+    const md = await app.inject({
+      url: '/v1/diff?from=yinfa-2018-102&to=zhejiang-2024-overlay',
+      headers: { accept: 'text/markdown' },
+    });
     expect(md.headers['content-type']).toBe('text/markdown; charset=utf-8');
     expect(md.body).toContain('### Overrides');
-    const html = await app.inject({ url: '/v1/diff?from=yinfa-2018-102&to=zhejiang-2024-overlay', headers: { accept: 'text/html' } });
+    const html = await app.inject({
+      url: '/v1/diff?from=yinfa-2018-102&to=zhejiang-2024-overlay',
+      headers: { accept: 'text/html' },
+    });
     expect(html.headers['content-type']).toBe('text/html; charset=utf-8');
     expect(html.body).toMatch(/^<!DOCTYPE html>/);
   });
@@ -45,7 +59,13 @@ describe('GET /v1/diff', () => {
     expect(res.json()).toEqual({
       error: 'unknown-ruleset',
       message: 'unknown ruleset "nope"',
-      problems: [{ path: '/to', message: 'no ruleset has the id "nope"', allowed: ['yinfa-2018-102', 'yinfa-2018-102-amended-2025', 'zhejiang-2024-overlay'] }],
+      problems: [
+        {
+          path: '/to',
+          message: 'no ruleset has the id "nope"',
+          allowed: ['yinfa-2018-102', 'yinfa-2018-102-amended-2025', 'zhejiang-2024-overlay'],
+        },
+      ],
     });
   });
 

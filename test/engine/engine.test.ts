@@ -9,17 +9,27 @@ import { mainRulesetDir, wasmPath } from '../helper.js';
 
 describe('the engine', () => {
   it('refuses a missing file, a truncated module and garbage with WASM_LOAD', async () => {
-    await expect(PolicyModule.fromFile('/nonexistent/policy.wasm')).rejects.toMatchObject({ code: 'WASM_LOAD', message: expect.stringContaining('cannot read the compiled policy') });
+    await expect(PolicyModule.fromFile('/nonexistent/policy.wasm')).rejects.toMatchObject({
+      code: 'WASM_LOAD',
+      message: expect.stringContaining('cannot read the compiled policy'),
+    });
     const bytes = await readFile(wasmPath);
-    await expect(PolicyModule.fromBytes(bytes.subarray(0, bytes.length / 2), 'half.wasm')).rejects.toMatchObject({ code: 'WASM_LOAD', message: expect.stringMatching(/^half\.wasm is not a valid WebAssembly module/) });
-    await expect(PolicyModule.fromBytes(new TextEncoder().encode('not wasm at all'))).rejects.toBeInstanceOf(EngineError);
+    await expect(PolicyModule.fromBytes(bytes.subarray(0, bytes.length / 2), 'half.wasm')).rejects.toMatchObject({
+      code: 'WASM_LOAD',
+      message: expect.stringMatching(/^half\.wasm is not a valid WebAssembly module/),
+    });
+    await expect(PolicyModule.fromBytes(new TextEncoder().encode('not wasm at all'))).rejects.toBeInstanceOf(
+      EngineError,
+    );
   });
 
   it('names the entrypoints when asked for one it does not have', async () => {
     const rs = await loadRuleset(mainRulesetDir);
     const policy = await (await PolicyModule.fromFile(wasmPath)).instantiate(compilePolicyData(rs));
     expect(policy.entrypoints).toContain('rating/result');
-    expect(() => policy.evaluate({}, 'rating/nope')).toThrow(/has no entrypoint "rating\/nope"; it has: .*rating\/result/);
+    expect(() => policy.evaluate({}, 'rating/nope')).toThrow(
+      /has no entrypoint "rating\/nope"; it has: .*rating\/result/,
+    );
   });
 
   it('turns an undefined result into WASM_NO_RESULT instead of returning nothing', async () => {

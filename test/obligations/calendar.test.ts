@@ -20,7 +20,11 @@ const d = (s: string) => parseIsoDate(s)!;
 describe('the working-day calendar', () => {
   it('holds 2024, 2025 and 2026, each from its State Council General Office notice', () => {
     expect(calendar.years).toEqual([2024, 2025, 2026]);
-    expect([2024, 2025, 2026].map((y) => calendar.notice(y).number)).toEqual(['国办发明电〔2023〕7号', '国办发明电〔2024〕12号', '国办发明电〔2025〕7号']);
+    expect([2024, 2025, 2026].map((y) => calendar.notice(y).number)).toEqual([
+      '国办发明电〔2023〕7号',
+      '国办发明电〔2024〕12号',
+      '国办发明电〔2025〕7号',
+    ]);
   });
 
   it.each([
@@ -52,7 +56,9 @@ describe('the working-day calendar', () => {
 
   it('says why a day is or is not a working day, naming the notice', () => {
     expect(calendar.why(d('2024-10-06'))).toBe('2024-10-06（星期日） is a day off for 国庆节 (国办发明电〔2023〕7号)');
-    expect(calendar.why(d('2024-02-18'))).toBe('2024-02-18（星期日） is a working day in place of 春节 (调休上班, 国办发明电〔2023〕7号)');
+    expect(calendar.why(d('2024-02-18'))).toBe(
+      '2024-02-18（星期日） is a working day in place of 春节 (调休上班, 国办发明电〔2023〕7号)',
+    );
     expect(calendar.why(d('2026-01-31'))).toBe('2026-01-31（星期六） is a weekend day');
   });
 
@@ -84,7 +90,9 @@ describe('the working-day calendar', () => {
     }
     expect(thrown).toBeInstanceOf(ObligationError);
     expect((thrown as ObligationError).code).toBe('CALENDAR_YEAR_MISSING');
-    expect((thrown as ObligationError).message).toContain(`no working-day calendar for ${year}: policies/calendars holds 2024, 2025, 2026`);
+    expect((thrown as ObligationError).message).toContain(
+      `no working-day calendar for ${year}: policies/calendars holds 2024, 2025, 2026`,
+    );
     expect((thrown as ObligationError).message).toContain(`add policies/calendars/${year}.yaml`);
   });
 
@@ -115,28 +123,50 @@ describe('a calendar file', () => {
   }
 
   it('may not make a weekday a working day, reported at its line', async () => {
-    const out = await problems((dir) => replace(join(dir, '2024.yaml'), 'workdays: ["2024-04-07"]', 'workdays: ["2024-04-08"]'));
-    expect(out).toEqual([expect.stringMatching(/^2024\.yaml:21:16: error CAL004: holidays\.2\.workdays\.0 2024-04-08 is a 星期一, already a working day; only a Saturday or Sunday can be made one$/)]);
+    const out = await problems((dir) =>
+      replace(join(dir, '2024.yaml'), 'workdays: ["2024-04-07"]', 'workdays: ["2024-04-08"]'),
+    );
+    expect(out).toEqual([
+      expect.stringMatching(
+        /^2024\.yaml:21:16: error CAL004: holidays\.2\.workdays\.0 2024-04-08 is a 星期一, already a working day; only a Saturday or Sunday can be made one$/,
+      ),
+    ]);
   });
 
   it('must be named after its year, hold only dates of that year, and not overlap', async () => {
     const out = await problems(async (dir) => {
-      await replace(join(dir, '2025.yaml'), 'off: { from: "2025-01-01", to: "2025-01-01" }', 'off: { from: "2024-12-31", to: "2025-01-01" }');
-      await replace(join(dir, '2026.yaml'), 'off: { from: "2026-04-04", to: "2026-04-06" }', 'off: { from: "2026-02-23", to: "2026-02-23" }');
+      await replace(
+        join(dir, '2025.yaml'),
+        'off: { from: "2025-01-01", to: "2025-01-01" }',
+        'off: { from: "2024-12-31", to: "2025-01-01" }',
+      );
+      await replace(
+        join(dir, '2026.yaml'),
+        'off: { from: "2026-04-04", to: "2026-04-06" }',
+        'off: { from: "2026-02-23", to: "2026-02-23" }',
+      );
       await replace(join(dir, '2024.yaml'), 'year: 2024', 'year: 2042');
     });
     expect(out).toEqual([
-      expect.stringMatching(/^2024\.yaml:3:7: error CAL004: year is 2042, but the file is named 2024\.yaml; name it 2042\.yaml$/),
+      expect.stringMatching(
+        /^2024\.yaml:3:7: error CAL004: year is 2042, but the file is named 2024\.yaml; name it 2042\.yaml$/,
+      ),
       expect.stringMatching(/^2025\.yaml:\d+:\d+: error CAL004: holidays\.0\.off\.from 2024-12-31 is not in 2025$/),
-      expect.stringMatching(/^2026\.yaml:\d+:\d+: error CAL004: holidays\.2\.off 2026-02-23 is already a day off for 春节$/),
+      expect.stringMatching(
+        /^2026\.yaml:\d+:\d+: error CAL004: holidays\.2\.off 2026-02-23 is already a day off for 春节$/,
+      ),
     ]);
   });
 
   it('is checked against its schema, with the place of an unknown key', async () => {
-    const out = await problems((dir) => replace(join(dir, '2026.yaml'), '    workdays: ["2026-05-09"]', '    workday: ["2026-05-09"]'));
+    const out = await problems((dir) =>
+      replace(join(dir, '2026.yaml'), '    workdays: ["2026-05-09"]', '    workday: ["2026-05-09"]'),
+    );
     expect(out).toEqual([
       expect.stringMatching(/^2026\.yaml:\d+:\d+: error CAL003: holidays\.3 missing required key "workdays"$/),
-      expect.stringMatching(/^2026\.yaml:\d+:5: error CAL003: holidays\.3\.workday unknown key "workday"; allowed keys are: name, clause, off, workdays$/),
+      expect.stringMatching(
+        /^2026\.yaml:\d+:5: error CAL003: holidays\.3\.workday unknown key "workday"; allowed keys are: name, clause, off, workdays$/,
+      ),
     ]);
   });
 });

@@ -17,24 +17,62 @@ function run(args: string[], stdin?: string) {
 
 describe('credit-policy due', () => {
   it('gives the due date, why it moved, and late by working days', () => {
-    const r = run(['due', '--obligation', 'monthly-security-report', '--start', '2024-09', '--reporter', 'local', '--submitted', '2024-10-09']);
+    const r = run([
+      'due',
+      '--obligation',
+      'monthly-security-report',
+      '--start',
+      '2024-09',
+      '--reporter',
+      'local',
+      '--submitted',
+      '2024-10-09',
+    ]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Due 2024-10-08（星期二）: monthly-security-report');
-    expect(r.stdout).toContain('  moved:     from 2024-10-06: 2024-10-06（星期日） is a day off for 国庆节 (国办发明电〔2023〕7号)');
+    expect(r.stdout).toContain(
+      '  moved:     from 2024-10-06: 2024-10-06（星期日） is a day off for 国庆节 (国办发明电〔2023〕7号)',
+    );
     expect(r.stdout).toContain('  status:    late by 1 working day (1 day), submitted 2024-10-09');
-    expect(r.stdout).toContain('             地方性接入机构和全国性接入机构的分支机构应于每月初 6 日内将上月情况报所在地人民银行分支机构');
+    expect(r.stdout).toContain(
+      '             地方性接入机构和全国性接入机构的分支机构应于每月初 6 日内将上月情况报所在地人民银行分支机构',
+    );
   });
 
   it('prints JSON with --json', () => {
-    const r = run(['due', '--obligation', 'rating-appeal', '--start', '2025-09-26', '--institution', '招商银行', '--json']);
+    const r = run([
+      'due',
+      '--obligation',
+      'rating-appeal',
+      '--start',
+      '2025-09-26',
+      '--institution',
+      '招商银行',
+      '--json',
+    ]);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ due: '2025-10-13', reporter: { id: 'national' }, recipient: { id: 'pboc' }, obligation: { nature: 'right' } });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      due: '2025-10-13',
+      reporter: { id: 'national' },
+      recipient: { id: 'pboc' },
+      obligation: { nature: 'right' },
+    });
   });
 
   it('refuses a year without a calendar, exit 1, and says what to add', () => {
-    const r = run(['due', '--obligation', 'internal-control-filing', '--start', '2027-03-01', '--reporter', 'national']);
+    const r = run([
+      'due',
+      '--obligation',
+      'internal-control-filing',
+      '--start',
+      '2027-03-01',
+      '--reporter',
+      'national',
+    ]);
     expect(r.code).toBe(1);
-    expect(r.stderr).toMatch(/^due: \/start: no working-day calendar for 2027: .*add policies\/calendars\/2027\.yaml from it\.\n$/);
+    expect(r.stderr).toMatch(
+      /^due: \/start: no working-day calendar for 2027: .*add policies\/calendars\/2027\.yaml from it\.\n$/,
+    );
     expect(r.stdout).toBe('');
   });
 
@@ -50,16 +88,33 @@ describe('credit-policy calendar', () => {
     const r = run(['calendar', '--institution', '中国建设银行', '--year', '2025']);
     expect(r.code).toBe(0);
     expect(r.stdout.split('\n')[0]).toBe('中国建设银行 · 全国性接入机构的总行 (national) · due dates in 2025');
-    expect(r.stdout).toContain('  2025-02-05（星期三）  rating-self-assessment (2024-01…2024-12) → 人民银行  附件3 第十条（一）  [moved from 2025-01-31]');
-    expect(r.stdout).toContain('  2025-05-12（星期一）  monthly-security-report (2025-04) → 人民银行征信管理局  三（二）  [moved from 2025-05-10]');
+    expect(r.stdout).toContain(
+      '  2025-02-05（星期三）  rating-self-assessment (2024-01…2024-12) → 人民银行  附件3 第十条（一）  [moved from 2025-01-31]',
+    );
+    expect(r.stdout).toContain(
+      '  2025-05-12（星期一）  monthly-security-report (2025-04) → 人民银行征信管理局  三（二）  [moved from 2025-05-10]',
+    );
     expect(r.stdout).toContain('Calendar: 国办发明电〔2024〕12号 (2025)');
   });
 
   it('gives a PBOC branch its own deadlines with --reporter', () => {
-    const r = run(['calendar', '--institution', '中国人民银行上海总部', '--reporter', 'pboc-branch', '--year', '2026', '--json']);
+    const r = run([
+      'calendar',
+      '--institution',
+      '中国人民银行上海总部',
+      '--reporter',
+      'pboc-branch',
+      '--year',
+      '2026',
+      '--json',
+    ]);
     expect(r.code).toBe(0);
     const c = JSON.parse(r.stdout);
-    expect(c.dated.filter((d: { obligation: { id: string } }) => d.obligation.id !== 'monthly-security-report').map((d: { due: string; obligation: { id: string } }) => [d.due, d.obligation.id])).toEqual([
+    expect(
+      c.dated
+        .filter((d: { obligation: { id: string } }) => d.obligation.id !== 'monthly-security-report')
+        .map((d: { due: string; obligation: { id: string } }) => [d.due, d.obligation.id]),
+    ).toEqual([
       ['2026-02-28', 'rating-materials'],
       ['2026-03-31', 'rating-completion'],
     ]);
@@ -74,14 +129,28 @@ describe('credit-policy calendar', () => {
 
 describe('credit-policy report', () => {
   it('validate accepts a month with a correction, exit 0', () => {
-    const r = run(['report', 'validate', `${fixtures}2024-09.json`, `${fixtures}correction.json`, '--as-of', '2025-01-01']);
+    const r = run([
+      'report',
+      'validate',
+      `${fixtures}2024-09.json`,
+      `${fixtures}correction.json`,
+      '--as-of',
+      '2025-01-01',
+    ]);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('4 report(s): 0 error(s), 0 warning(s); 3 effective\n');
     expect(r.stderr).toBe('');
   });
 
   it('validate names each problem at its report and path, exit 1', () => {
-    const r = run(['report', 'validate', `${fixtures}invalid.json`, `${fixtures}no-remarks.json`, '--as-of', '2025-01-01']);
+    const r = run([
+      'report',
+      'validate',
+      `${fixtures}invalid.json`,
+      `${fixtures}no-remarks.json`,
+      '--as-of',
+      '2025-01-01',
+    ]);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(
       [
@@ -95,15 +164,34 @@ describe('credit-policy report', () => {
 
   it('validate refuses a second report of a month from standard input', async () => {
     const [first] = JSON.parse(await readFile(`${repoRoot}${fixtures}2024-09.json`, 'utf8'));
-    const r = run(['report', 'validate', '-', '--as-of', '2025-01-01', '--json'], JSON.stringify([first, { ...first, id: 'again' }]));
+    const r = run(
+      ['report', 'validate', '-', '--as-of', '2025-01-01', '--json'],
+      JSON.stringify([first, { ...first, id: 'again' }]),
+    );
     expect(r.code).toBe(1);
-    expect(JSON.parse(r.stdout)).toMatchObject({ valid: false, problems: [{ source: '<stdin>[1]', code: 'duplicate-month', path: '/period' }] });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      valid: false,
+      problems: [{ source: '<stdin>[1]', code: 'duplicate-month', path: '/period' }],
+    });
   });
 
   it('aggregate sums the effective reports', () => {
-    const r = run(['report', 'aggregate', `${fixtures}2024-09.json`, `${fixtures}correction.json`, '--as-of', '2025-01-01']);
+    const r = run([
+      'report',
+      'aggregate',
+      `${fixtures}2024-09.json`,
+      `${fixtures}correction.json`,
+      '--as-of',
+      '2025-01-01',
+    ]);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout).total).toEqual({ abnormalQueries: 2, unauthorizedQueries: 2, illegalProvisions: 0, misuses: 1, creditReportLeaks: 0 });
+    expect(JSON.parse(r.stdout).total).toEqual({
+      abnormalQueries: 2,
+      unauthorizedQueries: 2,
+      illegalProvisions: 0,
+      misuses: 1,
+      creditReportLeaks: 0,
+    });
   });
 
   it('render writes the CSV, and an .xlsx with --out', async () => {
@@ -111,7 +199,19 @@ describe('credit-policy report', () => {
     expect(csv.code).toBe(0);
     expect(csv.stdout.split('\r\n')[5]).toBe('2024-09,合计,,2,1,0,1,0,');
     const out = join(await mkdtemp(join(tmpdir(), 'credit-policy-annex2-')), 'annex2.xlsx');
-    const xlsx = run(['report', 'render', `${fixtures}2024-09.json`, '--format', 'xlsx', '--out', out, '--reporting-unit', '中国人民银行营业管理部', '--as-of', '2025-01-01']);
+    const xlsx = run([
+      'report',
+      'render',
+      `${fixtures}2024-09.json`,
+      '--format',
+      'xlsx',
+      '--out',
+      out,
+      '--reporting-unit',
+      '中国人民银行营业管理部',
+      '--as-of',
+      '2025-01-01',
+    ]);
     expect(xlsx.code).toBe(0);
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.readFile(out);
@@ -125,7 +225,18 @@ describe('credit-policy report', () => {
   });
 
   it('status marks each month on time, late, received or missing', () => {
-    const r = run(['report', 'status', `${fixtures}2024-09.json`, '--from', '2024-09', '--to', '2024-10', '--as-of', '2024-11-20', '--json']);
+    const r = run([
+      'report',
+      'status',
+      `${fixtures}2024-09.json`,
+      '--from',
+      '2024-09',
+      '--to',
+      '2024-10',
+      '--as-of',
+      '2024-11-20',
+      '--json',
+    ]);
     expect(r.code).toBe(0);
     const rows = JSON.parse(r.stdout) as { institution: string; period: string; status: { status: string } }[];
     expect(rows.map((x) => [x.institution, x.period, x.status.status])).toEqual([

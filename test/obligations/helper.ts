@@ -13,7 +13,13 @@ export function useService(): { service: ObligationService } {
   return holder;
 }
 
-export const zeros = { abnormalQueries: 0, unauthorizedQueries: 0, illegalProvisions: 0, misuses: 0, creditReportLeaks: 0 };
+export const zeros = {
+  abnormalQueries: 0,
+  unauthorizedQueries: 0,
+  illegalProvisions: 0,
+  misuses: 0,
+  creditReportLeaks: 0,
+};
 
 /** report builds a zero report of 2024-09 for 某市农村商业银行 (北京市) with `over` laid on top. */
 export function report(over: Record<string, unknown> = {}): MonthlyReport & Record<string, unknown> {

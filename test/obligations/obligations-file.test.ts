@@ -25,7 +25,9 @@ describe('obligations.yaml', () => {
     const { set, diagnostics } = await inspectObligations(defaultRulesetDir);
     expect(diagnostics).toEqual([]);
     expect(set!.doc.obligations.length).toBe(23);
-    expect(set!.byId.get('rating-appeal')!.clause).toBe('全国性接入机构对考核评级结果有异议的，可以在收到反馈之日起7个工作日内，提出书面申述，并提交相关证明材料。');
+    expect(set!.byId.get('rating-appeal')!.clause).toBe(
+      '全国性接入机构对考核评级结果有异议的，可以在收到反馈之日起7个工作日内，提出书面申述，并提交相关证明材料。',
+    );
   });
 
   it('names the five event types of annex 2 in the order of the form', async () => {
@@ -40,35 +42,74 @@ describe('obligations.yaml', () => {
   });
 
   it('refuses a clause that is not the source verbatim, at its line', async () => {
-    const out = await edited('应当自变更之日起 10 日内向人民银行报备。\n', '应当自变更之日起 15 日内向人民银行报备。\n');
-    expect(out).toEqual([expect.stringMatching(/^obligations\.yaml:98:13: error OBL020: obligations\[internal-control-change-filing\]\.clause quotes text that is not in the source verbatim: "征信内控制度及问责制度变更的，应当自变更之日起 15 日内向人民银行报备。"$/)]);
+    const out = await edited(
+      '应当自变更之日起 10 日内向人民银行报备。\n',
+      '应当自变更之日起 15 日内向人民银行报备。\n',
+    );
+    expect(out).toEqual([
+      expect.stringMatching(
+        /^obligations\.yaml:98:13: error OBL020: obligations\[internal-control-change-filing\]\.clause quotes text that is not in the source verbatim: "征信内控制度及问责制度变更的，应当自变更之日起 15 日内向人民银行报备。"$/,
+      ),
+    ]);
   });
 
   it('refuses a reading that is not defined, and one that nothing uses', async () => {
-    const out = await edited('interpretations: [start-day-not-counted, appeal-is-a-right]', 'interpretations: [start-day-not-counted, appeal-is-a-rite]');
+    const out = await edited(
+      'interpretations: [start-day-not-counted, appeal-is-a-right]',
+      'interpretations: [start-day-not-counted, appeal-is-a-rite]',
+    );
     expect(out).toEqual([
-      expect.stringMatching(/^obligations\.yaml:\d+:\d+: error OBL011: obligations\[rating-appeal\]\.interpretations\[1\] refers to interpretation "appeal-is-a-rite", which is not defined/),
-      expect.stringMatching(/^obligations\.yaml:\d+:\d+: error OBL012: interpretations\[appeal-is-a-right\]\.id interpretation "appeal-is-a-right" is not used by any obligation or by the report form$/),
+      expect.stringMatching(
+        /^obligations\.yaml:\d+:\d+: error OBL011: obligations\[rating-appeal\]\.interpretations\[1\] refers to interpretation "appeal-is-a-rite", which is not defined/,
+      ),
+      expect.stringMatching(
+        /^obligations\.yaml:\d+:\d+: error OBL012: interpretations\[appeal-is-a-right\]\.id interpretation "appeal-is-a-right" is not used by any obligation or by the report form$/,
+      ),
     ]);
   });
 
   it('refuses a reporter number that does not fit the schedule', async () => {
-    const out = await edited('      pboc-branch: { recipient: pboc }\n    interpretations: [qian-includes-the-day', '      pboc-branch: { recipient: pboc, schedule: { day: 6 } }\n    interpretations: [qian-includes-the-day');
-    expect(out).toEqual([expect.stringMatching(/error OBL013: obligations\[rating-materials\]\.reporters\.pboc-branch\.schedule\.day sets a day of the month, but the schedule is annual/)]);
+    const out = await edited(
+      '      pboc-branch: { recipient: pboc }\n    interpretations: [qian-includes-the-day',
+      '      pboc-branch: { recipient: pboc, schedule: { day: 6 } }\n    interpretations: [qian-includes-the-day',
+    );
+    expect(out).toEqual([
+      expect.stringMatching(
+        /error OBL013: obligations\[rating-materials\]\.reporters\.pboc-branch\.schedule\.day sets a day of the month, but the schedule is annual/,
+      ),
+    ]);
   });
 
   it('refuses an unknown recipient and an unknown starting event', async () => {
-    const out = await edited('    start: dispute-received\n    schedule: { kind: after, count: 20, unit: days }', '    start: dispute-recieved\n    schedule: { kind: after, count: 20, unit: days }');
-    expect(out).toEqual([expect.stringMatching(/error OBL011: obligations\[dispute-handling\]\.start names the event "dispute-recieved", which events does not declare/)]);
+    const out = await edited(
+      '    start: dispute-received\n    schedule: { kind: after, count: 20, unit: days }',
+      '    start: dispute-recieved\n    schedule: { kind: after, count: 20, unit: days }',
+    );
+    expect(out).toEqual([
+      expect.stringMatching(
+        /error OBL011: obligations\[dispute-handling\]\.start names the event "dispute-recieved", which events does not declare/,
+      ),
+    ]);
   });
 
   it('refuses event types that differ from the report schema', async () => {
     const out = await edited('{ key: misuses, name: 违规使用', '{ key: misuse, name: 违规使用');
-    expect(out).toEqual([expect.stringMatching(/error OBL021: monthlyReport\.eventTypes lists abnormalQueries, unauthorizedQueries, illegalProvisions, misuse, creditReportLeaks; the counts of monthly-report\.schema\.json are .*misuses/)]);
+    expect(out).toEqual([
+      expect.stringMatching(
+        /error OBL021: monthlyReport\.eventTypes lists abnormalQueries, unauthorizedQueries, illegalProvisions, misuse, creditReportLeaks; the counts of monthly-report\.schema\.json are .*misuses/,
+      ),
+    ]);
   });
 
   it('refuses a schedule of an unknown kind, naming the kinds allowed', async () => {
-    const out = await edited('schedule: { kind: after, count: 30, unit: workingDays }', 'schedule: { kind: afterwards, count: 30, unit: workingDays }');
-    expect(out).toEqual([expect.stringMatching(/error OBL003: obligations\[internal-control-filing\]\.schedule\.kind must be one of after, monthly, quarterly, annual, undated, not "afterwards" \(text\)$/)]);
+    const out = await edited(
+      'schedule: { kind: after, count: 30, unit: workingDays }',
+      'schedule: { kind: afterwards, count: 30, unit: workingDays }',
+    );
+    expect(out).toEqual([
+      expect.stringMatching(
+        /error OBL003: obligations\[internal-control-filing\]\.schedule\.kind must be one of after, monthly, quarterly, annual, undated, not "afterwards" \(text\)$/,
+      ),
+    ]);
   });
 });

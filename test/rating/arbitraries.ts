@@ -3,9 +3,13 @@
 import fc from 'fast-check';
 import type { RuleSet } from '../../src/rules/ruleset.js';
 
-const hundredth = (min: number, max: number) => fc.integer({ min: Math.round(min * 100), max: Math.round(max * 100) }).map((n) => n / 100);
+const hundredth = (min: number, max: number) =>
+  fc.integer({ min: Math.round(min * 100), max: Math.round(max * 100) }).map((n) => n / 100);
 
-export function findingValue(type: string, f: { minimum?: number | null; maximum?: number | null; options?: string[] }): fc.Arbitrary<unknown> {
+export function findingValue(
+  type: string,
+  f: { minimum?: number | null; maximum?: number | null; options?: string[] },
+): fc.Arbitrary<unknown> {
   switch (type) {
     case 'count':
       return fc.integer({ min: 0, max: Math.min(f.maximum ?? 12, 12) });
@@ -21,7 +25,10 @@ export function findingValue(type: string, f: { minimum?: number | null; maximum
 }
 
 /** ratedInput: a rated institution with any mix of findings and circumstances. */
-export function ratedInput(rs: RuleSet, names = ['某市农村商业银行', '中国银行', '上海浦东发展银行']): fc.Arbitrary<Record<string, unknown>> {
+export function ratedInput(
+  rs: RuleSet,
+  names = ['某市农村商业银行', '中国银行', '上海浦东发展银行'],
+): fc.Arbitrary<Record<string, unknown>> {
   const items: Record<string, fc.Arbitrary<Record<string, unknown>>> = {};
   for (const { item } of rs.items.values()) {
     const fields: Record<string, fc.Arbitrary<unknown>> = {};
@@ -34,8 +41,13 @@ export function ratedInput(rs: RuleSet, names = ['某市农村商业银行', '�
   }
   const circumstances: Record<string, fc.Arbitrary<unknown>> = {};
   for (const [name, c] of Object.entries(rs.grading.circumstances))
-    circumstances[name] = c.type === 'flag' ? fc.oneof({ weight: 5, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) }) : fc.integer({ min: 0, max: 6 });
-  const requiredItems = [...rs.items.values()].filter(({ item }) => Object.values(item.findings).some((f) => ['percent', 'number', 'choice'].includes(f.type))).map(({ item }) => item.id);
+    circumstances[name] =
+      c.type === 'flag'
+        ? fc.oneof({ weight: 5, arbitrary: fc.constant(false) }, { weight: 1, arbitrary: fc.constant(true) })
+        : fc.integer({ min: 0, max: 6 });
+  const requiredItems = [...rs.items.values()]
+    .filter(({ item }) => Object.values(item.findings).some((f) => ['percent', 'number', 'choice'].includes(f.type)))
+    .map(({ item }) => item.id);
   return fc.record({
     institution: fc.record({ name: fc.constantFrom(...names) }),
     year: fc.integer({ min: rs.meta.effective.fromYear, max: 2030 }),

@@ -28,13 +28,25 @@ describe('WASM and opa eval', () => {
     await writeFile(join(dir, 'input.json'), JSON.stringify({ cases }));
     const out = execFileSync(
       ensureOpa(),
-      ['eval', '--format', 'json', ...regoDirs.flatMap((d) => ['-d', d]), '-d', join(dir, 'data.json'), '-i', join(dir, 'input.json'), '[r | some c in input.cases; r := data.rating.result with input as c]'],
+      [
+        'eval',
+        '--format',
+        'json',
+        ...regoDirs.flatMap((d) => ['-d', d]),
+        '-d',
+        join(dir, 'data.json'),
+        '-i',
+        join(dir, 'input.json'),
+        '[r | some c in input.cases; r := data.rating.result with input as c]',
+      ],
       { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 },
     );
     const interpreted = JSON.parse(out).result[0].expressions[0].value as Record<string, unknown>[];
     expect(interpreted).toHaveLength(cases.length);
     cases.forEach((c, i) => {
-      expect(comparableCompact(policy.evaluate(c, 'rating/result')), `case ${i}`).toEqual(comparableCompact(interpreted[i]));
+      expect(comparableCompact(policy.evaluate(c, 'rating/result')), `case ${i}`).toEqual(
+        comparableCompact(interpreted[i]),
+      );
     });
   }, 120_000);
 });

@@ -61,7 +61,11 @@ describe('for any findings', () => {
   });
 
   it('one more counted violation never raises an item score or the total', () => {
-    const counts = [...rs.items.values()].flatMap(({ item }) => Object.entries(item.findings).filter(([, f]) => f.type === 'count' && item.bonus !== true).map(([name]) => [item.id, name] as const));
+    const counts = [...rs.items.values()].flatMap(({ item }) =>
+      Object.entries(item.findings)
+        .filter(([, f]) => f.type === 'count' && item.bonus !== true)
+        .map(([name]) => [item.id, name] as const),
+    );
     fc.assert(
       fc.property(ratedInput(rs), fc.constantFrom(...counts), (input, [item, name]) => {
         const before = rate(input);
@@ -70,7 +74,9 @@ describe('for any findings', () => {
         const maximum = rs.items.get(item)!.item.findings[name].maximum;
         if (maximum != null && findings[item][name] > maximum) return;
         const after = rate({ ...input, findings });
-        expect(after.items.find((i) => i.id === item)!.score).toBeLessThanOrEqual(before.items.find((i) => i.id === item)!.score);
+        expect(after.items.find((i) => i.id === item)!.score).toBeLessThanOrEqual(
+          before.items.find((i) => i.id === item)!.score,
+        );
         expect(after.score!).toBeLessThanOrEqual(before.score!);
       }),
       { numRuns: 300 },
@@ -79,17 +85,29 @@ describe('for any findings', () => {
 
   it('a flag violation or a circumstance never raises the score or the grade', () => {
     const order = ['A', 'B', 'C', 'D'];
-    const flags = [...rs.items.values()].flatMap(({ item }) => Object.entries(item.findings).filter(([, f]) => f.type === 'flag' && item.bonus !== true).map(([name]) => [item.id, name] as const));
+    const flags = [...rs.items.values()].flatMap(({ item }) =>
+      Object.entries(item.findings)
+        .filter(([, f]) => f.type === 'flag' && item.bonus !== true)
+        .map(([name]) => [item.id, name] as const),
+    );
     fc.assert(
-      fc.property(ratedInput(rs), fc.constantFrom(...flags), fc.constantFrom(...Object.keys(rs.grading.circumstances)), (input, [item, name], circumstance) => {
-        const before = rate(input);
-        const findings = structuredClone(input.findings) as Record<string, Record<string, unknown>>;
-        findings[item] = { ...(findings[item] ?? {}), [name]: true };
-        const circumstances = { ...(input.circumstances as object), [circumstance]: rs.grading.circumstances[circumstance].type === 'flag' ? true : 9 };
-        const after = rate({ ...input, findings, circumstances });
-        expect(after.score!).toBeLessThanOrEqual(before.score!);
-        expect(order.indexOf(after.grade!)).toBeGreaterThanOrEqual(order.indexOf(before.grade!));
-      }),
+      fc.property(
+        ratedInput(rs),
+        fc.constantFrom(...flags),
+        fc.constantFrom(...Object.keys(rs.grading.circumstances)),
+        (input, [item, name], circumstance) => {
+          const before = rate(input);
+          const findings = structuredClone(input.findings) as Record<string, Record<string, unknown>>;
+          findings[item] = { ...(findings[item] ?? {}), [name]: true };
+          const circumstances = {
+            ...(input.circumstances as object),
+            [circumstance]: rs.grading.circumstances[circumstance].type === 'flag' ? true : 9,
+          };
+          const after = rate({ ...input, findings, circumstances });
+          expect(after.score!).toBeLessThanOrEqual(before.score!);
+          expect(order.indexOf(after.grade!)).toBeGreaterThanOrEqual(order.indexOf(before.grade!));
+        },
+      ),
       { numRuns: 200 },
     );
   });

@@ -18,7 +18,13 @@ describe('editing only YAML', () => {
   it('changes a deduction per occurrence (1.1: 0.2 → 0.3)', async () => {
     const input = caseWith({ '1.1': { organisationDeficiencies: 2 } });
     const before = (await loadRater()).evaluate(input);
-    const after = (await editedRater('scoring-table.yaml', '                points: 0.2\n                clause: 2. 存在领导机制', '                points: 0.3\n                clause: 2. 存在领导机制')).evaluate(input);
+    const after = (
+      await editedRater(
+        'scoring-table.yaml',
+        '                points: 0.2\n                clause: 2. 存在领导机制',
+        '                points: 0.3\n                clause: 2. 存在领导机制',
+      )
+    ).evaluate(input);
     expect(before.ok && before.result.score).toBe(96.6);
     expect(after.ok && after.result.score).toBe(96.4);
     expect(after.ok && before.ok && after.result.ruleset.hash).not.toBe(before.ok && before.result.ruleset.hash);
@@ -26,7 +32,13 @@ describe('editing only YAML', () => {
 
   it('changes a cap (3.2: at most 2 → at most 1)', async () => {
     const input = caseWith({ '3.2': { auditReportsNotFiled: 3 } });
-    const after = (await editedRater('scoring-table.yaml', '                  points: 2\n                  clause: 扣分最高不超过2分', '                  points: 1\n                  clause: 扣分最高不超过2分')).evaluate(input);
+    const after = (
+      await editedRater(
+        'scoring-table.yaml',
+        '                  points: 2\n                  clause: 扣分最高不超过2分',
+        '                  points: 1\n                  clause: 扣分最高不超过2分',
+      )
+    ).evaluate(input);
     expect(after.ok && after.result.items.find((i) => i.id === '3.2')!.score).toBe(1);
   });
 
@@ -35,8 +47,14 @@ describe('editing only YAML', () => {
     const table = join(root, 'yinfa-2018-102', 'scoring-table.yaml');
     await editFile(table, '                  - when: { gte: 80 }', '                  - when: { gte: 85 }');
     // Moving one bound alone leaves 80-85% in no tier: refused at load, with the gap named.
-    await expect(loadRater(root)).rejects.toThrow(/RULE022: items\[6\.2\]\.rules\[0\]\.tiers no tier covers the value 82\.5/);
-    await editFile(table, '                  - when: { gte: 60, lt: 80 }', '                  - when: { gte: 60, lt: 85 }');
+    await expect(loadRater(root)).rejects.toThrow(
+      /RULE022: items\[6\.2\]\.rules\[0\]\.tiers no tier covers the value 82\.5/,
+    );
+    await editFile(
+      table,
+      '                  - when: { gte: 60, lt: 80 }',
+      '                  - when: { gte: 60, lt: 85 }',
+    );
     const r = (await loadRater(root)).evaluate(caseWith({ '6.2': { passRatePercent: 82 } }));
     expect(r.ok && [r.result.items.find((i) => i.id === '6.2')!.score, r.result.score]).toEqual([1, 96]);
   });
@@ -57,12 +75,27 @@ describe('editing only YAML', () => {
   it('changes a trigger threshold (第十五条（五）: 3 → 2 events)', async () => {
     const input = caseWith({}, { circumstances: { seriousViolationsOfOneType: 2 } });
     expect(((await loadRater()).evaluate(input) as { result: { grade: string } }).result.grade).toBe('A');
-    const after = (await editedRater('grading.yaml', '        - circumstance: seriousViolationsOfOneType\n          atLeast: 3', '        - circumstance: seriousViolationsOfOneType\n          atLeast: 2')).evaluate(input);
-    expect(after.ok && [after.result.grade, after.result.downgrade?.triggers.map((t) => t.id)]).toEqual(['B', ['art15-5']]);
+    const after = (
+      await editedRater(
+        'grading.yaml',
+        '        - circumstance: seriousViolationsOfOneType\n          atLeast: 3',
+        '        - circumstance: seriousViolationsOfOneType\n          atLeast: 2',
+      )
+    ).evaluate(input);
+    expect(after.ok && [after.result.grade, after.result.downgrade?.triggers.map((t) => t.id)]).toEqual([
+      'B',
+      ['art15-5'],
+    ]);
   });
 
   it('changes a measure (the text of B)', async () => {
-    const r = (await editedRater('grading.yaml', '          text: 责令其限期整改存在的问题，督促其进一步提升合规管理水平', '          text: 责令其限期整改存在的问题')).evaluate(caseWith({ '14': { networkSecurityHazards: 5 } }));
+    const r = (
+      await editedRater(
+        'grading.yaml',
+        '          text: 责令其限期整改存在的问题，督促其进一步提升合规管理水平',
+        '          text: 责令其限期整改存在的问题',
+      )
+    ).evaluate(caseWith({ '14': { networkSecurityHazards: 5 } }));
     expect(r.ok && r.result.measures?.list.map((m) => m.text)).toEqual(['责令其限期整改存在的问题']);
   });
 

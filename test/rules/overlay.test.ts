@@ -44,12 +44,15 @@ describe('the Zhejiang overlay fixture', () => {
       ['zj-serious-violations', 'grading.downgrade.triggers[art15-5].conditions[seriousViolationsOfOneType].atLeast'],
       ['zj-serious-violations-clause', 'grading.downgrade.triggers[art15-5].clause'],
     ]);
-    expect(overridesOf(rs)[2].clause).toBe('第四条 用户设立或者变更后未按规定向我行报备的，每次扣0.3分，扣分最高不超过1分。');
+    expect(overridesOf(rs)[2].clause).toBe(
+      '第四条 用户设立或者变更后未按规定向我行报备的，每次扣0.3分，扣分最高不超过1分。',
+    );
     expect(overridesOf(rater.registry.get('yinfa-2018-102')!)).toEqual([]);
   });
 
   it('changes only what it overrides: the rest of the table is the base', () => {
-    const base = rater.registry.get('yinfa-2018-102')!, overlay = rater.registry.get('zhejiang-2024-overlay')!;
+    const base = rater.registry.get('yinfa-2018-102')!,
+      overlay = rater.registry.get('zhejiang-2024-overlay')!;
     expect(overlay.items.size).toBe(base.items.size);
     expect(overlay.rules.size).toBe(base.rules.size + 1);
     expect(overlay.rules.get('1.1:organisation-deficiency')).toEqual(base.rules.get('1.1:organisation-deficiency'));
@@ -69,8 +72,13 @@ describe('the Zhejiang overlay fixture', () => {
     // 5.1: 18% is within the local 20% (1 point, not 0.5); 5.2: 2 × 0.3, not 2 × 0.5; 2.3: 3 × 0.1.
     expect([national.result.score, local.result.score]).toEqual([95.5, 96.1]);
     const itemScore = (r: typeof local.result, id: string) => r.items.find((i) => i.id === id)!.score;
-    expect([itemScore(local.result, '5.1'), itemScore(local.result, '5.2'), itemScore(local.result, '2.3')]).toEqual([1, 1.4, 0.7]);
-    expect(local.result.items.find((i) => i.id === '2.3')!.deductions[0]).toMatchObject({ rule: '2.3:zj-contact-change-not-filed', clause: '征信合规管理工作联系人发生变动未在5个工作日内报备的，每次扣0.1分，扣完为止。' });
+    expect([itemScore(local.result, '5.1'), itemScore(local.result, '5.2'), itemScore(local.result, '2.3')]).toEqual([
+      1, 1.4, 0.7,
+    ]);
+    expect(local.result.items.find((i) => i.id === '2.3')!.deductions[0]).toMatchObject({
+      rule: '2.3:zj-contact-change-not-filed',
+      clause: '征信合规管理工作联系人发生变动未在5个工作日内报备的，每次扣0.1分，扣完为止。',
+    });
     expect(overridesOf(local.ruleset).length).toBe(7);
   });
 
@@ -78,7 +86,9 @@ describe('the Zhejiang overlay fixture', () => {
     const circumstances = { seriousViolationsOfOneType: 2 };
     const local = rater.evaluate({ ...zhejiangCase(), circumstances });
     const national = rater.evaluate({ ...zhejiangCase({}, null), circumstances });
-    expect(local.ok && local.result.downgrade?.triggers).toEqual([{ id: 'art15-5', clause: '发生2起以上同一类型较为严重的违规事件的' }]);
+    expect(local.ok && local.result.downgrade?.triggers).toEqual([
+      { id: 'art15-5', clause: '发生2起以上同一类型较为严重的违规事件的' },
+    ]);
     expect(national.ok && national.result.downgrade).toBeNull();
   });
 
@@ -113,7 +123,8 @@ describe('the Zhejiang overlay fixture', () => {
 describe('a broken overlay', () => {
   let dir: string;
   let meta: string;
-  const errors = async () => (await inspectRuleset(dir, dir)).diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic);
+  const errors = async () =>
+    (await inspectRuleset(dir, dir)).diagnostics.filter((d) => d.severity === 'error').map(formatDiagnostic);
   const fresh = async () => {
     dir = join(await scratchRulesets(), 'zhejiang-2024-overlay');
     meta = join(dir, 'ruleset.yaml');
@@ -201,6 +212,8 @@ describe('a broken overlay', () => {
     await fresh();
     const text = await readFile(meta, 'utf8');
     await writeFile(meta, text.replace(/^overrides:[\s\S]*$/m, ''));
-    expect((await errors()).join('\n')).toMatch(/RULE003: must have property overrides when property extends is present$/);
+    expect((await errors()).join('\n')).toMatch(
+      /RULE003: must have property overrides when property extends is present$/,
+    );
   });
 });

@@ -16,8 +16,17 @@ const protectedRoutes = [
   { method: 'GET', url: '/v1/rulesets/yinfa-2018-102', scope: 'read' },
   { method: 'GET', url: '/v1/rulesets/yinfa-2018-102/input-schema', scope: 'read' },
   { method: 'GET', url: '/v1/diff?from=yinfa-2018-102&to=yinfa-2018-102', scope: 'read' },
-  { method: 'GET', url: `/v1/obligations/calendar?institution=${encodeURIComponent('某市农村商业银行')}&year=2024`, scope: 'read' },
-  { method: 'POST', url: '/v1/obligations/due', scope: 'read', payload: { obligation: 'monthly-security-report', start: '2024-01', reporter: 'national' } },
+  {
+    method: 'GET',
+    url: `/v1/obligations/calendar?institution=${encodeURIComponent('某市农村商业银行')}&year=2024`,
+    scope: 'read',
+  },
+  {
+    method: 'POST',
+    url: '/v1/obligations/due',
+    scope: 'read',
+    payload: { obligation: 'monthly-security-report', start: '2024-01', reporter: 'national' },
+  },
   { method: 'GET', url: '/v1/status', scope: 'read' },
   { method: 'POST', url: '/v1/admin/reload', scope: 'admin' },
 ] as const;
@@ -26,19 +35,35 @@ const holderOf = { evaluate: 'rater', read: 'reader', admin: 'admin' } as const;
 
 describe('without a valid key', () => {
   it.each(protectedRoutes)('$method $url answers 401 with a Bearer challenge', async (route) => {
-    const none = await anonymous(ctx.app)({ method: route.method, url: route.url, ...('payload' in route ? { payload: route.payload } : {}) });
+    const none = await anonymous(ctx.app)({
+      method: route.method,
+      url: route.url,
+      ...('payload' in route ? { payload: route.payload } : {}),
+    });
     expect(none.statusCode).toBe(401);
     expect(none.headers['www-authenticate']).toBe('Bearer realm="credit-policy"');
-    expect(none.json()).toMatchObject({ error: 'unauthorized', message: expect.stringContaining('Authorization: Bearer <key>') });
+    expect(none.json()).toMatchObject({
+      error: 'unauthorized',
+      message: expect.stringContaining('Authorization: Bearer <key>'),
+    });
 
-    const wrong = await ctx.app.inject({ method: route.method, url: route.url, headers: { authorization: `Bearer ${generateSecret()}` } });
+    const wrong = await ctx.app.inject({
+      method: route.method,
+      url: route.url,
+      headers: { authorization: `Bearer ${generateSecret()}` },
+    });
     expect(wrong.statusCode).toBe(401);
     expect(wrong.headers['www-authenticate']).toBe('Bearer realm="credit-policy", error="invalid_token"');
     expect(wrong.json().error).toBe('unauthorized');
   });
 
   it('refuses a malformed Authorization header, and two different keys', async () => {
-    for (const headers of [{ authorization: secrets.ops }, { authorization: `Basic ${secrets.ops}` }, { authorization: 'Bearer' }, { ...bearer('ops'), 'x-api-key': secrets.reader }]) {
+    for (const headers of [
+      { authorization: secrets.ops },
+      { authorization: `Basic ${secrets.ops}` },
+      { authorization: 'Bearer' },
+      { ...bearer('ops'), 'x-api-key': secrets.reader },
+    ]) {
       const res = await ctx.app.inject({ url: '/v1/rulesets', headers });
       expect([headers, res.statusCode]).toEqual([headers, 401]);
       expect(res.headers['www-authenticate']).toContain('error="invalid_request"');
@@ -51,7 +76,8 @@ describe('without a valid key', () => {
   });
 
   it('answers the public routes: health, readiness and the API description', async () => {
-    for (const url of ['/healthz', '/readyz', '/openapi.json', '/docs', '/docs/json']) expect([url, (await anonymous(ctx.app)({ url })).statusCode]).toEqual([url, 200]);
+    for (const url of ['/healthz', '/readyz', '/openapi.json', '/docs', '/docs/json'])
+      expect([url, (await anonymous(ctx.app)({ url })).statusCode]).toEqual([url, 200]);
   });
 });
 
@@ -63,16 +89,27 @@ describe('with a key', () => {
       if (holder === holderOf[route.scope]) expect([holder, res.statusCode]).not.toEqual([holder, 403]);
       else {
         expect([holder, res.statusCode]).toEqual([holder, 403]);
-        expect(res.json()).toMatchObject({ error: 'forbidden', message: expect.stringContaining(`lacks the scope "${route.scope}"`) });
+        expect(res.json()).toMatchObject({
+          error: 'forbidden',
+          message: expect.stringContaining(`lacks the scope "${route.scope}"`),
+        });
         expect(res.headers['www-authenticate']).toBeUndefined();
       }
     }
   });
 
   it('is read from x-api-key as well, and the Bearer scheme in any case', async () => {
-    expect((await ctx.app.inject({ url: '/v1/rulesets', headers: { 'x-api-key': secrets.reader } })).statusCode).toBe(200);
-    expect((await ctx.app.inject({ url: '/v1/rulesets', headers: { authorization: `bearer ${secrets.reader}` } })).statusCode).toBe(200);
-    expect((await ctx.app.inject({ url: '/v1/rulesets', headers: { ...bearer('reader'), 'x-api-key': secrets.reader } })).statusCode).toBe(200);
+    expect((await ctx.app.inject({ url: '/v1/rulesets', headers: { 'x-api-key': secrets.reader } })).statusCode).toBe(
+      200,
+    );
+    expect(
+      (await ctx.app.inject({ url: '/v1/rulesets', headers: { authorization: `bearer ${secrets.reader}` } }))
+        .statusCode,
+    ).toBe(200);
+    expect(
+      (await ctx.app.inject({ url: '/v1/rulesets', headers: { ...bearer('reader'), 'x-api-key': secrets.reader } }))
+        .statusCode,
+    ).toBe(200);
   });
 
   it('keeps /docs behind the read scope when DOCS is private, and drops it when off', async () => {
@@ -105,7 +142,7 @@ describe('key storage', () => {
       { name: 'b', hash: hashSecret(secret), scopes: ['evaluate'] },
     ]);
     expect(ring.find(secret)?.name).toBe('b');
-    expect(ring.find(secret + 'x')).toBeUndefined();
+    expect(ring.find(`${secret}x`)).toBeUndefined();
     expect(ring.find('')).toBeUndefined();
     expect(hashSecret(secret)).toMatch(/^sha256:[0-9a-f]{64}$/);
   });
@@ -119,7 +156,9 @@ describe('key storage', () => {
       ['KEY004', 6, 11],
       ['KEY003', 8, 11],
     ]);
-    expect(diagnostics[0].message).toBe('is the same secret as key 0 ("alice"): keys are not shared; make one for each user or service');
+    expect(diagnostics[0].message).toBe(
+      'is the same secret as key 0 ("alice"): keys are not shared; make one for each user or service',
+    );
   });
 
   it('refuses unknown scopes, bad digests, unknown fields and duplicate keys in YAML', () => {

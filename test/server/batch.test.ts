@@ -16,14 +16,23 @@ describe('POST /v1/evaluate/batch with a JSON array', () => {
     const res = await ctx.app.inject({
       method: 'POST',
       url: '/v1/evaluate/batch',
-      payload: [example('clean-bank'), bad, example('typical-bank'), { ...example('clean-bank'), year: 2010 }, 42, example('newly-connected')],
+      payload: [
+        example('clean-bank'),
+        bad,
+        example('typical-bank'),
+        { ...example('clean-bank'), year: 2010 },
+        42,
+        example('newly-connected'),
+      ],
     });
     expect(res.statusCode).toBe(200);
     const entries = res.json();
     expect(entries).toHaveLength(6);
     expect(entries[0]).toMatchObject({ ok: true, result: { score: 99, grade: 'A' } });
     expect(entries[1]).toMatchObject({ ok: false, status: 400, error: 'invalid-input' });
-    expect(entries[1].problems.map((p: { path: string }) => p.path)).toContain('/findings/1.1/organisationDefficiencies');
+    expect(entries[1].problems.map((p: { path: string }) => p.path)).toContain(
+      '/findings/1.1/organisationDefficiencies',
+    );
     expect(entries[1]).not.toHaveProperty('result');
     expect(entries[2]).toMatchObject({ ok: true, result: { score: 82, grade: 'B' } });
     expect(entries[3]).toMatchObject({ ok: false, status: 422, error: 'no-ruleset-in-force' });
@@ -46,19 +55,33 @@ describe('POST /v1/evaluate/batch with a JSON array', () => {
   it('answers a batch over its limit with 413, and a wrong content type with 415', async () => {
     const small = testApp({ rater: ctx.rater, batchBodyLimit: 1000 });
     try {
-      const res = await small.inject({ method: 'POST', url: '/v1/evaluate/batch', payload: [example('typical-bank'), example('typical-bank')] });
+      const res = await small.inject({
+        method: 'POST',
+        url: '/v1/evaluate/batch',
+        payload: [example('typical-bank'), example('typical-bank')],
+      });
       expect(res.statusCode).toBe(413);
       expect(res.json().error).toBe('body-too-large');
     } finally {
       await small.close();
     }
-    const res = await ctx.app.inject({ method: 'POST', url: '/v1/evaluate/batch', payload: 'x', headers: { 'content-type': 'text/csv' } });
+    const res = await ctx.app.inject({
+      method: 'POST',
+      url: '/v1/evaluate/batch',
+      payload: 'x',
+      headers: { 'content-type': 'text/csv' },
+    });
     expect(res.statusCode).toBe(415);
     expect(res.json().message).toContain('application/x-ndjson');
   });
 
   it('answers malformed JSON with 400', async () => {
-    const res = await ctx.app.inject({ method: 'POST', url: '/v1/evaluate/batch', payload: '[{"year": 2023},', headers: { 'content-type': 'application/json' } });
+    const res = await ctx.app.inject({
+      method: 'POST',
+      url: '/v1/evaluate/batch',
+      payload: '[{"year": 2023},',
+      headers: { 'content-type': 'application/json' },
+    });
     expect(res.statusCode).toBe(400);
     expect(res.json().error).toBe('malformed-json');
   });
@@ -66,10 +89,21 @@ describe('POST /v1/evaluate/batch with a JSON array', () => {
 
 describe('POST /v1/evaluate/batch with NDJSON', () => {
   const send = (payload: string) =>
-    ctx.app.inject({ method: 'POST', url: '/v1/evaluate/batch', payload, headers: { 'content-type': 'application/x-ndjson', accept: 'application/x-ndjson' } });
+    ctx.app.inject({
+      method: 'POST',
+      url: '/v1/evaluate/batch',
+      payload,
+      headers: { 'content-type': 'application/x-ndjson', accept: 'application/x-ndjson' },
+    });
 
   it('answers line by line; a malformed line gets its own entry with its line number', async () => {
-    const payload = [exampleLine('clean-bank'), '{"institution": {"name": "x"}, "year": ', '', exampleLine('zero-score-bank'), exampleLine('typical-bank')].join('\n') + '\n';
+    const payload = `${[
+      exampleLine('clean-bank'),
+      '{"institution": {"name": "x"}, "year": ',
+      '',
+      exampleLine('zero-score-bank'),
+      exampleLine('typical-bank'),
+    ].join('\n')}\n`;
     const res = await send(payload);
     expect(res.statusCode).toBe(200);
     expect(res.headers['content-type']).toBe('application/x-ndjson; charset=utf-8');
@@ -81,7 +115,9 @@ describe('POST /v1/evaluate/batch with NDJSON', () => {
       line: 2,
       status: 400,
       error: 'malformed-json',
-      problems: [{ path: '', message: 'line 2 is not valid JSON at column 40: expected a value, found the end of the input' }],
+      problems: [
+        { path: '', message: 'line 2 is not valid JSON at column 40: expected a value, found the end of the input' },
+      ],
     });
     expect(entries[2]).toMatchObject({ ok: true, result: { score: 0, grade: 'D', measures: { result: 'zero' } } });
     expect(entries[3]).toMatchObject({ ok: true, result: { score: 82, grade: 'B' } });
@@ -97,7 +133,9 @@ describe('POST /v1/evaluate/batch with NDJSON', () => {
   });
 
   it('refuses invalid and unknown-ruleset lines on their own', async () => {
-    const res = await send([JSON.stringify({ ...example('clean-bank'), ruleset: 'nope' }), '[1, 2]', exampleLine('clean-bank')].join('\n'));
+    const res = await send(
+      [JSON.stringify({ ...example('clean-bank'), ruleset: 'nope' }), '[1, 2]', exampleLine('clean-bank')].join('\n'),
+    );
     const entries = ndjsonLines(res.body);
     expect(entries.map((e) => [e.line, e.ok, e.status])).toEqual([
       [1, false, 404],

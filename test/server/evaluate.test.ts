@@ -55,7 +55,9 @@ describe('POST /v1/evaluate', () => {
     input.findings['1.1'] = { organisationDeficiencies: '1' };
     const res = await post(input);
     expect(res.statusCode).toBe(400);
-    expect(res.json().problems).toContainEqual(expect.objectContaining({ path: '/findings/1.1/organisationDeficiencies', allowed: ['integer'] }));
+    expect(res.json().problems).toContainEqual(
+      expect.objectContaining({ path: '/findings/1.1/organisationDeficiencies', allowed: ['integer'] }),
+    );
   });
 
   it('refuses an input of the wrong shape with problems naming the place', async () => {
@@ -66,9 +68,14 @@ describe('POST /v1/evaluate', () => {
   });
 
   it('answers malformed JSON with 400 and the line and column', async () => {
-    const res = await post('{\n  "year": 2023,\n  "institution": { "name": "x" ]\n}', { 'content-type': 'application/json' });
+    const res = await post('{\n  "year": 2023,\n  "institution": { "name": "x" ]\n}', {
+      'content-type': 'application/json',
+    });
     expect(res.statusCode).toBe(400);
-    expect(res.json()).toEqual({ error: 'malformed-json', message: 'the request body is not valid JSON at line 3, column 32: expected "," or "}", found "]"' });
+    expect(res.json()).toEqual({
+      error: 'malformed-json',
+      message: 'the request body is not valid JSON at line 3, column 32: expected "," or "}", found "]"',
+    });
   });
 
   it('answers an empty body with 400', async () => {
@@ -103,7 +110,10 @@ describe('POST /v1/evaluate', () => {
       const res = await small.inject({ method: 'POST', url: '/v1/evaluate', payload: input });
       expect(JSON.stringify(input).length).toBeGreaterThan(512);
       expect(res.statusCode).toBe(413);
-      expect(res.json()).toEqual({ error: 'body-too-large', message: 'the request body is larger than this service accepts' });
+      expect(res.json()).toEqual({
+        error: 'body-too-large',
+        message: 'the request body is larger than this service accepts',
+      });
     } finally {
       await small.close();
     }
@@ -195,9 +205,15 @@ describe('POST /v1/evaluate', () => {
     });
 
     it('honours a well-formed incoming id, on errors too', async () => {
-      expect((await post(example('clean-bank'), { 'x-request-id': 'batch-7.case-3' })).headers['x-request-id']).toBe('batch-7.case-3');
-      expect((await post('{', { 'content-type': 'application/json', 'x-request-id': 'abc-1' })).headers['x-request-id']).toBe('abc-1');
-      expect((await post('x', { 'content-type': 'text/plain', 'x-request-id': 'abc-2' })).headers['x-request-id']).toBe('abc-2');
+      expect((await post(example('clean-bank'), { 'x-request-id': 'batch-7.case-3' })).headers['x-request-id']).toBe(
+        'batch-7.case-3',
+      );
+      expect(
+        (await post('{', { 'content-type': 'application/json', 'x-request-id': 'abc-1' })).headers['x-request-id'],
+      ).toBe('abc-1');
+      expect((await post('x', { 'content-type': 'text/plain', 'x-request-id': 'abc-2' })).headers['x-request-id']).toBe(
+        'abc-2',
+      );
     });
 
     it('replaces a malformed incoming id', async () => {

@@ -27,17 +27,24 @@ afterAll(() => {
 
 /** clear: a status below 500, and for a refusal the service's error body with a declared code. */
 function assertClear(res: { statusCode: number; headers: Record<string, unknown>; body: string }, what: unknown): void {
-  if (res.statusCode >= 500) throw new Error(`${res.statusCode} for ${JSON.stringify(what).slice(0, 400)}: ${res.body.slice(0, 400)}`);
+  if (res.statusCode >= 500)
+    throw new Error(`${res.statusCode} for ${JSON.stringify(what).slice(0, 400)}: ${res.body.slice(0, 400)}`);
   if (res.statusCode < 400) return;
   const body = JSON.parse(res.body) as { error: keyof typeof errorCodes; message: string };
-  if (!(body.error in errorCodes) || typeof body.message !== 'string' || body.message === '') throw new Error(`unclear refusal ${res.body.slice(0, 300)} for ${JSON.stringify(what).slice(0, 300)}`);
+  if (!(body.error in errorCodes) || typeof body.message !== 'string' || body.message === '')
+    throw new Error(`unclear refusal ${res.body.slice(0, 300)} for ${JSON.stringify(what).slice(0, 300)}`);
   // Where an error code is answered, it is answered with its own status (fastify's own 4xx keep theirs).
-  if (body.error !== 'bad-request' && errorCodes[body.error].status !== res.statusCode) throw new Error(`${body.error} answered with ${res.statusCode}`);
+  if (body.error !== 'bad-request' && errorCodes[body.error].status !== res.statusCode)
+    throw new Error(`${body.error} answered with ${res.statusCode}`);
 }
 
 /** nearValid: an example with one value somewhere replaced by anything. */
 const nearValid = fc
-  .tuple(fc.constantFrom('clean-bank', 'typical-bank', 'zero-score-bank', 'newly-connected'), fc.array(fc.string({ maxLength: 12 }), { minLength: 1, maxLength: 3 }), fc.jsonValue({ maxDepth: 3 }))
+  .tuple(
+    fc.constantFrom('clean-bank', 'typical-bank', 'zero-score-bank', 'newly-connected'),
+    fc.array(fc.string({ maxLength: 12 }), { minLength: 1, maxLength: 3 }),
+    fc.jsonValue({ maxDepth: 3 }),
+  )
   .map(([name, path, value]) => {
     const input = example(name as 'clean-bank');
     let at: Record<string, unknown> = input;
@@ -54,51 +61,93 @@ const nearValid = fc
 const anyBody = fc.oneof(fc.jsonValue({ maxDepth: 4 }), nearValid, fc.array(nearValid, { maxLength: 25 }));
 
 describe('arbitrary bodies', () => {
-  it.each(['/v1/evaluate', '/v1/evaluate/batch', '/v1/obligations/due'])('POST %s answers any JSON document clearly', async (url) => {
-    // Valid inputs too, so that the answers the service rates are among those checked.
-    const valid =
-      url === '/v1/obligations/due'
-        ? fc.record(
-            {
-              obligation: fc.constantFrom('monthly-security-report', 'quarterly-self-inspection-report', 'rating-self-assessment', 'security-event-report', 'idle-user-lock', 'no-such-thing'),
-              start: fc.oneof(fc.integer({ min: 1, max: 12 }).map((m) => `2024-${String(m).padStart(2, '0')}`), fc.constantFrom('2024', '2025', '2024-06-03', '2027-01-01', '2024-13')),
-              reporter: fc.constantFrom('national', 'local', 'branch', 'pboc', 'pboc-branch'),
-              submitted: fc.constantFrom('2024-02-19', '2025-01-10', 'yesterday'),
-            },
-            { requiredKeys: ['obligation', 'start', 'reporter'] },
-          )
-        : ratedInput(ctx.rater.registry.rulesets[0]);
-    const bodies = fc.oneof(anyBody, valid, fc.array(valid, { maxLength: 5 }));
-    await fc.assert(
-      fc.asyncProperty(bodies, async (body) => {
-        const res = await ctx.app.inject({ method: 'POST', url, payload: JSON.stringify(body), headers: { 'content-type': 'application/json' } });
-        count(`JSON ${url}`, res.statusCode);
-        assertClear(res, body);
-      }),
-      runs(250),
-    );
-  });
+  it.each(['/v1/evaluate', '/v1/evaluate/batch', '/v1/obligations/due'])(
+    'POST %s answers any JSON document clearly',
+    async (url) => {
+      // Valid inputs too, so that the answers the service rates are among those checked.
+      const valid =
+        url === '/v1/obligations/due'
+          ? fc.record(
+              {
+                obligation: fc.constantFrom(
+                  'monthly-security-report',
+                  'quarterly-self-inspection-report',
+                  'rating-self-assessment',
+                  'security-event-report',
+                  'idle-user-lock',
+                  'no-such-thing',
+                ),
+                start: fc.oneof(
+                  fc.integer({ min: 1, max: 12 }).map((m) => `2024-${String(m).padStart(2, '0')}`),
+                  fc.constantFrom('2024', '2025', '2024-06-03', '2027-01-01', '2024-13'),
+                ),
+                reporter: fc.constantFrom('national', 'local', 'branch', 'pboc', 'pboc-branch'),
+                submitted: fc.constantFrom('2024-02-19', '2025-01-10', 'yesterday'),
+              },
+              { requiredKeys: ['obligation', 'start', 'reporter'] },
+            )
+          : ratedInput(ctx.rater.registry.rulesets[0]);
+      const bodies = fc.oneof(anyBody, valid, fc.array(valid, { maxLength: 5 }));
+      await fc.assert(
+        fc.asyncProperty(bodies, async (body) => {
+          const res = await ctx.app.inject({
+            method: 'POST',
+            url,
+            payload: JSON.stringify(body),
+            headers: { 'content-type': 'application/json' },
+          });
+          count(`JSON ${url}`, res.statusCode);
+          assertClear(res, body);
+        }),
+        runs(250),
+      );
+    },
+  );
 
   it('POST /v1/evaluate answers any text clearly', async () => {
     await fc.assert(
-      fc.asyncProperty(fc.oneof(fc.string({ unit: 'binary', maxLength: 300 }), fc.json().map((j) => j.slice(0, Math.max(1, j.length - 1)))), async (text) => {
-        const res = await ctx.app.inject({ method: 'POST', url: '/v1/evaluate', payload: text, headers: { 'content-type': 'application/json' } });
-        count('text /v1/evaluate', res.statusCode);
-        assertClear(res, text);
-      }),
+      fc.asyncProperty(
+        fc.oneof(
+          fc.string({ unit: 'binary', maxLength: 300 }),
+          fc.json().map((j) => j.slice(0, Math.max(1, j.length - 1))),
+        ),
+        async (text) => {
+          const res = await ctx.app.inject({
+            method: 'POST',
+            url: '/v1/evaluate',
+            payload: text,
+            headers: { 'content-type': 'application/json' },
+          });
+          count('text /v1/evaluate', res.statusCode);
+          assertClear(res, text);
+        },
+      ),
       runs(250),
     );
   });
 
   it('POST /v1/evaluate/batch answers any NDJSON with one clear entry per line', async () => {
-    const line = fc.oneof(fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)), nearValid.map((v) => JSON.stringify(v)), fc.string({ unit: 'binary', maxLength: 60 }).map((s) => s.replace(/[\r\n]/g, '')));
+    const line = fc.oneof(
+      fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)),
+      nearValid.map((v) => JSON.stringify(v)),
+      fc.string({ unit: 'binary', maxLength: 60 }).map((s) => s.replace(/[\r\n]/g, '')),
+    );
     await fc.assert(
       fc.asyncProperty(fc.array(line, { maxLength: 30 }), async (lines) => {
-        const res = await ctx.app.inject({ method: 'POST', url: '/v1/evaluate/batch', payload: lines.join('\n'), headers: { 'content-type': 'application/x-ndjson' } });
+        const res = await ctx.app.inject({
+          method: 'POST',
+          url: '/v1/evaluate/batch',
+          payload: lines.join('\n'),
+          headers: { 'content-type': 'application/x-ndjson' },
+        });
         count('NDJSON /v1/evaluate/batch', res.statusCode);
         assertClear(res, lines);
-        for (const entry of res.body.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { ok: boolean; status?: number; error?: string }))
-          if (!entry.ok && (entry.status! >= 500 || !(entry.error! in errorCodes))) throw new Error(`entry ${JSON.stringify(entry)}`);
+        for (const entry of res.body
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l) as { ok: boolean; status?: number; error?: string }))
+          if (!entry.ok && (entry.status! >= 500 || !(entry.error! in errorCodes)))
+            throw new Error(`entry ${JSON.stringify(entry)}`);
       }),
       runs(150),
     );
@@ -106,14 +155,32 @@ describe('arbitrary bodies', () => {
 });
 
 const methods = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH', 'HEAD', 'OPTIONS'] as const;
-const knownPaths = ['/healthz', '/readyz', '/openapi.json', '/docs', '/v1/evaluate', '/v1/evaluate/batch', '/v1/rulesets', '/v1/rulesets/yinfa-2018-102', '/v1/diff', '/v1/status', '/v1/admin/reload', '/v1/obligations/calendar', '/v1/obligations/due'];
+const knownPaths = [
+  '/healthz',
+  '/readyz',
+  '/openapi.json',
+  '/docs',
+  '/v1/evaluate',
+  '/v1/evaluate/batch',
+  '/v1/rulesets',
+  '/v1/rulesets/yinfa-2018-102',
+  '/v1/diff',
+  '/v1/status',
+  '/v1/admin/reload',
+  '/v1/obligations/calendar',
+  '/v1/obligations/due',
+];
 const path = fc.oneof(
   fc.constantFrom(...knownPaths),
   fc.webPath().map((p) => (p.startsWith('/') ? p : `/${p}`)),
   fc.tuple(fc.constantFrom(...knownPaths), fc.webQueryParameters()).map(([p, q]) => `${p}?${q}`),
-  fc.tuple(fc.constantFrom('/v1/rulesets/', '/v1/diff?from=', '/docs/static/'), fc.string({ maxLength: 40 })).map(([p, s]) => p + encodeURIComponent(s)),
+  fc
+    .tuple(fc.constantFrom('/v1/rulesets/', '/v1/diff?from=', '/docs/static/'), fc.string({ maxLength: 40 }))
+    .map(([p, s]) => p + encodeURIComponent(s)),
 );
-const token = fc.stringMatching(/^[a-z][a-z0-9-]{0,20}$/).filter((h) => !['content-length', 'transfer-encoding', 'host', 'connection', 'expect', 'upgrade'].includes(h));
+const token = fc
+  .stringMatching(/^[a-z][a-z0-9-]{0,20}$/)
+  .filter((h) => !['content-length', 'transfer-encoding', 'host', 'connection', 'expect', 'upgrade'].includes(h));
 const value = fc.string({ maxLength: 80 }).map((s) => s.replace(/[^\x20-\x7e]/g, '').trim());
 const auth = fc.oneof(
   fc.constant({}),
@@ -123,18 +190,39 @@ const auth = fc.oneof(
   value.map((v) => ({ authorization: `Bearer ${v}` })),
   value.map((v) => ({ 'x-api-key': v })),
 );
-const headers = fc.tuple(fc.dictionary(token, value, { maxKeys: 6 }), auth, fc.option(fc.constantFrom('application/json', 'application/x-ndjson', 'text/plain', 'application/json; charset=latin1', 'multipart/form-data', '*/*', ''))).map(([h, a, ct]) => ({
-  ...h,
-  ...a,
-  ...(ct !== null ? { 'content-type': ct } : {}),
-}));
+const headers = fc
+  .tuple(
+    fc.dictionary(token, value, { maxKeys: 6 }),
+    auth,
+    fc.option(
+      fc.constantFrom(
+        'application/json',
+        'application/x-ndjson',
+        'text/plain',
+        'application/json; charset=latin1',
+        'multipart/form-data',
+        '*/*',
+        '',
+      ),
+    ),
+  )
+  .map(([h, a, ct]) => ({
+    ...h,
+    ...a,
+    ...(ct !== null ? { 'content-type': ct } : {}),
+  }));
 
 describe('arbitrary requests', () => {
   it('answers any method, path, header and body clearly, with or without a key', async () => {
     await fc.assert(
       fc.asyncProperty(fc.constantFrom(...methods), path, headers, fc.option(anyBody), async (method, url, h, body) => {
         const withBody = body !== null && method !== 'GET' && method !== 'HEAD';
-        const res = await anonymous(ctx.app)({ method, url, headers: h, ...(withBody ? { payload: JSON.stringify(body) } : {}) });
+        const res = await anonymous(ctx.app)({
+          method,
+          url,
+          headers: h,
+          ...(withBody ? { payload: JSON.stringify(body) } : {}),
+        });
         count('method/path/headers', res.statusCode);
         if (method === 'HEAD') {
           if (res.statusCode >= 500) throw new Error(`HEAD ${url}: ${res.statusCode}`);

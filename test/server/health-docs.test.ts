@@ -62,9 +62,25 @@ describe('GET /openapi.json', () => {
       '/v1/status',
     ]);
     const evaluate = doc.paths['/v1/evaluate'].post;
-    expect(evaluate.requestBody.content['application/json'].schema).toEqual({ $ref: '#/components/schemas/EvaluationInput' });
-    expect(evaluate.responses['200'].content['application/json'].schema).toEqual({ $ref: '#/components/schemas/RatingResult' });
-    expect(Object.keys(evaluate.responses).sort()).toEqual(['200', '400', '401', '403', '404', '413', '415', '422', '429', '500', '503']);
+    expect(evaluate.requestBody.content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/EvaluationInput',
+    });
+    expect(evaluate.responses['200'].content['application/json'].schema).toEqual({
+      $ref: '#/components/schemas/RatingResult',
+    });
+    expect(Object.keys(evaluate.responses).sort()).toEqual([
+      '200',
+      '400',
+      '401',
+      '403',
+      '404',
+      '413',
+      '415',
+      '422',
+      '429',
+      '500',
+      '503',
+    ]);
     expect(doc.paths['/v1/evaluate/batch'].post.requestBody.content).toHaveProperty(['application/x-ndjson']);
     expect(doc.components.schemas.RatingResult.required).toContain('grade');
   });
@@ -73,7 +89,8 @@ describe('GET /openapi.json', () => {
     const doc = (await ctx.app.inject({ url: '/openapi.json' })).json();
     const codes = Object.keys(errorCodes);
     expect(doc.components.schemas.ErrorResponse.properties.error.enum).toEqual(codes);
-    for (const [code, { status }] of Object.entries(errorCodes)) expect(doc.info.description).toContain(`| \`${code}\` | ${status} |`);
+    for (const [code, { status }] of Object.entries(errorCodes))
+      expect(doc.info.description).toContain(`| \`${code}\` | ${status} |`);
   });
 });
 
@@ -81,7 +98,9 @@ describe('access in the API description', () => {
   it('names the two ways of sending a key, on every route but the public ones', async () => {
     const doc = (await ctx.app.inject({ url: '/openapi.json' })).json();
     expect(Object.keys(doc.components.securitySchemes).sort()).toEqual(['apiKey', 'bearer']);
-    for (const [path, ops] of Object.entries(doc.paths as Record<string, Record<string, { security?: unknown; responses: object }>>))
+    for (const [path, ops] of Object.entries(
+      doc.paths as Record<string, Record<string, { security?: unknown; responses: object }>>,
+    ))
       for (const [method, op] of Object.entries(ops)) {
         const open = path === '/healthz' || path === '/readyz';
         expect([path, method, op.security === undefined]).toEqual([path, method, open]);
@@ -122,7 +141,10 @@ describe('methods a path does not take', () => {
     const trace = await ctx.app.inject({ method: 'TRACE', url: '/healthz' });
     expect(trace.statusCode).toBe(405);
     expect(trace.headers.allow).toBe('GET, HEAD');
-    expect(trace.json()).toEqual({ error: 'method-not-allowed', message: 'TRACE is not a method of /healthz; it takes GET, HEAD' });
+    expect(trace.json()).toEqual({
+      error: 'method-not-allowed',
+      message: 'TRACE is not a method of /healthz; it takes GET, HEAD',
+    });
     const del = await ctx.app.inject({ method: 'DELETE', url: '/v1/rulesets/yinfa-2018-102' });
     expect([del.statusCode, del.headers.allow]).toEqual([405, 'GET, HEAD']);
     expect((await ctx.app.inject({ method: 'GET', url: '/v1/evaluate' })).headers.allow).toBe('POST');
@@ -131,6 +153,9 @@ describe('methods a path does not take', () => {
 
   it('maps each discriminator of the rule schemas to its branches', async () => {
     const doc = (await ctx.app.inject({ url: '/openapi.json' })).json();
-    expect(doc.components.schemas['ScoringTable-rule'].discriminator.mapping).toMatchObject({ bonus: '#/components/schemas/ScoringTable-bonusRule', tiers: '#/components/schemas/ScoringTable-tiersRule' });
+    expect(doc.components.schemas['ScoringTable-rule'].discriminator.mapping).toMatchObject({
+      bonus: '#/components/schemas/ScoringTable-bonusRule',
+      tiers: '#/components/schemas/ScoringTable-tiersRule',
+    });
   });
 });

@@ -29,10 +29,19 @@ export const secrets = {
   admin: 'cpk_test-admin-only',
 } as const;
 
-const scopesOf: Record<keyof typeof secrets, Scope[]> = { ops: ['evaluate', 'read', 'admin'], rater: ['evaluate'], reader: ['read'], admin: ['admin'] };
+const scopesOf: Record<keyof typeof secrets, Scope[]> = {
+  ops: ['evaluate', 'read', 'admin'],
+  rater: ['evaluate'],
+  reader: ['read'],
+  admin: ['admin'],
+};
 
 /** testKeys: one key per holder, stored as the service stores them (digests only). */
-export const testKeys: ApiKey[] = Object.entries(secrets).map(([name, secret]) => ({ name, hash: hashSecret(secret), scopes: scopesOf[name as keyof typeof secrets] }));
+export const testKeys: ApiKey[] = Object.entries(secrets).map(([name, secret]) => ({
+  name,
+  hash: hashSecret(secret),
+  scopes: scopesOf[name as keyof typeof secrets],
+}));
 
 /** bearer is the Authorization header of a holder's key. */
 export function bearer(holder: keyof typeof secrets = 'ops'): Record<string, string> {
@@ -80,7 +89,11 @@ export function useRater(): { rater: Rater } {
 }
 
 /** useApp loads the Rater and the obligations and builds one app for the whole file (closed in afterAll). */
-export function useApp(options: Omit<TestAppOptions, 'rater'> = {}): { rater: Rater; obligations: ObligationService; app: FastifyInstance } {
+export function useApp(options: Omit<TestAppOptions, 'rater'> = {}): {
+  rater: Rater;
+  obligations: ObligationService;
+  app: FastifyInstance;
+} {
   const holder = {} as { rater: Rater; obligations: ObligationService; app: FastifyInstance };
   beforeAll(async () => {
     holder.rater = await Rater.load(rulesetsDir, wasmPath);

@@ -25,11 +25,22 @@ describe('credit-policy keys', () => {
     expect(added.stderr).toContain('shown only now');
     const text = await readFile(file, 'utf8');
     expect(text).not.toContain(secret);
-    expect(JSON.parse(text)).toEqual({ keys: [{ name: 'alice@branch-hz', hash: hashSecret(secret), scopes: ['evaluate', 'read'], created: expect.any(String) }] });
+    expect(JSON.parse(text)).toEqual({
+      keys: [
+        {
+          name: 'alice@branch-hz',
+          hash: hashSecret(secret),
+          scopes: ['evaluate', 'read'],
+          created: expect.any(String),
+        },
+      ],
+    });
     expect((await stat(file)).mode & 0o777).toBe(0o600);
 
     expect(run('add', 'batch-runner', '--scopes', 'evaluate', '--rate-limit', '5000', '--file', file).code).toBe(0);
-    expect(run('list', '--file', file).stdout).toMatch(/^alice@branch-hz\tevaluate,read\tcreated .*\nbatch-runner\tevaluate\trate-limit 5000\tcreated .*\n$/);
+    expect(run('list', '--file', file).stdout).toMatch(
+      /^alice@branch-hz\tevaluate,read\tcreated .*\nbatch-runner\tevaluate\trate-limit 5000\tcreated .*\n$/,
+    );
     // Written by rename: nothing left beside the file.
     expect(await readdir(dir)).toEqual(['keys.json']);
   });
@@ -38,8 +49,13 @@ describe('credit-policy keys', () => {
     const file = join(await mkdtemp(join(tmpdir(), 'keys-')), 'keys.yaml');
     expect(run('add', 'svc', '--scopes', 'read', '--file', file).code).toBe(0);
     const again = run('add', 'svc', '--scopes', 'read', '--file', file);
-    expect([again.code, again.stderr]).toEqual([2, `${file} already has a key for "svc": remove it first (credit-policy keys remove svc) to replace it\n`]);
-    expect(run('add', 'other', '--scopes', 'read,write', '--file', file).stderr).toBe('--scopes "read,write": unknown write; allowed: evaluate, read, admin\n');
+    expect([again.code, again.stderr]).toEqual([
+      2,
+      `${file} already has a key for "svc": remove it first (credit-policy keys remove svc) to replace it\n`,
+    ]);
+    expect(run('add', 'other', '--scopes', 'read,write', '--file', file).stderr).toBe(
+      '--scopes "read,write": unknown write; allowed: evaluate, read, admin\n',
+    );
     expect(run('add', 'two words', '--scopes', 'read', '--file', file).code).toBe(2);
     expect(run('remove', 'svc', '--file', file).code).toBe(0);
     expect(run('list', '--file', file).stdout).toBe(`${file}: no keys\n`);

@@ -12,10 +12,25 @@ describe('logs', () => {
     lines.length = 0;
     const bad = example('typical-bank');
     bad.findings['1.1'] = { organisationDefficiencies: 1 };
-    await ctx.app.inject({ method: 'POST', url: '/v1/evaluate', payload: example('typical-bank'), headers: { 'x-request-id': 'log-test-1' } });
+    await ctx.app.inject({
+      method: 'POST',
+      url: '/v1/evaluate',
+      payload: example('typical-bank'),
+      headers: { 'x-request-id': 'log-test-1' },
+    });
     await ctx.app.inject({ method: 'POST', url: '/v1/evaluate', payload: bad });
-    await ctx.app.inject({ method: 'POST', url: '/v1/evaluate', payload: example('zero-score-bank'), headers: { accept: 'text/html' } });
-    await ctx.app.inject({ method: 'POST', url: '/v1/evaluate', payload: '{"institution": {"name": "某市农村商业银行"', headers: { 'content-type': 'application/json' } });
+    await ctx.app.inject({
+      method: 'POST',
+      url: '/v1/evaluate',
+      payload: example('zero-score-bank'),
+      headers: { accept: 'text/html' },
+    });
+    await ctx.app.inject({
+      method: 'POST',
+      url: '/v1/evaluate',
+      payload: '{"institution": {"name": "某市农村商业银行"',
+      headers: { 'content-type': 'application/json' },
+    });
     await ctx.app.inject({ method: 'POST', url: '/v1/evaluate/batch', payload: [example('clean-bank'), bad] });
     await ctx.app.inject({
       method: 'POST',
@@ -42,7 +57,16 @@ describe('logs', () => {
     expect(completed[5]).toMatchObject({ route: '/v1/evaluate/batch', elements: 2, refused: 1 });
 
     const all = lines.join('\n');
-    for (const secret of ['某市农村商业银行', '中国工商银行', '某村镇银行', 'organisationDeficiencies', 'organisationDefficiencies', 'userCountDeviationPercent', 'findings', 'problems'])
+    for (const secret of [
+      '某市农村商业银行',
+      '中国工商银行',
+      '某村镇银行',
+      'organisationDeficiencies',
+      'organisationDefficiencies',
+      'userCountDeviationPercent',
+      'findings',
+      'problems',
+    ])
       expect(all).not.toContain(secret);
   });
 });

@@ -23,7 +23,11 @@ interface Started {
 
 /** start runs the service with an environment and resolves once it listens (or rejects with its stderr when it exits). */
 function start(env: Record<string, string>): Promise<Started> {
-  const child = spawn(process.execPath, [main], { cwd: repoRoot, env: { PATH: process.env.PATH, PORT: '0', HOST: '127.0.0.1', ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [main], {
+    cwd: repoRoot,
+    env: { PATH: process.env.PATH, PORT: '0', HOST: '127.0.0.1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const out: Started = { child, url: '', stdout: [], stderr: [] };
   return new Promise((resolve, reject) => {
     child.stdout!.setEncoding('utf8').on('data', (c: string) => {
@@ -61,7 +65,12 @@ describe('a first run without keys', () => {
       expect(secret).toBeDefined();
       expect(stderr).toContain('"local"');
       expect(s.stdout.join('')).not.toContain(secret!);
-      const post = (headers: Record<string, string>) => fetch(`${s.url}/v1/evaluate`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(example('typical-bank')) });
+      const post = (headers: Record<string, string>) =>
+        fetch(`${s.url}/v1/evaluate`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...headers },
+          body: JSON.stringify(example('typical-bank')),
+        });
       expect((await post({})).status).toBe(401);
       expect((await post({ authorization: `Bearer ${secret}` })).status).toBe(200);
     } finally {
@@ -71,13 +80,24 @@ describe('a first run without keys', () => {
 
   it.each([
     [{ HOST: '0.0.0.0' }, /HOST=0\.0\.0\.0 is not a loopback address, and no API keys are configured/],
-    [{ HOST: '0.0.0.0', API_KEYS: '{"keys":[]}' }, /would carry API keys in clear over the network: give TLS_CERT and TLS_KEY/],
+    [
+      { HOST: '0.0.0.0', API_KEYS: '{"keys":[]}' },
+      /would carry API keys in clear over the network: give TLS_CERT and TLS_KEY/,
+    ],
     [{ TLS_CERT: '/nope.pem' }, /TLS_CERT and TLS_KEY go together/],
     [{ API_KEYS: '{"keys":[{"name":"a"}]}' }, /API_KEYS:1:\d+: error KEY002/],
-    [{ DECISION_LOG: '/tmp/x.jsonl', DECISION_LOG_MASK: '["institution"]' }, /DECISION_LOG_MASK: "institution" is not a JSON pointer/],
+    [
+      { DECISION_LOG: '/tmp/x.jsonl', DECISION_LOG_MASK: '["institution"]' },
+      /DECISION_LOG_MASK: "institution" is not a JSON pointer/,
+    ],
     [{ RATE_LIMIT_MAX: 'lots' }, /RATE_LIMIT_MAX must be a whole number/],
   ])('refuses to start with %j', (env, message) => {
-    const r = spawnSync(process.execPath, [main], { cwd: repoRoot, env: { PATH: process.env.PATH, PORT: '0', ...env }, encoding: 'utf8', timeout: 20_000 });
+    const r = spawnSync(process.execPath, [main], {
+      cwd: repoRoot,
+      env: { PATH: process.env.PATH, PORT: '0', ...env },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^cannot start: /);
     expect(r.stderr).toMatch(message);
@@ -91,15 +111,21 @@ describe('a configured service', () => {
   let secret: string;
   const keysFile = () => join(dir, 'keys.json');
   const addKey = (name: string, scopes: string) => {
-    const r = spawnSync(process.execPath, [cli, 'keys', 'add', name, '--scopes', scopes, '--file', keysFile()], { encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [cli, 'keys', 'add', name, '--scopes', scopes, '--file', keysFile()], {
+      encoding: 'utf8',
+    });
     expect(r.status).toBe(0);
     return r.stdout.trim();
   };
-  const status = async () => (await (await fetch(`${s.url}/v1/status`, { headers: { authorization: `Bearer ${secret}` } })).json()) as Record<string, any>;
+  const status = async () =>
+    (await (await fetch(`${s.url}/v1/status`, { headers: { authorization: `Bearer ${secret}` } })).json()) as Record<
+      string,
+      any
+    >;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'credit-policy-service-'));
-    ws = { rulesetsDir: (await copyRulesets()) + '/', wasmPath: join(dir, 'policy.wasm') };
+    ws = { rulesetsDir: `${await copyRulesets()}/`, wasmPath: join(dir, 'policy.wasm') };
     await copyFile(wasmPath, ws.wasmPath);
     secret = addKey('ops-team', 'evaluate,read,admin');
     s = await start({
@@ -123,9 +149,17 @@ describe('a configured service', () => {
     await until(async () => (await status()).lastReload?.trigger === 'SIGHUP');
     const after = await status();
     expect(after.live).toEqual(live);
-    expect(after.lastReload).toMatchObject({ ok: false, error: { kind: 'rules', diagnostics: [expect.stringMatching(/grading\.yaml:8:\d+: error RULE003/)] } });
-    const logLine = s.stdout.join('').split('\n').find((l) => l.includes('reload refused'));
-    expect(JSON.parse(logLine!).msg).toMatch(/^reload refused \(rules\): .*grading\.yaml:8:\d+: error RULE003: .*; still serving yinfa-2018-102 sha256:/);
+    expect(after.lastReload).toMatchObject({
+      ok: false,
+      error: { kind: 'rules', diagnostics: [expect.stringMatching(/grading\.yaml:8:\d+: error RULE003/)] },
+    });
+    const logLine = s.stdout
+      .join('')
+      .split('\n')
+      .find((l) => l.includes('reload refused'));
+    expect(JSON.parse(logLine!).msg).toMatch(
+      /^reload refused \(rules\): .*grading\.yaml:8:\d+: error RULE003: .*; still serving yinfa-2018-102 sha256:/,
+    );
     await mend();
     s.child.kill('SIGHUP');
     await until(async () => (await status()).lastReload?.ok === true);
@@ -134,21 +168,36 @@ describe('a configured service', () => {
 
   it('takes a key added with `keys add` on SIGHUP, and logs every rating under its name', async () => {
     const analyst = addKey('analyst-zhang', 'evaluate');
-    const post = () => fetch(`${s.url}/v1/evaluate`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': analyst }, body: JSON.stringify(example('typical-bank')) });
+    const post = () =>
+      fetch(`${s.url}/v1/evaluate`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': analyst },
+        body: JSON.stringify(example('typical-bank')),
+      });
     expect((await post()).status).toBe(401);
     s.child.kill('SIGHUP');
     await until(async () => (await status()).keys.count === 2);
     expect((await post()).status).toBe(200);
-    const decisions = (await readFile(join(dir, 'decisions.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    const decisions = (await readFile(join(dir, 'decisions.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(decisions.at(-1)).toMatchObject({ caller: 'analyst-zhang', input: { institution: { name: '[masked]' } } });
     await until(async () => (await readFile(join(dir, 'operations.jsonl'), 'utf8')).includes('analyst-zhang'));
-    const ops = (await readFile(join(dir, 'operations.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l));
+    const ops = (await readFile(join(dir, 'operations.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(ops.filter((o) => o.action === 'reload').map((o) => [o.trigger, o.outcome])).toEqual([
       ['SIGHUP', 'rules-refused'],
       ['SIGHUP', 'ok'],
       ['SIGHUP', 'ok'],
     ]);
-    expect(ops.find((o) => o.caller === 'analyst-zhang' && o.route === '/v1/evaluate')).toMatchObject({ status: 200, outcome: 'ok', address: '127.0.0.1' });
+    expect(ops.find((o) => o.caller === 'analyst-zhang' && o.route === '/v1/evaluate')).toMatchObject({
+      status: 200,
+      outcome: 'ok',
+      address: '127.0.0.1',
+    });
     expect(JSON.stringify(ops)).not.toContain('某市农村商业银行');
   });
 });
@@ -160,29 +209,54 @@ describe.skipIf(!hasOpenssl)('HTTPS with TLS_CERT and TLS_KEY (a self-signed pai
     const dir = await mkdtemp(join(tmpdir(), 'credit-policy-tls-'));
     const cert = join(dir, 'cert.pem');
     const key = join(dir, 'key.pem');
-    const made = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-days', '1', '-subj', '/CN=127.0.0.1', '-addext', 'subjectAltName=IP:127.0.0.1', '-keyout', key, '-out', cert], { encoding: 'utf8' });
+    const made = spawnSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-days',
+        '1',
+        '-subj',
+        '/CN=127.0.0.1',
+        '-addext',
+        'subjectAltName=IP:127.0.0.1',
+        '-keyout',
+        key,
+        '-out',
+        cert,
+      ],
+      { encoding: 'utf8' },
+    );
     expect(made.status, made.stderr).toBe(0);
     const s = await start({ TLS_CERT: cert, TLS_KEY: key, API_KEYS: JSON.stringify({ keys: [] }) });
     try {
       expect(s.url).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
       const ca = await readFile(cert);
-      const res = await new Promise<{ status: number; headers: Record<string, unknown>; body: string }>((resolve, reject) => {
-        httpsRequest(`${s.url}/readyz`, { ca }, (r) => {
-          let body = '';
-          r.setEncoding('utf8').on('data', (c: string) => (body += c));
-          r.on('end', () => resolve({ status: r.statusCode!, headers: r.headers, body }));
-        })
-          .on('error', reject)
-          .end();
-      });
+      const res = await new Promise<{ status: number; headers: Record<string, unknown>; body: string }>(
+        (resolve, reject) => {
+          httpsRequest(`${s.url}/readyz`, { ca }, (r) => {
+            let body = '';
+            r.setEncoding('utf8').on('data', (c: string) => (body += c));
+            r.on('end', () => resolve({ status: r.statusCode!, headers: r.headers, body }));
+          })
+            .on('error', reject)
+            .end();
+        },
+      );
       expect(res.status).toBe(200);
       expect(JSON.parse(res.body).status).toBe('ready');
       expect(res.headers['strict-transport-security']).toBe('max-age=31536000');
       // Plain HTTP to the same port is not answered as HTTP.
-      await expect(fetch(s.url.replace('https:', 'http:') + '/readyz')).rejects.toThrow();
+      await expect(fetch(`${s.url.replace('https:', 'http:')}/readyz`)).rejects.toThrow();
     } finally {
       expect(await stop(s)).toBe(0);
     }
   });
 });
-if (!hasOpenssl) it.todo('HTTPS: skipped because the openssl command is not installed (needed to make a self-signed certificate)');
+if (!hasOpenssl)
+  it.todo('HTTPS: skipped because the openssl command is not installed (needed to make a self-signed certificate)');

@@ -3,9 +3,12 @@ import { readLines, type Line } from '../../src/server/ndjson.js';
 
 async function collect(chunks: (string | Buffer)[], max = 100): Promise<Line[]> {
   const out: Line[] = [];
-  for await (const l of readLines((async function* () {
-    yield* chunks;
-  })(), max))
+  for await (const l of readLines(
+    (async function* () {
+      yield* chunks;
+    })(),
+    max,
+  ))
     out.push(l);
   return out;
 }

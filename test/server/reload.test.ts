@@ -18,10 +18,11 @@ async function workspace(): Promise<Workspace> {
   const rulesetsDir = await copyRulesets();
   const wasm = join(await mkdtemp(join(tmpdir(), 'credit-policy-wasm-')), 'policy.wasm');
   await copyFile(wasmPath, wasm);
-  return { rulesetsDir: rulesetsDir + '/', wasmPath: wasm };
+  return { rulesetsDir: `${rulesetsDir}/`, wasmPath: wasm };
 }
 
-const reload = (app: FastifyInstance, holder: 'admin' | 'ops' = 'admin') => app.inject({ method: 'POST', url: '/v1/admin/reload', headers: bearer(holder) });
+const reload = (app: FastifyInstance, holder: 'admin' | 'ops' = 'admin') =>
+  app.inject({ method: 'POST', url: '/v1/admin/reload', headers: bearer(holder) });
 
 describe('POST /v1/admin/reload', () => {
   let ws: Workspace;
@@ -42,7 +43,11 @@ describe('POST /v1/admin/reload', () => {
     const res = await reload(app);
     expect(res.statusCode).toBe(200);
     const body = res.json();
-    expect(body).toMatchObject({ ok: true, rules: { ok: true, trigger: 'POST /v1/admin/reload' }, keys: { ok: true, source: 'given' } });
+    expect(body).toMatchObject({
+      ok: true,
+      rules: { ok: true, trigger: 'POST /v1/admin/reload' },
+      keys: { ok: true, source: 'given' },
+    });
     expect(body.live.rulesets[0].hash).not.toBe(before.rulesets[0].hash);
     expect(body.live.wasmSha256).toBe(before.wasmSha256);
     const after = (await anonymous(app)({ url: '/readyz' })).json();
@@ -67,7 +72,11 @@ describe('POST /v1/admin/reload', () => {
       expect(status.live).toEqual(good);
       expect(status.lastReload).toMatchObject({ ok: false, trigger: 'POST /v1/admin/reload', error: { kind: m.kind } });
       expect([status.lastReload.error.message, ...status.lastReload.error.diagnostics].join('\n')).toMatch(m.where);
-      expect((await anonymous(app)({ url: '/readyz' })).json()).toMatchObject({ status: 'ready', rulesets: good.rulesets, lastReloadFailed: true });
+      expect((await anonymous(app)({ url: '/readyz' })).json()).toMatchObject({
+        status: 'ready',
+        rulesets: good.rulesets,
+        lastReloadFailed: true,
+      });
 
       const rated = await app.inject({ method: 'POST', url: '/v1/evaluate', payload: example('typical-bank') });
       expect(rated.statusCode).toBe(200);
@@ -95,18 +104,30 @@ describe('reloads under load', () => {
   let serving: Serving;
   beforeAll(async () => {
     ws = await workspace();
-    serving = await serve({ rater: await LiveRules.load(ws), keys: testKeys, rateLimit: false, port: 0, host: '127.0.0.1' });
+    serving = await serve({
+      rater: await LiveRules.load(ws),
+      keys: testKeys,
+      rateLimit: false,
+      port: 0,
+      host: '127.0.0.1',
+    });
   });
   afterAll(() => serving?.shutdown());
 
-  it('drops no request while every broken version is refused and good ones are swapped in', { timeout: 240_000 }, async () => {
+  it('drops no request while every broken version is refused and good ones are swapped in', {
+    timeout: 240_000,
+  }, async () => {
     const counts = { ok: 0, failed: 0, statuses: {} as Record<string, number> };
     let running = true;
     const body = JSON.stringify(example('typical-bank'));
     const client = async () => {
       while (running) {
         try {
-          const res = await fetch(`${serving.url}/v1/evaluate`, { method: 'POST', headers: { 'content-type': 'application/json', ...bearer('rater') }, body });
+          const res = await fetch(`${serving.url}/v1/evaluate`, {
+            method: 'POST',
+            headers: { 'content-type': 'application/json', ...bearer('rater') },
+            body,
+          });
           const json = (await res.json()) as { score?: number };
           if (res.status === 200 && json.score === 82) counts.ok++;
           else counts.failed++;
@@ -131,15 +152,29 @@ describe('reloads under load', () => {
     }
     running = false;
     await Promise.all(clients);
-    process.stdout.write(`reloads under load: ${mutations.length} refused + ${mutations.length} accepted; requests ${counts.ok + counts.failed}, failed ${counts.failed} (${JSON.stringify(counts.statuses)})\n`);
+    process.stdout.write(
+      `reloads under load: ${mutations.length} refused + ${mutations.length} accepted; requests ${counts.ok + counts.failed}, failed ${counts.failed} (${JSON.stringify(counts.statuses)})\n`,
+    );
     expect(counts.failed).toBe(0);
     expect(counts.ok).toBeGreaterThan(mutations.length * 10);
   });
 
   it('lets a stream that started on the old version finish on it', async () => {
-    const hashes = (body: string) => body.trim().split('\n').map((l) => JSON.parse(l).result.ruleset.hash);
-    const before = ((await (await fetch(`${serving.url}/v1/status`, { headers: bearer() })).json()) as { live: { rulesets: { hash: string }[] } }).live.rulesets[0].hash;
-    const req = request(`${serving.url}/v1/evaluate/batch`, { method: 'POST', agent: false, headers: { 'content-type': 'application/x-ndjson', ...bearer() } });
+    const hashes = (body: string) =>
+      body
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).result.ruleset.hash);
+    const before = (
+      (await (await fetch(`${serving.url}/v1/status`, { headers: bearer() })).json()) as {
+        live: { rulesets: { hash: string }[] };
+      }
+    ).live.rulesets[0].hash;
+    const req = request(`${serving.url}/v1/evaluate/batch`, {
+      method: 'POST',
+      agent: false,
+      headers: { 'content-type': 'application/x-ndjson', ...bearer() },
+    });
     const chunks: string[] = [];
     const first = new Promise<void>((resolve) =>
       req.on('response', (res) => {
@@ -154,16 +189,20 @@ describe('reloads under load', () => {
       req.on('response', (res) => res.on('end', () => resolve(chunks.join(''))));
       req.on('error', reject);
     });
-    req.write(exampleLine('clean-bank') + '\n');
+    req.write(`${exampleLine('clean-bank')}\n`);
     await first;
     await appendFile(join(ws.rulesetsDir, 'yinfa-2018-102/grading.yaml'), '\n# reviewed once more\n');
     const swapped = await fetch(`${serving.url}/v1/admin/reload`, { method: 'POST', headers: bearer('admin') });
     expect(swapped.status).toBe(200);
     const after = ((await swapped.json()) as { live: { rulesets: { hash: string }[] } }).live.rulesets[0].hash;
     expect(after).not.toBe(before);
-    req.end(exampleLine('typical-bank') + '\n');
+    req.end(`${exampleLine('typical-bank')}\n`);
     expect(hashes(await done)).toEqual([before, before]);
-    const fresh = await fetch(`${serving.url}/v1/evaluate`, { method: 'POST', headers: { 'content-type': 'application/json', ...bearer() }, body: JSON.stringify(example('clean-bank')) });
+    const fresh = await fetch(`${serving.url}/v1/evaluate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...bearer() },
+      body: JSON.stringify(example('clean-bank')),
+    });
     expect(((await fresh.json()) as { ruleset: { hash: string } }).ruleset.hash).toBe(after);
   });
 });

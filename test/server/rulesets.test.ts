@@ -10,7 +10,13 @@ describe('GET /v1/rulesets', () => {
     expect(res.statusCode).toBe(200);
     const [rs] = ctx.rater.registry.rulesets;
     expect(res.json()).toEqual([
-      { id: 'yinfa-2018-102', title: rs.meta.title, effective: expect.objectContaining({ fromYear: 2018, untilYear: null }), region: null, hash: rs.hash },
+      {
+        id: 'yinfa-2018-102',
+        title: rs.meta.title,
+        effective: expect.objectContaining({ fromYear: 2018, untilYear: null }),
+        region: null,
+        hash: rs.hash,
+      },
     ]);
     expect(rs.hash).toMatch(/^sha256:[0-9a-f]{64}$/);
   });
@@ -22,7 +28,16 @@ describe('GET /v1/rulesets/:id', () => {
     expect(res.statusCode).toBe(200);
     const body = res.json();
     const rs = ctx.rater.registry.get('yinfa-2018-102')!;
-    expect(Object.keys(body).sort()).toEqual(['files', 'grading', 'hash', 'id', 'institutions', 'interpretations', 'meta', 'table']);
+    expect(Object.keys(body).sort()).toEqual([
+      'files',
+      'grading',
+      'hash',
+      'id',
+      'institutions',
+      'interpretations',
+      'meta',
+      'table',
+    ]);
     // Serialized through the rule schemas, and nothing lost on the way.
     expect(body.table).toEqual(JSON.parse(JSON.stringify(rs.table)));
     expect(body.grading).toEqual(JSON.parse(JSON.stringify(rs.grading)));

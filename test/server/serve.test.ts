@@ -32,12 +32,20 @@ describe('the real server on a loopback port', () => {
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: 'ok' });
 
-    const res = await fetch(`${serving.url}/v1/evaluate`, { method: 'POST', headers: { 'content-type': 'application/json', ...bearer() }, body: JSON.stringify(example('typical-bank')) });
+    const res = await fetch(`${serving.url}/v1/evaluate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...bearer() },
+      body: JSON.stringify(example('typical-bank')),
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('x-request-id')).toBeTruthy();
     expect(await res.json()).toMatchObject({ score: 82, grade: 'B' });
 
-    const bad = await fetch(`${serving.url}/v1/evaluate`, { method: 'POST', headers: { 'content-type': 'application/json', ...bearer() }, body: '{"year":' });
+    const bad = await fetch(`${serving.url}/v1/evaluate`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...bearer() },
+      body: '{"year":',
+    });
     expect(bad.status).toBe(400);
     expect((await bad.json()).error).toBe('malformed-json');
   });
@@ -47,7 +55,11 @@ describe('graceful shutdown', () => {
   it('lets a request in flight finish and refuses new ones', async () => {
     const serving = await serve({ rater: ctx.rater, keys: testKeys, pressure: false, port: 0, host: '127.0.0.1' });
     // An NDJSON batch stays in flight for as long as its client keeps sending.
-    const req = request(`${serving.url}/v1/evaluate/batch`, { method: 'POST', agent: false, headers: { 'content-type': 'application/x-ndjson', ...bearer() } });
+    const req = request(`${serving.url}/v1/evaluate/batch`, {
+      method: 'POST',
+      agent: false,
+      headers: { 'content-type': 'application/x-ndjson', ...bearer() },
+    });
     const chunks: string[] = [];
     const firstLine = new Promise<void>((resolve) => {
       req.on('response', (res) => {
@@ -62,17 +74,20 @@ describe('graceful shutdown', () => {
       req.on('response', (res) => res.on('end', () => resolve({ status: res.statusCode!, body: chunks.join('') })));
       req.on('error', reject);
     });
-    req.write(exampleLine('clean-bank') + '\n');
+    req.write(`${exampleLine('clean-bank')}\n`);
     await firstLine; // the first entry is answered while the request is still open: it streams
 
     const closing = serving.shutdown('test');
     while (serving.app.server.listening) await new Promise((r) => setTimeout(r, 5));
     expect(await get(`${serving.url}/healthz`)).toBe('ECONNREFUSED');
 
-    req.end(exampleLine('typical-bank') + '\n');
+    req.end(`${exampleLine('typical-bank')}\n`);
     const { status, body } = await finished;
     expect(status).toBe(200);
-    const entries = body.trim().split('\n').map((l) => JSON.parse(l));
+    const entries = body
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(entries.map((e) => [e.line, e.result.grade])).toEqual([
       [1, 'A'],
       [2, 'B'],

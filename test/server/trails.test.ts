@@ -18,16 +18,37 @@ const jsonLines = (text: string) =>
     .filter(Boolean)
     .map((l) => JSON.parse(l));
 
-const secretsOfTheInput = ['某市农村商业银行', '中国工商银行', 'organisationDeficiencies', 'findings', 'userCountDeviationPercent'];
+const secretsOfTheInput = [
+  '某市农村商业银行',
+  '中国工商银行',
+  'organisationDeficiencies',
+  'findings',
+  'userCountDeviationPercent',
+];
 
 describe('the operations log', () => {
   it('says who, what, from where and when for every call, and nothing of what was rated', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'ops-'));
     const path = join(dir, 'ops', 'operations.jsonl');
     const app = testApp({ rater: ctx.rater, operationsLog: fileOperationsLog(path) });
-    await app.inject({ method: 'POST', url: '/v1/evaluate', payload: example('typical-bank'), headers: { ...bearer('rater'), 'x-request-id': 'ops-1' } });
-    await app.inject({ method: 'POST', url: '/v1/evaluate', payload: { ...example('typical-bank'), year: 'soon' }, headers: bearer('rater') });
-    await app.inject({ method: 'POST', url: '/v1/evaluate/batch', payload: [example('clean-bank'), { institution: { name: '中国工商银行' } }], headers: bearer('rater') });
+    await app.inject({
+      method: 'POST',
+      url: '/v1/evaluate',
+      payload: example('typical-bank'),
+      headers: { ...bearer('rater'), 'x-request-id': 'ops-1' },
+    });
+    await app.inject({
+      method: 'POST',
+      url: '/v1/evaluate',
+      payload: { ...example('typical-bank'), year: 'soon' },
+      headers: bearer('rater'),
+    });
+    await app.inject({
+      method: 'POST',
+      url: '/v1/evaluate/batch',
+      payload: [example('clean-bank'), { institution: { name: '中国工商银行' } }],
+      headers: bearer('rater'),
+    });
     await app.inject({ method: 'GET', url: '/v1/rulesets', headers: bearer('rater') });
     await anonymous(app)({ method: 'GET', url: `/v1/diff?from=${encodeURIComponent('某市农村商业银行')}&to=x` });
     await app.inject({ method: 'GET', url: '/healthz' });
@@ -50,12 +71,19 @@ describe('the operations log', () => {
       durationMs: expect.any(Number),
     });
     expect(entries[1]).toMatchObject({ caller: 'rater', status: 400, outcome: 'invalid-input' });
-    expect(entries[2]).toMatchObject({ route: '/v1/evaluate/batch', status: 200, outcome: 'ok', elements: 2, refused: 1 });
+    expect(entries[2]).toMatchObject({
+      route: '/v1/evaluate/batch',
+      status: 200,
+      outcome: 'ok',
+      elements: 2,
+      refused: 1,
+    });
     expect(entries[3]).toMatchObject({ caller: 'rater', route: '/v1/rulesets', status: 403, outcome: 'forbidden' });
     // The route's template, never the URL as sent: the query named an institution.
     expect(entries[4]).toMatchObject({ caller: null, route: '/v1/diff', status: 401, outcome: 'unauthorized' });
     expect(entries[5]).toMatchObject({ caller: null, route: '/healthz', status: 200 });
-    for (const secret of [...secretsOfTheInput, encodeURIComponent('某市农村商业银行')]) expect(text).not.toContain(secret);
+    for (const secret of [...secretsOfTheInput, encodeURIComponent('某市农村商业银行')])
+      expect(text).not.toContain(secret);
   });
 
   it('goes to the service log under `ops` when no file is given', async () => {
@@ -65,7 +93,10 @@ describe('the operations log', () => {
     await app.close();
     const ops = log.map((l) => JSON.parse(l)).filter((r) => r.ops);
     expect(ops).toHaveLength(1);
-    expect(ops[0]).toMatchObject({ msg: 'operation', ops: { caller: 'ops', route: '/v1/evaluate', status: 200, outcome: 'ok' } });
+    expect(ops[0]).toMatchObject({
+      msg: 'operation',
+      ops: { caller: 'ops', route: '/v1/evaluate', status: 200, outcome: 'ok' },
+    });
     for (const secret of secretsOfTheInput) expect(log.join('\n')).not.toContain(secret);
   });
 });
@@ -74,16 +105,35 @@ describe('the decision log', () => {
   it('holds every rating answered, single and batch, under the caller’s key name, before the answer leaves', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'decisions-'));
     const path = join(dir, 'decisions.jsonl');
-    const decisionLog = await createDecisionLog({ path, privateKeyPath: join(dir, 'log-key.pem'), mask: ['/institution/name'], resultMask: ['/institution/name'] });
+    const decisionLog = await createDecisionLog({
+      path,
+      privateKeyPath: join(dir, 'log-key.pem'),
+      mask: ['/institution/name'],
+      resultMask: ['/institution/name'],
+    });
     const opsPath = join(dir, 'operations.jsonl');
     const app = testApp({ rater: ctx.rater, decisionLog, operationsLog: fileOperationsLog(opsPath) });
 
-    const one = await app.inject({ method: 'POST', url: '/v1/evaluate', payload: example('typical-bank'), headers: bearer('rater') });
+    const one = await app.inject({
+      method: 'POST',
+      url: '/v1/evaluate',
+      payload: example('typical-bank'),
+      headers: bearer('rater'),
+    });
     expect(one.statusCode).toBe(200);
     // Written before the answer: the entry is on disk when the response arrives.
     expect(jsonLines(await readFile(path, 'utf8'))).toHaveLength(1);
-    await app.inject({ method: 'POST', url: '/v1/evaluate/batch', payload: [example('clean-bank'), 42, example('zero-score-bank')] });
-    await app.inject({ method: 'POST', url: '/v1/evaluate/batch', payload: `${exampleLine('newly-connected')}\n{oops\n`, headers: { 'content-type': 'application/x-ndjson', ...bearer('rater') } });
+    await app.inject({
+      method: 'POST',
+      url: '/v1/evaluate/batch',
+      payload: [example('clean-bank'), 42, example('zero-score-bank')],
+    });
+    await app.inject({
+      method: 'POST',
+      url: '/v1/evaluate/batch',
+      payload: `${exampleLine('newly-connected')}\n{oops\n`,
+      headers: { 'content-type': 'application/x-ndjson', ...bearer('rater') },
+    });
     // Refusals are not decisions.
     await app.inject({ method: 'POST', url: '/v1/evaluate', payload: { year: 2023 } });
     await app.close();
@@ -95,7 +145,11 @@ describe('the decision log', () => {
       [3, 'ops', 'D'],
       [4, 'rater', null],
     ]);
-    expect(entries[0]).toMatchObject({ rulesetId: 'yinfa-2018-102', input: { institution: { name: '[masked]' } }, redacted: { masked: ['/institution/name'] } });
+    expect(entries[0]).toMatchObject({
+      rulesetId: 'yinfa-2018-102',
+      input: { institution: { name: '[masked]' } },
+      redacted: { masked: ['/institution/name'] },
+    });
     const report = await verifyLog(path);
     expect(report).toMatchObject({ ok: true, entries: 4, checkpoints: 1 });
     // Kept apart: the operations log holds none of it.

@@ -15,15 +15,35 @@ describe('findJsonSyntaxError', () => {
   it.each([
     { name: 'a missing value', in: '{"a": }', out: { line: 1, column: 7, message: 'expected a value, found "}"' } },
     { name: 'a trailing comma', in: '[1,]', out: { line: 1, column: 4, message: 'expected a value, found "]"' } },
-    { name: 'a wrong closer', in: '{\n  "a": 1\n]', out: { line: 3, column: 1, message: 'expected "," or "}", found "]"' } },
+    {
+      name: 'a wrong closer',
+      in: '{\n  "a": 1\n]',
+      out: { line: 3, column: 1, message: 'expected "," or "}", found "]"' },
+    },
     { name: 'an unquoted key', in: '{a: 1}', out: { line: 1, column: 2, message: 'expected a string, found "a"' } },
-    { name: 'a truncated document', in: '{"a": [1, 2', out: { line: 1, column: 12, message: 'expected "," or "]", found the end of the input' } },
-    { name: 'an unterminated string', in: '"abc', out: { line: 1, column: 5, message: 'expected a closing quote, found the end of the input' } },
+    {
+      name: 'a truncated document',
+      in: '{"a": [1, 2',
+      out: { line: 1, column: 12, message: 'expected "," or "]", found the end of the input' },
+    },
+    {
+      name: 'an unterminated string',
+      in: '"abc',
+      out: { line: 1, column: 5, message: 'expected a closing quote, found the end of the input' },
+    },
     { name: 'a bad escape', in: '"a\\x"', out: { line: 1, column: 4, message: 'expected a valid escape, found "x"' } },
-    { name: 'trailing text', in: '{} {}', out: { line: 1, column: 4, message: 'expected the end of the document, found "{"' } },
+    {
+      name: 'trailing text',
+      in: '{} {}',
+      out: { line: 1, column: 4, message: 'expected the end of the document, found "{"' },
+    },
     { name: 'a leading plus', in: '+1', out: { line: 1, column: 1, message: 'expected a value, found "+"' } },
     { name: 'a misspelt literal', in: '[tru]', out: { line: 1, column: 5, message: 'expected "true", found "]"' } },
-    { name: 'a raw line break in a string', in: '"a\nb"', out: { line: 1, column: 3, message: 'expected an escaped control character, found "\\n"' } },
+    {
+      name: 'a raw line break in a string',
+      in: '"a\nb"',
+      out: { line: 1, column: 3, message: 'expected an escaped control character, found "\\n"' },
+    },
   ])('finds $name', ({ in: text, out }) => {
     expect(() => JSON.parse(text)).toThrow();
     expect(findJsonSyntaxError(text)).toMatchObject(out);

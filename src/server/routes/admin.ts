@@ -23,7 +23,12 @@ const liveSchema = {
   properties: {
     rulesets: {
       type: 'array',
-      items: { type: 'object', additionalProperties: false, required: ['id', 'hash'], properties: { id: { type: 'string' }, hash: { type: 'string' } } },
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['id', 'hash'],
+        properties: { id: { type: 'string' }, hash: { type: 'string' } },
+      },
     },
     wasmSha256: { type: ['string', 'null'] },
     obligationsHash: { type: ['string', 'null'] },
@@ -47,7 +52,11 @@ const reloadRecordSchema = {
       properties: {
         kind: { type: 'string', enum: ['rules', 'wasm', 'rule-tests', 'changed-while-loading', 'unexpected'] },
         message: { type: 'string' },
-        diagnostics: { type: 'array', items: { type: 'string' }, description: '`file:line:column: severity CODE: message`, one per problem.' },
+        diagnostics: {
+          type: 'array',
+          items: { type: 'string' },
+          description: '`file:line:column: severity CODE: message`, one per problem.',
+        },
       },
     },
   },
@@ -57,7 +66,13 @@ const keysSchema = {
   type: 'object',
   additionalProperties: false,
   required: ['ok', 'source'],
-  properties: { ok: { type: 'boolean' }, source: { type: 'string' }, count: { type: 'integer' }, changed: { type: 'boolean' }, message: { type: 'string' } },
+  properties: {
+    ok: { type: 'boolean' },
+    source: { type: 'string' },
+    count: { type: 'integer' },
+    changed: { type: 'boolean' },
+    message: { type: 'string' },
+  },
 };
 
 export const adminRoutes: FastifyPluginAsync<AdminOptions> = async (app, { live, keys, operations, version }) => {
@@ -77,21 +92,39 @@ export const adminRoutes: FastifyPluginAsync<AdminOptions> = async (app, { live,
             type: 'object',
             additionalProperties: false,
             required: ['ok', 'rules', 'keys', 'live'],
-            properties: { ok: { type: 'boolean', const: true }, rules: reloadRecordSchema, keys: keysSchema, live: liveSchema },
+            properties: {
+              ok: { type: 'boolean', const: true },
+              rules: reloadRecordSchema,
+              keys: keysSchema,
+              live: liveSchema,
+            },
           },
           ...errorResponses(409, 422, 500),
         },
       },
     },
     async (request, reply) => {
-      if (!live.reloadable) return sendError(reply, { error: 'reload-unavailable', message: 'this service was started with rules already loaded, not from a folder; restart it to change them' });
-      const outcome = await reloadService({ live, keys, log: request.log, operations }, 'POST /v1/admin/reload', request.caller?.name ?? null);
+      if (!live.reloadable)
+        return sendError(reply, {
+          error: 'reload-unavailable',
+          message: 'this service was started with rules already loaded, not from a folder; restart it to change them',
+        });
+      const outcome = await reloadService(
+        { live, keys, log: request.log, operations },
+        'POST /v1/admin/reload',
+        request.caller?.name ?? null,
+      );
       if (!outcome.ok) {
         const serving = live.current.rulesets.map((r) => `${r.id} (${r.hash})`).join(', ');
         const problems = outcome.rules.ok
           ? [{ path: '', message: outcome.keys.ok ? '' : outcome.keys.message }]
-          : [{ path: '', message: outcome.rules.error!.message }, ...outcome.rules.error!.diagnostics.map((d) => ({ path: '', message: d }))];
-        const what = outcome.rules.ok ? 'the rules were reloaded, but the keys file was refused; the keys held before stay valid' : `the new rules were refused (${outcome.rules.error!.kind}); still serving ${serving}`;
+          : [
+              { path: '', message: outcome.rules.error!.message },
+              ...outcome.rules.error!.diagnostics.map((d) => ({ path: '', message: d })),
+            ];
+        const what = outcome.rules.ok
+          ? 'the rules were reloaded, but the keys file was refused; the keys held before stay valid'
+          : `the new rules were refused (${outcome.rules.error!.kind}); still serving ${serving}`;
         return sendError(reply, { error: 'reload-refused', message: what, problems });
       }
       return { ok: true, rules: outcome.rules, keys: outcome.keys, live: describeVersion(live.current) };
@@ -113,13 +146,22 @@ export const adminRoutes: FastifyPluginAsync<AdminOptions> = async (app, { live,
               service: { type: 'string', description: 'The service version.' },
               startedAt: { type: 'string' },
               live: liveSchema,
-              reloadable: { type: 'boolean', description: 'False when the service was started with rules already loaded.' },
-              lastReload: { ...reloadRecordSchema, description: 'The most recent reload, with its error when it was refused.' },
+              reloadable: {
+                type: 'boolean',
+                description: 'False when the service was started with rules already loaded.',
+              },
+              lastReload: {
+                ...reloadRecordSchema,
+                description: 'The most recent reload, with its error when it was refused.',
+              },
               keys: {
                 type: 'object',
                 additionalProperties: false,
                 required: ['source', 'count'],
-                properties: { source: { type: 'string', enum: ['file', 'env', 'generated', 'given'] }, count: { type: 'integer' } },
+                properties: {
+                  source: { type: 'string', enum: ['file', 'env', 'generated', 'given'] },
+                  count: { type: 'integer' },
+                },
               },
             },
           },

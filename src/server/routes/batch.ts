@@ -40,7 +40,10 @@ export interface BatchOptions {
 /** elementsBetweenYields: how many elements are rated before other requests get a turn. */
 const elementsBetweenYields = 32;
 
-export const batchRoutes: FastifyPluginAsync<BatchOptions> = async (app, { live, decisions, bodyLimit, lineLimit, maxElements, evaluationTimeout }) => {
+export const batchRoutes: FastifyPluginAsync<BatchOptions> = async (
+  app,
+  { live, decisions, bodyLimit, lineLimit, maxElements, evaluationTimeout },
+) => {
   // The request stream itself is the body; readLines consumes it incrementally.
   app.addContentTypeParser(ndjson, (_request, payload, done) => done(null, payload));
   const parse = jsonParser(app);
@@ -57,7 +60,11 @@ export const batchRoutes: FastifyPluginAsync<BatchOptions> = async (app, { live,
         body: {
           content: {
             'application/json': {
-              schema: { type: 'array', description: 'Evaluation inputs (EvaluationInput); each element is validated on its own.', items: {} },
+              schema: {
+                type: 'array',
+                description: 'Evaluation inputs (EvaluationInput); each element is validated on its own.',
+                items: {},
+              },
             },
             // Not validated here: every line is validated on its own.
             [ndjson]: { schema: { description: 'One EvaluationInput per line.' } },
@@ -84,14 +91,21 @@ export const batchRoutes: FastifyPluginAsync<BatchOptions> = async (app, { live,
         // through that schema and tested against it); JSON.stringify writes long clause text far faster
         // than the schema serializer's character-by-character escaping, which dominated a long stream.
         const entries = streamEntries(request, rater, caller);
-        return reply.type(`${ndjson}; charset=utf-8`).send(Readable.from(mapAsync(entries, (e) => JSON.stringify(e) + '\n')));
+        return reply
+          .type(`${ndjson}; charset=utf-8`)
+          .send(Readable.from(mapAsync(entries, (e) => `${JSON.stringify(e)}\n`)));
       }
       const inputs = request.body as unknown[];
       if (inputs.length > maxElements)
         return sendError(reply, {
           error: 'batch-too-large',
           message: `the batch has ${inputs.length} elements; this service rates at most ${maxElements} in one request: split it, or send NDJSON in several requests`,
-          problems: [{ path: `/${maxElements}`, message: `elements from index ${maxElements} on are over the bound of ${maxElements}` }],
+          problems: [
+            {
+              path: `/${maxElements}`,
+              message: `elements from index ${maxElements} on are over the bound of ${maxElements}`,
+            },
+          ],
         });
       const deadline = new Deadline(evaluationTimeout);
       const entries: BatchEntry[] = [];
@@ -101,7 +115,9 @@ export const batchRoutes: FastifyPluginAsync<BatchOptions> = async (app, { live,
         entries.push(evaluateEntry(rater, input, request.log));
       }
       request.audit = { elements: entries.length, refused: entries.filter((e) => !e.ok).length };
-      const recorded = entries.map((e, i) => (e.ok ? decisions.record(caller, inputs[i], e.result) : undefined)).filter((p) => p !== undefined);
+      const recorded = entries
+        .map((e, i) => (e.ok ? decisions.record(caller, inputs[i], e.result) : undefined))
+        .filter((p) => p !== undefined);
       await deadline.race(Promise.all(recorded), 'recording the batch in the decision log');
       return reply.type('application/json; charset=utf-8').send(entries);
     },
@@ -122,18 +138,33 @@ export const batchRoutes: FastifyPluginAsync<BatchOptions> = async (app, { live,
         if (!l.tooLong && l.text.trim() === '') continue;
         if (request.audit.elements === maxElements) {
           request.audit.refused! += 1;
-          yield { ...failure('batch-too-large', [{ path: '', message: `line ${l.number} is past the bound of ${maxElements} inputs in one request; it and the lines after it were not read` }]), line: l.number };
+          yield {
+            ...failure('batch-too-large', [
+              {
+                path: '',
+                message: `line ${l.number} is past the bound of ${maxElements} inputs in one request; it and the lines after it were not read`,
+              },
+            ]),
+            line: l.number,
+          };
           return;
         }
         const deadline = new Deadline(evaluationTimeout);
         let entry: BatchEntry;
-        if (l.tooLong) entry = failure('body-too-large', [{ path: '', message: `line ${l.number} is longer than ${lineLimit} bytes` }]);
+        if (l.tooLong)
+          entry = failure('body-too-large', [
+            { path: '', message: `line ${l.number} is longer than ${lineLimit} bytes` },
+          ]);
         else {
           const parsed = parse(l.text);
-          entry = parsed.ok ? evaluateEntry(rater, parsed.value, request.log) : failure('malformed-json', [{ path: '', message: `line ${l.number} is ${parsed.message}` }]);
+          entry = parsed.ok
+            ? evaluateEntry(rater, parsed.value, request.log)
+            : failure('malformed-json', [{ path: '', message: `line ${l.number} is ${parsed.message}` }]);
           if (entry.ok && parsed.ok) {
             const { result } = entry;
-            entry = await recordEntry(entry, () => deadline.race(decisions.record(caller, parsed.value, result), `line ${l.number}`));
+            entry = await recordEntry(entry, () =>
+              deadline.race(decisions.record(caller, parsed.value, result), `line ${l.number}`),
+            );
           }
         }
         request.audit.elements! += 1;
@@ -175,7 +206,9 @@ export function evaluateEntry(rater: Rater, input: unknown, log: FastifyBaseLogg
     return failure(body.error, body.problems ?? []);
   } catch (err) {
     log.error({ err }, 'unexpected error in a batch element');
-    return failure('internal-error', [{ path: '', message: 'an unexpected error occurred; this element was not evaluated' }]);
+    return failure('internal-error', [
+      { path: '', message: 'an unexpected error occurred; this element was not evaluated' },
+    ]);
   }
 }
 

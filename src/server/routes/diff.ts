@@ -51,8 +51,14 @@ export const diffResponse = {
         additionalProperties: false,
         required: ['section', 'kind', 'action', 'path', 'clause'],
         properties: {
-          section: { type: 'string', enum: ['metadata', 'table', 'item', 'grading', 'institutions', 'interpretations'] },
-          kind: { type: 'string', description: 'deduction, cap, tier, band, threshold, measure, rule, item, interpretation, …' },
+          section: {
+            type: 'string',
+            enum: ['metadata', 'table', 'item', 'grading', 'institutions', 'interpretations'],
+          },
+          kind: {
+            type: 'string',
+            description: 'deduction, cap, tier, band, threshold, measure, rule, item, interpretation, …',
+          },
           action: { type: 'string', enum: ['added', 'removed', 'changed'] },
           item: { type: 'string' },
           path: { type: 'string', description: 'Where, by ids: rules[5.2:user-not-registered].cap.points' },
@@ -72,7 +78,8 @@ export const diffResponse = {
 };
 
 export const diffRoutes: FastifyPluginAsync<DiffRoutesOptions> = async (app, options) => {
-  const registryOf = (): Registry => ('current' in options ? options.current() : 'rater' in options ? options.rater.registry : options.registry);
+  const registryOf = (): Registry =>
+    'current' in options ? options.current() : 'rater' in options ? options.rater.registry : options.registry;
   app.get<{ Querystring: { from: string; to: string } }>(
     '/v1/diff',
     {
@@ -107,7 +114,8 @@ export const diffRoutes: FastifyPluginAsync<DiffRoutesOptions> = async (app, opt
       const { from, to } = request.query;
       const registry = registryOf();
       const allowed = registry.rulesets.map((r) => r.id);
-      const a = registry.get(from), b = registry.get(to);
+      const a = registry.get(from),
+        b = registry.get(to);
       if (!a || !b) {
         const missing = !a ? ['from', from] : ['to', to];
         return sendError(reply, {
@@ -120,7 +128,8 @@ export const diffRoutes: FastifyPluginAsync<DiffRoutesOptions> = async (app, opt
       const diff = diffRulesets(a, b);
       reply.header('vary', 'Accept');
       const accept = request.headers.accept ?? '';
-      if (/\btext\/markdown\b/.test(accept) && !/\bapplication\/json\b/.test(accept)) return reply.type('text/markdown; charset=utf-8').send(renderDiffMarkdown(diff));
+      if (/\btext\/markdown\b/.test(accept) && !/\bapplication\/json\b/.test(accept))
+        return reply.type('text/markdown; charset=utf-8').send(renderDiffMarkdown(diff));
       if (preferred(accept) === 'text/html') return reply.type('text/html; charset=utf-8').send(renderDiffHtml(diff));
       return reply.type('application/json; charset=utf-8').send(diff);
     },

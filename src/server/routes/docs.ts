@@ -47,9 +47,11 @@ export function describeApi(app: FastifyInstance, version: string): void {
     },
     refResolver: {
       // Shared schemas are named after their title (RatingResult, EvaluationInput…).
-      buildLocalReference: (json, _baseUri, _fragment, i) => (typeof json.title === 'string' ? json.title.replace(/[^A-Za-z0-9._-]/g, '') : `def-${i}`),
+      buildLocalReference: (json, _baseUri, _fragment, i) =>
+        typeof json.title === 'string' ? json.title.replace(/[^A-Za-z0-9._-]/g, '') : `def-${i}`,
     },
-    transformObject: (documents) => withExamples(mapDiscriminators((documents as { openapiObject: Record<string, unknown> }).openapiObject)),
+    transformObject: (documents) =>
+      withExamples(mapDiscriminators((documents as { openapiObject: Record<string, unknown> }).openapiObject)),
   });
 }
 
@@ -66,7 +68,9 @@ function example(name: string): unknown {
 
 /** withExamples puts a worked case in the description of the rating routes, for "Try it out" and for test generators. */
 function withExamples(doc: Json): Json {
-  const paths = doc.paths as Record<string, Record<string, { requestBody?: { content?: Record<string, Json> } }>> | undefined;
+  const paths = doc.paths as
+    | Record<string, Record<string, { requestBody?: { content?: Record<string, Json> } }>>
+    | undefined;
   const typical = example('typical-bank');
   const clean = example('clean-bank');
   if (!typical || !clean) return doc;
@@ -86,7 +90,8 @@ function withExamples(doc: Json): Json {
  */
 export function mapDiscriminators(doc: Json): Json {
   const components = ((doc.components as Json | undefined)?.schemas ?? {}) as Record<string, Json>;
-  const resolve = (ref: string) => (ref.startsWith('#/components/schemas/') ? components[ref.slice('#/components/schemas/'.length)] : undefined);
+  const resolve = (ref: string) =>
+    ref.startsWith('#/components/schemas/') ? components[ref.slice('#/components/schemas/'.length)] : undefined;
   const visit = (node: unknown): void => {
     if (node === null || typeof node !== 'object') return;
     if (Array.isArray(node)) return node.forEach(visit);

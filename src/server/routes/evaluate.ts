@@ -18,7 +18,10 @@ export interface EvaluateOptions {
   evaluationTimeout: number;
 }
 
-export const evaluateRoutes: FastifyPluginAsync<EvaluateOptions> = async (app, { live, decisions, evaluationTimeout }) => {
+export const evaluateRoutes: FastifyPluginAsync<EvaluateOptions> = async (
+  app,
+  { live, decisions, evaluationTimeout },
+) => {
   app.post(
     '/v1/evaluate',
     {
@@ -48,8 +51,12 @@ export const evaluateRoutes: FastifyPluginAsync<EvaluateOptions> = async (app, {
       reply.header('vary', 'Accept');
       if (!outcome.ok) return sendError(reply, refusal(outcome));
       deadline.check('the evaluation');
-      await deadline.race(decisions.record(request.caller?.name ?? 'anonymous', request.body, outcome.result), 'recording the rating in the decision log');
-      if (preferred(request.headers.accept) === 'text/html') return reply.type('text/html; charset=utf-8').send(renderResultHtml(outcome.result));
+      await deadline.race(
+        decisions.record(request.caller?.name ?? 'anonymous', request.body, outcome.result),
+        'recording the rating in the decision log',
+      );
+      if (preferred(request.headers.accept) === 'text/html')
+        return reply.type('text/html; charset=utf-8').send(renderResultHtml(outcome.result));
       // Written with JSON.stringify: the result is built by the host in the RatingResult shape it is
       // documented and tested against, and the schema serializer escapes every character of the
       // clause text in JavaScript on Node 20, several times slower.

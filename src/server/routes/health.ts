@@ -8,7 +8,12 @@ import { errorResponses } from '../schemas.js';
 
 const rulesetRefs = {
   type: 'array',
-  items: { type: 'object', additionalProperties: false, required: ['id', 'hash'], properties: { id: { type: 'string' }, hash: { type: 'string' } } },
+  items: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['id', 'hash'],
+    properties: { id: { type: 'string' }, hash: { type: 'string' } },
+  },
 };
 
 export const healthRoutes: FastifyPluginAsync<{ live: LiveRules }> = async (app, { live }) => {
@@ -20,7 +25,14 @@ export const healthRoutes: FastifyPluginAsync<{ live: LiveRules }> = async (app,
       schema: {
         summary: 'The process is alive',
         tags: ['health'],
-        response: { 200: { type: 'object', additionalProperties: false, required: ['status'], properties: { status: { type: 'string', const: 'ok' } } } },
+        response: {
+          200: {
+            type: 'object',
+            additionalProperties: false,
+            required: ['status'],
+            properties: { status: { type: 'string', const: 'ok' } },
+          },
+        },
       },
     },
     async () => ({ status: 'ok' }),
@@ -42,7 +54,11 @@ export const healthRoutes: FastifyPluginAsync<{ live: LiveRules }> = async (app,
               rulesets: rulesetRefs,
               wasmSha256: { type: ['string', 'null'], description: 'sha256 of the compiled policy being served.' },
               loadedAt: { type: 'string', description: 'When the live version was loaded (ISO 8601).' },
-              lastReloadFailed: { type: 'boolean', description: 'True when the last reload was refused and an older version keeps serving; GET /v1/status says why.' },
+              lastReloadFailed: {
+                type: 'boolean',
+                description:
+                  'True when the last reload was refused and an older version keeps serving; GET /v1/status says why.',
+              },
             },
           },
           ...errorResponses(503),
@@ -51,7 +67,13 @@ export const healthRoutes: FastifyPluginAsync<{ live: LiveRules }> = async (app,
     },
     async () => {
       const v = live.current;
-      return { status: 'ready', rulesets: v.rulesets, wasmSha256: v.wasmSha256, loadedAt: v.loadedAt, lastReloadFailed: live.lastReload?.ok === false };
+      return {
+        status: 'ready',
+        rulesets: v.rulesets,
+        wasmSha256: v.wasmSha256,
+        loadedAt: v.loadedAt,
+        lastReloadFailed: live.lastReload?.ok === false,
+      };
     },
   );
 };

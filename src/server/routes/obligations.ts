@@ -27,19 +27,38 @@ const calendarQuery = {
   additionalProperties: false,
   required: ['institution', 'year'],
   properties: {
-    institution: { type: 'string', minLength: 1, maxLength: 200, description: 'The institution; a name of annex 1 is national, any other local.' },
+    institution: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 200,
+      description: 'The institution; a name of annex 1 is national, any other local.',
+    },
     year: { type: 'string', pattern: '^[0-9]{4}$', description: 'The year whose due dates to list.' },
-    branchOf: { type: 'string', minLength: 1, maxLength: 200, description: 'For a branch, the institution it belongs to.' },
-    reporter: { ...(api.definitions as Record<string, object>).reporterKind, description: 'Say the kind of reporter instead of deriving it from the name.' },
+    branchOf: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 200,
+      description: 'For a branch, the institution it belongs to.',
+    },
+    reporter: {
+      ...(api.definitions as Record<string, object>).reporterKind,
+      description: 'Say the kind of reporter instead of deriving it from the name.',
+    },
   },
 };
 
 function refuse(reply: FastifyReply, problems: Problem[]): FastifyReply {
-  return sendError(reply, { error: 'invalid-input', message: problems.length === 1 ? problems[0].message : 'the question was refused; see problems', problems });
+  return sendError(reply, {
+    error: 'invalid-input',
+    message: problems.length === 1 ? problems[0].message : 'the question was refused; see problems',
+    problems,
+  });
 }
 
 export const obligationRoutes: FastifyPluginAsync<ObligationRoutesOptions> = async (app, options) => {
-  const fixed = options.current ? undefined : (options.service ?? (await ObligationService.load(options.serviceOptions)));
+  const fixed = options.current
+    ? undefined
+    : (options.service ?? (await ObligationService.load(options.serviceOptions)));
   const serviceOf = (): ObligationService => options.current?.() ?? fixed!;
   // The obligations schemas are not among the app's shared ones: this scope validates with its own.
   const ajv = createAjv();
@@ -57,7 +76,10 @@ export const obligationRoutes: FastifyPluginAsync<ObligationRoutesOptions> = asy
         tags: ['obligations'],
         body: def('request'),
         response: {
-          200: { description: 'The due date, traced to its clause and calendar.', content: { 'application/json': { schema: def('result') } } },
+          200: {
+            description: 'The due date, traced to its clause and calendar.',
+            content: { 'application/json': { schema: def('result') } },
+          },
           ...errorResponses(400, 413, 415, 500),
         },
       },
@@ -86,7 +108,8 @@ export const obligationRoutes: FastifyPluginAsync<ObligationRoutesOptions> = asy
       },
     },
     async (request, reply) => {
-      if (request.validationError) return refuse(reply, explainErrors(request.validationError.validation as never, request.query));
+      if (request.validationError)
+        return refuse(reply, explainErrors(request.validationError.validation as never, request.query));
       const q = request.query;
       const outcome = serviceOf().calendarFor({
         institution: q.institution,

@@ -28,7 +28,13 @@ export const rulesetRoutes: FastifyPluginAsync<{ live: LiveRules }> = async (app
   const unknown = (id: string) => ({
     error: 'unknown-ruleset' as const,
     message: `unknown ruleset "${id}"`,
-    problems: [{ path: '', message: `no ruleset has the id "${id}"`, allowed: live.current.rater.registry.rulesets.map((r) => r.id) }],
+    problems: [
+      {
+        path: '',
+        message: `no ruleset has the id "${id}"`,
+        allowed: live.current.rater.registry.rulesets.map((r) => r.id),
+      },
+    ],
   });
 
   app.get(
@@ -37,7 +43,14 @@ export const rulesetRoutes: FastifyPluginAsync<{ live: LiveRules }> = async (app
       schema: {
         summary: 'List the rulesets the service holds',
         tags: ['rulesets'],
-        response: { 200: { description: 'Every ruleset, with the rating years it decides.', type: 'array', items: ref(ids.rulesetSummary) }, ...errorResponses(500) },
+        response: {
+          200: {
+            description: 'Every ruleset, with the rating years it decides.',
+            type: 'array',
+            items: ref(ids.rulesetSummary),
+          },
+          ...errorResponses(500),
+        },
       },
     },
     async () => live.current.rater.registry.rulesets.map(summary),
@@ -48,7 +61,8 @@ export const rulesetRoutes: FastifyPluginAsync<{ live: LiveRules }> = async (app
     {
       schema: {
         summary: 'One ruleset in full',
-        description: 'Metadata, scoring table, grading, institutions and interpretations, exactly as loaded and validated, with the hash of the files.',
+        description:
+          'Metadata, scoring table, grading, institutions and interpretations, exactly as loaded and validated, with the hash of the files.',
         tags: ['rulesets'],
         params: idParams,
         response: { 200: { description: 'The ruleset.', ...ref(ids.ruleset) }, ...errorResponses(404, 500) },
@@ -67,11 +81,15 @@ export const rulesetRoutes: FastifyPluginAsync<{ live: LiveRules }> = async (app
     {
       schema: {
         summary: 'The JSON Schema of an evaluation input for one ruleset',
-        description: 'Derived from the ruleset itself: its items, their findings and the circumstances its triggers read. POST /v1/evaluate validates with exactly this schema.',
+        description:
+          'Derived from the ruleset itself: its items, their findings and the circumstances its triggers read. POST /v1/evaluate validates with exactly this schema.',
         tags: ['rulesets'],
         params: idParams,
         response: {
-          200: { description: 'A JSON Schema (draft-07).', content: { 'application/schema+json': { schema: { type: 'object', additionalProperties: true } } } },
+          200: {
+            description: 'A JSON Schema (draft-07).',
+            content: { 'application/schema+json': { schema: { type: 'object', additionalProperties: true } } },
+          },
           ...errorResponses(404, 500),
         },
       },
