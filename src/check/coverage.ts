@@ -3,11 +3,11 @@
 // those the decorated results of the rule tests reached, and positions each one missed at its line.
 import { join } from 'node:path';
 import type { RatingResult } from '../rating/decorate.js';
-import type { Diagnostic } from '../rules/diagnostics.js';
+import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import { readablePath } from '../rules/load.js';
 import { ruleFiles, type RuleFileKey, type RuleSet, type Rule } from '../rules/ruleset.js';
 import { inBounds } from '../rules/semantic.js';
-import { readYamlSource, type JsonPath, type YamlSource } from '../rules/yaml-source.js';
+import { readYamlSource, type JsonPath, type YamlSource } from '../diagnostics/yaml-source.js';
 import type { CoverageCategoryName, RulesetCoverage } from './report.js';
 
 /** Element: one thing a rule test can reach, with where it is written. */

@@ -13,8 +13,8 @@
 import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { CalendarYear } from '../../generated/types/obligations/calendar.js';
-import { hasErrors, RulesError, type Diagnostic } from '../rules/diagnostics.js';
-import { readYamlSource, type JsonPath, type YamlSource } from '../rules/yaml-source.js';
+import { hasErrors, RulesError, type Diagnostic } from '../diagnostics/diagnostics.js';
+import { readYamlSource, type JsonPath, type YamlSource } from '../diagnostics/yaml-source.js';
 import { compileSchema } from '../validation/ajv.js';
 import { explainErrors, pointerSegments } from '../validation/explain.js';
 import { civil, dayOf, formatIsoDate, isWeekend, parseIsoDate, weekdayName, type Day } from './dates.js';

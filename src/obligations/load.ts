@@ -10,10 +10,10 @@ import type {
   ObligationsFile,
   ReporterRule,
 } from '../../generated/types/obligations/obligations.js';
-import { hasErrors, RulesError, type Diagnostic } from '../rules/diagnostics.js';
+import { hasErrors, RulesError, type Diagnostic } from '../diagnostics/diagnostics.js';
 import { readablePath } from '../rules/load.js';
 import type { Institutions } from '../rules/ruleset.js';
-import { readYamlSource, type JsonPath, type YamlSource } from '../rules/yaml-source.js';
+import { readYamlSource, type JsonPath, type YamlSource } from '../diagnostics/yaml-source.js';
 import { compileSchema, readSchema } from '../validation/ajv.js';
 import { explainErrors, pointerSegments } from '../validation/explain.js';
 import { daysInMonth } from './dates.js';

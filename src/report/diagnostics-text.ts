@@ -1,7 +1,7 @@
 // Report stage: `check` as text for a terminal: one `file:line:col: severity CODE: path message` line
 // per problem, the notes, the coverage table when asked for, and a summary line.
 import { percent, summaryLine, type CheckReport, type RulesetCoverage } from '../check/report.js';
-import { formatDiagnostic } from '../rules/diagnostics.js';
+import { formatDiagnostic } from '../diagnostics/diagnostics.js';
 
 const categoryNames: Record<string, string> = {
   rules: 'rules',

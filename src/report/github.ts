@@ -1,7 +1,7 @@
 // Report stage: `check` as GitHub Actions workflow commands, so each problem is annotated on the line
 // of the pull request it belongs to.
 import { summaryLine, type CheckReport } from '../check/report.js';
-import type { Diagnostic } from '../rules/diagnostics.js';
+import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import { coverageLines } from './diagnostics-text.js';
 
 /** escapeData escapes a workflow command's message: %, CR and LF. */

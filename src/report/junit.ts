@@ -2,7 +2,7 @@
 // its problems as failing testcases), one for the Rego, and one for problems outside both.
 import { basename } from 'node:path';
 import type { CheckReport } from '../check/report.js';
-import { formatDiagnostic, type Diagnostic } from '../rules/diagnostics.js';
+import { formatDiagnostic, type Diagnostic } from '../diagnostics/diagnostics.js';
 
 interface Case {
   name: string;

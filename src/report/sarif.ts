@@ -1,8 +1,8 @@
 // Report stage: `check` as SARIF 2.1.0, for code-scanning tools: each code the results use is a rule
 // of the driver (with its title and what to do), every problem a result at its file, line and column.
 import type { CheckReport } from '../check/report.js';
-import { codeList } from '../rules/codes.js';
-import type { Diagnostic } from '../rules/diagnostics.js';
+import { codeList } from '../diagnostics/codes.js';
+import type { Diagnostic } from '../diagnostics/diagnostics.js';
 
 export const sarifSchema = 'https://json.schemastore.org/sarif-2.1.0.json';
 

@@ -7,7 +7,7 @@ import { basename, dirname, join, relative } from 'node:path';
 import type { ValidateFunction } from 'ajv';
 import { compileSchema } from '../validation/ajv.js';
 import { explainErrors, pointerSegments } from '../validation/explain.js';
-import { hasErrors, RulesError, type Diagnostic } from './diagnostics.js';
+import { hasErrors, RulesError, type Diagnostic } from '../diagnostics/diagnostics.js';
 import { hashFiles } from './hash.js';
 import {
   applyOverrides,
@@ -21,7 +21,7 @@ import {
 } from './overlay.js';
 import { indexItems, indexRules, ruleFiles, type RuleFileKey, type RuleSet, type RulesetMeta } from './ruleset.js';
 import { checkRuleset, type RulesetParts } from './semantic.js';
-import { parseYamlSource, type JsonPath, type YamlSource } from './yaml-source.js';
+import { parseYamlSource, type JsonPath, type YamlSource } from '../diagnostics/yaml-source.js';
 
 const schemaOf: Record<RuleFileKey, string> = {
   meta: 'rules/ruleset.schema.json',

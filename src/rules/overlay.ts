@@ -5,7 +5,7 @@
 import { hashFiles, sha256 } from './hash.js';
 import type { Grading, Institutions, Interpretation, RuleFileKey, RuleSet, ScoringTable } from './ruleset.js';
 import type { Override } from '../../generated/types/rules/ruleset.js';
-import type { JsonPath } from './yaml-source.js';
+import type { JsonPath } from '../diagnostics/yaml-source.js';
 
 export type { Override };
 

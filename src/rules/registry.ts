@@ -3,7 +3,7 @@
 // An overlay (a regional rule) is resolved against the base beside it, which is loaded only once.
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { RulesError, type Diagnostic } from './diagnostics.js';
+import { RulesError, type Diagnostic } from '../diagnostics/diagnostics.js';
 import { fsFolder, inspectFolder, type Inspection } from './load.js';
 import type { RuleSet } from './ruleset.js';
 

@@ -1,8 +1,8 @@
 // Rules stage: checks that the schema cannot express: references resolve, numbers add up, tiers and
 // bands leave no gap, every quoted clause is really in the source. Each problem names the file key
 // and path, so the loader can give it a line and column.
-import type { Severity } from './diagnostics.js';
-import type { JsonPath } from './yaml-source.js';
+import type { Severity } from '../diagnostics/diagnostics.js';
+import type { JsonPath } from '../diagnostics/yaml-source.js';
 import type {
   RuleFileKey,
   ScoringTable,

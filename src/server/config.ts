@@ -2,7 +2,7 @@
 // anything is loaded. Every variable is documented in docs/operations.md; a bad value names itself.
 import { isIP } from 'node:net';
 import { join } from 'node:path';
-import { rulesetsDir as repoRulesets, wasmPath as repoWasm } from '../build/paths.js';
+import { rulesetsDir as repoRulesets, wasmPath as repoWasm } from '../artifacts/artifacts.js';
 import { parsePointer } from '../audit/redact.js';
 import type { DocsAccess } from './auth.js';
 import type { PressureOptions, RateLimitOptions } from './limits.js';

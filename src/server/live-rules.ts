@@ -9,7 +9,7 @@ import { failureDiagnostics, loadRuleTests, runRuleTest, type RuleTestOutcome } 
 import { EngineError } from '../engine/errors.js';
 import { ObligationService, type ServiceOptions } from '../obligations/service.js';
 import { Rater } from '../rating/rater.js';
-import { formatDiagnostic, RulesError, type Diagnostic } from '../rules/diagnostics.js';
+import { formatDiagnostic, RulesError, type Diagnostic } from '../diagnostics/diagnostics.js';
 
 /** RulesSource: where a version is loaded from. */
 export interface RulesSource {

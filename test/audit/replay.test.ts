@@ -10,7 +10,7 @@ import { entryHash, genesisHash } from '../../src/audit/entry.js';
 import { createDecisionLog, type DecisionLogOptions } from '../../src/audit/log.js';
 import { replayLog, type ReplayOutcome } from '../../src/audit/replay.js';
 import { verifyLog } from '../../src/audit/verify.js';
-import { repoRoot } from '../../src/build/paths.js';
+import { repoRoot } from '../../src/artifacts/artifacts.js';
 import { PolicyModule } from '../../src/engine/engine.js';
 import type { Rater } from '../../src/rating/rater.js';
 import { commitAll, fixtureBase, fixtureRulesets, tempRepo } from '../fixtures/helpers.js';

@@ -1,10 +1,10 @@
-// Every diagnostic code is declared once (src/rules/codes.ts) and documented (docs/codes.md): the
+// Every diagnostic code is declared once (src/diagnostics/codes.ts) and documented (docs/codes.md): the
 // codes the source emits, the declarations and the documentation must be the same set.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from '../../src/build/paths.js';
-import { codes } from '../../src/rules/codes.js';
+import { repoRoot } from '../../src/artifacts/artifacts.js';
+import { codes } from '../../src/diagnostics/codes.js';
 
 const literal = /['"`]((?:RULE|TEST|REGO|COV|OBL|CAL)\d{3})['"`]/g;
 

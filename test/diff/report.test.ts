@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot } from '../../src/build/paths.js';
+import { repoRoot } from '../../src/artifacts/artifacts.js';
 import { diffRulesets, type RulesetDiff } from '../../src/diff/diff.js';
 import { loadRuleset } from '../../src/rules/load.js';
 import { renderDiffHtml } from '../../src/report/diff-html.js';

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterAll, beforeAll } from 'vitest';
-import { rulesetsDir, wasmPath } from '../../src/build/paths.js';
+import { rulesetsDir, wasmPath } from '../../src/artifacts/artifacts.js';
 import { ObligationService } from '../../src/obligations/service.js';
 import { Rater } from '../../src/rating/rater.js';
 import { hashSecret, type ApiKey, type Scope } from '../../src/security/api-keys.js';

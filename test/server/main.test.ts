@@ -6,7 +6,7 @@ import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot, wasmPath } from '../../src/build/paths.js';
+import { repoRoot, wasmPath } from '../../src/artifacts/artifacts.js';
 import { copyRulesets } from '../helper.js';
 import { example } from './helper.js';
 import { apply, mutations, type Workspace } from './mutations.js';

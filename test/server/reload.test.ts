@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { wasmPath } from '../../src/build/paths.js';
+import { wasmPath } from '../../src/artifacts/artifacts.js';
 import { LiveRules } from '../../src/server/live-rules.js';
 import { serve, type Serving } from '../../src/server/serve.js';
 import { copyRulesets } from '../helper.js';

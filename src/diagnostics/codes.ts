@@ -1,4 +1,4 @@
-// Rules stage: the closed set of diagnostic codes. Every code any stage emits is declared here once,
+// Diagnostics: the closed set of diagnostic codes. Every code any stage emits is declared here once,
 // with its default severity, a title and what a policy editor does about it; docs/codes.md documents
 // the same list, and test/check/codes.test.ts fails when code, declaration and docs disagree.
 import type { Severity } from './diagnostics.js';

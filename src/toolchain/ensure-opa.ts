@@ -1,10 +1,10 @@
-// Build stage: finds the pinned OPA, installing it as a Go module when it is missing, because a
+// Toolchain: finds the pinned OPA, installing it as a Go module when it is missing, because a
 // fresh machine has none and no other download site is reachable. It is built with the opa_wasm tag
 // (a pure-Go WebAssembly runtime), so `opa test -t wasm` runs the Rego tests on the compiled target.
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { opaVersion } from './paths.js';
+import { opaVersion } from '../artifacts/artifacts.js';
 
 /** versionOf returns an OPA binary's version, or undefined when it cannot run WebAssembly. */
 function versionOf(bin: string): string | undefined {

@@ -1,4 +1,4 @@
-// Rules stage: the one shape every problem takes, whether it comes from YAML syntax, the schema, a
+// Diagnostics: the one shape every problem takes, whether it comes from YAML syntax, the schema, a
 // semantic check, the Rego tool chain or a rule test, so every output format prints all of them.
 
 export type Severity = 'error' | 'warning';

@@ -1,4 +1,4 @@
-// Rules stage: reads one YAML rule file keeping every node's position, so later stages can point a
+// Diagnostics: reads one YAML rule file keeping every node's position, so later stages can point a
 // policy editor at the exact line and column of a problem.
 import { readFile } from 'node:fs/promises';
 import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
