@@ -5,7 +5,7 @@ import { type Command, Option } from 'commander';
 import { runCheck } from '../check/check.js';
 import { exitCode } from '../check/report.js';
 import { TargetError } from '../check/targets.js';
-import { checkFormats, type CheckFormat } from '../report/diagnostics-formats.js';
+import { checkFormats, type CheckFormat } from '../report/diagnostics/formats.js';
 import { defaults, UsageError } from './io.js';
 
 export function registerCheck(program: Command): void {

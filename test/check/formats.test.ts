@@ -8,8 +8,8 @@ import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../src/artifacts/artifacts.js';
 import type { CheckReport } from '../../src/check/report.js';
 import { codes } from '../../src/diagnostics/codes.js';
-import { renderCheckGithub, escapeData, escapeProperty } from '../../src/report/github.js';
-import { escapeXml, renderCheckJunit } from '../../src/report/junit.js';
+import { renderCheckGithub, escapeData, escapeProperty } from '../../src/report/diagnostics/github.js';
+import { escapeXml, renderCheckJunit } from '../../src/report/diagnostics/junit.js';
 
 const cli = `${repoRoot}dist/cli/main.js`;
 const fixture = 'test/check/fixtures/tiny';

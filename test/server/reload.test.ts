@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wasmPath } from '../../src/artifacts/artifacts.js';
-import { LiveRules } from '../../src/server/live-rules.js';
+import { LiveRules } from '../../src/server/runtime/live-rules.js';
 import { serve, type Serving } from '../../src/server/serve.js';
 import { copyRulesets } from '../helper.js';
 import { anonymous, bearer, example, exampleLine, testApp, testKeys } from './helper.js';

@@ -5,8 +5,8 @@ import { readFileSync } from 'node:fs';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
-import { securitySchemes } from '../auth.js';
-import { errorCodes } from '../schemas.js';
+import { securitySchemes } from '../http/auth.js';
+import { errorCodes } from '../http/schemas.js';
 
 const errorTable = Object.entries(errorCodes)
   .map(([code, c]) => `| \`${code}\` | ${c.status} | ${c.meaning} |`)
