@@ -369,8 +369,14 @@ async function measureMemory(n: number) {
     const q: MemoryReport[] = [];
     let failed: Error | undefined;
     let wake: (() => void) | undefined;
-    w.on('message', (r: MemoryReport) => (q.push(r), wake?.()));
-    w.on('error', (err) => ((failed = err), wake?.()));
+    w.on('message', (r: MemoryReport) => {
+      q.push(r);
+      wake?.();
+    });
+    w.on('error', (err) => {
+      failed = err;
+      wake?.();
+    });
     return async (): Promise<MemoryReport> => {
       while (!q.length) {
         if (failed) throw failed;

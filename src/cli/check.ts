@@ -22,7 +22,7 @@ export function registerCheck(program: Command): void {
     .option('--no-regal', 'do not lint the Rego with Regal even when it is installed')
     .action(
       async (paths: string[], opts: { format: CheckFormat; coverage?: boolean; wasm: string; regal: boolean }) => {
-        let report;
+        let report: Awaited<ReturnType<typeof runCheck>>;
         try {
           report = await runCheck({
             paths,

@@ -27,7 +27,10 @@ async function readReports(files: string[]): Promise<SourcedReport[]> {
     const label = file === '-' ? '<stdin>' : file;
     const parsed = parseJson(await readInputText(file), label);
     if (!parsed.ok) throw new UsageError(parsed.message);
-    if (Array.isArray(parsed.value)) parsed.value.forEach((value, i) => out.push({ source: `${label}[${i}]`, value }));
+    if (Array.isArray(parsed.value))
+      parsed.value.forEach((value, i) => {
+        out.push({ source: `${label}[${i}]`, value });
+      });
     else out.push({ source: label, value: parsed.value });
   }
   return out;

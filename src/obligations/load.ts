@@ -140,7 +140,9 @@ function checkObligations(doc: ObligationsFile, sourceText: string | undefined, 
   quoted(form.zeroReport.clause, ['monthlyReport', 'zeroReport', 'clause']);
   use([form.zeroReport.interpretation], ['monthlyReport', 'zeroReport', 'interpretation']);
   use(form.interpretations, ['monthlyReport', 'interpretations']);
-  form.notes.forEach((n, i) => quoted(n, ['monthlyReport', 'notes', i]));
+  form.notes.forEach((n, i) => {
+    quoted(n, ['monthlyReport', 'notes', i]);
+  });
   form.eventTypes.forEach((t, i) => {
     quoted(t.name, ['monthlyReport', 'eventTypes', i, 'name']);
     quoted(t.column, ['monthlyReport', 'eventTypes', i, 'column']);

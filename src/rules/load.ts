@@ -34,7 +34,10 @@ const schemaOf: Record<RuleFileKey, string> = {
 const validators = new Map<RuleFileKey, ValidateFunction>();
 function validatorFor(key: RuleFileKey): ValidateFunction {
   let v = validators.get(key);
-  if (!v) validators.set(key, (v = compileSchema(schemaOf[key])));
+  if (!v) {
+    v = compileSchema(schemaOf[key]);
+    validators.set(key, v);
+  }
   return v;
 }
 

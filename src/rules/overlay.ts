@@ -71,13 +71,21 @@ export function applyOverrides(
       problems.push({ index, at, code, message });
       targets.push(undefined);
     };
-    if (seen.has(o.id)) return fail('RULE010', ['id'], `override id "${o.id}" is used twice; ids must be unique`);
+    if (seen.has(o.id)) {
+      fail('RULE010', ['id'], `override id "${o.id}" is used twice; ids must be unique`);
+      return;
+    }
     seen.add(o.id);
     const ops = (['set', 'add', 'remove'] as const).filter((k) => k in o);
-    if (ops.length !== 1)
-      return fail('RULE082', [], `needs exactly one of set, add or remove; has ${ops.join(', ') || 'none'}`);
+    if (ops.length !== 1) {
+      fail('RULE082', [], `needs exactly one of set, add or remove; has ${ops.join(', ') || 'none'}`);
+      return;
+    }
     const outcome = applyOne(docs, o, ops[0]);
-    if ('message' in outcome) return fail(outcome.code, [outcome.at], `path ${o.path}: ${outcome.message}`);
+    if ('message' in outcome) {
+      fail(outcome.code, [outcome.at], `path ${o.path}: ${outcome.message}`);
+      return;
+    }
     targets.push(outcome);
     applied.push({ id: o.id, path: o.path, clause: o.clause });
   });

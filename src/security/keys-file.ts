@@ -84,7 +84,10 @@ export function parseKeys(text: string, file: string): { keys?: ApiKey[]; diagno
     const first = new Map<string, number>();
     keys.forEach((k, i) => {
       const before = first.get(k[field]);
-      if (before === undefined) return void first.set(k[field], i);
+      if (before === undefined) {
+        first.set(k[field], i);
+        return;
+      }
       const { line, column } = source.locate(['keys', i, field]);
       found.push({ code, severity: 'error', file, line, column, path: `/keys/${i}/${field}`, message: say(k, before) });
     });

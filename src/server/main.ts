@@ -21,7 +21,9 @@ const localUser = 'local';
 
 // A SIGHUP before the service listens is kept for later rather than ending the process.
 let early = false;
-const earlyHup = () => void (early = true);
+const earlyHup = () => {
+  early = true;
+};
 process.on('SIGHUP', earlyHup);
 
 async function main(): Promise<void> {

@@ -99,7 +99,9 @@ describe('replaying a log', () => {
 
   it('names a decision that no longer reproduces, and the fields that differ', async () => {
     const path = await logOf(await loadRater(fixtureRulesets), inputs.slice(0, 1));
-    await rewrite(path, (e) => void ((e.result as { score: number }).score = 99));
+    await rewrite(path, (e) => {
+      (e.result as { score: number }).score = 99;
+    });
     expect((await verifyLog(path)).ok).toBe(true);
     const [o] = await replayAll(path, fixtureRulesets);
     expect(o).toMatchObject({
@@ -111,7 +113,9 @@ describe('replaying a log', () => {
 
   it('says when the rules a decision names are nowhere to be found', async () => {
     const path = await logOf(await loadRater(fixtureRulesets), inputs.slice(0, 1));
-    await rewrite(path, (e) => void (e.rulesetHash = `sha256:${'1'.repeat(64)}`));
+    await rewrite(path, (e) => {
+      e.rulesetHash = `sha256:${'1'.repeat(64)}`;
+    });
     const [o] = await replayAll(path, fixtureRulesets);
     expect(o).toMatchObject({
       status: 'ruleset-not-found',

@@ -117,11 +117,10 @@ describe('a configured service', () => {
     expect(r.status).toBe(0);
     return r.stdout.trim();
   };
+  // biome-ignore lint/suspicious/noExplicitAny: the status document is read field by field in the assertions
+  type StatusDoc = Record<string, any>;
   const status = async () =>
-    (await (await fetch(`${s.url}/v1/status`, { headers: { authorization: `Bearer ${secret}` } })).json()) as Record<
-      string,
-      any
-    >;
+    (await (await fetch(`${s.url}/v1/status`, { headers: { authorization: `Bearer ${secret}` } })).json()) as StatusDoc;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'credit-policy-service-'));

@@ -46,7 +46,9 @@ export async function renderAnnex2Xlsx(table: Annex2Table): Promise<Buffer> {
   across(4, 3, 2 + events, table.eventTypesHeading);
   ws.mergeCells(4, last, 5, last);
   ws.getCell(4, last).value = table.columns[width - 1];
-  table.columns.slice(0, width - 1).forEach((c, i) => (ws.getCell(5, i + 1).value = c));
+  table.columns.slice(0, width - 1).forEach((c, i) => {
+    ws.getCell(5, i + 1).value = c;
+  });
   ws.getRow(4).height = 32;
   for (const r of [4, 5])
     for (let c = 1; c <= last; c++) {

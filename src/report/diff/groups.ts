@@ -50,7 +50,10 @@ export function groupChanges(diff: RulesetDiff): ChangeGroup[] {
   const groups = new Map<string, ChangeGroup>();
   const put = (title: string, change: Change, where: string) => {
     let g = groups.get(title);
-    if (!g) groups.set(title, (g = { title, changes: [] }));
+    if (!g) {
+      g = { title, changes: [] };
+      groups.set(title, g);
+    }
     g.changes.push({ change, where });
   };
   for (const c of diff.changes) {

@@ -94,7 +94,10 @@ export function mapDiscriminators(doc: Json): Json {
     ref.startsWith('#/components/schemas/') ? components[ref.slice('#/components/schemas/'.length)] : undefined;
   const visit = (node: unknown): void => {
     if (node === null || typeof node !== 'object') return;
-    if (Array.isArray(node)) return node.forEach(visit);
+    if (Array.isArray(node)) {
+      for (const n of node) visit(n);
+      return;
+    }
     const o = node as Json;
     const d = o.discriminator as { propertyName?: string; mapping?: Record<string, string> } | undefined;
     if (d?.propertyName && !d.mapping && Array.isArray(o.oneOf)) {
