@@ -237,6 +237,26 @@ export const codes = {
     title: 'Calendar dates do not fit their year',
     help: "Name the file after its year, keep every date in that year, let each off range run forwards without overlapping another holiday's, and list as workdays only the Saturdays and Sundays the notice makes working days (调休上班).",
   },
+  KEY001: {
+    severity: 'error',
+    title: 'Keys file is not valid JSON or YAML',
+    help: 'Fix the syntax at the position given; a keys file is JSON (YAML is accepted too), as written by `credit-policy keys add`.',
+  },
+  KEY002: {
+    severity: 'error',
+    title: 'Keys file does not match its schema',
+    help: 'Give every key a name, a `sha256:` hash of its secret and scopes from evaluate, read and admin; store no secret in the file (make keys with `credit-policy keys add`).',
+  },
+  KEY003: {
+    severity: 'error',
+    title: 'Two keys with one name',
+    help: 'Give each user or service its own name; remove or rename the second key (`credit-policy keys remove`).',
+  },
+  KEY004: {
+    severity: 'error',
+    title: 'Two keys with one secret',
+    help: 'Keys are not shared: make a new key for one of the two users or services with `credit-policy keys add` and remove the shared one.',
+  },
 } as const satisfies Record<string, CodeInfo>;
 
 export type Code = keyof typeof codes;
@@ -246,7 +266,3 @@ export const codeList: readonly ({ code: Code } & CodeInfo)[] = (Object.keys(cod
   code,
   ...codes[code],
 }));
-
-export function isCode(code: string): code is Code {
-  return Object.hasOwn(codes, code);
-}

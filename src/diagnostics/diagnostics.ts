@@ -1,11 +1,13 @@
 // Diagnostics: the one shape every problem takes, whether it comes from YAML syntax, the schema, a
 // semantic check, the Rego tool chain or a rule test, so every output format prints all of them.
+import type { Code } from './codes.js';
 
 export type Severity = 'error' | 'warning';
 
 /** Diagnostic: one problem found in a rule file or an input, positioned where a person can find it. */
 export interface Diagnostic {
-  code: string;
+  /** One of the closed set declared in codes.ts (docs/codes.md). */
+  code: Code;
   severity: Severity;
   file: string;
   line?: number;

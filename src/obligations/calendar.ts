@@ -13,6 +13,7 @@
 import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { CalendarYear } from '../../generated/types/obligations/calendar.js';
+import type { Code } from '../diagnostics/codes.js';
 import { hasErrors, RulesError, type Diagnostic } from '../diagnostics/diagnostics.js';
 import { readYamlSource, type JsonPath, type YamlSource } from '../diagnostics/yaml-source.js';
 import { compileSchema } from '../validation/ajv.js';
@@ -231,7 +232,7 @@ function checkYear(fileName: string, data: CalendarYear, report: (path: JsonPath
   });
 }
 
-function at(source: YamlSource, code: string, path: JsonPath, message: string): Diagnostic {
+function at(source: YamlSource, code: Code, path: JsonPath, message: string): Diagnostic {
   const { line, column } = source.locate(path, message.startsWith('unknown key'));
   return { code, severity: 'error', file: source.file, line, column, path: path.join('.'), message };
 }

@@ -7,6 +7,7 @@ import { basename, dirname, join, relative } from 'node:path';
 import type { ValidateFunction } from 'ajv';
 import { compileSchema } from '../validation/ajv.js';
 import { explainErrors, pointerSegments } from '../validation/explain.js';
+import type { Code } from '../diagnostics/codes.js';
 import { hasErrors, RulesError, type Diagnostic } from '../diagnostics/diagnostics.js';
 import { hashFiles } from './hash.js';
 import {
@@ -308,7 +309,7 @@ function overlayProblem(
   docs: OverlayDocs,
   file: DocKey,
   path: JsonPath,
-  code: string,
+  code: Code,
   message: string,
   severity: Diagnostic['severity'] = 'error',
 ): Diagnostic {
@@ -369,7 +370,7 @@ async function readSourceText(
 
 function positioned(
   source: YamlSource,
-  code: string,
+  code: Code,
   path: JsonPath,
   message: string,
   severity: Diagnostic['severity'] = 'error',

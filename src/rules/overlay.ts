@@ -2,6 +2,7 @@
 // ruleset.yaml) against the full RuleSet it extends. Each override names what it changes by ids
 // (`items[5.2].rules[5.2:user-not-registered].points`), so the result is an ordinary RuleSet and the
 // engine needs no change; the RuleSet lists the overrides it took, each with its clause.
+import type { Code } from '../diagnostics/codes.js';
 import { hashFiles, sha256 } from './hash.js';
 import type { Grading, Institutions, Interpretation, RuleFileKey, RuleSet, ScoringTable } from './ruleset.js';
 import type { Override } from '../../generated/types/rules/ruleset.js';
@@ -37,7 +38,7 @@ export interface OverrideTarget {
 export interface OverrideProblem {
   index: number;
   at: JsonPath;
-  code: string;
+  code: Code;
   message: string;
 }
 
@@ -67,7 +68,7 @@ export function applyOverrides(
   const problems: OverrideProblem[] = [];
   const seen = new Set<string>();
   overrides.forEach((o, index) => {
-    const fail = (code: string, at: JsonPath, message: string) => {
+    const fail = (code: Code, at: JsonPath, message: string) => {
       problems.push({ index, at, code, message });
       targets.push(undefined);
     };
@@ -131,7 +132,7 @@ export function overlayFiles(metaText: string, base: RuleSet): { name: string; s
 }
 
 type Step = { key: string } | { select: string } | { index: number };
-type Failure = { code: string; at: string; message: string };
+type Failure = { code: Code; at: string; message: string };
 
 const roots: Record<string, DocKey> = {
   table: 'table',

@@ -22,13 +22,14 @@ export class SelectionError extends Error {
 export class Registry {
   private constructor(readonly rulesets: readonly RuleSet[]) {}
 
-  /** loadRegistry loads every folder of `dir`; any error in any folder refuses the whole set. */
+  /** load reads every ruleset folder of `dir`; any error in any folder refuses the whole set (a RulesError). */
   static async load(dir: string): Promise<Registry> {
     const { registry, diagnostics } = await Registry.inspect(dir);
     if (!registry) throw new RulesError(diagnostics);
     return registry;
   }
 
+  /** inspect reads every ruleset folder of `dir` and returns the registry, or none, with every diagnostic. */
   static async inspect(dir: string): Promise<{ registry?: Registry; diagnostics: Diagnostic[] }> {
     let names: string[];
     try {

@@ -1,6 +1,7 @@
 // Rules stage: checks that the schema cannot express: references resolve, numbers add up, tiers and
 // bands leave no gap, every quoted clause is really in the source. Each problem names the file key
 // and path, so the loader can give it a line and column.
+import type { Code } from '../diagnostics/codes.js';
 import type { Severity } from '../diagnostics/diagnostics.js';
 import type { JsonPath } from '../diagnostics/yaml-source.js';
 import type {
@@ -15,7 +16,7 @@ import type {
 } from './ruleset.js';
 
 export interface SemanticProblem {
-  code: string;
+  code: Code;
   severity: Severity;
   file: RuleFileKey;
   path: JsonPath;
@@ -43,7 +44,7 @@ const findingKinds: Record<Rule['kind'], string[]> = {
 /** checkRuleset returns every semantic problem of a ruleset's parts. */
 export function checkRuleset(parts: RulesetParts): SemanticProblem[] {
   const out: SemanticProblem[] = [];
-  const report = (code: string, file: RuleFileKey, path: JsonPath, message: string, severity: Severity = 'error') =>
+  const report = (code: Code, file: RuleFileKey, path: JsonPath, message: string, severity: Severity = 'error') =>
     out.push({ code, severity, file, path, message });
   const interpretationIds = new Set(parts.interpretations.map((i) => i.id));
   const used = new Set<string>();
@@ -101,7 +102,7 @@ export function checkRuleset(parts: RulesetParts): SemanticProblem[] {
   return out;
 }
 
-type Report = (code: string, file: RuleFileKey, path: JsonPath, message: string, severity?: Severity) => void;
+type Report = (code: Code, file: RuleFileKey, path: JsonPath, message: string, severity?: Severity) => void;
 type Use = (id: string | undefined, file: RuleFileKey, path: JsonPath) => void;
 type Quote = (text: string, file: RuleFileKey, path: JsonPath) => void;
 type Precise = (points: number, file: RuleFileKey, path: JsonPath) => void;

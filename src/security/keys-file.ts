@@ -5,6 +5,7 @@ import { randomBytes } from 'node:crypto';
 import { open, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { stringify } from 'yaml';
+import type { Code } from '../diagnostics/codes.js';
 import { formatDiagnostic, type Diagnostic } from '../diagnostics/diagnostics.js';
 import { parseYamlSource } from '../diagnostics/yaml-source.js';
 import { createAjv } from '../validation/ajv.js';
@@ -80,7 +81,7 @@ export function parseKeys(text: string, file: string): { keys?: ApiKey[]; diagno
   }
   const keys = (source.data as { keys: ApiKey[] }).keys;
   const found: Diagnostic[] = [];
-  const duplicates = (field: 'name' | 'hash', code: string, say: (k: ApiKey, first: number) => string) => {
+  const duplicates = (field: 'name' | 'hash', code: Code, say: (k: ApiKey, first: number) => string) => {
     const first = new Map<string, number>();
     keys.forEach((k, i) => {
       const before = first.get(k[field]);

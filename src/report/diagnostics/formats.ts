@@ -15,7 +15,3 @@ export const checkFormats = {
 } as const satisfies Record<string, (report: CheckReport) => string>;
 
 export type CheckFormat = keyof typeof checkFormats;
-
-export function isCheckFormat(name: string): name is CheckFormat {
-  return Object.hasOwn(checkFormats, name);
-}
