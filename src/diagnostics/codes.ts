@@ -1,7 +1,9 @@
 // Diagnostics: the closed set of diagnostic codes. Every code any stage emits is declared here once,
 // with its default severity, a title and what a policy editor does about it; docs/codes.md documents
 // the same list, and test/check/codes.test.ts fails when code, declaration and docs disagree.
-import type { Severity } from './diagnostics.js';
+
+/** Severity: an error refuses (and makes `check` exit 1); a warning is shown and refuses nothing. */
+export type Severity = 'error' | 'warning';
 
 /** CodeInfo: what one diagnostic code means and what to do about it. */
 export interface CodeInfo {

@@ -1,8 +1,8 @@
 // Diagnostics: the one shape every problem takes, whether it comes from YAML syntax, the schema, a
 // semantic check, the Rego tool chain or a rule test, so every output format prints all of them.
-import type { Code } from './codes.js';
+import type { Code, Severity } from './codes.js';
 
-export type Severity = 'error' | 'warning';
+export type { Severity };
 
 /** Diagnostic: one problem found in a rule file or an input, positioned where a person can find it. */
 export interface Diagnostic {
