@@ -3,14 +3,11 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Outcome } from '../../rating/rater.js';
 import { explainErrors, type Problem } from '../../validation/explain.js';
+import type { ErrorResponse } from '../../../generated/types/http/error.js';
 import { errorCodes, type ErrorCode } from './schemas.js';
 
-/** ErrorBody: the body of every refused request. */
-export interface ErrorBody {
-  error: ErrorCode;
-  message: string;
-  problems?: Problem[];
-}
+/** ErrorBody: the body of every refused request (schemas/http/error.schema.json). */
+export type ErrorBody = ErrorResponse;
 
 /** HttpError: a refusal raised inside the service (a parser, a route, a hook), carrying its code. */
 export class HttpError extends Error {
