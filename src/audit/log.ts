@@ -157,14 +157,14 @@ export function buildEntry(
     rulesetId: decision.result.ruleset.id,
     rulesetHash: decision.result.ruleset.hash,
     inputHash: canonicalHash(decision.input),
-    result: result ? result.value : decision.result,
+    result: (result ? result.value : decision.result) as DecisionEntry['result'],
     prevHash,
   };
   const redacted: NonNullable<DecisionEntry['redacted']> = { dropped: [], masked: [] };
   if (rules.drop?.includes('')) redacted.dropped.push('');
   else {
     const r = redact(decision.input, rules);
-    entry.input = r.value;
+    entry.input = r.value as DecisionEntry['input'];
     redacted.dropped.push(...r.dropped);
     redacted.masked.push(...r.masked);
   }

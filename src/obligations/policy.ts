@@ -3,6 +3,7 @@
 import { obligationEntrypoints as entrypoints } from '../artifacts/artifacts.js';
 import type { PolicyInstance } from '../engine/engine.js';
 import type { Schedule } from '../../generated/types/obligations/obligations.js';
+import type { DueStatus, Span } from '../../generated/types/obligations/api.js';
 import type { ReporterKind } from './load.js';
 
 /** ResolvedRule: one obligation as it binds one kind of reporter (its numbers laid over the schedule). */
@@ -40,14 +41,10 @@ export interface StatusCheck {
   asOf?: DatePoint;
 }
 
-export interface Span {
-  days: number;
-  workingDays?: number;
-}
-
+/** CompactStatus: the status rule's answer for one check; the status and spans are the API's (api.schema.json). */
 export interface CompactStatus {
   key: string;
-  status: 'on-time' | 'late' | 'missing' | 'pending' | 'out-of-time' | 'lapsed';
+  status: DueStatus['status'];
   early?: Span;
   late?: Span;
   overdue?: Span;

@@ -6,16 +6,13 @@ import type { Code } from '../diagnostics/codes.js';
 import { hashFiles, sha256 } from './hash.js';
 import type { Grading, Institutions, Interpretation, RuleFileKey, RuleSet, ScoringTable } from './ruleset.js';
 import type { Override } from '../../generated/types/rules/ruleset.js';
+import type { AppliedOverride } from '../../generated/types/rating/result.js';
 import type { JsonPath } from '../diagnostics/yaml-source.js';
 
 export type { Override };
 
-/** AppliedOverride: one override an overlay's RuleSet (and so its results) was built with. */
-export interface AppliedOverride {
-  id: string;
-  path: string;
-  clause: string;
-}
+/** AppliedOverride: one override an overlay's RuleSet (and so its results) was built with (result.schema.json). */
+export type { AppliedOverride };
 
 /** DocKey: the rule files an override can change (an overlay's own ruleset.yaml is its meta). */
 export type DocKey = Exclude<RuleFileKey, 'meta'>;

@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../src/artifacts/artifacts.js';
 import { caseFiles, readCases } from '../../src/diff/cases.js';
 import { runImpact, type CaseImpact, type ImpactSummary } from '../../src/diff/impact.js';
-import { PinnedRater } from '../../src/diff/pinned-rater.js';
+import { RulesetRater } from '../../src/rating/ruleset-rater.js';
 import { PolicyModule } from '../../src/engine/engine.js';
 import { loadRuleset } from '../../src/rules/load.js';
 import { fixtureAmended, fixtureBase } from '../fixtures/helpers.js';
@@ -59,8 +59,8 @@ describe('runImpact', () => {
   let summary: ImpactSummary;
   beforeAll(async () => {
     const module = await PolicyModule.fromFile(wasmPath);
-    const from = await PinnedRater.create(module, await loadRuleset(fixtureBase), { anyYear: true });
-    const to = await PinnedRater.create(module, await loadRuleset(fixtureAmended), { anyYear: true });
+    const from = await RulesetRater.create(module, await loadRuleset(fixtureBase), { anyYear: true });
+    const to = await RulesetRater.create(module, await loadRuleset(fixtureAmended), { anyYear: true });
     impacts = [];
     summary = await runImpact(from, to, readCases(await caseFiles(casesDir), casesDir), (c) => void impacts.push(c));
   });

@@ -34,9 +34,7 @@ type Env = Record<string, string | undefined>;
 export function readEnv<T>(schema: EnvSchema & Record<string, unknown>, env: Env): T {
   const given = new Map<string, string>();
   const settings = readObject(schema, env, given).value;
-  const ajv = createAjv();
-  ajv.addKeyword({ keyword: 'x-env', schemaType: 'string' });
-  const validate = ajv.compile(schema);
+  const validate = createAjv().compile(schema);
   if (!validate(settings)) throw new EnvError(validate.errors!.map((e) => explain(schema, e, given)).join('; '));
   return settings as T;
 }
