@@ -13,7 +13,7 @@ import { registerEvaluate } from './evaluate.js';
 import { registerReport } from './report.js';
 import { registerImpact } from './impact.js';
 import { registerKeys } from './keys.js';
-import { UsageError } from './io.js';
+import { OutputError, UsageError } from './io.js';
 import { registerReplay } from './replay.js';
 import { registerVerifyLog } from './verify-log.js';
 
@@ -35,6 +35,11 @@ registerKeys(program);
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof CommanderError) {
     process.exitCode = err.exitCode;
+    return;
+  }
+  if (err instanceof OutputError) {
+    process.stderr.write(`${err.message}\n`);
+    process.exitCode = 1;
     return;
   }
   if (
