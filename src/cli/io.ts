@@ -26,7 +26,11 @@ const writeAll: WriteBytes = async (handle, bytes) => {
  * it, so a reader never sees half a file and a full device leaves the old file as it was. An existing
  * symbolic link, folder or device is refused rather than written through.
  */
-export async function writeOutput(path: string, bytes: string | Uint8Array, write: WriteBytes = writeAll): Promise<void> {
+export async function writeOutput(
+  path: string,
+  bytes: string | Uint8Array,
+  write: WriteBytes = writeAll,
+): Promise<void> {
   const existing = await lstat(path).catch((err: NodeJS.ErrnoException) => {
     if (err.code === 'ENOENT') return undefined;
     throw new OutputError(`cannot write ${path}: ${reason(err)}`);

@@ -45,18 +45,18 @@ export function nameProblem(name: string): string | undefined {
 }
 
 const labels: Record<number, string> = {
-  0x0: 'NUL',
-  0x9: 'tab',
-  0xa: 'line feed',
-  0xd: 'carriage return',
-  0x200b: 'zero-width space',
-  0x200c: 'zero-width non-joiner',
-  0x200d: 'zero-width joiner',
-  0x200e: 'left-to-right mark',
-  0x200f: 'right-to-left mark',
-  0x202e: 'right-to-left override',
-  0x2060: 'word joiner',
-  0xfeff: 'byte order mark / zero-width no-break space',
+  0: 'NUL',
+  9: 'tab',
+  10: 'line feed',
+  13: 'carriage return',
+  8203: 'zero-width space',
+  8204: 'zero-width non-joiner',
+  8205: 'zero-width joiner',
+  8206: 'left-to-right mark',
+  8207: 'right-to-left mark',
+  8238: 'right-to-left override',
+  8288: 'word joiner',
+  65279: 'byte order mark / zero-width no-break space',
 };
 
 function label(code: number): string {

@@ -56,7 +56,8 @@ export const errorCodes = {
   },
   'request-timeout': {
     status: 408,
-    meaning: 'The whole request did not arrive within the request deadline (REQUEST_TIMEOUT_MS); the connection is closed.',
+    meaning:
+      'The whole request did not arrive within the request deadline (REQUEST_TIMEOUT_MS); the connection is closed.',
   },
   'reload-unavailable': { status: 409, meaning: 'This service was started without a rules folder to reload from.' },
   'body-too-large': { status: 413, meaning: 'The body is larger than the service accepts.' },
