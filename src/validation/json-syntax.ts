@@ -58,6 +58,7 @@ type Frame = { array: true; index: number } | { array: false; key: string | unde
 
 // Runs of characters a string may hold without a closer look (not a quote, a backslash, a control
 // character or half of a surrogate pair).
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are exactly what JSON strings may not hold raw
 const plain = /[^"\\\u0000-\u001f\ud800-\udfff]*/y;
 const hex4 = /^[0-9a-fA-F]{4}$/;
 const numberRe = /-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][+-]?[0-9]+)?/y;
