@@ -97,7 +97,9 @@ describe('the anchored end of a decision log', () => {
     await writeLog(2);
     const head = await readFile(headPathFor(log), 'utf8');
     await writeFile(headPathFor(log), head.replace(/"seq":2/, '"seq":1'));
-    expect((await verifyLog(log)).broken?.reason).toMatch(/^the signature of the signed head of entry 1 does not verify/);
+    expect((await verifyLog(log)).broken?.reason).toMatch(
+      /^the signature of the signed head of entry 1 does not verify/,
+    );
     await rm(headPathFor(log));
     expect((await verifyLog(log)).broken?.reason).toMatch(/^the signed head .*decisions\.jsonl\.head\.json is missing/);
   });
@@ -152,7 +154,9 @@ describe('the anchored end of a decision log', () => {
 
 describe('signing is always on', () => {
   it('refuses a log without a key, and a key path that does not exist', async () => {
-    await expect(createDecisionLog({ path: log } as DecisionLogOptions)).rejects.toThrow(/a decision log is always signed/);
+    await expect(createDecisionLog({ path: log } as DecisionLogOptions)).rejects.toThrow(
+      /a decision log is always signed/,
+    );
     await expect(createDecisionLog({ path: log, privateKeyPath: join(dir, 'typo.pem') })).rejects.toThrow(
       /the decision log's signing key .*typo\.pem does not exist/,
     );
