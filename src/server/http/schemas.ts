@@ -71,6 +71,11 @@ export const errorCodes = {
       'The Content-Type is not one this route reads, its charset is not UTF-8, or the body is compressed (Content-Encoding).',
   },
   'no-ruleset-in-force': { status: 422, meaning: 'No ruleset decides the rating year (and region) of the input.' },
+  'idempotency-key-reused': {
+    status: 422,
+    meaning:
+      'The Idempotency-Key was sent before with another request (route or body); a retry must repeat the first request exactly.',
+  },
   'reload-refused': {
     status: 422,
     meaning:

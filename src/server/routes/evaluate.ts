@@ -7,6 +7,7 @@ import type { Decisions } from '../runtime/decisions.js';
 import { refusal, sendError } from '../http/errors.js';
 import { Deadline } from '../http/limits.js';
 import type { LiveRules } from '../runtime/live-rules.js';
+import { idempotencyKeyOf } from '../runtime/idempotency.js';
 import { auditOf } from '../runtime/logging.js';
 import { preferred } from '../http/negotiate.js';
 import { errorResponses, ids, ref } from '../http/schemas.js';
@@ -39,7 +40,7 @@ export const evaluateRoutes: FastifyPluginAsync<EvaluateOptions> = async (
               'text/html': { schema: { type: 'string', description: 'A printable one-page report in Chinese.' } },
             },
           },
-          ...errorResponses(400, 404, 413, 415, 422, 500),
+          ...errorResponses(400, 404, 413, 415, 422, 500, 503),
         },
       },
     },
@@ -50,17 +51,24 @@ export const evaluateRoutes: FastifyPluginAsync<EvaluateOptions> = async (
       request.audit = auditOf(request.body, outcome);
       reply.header('vary', 'Accept');
       if (!outcome.ok) return sendError(reply, refusal(outcome));
+      const key = idempotencyKeyOf(request.headers);
+      if (key instanceof Error) return sendError(reply, { error: 'bad-request', message: key.message });
       deadline.check('the evaluation');
-      await deadline.race(
-        decisions.record(request.caller?.name ?? 'anonymous', request.body, outcome.result),
-        'recording the rating in the decision log',
-      );
+      const caller = request.caller?.name ?? 'anonymous';
+      // Once logged, answered: the bound withdraws the rating only while it still waits for its write.
+      const result = await decisions.once(caller, key, request.body, '/v1/evaluate', async () => {
+        await decisions.record(caller, request.body, outcome.result, {
+          signal: deadline.signal('recording the rating in the decision log'),
+          idempotencyKey: key,
+        });
+        return outcome.result;
+      });
       if (preferred(request.headers.accept) === 'text/html')
-        return reply.type('text/html; charset=utf-8').send(renderResultHtml(outcome.result));
+        return reply.type('text/html; charset=utf-8').send(renderResultHtml(result));
       // Written with JSON.stringify: the result is built by the host in the RatingResult shape it is
       // documented and tested against, and the schema serializer escapes every character of the
       // clause text in JavaScript on Node 20, several times slower.
-      return reply.type('application/json; charset=utf-8').serializer(JSON.stringify).send(outcome.result);
+      return reply.type('application/json; charset=utf-8').serializer(JSON.stringify).send(result);
     },
   );
 };
