@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { Rater } from '../rating/rater.js';
 import { renderProblemsText, renderResultText } from '../report/rating/text.js';
 import { defaults, parseJson, readInputText } from './io.js';
+import { cliLang } from './lang.js';
 
 export function registerEvaluate(program: Command): void {
   program
@@ -29,7 +30,7 @@ export function registerEvaluate(program: Command): void {
         return;
       }
       process.stdout.write(
-        opts.json ? `${JSON.stringify(outcome.result, null, 2)}\n` : renderResultText(outcome.result),
+        opts.json ? `${JSON.stringify(outcome.result, null, 2)}\n` : renderResultText(outcome.result, cliLang()),
       );
     });
 }

@@ -6,6 +6,7 @@ import { diffRulesets } from '../../diff/diff.js';
 import type { Rater } from '../../rating/rater.js';
 import type { Registry } from '../../rules/registry.js';
 import { renderDiffHtml } from '../../report/diff/html.js';
+import { htmlLang, htmlReply } from '../http/language.js';
 import { renderDiffMarkdown } from '../../report/diff/markdown.js';
 import { sendError } from '../http/errors.js';
 import { preferred } from '../http/negotiate.js';
@@ -129,8 +130,13 @@ export const diffRoutes: FastifyPluginAsync<DiffRoutesOptions> = async (app, opt
       reply.header('vary', 'Accept');
       const accept = request.headers.accept ?? '';
       if (/\btext\/markdown\b/.test(accept) && !/\bapplication\/json\b/.test(accept))
-        return reply.type('text/markdown; charset=utf-8').send(renderDiffMarkdown(diff));
-      if (preferred(accept) === 'text/html') return reply.type('text/html; charset=utf-8').send(renderDiffHtml(diff));
+        return reply
+          .type('text/markdown; charset=utf-8')
+          .header('content-language', htmlLang(request) === 'zh' ? 'zh-CN' : 'en')
+          .header('vary', 'Accept, Accept-Language')
+          .send(renderDiffMarkdown(diff, htmlLang(request)));
+      if (preferred(accept) === 'text/html')
+        return htmlReply(reply, request).send(renderDiffHtml(diff, htmlLang(request)));
       return reply.type('application/json; charset=utf-8').send(diff);
     },
   );

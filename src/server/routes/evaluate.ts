@@ -3,6 +3,7 @@
 // rating is written to the decision log before it is answered.
 import type { FastifyPluginAsync } from 'fastify';
 import { renderResultHtml } from '../../report/rating/html.js';
+import { htmlLang, htmlReply } from '../http/language.js';
 import type { Decisions } from '../runtime/decisions.js';
 import { refusal, sendError } from '../http/errors.js';
 import { Deadline } from '../http/limits.js';
@@ -64,7 +65,7 @@ export const evaluateRoutes: FastifyPluginAsync<EvaluateOptions> = async (
         return outcome.result;
       });
       if (preferred(request.headers.accept) === 'text/html')
-        return reply.type('text/html; charset=utf-8').send(renderResultHtml(result));
+        return htmlReply(reply, request).send(renderResultHtml(result, htmlLang(request)));
       // Written with JSON.stringify: the result is built by the host in the RatingResult shape it is
       // documented and tested against, and the schema serializer escapes every character of the
       // clause text in JavaScript on Node 20, several times slower.
