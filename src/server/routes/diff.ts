@@ -102,8 +102,8 @@ export const diffRoutes: FastifyPluginAsync<DiffRoutesOptions> = async (app, opt
             description: 'The diff.',
             content: {
               'application/json': { schema: diffResponse },
-              'text/markdown': { schema: { type: 'string' } },
               'text/html': { schema: { type: 'string' } },
+              'text/markdown': { schema: { type: 'string' } },
             },
           },
           ...errorResponses(400, 404, 500),
@@ -127,10 +127,10 @@ export const diffRoutes: FastifyPluginAsync<DiffRoutesOptions> = async (app, opt
       request.audit.ruleset = `${a.id}..${b.id}`;
       const diff = diffRulesets(a, b);
       reply.header('vary', 'Accept');
-      const accept = request.headers.accept ?? '';
-      if (/\btext\/markdown\b/.test(accept) && !/\bapplication\/json\b/.test(accept))
-        return reply.type('text/markdown; charset=utf-8').send(renderDiffMarkdown(diff));
-      if (preferred(accept) === 'text/html') return reply.type('text/html; charset=utf-8').send(renderDiffHtml(diff));
+      // The order of the declared types breaks ties: JSON, then HTML (a browser's text/*), then Markdown.
+      const media = preferred(request.headers.accept, request.routeOptions.config.offered ?? ['application/json']);
+      if (media === 'text/markdown') return reply.type('text/markdown; charset=utf-8').send(renderDiffMarkdown(diff));
+      if (media === 'text/html') return reply.type('text/html; charset=utf-8').send(renderDiffHtml(diff));
       return reply.type('application/json; charset=utf-8').send(diff);
     },
   );
