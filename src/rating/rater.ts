@@ -3,6 +3,7 @@
 import { PolicyModule } from '../engine/engine.js';
 import { Registry, SelectionError } from '../rules/registry.js';
 import { notAnObject, type Outcome, RulesetRater } from './ruleset-rater.js';
+import { textProblems } from '../validation/text.js';
 
 export type { Outcome };
 
@@ -27,6 +28,9 @@ export class Rater {
 
   /** evaluate picks the ruleset in force for one input of unknown shape and rates it with that. */
   evaluate(input: unknown): Outcome {
+    // Before the ruleset is chosen: a hidden character in a region or a pinned id must not choose it.
+    const text = textProblems(input);
+    if (text.length) return { ok: false, status: 400, problems: text };
     const picked = this.pick(input);
     return picked.ok ? picked.rater.evaluate(input) : picked;
   }

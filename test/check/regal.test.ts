@@ -2,10 +2,10 @@
 // with Regal's level as severity; without it, `check` says it skipped the lint and still passes.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ensureOpa } from '../../src/toolchain/ensure-opa.js';
 import { repoRoot } from '../../src/artifacts/artifacts.js';
 import { findRegal, lintRego } from '../../src/check/regal.js';
@@ -17,13 +17,8 @@ const regal = findRegal();
 // these tests are todo, with this reason, rather than skipped in silence.
 const withRegal = (name: string, fn: () => Promise<void>) =>
   regal ? it(name, fn) : it.todo(`${name} — Regal is not installed here (node dist/check/ensure-regal.js)`);
-const dirs: string[] = [];
-const tempDir = async () => {
-  const dir = await tempDir();
-  dirs.push(dir);
-  return dir;
-};
-afterAll(() => Promise.all(dirs.map((d) => rm(d, { recursive: true, force: true }))));
+// Removed with the rest of the file's temporary folders (test/setup/temp-dirs.ts).
+const tempDir = () => mkdtemp(join(tmpdir(), 'credit-policy-regal-'));
 
 describe('Regal', () => {
   withRegal('when installed, reports each violation as REGO004 at its line', async () => {

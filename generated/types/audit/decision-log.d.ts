@@ -5,9 +5,9 @@
  */
 
 /**
- * One line of a decision log (JSON Lines, each line canonical JSON): a decision entry, one rating chained by hash to the entry before it, or a checkpoint that signs the head of the chain. Auditors read this format; `credit-policy verify-log` checks it.
+ * One line of a decision log (JSON Lines, each line canonical JSON): a decision entry, one rating chained by hash to the entry before it; a repair entry, chained the same way; or a checkpoint that signs the head of the chain. Auditors read this format; `credit-policy verify-log` checks it.
  */
-export type DecisionLogLine = DecisionEntry | Checkpoint;
+export type DecisionLogLine = DecisionEntry | RepairEntry | Checkpoint;
 
 /**
  * One line of the log, one rating.
@@ -35,6 +35,10 @@ export interface DecisionEntry {
    */
   inputHash: string;
   /**
+   * The client's Idempotency-Key, when it sent one.
+   */
+  idempotencyKey?: string;
+  /**
    * The input, less what the log was configured to drop or mask.
    */
   input?: {
@@ -61,6 +65,21 @@ export interface DecisionEntry {
   /**
    * canonicalHash of this entry without `hash`.
    */
+  hash: string;
+}
+/**
+ * A link of the chain that records a repair made when the log was opened: a torn last line (an interrupted write, never acknowledged) moved aside to the file `movedTo`, so the chain itself says that bytes were taken out, how many, and their hash.
+ */
+export interface RepairEntry {
+  seq: number;
+  time: string;
+  repair: {
+    kind: "torn-line";
+    bytes: number;
+    sha256: string;
+    movedTo: string;
+  };
+  prevHash: string;
   hash: string;
 }
 /**

@@ -124,6 +124,10 @@ export interface ServiceSettings {
      * What a shed request is told to wait, in seconds.
      */
     retryAfter: number;
+    /**
+     * Requests one API key may have in flight at once.
+     */
+    maxInFlightPerKey: number;
   };
   /**
    * Run each ruleset's rule tests before a reload goes live.
@@ -134,6 +138,14 @@ export interface ServiceSettings {
    */
   operationsLog?: string;
   /**
+   * Processes serving (default: one per core); 1 serves from this process alone.
+   */
+  workers?: number;
+  /**
+   * This replica's name, written into its decision log file names: 1 to 64 letters, digits, _ or -.
+   */
+  replicaId?: string;
+  /**
    * The decision log: every rating answered, hash-chained.
    */
   decisionLog?: {
@@ -142,7 +154,7 @@ export interface ServiceSettings {
      */
     path: string;
     /**
-     * An Ed25519 private key (PEM) that signs checkpoints.
+     * The Ed25519 private key (PEM) that signs checkpoints (default: decision-key.pem beside the log, made when missing).
      */
     privateKeyPath?: string;
     /**
@@ -160,6 +172,18 @@ export interface ServiceSettings {
     /**
      * Entries between signed checkpoints.
      */
-    checkpointEvery?: number;
+    checkpointEvery: number;
+    /**
+     * Milliseconds between signed checkpoints.
+     */
+    checkpointIntervalMs: number;
+    /**
+     * Start a new log file past this size (0: never).
+     */
+    rotateBytes: number;
+    /**
+     * Start a new log file each year.
+     */
+    rotateYearly: boolean;
   };
 }

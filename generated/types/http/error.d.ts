@@ -21,16 +21,21 @@ export interface ErrorResponse {
     | "unknown-ruleset"
     | "not-found"
     | "method-not-allowed"
+    | "request-timeout"
+    | "not-acceptable"
     | "reload-unavailable"
     | "body-too-large"
     | "batch-too-large"
     | "unsupported-media-type"
     | "no-ruleset-in-force"
+    | "idempotency-key-reused"
     | "reload-refused"
     | "rate-limited"
+    | "headers-too-large"
     | "internal-error"
     | "overloaded"
     | "timeout"
+    | "pdf-unavailable"
     | "decision-log-unavailable";
   message: string;
   problems?: Problem[];

@@ -2,7 +2,8 @@
 // anything is loaded. schemas/config/service.schema.json names every variable with its default and
 // range (docs/operations.md explains them); a bad value names itself and what is allowed.
 import { isIP } from 'node:net';
-import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
 import { rulesetsDir as repoRulesets, wasmPath as repoWasm } from '../../artifacts/artifacts.js';
 import type { ServiceSettings } from '../../../generated/types/config/service.js';
 import { readSchema } from '../../validation/ajv.js';
@@ -19,23 +20,41 @@ const configSchema = readSchema('config/service.schema.json');
  * ServiceConfig: everything main.ts needs, from the environment. The folders default to the repo's own,
  * found at run time; a RATE_LIMIT_MAX of 0 turns rate limiting off.
  */
-export type ServiceConfig = Omit<ServiceSettings, 'rulesetsDir' | 'wasmPath' | 'rateLimit'> & {
+export type ServiceConfig = Omit<
+  ServiceSettings,
+  'rulesetsDir' | 'wasmPath' | 'rateLimit' | 'workers' | 'decisionLog'
+> & {
   rulesetsDir: string;
   wasmPath: string;
   rateLimit: RateLimitOptions | false;
+  workers: number;
+  /** The signing key defaults to one beside the log (`keyGiven` false), made when missing. */
+  decisionLog?: DecisionLogSettings & { privateKeyPath: string; keyGiven: boolean };
 };
+
+type DecisionLogSettings = NonNullable<ServiceSettings['decisionLog']>;
 
 /** configFromEnv reads and checks the environment against the config schema. */
 export function configFromEnv(env: Record<string, string | undefined> = process.env): ServiceConfig {
   const settings = readEnv<ServiceSettings>(configSchema, env);
   if (settings.keys.file && settings.keys.inline) throw new EnvError('give API_KEYS_FILE or API_KEYS, not both');
-  const { rateLimit, rulesetsDir, wasmPath, calendarsDir, ...rest } = settings;
+  const { rateLimit, rulesetsDir, wasmPath, calendarsDir, workers, decisionLog, ...rest } = settings;
   return {
     ...rest,
     rulesetsDir: rulesetsDir ? withSlash(rulesetsDir) : repoRulesets,
     wasmPath: wasmPath ?? repoWasm,
     ...(calendarsDir ? { calendarsDir: withSlash(calendarsDir) } : {}),
     rateLimit: rateLimit.max === 0 ? false : rateLimit,
+    workers: workers ?? availableParallelism(),
+    ...(decisionLog
+      ? {
+          decisionLog: {
+            ...decisionLog,
+            privateKeyPath: decisionLog.privateKeyPath ?? join(dirname(decisionLog.path), 'decision-key.pem'),
+            keyGiven: decisionLog.privateKeyPath !== undefined,
+          },
+        }
+      : {}),
   };
 }
 
@@ -49,4 +68,11 @@ export function isLoopback(host: string): boolean {
 
 function withSlash(dir: string): string {
   return dir.endsWith('/') ? dir : join(dir, '/');
+}
+
+/** replicaLogPath: the decision log file of one worker of one replica: `decisions.jsonl` alone, else `decisions.<replica>-w<i>.jsonl`. */
+export function replicaLogPath(path: string, replicaId: string | undefined, worker: number, workers: number): string {
+  if (!replicaId && workers <= 1) return path;
+  const name = [replicaId, workers > 1 ? `w${worker}` : undefined].filter(Boolean).join('-');
+  return path.endsWith('.jsonl') ? `${path.slice(0, -'.jsonl'.length)}.${name}.jsonl` : `${path}.${name}.jsonl`;
 }

@@ -20,6 +20,8 @@ export interface EnvSchema {
   minimum?: number;
   maximum?: number;
   enum?: unknown[];
+  pattern?: string;
+  description?: string;
   required?: string[];
   properties?: Record<string, EnvSchema>;
 }
@@ -101,6 +103,7 @@ const formats: Record<string, string> = { 'json-pointer': 'a JSON pointer: it mu
 
 function allowed(schema: EnvSchema): string {
   if (schema.enum) return `must be one of ${schema.enum.join(', ')}`;
+  if (schema.pattern) return `must match ${schema.pattern}${schema.description ? ` (${schema.description})` : ''}`;
   switch (schema.type) {
     case 'integer':
       return `must be a whole number from ${schema.minimum ?? 0} to ${schema.maximum ?? Number.MAX_SAFE_INTEGER}`;
