@@ -3,9 +3,9 @@
 import type { Command } from 'commander';
 import { wasmPath } from '../artifacts/artifacts.js';
 import { calendarsDir, defaultRulesetDir, ObligationService } from '../obligations/service.js';
-import { renderDueText } from '../report/obligations/text.js';
+import { renderDueText } from '../render/obligations/text.js';
 import type { Problem } from '../validation/explain.js';
-import { renderProblemsText } from '../report/rating/text.js';
+import { renderProblemsText } from '../render/rating/text.js';
 
 /** ServiceOptions: the folders every obligations command reads, overridable for tests. */
 export interface ServiceFlags {

@@ -3,10 +3,10 @@
 import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { Rater } from '../rating/rater.js';
-import { BrowserUnavailable, PdfPrinter, PrinterBusy } from '../report/pdf/browser.js';
-import { renderResultPdf } from '../report/pdf/rating.js';
-import { renderResultHtml } from '../report/rating/html.js';
-import { renderProblemsText, renderResultText } from '../report/rating/text.js';
+import { BrowserUnavailable, PdfPrinter, PrinterBusy } from '../render/pdf/browser.js';
+import { renderResultPdf } from '../render/pdf/rating.js';
+import { renderResultHtml } from '../render/rating/html.js';
+import { renderProblemsText, renderResultText } from '../render/rating/text.js';
 import { defaults, parseJson, readInputText, UsageError } from './io.js';
 import { cliLang } from './lang.js';
 

@@ -32,8 +32,8 @@ export type { DueRequest, DueResult, ObligationCalendar };
 export const calendarsDir = `${policiesDir}calendars/`;
 export const defaultRulesetDir = `${rulesetsDir}yinfa-2018-102`;
 
-/** Outcome: an answer, or the problems that refused the question (never both). */
-export type Outcome<T> = { ok: true; result: T } | { ok: false; problems: Problem[] };
+/** Answer: the answer to one question about obligations, or the problems that refused the question (never both). */
+export type Answer<T> = { ok: true; result: T } | { ok: false; problems: Problem[] };
 
 export interface CalendarRequest {
   institution: string;
@@ -80,7 +80,7 @@ export class ObligationService {
   }
 
   /** due answers when one obligation falls due for one reporter, and whether it was met. */
-  due(request: unknown): Outcome<DueResult> {
+  due(request: unknown): Answer<DueResult> {
     if (!this.validateRequest(request))
       return { ok: false, problems: explainErrors(this.validateRequest.errors, request) };
     const q = request as DueRequest;
@@ -127,7 +127,7 @@ export class ObligationService {
   }
 
   /** calendarFor lists an institution's due dates in a year, and its deadlines that run from events. */
-  calendarFor(request: CalendarRequest): Outcome<ObligationCalendar> {
+  calendarFor(request: CalendarRequest): Answer<ObligationCalendar> {
     if (!Number.isInteger(request.year) || request.year < 2000 || request.year > 2200)
       return {
         ok: false,

@@ -27,7 +27,7 @@ import { useNotFound } from './http/not-found.js';
 import { loggerOperationsLog, useOperationsLog, type OperationsLog } from './runtime/operations-log.js';
 import { useJsonBodies } from './http/parsers.js';
 import { useNegotiation } from './http/negotiate.js';
-import { PdfPrinter } from '../report/pdf/browser.js';
+import { PdfPrinter } from '../render/pdf/browser.js';
 import { adminRoutes } from './routes/admin.js';
 import { batchRoutes } from './routes/batch.js';
 import { diffRoutes } from './routes/diff.js';

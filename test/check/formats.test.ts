@@ -6,10 +6,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../src/artifacts/artifacts.js';
-import type { CheckReport } from '../../src/check/report.js';
+import type { CheckFindings } from '../../src/check/findings.js';
 import { codes } from '../../src/diagnostics/codes.js';
-import { renderCheckGithub, escapeData, escapeProperty } from '../../src/report/diagnostics/github.js';
-import { escapeXml, renderCheckJunit } from '../../src/report/diagnostics/junit.js';
+import { renderCheckGithub, escapeData, escapeProperty } from '../../src/render/diagnostics/github.js';
+import { escapeXml, renderCheckJunit } from '../../src/render/diagnostics/junit.js';
 
 const cli = `${repoRoot}dist/cli/main.js`;
 const fixture = 'test/check/fixtures/tiny';
@@ -42,7 +42,7 @@ describe('check output formats on the tiny fixture', () => {
   });
 
   it('json is the report model', () => {
-    const report = JSON.parse(outputs.json.stdout) as CheckReport;
+    const report = JSON.parse(outputs.json.stdout) as CheckFindings;
     expect(report.ruleTests).toMatchObject({ passed: 2, failed: 1 });
     expect(report.diagnostics.map((d) => d.code)).toEqual([
       'RULE060',
@@ -92,7 +92,7 @@ describe('check output formats on the tiny fixture', () => {
   });
 });
 
-const report = (diagnostics: CheckReport['diagnostics'], notes: string[] = []): CheckReport => ({
+const report = (diagnostics: CheckFindings['diagnostics'], notes: string[] = []): CheckFindings => ({
   checked: { rulesets: [{ id: 'x', dir: 'p/x' }], rego: [], obligations: [], calendars: [] },
   diagnostics,
   ruleTests: { passed: 0, failed: 0, tests: [] },

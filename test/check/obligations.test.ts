@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { policiesDir, repoRoot } from '../../src/artifacts/artifacts.js';
-import type { CheckReport } from '../../src/check/report.js';
+import type { CheckFindings } from '../../src/check/findings.js';
 import { resolveTargets } from '../../src/check/targets.js';
 import { editFile } from '../helper.js';
 
@@ -43,7 +43,7 @@ describe('what check reads in a policies folder', () => {
 
   it("passes on the repo's own policies/, having read obligations.yaml and the calendars", { timeout: 120_000 }, () => {
     const r = check(['policies', '--format', 'json', '--no-regal']);
-    const report = JSON.parse(r.stdout) as CheckReport;
+    const report = JSON.parse(r.stdout) as CheckFindings;
     expect(report.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     expect(r.code).toBe(0);
     expect(report.checked).toMatchObject({

@@ -1,4 +1,4 @@
-// Report stage: the semantic diff as plain text for a terminal: a heading per group, one line per
+// Render stage: the semantic diff as plain text for a terminal: a heading per group, one line per
 // change (+ added, - removed, ~ changed) and the clause text of both sides beneath it.
 import type { RulesetDiff, RulesetRef } from '../../diff/diff.js';
 import { defaultLang, displayWidth, type Lang, padDisplay, translator } from '../../i18n/i18n.js';

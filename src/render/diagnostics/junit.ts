@@ -1,7 +1,7 @@
-// Report stage: `check` as JUnit XML for CI dashboards: one testsuite per ruleset (its rule tests, and
+// Render stage: `check` as JUnit XML for CI dashboards: one testsuite per ruleset (its rule tests, and
 // its problems as failing testcases), one for the Rego, and one for problems outside both.
 import { basename } from 'node:path';
-import type { CheckReport } from '../../check/report.js';
+import type { CheckFindings } from '../../check/findings.js';
 import { formatDiagnostic, type Diagnostic } from '../../diagnostics/diagnostics.js';
 
 interface Case {
@@ -45,7 +45,7 @@ function isUnder(file: string, dir: string): boolean {
 }
 
 /** renderCheckJunit renders the report as one <testsuites> document. */
-export function renderCheckJunit(report: CheckReport): string {
+export function renderCheckJunit(report: CheckFindings): string {
   const suites = new Map<string, Case[]>();
   const suite = (name: string) => suites.get(name) ?? suites.set(name, []).get(name)!;
   for (const rs of report.checked.rulesets) suite(rs.id);

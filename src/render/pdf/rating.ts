@@ -1,4 +1,4 @@
-// Report stage (PDF adapter): the rating report printed to A4 PDF for the archive, the ruleset id and
+// Render stage (PDF adapter): the rating report printed to A4 PDF for the archive, the ruleset id and
 // hash in every page's header and the page number in its footer, so that any page alone says which
 // rules produced it.
 import type { RatingResult } from '../../rating/decorate.js';

@@ -1,11 +1,11 @@
-// Report stage: `check` as text for a terminal: one `file:line:col: severity CODE: path message` line
+// Render stage: `check` as text for a terminal: one `file:line:col: severity CODE: path message` line
 // per problem, the notes, the coverage table when asked for, and a summary line.
-import { percent, summaryLine, type CheckReport, type RulesetCoverage } from '../../check/report.js';
+import { percent, summaryLine, type CheckFindings, type RulesetCoverage } from '../../check/findings.js';
 import { formatDiagnostic } from '../../diagnostics/diagnostics.js';
 import { defaultLang, displayWidth, type Lang, padDisplay, translator } from '../../i18n/i18n.js';
 
 /** renderCheckText renders the whole report (Chinese by default); it ends with a newline. */
-export function renderCheckText(report: CheckReport, lang: Lang = defaultLang): string {
+export function renderCheckText(report: CheckFindings, lang: Lang = defaultLang): string {
   const t = translator(lang);
   const lines = report.diagnostics.map((d) => formatDiagnostic(d, lang));
   for (const note of report.notes) lines.push(t('check.info', { note }));

@@ -1,4 +1,4 @@
-// Report stage (PDF adapter): the system's headless Chromium, found on the machine (Debian's `chromium`
+// Render stage (PDF adapter): the system's headless Chromium, found on the machine (Debian's `chromium`
 // package, or CHROMIUM_PATH), launched on the first PDF asked for, reused by the next ones, bounded in
 // how many pages it prints at once and how many wait, and closed when idle or when its owner closes.
 import { accessSync, constants } from 'node:fs';

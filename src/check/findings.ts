@@ -41,8 +41,8 @@ export interface RulesetCoverage {
   categories: CoverageCategory[];
 }
 
-/** CheckReport: everything one `check` run found. */
-export interface CheckReport {
+/** CheckFindings: everything one `check` run found. */
+export interface CheckFindings {
   /**
    * What was checked, as displayed: each ruleset (its id and folder), each Rego folder, each
    * obligations.yaml and each folder of working-day calendars.
@@ -57,18 +57,18 @@ export interface CheckReport {
   notes: string[];
 }
 
-export function countBySeverity(report: CheckReport): { errors: number; warnings: number } {
+export function countBySeverity(report: CheckFindings): { errors: number; warnings: number } {
   const errors = report.diagnostics.filter((d) => d.severity === 'error').length;
   return { errors, warnings: report.diagnostics.length - errors };
 }
 
 /** exitCode: 1 when the report holds any error (a failed rule test and a coverage gap are errors too), else 0. */
-export function exitCode(report: CheckReport): 0 | 1 {
+export function exitCode(report: CheckFindings): 0 | 1 {
   return countBySeverity(report).errors > 0 ? 1 : 0;
 }
 
 /** summaryLine: one line a person reads first, in the language asked for (Chinese by default). */
-export function summaryLine(report: CheckReport, lang: Lang = defaultLang): string {
+export function summaryLine(report: CheckFindings, lang: Lang = defaultLang): string {
   const t = translator(lang);
   const { errors, warnings } = countBySeverity(report);
   const parts = [t('check.errors', { count: errors }), t('check.warnings', { count: warnings })];

@@ -1,6 +1,6 @@
-// Report stage: `check` as SARIF 2.1.0, for code-scanning tools: each code the results use is a rule
+// Render stage: `check` as SARIF 2.1.0, for code-scanning tools: each code the results use is a rule
 // of the driver (with its title and what to do), every problem a result at its file, line and column.
-import type { CheckReport } from '../../check/report.js';
+import type { CheckFindings } from '../../check/findings.js';
 import { codeList } from '../../diagnostics/codes.js';
 import type { Diagnostic } from '../../diagnostics/diagnostics.js';
 
@@ -37,7 +37,7 @@ function identifier(title: string): string {
 }
 
 /** renderCheckSarif renders the report as one SARIF log with one run. */
-export function renderCheckSarif(report: CheckReport): string {
+export function renderCheckSarif(report: CheckFindings): string {
   // The driver lists the codes the results use (as ESLint's SARIF output does), in declaration order.
   const usedCodes = new Set(report.diagnostics.map((d) => d.code));
   const rules = codeList.filter((c) => usedCodes.has(c.code));

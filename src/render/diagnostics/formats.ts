@@ -1,5 +1,5 @@
-// Report stage: the output formats of `check`, by name. Each is a pure function of the CheckReport.
-import type { CheckReport } from '../../check/report.js';
+// Render stage: the output formats of `check`, by name. Each is a pure function of the CheckFindings.
+import type { CheckFindings } from '../../check/findings.js';
 import type { Lang } from '../../i18n/i18n.js';
 import { renderCheckJson } from './json.js';
 import { renderCheckText } from './text.js';
@@ -13,6 +13,6 @@ export const checkFormats = {
   github: renderCheckGithub,
   junit: renderCheckJunit,
   sarif: renderCheckSarif,
-} as const satisfies Record<string, (report: CheckReport, lang?: Lang) => string>;
+} as const satisfies Record<string, (report: CheckFindings, lang?: Lang) => string>;
 
 export type CheckFormat = keyof typeof checkFormats;

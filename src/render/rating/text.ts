@@ -1,4 +1,4 @@
-// Report stage: the readable breakdown of a rating, in the table's own Chinese wording (or in English
+// Render stage: the readable breakdown of a rating, in the table's own Chinese wording (or in English
 // with --lang en; the clauses are quoted from the source, so they stay Chinese).
 import type { RatingResult } from '../../rating/decorate.js';
 import type { Problem } from '../../validation/explain.js';

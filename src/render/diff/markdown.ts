@@ -1,4 +1,4 @@
-// Report stage: the semantic diff as Markdown for a pull-request comment: a summary line, a section
+// Render stage: the semantic diff as Markdown for a pull-request comment: a summary line, a section
 // per group, a bullet per change with the clause text of both sides as sub-bullets. Rule text is
 // escaped so that it can never break the comment's formatting.
 import type { RulesetDiff, RulesetRef } from '../../diff/diff.js';

@@ -1,4 +1,4 @@
-// Report stage: the shell every printable page shares: one self-contained HTML document (inline CSS,
+// Render stage: the shell every printable page shares: one self-contained HTML document (inline CSS,
 // no external assets), and the escaping every dynamic text goes through.
 
 /** escapeHtml makes a text safe in HTML content and in quoted attribute values. */

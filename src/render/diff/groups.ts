@@ -1,4 +1,4 @@
-// Report stage: what every rendering of a semantic diff shares: the changes in groups (metadata,
+// Render stage: what every rendering of a semantic diff shares: the changes in groups (metadata,
 // overrides, the table, item by item, grading by article, institutions, interpretations), a label
 // per kind, and a short form of each value (bounds as ≥ and <, rules by kind and points), all in the
 // language of the translate function they are given.

@@ -1,4 +1,4 @@
-// Report stage: the annex 2 table as CSV (RFC 4180: CRLF, quotes doubled), one line per row under
+// Render stage: the annex 2 table as CSV (RFC 4180: CRLF, quotes doubled), one line per row under
 // the form's column headings, with the month as the first column so files of several months can be
 // joined. Text that a spreadsheet would run as a formula (=, +, -, @) is prefixed with an apostrophe.
 import type { Annex2Table } from './layout.js';

@@ -1,4 +1,4 @@
-// Report stage: the readable answers of `due`, `calendar` and `report validate|status`, with the
+// Render stage: the readable answers of `due`, `calendar` and `report validate|status`, with the
 // clauses in the notice's own wording.
 import type { DueResult, DueStatus, ObligationCalendar, Span } from '../../../generated/types/obligations/api.js';
 import { parseIsoDate, weekdayName } from '../../obligations/dates.js';

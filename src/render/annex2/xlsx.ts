@@ -1,4 +1,4 @@
-// Report stage: the annex 2 table as an .xlsx workbook laid out like the form: the title and month,
+// Render stage: the annex 2 table as an .xlsx workbook laid out like the form: the title and month,
 // 填表单位 and 签发人, the two header rows (the split corner 征信信息安全/机构 over 地区 and 机构名称,
 // 风险事件类型 over the five columns (笔), 备注 over both rows), the rows, 复核人 and 填表人, and the
 // two notes. Counts are numbers; every text is a plain string (never a formula).

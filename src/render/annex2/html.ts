@@ -1,4 +1,4 @@
-// Report stage: the annex 2 table as one printable, self-contained HTML page (inline CSS, no
+// Render stage: the annex 2 table as one printable, self-contained HTML page (inline CSS, no
 // external assets), laid out like the form. Every text from the reports is escaped.
 import { escapeHtml, htmlPage } from '../page/html-page.js';
 import { signatoryLine, type Annex2Table } from './layout.js';

@@ -1,4 +1,4 @@
-// Report stage: the semantic diff as one self-contained HTML page (inline CSS, no scripts, no
+// Render stage: the semantic diff as one self-contained HTML page (inline CSS, no scripts, no
 // external assets) for auditors: a table per group with the value and the clause on each side.
 // Every string from the rules is escaped.
 import type { RulesetDiff, RulesetRef } from '../../diff/diff.js';

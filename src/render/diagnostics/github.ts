@@ -1,6 +1,6 @@
-// Report stage: `check` as GitHub Actions workflow commands, so each problem is annotated on the line
+// Render stage: `check` as GitHub Actions workflow commands, so each problem is annotated on the line
 // of the pull request it belongs to.
-import { summaryLine, type CheckReport } from '../../check/report.js';
+import { summaryLine, type CheckFindings } from '../../check/findings.js';
 import { codeInfo } from '../../diagnostics/codes.js';
 import type { Diagnostic } from '../../diagnostics/diagnostics.js';
 import { defaultLang, type Lang } from '../../i18n/i18n.js';
@@ -27,7 +27,7 @@ function annotation(d: Diagnostic, lang: Lang): string {
 }
 
 /** renderCheckGithub: one annotation per problem, a notice per note, then the plain summary. */
-export function renderCheckGithub(report: CheckReport, lang: Lang = defaultLang): string {
+export function renderCheckGithub(report: CheckFindings, lang: Lang = defaultLang): string {
   const lines = report.diagnostics.map((d) => annotation(d, lang));
   for (const note of report.notes) lines.push(`::notice::${escapeData(note)}`);
   for (const c of report.coverage ?? []) lines.push(...coverageLines(c, lang));

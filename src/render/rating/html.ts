@@ -1,4 +1,4 @@
-// Report stage: a printable one-page rating report in Chinese (English on request), as one self-contained HTML document
+// Render stage: a printable one-page rating report in Chinese (English on request), as one self-contained HTML document
 // (inline CSS and SVG, no external assets). Every string taken from the result is escaped.
 import { escapeHtml, htmlPage } from '../page/html-page.js';
 import type { RatingResult } from '../../rating/decorate.js';

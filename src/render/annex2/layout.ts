@@ -1,4 +1,4 @@
-// Report stage: the 征信信息安全情况统计表 of annex 2 as one table model, shared by its CSV, xlsx and
+// Render stage: the 征信信息安全情况统计表 of annex 2 as one table model, shared by its CSV, xlsx and
 // HTML renderings, so the three say the same thing in the form's own words (from obligations.yaml).
 import type { MonthlyReportForm } from '../../../generated/types/obligations/obligations.js';
 import type { Aggregated, EventCounts, MonthlyReport } from '../../obligations/reports.js';
