@@ -71,6 +71,8 @@ async function main(): Promise<void> {
         config.decisionLog,
         replicaLogPath(config.decisionLog.path, config.replicaId, index, workers),
         (m) => warnings.push(m),
+        config.decisionLog.checkpointExport &&
+          replicaLogPath(config.decisionLog.checkpointExport, config.replicaId, index, workers),
       )
     : undefined;
   let link: ReturnType<typeof workerLink> | undefined;

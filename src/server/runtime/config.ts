@@ -55,6 +55,8 @@ export interface ServiceConfig {
     checkpointIntervalMs: number;
     rotateBytes: number;
     rotateYearly: boolean;
+    /** Also append every checkpoint to this file (one per worker, named as the log is). */
+    checkpointExport?: string;
   };
 }
 
@@ -154,6 +156,7 @@ export function configFromEnv(env: Env = process.env): ServiceConfig {
             checkpointIntervalMs: int('DECISION_LOG_CHECKPOINT_MS', 1000),
             rotateBytes: int('DECISION_LOG_ROTATE_BYTES', 0),
             rotateYearly: env.DECISION_LOG_ROTATE_YEARLY === undefined ? true : flag('DECISION_LOG_ROTATE_YEARLY'),
+            ...(env.DECISION_LOG_CHECKPOINT_EXPORT ? { checkpointExport: env.DECISION_LOG_CHECKPOINT_EXPORT } : {}),
           },
         }
       : {}),

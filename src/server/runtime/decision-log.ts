@@ -38,6 +38,7 @@ export async function openDecisionLog(
   config: LogConfig,
   path: string,
   onWarning: (message: string) => void,
+  checkpointPath?: string,
 ): Promise<DecisionLog> {
   if (config.keyGiven) await openKey(config);
   return createDecisionLog({
@@ -53,5 +54,6 @@ export async function openDecisionLog(
     rotateBytes: config.rotateBytes || undefined,
     rotateYearly: config.rotateYearly,
     onWarning,
+    ...(checkpointPath ? { checkpointPath } : {}),
   });
 }
