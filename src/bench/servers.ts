@@ -72,7 +72,11 @@ export async function startOurs(nodeArgs: string[] = [], env: Record<string, str
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
-  await waitFor(`${url}/readyz`, child);
+  // Several workers each load and test the rules; on a loaded machine that takes a while.
+  await waitFor(`${url}/readyz`, child, 180_000).catch(async (err) => {
+    await stopper(child)();
+    throw err;
+  });
   return { url, pid: child.pid!, headers: { authorization: `Bearer ${secret}` }, stop: stopper(child) };
 }
 

@@ -46,23 +46,38 @@ export async function measureLogAndWorkers(bodies: string[], seconds: number): P
         body: b,
         headers: { 'content-type': 'application/json', ...server.headers },
       }));
-      // Both workers must be listening before the clock starts.
+      // Every worker must be listening (and warm) before the clock starts.
+      for (let i = 0; i < 100 && (await workersListening(server)) < workers; i++)
+        await new Promise((r) => setTimeout(r, 500));
       await autocannon({ url: server.url, connections: 4, amount: 200, requests });
       const r = await autocannon({ url: server.url, connections: 20, duration: seconds, requests });
-      runs.push({
+      const run = {
         workers,
         log,
         rps: r.requests.total / r.duration,
         p50: r.latency.p50,
         p99: r.latency.p99,
         errors: r.errors + r.timeouts + r.non2xx,
-      });
+      };
+      runs.push(run);
+      process.stderr.write(`trail run: ${JSON.stringify(run)}\n`);
     } finally {
       await server.stop();
       await rm(dir, { recursive: true, force: true });
     }
   }
   return runs;
+}
+
+async function workersListening(server: { url: string; headers: Record<string, string> }): Promise<number> {
+  try {
+    const status = (await (await fetch(`${server.url}/v1/status`, { headers: server.headers })).json()) as {
+      workers?: unknown[];
+    };
+    return status.workers?.length ?? 0;
+  } catch {
+    return 0;
+  }
 }
 
 export interface VerifyRun {

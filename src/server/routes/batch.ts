@@ -53,6 +53,8 @@ export const batchRoutes: FastifyPluginAsync<BatchOptions> = async (
     '/v1/evaluate/batch',
     {
       bodyLimit,
+      // A JSON array is counted while it streams and refused past the bound before it is built.
+      config: { maxJsonElements: maxElements },
       schema: {
         summary: 'Rate many inputs, each on its own',
         description:
@@ -167,7 +169,10 @@ export const batchRoutes: FastifyPluginAsync<BatchOptions> = async (
           const parsed = parse(l.text);
           entry = parsed.ok
             ? evaluateEntry(rater, parsed.value, request.log)
-            : failure('malformed-json', [{ path: '', message: `line ${l.number} is ${parsed.message}` }]);
+            : failure(
+                parsed.error.error,
+                parsed.error.problems ?? [{ path: '', message: `line ${l.number} is ${parsed.message}` }],
+              );
           if (entry.ok && parsed.ok) {
             const { result } = entry;
             entry = await recordEntry(entry, () =>

@@ -137,6 +137,7 @@ export function configFromEnv(env: Env = process.env): ServiceConfig {
       maxHeapUsedBytes: int('MAX_HEAP_USED_BYTES', 0),
       maxRssBytes: int('MAX_RSS_BYTES', 0),
       maxInFlight: int('MAX_IN_FLIGHT', 256),
+      maxInFlightPerKey: int('MAX_IN_FLIGHT_PER_KEY', 32),
       retryAfter: int('RETRY_AFTER_SECONDS', 5, 1),
     },
     ruleTests: env.RELOAD_RULE_TESTS === undefined ? true : flag('RELOAD_RULE_TESTS'),
