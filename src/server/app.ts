@@ -26,6 +26,8 @@ import { genReqId, loggerOptions, useRequestLog, type LoggerOption } from './run
 import { useNotFound } from './http/not-found.js';
 import { loggerOperationsLog, useOperationsLog, type OperationsLog } from './runtime/operations-log.js';
 import { useJsonBodies } from './http/parsers.js';
+import { useNegotiation } from './http/negotiate.js';
+import { PdfPrinter } from '../report/pdf/browser.js';
 import { adminRoutes } from './routes/admin.js';
 import { batchRoutes } from './routes/batch.js';
 import { diffRoutes } from './routes/diff.js';
@@ -71,6 +73,8 @@ export interface AppOptions {
   docs?: DocsAccess;
   /** Serve HTTPS with this certificate and key (PEM). */
   https?: { cert: string | Buffer; key: string | Buffer };
+  /** Prints PDF reports (`Accept: application/pdf`): default a printer on the system's Chromium, launched on first use and closed with the app; false: no PDFs. */
+  pdf?: PdfPrinter | false;
   /** Take the client address from X-Forwarded-For (only behind a proxy you run). */
   trustProxy?: boolean;
 }
@@ -137,6 +141,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
   const keys = options.keys instanceof KeyStore ? options.keys : new KeyStore(options.keys);
   const operations = options.operationsLog ?? loggerOperationsLog(app.log);
   const docs = options.docs ?? 'public';
+  const pdf = options.pdf === false ? undefined : (options.pdf ?? new PdfPrinter());
   app.decorate('live', live);
   app.decorate('keyStore', keys);
   app.decorate('operations', operations);
@@ -149,11 +154,13 @@ export function buildApp(options: AppOptions): FastifyInstance {
   if (options.rateLimit !== false) useRateLimit(app, options.rateLimit ?? defaultRateLimit);
   useOperationsLog(app, operations);
   useJsonBodies(app, { requestTimeout, bodyLimit });
+  useNegotiation(app);
   app.setErrorHandler(errorHandler);
   useNotFound(app);
   app.addHook('onClose', async () => {
     await options.decisionLog?.close();
     await operations.close();
+    if (pdf) await pdf.close();
   });
 
   if (docs !== 'off') describeApi(app, version);
@@ -162,7 +169,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
   app.register(healthRoutes, { live });
   app.register(rulesetRoutes, { live });
   app.register(diffRoutes, { current: () => live.current.rater.registry });
-  app.register(evaluateRoutes, { live, decisions, evaluationTimeout });
+  app.register(evaluateRoutes, { live, decisions, evaluationTimeout, pdf });
   app.register(batchRoutes, {
     live,
     decisions,

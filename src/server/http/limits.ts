@@ -188,6 +188,17 @@ export class Deadline {
     }
   }
 
+  /**
+   * signal aborts at the bound, with the `timeout` error as its reason. Given to the decision log, it
+   * withdraws a decision still waiting for its write; one already being written is waited for.
+   */
+  signal(what: string): AbortSignal {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(this.error(what)), Math.max(0, this.end - performance.now()));
+    timer.unref();
+    return controller.signal;
+  }
+
   private error(what: string): HttpError {
     return new HttpError(
       'timeout',

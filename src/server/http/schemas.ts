@@ -59,6 +59,10 @@ export const errorCodes = {
     meaning:
       'The whole request did not arrive within the request deadline (REQUEST_TIMEOUT_MS); the connection is closed.',
   },
+  'not-acceptable': {
+    status: 406,
+    meaning: 'The Accept header allows none of the media types the route answers with; `message` lists them.',
+  },
   'reload-unavailable': { status: 409, meaning: 'This service was started without a rules folder to reload from.' },
   'body-too-large': { status: 413, meaning: 'The body is larger than the service accepts.' },
   'batch-too-large': {
@@ -71,6 +75,11 @@ export const errorCodes = {
       'The Content-Type is not one this route reads, its charset is not UTF-8, or the body is compressed (Content-Encoding).',
   },
   'no-ruleset-in-force': { status: 422, meaning: 'No ruleset decides the rating year (and region) of the input.' },
+  'idempotency-key-reused': {
+    status: 422,
+    meaning:
+      'The Idempotency-Key was sent before with another request (route or body); a retry must repeat the first request exactly.',
+  },
   'reload-refused': {
     status: 422,
     meaning:
@@ -95,6 +104,11 @@ export const errorCodes = {
     status: 503,
     meaning:
       'The request took longer than the evaluation time bound; nothing of it was answered. `Retry-After` says when to try again.',
+  },
+  'pdf-unavailable': {
+    status: 503,
+    meaning:
+      'A PDF was asked for (`Accept: application/pdf`) but the service has no headless Chromium to print it with; `message` says how to install one. JSON and HTML still work.',
   },
   'decision-log-unavailable': {
     status: 503,
