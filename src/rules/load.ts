@@ -8,6 +8,7 @@ import type { ValidateFunction } from 'ajv';
 import { compileSchema } from '../validation/ajv.js';
 import { explainErrors, pointerSegments } from '../validation/explain.js';
 import { hasErrors, RulesError, type Diagnostic } from './diagnostics.js';
+import { derivationFile, inspectDerivation } from './derivation.js';
 import { hashFiles } from './hash.js';
 import {
   applyOverrides,
@@ -141,10 +142,20 @@ export async function inspectFolder(
     diagnostics.push(positioned(sources[p.file], p.code, p.path, p.message, p.severity));
   if (hasErrors(diagnostics)) return { diagnostics };
 
-  const files = (Object.keys(ruleFiles) as RuleFileKey[]).map((k) => ({
+  const files: { name: string; content: string }[] = (Object.keys(ruleFiles) as RuleFileKey[]).map((k) => ({
     name: ruleFiles[k],
     content: sources[k].text,
   }));
+  // derivation.yaml is optional: a ruleset without it derives no findings from evidence.
+  const derivationText = await readOptional(folder, derivationFile);
+  let derivation: RuleSet['derivation'];
+  if (derivationText !== undefined) {
+    const found = inspectDerivation(folder.label(derivationFile), derivationText, parts.table, sourceText);
+    diagnostics.push(...found.diagnostics);
+    if (hasErrors(diagnostics)) return { diagnostics };
+    derivation = found.derivation;
+    files.push({ name: derivationFile, content: derivationText });
+  }
   const { sourceText: _, ...content } = parts;
   const ruleset = withOverrides(
     {
@@ -153,6 +164,7 @@ export async function inspectFolder(
       hash: hashFiles(files),
       files: files.map((f) => ({ name: f.name, sha256: hashFiles([f]).slice('sha256:'.length) })),
       ...content,
+      ...(derivation ? { derivation } : {}),
       items: indexItems(parts.table),
       rules: indexRules(parts.table),
     },
@@ -282,6 +294,8 @@ async function inspectOverlay(
       hash: overlayHash(metaSource.text, baseRs),
       files: overlayFiles(metaSource.text, baseRs),
       ...content,
+      // An overlay derives findings as its base does (its overrides change the scoring documents).
+      ...(baseRs.derivation ? { derivation: baseRs.derivation } : {}),
       items: indexItems(parts.table),
       rules: indexRules(parts.table),
     },
@@ -340,6 +354,15 @@ async function readSource(
     };
   }
   return parseYamlSource(label, text);
+}
+
+// A file the folder may lack: undefined when it does not exist.
+async function readOptional(folder: RuleFolder, name: string): Promise<string | undefined> {
+  try {
+    return await folder.read(name);
+  } catch {
+    return undefined;
+  }
 }
 
 async function readSourceText(
