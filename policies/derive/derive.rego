@@ -241,7 +241,7 @@ marks contains mark(i, "8.1", "queriesWithoutAuthorization", why) if {
 
 # One reason per query (每笔), the first that applies.
 unauthorized(q) := "none" if {
-	not q.authorization
+	q.authorization == null
 } else := "unknown" if {
 	q.authorization.found == false
 } else := "undated" if {
