@@ -2,6 +2,7 @@
 // CLI: the project's command. Each subcommand is a thin adapter over the pipeline in src/.
 import { Command, CommanderError } from 'commander';
 import { EngineError } from '../engine/errors.js';
+import { EvidenceError } from '../evidence/errors.js';
 import { BatchSetupError } from '../rating/batch.js';
 import { RulesError } from '../rules/diagnostics.js';
 import { registerBatch } from './batch.js';
@@ -10,6 +11,7 @@ import { registerDiff } from './diff.js';
 import { registerCalendar } from './calendar.js';
 import { registerDue } from './due.js';
 import { registerEvaluate } from './evaluate.js';
+import { registerFindings } from './findings.js';
 import { registerReport } from './report.js';
 import { registerImpact } from './impact.js';
 import { registerKeys } from './keys.js';
@@ -21,6 +23,7 @@ const program = new Command('credit-policy')
   .description('银发〔2018〕102号 as code: rate access institutions, check and diff the rules')
   .exitOverride();
 registerEvaluate(program);
+registerFindings(program);
 registerDue(program);
 registerCalendar(program);
 registerReport(program);
@@ -35,6 +38,12 @@ registerKeys(program);
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof CommanderError) {
     process.exitCode = err.exitCode;
+    return;
+  }
+  // Bad evidence is bad input, like a refused case: exit 1 with every positioned problem.
+  if (err instanceof EvidenceError) {
+    process.stderr.write(`${err.message}\n`);
+    process.exitCode = 1;
     return;
   }
   if (

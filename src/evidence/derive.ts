@@ -52,14 +52,24 @@ export async function deriveFindings(o: DeriveOptions): Promise<DerivedFindings>
   const derivation = o.ruleset.derivation;
   if (!derivation)
     throw new EvidenceError([
-      problem('EVID006', o.ruleset.dir, `the ruleset ${o.ruleset.id} has no derivation.yaml, so it derives no findings from evidence`),
+      problem(
+        'EVID006',
+        o.ruleset.dir,
+        `the ruleset ${o.ruleset.id} has no derivation.yaml, so it derives no findings from evidence`,
+      ),
     ]);
   const from = dayOf(o.year, 1, 1);
   const to = dayOf(o.year, 12, 31);
   const asOfIso = o.asOf ?? formatIsoDate(to);
   const asOfDay = parseIsoDate(asOfIso);
   if (asOfDay === undefined || asOfDay < from)
-    throw new EvidenceError([problem('EVID007', '--as-of', `is "${asOfIso}"; it must be a date (YYYY-MM-DD) on or after ${formatIsoDate(from)}`)]);
+    throw new EvidenceError([
+      problem(
+        'EVID007',
+        '--as-of',
+        `is "${asOfIso}"; it must be a date (YYYY-MM-DD) on or after ${formatIsoDate(from)}`,
+      ),
+    ]);
   const files = await locateTables(o.dir, o.specs, errors);
   errors.throwIfAny();
   const label = (f: string) => relative(o.displayRoot ?? process.cwd(), f) || f;
@@ -76,7 +86,10 @@ export async function deriveFindings(o: DeriveOptions): Promise<DerivedFindings>
       continue;
     }
     if (di.needs === 'usersNeeded' && o.usersNeeded === undefined) {
-      notDerived.push({ item: di.id, reason: 'not derived (the number of users the business needs was not given: --users-needed)' });
+      notDerived.push({
+        item: di.id,
+        reason: 'not derived (the number of users the business needs was not given: --users-needed)',
+      });
       continue;
     }
     const fs = new Map(Object.entries(di.derives) as [string, How][]);
@@ -123,13 +136,29 @@ export async function deriveFindings(o: DeriveOptions): Promise<DerivedFindings>
   if (staff)
     for (const u of users)
       if (!staff.has(u.values.holder as string))
-        errors.add(problem('EVID030', label(files.get('users')!), `holder "${u.values.holder}" is not in the staff table (${label(files.get('staff')!)})`, u.row, 'holder'));
+        errors.add(
+          problem(
+            'EVID030',
+            label(files.get('users')!),
+            `holder "${u.values.holder}" is not in the staff table (${label(files.get('staff')!)})`,
+            u.row,
+            'holder',
+          ),
+        );
   const trainings = new Map<string, Row[]>();
   for await (const chunk of read('training'))
     for (const t of chunk) {
       const s = t.values.staff as string;
       if (staff && !staff.has(s))
-        errors.add(problem('EVID032', label(files.get('training')!), `staff "${s}" is not in the staff table (${label(files.get('staff')!)})`, t.row, 'staff'));
+        errors.add(
+          problem(
+            'EVID032',
+            label(files.get('training')!),
+            `staff "${s}" is not in the staff table (${label(files.get('staff')!)})`,
+            t.row,
+            'staff',
+          ),
+        );
       (trainings.get(s) ?? trainings.set(s, []).get(s)!).push(t);
     }
   errors.throwIfAny();
@@ -147,7 +176,15 @@ export async function deriveFindings(o: DeriveOptions): Promise<DerivedFindings>
     for (const q of chunk) {
       const user = q.values.user as string;
       if (userIds && !userIds.has(user)) {
-        errors.add(problem('EVID031', label(files.get('queries')!), `user "${user}" is not in the users table (${label(files.get('users')!)}); every query must name a user of the system`, q.row, 'user'));
+        errors.add(
+          problem(
+            'EVID031',
+            label(files.get('queries')!),
+            `user "${user}" is not in the users table (${label(files.get('users')!)}); every query must name a user of the system`,
+            q.row,
+            'user',
+          ),
+        );
         continue;
       }
       const day = q.values.time as string;
@@ -155,17 +192,41 @@ export async function deriveFindings(o: DeriveOptions): Promise<DerivedFindings>
       if (prior === undefined || day > prior) lastQuery!.set(user, day);
       known.push(q);
     }
-    if (errors.count === 0) mark('queries', known, known.map((q) => queryInput(q, points, auths)));
+    if (errors.count === 0)
+      mark(
+        'queries',
+        known,
+        known.map((q) => queryInput(q, points, auths)),
+      );
   }
   errors.throwIfAny();
 
-  if (users.length) mark('users', users, users.map((u) => userInput(u, points, staff, lastQuery)));
+  if (users.length)
+    mark(
+      'users',
+      users,
+      users.map((u) => userInput(u, points, staff, lastQuery)),
+    );
   if (staff) {
     const rows = [...staff.values()];
-    mark('staff', rows, rows.map((s) => staffInput(s, points, trainings.get(s.key))));
+    mark(
+      'staff',
+      rows,
+      rows.map((s) => staffInput(s, points, trainings.get(s.key))),
+    );
   }
-  for await (const chunk of read('disputes')) mark('disputes', chunk, chunk.map((d) => disputeInput(d, points)));
-  for await (const chunk of read('filings')) mark('filings', chunk, chunk.map((f) => filingInput(f, points)));
+  for await (const chunk of read('disputes'))
+    mark(
+      'disputes',
+      chunk,
+      chunk.map((d) => disputeInput(d, points)),
+    );
+  for await (const chunk of read('filings'))
+    mark(
+      'filings',
+      chunk,
+      chunk.map((f) => filingInput(f, points)),
+    );
   for await (const _ of read('incidents'));
   errors.throwIfAny();
 
@@ -174,7 +235,8 @@ export async function deriveFindings(o: DeriveOptions): Promise<DerivedFindings>
   const derived: DerivedFindings['derived'] = [];
   const undetermined = new Set(summary.undetermined.map((u) => `${u.item}\u0000${u.finding}`));
   for (const u of summary.undetermined)
-    if (wanted.get(u.item)?.has(u.finding)) notDerived.push({ item: u.item, finding: u.finding, reason: `not derived (${u.why})` });
+    if (wanted.get(u.item)?.has(u.finding))
+      notDerived.push({ item: u.item, finding: u.finding, reason: `not derived (${u.why})` });
   for (const di of derivation.items) {
     const fs = wanted.get(di.id);
     if (!fs) continue;
@@ -182,7 +244,7 @@ export async function deriveFindings(o: DeriveOptions): Promise<DerivedFindings>
       if (undetermined.has(`${di.id}\u0000${finding}`)) continue;
       const value = summary.findings[di.id]?.[finding];
       if (value === undefined) continue;
-      (findings[di.id] ??= {})[finding] = value;
+      findings[di.id] = { ...findings[di.id], [finding]: value };
       const rows = tally.rowsOf(di.id, finding);
       const t = tally.totals[di.id]?.[finding];
       derived.push({

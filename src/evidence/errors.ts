@@ -7,9 +7,7 @@ export type { Diagnostic };
 /** EvidenceError carries every problem found in the evidence files (never a half-derived result). */
 export class EvidenceError extends Error {
   constructor(readonly diagnostics: Diagnostic[]) {
-    super(
-      `evidence has ${diagnostics.length} problem(s):\n${diagnostics.map(formatDiagnostic).join('\n')}`,
-    );
+    super(`evidence has ${diagnostics.length} problem(s):\n${diagnostics.map(formatDiagnostic).join('\n')}`);
     this.name = 'EvidenceError';
   }
 }
@@ -46,7 +44,12 @@ export class Collector {
     if (this.count === 0) return;
     const all = [...this.diagnostics];
     if (this.dropped > 0)
-      all.push({ code: 'EVID000', severity: 'error', file: '', message: `and ${this.dropped} more problem(s) not listed` });
+      all.push({
+        code: 'EVID000',
+        severity: 'error',
+        file: '',
+        message: `and ${this.dropped} more problem(s) not listed`,
+      });
     throw new EvidenceError(all);
   }
 }

@@ -1,6 +1,6 @@
 // Evidence stage: the derivation policy (policies/derive, compiled into generated/policy.wasm)
 // instantiated with a ruleset's derivation parameters: marks rows, then turns totals into findings.
-import { PolicyModule, type PolicyInstance } from '../engine/engine.js';
+import type { PolicyModule, PolicyInstance } from '../engine/engine.js';
 import { compileDerivationData, type Derivation } from '../rules/derivation.js';
 
 export const deriveEntrypoints = { marks: 'derive/marks', summary: 'derive/summary' } as const;

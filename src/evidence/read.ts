@@ -45,17 +45,39 @@ const acceptedList = (spec: TableSpec) =>
   spec.columns.map((c) => `${c.name} (${c.headers.filter((h) => h !== c.name).join(', ')})`).join('; ');
 
 /** mapHeaders resolves a header row to columns, reporting unknown, repeated and missing headers. */
-export function mapHeaders(headers: string[], spec: TableSpec, label: string, errors: Collector, hint = ''): (ColumnSpec | undefined)[] {
+export function mapHeaders(
+  headers: string[],
+  spec: TableSpec,
+  label: string,
+  errors: Collector,
+  hint = '',
+): (ColumnSpec | undefined)[] {
   const byName = new Map(spec.columns.map((c) => [c.name, c]));
   const seen = new Map<string, string>();
   const mapped = headers.map((h) => {
     const name = spec.byHeader.get(fold(h));
     if (name === undefined) {
-      errors.add(problem('EVID010', label, `unknown header "${h}" for the ${spec.name} table${hint}; accepted headers: ${acceptedList(spec)}`, 1, h));
+      errors.add(
+        problem(
+          'EVID010',
+          label,
+          `unknown header "${h}" for the ${spec.name} table${hint}; accepted headers: ${acceptedList(spec)}`,
+          1,
+          h,
+        ),
+      );
       return undefined;
     }
     if (seen.has(name)) {
-      errors.add(problem('EVID011', label, `headers "${seen.get(name)}" and "${h}" both name the column ${name}; keep one`, 1, h));
+      errors.add(
+        problem(
+          'EVID011',
+          label,
+          `headers "${seen.get(name)}" and "${h}" both name the column ${name}; keep one`,
+          1,
+          h,
+        ),
+      );
       return undefined;
     }
     seen.set(name, h);
@@ -63,7 +85,14 @@ export function mapHeaders(headers: string[], spec: TableSpec, label: string, er
   });
   for (const c of spec.columns)
     if (c.required && !seen.has(c.name))
-      errors.add(problem('EVID012', label, `missing the required column ${c.name} of the ${spec.name} table${hint}; accepted headers for it: ${c.headers.join(', ')}`, 1));
+      errors.add(
+        problem(
+          'EVID012',
+          label,
+          `missing the required column ${c.name} of the ${spec.name} table${hint}; accepted headers for it: ${c.headers.join(', ')}`,
+          1,
+        ),
+      );
   return mapped;
 }
 
@@ -91,13 +120,23 @@ class RowBuilder {
       if (c.name in values || !ok) continue;
       if (c.required) {
         ok = false;
-        this.errors.add(problem('EVID012', this.label, `has no ${c.name}; the ${this.spec.name} table requires it`, row, c.name));
+        this.errors.add(
+          problem('EVID012', this.label, `has no ${c.name}; the ${this.spec.name} table requires it`, row, c.name),
+        );
       } else values[c.name] = c.kind === 'list' ? [] : null;
     }
     if (!ok) return undefined;
     const key = this.spec.key.map((k) => String(values[k])).join('|');
     if (this.keys.has(key)) {
-      this.errors.add(problem('EVID021', this.label, `duplicate key ${this.spec.key.join('+')} "${key}"; each row of ${this.spec.name} needs its own`, row, this.spec.key[0]));
+      this.errors.add(
+        problem(
+          'EVID021',
+          this.label,
+          `duplicate key ${this.spec.key.join('+')} "${key}"; each row of ${this.spec.name} needs its own`,
+          row,
+          this.spec.key[0],
+        ),
+      );
       return undefined;
     }
     this.keys.add(key);
@@ -106,9 +145,17 @@ class RowBuilder {
 }
 
 /** readRows streams the rows of one file in chunks; problems go to `errors` and their rows are left out. */
-export async function* readRows(file: string, label: string, spec: TableSpec, errors: Collector, chunkSize = 2000): AsyncGenerator<Row[]> {
+export async function* readRows(
+  file: string,
+  label: string,
+  spec: TableSpec,
+  errors: Collector,
+  chunkSize = 2000,
+): AsyncGenerator<Row[]> {
   const builder = new RowBuilder(spec, label, errors);
-  const source = /\.(ndjson|jsonl)$/i.test(file) ? ndjsonCells(file, label, spec, errors) : csvCells(file, label, spec, errors);
+  const source = /\.(ndjson|jsonl)$/i.test(file)
+    ? ndjsonCells(file, label, spec, errors)
+    : csvCells(file, label, spec, errors);
   let chunk: Row[] = [];
   for await (const [row, cells] of source) {
     const r = builder.build(row, cells);
@@ -129,7 +176,10 @@ async function* csvCells(file: string, label: string, spec: TableSpec, errors: C
     errors.add(problem('EVID003', label, sniffed.refused, 1));
     return;
   }
-  const hint = sniffed.encoding === 'gb18030' ? ' (the file is not UTF-8, so it was read as GB18030; if it is in another encoding, save it as UTF-8)' : '';
+  const hint =
+    sniffed.encoding === 'gb18030'
+      ? ' (the file is not UTF-8, so it was read as GB18030; if it is in another encoding, save it as UTF-8)'
+      : '';
   const decoded: Readable = createReadStream(file).pipe(
     iconv.decodeStream(sniffed.encoding === 'utf8' ? 'utf8' : 'gb18030'),
   ) as unknown as Readable;
@@ -140,7 +190,13 @@ async function* csvCells(file: string, label: string, spec: TableSpec, errors: C
     for await (const record of parser as AsyncIterable<string[]>) {
       row++;
       if (!columns) {
-        columns = mapHeaders(record.map((h) => h.replace(/^\uFEFF/, '')), spec, label, errors, hint);
+        columns = mapHeaders(
+          record.map((h) => h.replace(/^\uFEFF/, '')),
+          spec,
+          label,
+          errors,
+          hint,
+        );
         if (errors.count) return;
         continue;
       }
@@ -153,10 +209,16 @@ async function* csvCells(file: string, label: string, spec: TableSpec, errors: C
     }
   } catch (err) {
     const e = err as Error & { code?: string; lines?: number };
-    const where = e.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH' ? 'a row with a different number of cells than the header' : e.message;
+    const where =
+      e.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH'
+        ? 'a row with a different number of cells than the header'
+        : e.message;
     errors.add(problem('EVID002', label, `is not valid CSV: ${where}`, row + 1));
   }
-  if (!columns) errors.add(problem('EVID012', label, `is empty; it needs a header row (accepted headers: ${acceptedList(spec)})`, 1));
+  if (!columns)
+    errors.add(
+      problem('EVID012', label, `is empty; it needs a header row (accepted headers: ${acceptedList(spec)})`, 1),
+    );
 }
 
 async function* ndjsonCells(file: string, label: string, spec: TableSpec, errors: Collector): AsyncGenerator<RawRow> {
@@ -184,7 +246,15 @@ async function* ndjsonCells(file: string, label: string, spec: TableSpec, errors
       if (c) cells.push([c, v]);
       else if (!reported.has(k)) {
         reported.add(k);
-        errors.add(problem('EVID010', label, `unknown key "${k}" for the ${spec.name} table; accepted: ${acceptedList(spec)}`, n, k));
+        errors.add(
+          problem(
+            'EVID010',
+            label,
+            `unknown key "${k}" for the ${spec.name} table; accepted: ${acceptedList(spec)}`,
+            n,
+            k,
+          ),
+        );
       }
     }
     yield [n, cells];

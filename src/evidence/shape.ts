@@ -15,11 +15,20 @@ export interface StoredAuthorization {
 }
 
 export function storeAuthorization(v: V): StoredAuthorization {
-  return { signed: v.signed as string | null, validUntil: v.validUntil as string | null, original: v.original as boolean };
+  return {
+    signed: v.signed as string | null,
+    validUntil: v.validUntil as string | null,
+    original: v.original as boolean,
+  };
 }
 
 /** userInput: `log` is the last query day per user from the query log, when one is supplied (it then decides). */
-export function userInput(r: Row, p: Points, staff: Map<string, Row> | undefined, log: Map<string, string> | undefined): unknown {
+export function userInput(
+  r: Row,
+  p: Points,
+  staff: Map<string, Row> | undefined,
+  log: Map<string, string> | undefined,
+): unknown {
   const v = r.values;
   const holder = staff?.get(v.holder as string)?.values;
   const created = p.of(v.created as string);

@@ -72,7 +72,10 @@ function kindOf(p: PropertySchema): { kind: CellKind; nullable: boolean; enum?: 
 export const fold = (s: string): string => s.trim().toLowerCase();
 
 /** loadTableSpecs reads the header mapping and the table schemas, or throws RulesError. */
-export async function loadTableSpecs(headersFile: string, displayRoot = process.cwd()): Promise<Map<TableName, TableSpec>> {
+export async function loadTableSpecs(
+  headersFile: string,
+  displayRoot = process.cwd(),
+): Promise<Map<TableName, TableSpec>> {
   const label = relative(displayRoot, headersFile) || headersFile;
   const { source, diagnostics } = await readYamlSource(headersFile, label);
   if (!source) throw new RulesError(diagnostics);
@@ -105,7 +108,10 @@ export async function loadTableSpecs(headersFile: string, displayRoot = process.
     for (const [col, p] of Object.entries(schema.properties)) {
       const headers = t.columns[col];
       if (!headers) {
-        at(['tables', name, 'columns'], `has no headers for the column "${col}" of schemas/evidence/${name}.schema.json`);
+        at(
+          ['tables', name, 'columns'],
+          `has no headers for the column "${col}" of schemas/evidence/${name}.schema.json`,
+        );
         continue;
       }
       const k = kindOf(p);
@@ -133,7 +139,10 @@ export async function loadTableSpecs(headersFile: string, displayRoot = process.
     }
     for (const col of Object.keys(t.columns))
       if (!(col in schema.properties))
-        at(['tables', name, 'columns', col], `is not a column of schemas/evidence/${name}.schema.json; its columns: ${Object.keys(schema.properties).join(', ')}`);
+        at(
+          ['tables', name, 'columns', col],
+          `is not a column of schemas/evidence/${name}.schema.json; its columns: ${Object.keys(schema.properties).join(', ')}`,
+        );
     specs.set(name, { name, files: t.files, key: t.key, columns, byHeader, booleans });
   }
   if (hasErrors(out)) throw new RulesError(out);

@@ -20,7 +20,10 @@ export class Tally {
     for (const m of marks) {
       const how = this.wanted.get(m.item)?.get(m.finding);
       if (!how) continue;
-      const t = ((this.totals[m.item] ??= {})[m.finding] ??= { hits: 0, counted: 0 });
+      const byFinding = this.totals[m.item] ?? {};
+      this.totals[m.item] = byFinding;
+      const t = byFinding[m.finding] ?? { hits: 0, counted: 0 };
+      byFinding[m.finding] = t;
       const counted = m.why === 'counted';
       if (counted) t.counted++;
       else t.hits++;

@@ -10,7 +10,7 @@ export function renderResultHtml(r: RatingResult): string {
   const who = `${r.institution.name}${r.institution.branchOf ? `（${r.institution.branchOf}分支机构）` : ''}`;
   const title = `${who} ${r.year} 年度征信合规与信息安全考核评级报告`;
   const sections = r.rated
-    ? [headline(r), dimensionChart(r.dimensions), deductions(r), measures(r), interpretations(r)]
+    ? [headline(r), dimensionChart(r.dimensions), deductions(r), evidence(r), measures(r), interpretations(r)]
     : [
         `<section class="headline"><p class="not-rated">不进行考核评级</p><p class="clause">${escapeHtml(r.notRated?.clause ?? '')}</p></section>`,
         interpretations(r),
@@ -81,7 +81,7 @@ function deductions(r: RatingResult): string {
         k === 0
           ? `<td rowspan="${item.deductions.length}">${escapeHtml(item.id)} ${escapeHtml(item.name)}</td><td rowspan="${item.deductions.length}" class="num">${fmt(item.score)} / ${fmt(item.maxPoints)}${item.floored ? '<br><small>扣完为止</small>' : ''}</td>`
           : '';
-      return `<tr>${head}<td class="num">${what}${count}${d.capped ? '<br><small>已达上限</small>' : ''}</td><td class="clause">${escapeHtml(d.clause)}</td></tr>`;
+      return `<tr>${head}<td class="num">${what}${count}${d.capped ? '<br><small>已达上限</small>' : ''}</td><td class="clause">${escapeHtml(d.clause)}${evidenceCell(d.evidence, r.evidence?.findingsFile)}</td></tr>`;
     }),
   );
   return `<section>
@@ -92,6 +92,39 @@ function deductions(r: RatingResult): string {
 ${rows.join('\n')}
 </tbody>
 </table>
+</section>`;
+}
+
+type DeductionEvidence = NonNullable<RatingResult['items'][number]['deductions'][number]['evidence']>;
+
+// The rows behind a derived deduction (the first few; the findings file has them all).
+function evidenceCell(e: DeductionEvidence | undefined, file: string | undefined): string {
+  if (!e) return '';
+  const override =
+    e.source === 'overridden'
+      ? `<br><small>评级人员改定（证据推导值 ${escapeHtml(JSON.stringify(e.derivedValue))}）：${escapeHtml(e.reason ?? '')}</small>`
+      : '';
+  const rows = e.rows.map(
+    (x) => `<li>${escapeHtml(x.table)} 第 ${x.row} 行 ${escapeHtml(x.key)}（${escapeHtml(x.why)}）</li>`,
+  );
+  const more =
+    e.total > e.rows.length ? `<li>… 共 ${e.total} 行${file ? `，全部见 ${escapeHtml(file)}` : ''}</li>` : '';
+  return `${override}<ul class="evidence">${rows.join('')}${more}</ul>`;
+}
+
+/** evidence: which findings were derived from evidence, typed in or overridden, and which not derived. */
+function evidence(r: RatingResult): string {
+  const e = r.evidence;
+  if (!e) return '';
+  const pair = (x: { item: string; finding: string }) => `${escapeHtml(x.item)} ${escapeHtml(x.finding)}`;
+  const li = (xs: string[]) => (xs.length ? `<ul>${xs.map((x) => `<li>${x}</li>`).join('')}</ul>` : '<p>无</p>');
+  return `<section>
+<h2>事实来源</h2>
+<p>证据截至 ${escapeHtml(e.asOf ?? '')}${e.findingsFile ? `；逐行明细见 ${escapeHtml(e.findingsFile)}` : ''}。</p>
+<h3>由证据推导</h3>${li(e.derived.map((d) => `${pair(d)} = ${escapeHtml(JSON.stringify(d.value))}（${d.total} 行）`))}
+<h3>评级人员录入</h3>${li(e.asserted.map(pair))}
+<h3>评级人员改定</h3>${li(e.overridden.map((o) => `${pair(o)}：${escapeHtml(JSON.stringify(o.derivedValue))} → ${escapeHtml(JSON.stringify(o.value))}，理由：${escapeHtml(o.reason)}`))}
+<h3>未推导</h3>${li(e.notDerived.map((n) => `${escapeHtml(n.item)}${n.finding ? ` ${escapeHtml(n.finding)}` : ''}：${escapeHtml(n.reason)}`))}
 </section>`;
 }
 

@@ -41,8 +41,10 @@ export function renderResultText(r: RatingResult): string {
       const what = d.zero ? '不得分' : d.bonus ? `加 ${fmt(d.points)} 分` : `扣 ${fmt(d.points)} 分`;
       const count = d.kind === 'perOccurrence' ? ` × ${d.count}` : d.value !== undefined ? `（${d.value}）` : '';
       lines.push(`    ${what}${count}${d.capped ? '（已达扣分上限）' : ''}  ${d.clause}`);
+      if (d.evidence) appendDeductionEvidence(lines, d.evidence, r.evidence?.findingsFile);
     }
   }
+  appendEvidence(lines, r);
   lines.push('');
   if (r.measures) {
     lines.push(
@@ -52,6 +54,34 @@ export function renderResultText(r: RatingResult): string {
   }
   appendInterpretations(lines, r);
   return `${lines.join('\n')}\n`;
+}
+
+type DeductionEvidence = NonNullable<RatingResult['items'][number]['deductions'][number]['evidence']>;
+
+function appendDeductionEvidence(lines: string[], e: DeductionEvidence, file: string | undefined): void {
+  if (e.source === 'overridden')
+    lines.push(`      评级人员改定（证据推导值 ${JSON.stringify(e.derivedValue)}）：${e.reason}`);
+  const rows = e.rows.map((x) => `${x.table} 第 ${x.row} 行 ${x.key}（${x.why}）`).join('；');
+  if (rows)
+    lines.push(
+      `      证据：${rows}${e.total > e.rows.length ? ` … 共 ${e.total} 行${file ? `，全部见 ${file}` : ''}` : ''}`,
+    );
+}
+
+// With evidence: which findings were derived, typed in or overridden, and what could not be derived.
+function appendEvidence(lines: string[], r: RatingResult): void {
+  const e = r.evidence;
+  if (!e) return;
+  const pair = (x: { item: string; finding: string }) => `${x.item} ${x.finding}`;
+  lines.push('');
+  lines.push(`事实来源（证据截至 ${e.asOf ?? ''}${e.findingsFile ? `，逐行明细见 ${e.findingsFile}` : ''}）`);
+  lines.push(`  由证据推导：${e.derived.map((d) => `${pair(d)} = ${JSON.stringify(d.value)}`).join('；') || '无'}`);
+  lines.push(`  评级人员录入：${e.asserted.map(pair).join('；') || '无'}`);
+  for (const o of e.overridden)
+    lines.push(
+      `  评级人员改定：${pair(o)} 由 ${JSON.stringify(o.derivedValue)} 改为 ${JSON.stringify(o.value)}，理由：${o.reason}`,
+    );
+  for (const n of e.notDerived) lines.push(`  未推导：${n.item}${n.finding ? ` ${n.finding}` : ''} ${n.reason}`);
 }
 
 function appendInterpretations(lines: string[], r: RatingResult): void {

@@ -33,7 +33,8 @@ export function inspectDerivation(
   const { source, diagnostics } = parseYamlSource(label, text);
   if (!source) return { diagnostics };
   validate ??= compileSchema('rules/derivation.schema.json');
-  const at = (code: string, path: JsonPath, message: string) => diagnostics.push(positioned(source, code, path, message));
+  const at = (code: string, path: JsonPath, message: string) =>
+    diagnostics.push(positioned(source, code, path, message));
   if (!validate(source.data)) {
     for (const p of explainErrors(validate.errors, source.data)) at('RULE003', pointerSegments(p.path), p.message);
     return { diagnostics };
@@ -42,7 +43,11 @@ export function inspectDerivation(
   const items = indexItems(table);
   const quoted = (clause: string, path: JsonPath) => {
     if (sourceText !== undefined && !sourceText.includes(clause))
-      at('RULE061', path, `quotes text that is not in the source verbatim: "${clause.length > 50 ? `${clause.slice(0, 50)}…` : clause}"`);
+      at(
+        'RULE061',
+        path,
+        `quotes text that is not in the source verbatim: "${clause.length > 50 ? `${clause.slice(0, 50)}…` : clause}"`,
+      );
   };
   quoted(d.period.clause, ['period', 'clause']);
   const seen = new Set<string>();
@@ -58,7 +63,11 @@ export function inspectDerivation(
     for (const [name, how] of Object.entries(di.derives)) {
       const f = placed.item.findings?.[name];
       if (!f)
-        at('RULE011', ['items', n, 'derives', name], `item ${di.id} declares no finding "${name}"; it declares: ${Object.keys(placed.item.findings ?? {}).join(', ')}`);
+        at(
+          'RULE011',
+          ['items', n, 'derives', name],
+          `item ${di.id} declares no finding "${name}"; it declares: ${Object.keys(placed.item.findings ?? {}).join(', ')}`,
+        );
       else if (!findingTypeFor[how].includes(f.type))
         at('RULE013', ['items', n, 'derives', name], `derives a ${how}, but ${di.id}.${name} is a ${f.type}`);
       if (how === 'deviation' && di.needs !== 'usersNeeded')
