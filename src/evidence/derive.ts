@@ -140,7 +140,7 @@ export async function deriveFindings(o: DeriveOptions): Promise<DerivedFindings>
           problem(
             'EVID030',
             label(files.get('users')!),
-            `holder "${u.values.holder}" is not in the staff table (${label(files.get('staff')!)})`,
+            `"${u.values.holder}" is not in the staff table (${label(files.get('staff')!)})`,
             u.row,
             'holder',
           ),
@@ -154,7 +154,7 @@ export async function deriveFindings(o: DeriveOptions): Promise<DerivedFindings>
           problem(
             'EVID032',
             label(files.get('training')!),
-            `staff "${s}" is not in the staff table (${label(files.get('staff')!)})`,
+            `"${s}" is not in the staff table (${label(files.get('staff')!)})`,
             t.row,
             'staff',
           ),
@@ -180,7 +180,7 @@ export async function deriveFindings(o: DeriveOptions): Promise<DerivedFindings>
           problem(
             'EVID031',
             label(files.get('queries')!),
-            `user "${user}" is not in the users table (${label(files.get('users')!)}); every query must name a user of the system`,
+            `"${user}" is not in the users table (${label(files.get('users')!)}); every query must name a user of the system`,
             q.row,
             'user',
           ),

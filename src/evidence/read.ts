@@ -63,7 +63,6 @@ export function mapHeaders(
           label,
           `unknown header "${h}" for the ${spec.name} table${hint}; accepted headers: ${acceptedList(spec)}`,
           1,
-          h,
         ),
       );
       return undefined;
@@ -113,7 +112,7 @@ class RowBuilder {
       if (r.ok) values[col.name] = r.value;
       else {
         ok = false;
-        this.errors.add(problem('EVID020', this.label, `${col.name} ${r.message}`, row, col.name));
+        this.errors.add(problem('EVID020', this.label, r.message, row, col.name));
       }
     }
     for (const c of this.spec.columns) {
