@@ -83,7 +83,7 @@ export async function loadTableSpecs(
   const out: Diagnostic[] = [];
   const at = (path: (string | number)[], message: string) => {
     const { line, column } = source.locate(path);
-    out.push({ code: 'EVID001', severity: 'error', file: label, line, column, path: path.join('.'), message });
+    out.push({ code: 'EVID008', severity: 'error', file: label, line, column, path: path.join('.'), message });
   };
   if (!validate(source.data))
     for (const p of explainErrors(validate.errors, source.data)) at(pointerSegments(p.path), p.message);

@@ -237,6 +237,91 @@ export const codes = {
     title: 'Calendar dates do not fit their year',
     help: "Name the file after its year, keep every date in that year, let each off range run forwards without overlapping another holiday's, and list as workdays only the Saturdays and Sundays the notice makes working days (调休上班).",
   },
+  EVID000: {
+    severity: 'error',
+    title: 'More evidence problems than listed',
+    help: 'The list stops after 50 problems so a broken export stays readable; fix those and run again to see the rest.',
+  },
+  EVID001: {
+    severity: 'error',
+    title: 'Evidence folder cannot be read',
+    help: 'Check that the folder given to `findings derive` or `--evidence` exists and is readable.',
+  },
+  EVID002: {
+    severity: 'error',
+    title: 'Evidence file is not valid CSV or NDJSON',
+    help: 'Give every CSV row as many cells as the header (quote cells that hold commas), and write NDJSON as one JSON object per line.',
+  },
+  EVID003: {
+    severity: 'error',
+    title: 'Evidence file in an encoding not accepted',
+    help: 'Save the file as UTF-8 (with or without BOM) or GB18030; UTF-16 exports are refused.',
+  },
+  EVID004: {
+    severity: 'error',
+    title: 'Evidence file of a type not read',
+    help: 'Export the table as .csv, .ndjson or .jsonl.',
+  },
+  EVID005: {
+    severity: 'error',
+    title: 'Two files for one evidence table',
+    help: 'Keep one file per table in the folder (users.csv or 征信系统用户.csv, not both).',
+  },
+  EVID006: {
+    severity: 'error',
+    title: 'Ruleset derives nothing from evidence',
+    help: "Pin a ruleset that has a derivation.yaml, or add one to the ruleset's folder.",
+  },
+  EVID007: {
+    severity: 'error',
+    title: 'As-of day not accepted',
+    help: 'Give --as-of as YYYY-MM-DD, on or after 1 January of the year being rated.',
+  },
+  EVID008: {
+    severity: 'error',
+    title: 'Header mapping does not match its schema or the tables',
+    help: 'Keep policies/evidence/headers.yaml to schemas/evidence/headers.schema.json: an entry for every table, headers for every column of its schema, and coded values the column has.',
+  },
+  EVID010: {
+    severity: 'error',
+    title: 'Unknown header',
+    help: "Rename the header to one the message lists for its column, or add the header to the column's list in policies/evidence/headers.yaml.",
+  },
+  EVID011: {
+    severity: 'error',
+    title: 'Two headers name one column',
+    help: 'Keep one of the two columns; both headers map to the same column.',
+  },
+  EVID012: {
+    severity: 'error',
+    title: 'Required column missing',
+    help: 'Add the column under one of the headers the message lists; the required columns are in schemas/evidence/<table>.schema.json.',
+  },
+  EVID020: {
+    severity: 'error',
+    title: 'Cell not accepted',
+    help: 'Write the cell as the message says the column allows: a date such as 2024-03-05, yes/no (是/否), one of the coded values or their Chinese words, or leave an optional cell empty.',
+  },
+  EVID021: {
+    severity: 'error',
+    title: 'Duplicate key',
+    help: 'Give every row its own key (the id, or staff + date for training); merge or remove the repeated row.',
+  },
+  EVID030: {
+    severity: 'error',
+    title: 'User held by someone not on the staff roster',
+    help: 'Add the person to the staff table, or correct the holder column of the user.',
+  },
+  EVID031: {
+    severity: 'error',
+    title: 'Query by a user not in the users table',
+    help: "Every query must name a user of the users table; add the user (with its dates) or correct the query's user.",
+  },
+  EVID032: {
+    severity: 'error',
+    title: 'Training of someone not on the staff roster',
+    help: 'Add the person to the staff table, or correct the staff column of the training row.',
+  },
 } as const satisfies Record<string, CodeInfo>;
 
 export type Code = keyof typeof codes;

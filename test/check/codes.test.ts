@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../src/build/paths.js';
 import { codes } from '../../src/rules/codes.js';
 
-const literal = /['"`]((?:RULE|TEST|REGO|COV|OBL|CAL)\d{3})['"`]/g;
+const literal = /['"`]((?:RULE|TEST|REGO|COV|OBL|CAL|EVID)\d{3})['"`]/g;
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })
