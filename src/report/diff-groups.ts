@@ -32,6 +32,7 @@ export const kindLabel: Record<ChangeKind, string> = {
   'not-rated': 'not rated',
   institution: 'institution',
   interpretation: 'interpretation',
+  derivation: 'derivation',
 };
 
 export const actionMark: Record<Change['action'], string> = { added: '+', removed: '-', changed: '~' };
@@ -69,6 +70,7 @@ export function groupChanges(diff: RulesetDiff): ChangeGroup[] {
       const head = c.path.split(/[.[]/)[0];
       put(gradingTitles[head] ?? 'Grading', c, c.path);
     } else if (c.section === 'institutions') put('Institutions (附件1, 第二十一条)', c, c.path);
+    else if (c.section === 'derivation') put('Derivation from evidence (derivation.yaml)', c, c.path);
     else put('Interpretations', c, c.path);
   }
   return [...groups.values()];

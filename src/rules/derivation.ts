@@ -23,6 +23,12 @@ const findingTypeFor: Record<string, string[]> = {
 
 let validate: ReturnType<typeof compileSchema> | undefined;
 
+/** validateDerivation checks a derivation document against its schema (an overlay's, after overrides). */
+export function validateDerivation(data: unknown): { path: string; message: string }[] {
+  validate ??= compileSchema('rules/derivation.schema.json');
+  return validate(data) ? [] : explainErrors(validate.errors, data);
+}
+
 /** inspectDerivation parses and checks derivation.yaml text; `label` names it in diagnostics. */
 export function inspectDerivation(
   label: string,
@@ -40,6 +46,22 @@ export function inspectDerivation(
     return { diagnostics };
   }
   const d = source.data as Derivation;
+  for (const p of checkDerivation(d, table, sourceText)) at(p.code, p.path, p.message);
+  return diagnostics.some((x) => x.severity === 'error') ? { diagnostics } : { derivation: d, diagnostics };
+}
+
+
+/** DerivationProblem: a semantic problem of derivation.yaml, by its path in the document. */
+export interface DerivationProblem {
+  code: string;
+  path: JsonPath;
+  message: string;
+}
+
+/** checkDerivation checks what the schema cannot: items and findings exist, types fit, clauses are quoted. */
+export function checkDerivation(d: Derivation, table: ScoringTable, sourceText: string | undefined): DerivationProblem[] {
+  const out: DerivationProblem[] = [];
+  const at = (code: string, path: JsonPath, message: string) => out.push({ code, path, message });
   const items = indexItems(table);
   const quoted = (clause: string, path: JsonPath) => {
     if (sourceText !== undefined && !sourceText.includes(clause))
@@ -75,7 +97,7 @@ export function inspectDerivation(
     }
     for (const [name, p] of Object.entries(di.parameters)) quoted(p.clause, ['items', n, 'parameters', name, 'clause']);
   });
-  return diagnostics.some((x) => x.severity === 'error') ? { diagnostics } : { derivation: d, diagnostics };
+  return out;
 }
 
 /** compileDerivationData is what the derivation policy receives as data.derivation. */

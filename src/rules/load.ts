@@ -8,7 +8,7 @@ import type { ValidateFunction } from 'ajv';
 import { compileSchema } from '../validation/ajv.js';
 import { explainErrors, pointerSegments } from '../validation/explain.js';
 import { hasErrors, RulesError, type Diagnostic } from './diagnostics.js';
-import { derivationFile, inspectDerivation } from './derivation.js';
+import { checkDerivation, derivationFile, inspectDerivation, validateDerivation } from './derivation.js';
 import { hashFiles } from './hash.js';
 import {
   applyOverrides,
@@ -246,6 +246,19 @@ async function inspectOverlay(
     base.sourceText === undefined && ownText === undefined
       ? undefined
       : [base.sourceText, ownText].filter((t) => t !== undefined).join('\n');
+  // derivation.yaml after the overrides: still valid, and still fitting the (overridden) table.
+  if (applied.docs.derivation) {
+    const docs = applied.docs;
+    const derivation = applied.docs.derivation;
+    const schemaProblems = validateDerivation(derivation);
+    for (const p of schemaProblems)
+      diagnostics.push(
+        overlayProblem(metaSource, applied.targets, docs, 'derivation', pointerSegments(p.path), 'RULE003', p.message),
+      );
+    if (!schemaProblems.length)
+      for (const p of checkDerivation(derivation, docs.table, sourceText))
+        diagnostics.push(overlayProblem(metaSource, applied.targets, docs, 'derivation', p.path, p.code, p.message));
+  }
   meta.overrides.forEach((o, n) => {
     if (ownText !== undefined && !ownText.includes(o.clause))
       diagnostics.push(
@@ -294,8 +307,8 @@ async function inspectOverlay(
       hash: overlayHash(metaSource.text, baseRs),
       files: overlayFiles(metaSource.text, baseRs),
       ...content,
-      // An overlay derives findings as its base does (its overrides change the scoring documents).
-      ...(baseRs.derivation ? { derivation: baseRs.derivation } : {}),
+      // An overlay derives findings as its base does, with its overrides of derivation.yaml.
+      ...(docs.derivation ? { derivation: docs.derivation } : {}),
       items: indexItems(parts.table),
       rules: indexRules(parts.table),
     },
@@ -329,7 +342,7 @@ function overlayProblem(
     metaSource,
     code,
     where,
-    `${ruleFiles[file]} ${readablePath(docs[file], path)} ${message}`,
+    `${file === 'derivation' ? derivationFile : ruleFiles[file]} ${readablePath(docs[file], path)} ${message}`,
     severity,
   );
 }
