@@ -59,7 +59,7 @@ describe('derivation.yaml', () => {
     expect(diagnostics.filter((d) => d.severity === 'error').map((d) => [d.code, d.line, d.message])).toEqual([
       [
         'RULE011',
-        226,
+        170,
         'item 10.1 declares no finding "lateAnswers"; it declares: lateReplies, complaintsCaused, lawsuitsCaused, lawsuitLost',
       ],
     ]);
