@@ -5,8 +5,9 @@ import { type Command, Option } from 'commander';
 import { runCheck } from '../check/check.js';
 import { exitCode } from '../check/report.js';
 import { TargetError } from '../check/targets.js';
-import { checkFormats, type CheckFormat } from '../report/diagnostics-formats.js';
+import { checkFormats, type CheckFormat } from '../report/diagnostics/formats.js';
 import { defaults, UsageError } from './io.js';
+import { cliLang } from './lang.js';
 
 export function registerCheck(program: Command): void {
   program
@@ -22,7 +23,7 @@ export function registerCheck(program: Command): void {
     .option('--no-regal', 'do not lint the Rego with Regal even when it is installed')
     .action(
       async (paths: string[], opts: { format: CheckFormat; coverage?: boolean; wasm: string; regal: boolean }) => {
-        let report;
+        let report: Awaited<ReturnType<typeof runCheck>>;
         try {
           report = await runCheck({
             paths,
@@ -34,7 +35,7 @@ export function registerCheck(program: Command): void {
           if (err instanceof TargetError) throw new UsageError(err.message);
           throw err;
         }
-        process.stdout.write(checkFormats[opts.format](report));
+        process.stdout.write(checkFormats[opts.format](report, cliLang()));
         process.exitCode = exitCode(report);
       },
     );

@@ -1,18 +1,17 @@
 // CLI: `report validate|aggregate|render|status FILE…`: the monthly security statistics reports of
 // annex 2, read from JSON files (one report or a list of them each, or - for standard input).
-import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { parseIsoDate, today, type Day } from '../obligations/dates.js';
 import { ObligationError } from '../obligations/errors.js';
 import { aggregate, checkReports, monthsOfYear, timeliness, type SourcedReport } from '../obligations/reports.js';
 import type { ObligationService } from '../obligations/service.js';
-import { renderReportDiagnostics, renderTimelinessText } from '../report/obligations-text.js';
-import { renderAnnex2Csv } from '../report/annex2-csv.js';
-import { renderAnnex2Html } from '../report/annex2-html.js';
-import { annex2Table, type Signatories } from '../report/annex2-layout.js';
-import { renderAnnex2Xlsx } from '../report/annex2-xlsx.js';
+import { renderReportDiagnostics, renderTimelinessText } from '../report/obligations/text.js';
+import { renderAnnex2Csv } from '../report/annex2/csv.js';
+import { renderAnnex2Html } from '../report/annex2/html.js';
+import { annex2Table, type Signatories } from '../report/annex2/layout.js';
+import { renderAnnex2Xlsx } from '../report/annex2/xlsx.js';
 import { loadService, refuse, withServiceOptions, type ServiceFlags } from './due.js';
-import { parseJson, readInputText, UsageError } from './io.js';
+import { parseJson, readInputText, UsageError, writeOutput } from './io.js';
 
 interface ReportFlags extends ServiceFlags {
   json?: boolean;
@@ -27,7 +26,10 @@ async function readReports(files: string[]): Promise<SourcedReport[]> {
     const label = file === '-' ? '<stdin>' : file;
     const parsed = parseJson(await readInputText(file), label);
     if (!parsed.ok) throw new UsageError(parsed.message);
-    if (Array.isArray(parsed.value)) parsed.value.forEach((value, i) => out.push({ source: `${label}[${i}]`, value }));
+    if (Array.isArray(parsed.value))
+      parsed.value.forEach((value, i) => {
+        out.push({ source: `${label}[${i}]`, value });
+      });
     else out.push({ source: label, value: parsed.value });
   }
   return out;
@@ -140,7 +142,7 @@ export function registerReport(program: Command): void {
         : flags.format === 'csv'
           ? renderAnnex2Csv(table)
           : renderAnnex2Html(table);
-    if (flags.out) await writeFile(flags.out, bytes);
+    if (flags.out) await writeOutput(flags.out, bytes);
     else process.stdout.write(bytes);
   });
 

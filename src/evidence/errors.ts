@@ -1,6 +1,7 @@
 // Evidence stage: the one error shape of evidence files, positioned at file:row:column so an
 // inspector can find the cell in the spreadsheet the export came from.
-import { type Diagnostic, formatDiagnostic } from '../rules/diagnostics.js';
+import type { Code } from '../diagnostics/codes.js';
+import { type Diagnostic, formatDiagnostic } from '../diagnostics/diagnostics.js';
 
 export type { Diagnostic };
 
@@ -13,7 +14,7 @@ export class EvidenceError extends Error {
 }
 
 /** problem builds one evidence diagnostic; `line` is the table's row (the header is row 1). */
-export function problem(code: string, file: string, message: string, row?: number, column?: string): Diagnostic {
+export function problem(code: Code, file: string, message: string, row?: number, column?: string): Diagnostic {
   return {
     code,
     severity: 'error',

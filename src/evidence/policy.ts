@@ -1,9 +1,8 @@
 // Evidence stage: the derivation policy (policies/derive, compiled into generated/policy.wasm)
 // instantiated with a ruleset's derivation parameters: marks rows, then turns totals into findings.
-import type { PolicyModule, PolicyInstance } from '../engine/engine.js';
+import { deriveEntrypoints } from '../artifacts/artifacts.js';
+import type { PolicyInstance, PolicyModule } from '../engine/engine.js';
 import { compileDerivationData, type Derivation } from '../rules/derivation.js';
-
-export const deriveEntrypoints = { marks: 'derive/marks', summary: 'derive/summary' } as const;
 
 /** Mark: a row (by its index in the chunk) the policy counts for an item's finding, and why. */
 export interface Mark {

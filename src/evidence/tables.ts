@@ -3,8 +3,8 @@
 // policies/evidence/headers.yaml).
 import { join, relative } from 'node:path';
 import type { EvidenceHeaders } from '../../generated/types/evidence/headers.js';
-import { hasErrors, RulesError, type Diagnostic } from '../rules/diagnostics.js';
-import { readYamlSource } from '../rules/yaml-source.js';
+import { hasErrors, RulesError, type Diagnostic } from '../diagnostics/diagnostics.js';
+import { readYamlSource } from '../diagnostics/yaml-source.js';
 import { compileSchema, readSchema } from '../validation/ajv.js';
 import { explainErrors, pointerSegments } from '../validation/explain.js';
 

@@ -2,17 +2,17 @@
 // with that ruleset's own schema, evaluate the WASM policy, decorate the result.
 import type { ValidateFunction } from 'ajv';
 import type { EvaluationInput } from '../../generated/types/rating/evaluation-input.js';
+import { ratingEntrypoint } from '../artifacts/artifacts.js';
 import { PolicyModule, type PolicyInstance } from '../engine/engine.js';
 import { compilePolicyData } from '../rules/compile.js';
 import { Registry, SelectionError } from '../rules/registry.js';
 import type { RuleSet } from '../rules/ruleset.js';
 import { createAjv } from '../validation/ajv.js';
 import { explainErrors, type Problem } from '../validation/explain.js';
+import { textProblems } from '../validation/text.js';
 import type { CompactResult } from './compact.js';
 import { decorate, type RatingResult } from './decorate.js';
 import { deriveInputSchema } from './input-schema.js';
-
-export const ratingEntrypoint = 'rating/result';
 
 /** Outcome of one evaluation: a result, or the problems that refused the input (never both). */
 export type Outcome =
@@ -55,6 +55,9 @@ export class Rater {
 
   /** evaluate runs the whole pipeline for one input of unknown shape. */
   evaluate(input: unknown): Outcome {
+    // Before the ruleset is chosen: a hidden character in a region or a pinned id must not choose it.
+    const text = textProblems(input);
+    if (text.length) return { ok: false, status: 400, problems: text };
     const picked = this.pick(input);
     if (!picked.ok) return picked;
     const { validate, policy, ruleset } = picked.loaded;

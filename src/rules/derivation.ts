@@ -5,10 +5,11 @@
 import type { Derivation } from '../../generated/types/rules/derivation.js';
 import { compileSchema } from '../validation/ajv.js';
 import { explainErrors, pointerSegments } from '../validation/explain.js';
-import type { Diagnostic } from './diagnostics.js';
+import type { Code } from '../diagnostics/codes.js';
+import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import type { ScoringTable } from './ruleset.js';
 import { indexItems } from './ruleset.js';
-import { parseYamlSource, type JsonPath, type YamlSource } from './yaml-source.js';
+import { parseYamlSource, type JsonPath, type YamlSource } from '../diagnostics/yaml-source.js';
 
 export type { Derivation };
 
@@ -39,8 +40,7 @@ export function inspectDerivation(
   const { source, diagnostics } = parseYamlSource(label, text);
   if (!source) return { diagnostics };
   validate ??= compileSchema('rules/derivation.schema.json');
-  const at = (code: string, path: JsonPath, message: string) =>
-    diagnostics.push(positioned(source, code, path, message));
+  const at = (code: Code, path: JsonPath, message: string) => diagnostics.push(positioned(source, code, path, message));
   if (!validate(source.data)) {
     for (const p of explainErrors(validate.errors, source.data)) at('RULE003', pointerSegments(p.path), p.message);
     return { diagnostics };
@@ -50,18 +50,21 @@ export function inspectDerivation(
   return diagnostics.some((x) => x.severity === 'error') ? { diagnostics } : { derivation: d, diagnostics };
 }
 
-
 /** DerivationProblem: a semantic problem of derivation.yaml, by its path in the document. */
 export interface DerivationProblem {
-  code: string;
+  code: Code;
   path: JsonPath;
   message: string;
 }
 
 /** checkDerivation checks what the schema cannot: items and findings exist, types fit, clauses are quoted. */
-export function checkDerivation(d: Derivation, table: ScoringTable, sourceText: string | undefined): DerivationProblem[] {
+export function checkDerivation(
+  d: Derivation,
+  table: ScoringTable,
+  sourceText: string | undefined,
+): DerivationProblem[] {
   const out: DerivationProblem[] = [];
-  const at = (code: string, path: JsonPath, message: string) => out.push({ code, path, message });
+  const at = (code: Code, path: JsonPath, message: string) => out.push({ code, path, message });
   const items = indexItems(table);
   const quoted = (clause: string, path: JsonPath) => {
     if (sourceText !== undefined && !sourceText.includes(clause))
@@ -111,7 +114,7 @@ export function compileDerivationData(d: Derivation): { derivation: { items: Rec
   return { derivation: { items } };
 }
 
-function positioned(source: YamlSource, code: string, path: JsonPath, message: string): Diagnostic {
+function positioned(source: YamlSource, code: Code, path: JsonPath, message: string): Diagnostic {
   const { line, column } = source.locate(path, message.startsWith('unknown key'));
   return { code, severity: 'error', file: source.file, line, column, path: path.join('.'), message };
 }

@@ -5,7 +5,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot } from '../../src/build/paths.js';
+import { repoRoot } from '../../src/artifacts/artifacts.js';
 import type { DerivedFindings } from '../../src/evidence/derive.js';
 import { exampleDir, loadDeriver } from './helper.js';
 
@@ -196,7 +196,8 @@ describe('the example through the CLI', () => {
       '4',
       '--findings-out',
       join(tmpdir(), `cp-f-${process.pid}.json`),
-      '--html',
+      '--format',
+      'html',
     ]);
     expect(r.stdout).toContain('<ul class="evidence"><li>users 第 6 行 U05（filed-late）</li></ul>');
     expect(r.stdout).toContain('<h2>事实来源</h2>');

@@ -3,7 +3,7 @@
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { rulesetsDir } from '../../src/build/paths.js';
+import { rulesetsDir } from '../../src/artifacts/artifacts.js';
 import { Deriver } from '../../src/evidence/service.js';
 import { calendarsDir } from '../../src/obligations/service.js';
 import { wasmPath } from '../helper.js';

@@ -153,7 +153,7 @@ describe('evidence rows and deductions', () => {
     await fc.assert(
       fc.asyncProperty(fc.array(pick, { maxLength: 12 }), pick, async (before, extra) => {
         const tables = base();
-        before.forEach((p, n) => add(tables, p, n));
+        for (const [n, p] of before.entries()) add(tables, p, n);
         const was = await itemScores(tables);
         add(tables, extra, before.length);
         const now = await itemScores(tables);

@@ -4,7 +4,7 @@ import { relative } from 'node:path';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
 import { EvidenceError } from '../../src/evidence/errors.js';
-import { formatDiagnostic } from '../../src/rules/diagnostics.js';
+import { formatDiagnostic } from '../../src/diagnostics/diagnostics.js';
 import { evidenceDir, loadDeriver } from './helper.js';
 
 const filingsCsv = 'id,kind,subject,event,filed\nF01,rule,制度甲,2024-02-01,\nF02,rule,制度乙,2024-03-01,2024-03-05\n';

@@ -3,8 +3,8 @@
 // policy's sha256, when it was loaded, and whether the last reload was refused. While closing, fastify
 // answers 503. Both routes are public; neither says more than which rules are served.
 import type { FastifyPluginAsync } from 'fastify';
-import type { LiveRules } from '../live-rules.js';
-import { errorResponses } from '../schemas.js';
+import type { LiveRules } from '../runtime/live-rules.js';
+import { errorResponses } from '../http/schemas.js';
 
 const rulesetRefs = {
   type: 'array',
@@ -41,6 +41,8 @@ export const healthRoutes: FastifyPluginAsync<{ live: LiveRules }> = async (app,
   app.get(
     '/readyz',
     {
+      // Never counted among the requests in flight, so callers holding every slot cannot hide readiness.
+      config: { uncounted: true },
       schema: {
         summary: 'The rules and the compiled policy are loaded; which version is live',
         tags: ['health'],

@@ -1,0 +1,49 @@
+// Diagnostics: the one shape every problem takes, whether it comes from YAML syntax, the schema, a
+// semantic check, the Rego tool chain or a rule test, so every output format prints all of them.
+import { type Lang, translator } from '../i18n/i18n.js';
+import { type Code, codeInfo, type Severity } from './codes.js';
+
+export type { Severity };
+
+/** Diagnostic: one problem found in a rule file or an input, positioned where a person can find it. */
+export interface Diagnostic {
+  /** One of the closed set declared in codes.ts (docs/codes.md). */
+  code: Code;
+  severity: Severity;
+  file: string;
+  line?: number;
+  column?: number;
+  /** Readable path inside the document, e.g. `items[5.6].rules[0].points`. */
+  path?: string;
+  message: string;
+}
+
+/**
+ * formatDiagnostic renders `file:line:col: severity CODE: path message`, in the style of compilers. In
+ * Chinese (asked for by `check`'s text output, the default there) the severity is Chinese and the
+ * code's Chinese title follows it, so that a reader knows the kind of problem even where the detail of
+ * the message is English. Anything but 'zh' (also an index, as from `.map`) gives the English line that
+ * logs and machine readers use.
+ */
+export function formatDiagnostic(d: Diagnostic, lang?: Lang | number): string {
+  const where = [d.file, d.line, d.column].filter((x) => x !== undefined && x !== '').join(':');
+  const subject = d.path ? `${d.path} ` : '';
+  if (lang !== 'zh') return `${where}: ${d.severity} ${d.code}: ${subject}${d.message}`;
+  const t = translator('zh');
+  return `${where}: ${t(`common.severity.${d.severity}`)} ${d.code}（${codeInfo(d.code, 'zh').title}）: ${subject}${d.message}`;
+}
+
+export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
+  return diagnostics.some((d) => d.severity === 'error');
+}
+
+/** RulesError carries the diagnostics of rule files that could not be loaded. */
+export class RulesError extends Error {
+  constructor(readonly diagnostics: Diagnostic[]) {
+    super(
+      `rule files have ${diagnostics.filter((d) => d.severity === 'error').length} error(s):\n` +
+        diagnostics.map((d) => formatDiagnostic(d)).join('\n'),
+    );
+    this.name = 'RulesError';
+  }
+}
