@@ -4,6 +4,7 @@
 // file stays exactly as it was. A signed checkpoint follows every N entries and, while entries arrive,
 // every T seconds; each is also written to the signed head file beside the log. Files rotate by year or
 // size, the chain going on in the next file.
+import { createHash } from 'node:crypto';
 import { chmod, type FileHandle, open, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { canonicalHash, canonicalJson } from './canonical.js';
@@ -187,10 +188,10 @@ export async function createDecisionLog(options: DecisionLogOptions): Promise<De
       const [s, h, n] = [seq, head, lines.length];
       try {
         const entries = job.decisions.map((d) => {
-          const e = buildEntry(d, ++seq, head, time, options);
-          head = e.hash;
-          lines.push(canonicalJson(e));
-          return e;
+          const { entry, line } = buildEntryLine(d, ++seq, head, time, options);
+          head = entry.hash;
+          lines.push(line);
+          return entry;
         });
         done.push({ job, entries });
       } catch (err) {
@@ -369,6 +370,39 @@ export function buildEntry(
   time: Date,
   rules: { drop?: readonly string[]; mask?: readonly string[]; resultMask?: readonly string[] } = {},
 ): DecisionEntry {
+  return buildEntryLine(decision, seq, prevHash, time, rules).entry;
+}
+
+/**
+ * buildEntryLine makes the next entry and its line, serializing it once: the hash is taken over the
+ * canonical JSON without `hash`, and `hash` (second in key order, after `caller`) is put into that text.
+ */
+export function buildEntryLine(
+  decision: Decision,
+  seq: number,
+  prevHash: string,
+  time: Date,
+  rules: { drop?: readonly string[]; mask?: readonly string[]; resultMask?: readonly string[] } = {},
+): { entry: DecisionEntry; line: string } {
+  const entry = entryBody(decision, seq, prevHash, time, rules);
+  const body = canonicalJson(entry);
+  const hash = `sha256:${createHash('sha256').update(body, 'utf8').digest('hex')}`;
+  const whole = { ...entry, hash };
+  const prefix = `{"caller":${JSON.stringify(entry.caller)}`;
+  const line =
+    body.startsWith(prefix) && body[prefix.length] === ','
+      ? `${prefix},"hash":"${hash}"${body.slice(prefix.length)}`
+      : canonicalJson(whole);
+  return { entry: whole, line };
+}
+
+function entryBody(
+  decision: Decision,
+  seq: number,
+  prevHash: string,
+  time: Date,
+  rules: { drop?: readonly string[]; mask?: readonly string[]; resultMask?: readonly string[] } = {},
+): Omit<DecisionEntry, 'hash'> {
   const result = rules.resultMask?.length ? redact(decision.result, { mask: rules.resultMask }) : undefined;
   const entry: Omit<DecisionEntry, 'hash'> = {
     seq,
@@ -391,7 +425,7 @@ export function buildEntry(
   }
   if (result?.masked.length) redacted.resultMasked = result.masked;
   if (redacted.dropped.length || redacted.masked.length || redacted.resultMasked) entry.redacted = redacted;
-  return { ...entry, hash: entryHash(entry) };
+  return entry;
 }
 
 /** openLogFile opens a log for appending, created readable by its owner only. */

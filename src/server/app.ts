@@ -11,7 +11,9 @@ import type { ApiKey } from '../security/api-keys.js';
 import { KeyStore } from '../security/key-store.js';
 import { createAjv } from '../validation/ajv.js';
 import { useAuth, type DocsAccess } from './http/auth.js';
+import type { ClusterLink, WorkerStatus } from './cluster.js';
 import { decisionsOf } from './runtime/decisions.js';
+import type { IdempotencyStore } from './runtime/idempotency.js';
 import { clientErrorHandler, errorHandler } from './http/errors.js';
 import {
   defaultRateLimit,
@@ -21,7 +23,7 @@ import {
   type PressureOptions,
   type RateLimitOptions,
 } from './http/limits.js';
-import { LiveRules } from './runtime/live-rules.js';
+import { describeVersion, LiveRules } from './runtime/live-rules.js';
 import { genReqId, loggerOptions, useRequestLog, type LoggerOption } from './runtime/logging.js';
 import { useNotFound } from './http/not-found.js';
 import { loggerOperationsLog, useOperationsLog, type OperationsLog } from './runtime/operations-log.js';
@@ -69,6 +71,12 @@ export interface AppOptions {
   operationsLog?: OperationsLog;
   /** The decision log every rating is written to before it is answered. Closed with the app. */
   decisionLog?: DecisionLog;
+  /** The other workers, when serving from several processes (cluster.ts). */
+  cluster?: ClusterLink;
+  /** This process's worker number (1 when alone) and replica id, for /v1/status. */
+  worker?: { index: number; replica?: string };
+  /** Where Idempotency-Keys are held (default: in this process). */
+  idempotency?: IdempotencyStore;
   /** /docs and /openapi.json: public (default), private (scope read) or off. */
   docs?: DocsAccess;
   /** Serve HTTPS with this certificate and key (PEM). */
@@ -164,7 +172,12 @@ export function buildApp(options: AppOptions): FastifyInstance {
   });
 
   if (docs !== 'off') describeApi(app, version);
-  const decisions = decisionsOf(options.decisionLog, app.log);
+  const decisions = decisionsOf(options.decisionLog, app.log, options.idempotency);
+  const self = () => describeWorker(live, options.decisionLog, options.worker);
+  const cluster: ClusterLink = options.cluster ?? {
+    describeWorkers: async () => [self()],
+    reloaded: () => undefined,
+  };
   const evaluationTimeout = options.evaluationTimeout ?? 10_000;
   app.register(healthRoutes, { live });
   app.register(rulesetRoutes, { live });
@@ -179,9 +192,26 @@ export function buildApp(options: AppOptions): FastifyInstance {
     maxElements: options.batchMaxElements ?? 1000,
   });
   if (live.current.obligations) app.register(obligationRoutes, { current: () => live.current.obligations! });
-  app.register(adminRoutes, { live, keys, operations, version });
+  app.register(adminRoutes, { live, keys, operations, version, cluster });
   if (docs !== 'off') app.register(docsRoutes);
   return app;
+}
+
+/** describeWorker: what /v1/status says of this process: its rules, its last reload, its decision log chain. */
+export function describeWorker(
+  live: LiveRules,
+  log: DecisionLog | undefined,
+  worker: { index: number; replica?: string } = { index: 1 },
+): WorkerStatus {
+  const d = log?.status();
+  return {
+    worker: worker.index,
+    pid: process.pid,
+    ...(worker.replica ? { replica: worker.replica } : {}),
+    live: describeVersion(live.current),
+    ...(live.lastReload ? { lastReload: live.lastReload } : {}),
+    ...(d ? { decisionLog: { path: d.path, seq: d.seq, checkpointed: d.checkpointed } } : {}),
+  };
 }
 
 /** useSecurityHeaders: no answer is sniffed or cached by a shared cache; over HTTPS, browsers are told to stay on it. */

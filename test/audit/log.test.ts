@@ -296,7 +296,7 @@ describe('credit-policy verify-log', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(
       new RegExp(
-        `^${log.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: ok: 3 entries, 2 signed checkpoints \\(key sha256:\\w+, as given\\)\\nhead: entry 3 sha256:\\w+\\n$`,
+        `^${log.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: ok: 3 entries, 2 signed checkpoints \\(key sha256:\\w+, as given\\)\\nhead: entry 3 sha256:\\w+\\nsigned head: entry 3 at \\S+; 0 entries after it\\n$`,
       ),
     );
   });

@@ -185,5 +185,9 @@ export interface ServiceSettings {
      * Start a new log file each year.
      */
     rotateYearly: boolean;
+    /**
+     * Also append every checkpoint to this file (one per worker, named as the log is).
+     */
+    checkpointExport?: string;
   };
 }

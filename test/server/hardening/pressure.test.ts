@@ -171,7 +171,7 @@ describe('batch bodies counted while they stream (probe 2)', () => {
         `batch streaming: 8 × ${(big.length / 2 ** 20).toFixed(1)} MiB bodies: RSS rose ${rise.toFixed(1)} MiB at most; ${answered.length} of 8 read their 413 before the connection closed; a concurrent evaluate took ${Math.max(...latencies).toFixed(1)} ms at most (median ${[...latencies].sort((a, b) => a - b)[5].toFixed(1)})`,
       );
       expect(rise).toBeLessThan(100);
-      expect(Math.max(...latencies)).toBeLessThan(1000);
+      expect(Math.max(...latencies)).toBeLessThan(2000);
     } finally {
       await s.shutdown();
     }
