@@ -2,14 +2,14 @@
 // working-day calendar, and (with --submitted or --as-of) whether it was met.
 import type { Command } from 'commander';
 import { wasmPath } from '../artifacts/artifacts.js';
-import { calendarsDir, defaultRulesetDir, ObligationService } from '../obligations/service.js';
+import { calendarsDir, ObligationService } from '../obligations/service.js';
 import { renderDueText } from '../render/obligations/text.js';
 import type { Problem } from '../validation/explain.js';
 import { renderProblemsText } from '../render/rating/text.js';
 
 /** ServiceOptions: the folders every obligations command reads, overridable for tests. */
 export interface ServiceFlags {
-  rules: string;
+  rules?: string;
   calendars: string;
   wasm: string;
 }
@@ -17,7 +17,7 @@ export interface ServiceFlags {
 /** withServiceOptions adds --rules, --calendars and --wasm to a command. */
 export function withServiceOptions(command: Command): Command {
   return command
-    .option('--rules <dir>', 'the ruleset folder holding obligations.yaml', defaultRulesetDir)
+    .option('--rules <dir>', 'the ruleset folder holding obligations.yaml (default: the ruleset in force this year)')
     .option('--calendars <dir>', 'folder of working-day calendars, one <year>.yaml each', calendarsDir)
     .option('--wasm <file>', 'compiled policy', wasmPath);
 }

@@ -13,7 +13,6 @@ import type {
 import type { Code } from '../diagnostics/codes.js';
 import { hasErrors, RulesError, type Diagnostic } from '../diagnostics/diagnostics.js';
 import { readablePath } from '../rules/load.js';
-import type { Institutions } from '../rules/ruleset.js';
 import { readYamlSource, type JsonPath, type YamlSource } from '../diagnostics/yaml-source.js';
 import { compileSchema, readSchema } from '../validation/ajv.js';
 import { explainErrors, pointerSegments } from '../validation/explain.js';
@@ -76,27 +75,6 @@ export async function inspectObligations(
     },
     diagnostics,
   };
-}
-
-let validateInstitutions: ReturnType<typeof compileSchema> | undefined;
-
-/**
- * loadNationalList reads the annex 1 list (institutions.yaml) of the same ruleset folder, validated
- * by its own schema. Loading the whole ruleset would compile the scoring-table schemas, a second of
- * start-up that no deadline needs.
- */
-export async function loadNationalList(rulesetDir: string): Promise<{ institutions: Institutions; text: string }> {
-  const path = join(rulesetDir, 'institutions.yaml');
-  const { source, diagnostics } = await readYamlSource(path, relative(process.cwd(), path) || 'institutions.yaml');
-  if (!source) throw new RulesError(diagnostics);
-  validateInstitutions ??= compileSchema('rules/institutions.schema.json');
-  if (!validateInstitutions(source.data))
-    throw new RulesError(
-      explainErrors(validateInstitutions.errors, source.data).map((p) =>
-        at(source, 'RULE003', pointerSegments(p.path), p.message),
-      ),
-    );
-  return { institutions: source.data as Institutions, text: source.text };
 }
 
 /** loadObligations loads obligations.yaml or throws RulesError with every problem found. */

@@ -16,21 +16,23 @@ import type {
 import { policiesDir, rulesetsDir, wasmPath } from '../artifacts/artifacts.js';
 import { PolicyModule } from '../engine/engine.js';
 import { RulesError } from '../diagnostics/diagnostics.js';
-import { hashFiles } from '../rules/hash.js';
+import { hashDigests, sha256 } from '../rules/hash.js';
+import { loadRuleset } from '../rules/load.js';
+import { Registry } from '../rules/registry.js';
+import { ruleFiles, type RuleSet } from '../rules/ruleset.js';
 import { createAjv, readSchema } from '../validation/ajv.js';
 import { explainErrors, type Problem } from '../validation/explain.js';
 import { WorkingCalendar } from './calendar.js';
 import { compileNoticeData } from './compile.js';
 import { civil, dayOf, formatIsoDate, parseIsoDate, parseLooseDate, today, type Day } from './dates.js';
 import { ObligationError } from './errors.js';
-import { loadNationalList, loadObligations, type ObligationSet, type ReporterKind } from './load.js';
+import { loadObligations, type ObligationSet, type ReporterKind } from './load.js';
 import { NoticePolicy, type DatePoint, type ResolveProblem, type ResolvedRule } from './policy.js';
 import { computeDeadline, describeRule, nominalDue, type Deadline } from './schedule.js';
 
 export type { DueRequest, DueResult, ObligationCalendar };
 
 export const calendarsDir = `${policiesDir}calendars/`;
-export const defaultRulesetDir = `${rulesetsDir}yinfa-2018-102`;
 
 /** Answer: the answer to one question about obligations, or the problems that refused the question (never both). */
 export type Answer<T> = { ok: true; result: T } | { ok: false; problems: Problem[] };
@@ -43,6 +45,9 @@ export interface CalendarRequest {
 }
 
 export interface ServiceOptions {
+  /** The ruleset whose obligations.yaml and annex 1 list apply, as the registry loaded it. */
+  ruleset?: RuleSet;
+  /** Without `ruleset`: one ruleset folder; without either, the ruleset in force this year in policies/rulesets. */
   rulesetDir?: string;
   calendarsDir?: string;
   wasmPath?: string;
@@ -59,17 +64,18 @@ export class ObligationService {
   ) {}
 
   static async load(options: ServiceOptions = {}): Promise<ObligationService> {
-    const dir = options.rulesetDir ?? defaultRulesetDir;
-    const set = await loadObligations(dir);
-    const national = await loadNationalList(dir);
+    const ruleset = options.ruleset ?? (await rulesetFor(options.rulesetDir));
+    const set = await loadObligations(ruleset.dir);
+    const national = { institutions: ruleset.institutions };
     const { calendar, diagnostics, texts } = await WorkingCalendar.inspect(options.calendarsDir ?? calendarsDir);
     if (!calendar) throw new RulesError(diagnostics);
     const module = await PolicyModule.fromFile(options.wasmPath ?? wasmPath);
     const policy = new NoticePolicy(await module.instantiate(compileNoticeData(set, national.institutions)));
-    const hash = hashFiles([
-      { name: 'obligations.yaml', content: set.text },
-      { name: 'institutions.yaml', content: national.text },
-      ...texts,
+    const institutions = ruleset.files.find((f) => f.name === ruleFiles.institutions)!;
+    const hash = hashDigests([
+      { name: 'obligations.yaml', sha256: sha256(set.text) },
+      institutions,
+      ...texts.map((t) => ({ name: t.name, sha256: sha256(t.content) })),
     ]);
     const ajv = createAjv();
     ajv.addSchema(readSchema('obligations/api.schema.json'));
@@ -324,4 +330,11 @@ function periodStarts(kind: 'monthly' | 'quarterly' | 'annual', year: number): D
   const step = kind === 'monthly' ? 1 : 3;
   for (let y = year - 1; y <= year; y++) for (let m = 1; m <= 12; m += step) out.push(dayOf(y, m, 1));
   return out;
+}
+
+// A ruleset folder named on its own, or the ruleset the registry holds in force for this year: the
+// obligations follow the rules in force, as ratings do.
+async function rulesetFor(dir: string | undefined): Promise<RuleSet> {
+  if (dir) return loadRuleset(dir);
+  return (await Registry.load(rulesetsDir)).select(civil(today()).year);
 }

@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { defaultRulesetDir } from '../../src/obligations/service.js';
+import { mainRulesetDir as defaultRulesetDir } from '../helper.js';
 import { useService } from './helper.js';
 
 const ctx = useService();

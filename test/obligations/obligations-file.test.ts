@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { inspectObligations, loadObligations } from '../../src/obligations/load.js';
-import { defaultRulesetDir } from '../../src/obligations/service.js';
+import { mainRulesetDir as defaultRulesetDir } from '../helper.js';
 import { formatDiagnostic } from '../../src/diagnostics/diagnostics.js';
 
 async function edited(from: string, to: string): Promise<string[]> {

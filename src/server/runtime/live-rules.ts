@@ -4,7 +4,6 @@
 // finishes on the version it began with; a refused version leaves the live one serving.
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { failureDiagnostics, loadRuleTests, runRuleTest, type RuleTestOutcome } from '../../check/rule-tests.js';
 import { EngineError } from '../../engine/errors.js';
 import { ObligationService, type ServiceOptions } from '../../obligations/service.js';
@@ -139,7 +138,7 @@ export async function loadVersion(source: RulesSource): Promise<RulesVersion> {
     rater = await Rater.load(source.rulesetsDir, source.wasmPath);
     if (source.obligations !== false)
       obligations = await ObligationService.load({
-        rulesetDir: join(source.rulesetsDir, defaultObligationsRuleset),
+        ruleset: rater.registry.get(defaultObligationsRuleset),
         wasmPath: source.wasmPath,
         ...source.obligations,
       });
