@@ -36,11 +36,14 @@ function headline(r: RatingResult): string {
   if (r.downgrade) notes.push(`由 ${escapeHtml(r.downgrade.baseGrade)} 级下调一级`);
   if (r.zeroScore) notes.push(`直接定为 0 分（各项得分合计 ${fmt(r.subtotal ?? 0)} 分）`);
   const triggers = [...(r.zeroScore?.triggers ?? []), ...(r.downgrade?.triggers ?? [])];
+  // Triggers met but superseded (a 第十五条 downgrade under a 第十六条 zero score) are shown, marked.
+  const setAside = (r.triggers ?? []).filter((t) => !t.applied);
   return `<section class="headline">
 <div class="score"><span class="label">考核计分</span><span class="value">${fmt(r.score ?? 0)}</span><span class="unit">分</span></div>
 <div class="grade"><span class="label">评级结果</span><span class="value">${escapeHtml(r.grade ?? '')}</span><span class="unit">级</span></div>
 ${notes.length ? `<p class="note">${notes.join('；')}</p>` : ''}
 ${triggers.length ? `<ul class="triggers">${triggers.map((t) => `<li>${escapeHtml(t.clause)}</li>`).join('')}</ul>` : ''}
+${setAside.length ? `<p class="note">同时符合但未适用：</p><ul class="triggers not-applied">${setAside.map((t) => `<li data-applied="false">${escapeHtml(`${t.article}${t.clause}`)}<br><small>未适用：${escapeHtml(t.reason ?? '')}</small></li>`).join('')}</ul>` : ''}
 </section>`;
 }
 

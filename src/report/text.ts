@@ -27,6 +27,12 @@ export function renderResultText(r: RatingResult): string {
     lines.push('下调一级：');
     for (const t of r.downgrade.triggers) lines.push(`  ${t.clause}`);
   }
+  // A 第十五条 trigger met beside a zero score still happened: listed, marked as not applied, with why.
+  const setAside = (r.triggers ?? []).filter((t) => !t.applied);
+  if (setAside.length) {
+    lines.push('同时符合但未适用（applied: false）：');
+    for (const t of setAside) lines.push(`  ${t.article}${t.clause}`, `    未适用：${t.reason ?? ''}`);
+  }
   lines.push('');
   lines.push('评价项目');
   for (const d of r.dimensions) lines.push(`  ${d.name.padEnd(10, '　')} ${fmt(d.score).padStart(5)} / ${d.maxPoints}`);
