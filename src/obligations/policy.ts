@@ -22,7 +22,23 @@ export interface ResolvedRule {
   onNonWorkingDay: 'nextWorkingDay' | 'stays';
   recipient: string | null;
   interpretations: string[];
+  /** Further recipients of the same filing (有关部门). */
+  alsoTo: string[];
+  /** The reading that supplies a due date or recipient the text does not state, or null. */
+  inferred: string | null;
 }
+
+/** NameBasis: why a name was read as its kind of party; "unlisted" and "pboc-name" are flagged. */
+export type NameBasis =
+  | 'given'
+  | 'only-kind'
+  | 'operator-name'
+  | 'branch-of-national'
+  | 'branch-of-other'
+  | 'annex-1'
+  | 'pboc-name'
+  | 'plainly-local'
+  | 'unlisted';
 
 export interface ResolveProblem {
   code: 'unknown-obligation' | 'not-applicable' | 'reporter-needed';
@@ -105,9 +121,14 @@ export class NoticePolicy {
 
   plan(who: { reporter?: ReporterKind; institution?: { name: string; branchOf?: string } }): {
     kind: ReporterKind;
+    basis: NameBasis;
     rules: ResolvedRule[];
   } {
-    return this.instance.evaluate(who, entrypoints.plan) as { kind: ReporterKind; rules: ResolvedRule[] };
+    return this.instance.evaluate(who, entrypoints.plan) as {
+      kind: ReporterKind;
+      basis: NameBasis;
+      rules: ResolvedRule[];
+    };
   }
 
   status(checks: StatusCheck[]): CompactStatus[] {
