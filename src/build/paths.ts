@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const policiesDir = `${repoRoot}policies/`;
-export const regoDirs = [`${policiesDir}rating`, `${policiesDir}obligations`];
+export const regoDirs = [`${policiesDir}rating`, `${policiesDir}obligations`, `${policiesDir}inspections`];
 export const rulesetsDir = `${policiesDir}rulesets/`;
 export const generatedDir = `${repoRoot}generated/`;
 export const wasmPath = `${generatedDir}policy.wasm`;
@@ -20,4 +20,5 @@ export const entrypoints = [
   'obligations/due/status',
   'obligations/report/check',
   'obligations/report/aggregate',
+  'inspections/status/evaluate',
 ];
