@@ -25,9 +25,9 @@ function check(args: string[], cwd = repoRoot) {
 const errors = (out: string) => out.split('\n').filter((l) => l.includes(': error '));
 
 describe('what check reads in a policies folder', () => {
-  it('every Rego folder (rating and obligations) and the calendars folder', () => {
+  it('every Rego folder (inspections, obligations and rating) and the calendars folder', () => {
     const t = resolveTargets(['policies'], repoRoot);
-    expect(t.rego).toEqual([`${policiesDir}obligations`, `${policiesDir}rating`]);
+    expect(t.rego).toEqual([`${policiesDir}inspections`, `${policiesDir}obligations`, `${policiesDir}rating`]);
     expect(t.calendars).toEqual([`${policiesDir}calendars`]);
     expect(t.rulesetRoots).toEqual([`${policiesDir}rulesets`]);
   });
