@@ -88,7 +88,8 @@ export interface ReportProblem {
     | 'correction-of-itself'
     | 'correction-mismatch'
     | 'correction-conflict'
-    | 'correction-without-original';
+    | 'correction-without-original'
+    | 'month-missing';
   severity: 'error' | 'warning';
   report: number;
   eventType?: string;
@@ -106,6 +107,8 @@ export interface CompactCheck {
 export interface CompactAggregate {
   regions: { region: string; rows: number[]; total: Record<string, number> }[];
   total: Record<string, number>;
+  /** National head offices' reports, apart from the regions and the 合计 (head-office-reports-apart). */
+  headOffices: { rows: number[]; total: Record<string, number> };
 }
 
 /** NoticePolicy: the obligations entrypoints of the compiled policy, bound to one data document. */
