@@ -3,9 +3,9 @@ import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Rater } from '../src/rating/rater.js';
-import { generatedDir, rulesetsDir } from '../src/build/paths.js';
+import { rulesetsDir, wasmPath } from '../src/artifacts/artifacts.js';
 
-export const wasmPath = `${generatedDir}policy.wasm`;
+export { wasmPath };
 export const mainRulesetDir = `${rulesetsDir}yinfa-2018-102`;
 
 export function loadRater(dir = rulesetsDir): Promise<Rater> {

@@ -41,7 +41,10 @@ export class RulesetFinder {
 
   find(id: string, hash: string): Promise<{ rater: PinnedRater; foundIn: string } | undefined> {
     let found = this.pinned.get(hash);
-    if (!found) this.pinned.set(hash, (found = this.search(id, hash)));
+    if (!found) {
+      found = this.search(id, hash);
+      this.pinned.set(hash, found);
+    }
     return found;
   }
 

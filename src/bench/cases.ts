@@ -50,7 +50,9 @@ export function generateCases(
         else if (f.type === 'count') value = 1 + Math.floor(rand() * Math.min(f.maximum ?? 4, 4));
         else value = rand() < 0.3;
         if (value === false) continue;
-        (findings[item.id] ??= {})[name] = value;
+        const found = findings[item.id] ?? {};
+        found[name] = value;
+        findings[item.id] = found;
       }
     const circumstances: Record<string, unknown> =
       kind === 'zero-score'

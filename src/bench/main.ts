@@ -11,14 +11,14 @@ import { Worker } from 'node:worker_threads';
 import { Readable } from 'node:stream';
 import autocannon from 'autocannon';
 import { canonicalJson } from '../audit/canonical.js';
-import { ensureOpa } from '../build/ensure-opa.js';
-import { opaVersion, repoRoot, rulesetsDir, wasmPath } from '../build/paths.js';
+import { ensureOpa } from '../toolchain/ensure-opa.js';
+import { opaVersion, ratingEntrypoint, repoRoot, rulesetsDir, wasmPath } from '../artifacts/artifacts.js';
 import { PolicyModule, type PolicyInstance } from '../engine/engine.js';
 import { comparableCompact, type CompactResult } from '../rating/compact.js';
 import { decorate } from '../rating/decorate.js';
 import { createAjv } from '../validation/ajv.js';
 import type { EvaluationInput } from '../../generated/types/rating/evaluation-input.js';
-import { Rater, ratingEntrypoint } from '../rating/rater.js';
+import { Rater } from '../rating/rater.js';
 import { compilePolicyData } from '../rules/compile.js';
 import { writeAtomically } from '../build/write-generated.js';
 import { generateCases } from './cases.js';
@@ -369,8 +369,14 @@ async function measureMemory(n: number) {
     const q: MemoryReport[] = [];
     let failed: Error | undefined;
     let wake: (() => void) | undefined;
-    w.on('message', (r: MemoryReport) => (q.push(r), wake?.()));
-    w.on('error', (err) => ((failed = err), wake?.()));
+    w.on('message', (r: MemoryReport) => {
+      q.push(r);
+      wake?.();
+    });
+    w.on('error', (err) => {
+      failed = err;
+      wake?.();
+    });
     return async (): Promise<MemoryReport> => {
       while (!q.length) {
         if (failed) throw failed;

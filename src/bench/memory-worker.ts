@@ -1,7 +1,7 @@
 // Bench, in a worker thread of the bench process: a share of the memory run's evaluations, with
 // its own Rater, reporting after each tenth so the main thread samples the process's RSS then.
 import { parentPort, workerData } from 'node:worker_threads';
-import { rulesetsDir, wasmPath } from '../build/paths.js';
+import { rulesetsDir, wasmPath } from '../artifacts/artifacts.js';
 import { Rater } from '../rating/rater.js';
 import { generateCases } from './cases.js';
 

@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { regoDirs, repoRoot } from '../build/paths.js';
+import { regoDirs, repoRoot } from '../artifacts/artifacts.js';
 import { generateSecret, hashSecret } from '../security/api-keys.js';
 
 export interface Running {

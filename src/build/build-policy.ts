@@ -4,7 +4,8 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { entrypoints, regoDirs, sdkCapabilitiesPath } from './paths.js';
+import { entrypoints, regoDirs } from '../artifacts/artifacts.js';
+import { sdkCapabilitiesPath } from './paths.js';
 
 /** capabilities: the SDK's built-ins, with the rego_v1 feature our syntax needs. */
 export async function capabilities(): Promise<string> {

@@ -1,7 +1,7 @@
 // Build stage: TypeScript types from the JSON Schemas, so shapes are written once (in schemas/).
 import { readdir, readFile } from 'node:fs/promises';
 import { compile } from 'json-schema-to-typescript';
-import { repoRoot } from './paths.js';
+import { repoRoot } from '../artifacts/artifacts.js';
 
 /** schemaFiles lists every schema below schemas/, relative to the repo root, in a stable order. */
 export async function schemaFiles(): Promise<string[]> {

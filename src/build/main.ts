@@ -1,10 +1,11 @@
 // Build stage: `npm run generate` rebuilds everything under generated/ from policies/ and schemas/:
 // the capabilities file, the WASM policy, the TypeScript types and the manifest tying them together.
 import { capabilities, buildWasm } from './build-policy.js';
-import { ensureOpa } from './ensure-opa.js';
+import { ensureOpa } from '../toolchain/ensure-opa.js';
 import { generateTypes } from './generate-types.js';
 import { buildManifest } from './manifest.js';
-import { capabilitiesPath, repoRoot } from './paths.js';
+import { repoRoot } from '../artifacts/artifacts.js';
+import { capabilitiesPath } from './paths.js';
 import { writeAtomically } from './write-generated.js';
 import { sha256 } from '../rules/hash.js';
 

@@ -2,7 +2,7 @@
 // and fails when they no longer match, so a stale generated/ never goes unnoticed.
 import { readdir, readFile } from 'node:fs/promises';
 import { sha256 } from '../rules/hash.js';
-import { entrypoints, opaVersion, repoRoot } from './paths.js';
+import { entrypoints, opaVersion, repoRoot } from '../artifacts/artifacts.js';
 import { schemaFiles } from './generate-types.js';
 
 export interface Manifest {

@@ -2,7 +2,7 @@
 // leaves a half-written artifact behind.
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
-import { repoRoot } from './paths.js';
+import { repoRoot } from '../artifacts/artifacts.js';
 
 export async function writeAtomically(relativePath: string, content: string | Uint8Array): Promise<void> {
   const target = repoRoot + relativePath;

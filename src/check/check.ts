@@ -3,8 +3,8 @@
 // tests, and (when asked) measure their coverage. The result is one CheckReport; the CLI only picks
 // its format and exit code.
 import { basename, join, relative, resolve, sep } from 'node:path';
-import { ensureOpa } from '../build/ensure-opa.js';
-import { policiesDir, wasmPath } from '../build/paths.js';
+import { ensureOpa } from '../toolchain/ensure-opa.js';
+import { policiesDir, wasmPath } from '../artifacts/artifacts.js';
 import { obligationsFile } from '../obligations/load.js';
 import { coverageDiagnostics, coverageOf } from './coverage.js';
 import { lintRego, findRegal, regalVersion } from './regal.js';

@@ -3,11 +3,11 @@
 // those the decorated results of the rule tests reached, and positions each one missed at its line.
 import { join } from 'node:path';
 import type { RatingResult } from '../rating/decorate.js';
-import type { Diagnostic } from '../rules/diagnostics.js';
+import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import { readablePath } from '../rules/load.js';
 import { ruleFiles, type RuleFileKey, type RuleSet, type Rule } from '../rules/ruleset.js';
 import { inBounds } from '../rules/semantic.js';
-import { readYamlSource, type JsonPath, type YamlSource } from '../rules/yaml-source.js';
+import { readYamlSource, type JsonPath, type YamlSource } from '../diagnostics/yaml-source.js';
 import type { CoverageCategoryName, RulesetCoverage } from './report.js';
 
 /** Element: one thing a rule test can reach, with where it is written. */
@@ -49,33 +49,33 @@ const reached: Record<CoverageCategoryName, string> = {
 /** elementsOf lists the elements of a ruleset in the order of its files. */
 export function elementsOf(rs: RuleSet): Element[] {
   const out: Element[] = [];
-  rs.table.dimensions.forEach((d, di) =>
-    d.indicators.forEach((ind, ii) =>
-      ind.items.forEach((item, ti) =>
+  rs.table.dimensions.forEach((d, di) => {
+    d.indicators.forEach((ind, ii) => {
+      ind.items.forEach((item, ti) => {
         item.rules.forEach((rule, ri) => {
           const rp: JsonPath = ['dimensions', di, 'indicators', ii, 'items', ti, 'rules', ri];
           const of = `rule "${rule.id}"`;
           out.push({ category: 'rules', id: rule.id, file: 'table', path: rp, label: `${of} (${rule.kind})` });
           if (rule.kind === 'tiers')
-            rule.tiers.forEach((t, n) =>
+            rule.tiers.forEach((t, n) => {
               out.push({
                 category: 'tiers',
                 id: `${rule.id}#${n}`,
                 file: 'table',
                 path: [...rp, 'tiers', n],
                 label: `tier ${n} (${bounds(t.when)}) of ${of}`,
-              }),
-            );
+              });
+            });
           if (rule.kind === 'choice')
-            rule.options.forEach((o, n) =>
+            rule.options.forEach((o, n) => {
               out.push({
                 category: 'choices',
                 id: `${rule.id}=${o.value}`,
                 file: 'table',
                 path: [...rp, 'options', n],
                 label: `option "${o.value}" of ${of}`,
-              }),
-            );
+              });
+            });
           if (rule.kind === 'perOccurrence' && rule.cap)
             out.push({
               category: 'caps',
@@ -86,38 +86,38 @@ export function elementsOf(rs: RuleSet): Element[] {
             });
           if (rule.kind === 'zeroIf')
             out.push({ category: 'zeroRules', id: rule.id, file: 'table', path: rp, label: `zero rule "${rule.id}"` });
-        }),
-      ),
-    ),
-  );
+        });
+      });
+    });
+  });
   const g = rs.grading;
-  g.downgrade.triggers.forEach((t, n) =>
+  g.downgrade.triggers.forEach((t, n) => {
     out.push({
       category: 'downgradeTriggers',
       id: t.id,
       file: 'grading',
       path: ['downgrade', 'triggers', n],
       label: `downgrade trigger ${t.id}`,
-    }),
-  );
-  g.zeroScore.triggers.forEach((t, n) =>
+    });
+  });
+  g.zeroScore.triggers.forEach((t, n) => {
     out.push({
       category: 'zeroScoreTriggers',
       id: t.id,
       file: 'grading',
       path: ['zeroScore', 'triggers', n],
       label: `zero-score trigger ${t.id}`,
-    }),
-  );
-  g.bands.grades.forEach((b, n) =>
+    });
+  });
+  g.bands.grades.forEach((b, n) => {
     out.push({
       category: 'grades',
       id: b.grade,
       file: 'grading',
       path: ['bands', 'grades', n],
       label: `grade ${b.grade}`,
-    }),
-  );
+    });
+  });
   for (const key of Object.keys(g.measures.results))
     out.push({
       category: 'measures',

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { inspectInspectionRules, inspectionsFile } from '../inspections/rules.js';
 import { inspectObligations, obligationsFile } from '../obligations/load.js';
 import { WorkingCalendar } from '../obligations/calendar.js';
-import type { Diagnostic } from '../rules/diagnostics.js';
+import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import { displayPath } from './rules.js';
 import { rulesetFolders, type Targets } from './targets.js';
 

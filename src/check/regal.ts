@@ -5,7 +5,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
-import type { Diagnostic } from '../rules/diagnostics.js';
+import type { Diagnostic } from '../diagnostics/diagnostics.js';
 
 /** The Regal release `ensure-regal` installs. */
 export const regalVersion = 'v0.38.1';

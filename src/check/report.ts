@@ -1,6 +1,6 @@
 // Check stage: the one result model of `check`. Every output format is a pure function of it, and the
 // exit code comes from it, never from a formatter.
-import type { Diagnostic } from '../rules/diagnostics.js';
+import type { Diagnostic } from '../diagnostics/diagnostics.js';
 
 /** RuleTestRecord: one YAML rule test and how it went. */
 export interface RuleTestRecord {

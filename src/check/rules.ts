@@ -2,7 +2,7 @@
 // rulesets is inspected as the registry loads it (so ids and overlapping years are checked too), a
 // ruleset given on its own as the loader reads it.
 import { isAbsolute, relative, resolve } from 'node:path';
-import type { Diagnostic } from '../rules/diagnostics.js';
+import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import { inspectRuleset } from '../rules/load.js';
 import { Registry } from '../rules/registry.js';
 import type { Targets } from './targets.js';

@@ -4,8 +4,8 @@
 import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, relative } from 'node:path';
-import type { Diagnostic } from '../rules/diagnostics.js';
-import { RulesError } from '../rules/diagnostics.js';
+import type { Diagnostic } from '../diagnostics/diagnostics.js';
+import { RulesError } from '../diagnostics/diagnostics.js';
 import type { RuleSet } from '../rules/ruleset.js';
 import { Rater } from '../rating/rater.js';
 import type { RuleTestRecord } from './report.js';

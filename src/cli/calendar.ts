@@ -2,7 +2,7 @@
 // to its clause, and the deadlines that run from an event.
 import type { Command } from 'commander';
 import type { ReporterKind } from '../obligations/load.js';
-import { renderCalendarText } from '../report/obligations-text.js';
+import { renderCalendarText } from '../report/obligations/text.js';
 import { loadService, refuse, withServiceOptions, type ServiceFlags } from './due.js';
 
 const kinds = ['national', 'local', 'branch', 'operator', 'pboc', 'pboc-branch', 'pboc-any-branch'];

@@ -5,7 +5,7 @@ import { type Command, Option } from 'commander';
 import { runCheck } from '../check/check.js';
 import { exitCode } from '../check/report.js';
 import { TargetError } from '../check/targets.js';
-import { checkFormats, type CheckFormat } from '../report/diagnostics-formats.js';
+import { checkFormats, type CheckFormat } from '../report/diagnostics/formats.js';
 import { defaults, UsageError } from './io.js';
 
 export function registerCheck(program: Command): void {
@@ -22,7 +22,7 @@ export function registerCheck(program: Command): void {
     .option('--no-regal', 'do not lint the Rego with Regal even when it is installed')
     .action(
       async (paths: string[], opts: { format: CheckFormat; coverage?: boolean; wasm: string; regal: boolean }) => {
-        let report;
+        let report: Awaited<ReturnType<typeof runCheck>>;
         try {
           report = await runCheck({
             paths,

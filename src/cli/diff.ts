@@ -5,9 +5,9 @@ import { diffRulesets } from '../diff/diff.js';
 import { GitError } from '../diff/git.js';
 import { loadSpec, SpecError, type SpecOptions } from '../diff/source.js';
 import type { RuleSet } from '../rules/ruleset.js';
-import { renderDiffHtml } from '../report/diff-html.js';
-import { renderDiffMarkdown } from '../report/diff-markdown.js';
-import { renderDiffText } from '../report/diff-text.js';
+import { renderDiffHtml } from '../report/diff/html.js';
+import { renderDiffMarkdown } from '../report/diff/markdown.js';
+import { renderDiffText } from '../report/diff/text.js';
 import { defaults, UsageError } from './io.js';
 
 interface DiffOptions {

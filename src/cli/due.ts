@@ -1,11 +1,11 @@
 // CLI: `due --obligation ID --start DATE`: when an obligation falls due for a reporter, on the
 // working-day calendar, and (with --submitted or --as-of) whether it was met.
 import type { Command } from 'commander';
-import { wasmPath } from '../build/paths.js';
+import { wasmPath } from '../artifacts/artifacts.js';
 import { calendarsDir, defaultRulesetDir, ObligationService } from '../obligations/service.js';
-import { renderDueText } from '../report/obligations-text.js';
+import { renderDueText } from '../report/obligations/text.js';
 import type { Problem } from '../validation/explain.js';
-import { renderProblemsText } from '../report/text.js';
+import { renderProblemsText } from '../report/rating/text.js';
 
 /** ServiceOptions: the folders every obligations command reads, overridable for tests. */
 export interface ServiceFlags {

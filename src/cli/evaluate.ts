@@ -1,7 +1,7 @@
 // CLI: `evaluate FILE|-`: rates one case and prints the breakdown (or JSON with --json).
 import type { Command } from 'commander';
 import { Rater } from '../rating/rater.js';
-import { renderProblemsText, renderResultText } from '../report/text.js';
+import { renderProblemsText, renderResultText } from '../report/rating/text.js';
 import { defaults, parseJson, readInputText } from './io.js';
 
 export function registerEvaluate(program: Command): void {

@@ -8,7 +8,7 @@ import { caseFiles, countCases, readCases } from '../diff/cases.js';
 import { runImpact, type CaseImpact } from '../diff/impact.js';
 import { PinnedRater } from '../diff/pinned-rater.js';
 import { PolicyModule } from '../engine/engine.js';
-import { renderImpactLine, renderImpactSummary } from '../report/diff-impact.js';
+import { renderImpactLine, renderImpactSummary } from '../report/diff/impact.js';
 import { load } from './diff.js';
 import { defaults, UsageError } from './io.js';
 

@@ -1,13 +1,13 @@
 // CLI: `inspections status PLAN_DIR --as-of DATE`: the inspections of annex 4 (征信信息安全巡查试行办法)
 // in a folder of yearly plans: what is due, overdue, late, missing or complete, each with its clause.
 import { Option, type Command } from 'commander';
-import { wasmPath } from '../build/paths.js';
+import { wasmPath } from '../artifacts/artifacts.js';
 import { readPlanDir } from '../inspections/plans.js';
 import { InspectionService } from '../inspections/service.js';
 import { calendarsDir, defaultRulesetDir } from '../obligations/service.js';
 import { formatIsoDate, today } from '../obligations/dates.js';
-import { formatDiagnostic } from '../rules/diagnostics.js';
-import { inspectionsFormats, type InspectionsFormat } from '../report/inspections-formats.js';
+import { formatDiagnostic } from '../diagnostics/diagnostics.js';
+import { inspectionsFormats, type InspectionsFormat } from '../report/inspections/formats.js';
 import { refuse } from './due.js';
 
 interface InspectionFlags {

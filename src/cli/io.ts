@@ -1,9 +1,9 @@
 // CLI: reading inputs (a file or standard input) and the shared defaults of every command.
 import { readFile } from 'node:fs/promises';
-import { generatedDir, rulesetsDir } from '../build/paths.js';
+import { rulesetsDir, wasmPath } from '../artifacts/artifacts.js';
 import { parseJsonText } from '../validation/json-syntax.js';
 
-export const defaults = { rules: rulesetsDir, wasm: `${generatedDir}policy.wasm` };
+export const defaults = { rules: rulesetsDir, wasm: wasmPath };
 
 /** UsageError: a problem with how the command was called; exits 2 with its message. */
 export class UsageError extends Error {}

@@ -3,7 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { EngineError } from '../engine/errors.js';
 import { BatchSetupError } from '../rating/batch.js';
-import { RulesError } from '../rules/diagnostics.js';
+import { RulesError } from '../diagnostics/diagnostics.js';
 import { registerBatch } from './batch.js';
 import { registerCheck } from './check.js';
 import { registerDiff } from './diff.js';

@@ -6,11 +6,11 @@ import { parseIsoDate, today, type Day } from '../obligations/dates.js';
 import { ObligationError } from '../obligations/errors.js';
 import { aggregate, checkReports, monthsOfYear, timeliness, type SourcedReport } from '../obligations/reports.js';
 import type { ObligationService } from '../obligations/service.js';
-import { renderReportDiagnostics, renderTimelinessText } from '../report/obligations-text.js';
-import { renderAnnex2Csv } from '../report/annex2-csv.js';
-import { renderAnnex2Html } from '../report/annex2-html.js';
-import { annex2Table, type Signatories } from '../report/annex2-layout.js';
-import { renderAnnex2Xlsx } from '../report/annex2-xlsx.js';
+import { renderReportDiagnostics, renderTimelinessText } from '../report/obligations/text.js';
+import { renderAnnex2Csv } from '../report/annex2/csv.js';
+import { renderAnnex2Html } from '../report/annex2/html.js';
+import { annex2Table, type Signatories } from '../report/annex2/layout.js';
+import { renderAnnex2Xlsx } from '../report/annex2/xlsx.js';
 import { loadService, refuse, withServiceOptions, type ServiceFlags } from './due.js';
 import { parseJson, readInputText, UsageError } from './io.js';
 
@@ -27,7 +27,10 @@ async function readReports(files: string[]): Promise<SourcedReport[]> {
     const label = file === '-' ? '<stdin>' : file;
     const parsed = parseJson(await readInputText(file), label);
     if (!parsed.ok) throw new UsageError(parsed.message);
-    if (Array.isArray(parsed.value)) parsed.value.forEach((value, i) => out.push({ source: `${label}[${i}]`, value }));
+    if (Array.isArray(parsed.value))
+      parsed.value.forEach((value, i) => {
+        out.push({ source: `${label}[${i}]`, value });
+      });
     else out.push({ source: label, value: parsed.value });
   }
   return out;

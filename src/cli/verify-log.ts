@@ -13,7 +13,7 @@ export function registerVerifyLog(program: Command): void {
     .option('--public-key <pem>', 'the Ed25519 public key (PEM) every checkpoint must be signed with')
     .option('--json', 'print the report as JSON')
     .action(async (file: string, opts: { publicKey?: string; json?: boolean }) => {
-      let publicKey;
+      let publicKey: Awaited<ReturnType<typeof readPublicKey>> | undefined;
       try {
         publicKey = opts.publicKey ? await readPublicKey(opts.publicKey) : undefined;
       } catch (err) {

@@ -5,9 +5,9 @@
 import { readdir, stat } from 'node:fs/promises';
 import { extname, join, relative } from 'node:path';
 import type { InspectionPlan, InspectionRecord } from '../../generated/types/inspections/inspection-plan.js';
-import type { Diagnostic } from '../rules/diagnostics.js';
+import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import { readablePath } from '../rules/load.js';
-import { readYamlSource, type JsonPath, type YamlSource } from '../rules/yaml-source.js';
+import { readYamlSource, type JsonPath, type YamlSource } from '../diagnostics/yaml-source.js';
 import { compileSchema } from '../validation/ajv.js';
 import { explainErrors, pointerSegments } from '../validation/explain.js';
 import { parseIsoDate } from '../obligations/dates.js';

@@ -7,9 +7,10 @@ import type {
   InspectionInterpretation,
   InspectionRulesFile,
 } from '../../generated/types/inspections/inspection-rules.js';
-import { hasErrors, RulesError, type Diagnostic } from '../rules/diagnostics.js';
+import type { Code } from '../diagnostics/codes.js';
+import { hasErrors, RulesError, type Diagnostic } from '../diagnostics/diagnostics.js';
 import { readablePath } from '../rules/load.js';
-import { readYamlSource, type JsonPath, type YamlSource } from '../rules/yaml-source.js';
+import { readYamlSource, type JsonPath, type YamlSource } from '../diagnostics/yaml-source.js';
 import { compileSchema } from '../validation/ajv.js';
 import { explainErrors, pointerSegments } from '../validation/explain.js';
 
@@ -51,7 +52,7 @@ export async function inspectInspectionRules(
       at(source, 'OBL002', ['source'], `names a source text that cannot be read: ${(err as Error).message}`),
     );
   }
-  const report = (code: string, path: JsonPath, message: string) => diagnostics.push(at(source, code, path, message));
+  const report = (code: Code, path: JsonPath, message: string) => diagnostics.push(at(source, code, path, message));
   const quoted = (text: string, path: JsonPath) => {
     if (sourceText !== undefined && !sourceText.includes(text))
       report(
@@ -76,7 +77,9 @@ export async function inspectInspectionRules(
     });
   }
   quoted(doc.rectification.feedbackClause, ['rectification', 'feedbackClause']);
-  doc.rectification.recipients.forEach((r, n) => quoted(r, ['rectification', 'recipients', n]));
+  doc.rectification.recipients.forEach((r, n) => {
+    quoted(r, ['rectification', 'recipients', n]);
+  });
   const ids = new Set<string>();
   doc.interpretations.forEach((i, n) => {
     if (ids.has(i.id))
@@ -110,7 +113,7 @@ export function compileAnnex4Data(rules: InspectionRules): { annex4: { teamAtLea
   return { annex4: { teamAtLeast: rules.doc.team.atLeast } };
 }
 
-function at(source: YamlSource, code: string, path: JsonPath, message: string): Diagnostic {
+function at(source: YamlSource, code: Code, path: JsonPath, message: string): Diagnostic {
   const unknownKey = message.startsWith('unknown key');
   const { line, column } = source.locate(path, unknownKey);
   return {

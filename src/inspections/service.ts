@@ -8,9 +8,9 @@ import type {
   InspectionStage,
   InspectionsStatus,
 } from '../../generated/types/inspections/status.js';
-import { wasmPath as defaultWasm } from '../build/paths.js';
+import { inspectionsEntrypoint, wasmPath as defaultWasm } from '../artifacts/artifacts.js';
 import { PolicyModule, type PolicyInstance } from '../engine/engine.js';
-import { RulesError } from '../rules/diagnostics.js';
+import { RulesError } from '../diagnostics/diagnostics.js';
 import { hashFiles } from '../rules/hash.js';
 import { WorkingCalendar } from '../obligations/calendar.js';
 import { addMonths, civil, dayOf, formatIsoDate, parseIsoDate, type Day } from '../obligations/dates.js';
@@ -23,7 +23,7 @@ import { compileAnnex4Data, loadInspectionRules, type InspectionRules } from './
 
 export type { InspectionsStatus };
 
-export const entrypoint = 'inspections/status/evaluate';
+export const entrypoint = inspectionsEntrypoint;
 
 export interface InspectionServiceOptions {
   rulesetDir?: string;

@@ -13,8 +13,9 @@
 import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { CalendarYear } from '../../generated/types/obligations/calendar.js';
-import { hasErrors, RulesError, type Diagnostic } from '../rules/diagnostics.js';
-import { readYamlSource, type JsonPath, type YamlSource } from '../rules/yaml-source.js';
+import type { Code } from '../diagnostics/codes.js';
+import { hasErrors, RulesError, type Diagnostic } from '../diagnostics/diagnostics.js';
+import { readYamlSource, type JsonPath, type YamlSource } from '../diagnostics/yaml-source.js';
 import { compileSchema } from '../validation/ajv.js';
 import { explainErrors, pointerSegments } from '../validation/explain.js';
 import { civil, dayOf, formatIsoDate, isWeekend, parseIsoDate, weekdayName, type Day } from './dates.js';
@@ -192,8 +193,10 @@ function indexYear(data: CalendarYear): YearIndex {
 // run forwards and do not overlap, and only weekend days are made working days.
 function checkYear(fileName: string, data: CalendarYear, report: (path: JsonPath, message: string) => void): void {
   const named = /^(\d{4})\.ya?ml$/.exec(fileName)?.[1];
-  if (named !== String(data.year))
-    return report(['year'], `is ${data.year}, but the file is named ${fileName}; name it ${data.year}.yaml`);
+  if (named !== String(data.year)) {
+    report(['year'], `is ${data.year}, but the file is named ${fileName}; name it ${data.year}.yaml`);
+    return;
+  }
   const inYear = (text: string, path: JsonPath): Day | undefined => {
     const d = parseIsoDate(text);
     if (d === undefined) report(path, `"${text}" is not a date`);
@@ -215,7 +218,7 @@ function checkYear(fileName: string, data: CalendarYear, report: (path: JsonPath
       }
     }
   });
-  data.holidays.forEach((h, n) =>
+  data.holidays.forEach((h, n) => {
     h.workdays.forEach((w, k) => {
       const d = inYear(w, ['holidays', n, 'workdays', k]);
       if (d === undefined) return;
@@ -225,11 +228,11 @@ function checkYear(fileName: string, data: CalendarYear, report: (path: JsonPath
           `${w} is a ${weekdayName(d)}, already a working day; only a Saturday or Sunday can be made one`,
         );
       if (taken.has(d)) report(['holidays', n, 'workdays', k], `${w} is also a day off for ${taken.get(d)}`);
-    }),
-  );
+    });
+  });
 }
 
-function at(source: YamlSource, code: string, path: JsonPath, message: string): Diagnostic {
+function at(source: YamlSource, code: Code, path: JsonPath, message: string): Diagnostic {
   const { line, column } = source.locate(path, message.startsWith('unknown key'));
   return { code, severity: 'error', file: source.file, line, column, path: path.join('.'), message };
 }

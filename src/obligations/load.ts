@@ -10,10 +10,11 @@ import type {
   ObligationsFile,
   ReporterRule,
 } from '../../generated/types/obligations/obligations.js';
-import { hasErrors, RulesError, type Diagnostic } from '../rules/diagnostics.js';
+import type { Code } from '../diagnostics/codes.js';
+import { hasErrors, RulesError, type Diagnostic } from '../diagnostics/diagnostics.js';
 import { readablePath } from '../rules/load.js';
 import type { Institutions } from '../rules/ruleset.js';
-import { readYamlSource, type JsonPath, type YamlSource } from '../rules/yaml-source.js';
+import { readYamlSource, type JsonPath, type YamlSource } from '../diagnostics/yaml-source.js';
 import { compileSchema, readSchema } from '../validation/ajv.js';
 import { explainErrors, pointerSegments } from '../validation/explain.js';
 import { daysInMonth } from './dates.js';
@@ -105,7 +106,7 @@ export async function loadObligations(rulesetDir: string): Promise<ObligationSet
   return set;
 }
 
-type Report = (code: string, path: JsonPath, message: string) => void;
+type Report = (code: Code, path: JsonPath, message: string) => void;
 
 // What the schema cannot say: every id resolves, every reading is used, numbers fit their
 // schedule, every quote is in the source, and the form's columns are the report schema's counts.
@@ -140,7 +141,9 @@ function checkObligations(doc: ObligationsFile, sourceText: string | undefined, 
   quoted(form.zeroReport.clause, ['monthlyReport', 'zeroReport', 'clause']);
   use([form.zeroReport.interpretation], ['monthlyReport', 'zeroReport', 'interpretation']);
   use(form.interpretations, ['monthlyReport', 'interpretations']);
-  form.notes.forEach((n, i) => quoted(n, ['monthlyReport', 'notes', i]));
+  form.notes.forEach((n, i) => {
+    quoted(n, ['monthlyReport', 'notes', i]);
+  });
   form.eventTypes.forEach((t, i) => {
     quoted(t.name, ['monthlyReport', 'eventTypes', i, 'name']);
     quoted(t.column, ['monthlyReport', 'eventTypes', i, 'column']);
@@ -233,7 +236,7 @@ function checkObligations(doc: ObligationsFile, sourceText: string | undefined, 
   });
 }
 
-function at(source: YamlSource, code: string, path: JsonPath, message: string): Diagnostic {
+function at(source: YamlSource, code: Code, path: JsonPath, message: string): Diagnostic {
   const unknownKey = message.startsWith('unknown key');
   const { line, column } = source.locate(path, unknownKey);
   return {

@@ -1,16 +1,9 @@
 // Obligations stage: the compact answers of the Rego in policies/obligations, and one typed call per
 // entrypoint. Rego returns ids, codes, kinds and whole numbers; the host joins in names and clauses.
+import { obligationEntrypoints as entrypoints } from '../artifacts/artifacts.js';
 import type { PolicyInstance } from '../engine/engine.js';
 import type { Schedule } from '../../generated/types/obligations/obligations.js';
 import type { ReporterKind } from './load.js';
-
-export const entrypoints = {
-  resolve: 'obligations/due/resolve',
-  plan: 'obligations/due/plan',
-  status: 'obligations/due/status',
-  check: 'obligations/report/check',
-  aggregate: 'obligations/report/aggregate',
-} as const;
 
 /** ResolvedRule: one obligation as it binds one kind of reporter (its numbers laid over the schedule). */
 export interface ResolvedRule {

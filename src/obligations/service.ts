@@ -15,9 +15,9 @@ import type {
   Party,
   PartyFlag,
 } from '../../generated/types/obligations/api.js';
-import { policiesDir, rulesetsDir, wasmPath } from '../build/paths.js';
+import { policiesDir, rulesetsDir, wasmPath } from '../artifacts/artifacts.js';
 import { PolicyModule } from '../engine/engine.js';
-import { RulesError } from '../rules/diagnostics.js';
+import { RulesError } from '../diagnostics/diagnostics.js';
 import { hashFiles } from '../rules/hash.js';
 import { createAjv, readSchema } from '../validation/ajv.js';
 import { explainErrors, type Problem } from '../validation/explain.js';

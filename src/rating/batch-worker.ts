@@ -2,7 +2,7 @@
 // per worker, and returns the chunk's NDJSON answer in the same order.
 import { Piscina } from 'piscina';
 import { EngineError } from '../engine/errors.js';
-import { RulesError } from '../rules/diagnostics.js';
+import { RulesError } from '../diagnostics/diagnostics.js';
 import { Rater } from './rater.js';
 import { parseJsonText } from '../validation/json-syntax.js';
 

@@ -181,7 +181,10 @@ function viewOf(rs: RuleSet): View {
     interpretations: rs.interpretations.map((i) => Object.freeze({ id: i.id, about: i.about, reading: i.reading })),
     measures: (result) => {
       let m = measures.get(result);
-      if (!m) measures.set(result, (m = deepFreeze(measuresFor(rs, result))));
+      if (!m) {
+        m = deepFreeze(measuresFor(rs, result));
+        measures.set(result, m);
+      }
       return m;
     },
     notRated: Object.freeze({ clause: rs.grading.notRated.clause }),

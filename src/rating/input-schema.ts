@@ -50,6 +50,7 @@ export function deriveInputSchema(rs: RuleSet): Schema {
     if: {
       properties: { institution: { properties: { newlyConnected: { const: true } }, required: ['newlyConnected'] } },
     },
+    // biome-ignore lint/suspicious/noThenProperty: `then` is JSON Schema's if/then/else keyword, not a thenable
     then: {},
     else: { required: ['findings'], properties: { findings: { required: requiredItems } } },
   };

@@ -2,6 +2,7 @@
 // with that ruleset's own schema, evaluate the WASM policy, decorate the result.
 import type { ValidateFunction } from 'ajv';
 import type { EvaluationInput } from '../../generated/types/rating/evaluation-input.js';
+import { ratingEntrypoint } from '../artifacts/artifacts.js';
 import { PolicyModule, type PolicyInstance } from '../engine/engine.js';
 import { compilePolicyData } from '../rules/compile.js';
 import { Registry, SelectionError } from '../rules/registry.js';
@@ -11,8 +12,6 @@ import { explainErrors, type Problem } from '../validation/explain.js';
 import type { CompactResult } from './compact.js';
 import { decorate, type RatingResult } from './decorate.js';
 import { deriveInputSchema } from './input-schema.js';
-
-export const ratingEntrypoint = 'rating/result';
 
 /** Outcome of one evaluation: a result, or the problems that refused the input (never both). */
 export type Outcome =

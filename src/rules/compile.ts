@@ -12,6 +12,15 @@ export function hundredths(points: number): number {
 type Trigger = Grading['downgrade']['triggers'][number];
 
 /** compilePolicyData is what `setData` receives: `{ ruleset: … }` as data.ruleset. */
+/** entry returns rec[key], made with make() the first time it is asked for. */
+function entry<T>(rec: Record<string, T>, key: string, make: () => T): T {
+  const found: T | undefined = rec[key];
+  if (found !== undefined) return found;
+  const made = make();
+  rec[key] = made;
+  return made;
+}
+
 export function compilePolicyData(rs: RuleSet): { ruleset: Record<string, unknown> } {
   const rulesOf: Record<string, unknown[]> = {};
   const ownersReading: Record<string, Set<string>> = {};
@@ -25,8 +34,8 @@ export function compilePolicyData(rs: RuleSet): { ruleset: Record<string, unknow
     for (const id of item.interpretations ?? []) itemInterpretations.add(id);
     for (const rule of item.rules) {
       const { reads, compiled } = compileRule(item, rule, max, order++);
-      (rulesOf[item.id] ??= []).push(compiled);
-      (ownersReading[reads] ??= new Set()).add(item.id);
+      entry(rulesOf, item.id, () => []).push(compiled);
+      entry(ownersReading, reads, () => new Set()).add(item.id);
     }
   }
   const bands = [...rs.grading.bands.grades].sort((a, b) => b.from - a.from);
@@ -45,7 +54,8 @@ export function compilePolicyData(rs: RuleSet): { ruleset: Record<string, unknow
         };
       }),
     };
-    for (const c of new Set(t.conditions.map((x) => x.circumstance))) (triggersByCircumstance[c] ??= []).push(compiled);
+    for (const c of new Set(t.conditions.map((x) => x.circumstance)))
+      entry(triggersByCircumstance, c, () => []).push(compiled);
     return compiled;
   };
   const national: Record<string, boolean> = {};

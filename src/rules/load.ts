@@ -7,7 +7,8 @@ import { basename, dirname, join, relative } from 'node:path';
 import type { ValidateFunction } from 'ajv';
 import { compileSchema } from '../validation/ajv.js';
 import { explainErrors, pointerSegments } from '../validation/explain.js';
-import { hasErrors, RulesError, type Diagnostic } from './diagnostics.js';
+import type { Code } from '../diagnostics/codes.js';
+import { hasErrors, RulesError, type Diagnostic } from '../diagnostics/diagnostics.js';
 import { hashFiles } from './hash.js';
 import {
   applyOverrides,
@@ -21,7 +22,7 @@ import {
 } from './overlay.js';
 import { indexItems, indexRules, ruleFiles, type RuleFileKey, type RuleSet, type RulesetMeta } from './ruleset.js';
 import { checkRuleset, type RulesetParts } from './semantic.js';
-import { parseYamlSource, type JsonPath, type YamlSource } from './yaml-source.js';
+import { parseYamlSource, type JsonPath, type YamlSource } from '../diagnostics/yaml-source.js';
 
 const schemaOf: Record<RuleFileKey, string> = {
   meta: 'rules/ruleset.schema.json',
@@ -34,7 +35,10 @@ const schemaOf: Record<RuleFileKey, string> = {
 const validators = new Map<RuleFileKey, ValidateFunction>();
 function validatorFor(key: RuleFileKey): ValidateFunction {
   let v = validators.get(key);
-  if (!v) validators.set(key, (v = compileSchema(schemaOf[key])));
+  if (!v) {
+    v = compileSchema(schemaOf[key]);
+    validators.set(key, v);
+  }
   return v;
 }
 
@@ -305,7 +309,7 @@ function overlayProblem(
   docs: OverlayDocs,
   file: DocKey,
   path: JsonPath,
-  code: string,
+  code: Code,
   message: string,
   severity: Diagnostic['severity'] = 'error',
 ): Diagnostic {
@@ -366,7 +370,7 @@ async function readSourceText(
 
 function positioned(
   source: YamlSource,
-  code: string,
+  code: Code,
   path: JsonPath,
   message: string,
   severity: Diagnostic['severity'] = 'error',

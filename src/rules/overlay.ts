@@ -2,10 +2,11 @@
 // ruleset.yaml) against the full RuleSet it extends. Each override names what it changes by ids
 // (`items[5.2].rules[5.2:user-not-registered].points`), so the result is an ordinary RuleSet and the
 // engine needs no change; the RuleSet lists the overrides it took, each with its clause.
+import type { Code } from '../diagnostics/codes.js';
 import { hashFiles, sha256 } from './hash.js';
 import type { Grading, Institutions, Interpretation, RuleFileKey, RuleSet, ScoringTable } from './ruleset.js';
 import type { Override } from '../../generated/types/rules/ruleset.js';
-import type { JsonPath } from './yaml-source.js';
+import type { JsonPath } from '../diagnostics/yaml-source.js';
 
 export type { Override };
 
@@ -37,7 +38,7 @@ export interface OverrideTarget {
 export interface OverrideProblem {
   index: number;
   at: JsonPath;
-  code: string;
+  code: Code;
   message: string;
 }
 
@@ -67,17 +68,25 @@ export function applyOverrides(
   const problems: OverrideProblem[] = [];
   const seen = new Set<string>();
   overrides.forEach((o, index) => {
-    const fail = (code: string, at: JsonPath, message: string) => {
+    const fail = (code: Code, at: JsonPath, message: string) => {
       problems.push({ index, at, code, message });
       targets.push(undefined);
     };
-    if (seen.has(o.id)) return fail('RULE010', ['id'], `override id "${o.id}" is used twice; ids must be unique`);
+    if (seen.has(o.id)) {
+      fail('RULE010', ['id'], `override id "${o.id}" is used twice; ids must be unique`);
+      return;
+    }
     seen.add(o.id);
     const ops = (['set', 'add', 'remove'] as const).filter((k) => k in o);
-    if (ops.length !== 1)
-      return fail('RULE082', [], `needs exactly one of set, add or remove; has ${ops.join(', ') || 'none'}`);
+    if (ops.length !== 1) {
+      fail('RULE082', [], `needs exactly one of set, add or remove; has ${ops.join(', ') || 'none'}`);
+      return;
+    }
     const outcome = applyOne(docs, o, ops[0]);
-    if ('message' in outcome) return fail(outcome.code, [outcome.at], `path ${o.path}: ${outcome.message}`);
+    if ('message' in outcome) {
+      fail(outcome.code, [outcome.at], `path ${o.path}: ${outcome.message}`);
+      return;
+    }
     targets.push(outcome);
     applied.push({ id: o.id, path: o.path, clause: o.clause });
   });
@@ -123,7 +132,7 @@ export function overlayFiles(metaText: string, base: RuleSet): { name: string; s
 }
 
 type Step = { key: string } | { select: string } | { index: number };
-type Failure = { code: string; at: string; message: string };
+type Failure = { code: Code; at: string; message: string };
 
 const roots: Record<string, DocKey> = {
   table: 'table',

@@ -3,7 +3,7 @@
 // An overlay (a regional rule) is resolved against the base beside it, which is loaded only once.
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { RulesError, type Diagnostic } from './diagnostics.js';
+import { RulesError, type Diagnostic } from '../diagnostics/diagnostics.js';
 import { fsFolder, inspectFolder, type Inspection } from './load.js';
 import type { RuleSet } from './ruleset.js';
 
@@ -22,13 +22,14 @@ export class SelectionError extends Error {
 export class Registry {
   private constructor(readonly rulesets: readonly RuleSet[]) {}
 
-  /** loadRegistry loads every folder of `dir`; any error in any folder refuses the whole set. */
+  /** load reads every ruleset folder of `dir`; any error in any folder refuses the whole set (a RulesError). */
   static async load(dir: string): Promise<Registry> {
     const { registry, diagnostics } = await Registry.inspect(dir);
     if (!registry) throw new RulesError(diagnostics);
     return registry;
   }
 
+  /** inspect reads every ruleset folder of `dir` and returns the registry, or none, with every diagnostic. */
   static async inspect(dir: string): Promise<{ registry?: Registry; diagnostics: Diagnostic[] }> {
     let names: string[];
     try {

@@ -1,8 +1,9 @@
 // Rules stage: checks that the schema cannot express: references resolve, numbers add up, tiers and
 // bands leave no gap, every quoted clause is really in the source. Each problem names the file key
 // and path, so the loader can give it a line and column.
-import type { Severity } from './diagnostics.js';
-import type { JsonPath } from './yaml-source.js';
+import type { Code } from '../diagnostics/codes.js';
+import type { Severity } from '../diagnostics/diagnostics.js';
+import type { JsonPath } from '../diagnostics/yaml-source.js';
 import type {
   RuleFileKey,
   ScoringTable,
@@ -15,7 +16,7 @@ import type {
 } from './ruleset.js';
 
 export interface SemanticProblem {
-  code: string;
+  code: Code;
   severity: Severity;
   file: RuleFileKey;
   path: JsonPath;
@@ -43,7 +44,7 @@ const findingKinds: Record<Rule['kind'], string[]> = {
 /** checkRuleset returns every semantic problem of a ruleset's parts. */
 export function checkRuleset(parts: RulesetParts): SemanticProblem[] {
   const out: SemanticProblem[] = [];
-  const report = (code: string, file: RuleFileKey, path: JsonPath, message: string, severity: Severity = 'error') =>
+  const report = (code: Code, file: RuleFileKey, path: JsonPath, message: string, severity: Severity = 'error') =>
     out.push({ code, severity, file, path, message });
   const interpretationIds = new Set(parts.interpretations.map((i) => i.id));
   const used = new Set<string>();
@@ -101,7 +102,7 @@ export function checkRuleset(parts: RulesetParts): SemanticProblem[] {
   return out;
 }
 
-type Report = (code: string, file: RuleFileKey, path: JsonPath, message: string, severity?: Severity) => void;
+type Report = (code: Code, file: RuleFileKey, path: JsonPath, message: string, severity?: Severity) => void;
 type Use = (id: string | undefined, file: RuleFileKey, path: JsonPath) => void;
 type Quote = (text: string, file: RuleFileKey, path: JsonPath) => void;
 type Precise = (points: number, file: RuleFileKey, path: JsonPath) => void;
@@ -111,7 +112,13 @@ function checkTable(parts: RulesetParts, report: Report, use: Use, quoted: Quote
   const itemIds: [string, JsonPath][] = [];
   const ruleIds: [string, JsonPath][] = [];
   const declared = new Map<string, Item>();
-  t.dimensions.forEach((d) => d.indicators.forEach((ind) => ind.items.forEach((item) => declared.set(item.id, item))));
+  t.dimensions.forEach((d) => {
+    d.indicators.forEach((ind) => {
+      ind.items.forEach((item) => {
+        declared.set(item.id, item);
+      });
+    });
+  });
   quoted(t.total.clause, 'table', ['total', 'clause']);
   quoted(t.total.cap.clause, 'table', ['total', 'cap', 'clause']);
   precise(t.total.points, 'table', ['total', 'points']);
@@ -152,7 +159,9 @@ function checkTable(parts: RulesetParts, report: Report, use: Use, quoted: Quote
         precise(item.maxPoints, 'table', [...tp, 'maxPoints']);
         quoted(item.assesses, 'table', [...tp, 'assesses']);
         quoted(item.criteria, 'table', [...tp, 'criteria']);
-        (item.interpretations ?? []).forEach((id, n) => use(id, 'table', [...tp, 'interpretations', n]));
+        (item.interpretations ?? []).forEach((id, n) => {
+          use(id, 'table', [...tp, 'interpretations', n]);
+        });
         textNumberWarnings(item, tp, report);
         const read = new Set<string>();
         item.rules.forEach((rule, ri) => {
@@ -188,7 +197,9 @@ function checkRule(
   precise: Precise,
 ): void {
   quoted(rule.clause, 'table', [...rp, 'clause']);
-  (rule.interpretations ?? []).forEach((id, n) => use(id, 'table', [...rp, 'interpretations', n]));
+  (rule.interpretations ?? []).forEach((id, n) => {
+    use(id, 'table', [...rp, 'interpretations', n]);
+  });
   const ownerId = rule.kind === 'zeroIf' && rule.ofItem ? rule.ofItem : item.id;
   const owner = declared.get(ownerId);
   if (!owner) {
@@ -279,7 +290,9 @@ function checkTiers(
   rule.tiers.forEach((tier, n) => {
     const tp: JsonPath = [...rp, 'tiers', n];
     quoted(tier.clause, 'table', [...tp, 'clause']);
-    (tier.interpretations ?? []).forEach((id, k) => use(id, 'table', [...tp, 'interpretations', k]));
+    (tier.interpretations ?? []).forEach((id, k) => {
+      use(id, 'table', [...tp, 'interpretations', k]);
+    });
     const outcomes = ['score', 'deduct', 'zero'].filter((k) => k in tier);
     if (outcomes.length !== 1)
       report(
@@ -412,7 +425,9 @@ function checkGrading(parts: RulesetParts, report: Report, use: Use, quoted: Quo
       const tp: JsonPath = [section, 'triggers', n];
       triggerIds.push([t.id, [...tp, 'id']]);
       quoted(t.clause, 'grading', [...tp, 'clause']);
-      (t.interpretations ?? []).forEach((id, k) => use(id, 'grading', [...tp, 'interpretations', k]));
+      (t.interpretations ?? []).forEach((id, k) => {
+        use(id, 'grading', [...tp, 'interpretations', k]);
+      });
       t.conditions.forEach((c, k) => {
         const cp: JsonPath = [...tp, 'conditions', k];
         const decl = circumstances[c.circumstance];
@@ -462,7 +477,9 @@ function checkGrading(parts: RulesetParts, report: Report, use: Use, quoted: Quo
         ['measures', 'results', key, 'includes'],
         `includes the measures of "${set.includes}", which has no entry; entries: ${Object.keys(results).join(', ')}`,
       );
-    set.measures.forEach((m, n) => measureIds.push([m.id, ['measures', 'results', key, 'measures', n, 'id']]));
+    set.measures.forEach((m, n) => {
+      measureIds.push([m.id, ['measures', 'results', key, 'measures', n, 'id']]);
+    });
   }
   duplicates(measureIds, 'grading', 'measure', report);
 }

@@ -5,8 +5,9 @@ import { randomBytes } from 'node:crypto';
 import { open, readFile, rename, rm } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { stringify } from 'yaml';
-import { formatDiagnostic, type Diagnostic } from '../rules/diagnostics.js';
-import { parseYamlSource } from '../rules/yaml-source.js';
+import type { Code } from '../diagnostics/codes.js';
+import { formatDiagnostic, type Diagnostic } from '../diagnostics/diagnostics.js';
+import { parseYamlSource } from '../diagnostics/yaml-source.js';
 import { createAjv } from '../validation/ajv.js';
 import { explainErrors, pointerSegments } from '../validation/explain.js';
 import { hashPattern, namePattern, scopes, type ApiKey } from './api-keys.js';
@@ -80,11 +81,14 @@ export function parseKeys(text: string, file: string): { keys?: ApiKey[]; diagno
   }
   const keys = (source.data as { keys: ApiKey[] }).keys;
   const found: Diagnostic[] = [];
-  const duplicates = (field: 'name' | 'hash', code: string, say: (k: ApiKey, first: number) => string) => {
+  const duplicates = (field: 'name' | 'hash', code: Code, say: (k: ApiKey, first: number) => string) => {
     const first = new Map<string, number>();
     keys.forEach((k, i) => {
       const before = first.get(k[field]);
-      if (before === undefined) return void first.set(k[field], i);
+      if (before === undefined) {
+        first.set(k[field], i);
+        return;
+      }
       const { line, column } = source.locate(['keys', i, field]);
       found.push({ code, severity: 'error', file, line, column, path: `/keys/${i}/${field}`, message: say(k, before) });
     });

@@ -11,15 +11,21 @@ import type { Rater } from '../rating/rater.js';
 import type { ApiKey } from '../security/api-keys.js';
 import { KeyStore } from '../security/key-store.js';
 import { createAjv } from '../validation/ajv.js';
-import { useAuth, type DocsAccess } from './auth.js';
-import { decisionsOf } from './decisions.js';
-import { errorHandler } from './errors.js';
-import { defaultRateLimit, usePressure, useRateLimit, type PressureOptions, type RateLimitOptions } from './limits.js';
-import { LiveRules } from './live-rules.js';
-import { genReqId, loggerOptions, useRequestLog, type LoggerOption } from './logging.js';
-import { useNotFound } from './not-found.js';
-import { loggerOperationsLog, useOperationsLog, type OperationsLog } from './operations-log.js';
-import { useJsonBodies } from './parsers.js';
+import { useAuth, type DocsAccess } from './http/auth.js';
+import { decisionsOf } from './runtime/decisions.js';
+import { errorHandler } from './http/errors.js';
+import {
+  defaultRateLimit,
+  usePressure,
+  useRateLimit,
+  type PressureOptions,
+  type RateLimitOptions,
+} from './http/limits.js';
+import { LiveRules } from './runtime/live-rules.js';
+import { genReqId, loggerOptions, useRequestLog, type LoggerOption } from './runtime/logging.js';
+import { useNotFound } from './http/not-found.js';
+import { loggerOperationsLog, useOperationsLog, type OperationsLog } from './runtime/operations-log.js';
+import { useJsonBodies } from './http/parsers.js';
 import { adminRoutes } from './routes/admin.js';
 import { batchRoutes } from './routes/batch.js';
 import { diffRoutes } from './routes/diff.js';
@@ -29,7 +35,7 @@ import { healthRoutes } from './routes/health.js';
 import { inspectionRoutes } from './routes/inspections.js';
 import { obligationRoutes } from './routes/obligations.js';
 import { rulesetRoutes } from './routes/rulesets.js';
-import { sharedSchemas } from './schemas.js';
+import { sharedSchemas } from './http/schemas.js';
 
 export interface AppOptions {
   /** The rules to serve: LiveRules (reloadable), or a loaded Rater served as it is. */

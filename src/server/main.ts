@@ -10,10 +10,10 @@ import { createDecisionLog, LogError } from '../audit/log.js';
 import { generateSecret, hashSecret, scopes } from '../security/api-keys.js';
 import { KeysError } from '../security/keys-file.js';
 import { KeyStore } from '../security/key-store.js';
-import { ConfigError, configFromEnv, isLoopback, type ServiceConfig } from './config.js';
-import { LiveRules, VersionRefused } from './live-rules.js';
-import { fileOperationsLog } from './operations-log.js';
-import { reloadService } from './reload.js';
+import { ConfigError, configFromEnv, isLoopback, type ServiceConfig } from './runtime/config.js';
+import { LiveRules, VersionRefused } from './runtime/live-rules.js';
+import { fileOperationsLog } from './runtime/operations-log.js';
+import { reloadService } from './runtime/reload.js';
 import { onSignals, serve, type Serving } from './serve.js';
 
 /** localUser: the name of the key made for a first run without keys. */
@@ -21,7 +21,9 @@ const localUser = 'local';
 
 // A SIGHUP before the service listens is kept for later rather than ending the process.
 let early = false;
-const earlyHup = () => void (early = true);
+const earlyHup = () => {
+  early = true;
+};
 process.on('SIGHUP', earlyHup);
 
 async function main(): Promise<void> {

@@ -90,8 +90,8 @@ export function findJsonSyntaxError(text: string): JsonSyntaxError | undefined {
     ws();
     expect(`at most ${maxDepth} levels of nesting`, depth < maxDepth);
     const ch = text[i];
-    if (ch === '{')
-      return members('}', () => {
+    if (ch === '{') {
+      members('}', () => {
         ws();
         string();
         ws();
@@ -99,11 +99,13 @@ export function findJsonSyntaxError(text: string): JsonSyntaxError | undefined {
         i++;
         value();
       });
-    if (ch === '[') return members(']', value);
-    if (ch === '"') return string();
-    if (ch === 't') return literal('true');
-    if (ch === 'f') return literal('false');
-    if (ch === 'n') return literal('null');
+      return;
+    }
+    if (ch === '[') return void members(']', value);
+    if (ch === '"') return void string();
+    if (ch === 't') return void literal('true');
+    if (ch === 'f') return void literal('false');
+    if (ch === 'n') return void literal('null');
     expect('a value', ch === '-' || /[0-9]/.test(ch ?? ''));
     number();
   };

@@ -11,7 +11,7 @@ import { entryHash, genesisHash, type DecisionEntry } from '../../src/audit/entr
 import { generateSigningKey, readPublicKey } from '../../src/audit/keys.js';
 import { createDecisionLog, type Decision, type DecisionLogOptions } from '../../src/audit/log.js';
 import { verifyLog } from '../../src/audit/verify.js';
-import { repoRoot } from '../../src/build/paths.js';
+import { repoRoot } from '../../src/artifacts/artifacts.js';
 import type { Rater } from '../../src/rating/rater.js';
 import { caseWith, loadRater } from '../helper.js';
 

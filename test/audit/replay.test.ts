@@ -10,7 +10,7 @@ import { entryHash, genesisHash } from '../../src/audit/entry.js';
 import { createDecisionLog, type DecisionLogOptions } from '../../src/audit/log.js';
 import { replayLog, type ReplayOutcome } from '../../src/audit/replay.js';
 import { verifyLog } from '../../src/audit/verify.js';
-import { repoRoot } from '../../src/build/paths.js';
+import { repoRoot } from '../../src/artifacts/artifacts.js';
 import { PolicyModule } from '../../src/engine/engine.js';
 import type { Rater } from '../../src/rating/rater.js';
 import { commitAll, fixtureBase, fixtureRulesets, tempRepo } from '../fixtures/helpers.js';
@@ -99,7 +99,9 @@ describe('replaying a log', () => {
 
   it('names a decision that no longer reproduces, and the fields that differ', async () => {
     const path = await logOf(await loadRater(fixtureRulesets), inputs.slice(0, 1));
-    await rewrite(path, (e) => void ((e.result as { score: number }).score = 99));
+    await rewrite(path, (e) => {
+      (e.result as { score: number }).score = 99;
+    });
     expect((await verifyLog(path)).ok).toBe(true);
     const [o] = await replayAll(path, fixtureRulesets);
     expect(o).toMatchObject({
@@ -111,7 +113,9 @@ describe('replaying a log', () => {
 
   it('says when the rules a decision names are nowhere to be found', async () => {
     const path = await logOf(await loadRater(fixtureRulesets), inputs.slice(0, 1));
-    await rewrite(path, (e) => void (e.rulesetHash = `sha256:${'1'.repeat(64)}`));
+    await rewrite(path, (e) => {
+      e.rulesetHash = `sha256:${'1'.repeat(64)}`;
+    });
     const [o] = await replayAll(path, fixtureRulesets);
     expect(o).toMatchObject({
       status: 'ruleset-not-found',

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { capabilities } from '../../src/build/build-policy.js';
 import { generateTypes } from '../../src/build/generate-types.js';
 import { sdkVersion, sourceHashes, type Manifest } from '../../src/build/manifest.js';
-import { opaVersion, repoRoot } from '../../src/build/paths.js';
+import { opaVersion, repoRoot } from '../../src/artifacts/artifacts.js';
 import { sha256 } from '../../src/rules/hash.js';
 
 const manifest = JSON.parse(await readFile(`${repoRoot}generated/manifest.json`, 'utf8')) as Manifest;

@@ -5,11 +5,11 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from '../../src/build/paths.js';
+import { repoRoot } from '../../src/artifacts/artifacts.js';
 import type { CheckReport } from '../../src/check/report.js';
-import { codes } from '../../src/rules/codes.js';
-import { renderCheckGithub, escapeData, escapeProperty } from '../../src/report/github.js';
-import { escapeXml, renderCheckJunit } from '../../src/report/junit.js';
+import { codes } from '../../src/diagnostics/codes.js';
+import { renderCheckGithub, escapeData, escapeProperty } from '../../src/report/diagnostics/github.js';
+import { escapeXml, renderCheckJunit } from '../../src/report/diagnostics/junit.js';
 
 const cli = `${repoRoot}dist/cli/main.js`;
 const fixture = 'test/check/fixtures/tiny';

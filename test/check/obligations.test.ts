@@ -6,7 +6,7 @@ import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { policiesDir, repoRoot } from '../../src/build/paths.js';
+import { policiesDir, repoRoot } from '../../src/artifacts/artifacts.js';
 import type { CheckReport } from '../../src/check/report.js';
 import { resolveTargets } from '../../src/check/targets.js';
 import { editFile } from '../helper.js';

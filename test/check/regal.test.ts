@@ -6,8 +6,8 @@ import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ensureOpa } from '../../src/build/ensure-opa.js';
-import { repoRoot } from '../../src/build/paths.js';
+import { ensureOpa } from '../../src/toolchain/ensure-opa.js';
+import { repoRoot } from '../../src/artifacts/artifacts.js';
 import { findRegal, lintRego } from '../../src/check/regal.js';
 
 const regal = findRegal();

@@ -4,10 +4,10 @@ import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ensureOpa } from '../../src/build/ensure-opa.js';
-import { regoDirs, repoRoot } from '../../src/build/paths.js';
+import { ensureOpa } from '../../src/toolchain/ensure-opa.js';
+import { regoDirs, repoRoot } from '../../src/artifacts/artifacts.js';
 import { checkRego } from '../../src/check/rego.js';
-import { formatDiagnostic } from '../../src/rules/diagnostics.js';
+import { formatDiagnostic } from '../../src/diagnostics/diagnostics.js';
 
 let opa: string;
 beforeAll(() => {

@@ -184,7 +184,11 @@ describe('what is not a change', () => {
         },
       });
       doc.commentBefore = null;
-      visit(doc, { Node: (_, n) => void ((n as { commentBefore?: string | null }).commentBefore = null) });
+      visit(doc, {
+        Node: (_, n) => {
+          (n as { commentBefore?: string | null }).commentBefore = null;
+        },
+      });
       await writeFile(join(dir, name), doc.toString({ indent: 4, lineWidth: 0 }));
     }
     const reformatted = await loadRuleset(dir);

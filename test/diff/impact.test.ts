@@ -5,7 +5,7 @@ import { mkdtemp, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot } from '../../src/build/paths.js';
+import { repoRoot } from '../../src/artifacts/artifacts.js';
 import { caseFiles, readCases } from '../../src/diff/cases.js';
 import { runImpact, type CaseImpact, type ImpactSummary } from '../../src/diff/impact.js';
 import { PinnedRater } from '../../src/diff/pinned-rater.js';

@@ -3,12 +3,12 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot } from '../../src/build/paths.js';
+import { repoRoot } from '../../src/artifacts/artifacts.js';
 import { diffRulesets, type RulesetDiff } from '../../src/diff/diff.js';
 import { loadRuleset } from '../../src/rules/load.js';
-import { renderDiffHtml } from '../../src/report/diff-html.js';
-import { renderDiffMarkdown } from '../../src/report/diff-markdown.js';
-import { renderDiffText } from '../../src/report/diff-text.js';
+import { renderDiffHtml } from '../../src/report/diff/html.js';
+import { renderDiffMarkdown } from '../../src/report/diff/markdown.js';
+import { renderDiffText } from '../../src/report/diff/text.js';
 import { fixtureBase, scratchRulesets } from '../fixtures/helpers.js';
 import { editFile } from '../helper.js';
 

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkPlans, readPlanDir, type InspectionPlan } from '../../src/inspections/plans.js';
 import { InspectionService } from '../../src/inspections/service.js';
-import { renderInspectionsHtml } from '../../src/report/inspections-html.js';
-import { renderInspectionsText } from '../../src/report/inspections-text.js';
+import { renderInspectionsHtml } from '../../src/report/inspections/html.js';
+import { renderInspectionsText } from '../../src/report/inspections/text.js';
 
 let service: InspectionService;
 beforeAll(async () => {

@@ -4,10 +4,10 @@ import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseIsoDate } from '../../src/obligations/dates.js';
 import { aggregate, checkReports } from '../../src/obligations/reports.js';
-import { renderAnnex2Csv } from '../../src/report/annex2-csv.js';
-import { renderAnnex2Html } from '../../src/report/annex2-html.js';
-import { annex2Table, type Annex2Table } from '../../src/report/annex2-layout.js';
-import { renderAnnex2Xlsx } from '../../src/report/annex2-xlsx.js';
+import { renderAnnex2Csv } from '../../src/report/annex2/csv.js';
+import { renderAnnex2Html } from '../../src/report/annex2/html.js';
+import { annex2Table, type Annex2Table } from '../../src/report/annex2/layout.js';
+import { renderAnnex2Xlsx } from '../../src/report/annex2/xlsx.js';
 import { report, useService, zeros } from './helper.js';
 
 const ctx = useService();

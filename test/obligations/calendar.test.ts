@@ -8,7 +8,7 @@ import { WorkingCalendar } from '../../src/obligations/calendar.js';
 import { formatIsoDate, parseIsoDate } from '../../src/obligations/dates.js';
 import { ObligationError } from '../../src/obligations/errors.js';
 import { calendarsDir } from '../../src/obligations/service.js';
-import { formatDiagnostic } from '../../src/rules/diagnostics.js';
+import { formatDiagnostic } from '../../src/diagnostics/diagnostics.js';
 
 let calendar: WorkingCalendar;
 beforeAll(async () => {

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from '../../src/build/paths.js';
+import { repoRoot } from '../../src/artifacts/artifacts.js';
 
 const cli = `${repoRoot}dist/cli/main.js`;
 const fixtures = 'test/obligations/fixtures/';

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { inspectObligations, loadObligations } from '../../src/obligations/load.js';
 import { defaultRulesetDir } from '../../src/obligations/service.js';
-import { formatDiagnostic } from '../../src/rules/diagnostics.js';
+import { formatDiagnostic } from '../../src/diagnostics/diagnostics.js';
 
 async function edited(from: string, to: string): Promise<string[]> {
   const dir = await mkdtemp(join(tmpdir(), 'credit-policy-obligations-'));

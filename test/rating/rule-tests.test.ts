@@ -1,7 +1,7 @@
 // Runs every YAML rule test of every ruleset, one vitest case each, so a failure names the test.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { readdirSync } from 'node:fs';
-import { rulesetsDir } from '../../src/build/paths.js';
+import { rulesetsDir } from '../../src/artifacts/artifacts.js';
 import { loadRuleTests, runRuleTest, type RuleTestCase } from '../../src/check/rule-tests.js';
 import type { Rater } from '../../src/rating/rater.js';
 import { loadRater } from '../helper.js';

@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { formatDiagnostic } from '../../src/rules/diagnostics.js';
+import { formatDiagnostic } from '../../src/diagnostics/diagnostics.js';
 import { inspectRuleset, loadRuleset } from '../../src/rules/load.js';
 import { Registry } from '../../src/rules/registry.js';
 import { copyRulesets, editFile, mainRulesetDir } from '../helper.js';

@@ -5,7 +5,7 @@ import { cp, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Rater } from '../../src/rating/rater.js';
-import { formatDiagnostic } from '../../src/rules/diagnostics.js';
+import { formatDiagnostic } from '../../src/diagnostics/diagnostics.js';
 import { inspectRuleset } from '../../src/rules/load.js';
 import { overridesOf } from '../../src/rules/overlay.js';
 import { Registry } from '../../src/rules/registry.js';

@@ -3,7 +3,7 @@
 // 2xx, or 4xx with `{ error, message }` and a declared code; never a 500, never a crash.
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
-import { errorCodes } from '../../src/server/schemas.js';
+import { errorCodes } from '../../src/server/http/schemas.js';
 import { ratedInput } from '../rating/arbitraries.js';
 import { anonymous, example, secrets, useApp } from './helper.js';
 

@@ -1,6 +1,6 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { describe, expect, it } from 'vitest';
-import { errorCodes } from '../../src/server/schemas.js';
+import { errorCodes } from '../../src/server/http/schemas.js';
 import { anonymous, useApp } from './helper.js';
 
 const ctx = useApp();

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import type { FastifyInstance, InjectOptions } from 'fastify';
 import { afterAll, beforeAll } from 'vitest';
-import { rulesetsDir, wasmPath } from '../../src/build/paths.js';
+import { rulesetsDir, wasmPath } from '../../src/artifacts/artifacts.js';
 import { ObligationService } from '../../src/obligations/service.js';
 import { Rater } from '../../src/rating/rater.js';
 import { hashSecret, type ApiKey, type Scope } from '../../src/security/api-keys.js';
@@ -12,6 +12,7 @@ import { buildApp, type AppOptions } from '../../src/server/app.js';
 export const examples = ['clean-bank', 'typical-bank', 'zero-score-bank', 'newly-connected'] as const;
 
 /** example reads one of examples/*.json as a fresh object. */
+// biome-ignore lint/suspicious/noExplicitAny: tests reach into and mutate the example documents at any depth
 export function example(name: (typeof examples)[number]): Record<string, any> {
   return JSON.parse(readFileSync(new URL(`../../examples/${name}.json`, import.meta.url), 'utf8'));
 }

@@ -5,7 +5,7 @@ import { mkdtemp, readdir, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { repoRoot } from '../../src/build/paths.js';
+import { repoRoot } from '../../src/artifacts/artifacts.js';
 import { hashSecret } from '../../src/security/api-keys.js';
 
 const cli = `${repoRoot}dist/cli/main.js`;

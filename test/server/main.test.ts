@@ -6,7 +6,7 @@ import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot, wasmPath } from '../../src/build/paths.js';
+import { repoRoot, wasmPath } from '../../src/artifacts/artifacts.js';
 import { copyRulesets } from '../helper.js';
 import { example } from './helper.js';
 import { apply, mutations, type Workspace } from './mutations.js';
@@ -117,11 +117,10 @@ describe('a configured service', () => {
     expect(r.status).toBe(0);
     return r.stdout.trim();
   };
+  // biome-ignore lint/suspicious/noExplicitAny: the status document is read field by field in the assertions
+  type StatusDoc = Record<string, any>;
   const status = async () =>
-    (await (await fetch(`${s.url}/v1/status`, { headers: { authorization: `Bearer ${secret}` } })).json()) as Record<
-      string,
-      any
-    >;
+    (await (await fetch(`${s.url}/v1/status`, { headers: { authorization: `Bearer ${secret}` } })).json()) as StatusDoc;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'credit-policy-service-'));

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createDecisionLog } from '../../src/audit/log.js';
 import { verifyLog } from '../../src/audit/verify.js';
-import { fileOperationsLog } from '../../src/server/operations-log.js';
+import { fileOperationsLog } from '../../src/server/runtime/operations-log.js';
 import { anonymous, bearer, example, exampleLine, testApp, useRater } from './helper.js';
 
 const ctx = useRater();

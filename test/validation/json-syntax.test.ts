@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { findJsonSyntaxError } from '../../src/validation/json-syntax.js';
-import { syntaxDetail } from '../../src/server/parsers.js';
+import { syntaxDetail } from '../../src/server/http/parsers.js';
 
 describe('findJsonSyntaxError', () => {
   it.each([

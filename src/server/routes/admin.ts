@@ -3,11 +3,11 @@
 // which version is live, when it was loaded and how the last reload went, with its error.
 import type { FastifyPluginAsync } from 'fastify';
 import type { KeyStore } from '../../security/key-store.js';
-import { sendError } from '../errors.js';
-import { describeVersion, type LiveRules } from '../live-rules.js';
-import type { OperationsLog } from '../operations-log.js';
-import { reloadService } from '../reload.js';
-import { errorResponses } from '../schemas.js';
+import { sendError } from '../http/errors.js';
+import { describeVersion, type LiveRules } from '../runtime/live-rules.js';
+import type { OperationsLog } from '../runtime/operations-log.js';
+import { reloadService } from '../runtime/reload.js';
+import { errorResponses } from '../http/schemas.js';
 
 export interface AdminOptions {
   live: LiveRules;

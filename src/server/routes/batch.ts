@@ -7,13 +7,13 @@ import type { FastifyBaseLogger, FastifyPluginAsync, FastifyRequest } from 'fast
 import type { RatingResult } from '../../rating/decorate.js';
 import type { Rater } from '../../rating/rater.js';
 import type { Problem } from '../../validation/explain.js';
-import type { Decisions } from '../decisions.js';
-import { HttpError, refusal, sendError } from '../errors.js';
-import { Deadline, yieldToLoop } from '../limits.js';
-import type { LiveRules } from '../live-rules.js';
-import { readLines } from '../ndjson.js';
-import { jsonParser } from '../parsers.js';
-import { errorCodes, errorResponses, ids, ref, type ErrorCode } from '../schemas.js';
+import type { Decisions } from '../runtime/decisions.js';
+import { HttpError, refusal, sendError } from '../http/errors.js';
+import { Deadline, yieldToLoop } from '../http/limits.js';
+import type { LiveRules } from '../runtime/live-rules.js';
+import { readLines } from '../http/ndjson.js';
+import { jsonParser } from '../http/parsers.js';
+import { errorCodes, errorResponses, ids, ref, type ErrorCode } from '../http/schemas.js';
 
 /** BatchEntry: the outcome of one element (schemas.ts `BatchEntry`). */
 export type BatchEntry =

@@ -5,11 +5,11 @@ import type { FastifyPluginAsync } from 'fastify';
 import { diffRulesets } from '../../diff/diff.js';
 import type { Rater } from '../../rating/rater.js';
 import type { Registry } from '../../rules/registry.js';
-import { renderDiffHtml } from '../../report/diff-html.js';
-import { renderDiffMarkdown } from '../../report/diff-markdown.js';
-import { sendError } from '../errors.js';
-import { preferred } from '../negotiate.js';
-import { errorResponses } from '../schemas.js';
+import { renderDiffHtml } from '../../report/diff/html.js';
+import { renderDiffMarkdown } from '../../report/diff/markdown.js';
+import { sendError } from '../http/errors.js';
+import { preferred } from '../http/negotiate.js';
+import { errorResponses } from '../http/schemas.js';
 
 /** DiffRoutesOptions: where the rulesets come from: a Rater, its Registry, or the live one, read per request. */
 export type DiffRoutesOptions = { rater: Rater } | { registry: Registry } | { current: () => Registry };

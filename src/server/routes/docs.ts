@@ -5,8 +5,8 @@ import { readFileSync } from 'node:fs';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
-import { securitySchemes } from '../auth.js';
-import { errorCodes } from '../schemas.js';
+import { securitySchemes } from '../http/auth.js';
+import { errorCodes } from '../http/schemas.js';
 
 const errorTable = Object.entries(errorCodes)
   .map(([code, c]) => `| \`${code}\` | ${c.status} | ${c.meaning} |`)
@@ -94,7 +94,10 @@ export function mapDiscriminators(doc: Json): Json {
     ref.startsWith('#/components/schemas/') ? components[ref.slice('#/components/schemas/'.length)] : undefined;
   const visit = (node: unknown): void => {
     if (node === null || typeof node !== 'object') return;
-    if (Array.isArray(node)) return node.forEach(visit);
+    if (Array.isArray(node)) {
+      for (const n of node) visit(n);
+      return;
+    }
     const o = node as Json;
     const d = o.discriminator as { propertyName?: string; mapping?: Record<string, string> } | undefined;
     if (d?.propertyName && !d.mapping && Array.isArray(o.oneOf)) {

@@ -2,14 +2,14 @@
 // `Accept: text/html`). The ruleset's own input schema is applied by the Rater, as in the CLI; the
 // rating is written to the decision log before it is answered.
 import type { FastifyPluginAsync } from 'fastify';
-import { renderResultHtml } from '../../report/html.js';
-import type { Decisions } from '../decisions.js';
-import { refusal, sendError } from '../errors.js';
-import { Deadline } from '../limits.js';
-import type { LiveRules } from '../live-rules.js';
-import { auditOf } from '../logging.js';
-import { preferred } from '../negotiate.js';
-import { errorResponses, ids, ref } from '../schemas.js';
+import { renderResultHtml } from '../../report/rating/html.js';
+import type { Decisions } from '../runtime/decisions.js';
+import { refusal, sendError } from '../http/errors.js';
+import { Deadline } from '../http/limits.js';
+import type { LiveRules } from '../runtime/live-rules.js';
+import { auditOf } from '../runtime/logging.js';
+import { preferred } from '../http/negotiate.js';
+import { errorResponses, ids, ref } from '../http/schemas.js';
 
 export interface EvaluateOptions {
   live: LiveRules;

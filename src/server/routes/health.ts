@@ -3,8 +3,8 @@
 // policy's sha256, when it was loaded, and whether the last reload was refused. While closing, fastify
 // answers 503. Both routes are public; neither says more than which rules are served.
 import type { FastifyPluginAsync } from 'fastify';
-import type { LiveRules } from '../live-rules.js';
-import { errorResponses } from '../schemas.js';
+import type { LiveRules } from '../runtime/live-rules.js';
+import { errorResponses } from '../http/schemas.js';
 
 const rulesetRefs = {
   type: 'array',

@@ -7,8 +7,8 @@ import { checkPlans } from '../../inspections/plans.js';
 import { InspectionService, type InspectionServiceOptions } from '../../inspections/service.js';
 import { createAjv, readSchema } from '../../validation/ajv.js';
 import { explainErrors, type Problem } from '../../validation/explain.js';
-import { sendError } from '../errors.js';
-import { errorResponses } from '../schemas.js';
+import { sendError } from '../http/errors.js';
+import { errorResponses } from '../http/schemas.js';
 
 export interface InspectionRoutesOptions {
   /** A loaded service; when left out, the repo's own inspections.yaml, calendars and policy are loaded. */

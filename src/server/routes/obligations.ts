@@ -7,8 +7,8 @@ import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { ObligationService, type ServiceOptions } from '../../obligations/service.js';
 import { createAjv, readSchema } from '../../validation/ajv.js';
 import { explainErrors, type Problem } from '../../validation/explain.js';
-import { sendError } from '../errors.js';
-import { errorResponses } from '../schemas.js';
+import { sendError } from '../http/errors.js';
+import { errorResponses } from '../http/schemas.js';
 
 export interface ObligationRoutesOptions {
   /** A loaded service; when left out, the repo's own obligations, calendars and policy are loaded. */

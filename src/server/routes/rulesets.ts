@@ -2,9 +2,9 @@
 // (every file's content, parsed and validated), and the input schema derived from it.
 import type { FastifyPluginAsync } from 'fastify';
 import type { RuleSet } from '../../rules/ruleset.js';
-import { sendError } from '../errors.js';
-import type { LiveRules } from '../live-rules.js';
-import { errorResponses, ids, ref } from '../schemas.js';
+import { sendError } from '../http/errors.js';
+import type { LiveRules } from '../runtime/live-rules.js';
+import { errorResponses, ids, ref } from '../http/schemas.js';
 
 const idParams = {
   type: 'object',

@@ -1,0 +1,40 @@
+// Diagnostics: the one shape every problem takes, whether it comes from YAML syntax, the schema, a
+// semantic check, the Rego tool chain or a rule test, so every output format prints all of them.
+import type { Code, Severity } from './codes.js';
+
+export type { Severity };
+
+/** Diagnostic: one problem found in a rule file or an input, positioned where a person can find it. */
+export interface Diagnostic {
+  /** One of the closed set declared in codes.ts (docs/codes.md). */
+  code: Code;
+  severity: Severity;
+  file: string;
+  line?: number;
+  column?: number;
+  /** Readable path inside the document, e.g. `items[5.6].rules[0].points`. */
+  path?: string;
+  message: string;
+}
+
+/** formatDiagnostic renders `file:line:col: severity CODE: path message`, in the style of compilers. */
+export function formatDiagnostic(d: Diagnostic): string {
+  const where = [d.file, d.line, d.column].filter((x) => x !== undefined && x !== '').join(':');
+  const subject = d.path ? `${d.path} ` : '';
+  return `${where}: ${d.severity} ${d.code}: ${subject}${d.message}`;
+}
+
+export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
+  return diagnostics.some((d) => d.severity === 'error');
+}
+
+/** RulesError carries the diagnostics of rule files that could not be loaded. */
+export class RulesError extends Error {
+  constructor(readonly diagnostics: Diagnostic[]) {
+    super(
+      `rule files have ${diagnostics.filter((d) => d.severity === 'error').length} error(s):\n` +
+        diagnostics.map(formatDiagnostic).join('\n'),
+    );
+    this.name = 'RulesError';
+  }
+}

@@ -1,0 +1,17 @@
+// Report stage: the output formats of `check`, by name. Each is a pure function of the CheckReport.
+import type { CheckReport } from '../../check/report.js';
+import { renderCheckJson } from './json.js';
+import { renderCheckText } from './text.js';
+import { renderCheckGithub } from './github.js';
+import { renderCheckJunit } from './junit.js';
+import { renderCheckSarif } from './sarif.js';
+
+export const checkFormats = {
+  text: renderCheckText,
+  json: renderCheckJson,
+  github: renderCheckGithub,
+  junit: renderCheckJunit,
+  sarif: renderCheckSarif,
+} as const satisfies Record<string, (report: CheckReport) => string>;
+
+export type CheckFormat = keyof typeof checkFormats;

@@ -1,0 +1,33 @@
+// Report stage: `check` as GitHub Actions workflow commands, so each problem is annotated on the line
+// of the pull request it belongs to.
+import { summaryLine, type CheckReport } from '../../check/report.js';
+import type { Diagnostic } from '../../diagnostics/diagnostics.js';
+import { coverageLines } from './text.js';
+
+/** escapeData escapes a workflow command's message: %, CR and LF. */
+export function escapeData(s: string): string {
+  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+/** escapeProperty escapes a property value: the same, and also : and , which separate properties. */
+export function escapeProperty(s: string): string {
+  return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+function annotation(d: Diagnostic): string {
+  const props = [`file=${escapeProperty(d.file)}`];
+  if (d.line !== undefined) props.push(`line=${d.line}`);
+  if (d.column !== undefined) props.push(`col=${d.column}`);
+  props.push(`title=${escapeProperty(d.code)}`);
+  const message = d.path ? `${d.path} ${d.message}` : d.message;
+  return `::${d.severity === 'error' ? 'error' : 'warning'} ${props.join(',')}::${escapeData(message)}`;
+}
+
+/** renderCheckGithub: one annotation per problem, a notice per note, then the plain summary. */
+export function renderCheckGithub(report: CheckReport): string {
+  const lines = report.diagnostics.map(annotation);
+  for (const note of report.notes) lines.push(`::notice::${escapeData(note)}`);
+  for (const c of report.coverage ?? []) lines.push(...coverageLines(c));
+  lines.push(summaryLine(report));
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,240 @@
+// Service: the shapes the HTTP routes validate and serialize with. The rating and rule shapes are the
+// repo's own schema files (schemas/); only the HTTP envelopes (errors, batch entries, ruleset
+// summaries) are declared here, once, and registered as shared schemas by their `$id`.
+import { readSchema } from '../../validation/ajv.js';
+
+type Schema = Record<string, unknown>;
+
+const base = 'https://credit-policy.local/schemas/';
+
+/** ids names every shared schema a route refers to with `{ $ref: ids.x }`. */
+export const ids = {
+  input: `${base}rating/evaluation-input.schema.json`,
+  result: `${base}rating/result.schema.json`,
+  meta: `${base}rules/ruleset.schema.json`,
+  table: `${base}rules/scoring-table.schema.json`,
+  grading: `${base}rules/grading.schema.json`,
+  institutions: `${base}rules/institutions.schema.json`,
+  interpretations: `${base}rules/interpretations.schema.json`,
+  problem: `${base}http/problem.schema.json`,
+  error: `${base}http/error.schema.json`,
+  batchEntry: `${base}http/batch-entry.schema.json`,
+  rulesetSummary: `${base}http/ruleset-summary.schema.json`,
+  ruleset: `${base}http/ruleset.schema.json`,
+} as const;
+
+/** ref is the `$ref` to a shared schema (or a JSON pointer inside it). */
+export function ref(id: string, pointer = ''): Schema {
+  return { $ref: `${id}#${pointer}` };
+}
+
+/**
+ * errorCodes is the closed set of `error` values a response can carry, with the status each comes
+ * with and what it means. The error handler, the response schemas and the API description all read it.
+ */
+export const errorCodes = {
+  'invalid-input': {
+    status: 400,
+    meaning: 'The input does not match the ruleset’s input schema; `problems` says where and what is allowed.',
+  },
+  'malformed-json': { status: 400, meaning: 'The body is not valid JSON; `message` gives the line and column.' },
+  'empty-body': { status: 400, meaning: 'The body is empty.' },
+  'bad-request': { status: 400, meaning: 'The request is malformed in another way (headers, length, URL).' },
+  unauthorized: {
+    status: 401,
+    meaning: 'No API key, or one the service does not hold; send `Authorization: Bearer <key>` or `x-api-key: <key>`.',
+  },
+  forbidden: {
+    status: 403,
+    meaning: 'The API key is valid but lacks the scope the route needs (`evaluate`, `read` or `admin`).',
+  },
+  'unknown-ruleset': { status: 404, meaning: 'The input pins, or the URL names, a ruleset that does not exist.' },
+  'not-found': { status: 404, meaning: 'No such route.' },
+  'method-not-allowed': {
+    status: 405,
+    meaning: 'The path exists, but not with this method; the `Allow` header lists those it has.',
+  },
+  'reload-unavailable': { status: 409, meaning: 'This service was started without a rules folder to reload from.' },
+  'body-too-large': { status: 413, meaning: 'The body is larger than the service accepts.' },
+  'batch-too-large': {
+    status: 413,
+    meaning: 'The batch has more elements (JSON array items or NDJSON lines) than the service rates in one request.',
+  },
+  'unsupported-media-type': { status: 415, meaning: 'The Content-Type is not one this route reads.' },
+  'no-ruleset-in-force': { status: 422, meaning: 'No ruleset decides the rating year (and region) of the input.' },
+  'reload-refused': {
+    status: 422,
+    meaning:
+      'The rule files or the compiled policy on disk were refused; the version that was live keeps serving. `problems` give file, line and column.',
+  },
+  'rate-limited': {
+    status: 429,
+    meaning:
+      'The API key made more requests than its limit in the current window; `Retry-After` says when to try again.',
+  },
+  'internal-error': {
+    status: 500,
+    meaning: 'An unexpected failure; nothing was evaluated. The request id names it in the logs.',
+  },
+  overloaded: {
+    status: 503,
+    meaning:
+      'The service is shedding load (event loop, memory or requests in flight over their bounds); `Retry-After` says when to try again.',
+  },
+  timeout: {
+    status: 503,
+    meaning:
+      'The request took longer than the evaluation time bound; nothing of it was answered. `Retry-After` says when to try again.',
+  },
+  'decision-log-unavailable': {
+    status: 503,
+    meaning: 'The decision log could not record the rating, so it is not answered.',
+  },
+} as const;
+
+export type ErrorCode = keyof typeof errorCodes;
+
+const problem: Schema = {
+  $id: ids.problem,
+  title: 'Problem',
+  description: 'One reason an input was refused.',
+  type: 'object',
+  additionalProperties: false,
+  required: ['path', 'message'],
+  properties: {
+    path: {
+      type: 'string',
+      description: 'JSON pointer to the offending value (for an unknown key, to the key itself).',
+    },
+    message: { type: 'string' },
+    allowed: { type: 'array', items: { type: 'string' }, description: 'What would be accepted here.' },
+  },
+};
+
+const error: Schema = {
+  $id: ids.error,
+  title: 'ErrorResponse',
+  description: 'Why a request was refused. Never carries a partial result.',
+  type: 'object',
+  additionalProperties: false,
+  required: ['error', 'message'],
+  properties: {
+    error: { type: 'string', enum: Object.keys(errorCodes) },
+    message: { type: 'string' },
+    problems: { type: 'array', items: ref(ids.problem) },
+  },
+};
+
+const batchEntry: Schema = {
+  $id: ids.batchEntry,
+  title: 'BatchEntry',
+  description:
+    'The outcome of one element of a batch: a result, or why that element was refused. `line` is set for NDJSON batches.',
+  anyOf: [
+    {
+      title: 'BatchSuccess',
+      type: 'object',
+      additionalProperties: false,
+      required: ['ok', 'result'],
+      properties: { ok: { type: 'boolean', const: true }, line: { type: 'integer' }, result: ref(ids.result) },
+    },
+    {
+      title: 'BatchFailure',
+      type: 'object',
+      additionalProperties: false,
+      required: ['ok', 'status', 'error', 'problems'],
+      properties: {
+        ok: { type: 'boolean', const: false },
+        line: { type: 'integer' },
+        status: {
+          type: 'integer',
+          enum: [400, 404, 413, 422, 500, 503],
+          description: 'The status `POST /v1/evaluate` would have answered this element with.',
+        },
+        error: {
+          type: 'string',
+          enum: [
+            'invalid-input',
+            'malformed-json',
+            'empty-body',
+            'unknown-ruleset',
+            'body-too-large',
+            'batch-too-large',
+            'no-ruleset-in-force',
+            'internal-error',
+            'timeout',
+            'decision-log-unavailable',
+          ],
+        },
+        problems: { type: 'array', items: ref(ids.problem) },
+      },
+    },
+  ],
+};
+
+const rulesetSummary: Schema = {
+  $id: ids.rulesetSummary,
+  title: 'RulesetSummary',
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'title', 'effective', 'region', 'hash'],
+  properties: {
+    id: { type: 'string' },
+    title: { type: 'string' },
+    effective: ref(ids.meta, '/properties/effective'),
+    region: { type: ['string', 'null'] },
+    hash: { type: 'string', description: 'sha256 over the exact rule files.' },
+  },
+};
+
+const ruleset: Schema = {
+  $id: ids.ruleset,
+  title: 'Ruleset',
+  description: 'Everything one ruleset folder says, as loaded and validated.',
+  type: 'object',
+  additionalProperties: false,
+  required: ['id', 'hash', 'files', 'meta', 'table', 'grading', 'institutions', 'interpretations'],
+  properties: {
+    id: { type: 'string' },
+    hash: { type: 'string' },
+    files: {
+      type: 'array',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['name', 'sha256'],
+        properties: { name: { type: 'string' }, sha256: { type: 'string' } },
+      },
+    },
+    meta: ref(ids.meta),
+    table: ref(ids.table),
+    grading: ref(ids.grading),
+    institutions: ref(ids.institutions),
+    interpretations: ref(ids.interpretations, '/properties/interpretations'),
+  },
+};
+
+/** sharedSchemas lists every schema the routes refer to, each with its `$id`. */
+export function sharedSchemas(): Schema[] {
+  const files = [
+    'rating/evaluation-input.schema.json',
+    'rating/result.schema.json',
+    'rules/ruleset.schema.json',
+    'rules/scoring-table.schema.json',
+    'rules/grading.schema.json',
+    'rules/institutions.schema.json',
+    'rules/interpretations.schema.json',
+  ];
+  return [...files.map(readSchema), problem, error, batchEntry, rulesetSummary, ruleset];
+}
+
+/** errorResponses declares the error body for each status, described by the codes it can carry. */
+export function errorResponses(...statuses: number[]): Record<number, Schema> {
+  return Object.fromEntries(
+    statuses.map((status) => {
+      const codes = Object.entries(errorCodes).filter(([, c]) => c.status === status);
+      const description = codes.map(([code, c]) => `\`${code}\`: ${c.meaning}`).join(' ');
+      return [status, { description, content: { 'application/json': { schema: ref(ids.error) } } }];
+    }),
+  );
+}
