@@ -1,5 +1,6 @@
 // CLI: `inspections status PLAN_DIR --as-of DATE`: the inspections of annex 4 (征信信息安全巡查试行办法)
 // in a folder of yearly plans: what is due, overdue, late, missing or complete, each with its clause.
+import { writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { wasmPath } from '../artifacts/artifacts.js';
 import { readPlanDir } from '../inspections/plans.js';
@@ -9,9 +10,11 @@ import { formatIsoDate, today } from '../obligations/dates.js';
 import { formatDiagnostic } from '../diagnostics/diagnostics.js';
 import { inspectionsFormats, type InspectionsFormat } from '../report/inspections/formats.js';
 import { refuse } from './due.js';
+import { UsageError } from './io.js';
 
 interface InspectionFlags {
   asOf?: string;
+  out?: string;
   format: InspectionsFormat;
   rules: string;
   calendars: string;
@@ -29,6 +32,7 @@ export function registerInspections(program: Command): void {
     )
     .argument('<plan-dir>', 'folder of plan files (*.yaml, *.yml, *.json), one per organizing unit and year')
     .option('--as-of <date>', 'judge as of this day (YYYY-MM-DD); today when left out')
+    .option('--out <file>', 'write to this file (required for xlsx on a terminal)')
     .addOption(
       new Option('--format <format>', 'output format').choices(Object.keys(inspectionsFormats)).default('text'),
     )
@@ -37,6 +41,8 @@ export function registerInspections(program: Command): void {
     .option('--wasm <file>', 'compiled policy', wasmPath)
     .action(async (dir: string, flags: InspectionFlags) => {
       const json = flags.format === 'json';
+      if (flags.format === 'xlsx' && !flags.out && process.stdout.isTTY)
+        throw new UsageError('an .xlsx is binary: give --out FILE or redirect standard output');
       const { plans, diagnostics } = await readPlanDir(dir);
       if (diagnostics.some((d) => d.severity === 'error')) {
         if (json)
@@ -54,7 +60,8 @@ export function registerInspections(program: Command): void {
       });
       const outcome = service.status(plans, flags.asOf ?? formatIsoDate(today()));
       if (!outcome.ok) return refuse('inspections status', outcome.problems, json);
-      const out = await inspectionsFormats[flags.format](outcome.result);
-      process.stdout.write(out);
+      const bytes = await inspectionsFormats[flags.format](outcome.result);
+      if (flags.out) await writeFile(flags.out, bytes);
+      else process.stdout.write(bytes);
     });
 }

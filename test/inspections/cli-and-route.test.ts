@@ -2,6 +2,10 @@
 // on the example plan of examples/inspections (dates worked out in its README and in status.test.ts).
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import ExcelJS from 'exceljs';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { repoRoot } from '../../src/artifacts/artifacts.js';
@@ -38,6 +42,32 @@ describe('credit-policy inspections status', () => {
     const html = run(['inspections', 'status', 'examples/inspections', '--as-of', '2025-11-20', '--format', 'html']);
     expect(html.stdout).toMatch(/^<!DOCTYPE html>/);
     expect(html.stdout).toContain('<td class="due">due</td>');
+  });
+
+  it('writes an .xlsx with --out that reads back', async () => {
+    const out = join(await mkdtemp(join(tmpdir(), 'inspections-xlsx-')), 'inspections.xlsx');
+    const r = run([
+      'inspections',
+      'status',
+      'examples/inspections',
+      '--as-of',
+      '2025-11-20',
+      '--format',
+      'xlsx',
+      '--out',
+      out,
+    ]);
+    expect(r.code).toBe(0);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.readFile(out);
+    const ws = wb.getWorksheet('巡查')!;
+    expect(['A4', 'B4', 'D4', 'H4'].map((a) => ws.getCell(a).value)).toEqual([
+      'MS-2025-02',
+      '某城市商业银行',
+      'overdue',
+      'overdue by 25 working days (35 days) (due 2025-10-16)',
+    ]);
+    expect(wb.getWorksheet('全覆盖')!.getCell('C2').value).toBe('due');
   });
 
   it('refuses a missing folder and a bad date, exit 1, no stack trace', () => {
