@@ -83,6 +83,24 @@ export function checkReports(
     (a, b) => a.report - b.report || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0),
   );
   for (const p of sorted) diagnostics.push(describe(p, reports, names));
+  // unlisted-name-is-local-and-flagged: a reporter named without a kind, neither in annex 1, nor the
+  // operator, nor plainly local, is read as local (day 6, the local branch); say so where it matters.
+  const seen = new Set<string>();
+  for (const { source, report: r } of reports) {
+    if (r.reporterKind || seen.has(r.institution)) continue;
+    seen.add(r.institution);
+    const basis = service.policy.plan({ institution: { name: r.institution } }).basis;
+    if (basis === 'unlisted' || basis === 'pboc-name')
+      diagnostics.push({
+        code: 'reporter-unlisted',
+        severity: 'warning',
+        source,
+        report: r.id,
+        path: '/institution',
+        message: `"${r.institution}" is ${basis === 'pboc-name' ? 'the name of a PBOC office' : 'neither in annex 1, nor the operator, nor plainly local'}; it is read as a local institution (due on the 6th, to the local PBOC branch). Give reporterKind when it is another`,
+        allowed: ['national', 'local', 'branch', 'operator', 'pboc-branch'],
+      });
+  }
   const failed = diagnostics.some((d) => d.severity === 'error');
   return { diagnostics, reports, effective: failed ? [] : compact.effective.map((i) => reports[i].report) };
 }

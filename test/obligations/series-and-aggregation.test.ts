@@ -109,3 +109,20 @@ describe('aggregating a national head office with the regions', () => {
     ]);
   });
 });
+
+describe('a reporter named without a kind', () => {
+  it('is warned about when the name is neither in annex 1, nor the operator, nor plainly local', () => {
+    const c = checkReports(
+      ctx.service,
+      items(report({ id: 'x', institution: '某某银行' }), report({ id: 'y', institution: '中国人民银行征信中心' })),
+      asOf,
+    );
+    expect(c.diagnostics.map((d) => [d.code, d.severity, d.report, d.path])).toEqual([
+      ['reporter-unlisted', 'warning', 'x', '/institution'],
+    ]);
+    // The operator's September 2024 report is due on the 10th (inferred: operator-reports-to-the-bureau),
+    // Thursday 10 October 2024, to 征信管理局.
+    const rows = timeliness(ctx.service, [c.reports[1].report], '2024-09', '2024-09', asOf);
+    expect(rows.map((r) => [r.kind, r.due])).toEqual([['operator', '2024-10-10']]);
+  });
+});
