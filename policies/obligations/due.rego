@@ -25,7 +25,16 @@ else := "local" if is_string(institution.branchOf)
 
 else := "national" if notice.national[institution.name]
 
+# A name that begins with a name of annex 1 and goes on (中国工商银行北京市分行) is one of its branches.
+else := "branch" if branch_name(institution.name)
+
 else := "local"
+
+branch_name(name) if {
+	some national, _ in notice.national
+	startswith(name, national)
+	name != national
+}
 
 # basis says why a name was read as its kind: a name that is neither on a list nor plainly local (a
 # word of parties.localMarkers) is "unlisted", read as local but flagged, since a national head office
@@ -40,6 +49,8 @@ else := "branch-of-national" if notice.national[institution.branchOf]
 else := "branch-of-other" if is_string(institution.branchOf)
 
 else := "annex-1" if notice.national[institution.name]
+
+else := "branch-name" if branch_name(institution.name)
 
 else := "pboc-name" if {
 	some word in notice.pbocMarkers

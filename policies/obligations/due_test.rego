@@ -145,6 +145,12 @@ test_a_plainly_local_name_is_not_flagged if {
 	p.basis == "plainly-local"
 }
 
+test_a_name_beginning_with_an_annex_1_name_is_its_branch if {
+	p := due.plan with data.notice as operator_notice with input as {"institution": {"name": "中国工商银行北京市分行"}}
+	p.kind == "branch"
+	p.basis == "branch-name"
+}
+
 test_a_pboc_name_is_flagged if {
 	p := due.plan with data.notice as operator_notice with input as {"institution": {"name": "中国人民银行上海分行"}}
 	p.basis == "pboc-name"

@@ -29,6 +29,7 @@ export type NameBasis =
   | 'branch-of-national'
   | 'branch-of-other'
   | 'annex-1'
+  | 'branch-name'
   | 'pboc-name'
   | 'plainly-local'
   | 'unlisted';

@@ -166,8 +166,11 @@ export function buildApp(options: AppOptions): FastifyInstance {
   });
   if (live.current.obligations) {
     app.register(obligationRoutes, { current: () => live.current.obligations! });
-    // Annex 4 inspections read the repo's own inspections.yaml and calendars (not reloaded with the rules).
-    app.register(inspectionRoutes, options.inspections ? { service: options.inspections } : {});
+    // Annex 4 inspections reload with the rules (from the obligations' ruleset folder), else the repo's own.
+    app.register(inspectionRoutes, {
+      ...(options.inspections ? { service: options.inspections } : {}),
+      current: () => live.current.inspections,
+    });
   }
   app.register(adminRoutes, { live, keys, operations, version });
   if (docs !== 'off') app.register(docsRoutes);

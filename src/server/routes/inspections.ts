@@ -14,6 +14,8 @@ export interface InspectionRoutesOptions {
   /** A loaded service; when left out, the repo's own inspections.yaml, calendars and policy are loaded. */
   service?: InspectionService;
   serviceOptions?: InspectionServiceOptions;
+  /** The live service of the app's reloadable rules, read once per request; wins when it has one. */
+  current?: () => InspectionService | undefined;
 }
 
 const api = readSchema('inspections/status.schema.json');
@@ -30,7 +32,10 @@ function refuse(reply: FastifyReply, problems: Problem[]): FastifyReply {
 }
 
 export const inspectionRoutes: FastifyPluginAsync<InspectionRoutesOptions> = async (app, options) => {
-  const service = options.service ?? (await InspectionService.load(options.serviceOptions));
+  // The live version's service when the rules were loaded from folders; else the one given, or the repo's own.
+  let fixed = options.service;
+  const serviceOf = async (): Promise<InspectionService> =>
+    options.current?.() ?? (fixed ??= await InspectionService.load(options.serviceOptions));
   const ajv = createAjv();
   ajv.addSchema(plan);
   ajv.addSchema(api);
@@ -61,7 +66,7 @@ export const inspectionRoutes: FastifyPluginAsync<InspectionRoutesOptions> = asy
         return refuse(reply, explainErrors(request.validationError.validation as never, request.body));
       const { plans, problems } = checkPlans(request.body.plans);
       if (problems.length) return refuse(reply, problems);
-      const outcome = service.status(plans, request.body.asOf);
+      const outcome = (await serviceOf()).status(plans, request.body.asOf);
       if (!outcome.ok) return refuse(reply, outcome.problems);
       return reply.type('application/json; charset=utf-8').send(outcome.result);
     },
