@@ -26,7 +26,12 @@ const reports = [
     remarks: { unauthorizedQueries: '无授权查询 1 笔' },
     attachment: '关于违规查询的详细报告',
   }),
-  report({ id: 'c', region: '天津市', institution: '=HYPERLINK("http://x")<script>alert(1)</script>' }),
+  report({
+    id: 'c',
+    region: '天津市',
+    institution: '=HYPERLINK("http://x")<script>alert(1)</script>',
+    reporterKind: 'local',
+  }),
 ];
 
 let table: Annex2Table;
