@@ -34,8 +34,12 @@ function refuse(reply: FastifyReply, problems: Problem[]): FastifyReply {
 export const inspectionRoutes: FastifyPluginAsync<InspectionRoutesOptions> = async (app, options) => {
   // The live version's service when the rules were loaded from folders; else the one given, or the repo's own.
   let fixed = options.service;
-  const serviceOf = async (): Promise<InspectionService> =>
-    options.current?.() ?? (fixed ??= await InspectionService.load(options.serviceOptions));
+  const serviceOf = async (): Promise<InspectionService> => {
+    const live = options.current?.();
+    if (live) return live;
+    fixed ??= await InspectionService.load(options.serviceOptions);
+    return fixed;
+  };
   const ajv = createAjv();
   ajv.addSchema(plan);
   ajv.addSchema(api);

@@ -150,15 +150,13 @@ export async function loadVersion(source: RulesSource): Promise<RulesVersion> {
         ...source.obligations,
       });
     // Annex 4 inspections read the same ruleset folder, calendars and WASM, and reload with them.
-    const inspectionsDir = source.obligations ? source.obligations.rulesetDir : undefined;
-    const dir = inspectionsDir ?? join(source.rulesetsDir, defaultObligationsRuleset);
+    const given = source.obligations || {};
+    const dir = given.rulesetDir ?? join(source.rulesetsDir, defaultObligationsRuleset);
     if (obligations && existsSync(join(dir, inspectionsFile)))
       inspections = await InspectionService.load({
         rulesetDir: dir,
-        wasmPath: source.obligations ? (source.obligations.wasmPath ?? source.wasmPath) : source.wasmPath,
-        ...(source.obligations && source.obligations.calendarsDir
-          ? { calendarsDir: source.obligations.calendarsDir }
-          : {}),
+        wasmPath: given.wasmPath ?? source.wasmPath,
+        ...(given.calendarsDir ? { calendarsDir: given.calendarsDir } : {}),
       });
   } catch (err) {
     throw refusedFrom(err);
