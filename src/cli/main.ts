@@ -2,26 +2,32 @@
 // CLI: the project's command. Each subcommand is a thin adapter over the pipeline in src/.
 import { Command, CommanderError } from 'commander';
 import { EngineError } from '../engine/errors.js';
+import { EvidenceError } from '../evidence/errors.js';
 import { BatchSetupError } from '../rating/batch.js';
-import { RulesError } from '../diagnostics/diagnostics.js';
+import { formatDiagnostic, RulesError } from '../diagnostics/diagnostics.js';
+import { translator } from '../i18n/i18n.js';
 import { registerBatch } from './batch.js';
 import { registerCheck } from './check.js';
 import { registerDiff } from './diff.js';
 import { registerCalendar } from './calendar.js';
 import { registerDue } from './due.js';
 import { registerEvaluate } from './evaluate.js';
+import { registerFindings } from './findings.js';
 import { registerReport } from './report.js';
 import { registerImpact } from './impact.js';
 import { registerInspections } from './inspections.js';
 import { registerKeys } from './keys.js';
-import { UsageError } from './io.js';
+import { addLangOption, cliLang } from './lang.js';
+import { OutputError, UsageError } from './io.js';
 import { registerReplay } from './replay.js';
 import { registerVerifyLog } from './verify-log.js';
 
 const program = new Command('credit-policy')
   .description('银发〔2018〕102号 as code: rate access institutions, check and diff the rules')
   .exitOverride();
+addLangOption(program);
 registerEvaluate(program);
+registerFindings(program);
 registerDue(program);
 registerCalendar(program);
 registerReport(program);
@@ -39,16 +45,31 @@ program.parseAsync(process.argv).catch((err: unknown) => {
     process.exitCode = err.exitCode;
     return;
   }
-  if (
-    err instanceof RulesError ||
-    err instanceof EngineError ||
-    err instanceof UsageError ||
-    err instanceof BatchSetupError
-  ) {
+  // Bad evidence is bad input, like a refused case: exit 1 with every positioned problem.
+  if (err instanceof EvidenceError) {
+    process.stderr.write(`${err.message}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  if (err instanceof OutputError) {
+    process.stderr.write(`${err.message}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  if (err instanceof RulesError) {
+    // The rule files' problems, each in the run's language.
+    const errors = err.diagnostics.filter((d) => d.severity === 'error');
+    const head = translator(cliLang())('cli.rulesErrors', { count: errors.length });
+    process.stderr.write(`${[head, ...errors.map((d) => formatDiagnostic(d, cliLang()))].join('\n')}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  if (err instanceof EngineError || err instanceof UsageError || err instanceof BatchSetupError) {
     process.stderr.write(`${err.message}\n`);
     process.exitCode = 2;
     return;
   }
-  process.stderr.write(`internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
+  process.stderr.write(`${translator(cliLang())('cli.internalError', { detail })}\n`);
   process.exitCode = 70;
 });
