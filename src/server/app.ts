@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { DecisionLog } from '../audit/log.js';
+import type { InspectionService } from '../inspections/service.js';
 import type { ObligationService } from '../obligations/service.js';
 import type { Rater } from '../rating/rater.js';
 import type { ApiKey } from '../security/api-keys.js';
@@ -36,6 +37,7 @@ import { diffRoutes } from './routes/diff.js';
 import { describeApi, docsRoutes } from './routes/docs.js';
 import { evaluateRoutes } from './routes/evaluate.js';
 import { healthRoutes } from './routes/health.js';
+import { inspectionRoutes } from './routes/inspections.js';
 import { obligationRoutes } from './routes/obligations.js';
 import { rulesetRoutes } from './routes/rulesets.js';
 import { sharedSchemas } from './http/schemas.js';
@@ -45,6 +47,8 @@ export interface AppOptions {
   rater: Rater | LiveRules;
   /** With a bare Rater: the obligations service behind /v1/obligations (without one those routes are absent). */
   obligations?: ObligationService;
+  /** The inspections service behind /v1/inspections (loaded from the repo's own files when left out). */
+  inspections?: InspectionService;
   /** The API keys (digests) the service accepts. Required: without keys only the public routes answer. */
   keys: KeyStore | readonly ApiKey[];
   /** false (the default for tests), true, or pino options such as `{ level, stream }`. */
@@ -191,7 +195,14 @@ export function buildApp(options: AppOptions): FastifyInstance {
     lineLimit: bodyLimit,
     maxElements: options.batchMaxElements ?? 1000,
   });
-  if (live.current.obligations) app.register(obligationRoutes, { current: () => live.current.obligations! });
+  if (live.current.obligations) {
+    app.register(obligationRoutes, { current: () => live.current.obligations! });
+    // Annex 4 inspections reload with the rules (from the obligations' ruleset folder), else the repo's own.
+    app.register(inspectionRoutes, {
+      ...(options.inspections ? { service: options.inspections } : {}),
+      current: () => live.current.inspections,
+    });
+  }
   app.register(adminRoutes, { live, keys, operations, version, cluster });
   if (docs !== 'off') app.register(docsRoutes);
   return app;
