@@ -55,7 +55,7 @@ function git(args) {
 }
 
 const fence = (text) => `\`\`\`text\n${text.replace(/```/g, "'''").trimEnd()}\n\`\`\``;
-const unescape = (s) =>
+const unescapeCommand = (s) =>
   s.replace(/%0A/g, '\n').replace(/%0D/g, '\r').replace(/%3A/g, ':').replace(/%2C/g, ',').replace(/%25/g, '%');
 
 const baseSha = git(['rev-parse', '--short', values.base]).trim();
@@ -80,10 +80,10 @@ for (const line of check.stdout.split('\n')) {
       .filter(Boolean)
       .map((p) => p.split('=')),
   );
-  const where = props.file ? `\`${unescape(props.file)}${props.line ? `:${props.line}` : ''}\` ` : '';
-  const title = props.title ? `**${unescape(props.title)}** ` : '';
+  const where = props.file ? `\`${unescapeCommand(props.file)}${props.line ? `:${props.line}` : ''}\` ` : '';
+  const title = props.title ? `**${unescapeCommand(props.title)}** ` : '';
   const icon = { error: '❌', warning: '⚠️', notice: 'ℹ️' }[m[1]];
-  annotations.push(`- ${icon} ${where}${title}${unescape(m[3]).split('\n')[0]}`);
+  annotations.push(`- ${icon} ${where}${title}${unescapeCommand(m[3]).split('\n')[0]}`);
 }
 sections.push(`### ${t(check.status === 0 ? 'review.checkPassed' : 'review.checkFailed')}`);
 if (annotations.length) sections.push(annotations.join('\n'));
