@@ -1,6 +1,6 @@
 // The workflow files: linted by the pinned actionlint (installed as a Go module when missing), and the
 // policy review's one comment updated rather than repeated, with a stand-in for GitHub's API.
-import { execFileSync, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -30,8 +30,9 @@ describe('the workflows', () => {
     expect(yml).toMatch(/pull_request:\n\s+paths:\n\s+- "policies\/\*\*"/);
     expect(yml).toContain('node scripts/pr-review.mjs --base "$BASE_SHA" --out pr-review.md');
     expect(yml).toContain('scripts/pr-comment.cjs');
-    expect(execFileSync('git', ['ls-files', '.github'], { cwd: repoRoot, encoding: 'utf8' })).toContain(
-      '.github/CODEOWNERS',
+    expect(readFileSync(`${repoRoot}.github/CODEOWNERS`, 'utf8')).toMatch(/^\/policies\/ +@/m);
+    expect(readFileSync(`${repoRoot}.github/pull_request_template.md`, 'utf8')).toMatch(
+      /条款 Clause[\s\S]*理由 Reason[\s\S]*适用年度 Years in force/,
     );
   });
 });
