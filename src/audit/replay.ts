@@ -9,7 +9,7 @@ import { inspectFolder } from '../rules/load.js';
 import { Registry } from '../rules/registry.js';
 import type { RuleSet } from '../rules/ruleset.js';
 import { canonicalJson } from './canonical.js';
-import { isCheckpoint, type DecisionEntry } from './entry.js';
+import { type DecisionEntry, isCheckpoint, isRepair } from './entry.js';
 import { readLines } from './tail.js';
 
 /** ReplayOutcome: one logged decision, rated again. */
@@ -100,7 +100,8 @@ export async function* replayLog(file: string, options: ReplayOptions): AsyncGen
     } catch {
       continue;
     }
-    if (isCheckpoint(parsed)) continue;
+    // Checkpoints and repair links are not decisions.
+    if (isCheckpoint(parsed) || isRepair(parsed)) continue;
     const e = parsed as DecisionEntry;
     const base = { seq: e.seq, line: line.number, rulesetId: e.rulesetId, rulesetHash: e.rulesetHash };
     if (e.redacted || !('input' in e)) {

@@ -2,6 +2,7 @@
 // CLI: the project's command. Each subcommand is a thin adapter over the pipeline in src/.
 import { Command, CommanderError } from 'commander';
 import { EngineError } from '../engine/errors.js';
+import { EvidenceError } from '../evidence/errors.js';
 import { BatchSetupError } from '../rating/batch.js';
 import { formatDiagnostic, RulesError } from '../diagnostics/diagnostics.js';
 import { translator } from '../i18n/i18n.js';
@@ -11,11 +12,12 @@ import { registerDiff } from './diff.js';
 import { registerCalendar } from './calendar.js';
 import { registerDue } from './due.js';
 import { registerEvaluate } from './evaluate.js';
+import { registerFindings } from './findings.js';
 import { registerReport } from './report.js';
 import { registerImpact } from './impact.js';
 import { registerKeys } from './keys.js';
 import { addLangOption, cliLang } from './lang.js';
-import { UsageError } from './io.js';
+import { OutputError, UsageError } from './io.js';
 import { registerReplay } from './replay.js';
 import { registerVerifyLog } from './verify-log.js';
 
@@ -24,6 +26,7 @@ const program = new Command('credit-policy')
   .exitOverride();
 addLangOption(program);
 registerEvaluate(program);
+registerFindings(program);
 registerDue(program);
 registerCalendar(program);
 registerReport(program);
@@ -38,6 +41,17 @@ registerKeys(program);
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof CommanderError) {
     process.exitCode = err.exitCode;
+    return;
+  }
+  // Bad evidence is bad input, like a refused case: exit 1 with every positioned problem.
+  if (err instanceof EvidenceError) {
+    process.stderr.write(`${err.message}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  if (err instanceof OutputError) {
+    process.stderr.write(`${err.message}\n`);
+    process.exitCode = 1;
     return;
   }
   if (err instanceof RulesError) {

@@ -11,20 +11,25 @@ import type { ApiKey } from '../security/api-keys.js';
 import { KeyStore } from '../security/key-store.js';
 import { createAjv } from '../validation/ajv.js';
 import { useAuth, type DocsAccess } from './http/auth.js';
+import type { ClusterLink, WorkerStatus } from './cluster.js';
 import { decisionsOf } from './runtime/decisions.js';
-import { errorHandler } from './http/errors.js';
+import type { IdempotencyStore } from './runtime/idempotency.js';
+import { clientErrorHandler, errorHandler } from './http/errors.js';
 import {
   defaultRateLimit,
+  useKeyShare,
   usePressure,
   useRateLimit,
   type PressureOptions,
   type RateLimitOptions,
 } from './http/limits.js';
-import { LiveRules } from './runtime/live-rules.js';
+import { describeVersion, LiveRules } from './runtime/live-rules.js';
 import { genReqId, loggerOptions, useRequestLog, type LoggerOption } from './runtime/logging.js';
 import { useNotFound } from './http/not-found.js';
 import { loggerOperationsLog, useOperationsLog, type OperationsLog } from './runtime/operations-log.js';
 import { useJsonBodies } from './http/parsers.js';
+import { useNegotiation } from './http/negotiate.js';
+import { PdfPrinter } from '../report/pdf/browser.js';
 import { adminRoutes } from './routes/admin.js';
 import { batchRoutes } from './routes/batch.js';
 import { diffRoutes } from './routes/diff.js';
@@ -52,7 +57,7 @@ export interface AppOptions {
   batchMaxElements?: number;
   /** Milliseconds one request's evaluation work may take, decision-log writes included (10 s). */
   evaluationTimeout?: number;
-  /** Milliseconds to receive a whole request (120 s; an NDJSON upload must fit in it). */
+  /** Milliseconds to receive a whole request, enforced within a second (120 s; an NDJSON upload must fit in it). */
   requestTimeout?: number;
   /** Milliseconds a socket may stay idle before it is closed (60 s). */
   connectionTimeout?: number;
@@ -66,10 +71,18 @@ export interface AppOptions {
   operationsLog?: OperationsLog;
   /** The decision log every rating is written to before it is answered. Closed with the app. */
   decisionLog?: DecisionLog;
+  /** The other workers, when serving from several processes (cluster.ts). */
+  cluster?: ClusterLink;
+  /** This process's worker number (1 when alone) and replica id, for /v1/status. */
+  worker?: { index: number; replica?: string };
+  /** Where Idempotency-Keys are held (default: in this process). */
+  idempotency?: IdempotencyStore;
   /** /docs and /openapi.json: public (default), private (scope read) or off. */
   docs?: DocsAccess;
   /** Serve HTTPS with this certificate and key (PEM). */
   https?: { cert: string | Buffer; key: string | Buffer };
+  /** Prints PDF reports (`Accept: application/pdf`): default a printer on the system's Chromium, launched on first use and closed with the app; false: no PDFs. */
+  pdf?: PdfPrinter | false;
   /** Take the client address from X-Forwarded-For (only behind a proxy you run). */
   trustProxy?: boolean;
 }
@@ -96,21 +109,30 @@ export function buildApp(options: AppOptions): FastifyInstance {
       'buildApp needs `keys`: a KeyStore or a list of API keys (an empty list leaves only the public routes)',
     );
   const bodyLimit = options.bodyLimit ?? 1024 * 1024;
-  const serverOptions: FastifyServerOptions & { https?: AppOptions['https'] } = {
+  const requestTimeout = options.requestTimeout ?? 120_000;
+  // Node checks its request and header deadlines every 30 s by default; once a second keeps them
+  // within a second of their setting (bodies also have a timer of their own, parsers.ts).
+  const connectionsCheckingInterval = Math.min(1000, requestTimeout);
+  const serverOptions: FastifyServerOptions & {
+    https?: AppOptions['https'] & { connectionsCheckingInterval: number };
+    http?: { connectionsCheckingInterval: number };
+  } = {
     logger: loggerOptions(options.logger),
     // One log line per request, written by useRequestLog, instead of fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     genReqId,
     requestIdHeader: false,
     bodyLimit,
-    requestTimeout: options.requestTimeout ?? 120_000,
+    requestTimeout,
+    http: { connectionsCheckingInterval },
+    clientErrorHandler,
     connectionTimeout: options.connectionTimeout ?? 60_000,
     keepAliveTimeout: options.keepAliveTimeout ?? 5_000,
     return503OnClosing: true,
     // Idle keep-alive connections are closed at shutdown; requests in flight finish.
     forceCloseConnections: 'idle',
     trustProxy: options.trustProxy ?? false,
-    ...(options.https ? { https: options.https } : {}),
+    ...(options.https ? { https: { ...options.https, connectionsCheckingInterval } } : {}),
   };
   const app = Fastify(serverOptions) as unknown as FastifyInstance;
 
@@ -127,6 +149,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
   const keys = options.keys instanceof KeyStore ? options.keys : new KeyStore(options.keys);
   const operations = options.operationsLog ?? loggerOperationsLog(app.log);
   const docs = options.docs ?? 'public';
+  const pdf = options.pdf === false ? undefined : (options.pdf ?? new PdfPrinter());
   app.decorate('live', live);
   app.decorate('keyStore', keys);
   app.decorate('operations', operations);
@@ -135,23 +158,31 @@ export function buildApp(options: AppOptions): FastifyInstance {
   useSecurityHeaders(app, Boolean(options.https));
   if (options.pressure !== false) usePressure(app, options.pressure ?? {});
   useAuth(app, { keys, docs });
+  if (options.pressure !== false) useKeyShare(app, options.pressure ?? {});
   if (options.rateLimit !== false) useRateLimit(app, options.rateLimit ?? defaultRateLimit);
   useOperationsLog(app, operations);
-  useJsonBodies(app);
+  useJsonBodies(app, { requestTimeout, bodyLimit });
+  useNegotiation(app);
   app.setErrorHandler(errorHandler);
   useNotFound(app);
   app.addHook('onClose', async () => {
     await options.decisionLog?.close();
     await operations.close();
+    if (pdf) await pdf.close();
   });
 
   if (docs !== 'off') describeApi(app, version);
-  const decisions = decisionsOf(options.decisionLog, app.log);
+  const decisions = decisionsOf(options.decisionLog, app.log, options.idempotency);
+  const self = () => describeWorker(live, options.decisionLog, options.worker);
+  const cluster: ClusterLink = options.cluster ?? {
+    describeWorkers: async () => [self()],
+    reloaded: () => undefined,
+  };
   const evaluationTimeout = options.evaluationTimeout ?? 10_000;
   app.register(healthRoutes, { live });
   app.register(rulesetRoutes, { live });
   app.register(diffRoutes, { current: () => live.current.rater.registry });
-  app.register(evaluateRoutes, { live, decisions, evaluationTimeout });
+  app.register(evaluateRoutes, { live, decisions, evaluationTimeout, pdf });
   app.register(batchRoutes, {
     live,
     decisions,
@@ -161,9 +192,26 @@ export function buildApp(options: AppOptions): FastifyInstance {
     maxElements: options.batchMaxElements ?? 1000,
   });
   if (live.current.obligations) app.register(obligationRoutes, { current: () => live.current.obligations! });
-  app.register(adminRoutes, { live, keys, operations, version });
+  app.register(adminRoutes, { live, keys, operations, version, cluster });
   if (docs !== 'off') app.register(docsRoutes);
   return app;
+}
+
+/** describeWorker: what /v1/status says of this process: its rules, its last reload, its decision log chain. */
+export function describeWorker(
+  live: LiveRules,
+  log: DecisionLog | undefined,
+  worker: { index: number; replica?: string } = { index: 1 },
+): WorkerStatus {
+  const d = log?.status();
+  return {
+    worker: worker.index,
+    pid: process.pid,
+    ...(worker.replica ? { replica: worker.replica } : {}),
+    live: describeVersion(live.current),
+    ...(live.lastReload ? { lastReload: live.lastReload } : {}),
+    ...(d ? { decisionLog: { path: d.path, seq: d.seq, checkpointed: d.checkpointed } } : {}),
+  };
 }
 
 /** useSecurityHeaders: no answer is sniffed or cached by a shared cache; over HTTPS, browsers are told to stay on it. */

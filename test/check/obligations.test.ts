@@ -25,9 +25,9 @@ function check(args: string[], cwd = repoRoot) {
 const errors = (out: string) => out.split('\n').filter((l) => l.includes(': error '));
 
 describe('what check reads in a policies folder', () => {
-  it('every Rego folder (rating and obligations) and the calendars folder', () => {
+  it('every Rego folder (derive, rating and obligations) and the calendars folder', () => {
     const t = resolveTargets(['policies'], repoRoot);
-    expect(t.rego).toEqual([`${policiesDir}obligations`, `${policiesDir}rating`]);
+    expect(t.rego).toEqual([`${policiesDir}derive`, `${policiesDir}obligations`, `${policiesDir}rating`]);
     expect(t.calendars).toEqual([`${policiesDir}calendars`]);
     expect(t.rulesetRoots).toEqual([`${policiesDir}rulesets`]);
   });
@@ -47,7 +47,7 @@ describe('what check reads in a policies folder', () => {
     expect(report.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     expect(r.code).toBe(0);
     expect(report.checked).toMatchObject({
-      rego: ['policies/obligations', 'policies/rating'],
+      rego: ['policies/derive', 'policies/obligations', 'policies/rating'],
       obligations: ['policies/rulesets/yinfa-2018-102/obligations.yaml'],
       calendars: ['policies/calendars'],
     });

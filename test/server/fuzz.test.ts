@@ -126,6 +126,29 @@ describe('arbitrary bodies', () => {
     );
   });
 
+  it('POST /v1/evaluate refuses any name or region that is not plain text, and never answers 500', async () => {
+    // Any code points, lone surrogates included (JSON.stringify escapes them as \\udXXX).
+    const text = fc.string({ unit: 'binary', minLength: 1, maxLength: 12 });
+    await fc.assert(
+      fc.asyncProperty(text, fc.boolean(), async (value, inRegion) => {
+        const input = example('typical-bank');
+        if (inRegion) input.institution.region = value;
+        else input.institution.name = value;
+        const res = await ctx.app.inject({
+          method: 'POST',
+          url: '/v1/evaluate',
+          payload: JSON.stringify(input),
+          headers: { 'content-type': 'application/json' },
+        });
+        count('names /v1/evaluate', res.statusCode);
+        assertClear(res, value);
+        const plain = !/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/u.test(value) && !/^\s|\s$/u.test(value);
+        if (!plain) expect(res.statusCode).toBe(400);
+      }),
+      runs(250),
+    );
+  });
+
   it('POST /v1/evaluate/batch answers any NDJSON with one clear entry per line', async () => {
     const line = fc.oneof(
       fc.jsonValue({ maxDepth: 3 }).map((v) => JSON.stringify(v)),

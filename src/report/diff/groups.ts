@@ -47,6 +47,7 @@ export function groupChanges(diff: RulesetDiff, t: T): ChangeGroup[] {
       const head = c.path.split(/[.[]/)[0];
       put(t(gradingGroups.has(head) ? `diff.group.${head}` : 'diff.group.grading'), c, c.path);
     } else if (c.section === 'institutions') put(t('diff.group.institutions'), c, c.path);
+    else if (c.section === 'derivation') put(t('diff.group.derivation'), c, c.path);
     else put(t('diff.group.interpretations'), c, c.path);
   }
   return [...groups.values()];

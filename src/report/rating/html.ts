@@ -3,6 +3,7 @@
 import { escapeHtml, htmlPage } from '../page/html-page.js';
 import type { RatingResult } from '../../rating/decorate.js';
 import { defaultLang, type Lang, type T, translator } from '../../i18n/i18n.js';
+import { deductionEvidenceHtml, evidenceHtml } from './evidence.js';
 import { readingIn } from './text.js';
 
 /** renderResultHtml renders the whole report: who, the score and grade, why, and what follows from it. */
@@ -11,7 +12,14 @@ export function renderResultHtml(r: RatingResult, lang: Lang = defaultLang): str
   const who = `${r.institution.name}${r.institution.branchOf ? t('rating.branchOf', { parent: r.institution.branchOf }) : ''}`;
   const title = t('rating.html.title', { who, year: r.year });
   const sections = r.rated
-    ? [headline(r, t), dimensionChart(r.dimensions, t), deductions(r, t), measures(r, t), interpretations(r, lang)]
+    ? [
+        headline(r, t),
+        dimensionChart(r.dimensions, t),
+        deductions(r, t),
+        evidenceHtml(t, r.evidence),
+        measures(r, t),
+        interpretations(r, lang),
+      ]
     : [
         `<section class="headline"><p class="not-rated">${escapeHtml(t('rating.html.notRated'))}</p><p class="clause">${escapeHtml(r.notRated?.clause ?? '')}</p></section>`,
         interpretations(r, lang),
@@ -94,7 +102,7 @@ function deductions(r: RatingResult, t: T): string {
         k === 0
           ? `<td rowspan="${item.deductions.length}">${escapeHtml(item.id)} ${escapeHtml(item.name)}</td><td rowspan="${item.deductions.length}" class="num">${fmt(item.score)} / ${fmt(item.maxPoints)}${item.floored ? `<br><small>${escapeHtml(t('rating.html.floored'))}</small>` : ''}</td>`
           : '';
-      return `<tr>${head}<td class="num">${what}${count}${d.capped ? `<br><small>${escapeHtml(t('rating.html.capped'))}</small>` : ''}</td><td class="clause">${escapeHtml(d.clause)}</td></tr>`;
+      return `<tr>${head}<td class="num">${what}${count}${d.capped ? `<br><small>${escapeHtml(t('rating.html.capped'))}</small>` : ''}</td><td class="clause">${escapeHtml(d.clause)}${deductionEvidenceHtml(t, d.evidence, r.evidence?.findingsFile)}</td></tr>`;
     }),
   );
   return `<section>

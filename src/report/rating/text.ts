@@ -3,6 +3,7 @@
 import type { RatingResult } from '../../rating/decorate.js';
 import type { Problem } from '../../validation/explain.js';
 import { defaultLang, type Lang, translator } from '../../i18n/i18n.js';
+import { deductionEvidenceLines, evidenceLines } from './evidence.js';
 
 /** renderResultText prints every item that lost (or gained) points, the grade and what follows from it. */
 export function renderResultText(r: RatingResult, lang: Lang = defaultLang): string {
@@ -43,8 +44,10 @@ export function renderResultText(r: RatingResult, lang: Lang = defaultLang): str
         : t(d.bonus ? 'rating.bonus' : 'rating.deduct', { points: fmt(d.points) });
       const count = d.kind === 'perOccurrence' ? ` × ${d.count}` : d.value !== undefined ? `（${d.value}）` : '';
       lines.push(`    ${what}${count}${d.capped ? t('rating.capped') : ''}  ${d.clause}`);
+      if (d.evidence) lines.push(...deductionEvidenceLines(t, d.evidence, r.evidence?.findingsFile));
     }
   }
+  if (r.evidence) lines.push(...evidenceLines(t, r.evidence));
   lines.push('');
   if (r.measures) {
     const result =

@@ -103,8 +103,8 @@ export const diffRoutes: FastifyPluginAsync<DiffRoutesOptions> = async (app, opt
             description: 'The diff.',
             content: {
               'application/json': { schema: diffResponse },
-              'text/markdown': { schema: { type: 'string' } },
               'text/html': { schema: { type: 'string' } },
+              'text/markdown': { schema: { type: 'string' } },
             },
           },
           ...errorResponses(400, 404, 500),
@@ -128,15 +128,15 @@ export const diffRoutes: FastifyPluginAsync<DiffRoutesOptions> = async (app, opt
       request.audit.ruleset = `${a.id}..${b.id}`;
       const diff = diffRulesets(a, b);
       reply.header('vary', 'Accept');
-      const accept = request.headers.accept ?? '';
-      if (/\btext\/markdown\b/.test(accept) && !/\bapplication\/json\b/.test(accept))
+      // The order of the declared types breaks ties: JSON, then HTML (a browser's text/*), then Markdown.
+      const media = preferred(request.headers.accept, request.routeOptions.config.offered ?? ['application/json']);
+      if (media === 'text/markdown')
         return reply
           .type('text/markdown; charset=utf-8')
           .header('content-language', htmlLang(request) === 'zh' ? 'zh-CN' : 'en')
           .header('vary', 'Accept, Accept-Language')
           .send(renderDiffMarkdown(diff, htmlLang(request)));
-      if (preferred(accept) === 'text/html')
-        return htmlReply(reply, request).send(renderDiffHtml(diff, htmlLang(request)));
+      if (media === 'text/html') return htmlReply(reply, request).send(renderDiffHtml(diff, htmlLang(request)));
       return reply.type('application/json; charset=utf-8').send(diff);
     },
   );

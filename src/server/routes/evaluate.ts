@@ -1,15 +1,18 @@
 // Service: `POST /v1/evaluate`, one input in, one result out (JSON, or the printable report for
-// `Accept: text/html`). The ruleset's own input schema is applied by the Rater, as in the CLI; the
+// `Accept: text/html`, or that report as PDF for `Accept: application/pdf`). The ruleset's own input schema is applied by the Rater, as in the CLI; the
 // rating is written to the decision log before it is answered.
 import type { FastifyPluginAsync } from 'fastify';
+import { BrowserUnavailable, installHint, PrinterBusy, type PdfPrinter } from '../../report/pdf/browser.js';
+import { renderResultPdf } from '../../report/pdf/rating.js';
 import { renderResultHtml } from '../../report/rating/html.js';
 import { htmlLang, htmlReply } from '../http/language.js';
 import type { Decisions } from '../runtime/decisions.js';
-import { refusal, sendError } from '../http/errors.js';
+import { HttpError, refusal, sendError } from '../http/errors.js';
 import { Deadline } from '../http/limits.js';
 import type { LiveRules } from '../runtime/live-rules.js';
+import { idempotencyKeyOf } from '../runtime/idempotency.js';
 import { auditOf } from '../runtime/logging.js';
-import { preferred } from '../http/negotiate.js';
+import { preferred, representations } from '../http/negotiate.js';
 import { errorResponses, ids, ref } from '../http/schemas.js';
 
 export interface EvaluateOptions {
@@ -17,11 +20,13 @@ export interface EvaluateOptions {
   decisions: Decisions;
   /** Milliseconds one request's evaluation (and its decision-log write) may take. */
   evaluationTimeout: number;
+  /** Prints the report for `Accept: application/pdf` (its browser is launched on the first PDF). */
+  pdf?: PdfPrinter;
 }
 
 export const evaluateRoutes: FastifyPluginAsync<EvaluateOptions> = async (
   app,
-  { live, decisions, evaluationTimeout },
+  { live, decisions, evaluationTimeout, pdf },
 ) => {
   app.post(
     '/v1/evaluate',
@@ -29,7 +34,7 @@ export const evaluateRoutes: FastifyPluginAsync<EvaluateOptions> = async (
       schema: {
         summary: 'Rate one access institution for one year',
         description:
-          'Validates the input against the input schema of the ruleset it pins, or of the ruleset in force for its year (and region), and returns the rating with every deduction, its clause, the measures and the interpretations relied on. `Accept: text/html` returns a printable report in Chinese instead.',
+          'Validates the input against the input schema of the ruleset it pins, or of the ruleset in force for its year (and region), and returns the rating with every deduction, its clause, the measures and the interpretations relied on. `Accept: text/html` returns a printable report in Chinese instead, and `Accept: application/pdf` that report as an A4 PDF with the ruleset id and hash on every page (when the service has a headless Chromium; otherwise 503 `pdf-unavailable`).',
         tags: ['evaluate'],
         body: ref(ids.input),
         response: {
@@ -38,9 +43,16 @@ export const evaluateRoutes: FastifyPluginAsync<EvaluateOptions> = async (
             content: {
               'application/json': { schema: ref(ids.result) },
               'text/html': { schema: { type: 'string', description: 'A printable one-page report in Chinese.' } },
+              'application/pdf': {
+                schema: {
+                  type: 'string',
+                  contentMediaType: 'application/pdf',
+                  description: 'The printable report as an A4 PDF, the ruleset hash on every page.',
+                },
+              },
             },
           },
-          ...errorResponses(400, 404, 413, 415, 422, 500),
+          ...errorResponses(400, 404, 413, 415, 422, 500, 503),
         },
       },
     },
@@ -50,18 +62,44 @@ export const evaluateRoutes: FastifyPluginAsync<EvaluateOptions> = async (
       const outcome = rater.evaluate(request.body);
       request.audit = auditOf(request.body, outcome);
       reply.header('vary', 'Accept');
+      const media = preferred(request.headers.accept, request.routeOptions.config.offered ?? representations);
+      if (media === 'application/pdf' && !pdf?.available) throw new HttpError('pdf-unavailable', pdfUnavailable(pdf));
       if (!outcome.ok) return sendError(reply, refusal(outcome));
+      const key = idempotencyKeyOf(request.headers);
+      if (key instanceof Error) return sendError(reply, { error: 'bad-request', message: key.message });
       deadline.check('the evaluation');
-      await deadline.race(
-        decisions.record(request.caller?.name ?? 'anonymous', request.body, outcome.result),
-        'recording the rating in the decision log',
-      );
-      if (preferred(request.headers.accept) === 'text/html')
-        return htmlReply(reply, request).send(renderResultHtml(outcome.result, htmlLang(request)));
+      const caller = request.caller?.name ?? 'anonymous';
+      // Once logged, answered: the bound withdraws the rating only while it still waits for its write.
+      const result = await decisions.once(caller, key, request.body, '/v1/evaluate', async () => {
+        await decisions.record(caller, request.body, outcome.result, {
+          signal: deadline.signal('recording the rating in the decision log'),
+          idempotencyKey: key,
+        });
+        return outcome.result;
+      });
+      if (media === 'text/html') return htmlReply(reply, request).send(renderResultHtml(result, htmlLang(request)));
+      if (media === 'application/pdf') return reply.type('application/pdf').send(await printed(pdf!, result));
       // Written with JSON.stringify: the result is built by the host in the RatingResult shape it is
       // documented and tested against, and the schema serializer escapes every character of the
       // clause text in JavaScript on Node 20, several times slower.
-      return reply.type('application/json; charset=utf-8').serializer(JSON.stringify).send(outcome.result);
+      return reply.type('application/json; charset=utf-8').serializer(JSON.stringify).send(result);
     },
   );
 };
+
+function pdfUnavailable(pdf: PdfPrinter | undefined): string {
+  return pdf
+    ? `this service cannot print PDFs: no headless Chromium was found (${installHint}); ask for application/json or text/html`
+    : 'this service was started without PDF output; ask for application/json or text/html';
+}
+
+/** printed is the PDF, its failures turned into the service's refusals. */
+async function printed(pdf: PdfPrinter, result: Parameters<typeof renderResultPdf>[1]): Promise<Buffer> {
+  try {
+    return Buffer.from(await renderResultPdf(pdf, result));
+  } catch (err) {
+    if (err instanceof BrowserUnavailable) throw new HttpError('pdf-unavailable', err.message);
+    if (err instanceof PrinterBusy) throw new HttpError('overloaded', err.message);
+    throw err;
+  }
+}

@@ -10,8 +10,12 @@ describe('preferred', () => {
     { accept: 'application/json, text/html;q=0.5', out: 'application/json' },
     { accept: 'text/html;q=0.9, application/json', out: 'application/json' },
     { accept: 'text/*', out: 'text/html' },
-    { accept: 'image/png', out: 'application/json' },
+    { accept: 'image/png', out: undefined },
+    { accept: 'application/xml', out: undefined },
     { accept: 'text/html;q=0, */*', out: 'application/json' },
+    { accept: 'application/json;q=0, text/html;q=0, */*', out: 'application/pdf' },
+    { accept: 'application/pdf, application/json;q=0.5', out: 'application/pdf' },
+    { accept: 'application/*', out: 'application/json' },
   ])('$accept → $out', ({ accept, out }) => {
     expect(preferred(accept)).toBe(out);
   });
