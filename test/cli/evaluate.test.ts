@@ -24,6 +24,26 @@ describe('credit-policy evaluate', () => {
     expect([result.score, result.grade]).toEqual([score, grade]);
   });
 
+  it('prints the interpretations in Chinese by default and everything it can in English with --lang en', () => {
+    const zh = run(['evaluate', 'examples/typical-bank.json']);
+    expect(zh.stdout).toContain('所依据的解释（原文有歧义之处）：');
+    expect(zh.stdout).toContain(
+      '  [coverage-60-to-100] 6.3：覆盖面达到60%及以上但不足100%的，与覆盖面不足60%相同，得1分。',
+    );
+    const en = run(['evaluate', 'examples/typical-bank.json', '--lang', 'en']);
+    expect(en.code).toBe(0);
+    expect(en.stdout).toContain('Score: 82    Grade: B');
+    expect(en.stdout).toContain('Interpretations relied on (where the source is ambiguous):');
+    expect(en.stdout).toContain(
+      '  [coverage-60-to-100] 6.3: A coverage of 60% or more but below 100% scores 1 point, like a coverage below 60%.',
+    );
+    // The clauses are quotations of the source: Chinese in both.
+    expect(en.stdout).toContain('每次扣1分，扣完为止。');
+    const bad = run(['evaluate', 'examples/typical-bank.json', '--lang', 'fr']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/--lang.*zh, en/);
+  });
+
   it('prints a readable breakdown in the table wording', () => {
     const r = run(['evaluate', 'examples/typical-bank.json']);
     expect(r.code).toBe(0);
