@@ -117,9 +117,12 @@ export function buildApp(options: AppOptions): FastifyInstance {
   // Node checks its request and header deadlines every 30 s by default; once a second keeps them
   // within a second of their setting (bodies also have a timer of their own, parsers.ts).
   const connectionsCheckingInterval = Math.min(1000, requestTimeout);
+  // Node swaps the two deadlines when the header one is the longer, so a body would get 60 s whatever
+  // REQUEST_TIMEOUT_MS says: the headers' deadline is never longer than the request's.
+  const headersTimeout = Math.min(60_000, requestTimeout);
   const serverOptions: FastifyServerOptions & {
-    https?: AppOptions['https'] & { connectionsCheckingInterval: number };
-    http?: { connectionsCheckingInterval: number };
+    https?: AppOptions['https'] & { connectionsCheckingInterval: number; headersTimeout: number };
+    http?: { connectionsCheckingInterval: number; headersTimeout: number };
   } = {
     logger: loggerOptions(options.logger),
     // One log line per request, written by useRequestLog, instead of fastify's two.
@@ -128,7 +131,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     requestIdHeader: false,
     bodyLimit,
     requestTimeout,
-    http: { connectionsCheckingInterval },
+    http: { connectionsCheckingInterval, headersTimeout },
     clientErrorHandler,
     connectionTimeout: options.connectionTimeout ?? 60_000,
     keepAliveTimeout: options.keepAliveTimeout ?? 5_000,
@@ -136,7 +139,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     // Idle keep-alive connections are closed at shutdown; requests in flight finish.
     forceCloseConnections: 'idle',
     trustProxy: options.trustProxy ?? false,
-    ...(options.https ? { https: { ...options.https, connectionsCheckingInterval } } : {}),
+    ...(options.https ? { https: { ...options.https, connectionsCheckingInterval, headersTimeout } } : {}),
   };
   const app = Fastify(serverOptions) as unknown as FastifyInstance;
 

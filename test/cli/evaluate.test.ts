@@ -82,3 +82,27 @@ describe('credit-policy evaluate', () => {
     expect(r.stderr).toBe('cannot read no-such-case.json: no such file\n');
   });
 });
+
+describe('credit-policy evaluate reads one input one way (issue 14)', () => {
+  it.each([
+    [
+      'a duplicate key',
+      '{"institution":{"name":"A","name":"中国工商银行"},"year":2023,"findings":{}}',
+      '<stdin>:1:28: the key "name" appears twice in one object; a key may be given once (at /institution/name)\n',
+    ],
+    [
+      'a lone surrogate',
+      '{"institution":{"name":"x\\ud800"},"year":2023,"findings":{}}',
+      '<stdin>:1:26: a string holds a lone surrogate (U+D800), which is not a character: text must be well-formed Unicode (at /institution/name)\n',
+    ],
+    [
+      'a zero-width space in the name',
+      '{"institution":{"name":"中国工商银行\\u200b"},"year":2023,"findings":{}}',
+      '<stdin>: /institution/name: holds the invisible character U+200B (zero-width space) at character 7; names may hold only visible characters and inner spaces\n',
+    ],
+  ])('refuses %s, exit 1, naming where', (_what, input, message) => {
+    const r = run(['evaluate', '-'], input);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(message);
+  });
+});
