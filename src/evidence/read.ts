@@ -149,7 +149,7 @@ export async function* readRows(
   label: string,
   spec: TableSpec,
   errors: Collector,
-  chunkSize = 2000,
+  chunkSize = 4000,
 ): AsyncGenerator<Row[]> {
   const builder = new RowBuilder(spec, label, errors);
   const source = /\.(ndjson|jsonl)$/i.test(file)
