@@ -3,7 +3,7 @@
 // state marked inferred, and the periodic duties. Dates are worked out by hand from the clause and the
 // State Council calendars in policies/calendars (国办发明电〔2023〕7号 for 2024, 〔2024〕12号 for 2025).
 import { describe, expect, it } from 'vitest';
-import { renderCalendarText, renderDueText } from '../../src/report/obligations/text.js';
+import { renderCalendarText, renderDueText } from '../../src/render/obligations/text.js';
 import { useService } from './helper.js';
 
 const ctx = useService();

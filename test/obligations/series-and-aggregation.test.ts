@@ -4,7 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseIsoDate } from '../../src/obligations/dates.js';
 import { aggregate, checkReports, timeliness } from '../../src/obligations/reports.js';
-import { annex2Table } from '../../src/report/annex2/layout.js';
+import { annex2Table } from '../../src/render/annex2/layout.js';
 import { report, useService, zeros } from './helper.js';
 
 const ctx = useService();

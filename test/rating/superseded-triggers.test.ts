@@ -2,8 +2,8 @@
 // with its reason, in JSON, text and HTML, and the score, grade and measures stay those of 第十六条.
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { renderResultHtml } from '../../src/report/rating/html.js';
-import { renderResultText } from '../../src/report/rating/text.js';
+import { renderResultHtml } from '../../src/render/rating/html.js';
+import { renderResultText } from '../../src/render/rating/text.js';
 import { caseWith, loadRater } from '../helper.js';
 
 const rater = loadRater();
