@@ -384,15 +384,27 @@ export function buildEntryLine(
   time: Date,
   rules: { drop?: readonly string[]; mask?: readonly string[]; resultMask?: readonly string[] } = {},
 ): { entry: DecisionEntry; line: string } {
-  const entry = entryBody(decision, seq, prevHash, time, rules);
-  const body = canonicalJson(entry);
+  const { entry, inputText } = entryBody(decision, seq, prevHash, time, rules);
+  // The canonical text, written member by member in key order (the input serialized once, for its
+  // hash and for the line); the tests hold it equal to canonicalJson of the entry.
+  const member = (key: string, json: string | undefined) => (json === undefined ? '' : `,"${key}":${json}`);
+  const body =
+    `{"caller":${JSON.stringify(entry.caller)}` +
+    member('idempotencyKey', entry.idempotencyKey === undefined ? undefined : JSON.stringify(entry.idempotencyKey)) +
+    member('input', inputText) +
+    member('inputHash', JSON.stringify(entry.inputHash)) +
+    member('prevHash', JSON.stringify(entry.prevHash)) +
+    member('redacted', entry.redacted === undefined ? undefined : canonicalJson(entry.redacted)) +
+    member('result', canonicalJson(entry.result)) +
+    member('rulesetHash', JSON.stringify(entry.rulesetHash)) +
+    member('rulesetId', JSON.stringify(entry.rulesetId)) +
+    member('seq', String(entry.seq)) +
+    member('time', JSON.stringify(entry.time)) +
+    '}';
   const hash = `sha256:${createHash('sha256').update(body, 'utf8').digest('hex')}`;
   const whole = { ...entry, hash };
   const prefix = `{"caller":${JSON.stringify(entry.caller)}`;
-  const line =
-    body.startsWith(prefix) && body[prefix.length] === ','
-      ? `${prefix},"hash":"${hash}"${body.slice(prefix.length)}`
-      : canonicalJson(whole);
+  const line = `${prefix},"hash":"${hash}"${body.slice(prefix.length)}`;
   return { entry: whole, line };
 }
 
@@ -402,15 +414,17 @@ function entryBody(
   prevHash: string,
   time: Date,
   rules: { drop?: readonly string[]; mask?: readonly string[]; resultMask?: readonly string[] } = {},
-): Omit<DecisionEntry, 'hash'> {
+): { entry: Omit<DecisionEntry, 'hash'>; inputText: string | undefined } {
   const result = rules.resultMask?.length ? redact(decision.result, { mask: rules.resultMask }) : undefined;
+  const whole =
+    rules.drop?.includes('') || rules.drop?.length || rules.mask?.length ? undefined : canonicalJson(decision.input);
   const entry: Omit<DecisionEntry, 'hash'> = {
     seq,
     time: time.toISOString(),
     caller: decision.caller,
     rulesetId: decision.result.ruleset.id,
     rulesetHash: decision.result.ruleset.hash,
-    inputHash: canonicalHash(decision.input),
+    inputHash: whole === undefined ? canonicalHash(decision.input) : sha256Of(whole),
     result: (result ? result.value : decision.result) as DecisionEntry['result'],
     prevHash,
   };
@@ -425,7 +439,12 @@ function entryBody(
   }
   if (result?.masked.length) redacted.resultMasked = result.masked;
   if (redacted.dropped.length || redacted.masked.length || redacted.resultMasked) entry.redacted = redacted;
-  return entry;
+  const inputText = entry.input === undefined ? undefined : (whole ?? canonicalJson(entry.input));
+  return { entry, inputText };
+}
+
+function sha256Of(text: string): string {
+  return `sha256:${createHash('sha256').update(text, 'utf8').digest('hex')}`;
 }
 
 /** openLogFile opens a log for appending, created readable by its owner only. */

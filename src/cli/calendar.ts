@@ -5,7 +5,7 @@ import type { ReporterKind } from '../obligations/load.js';
 import { renderCalendarText } from '../render/obligations/text.js';
 import { loadService, refuse, withServiceOptions, type ServiceFlags } from './due.js';
 
-const kinds = ['national', 'local', 'branch', 'pboc', 'pboc-branch'];
+const kinds = ['national', 'local', 'branch', 'operator', 'pboc', 'pboc-branch', 'pboc-any-branch'];
 
 interface CalendarFlags extends ServiceFlags {
   institution: string;

@@ -56,7 +56,7 @@ export function registerDue(program: Command): void {
         '--start <date>',
         'the date that starts the clock (YYYY-MM-DD; a month YYYY-MM for a monthly report; a year YYYY for the rating timeline)',
       )
-      .option('--reporter <kind>', 'national | local | branch | pboc | pboc-branch')
+      .option('--reporter <kind>', 'national | local | branch | operator | pboc | pboc-branch | pboc-any-branch')
       .option('--institution <name>', 'the institution, instead of --reporter (a name of annex 1 is national)')
       .option('--branch-of <name>', 'with --institution: the institution it is a branch of')
       .option('--submitted <date>', 'the day it was done: says on time or late')

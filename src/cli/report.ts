@@ -44,7 +44,9 @@ function day(text: string | undefined, flag: string): Day | undefined {
 
 /** checked reads and checks the reports; it prints the problems and returns undefined when there are errors. */
 async function checked(service: ObligationService, files: string[], flags: ReportFlags, quiet = false) {
-  const check = checkReports(service, await readReports(files), day(flags.asOf, '--as-of') ?? today());
+  const check = checkReports(service, await readReports(files), day(flags.asOf, '--as-of') ?? today(), {
+    series: false,
+  });
   const errors = check.diagnostics.filter((d) => d.severity === 'error').length;
   if (!quiet || errors) process.stderr.write(renderReportDiagnostics(check.diagnostics));
   if (errors) process.exitCode = 1;

@@ -14,6 +14,17 @@ const listSeparators = /[;；、,，]/;
 
 /** parseDate reads 2024-03-05, 2024/3/5, 2024.3.5 or 2024年3月5日, with or without a time of day. */
 export function parseDate(text: string): string | undefined {
+  const known = dateCache.get(text);
+  if (known !== undefined) return known;
+  const parsed = readDate(text);
+  // Dates repeat across a log (many rows a day); a bounded cache keeps memory flat on unique timestamps.
+  if (parsed !== undefined && dateCache.size < 50_000) dateCache.set(text, parsed);
+  return parsed;
+}
+
+const dateCache = new Map<string, string>();
+
+function readDate(text: string): string | undefined {
   const m = dateRe.exec(text.trim());
   if (!m) return undefined;
   const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];

@@ -42,6 +42,8 @@ export interface DeriveOptions {
   calendar: WorkingCalendar;
   displayRoot?: string;
   chunkSize?: number;
+  /** record sees every input the policy is given (the bench replays them through `opa eval`). */
+  record?: (entrypoint: 'marks' | 'summary', input: unknown) => void;
 }
 
 type How = 'count' | 'flag' | 'percent' | 'deviation';
@@ -110,6 +112,7 @@ export async function deriveFindings(o: DeriveOptions): Promise<DerivedFindings>
   const tally = new Tally(wanted);
   const counts = new Map<TableName, number>();
   const mark = (table: TableName, chunk: Row[], inputs: unknown[]) => {
+    o.record?.('marks', { table, context, rows: inputs });
     tally.add(table, chunk, policy.marks(table, context, inputs));
   };
   const read = async function* (table: TableName) {
@@ -230,6 +233,7 @@ export async function deriveFindings(o: DeriveOptions): Promise<DerivedFindings>
   for await (const _ of read('incidents'));
   errors.throwIfAny();
 
+  o.record?.('summary', { totals: tally.totals, usersNeeded: o.usersNeeded ?? null });
   const summary = policy.summary(tally.totals, o.usersNeeded ?? null);
   const findings: DerivedFindings['findings'] = {};
   const derived: DerivedFindings['derived'] = [];

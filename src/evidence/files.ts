@@ -4,7 +4,7 @@ import { join, parse } from 'node:path';
 import { type Collector, problem } from './errors.js';
 import { fold, type TableName, type TableSpec } from './tables.js';
 
-const readable = /\.(csv|ndjson|jsonl)$/i;
+const readable = /\.(csv|ndjson|jsonl|xlsx)$/i;
 
 /** locateTables maps each table to its file in dir; a table with no file is not supplied. */
 export async function locateTables(
@@ -29,7 +29,7 @@ export async function locateTables(
         problem(
           'EVID004',
           join(dir, name),
-          `is a ${ext || 'file without extension'}; the ${table.name} table is read from .csv, .ndjson or .jsonl`,
+          `is a ${ext || 'file without extension'}; the ${table.name} table is read from .csv, .xlsx, .ndjson or .jsonl`,
         ),
       );
       continue;

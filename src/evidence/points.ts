@@ -37,6 +37,11 @@ export class Points {
     return p;
   }
 
+  /** day is the bare day number as a point, for rows compared by day only (queries: most of the rows). */
+  day(iso: unknown): { day: number } | null {
+    return typeof iso === 'string' ? { day: this.of(iso).day } : null;
+  }
+
   maybe(iso: unknown): DatePoint | null {
     return typeof iso === 'string' ? this.of(iso) : null;
   }

@@ -8,6 +8,7 @@ import type { Readable } from 'node:stream';
 import { parse } from 'csv-parse';
 import iconv from 'iconv-lite';
 import { parseCell, type CellValue } from './cells.js';
+import { xlsxRecords } from './read-xlsx.js';
 import { type Collector, problem } from './errors.js';
 import { type ColumnSpec, fold, type TableSpec } from './tables.js';
 
@@ -149,12 +150,14 @@ export async function* readRows(
   label: string,
   spec: TableSpec,
   errors: Collector,
-  chunkSize = 2000,
+  chunkSize = 4000,
 ): AsyncGenerator<Row[]> {
   const builder = new RowBuilder(spec, label, errors);
   const source = /\.(ndjson|jsonl)$/i.test(file)
     ? ndjsonCells(file, label, spec, errors)
-    : csvCells(file, label, spec, errors);
+    : /\.xlsx$/i.test(file)
+      ? xlsxCells(file, label, spec, errors)
+      : csvCells(file, label, spec, errors);
   let chunk: Row[] = [];
   for await (const [row, cells] of source) {
     const r = builder.build(row, cells);
@@ -168,6 +171,37 @@ export async function* readRows(
 }
 
 type RawRow = [number, [ColumnSpec, unknown][]];
+
+async function* xlsxCells(file: string, label: string, spec: TableSpec, errors: Collector): AsyncGenerator<RawRow> {
+  let columns: (ColumnSpec | undefined)[] | undefined;
+  try {
+    for await (const [row, record] of xlsxRecords(file)) {
+      if (!columns) {
+        columns = mapHeaders(record, spec, label, errors);
+        if (errors.count) return;
+        continue;
+      }
+      const cells: [ColumnSpec, unknown][] = [];
+      record.forEach((v, i) => {
+        const c = columns?.[i];
+        if (c) cells.push([c, v]);
+      });
+      yield [row, cells];
+    }
+  } catch (err) {
+    errors.add(problem('EVID002', label, `is not a readable XLSX workbook: ${(err as Error).message}`));
+    return;
+  }
+  if (!columns)
+    errors.add(
+      problem(
+        'EVID012',
+        label,
+        `has no header row in its first worksheet (accepted headers: ${acceptedList(spec)})`,
+        1,
+      ),
+    );
+}
 
 async function* csvCells(file: string, label: string, spec: TableSpec, errors: Collector): AsyncGenerator<RawRow> {
   const sniffed = await sniffEncoding(file);

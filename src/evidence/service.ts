@@ -24,6 +24,7 @@ export interface DeriveRequest {
   usersNeeded?: number;
   ruleset?: string;
   chunkSize?: number;
+  record?: (entrypoint: 'marks' | 'summary', input: unknown) => void;
 }
 
 /** Deriver derives findings from evidence folders with rules loaded once. */

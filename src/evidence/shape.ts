@@ -71,11 +71,11 @@ export function queryInput(r: Row, p: Points, auths: Map<string, StoredAuthoriza
   if (id !== null) {
     const a = auths?.get(id);
     authorization = a
-      ? { found: true, signed: p.maybe(a.signed), validUntil: p.maybe(a.validUntil), original: a.original }
+      ? { found: true, signed: p.day(a.signed), validUntil: p.day(a.validUntil), original: a.original }
       : { found: false };
   }
   return {
-    time: p.of(v.time as string),
+    time: p.day(v.time),
     reason: v.reason,
     registered: v.registered,
     internalApproval: v.internalApproval,

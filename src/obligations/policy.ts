@@ -16,7 +16,24 @@ export interface ResolvedRule {
   onNonWorkingDay: 'nextWorkingDay' | 'stays';
   recipient: string | null;
   interpretations: string[];
+  /** Further recipients of the same filing (有关部门). */
+  alsoTo: string[];
+  /** The reading that supplies a due date or recipient the text does not state, or null. */
+  inferred: string | null;
 }
+
+/** NameBasis: why a name was read as its kind of party; "unlisted" and "pboc-name" are flagged. */
+export type NameBasis =
+  | 'given'
+  | 'only-kind'
+  | 'operator-name'
+  | 'branch-of-national'
+  | 'branch-of-other'
+  | 'annex-1'
+  | 'branch-name'
+  | 'pboc-name'
+  | 'plainly-local'
+  | 'unlisted';
 
 export interface ResolveProblem {
   code: 'unknown-obligation' | 'not-applicable' | 'reporter-needed';
@@ -62,7 +79,8 @@ export interface ReportProblem {
     | 'correction-of-itself'
     | 'correction-mismatch'
     | 'correction-conflict'
-    | 'correction-without-original';
+    | 'correction-without-original'
+    | 'month-missing';
   severity: 'error' | 'warning';
   report: number;
   eventType?: string;
@@ -80,6 +98,8 @@ export interface CompactCheck {
 export interface CompactAggregate {
   regions: { region: string; rows: number[]; total: Record<string, number> }[];
   total: Record<string, number>;
+  /** National head offices' reports, apart from the regions and the 合计 (head-office-reports-apart). */
+  headOffices: { rows: number[]; total: Record<string, number> };
 }
 
 /** NoticePolicy: the obligations entrypoints of the compiled policy, bound to one data document. */
@@ -95,9 +115,14 @@ export class NoticePolicy {
 
   plan(who: { reporter?: ReporterKind; institution?: { name: string; branchOf?: string } }): {
     kind: ReporterKind;
+    basis: NameBasis;
     rules: ResolvedRule[];
   } {
-    return this.instance.evaluate(who, entrypoints.plan) as { kind: ReporterKind; rules: ResolvedRule[] };
+    return this.instance.evaluate(who, entrypoints.plan) as {
+      kind: ReporterKind;
+      basis: NameBasis;
+      rules: ResolvedRule[];
+    };
   }
 
   status(checks: StatusCheck[]): CompactStatus[] {

@@ -15,16 +15,22 @@ const cli = `${repoRoot}dist/cli/main.js`;
 const fixture = 'test/check/fixtures/tiny';
 const golden = (name: string) => `${repoRoot}test/check/golden/${name}`;
 
-function check(format: string) {
-  const r = spawnSync(process.execPath, [cli, 'check', fixture, '--coverage', '--format', format], {
+function check(format: string, lang?: string) {
+  const langArgs = lang ? ['--lang', lang] : [];
+  const r = spawnSync(process.execPath, [cli, 'check', fixture, '--coverage', '--format', format, ...langArgs], {
     cwd: repoRoot,
     encoding: 'utf8',
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-const outputs = Object.fromEntries(['text', 'json', 'github', 'junit', 'sarif'].map((f) => [f, check(f)]));
+const outputs = Object.fromEntries(['text', 'json', 'github', 'junit', 'sarif'].map((f) => [f, check(f, 'en')]));
+// Chinese is the default: the same fixture without --lang, for the two formats a person reads.
+outputs['text (zh)'] = check('text');
+outputs['github (zh)'] = check('github');
 const files: Record<string, string> = {
+  'text (zh)': 'tiny.zh.txt',
+  'github (zh)': 'tiny.github.zh.txt',
   text: 'tiny.txt',
   json: 'tiny.json',
   github: 'tiny.github.txt',
@@ -116,6 +122,7 @@ describe('escaping', () => {
         ],
         ['regal: skipped'],
       ),
+      'en',
     );
     expect(out.split('\n')).toEqual([
       '::error file=p/a%2Cb%3Ac.rego,line=3,title=REGO002::is not formatted:%0A-x%0A+y (100%25)',

@@ -66,7 +66,7 @@ describe('Regal', () => {
       OPA_BIN: ensureOpa(),
       REGAL_BIN: '',
     };
-    const r = spawnSync(process.execPath, [`${repoRoot}dist/cli/main.js`, 'check', 'policies/rating'], {
+    const r = spawnSync(process.execPath, [`${repoRoot}dist/cli/main.js`, 'check', '--lang', 'en', 'policies/rating'], {
       cwd: repoRoot,
       env,
       encoding: 'utf8',

@@ -143,7 +143,7 @@ describe('credit-policy impact', () => {
   const run = (...args: string[]) =>
     spawnSync(
       process.execPath,
-      [`${repoRoot}dist/cli/main.js`, 'impact', fixtureBase, fixtureAmended, casesDir, ...args],
+      [`${repoRoot}dist/cli/main.js`, '--lang', 'en', 'impact', fixtureBase, fixtureAmended, casesDir, ...args],
       { cwd: repoRoot, encoding: 'utf8' },
     );
 
@@ -177,7 +177,7 @@ describe('credit-policy impact', () => {
   it('refuses a cases folder that does not exist, exit 2', () => {
     const r = spawnSync(
       process.execPath,
-      [`${repoRoot}dist/cli/main.js`, 'impact', fixtureBase, fixtureAmended, join(casesDir, 'nope')],
+      [`${repoRoot}dist/cli/main.js`, '--lang', 'en', 'impact', fixtureBase, fixtureAmended, join(casesDir, 'nope')],
       { cwd: repoRoot, encoding: 'utf8' },
     );
     expect(r.status).toBe(2);

@@ -1,7 +1,7 @@
 // The service as started by `npm start` (dist/server/main.js), end to end: a first run without keys,
 // the refusals of an unsafe setup, reloads on SIGHUP (rules and keys), the two trails, and HTTPS.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { copyFile, mkdtemp, readFile } from 'node:fs/promises';
+import { appendFile, copyFile, mkdtemp, readFile } from 'node:fs/promises';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -287,6 +287,37 @@ describe('every core: several workers', () => {
     });
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^cannot start: DECISION_LOG_KEY=\/nope\/key\.pem does not exist/);
+  });
+});
+
+describe('a decision log torn by a crash', () => {
+  it('is repaired at start: the torn bytes moved aside, named in the operations log, the repair in the chain', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'credit-policy-torn-'));
+    const log = join(dir, 'decisions.jsonl');
+    const first = await start({ WORKERS: '1', API_KEYS: JSON.stringify({ keys: [] }), DECISION_LOG: log });
+    expect(await stop(first)).toBe(0);
+    await appendFile(log, '{"caller":"interrupted","ha');
+    const s = await start({
+      WORKERS: '1',
+      API_KEYS: JSON.stringify({ keys: [] }),
+      DECISION_LOG: log,
+      OPERATIONS_LOG: join(dir, 'operations.jsonl'),
+    });
+    expect(await stop(s)).toBe(0);
+    const ops = (await readFile(join(dir, 'operations.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    const repaired = ops.find((o) => o.action === 'decision-log');
+    expect(repaired).toMatchObject({ outcome: 'repaired' });
+    expect(repaired.message).toMatch(
+      /the last line was torn \(27 bytes .*\); it was moved to .*decisions\.jsonl\.torn-/,
+    );
+    const r = spawnSync(process.execPath, [cli, 'verify-log', log, '--public-key', join(dir, 'decision-key.pub.pem')], {
+      encoding: 'utf8',
+    });
+    expect(r.status, r.stdout).toBe(0);
+    expect(r.stdout).toMatch(/repair: entry 1 records a torn line of 27 bytes moved aside to decisions\.jsonl\.torn-/);
   });
 });
 

@@ -56,6 +56,10 @@ export interface RatingResult {
     finalGrade: Grade;
   } | null;
   /**
+   * Every 第十五条 and 第十六条 trigger the input meets, in the order of the articles, each with whether it applied; a 第十五条 trigger met alongside a 第十六条 zero score is listed with applied false and the reason. Absent when not rated. Additive: zeroScore and downgrade keep their meaning (the triggers applied).
+   */
+  triggers?: MetTrigger[];
+  /**
    * 第十七条: the supervisory measures for the result; null when not rated.
    */
   measures: {
@@ -88,6 +92,30 @@ export interface RatingResult {
 export interface FiredTrigger {
   id: string;
   clause: string;
+}
+export interface MetTrigger {
+  id: string;
+  /**
+   * 第十五条 lowers the grade by one step; 第十六条 sets the score to 0.
+   */
+  article: "第十五条" | "第十六条";
+  clause: string;
+  /**
+   * False when another rule supersedes it; the score, grade and measures are those of the rules applied.
+   */
+  applied: boolean;
+  /**
+   * Why it did not apply, when applied is false.
+   */
+  reason?: string;
+  /**
+   * The ids of the triggers that superseded it.
+   */
+  supersededBy?: string[];
+  /**
+   * The id of the reading that says so.
+   */
+  interpretation?: string;
 }
 export interface MeasureResult {
   id: string;

@@ -33,18 +33,22 @@ export interface Annex2Table {
 }
 
 /**
- * annex2Table lays out one month: each institution's row; a region's 小计 when it has more than one
- * row; the national 合计 when there is more than one region. Signatories not given are taken from
+ * annex2Table lays out one month: each institution's row; every region's 小计 whenever the table sums more
+ * than one report (a-subtotal-for-every-region, so no region looks unsummed); the national 合计 when
+ * there is more than one region. Signatories not given are taken from
  * the report when there is only one, and are otherwise left empty for the aggregating office to sign.
  */
 export function annex2Table(
   form: MonthlyReportForm,
   data: Aggregated,
   signatories?: Partial<Signatories>,
+  headOfficeLabel = '全国性接入机构的总行（不计入合计）',
 ): Annex2Table {
   const keys = form.eventTypes.map((t) => t.key as keyof EventCounts);
   const counts = (c: EventCounts) => keys.map((k) => c[k]);
   const rows: Annex2Row[] = [];
+  // A table that sums anything (more than one report) gives every region its 小计; one report alone, none.
+  const summing = data.regions.reduce((n, g) => n + g.rows.length, 0) + (data.headOffices?.rows.length ?? 0) > 1;
   for (const g of data.regions) {
     for (const r of g.rows)
       rows.push({
@@ -54,7 +58,7 @@ export function annex2Table(
         counts: counts(r.counts),
         remarks: remarksText(form, r),
       });
-    if (g.rows.length > 1)
+    if (summing)
       rows.push({
         kind: 'subtotal',
         region: g.region,
@@ -65,6 +69,15 @@ export function annex2Table(
   }
   if (data.regions.length > 1)
     rows.push({ kind: 'total', region: form.headings.total, institution: '', counts: counts(data.total), remarks: '' });
+  // head-office-reports-apart: national head offices' reports follow the 合计, outside it.
+  for (const r of data.headOffices?.rows ?? [])
+    rows.push({
+      kind: 'institution',
+      region: headOfficeLabel,
+      institution: r.institution,
+      counts: counts(r.counts),
+      remarks: remarksText(form, r),
+    });
   const only =
     data.regions.length === 1 && data.regions[0].rows.length === 1 ? data.regions[0].rows[0].signatories : undefined;
   const sign = (k: keyof Signatories) => ({ label: form.signatories[k], value: signatories?.[k] ?? only?.[k] ?? '' });

@@ -1,8 +1,25 @@
 // Render stage: the readable answers of `due`, `calendar` and `report validate|status`, with the
 // clauses in the notice's own wording.
-import type { DueResult, DueStatus, ObligationCalendar, Span } from '../../../generated/types/obligations/api.js';
+import type {
+  DueResult,
+  DueStatus,
+  InferredRef,
+  ObligationCalendar,
+  Party,
+  Span,
+} from '../../../generated/types/obligations/api.js';
 import { parseIsoDate, weekdayName } from '../../obligations/dates.js';
 import type { ReportDiagnostic, Timeliness } from '../../obligations/reports.js';
+
+/** to: " → 巡查组织单位、有关部门", the recipient and any further ones. */
+function to(recipient: Party | null, alsoTo?: Party[]): string {
+  if (!recipient) return '';
+  return ` → ${[recipient, ...(alsoTo ?? [])].map((p) => p.name).join('、')}`;
+}
+
+function inferredMark(inferred?: InferredRef): string {
+  return inferred ? `  [inferred: ${inferred.id}]` : '';
+}
 
 function day(date: string): string {
   return `${date}（${weekdayName(parseIsoDate(date)!)}）`;
@@ -36,7 +53,10 @@ export function statusText(s: DueStatus | { status: 'received' }): string {
 export function renderDueText(r: DueResult): string {
   const lines: string[] = [];
   lines.push(`Due ${day(r.due)}: ${r.obligation.id}, ${r.obligation.title}`);
-  lines.push(`  who:       ${r.reporter.name}${r.recipient ? ` → ${r.recipient.name}` : ''}`);
+  lines.push(`  who:       ${r.reporter.name}${to(r.recipient, r.alsoTo)}`);
+  if (r.inferred)
+    lines.push(`  inferred:  the text states no such date or route; [${r.inferred.id}] ${r.inferred.reading}`);
+  for (const f of r.flags ?? []) lines.push(`  flag:      ${f.code}: ${f.message}`);
   lines.push(`  from:      ${day(r.start.date)} ${r.start.name}`);
   if (r.covers) lines.push(`  covers:    ${r.covers.from} – ${r.covers.to}`);
   lines.push(`  rule:      ${r.rule}`);
@@ -56,6 +76,7 @@ export function renderCalendarText(c: ObligationCalendar): string {
   const lines: string[] = [];
   const who = `${c.institution.name}${c.institution.branchOf ? `（${c.institution.branchOf}分支机构）` : ''}`;
   lines.push(`${who} · ${c.institution.kindName} (${c.institution.kind}) · due dates in ${c.year}`);
+  for (const f of c.flags ?? []) lines.push(`  flag: ${f.code}: ${f.message}`);
   lines.push('');
   for (const d of c.dated) {
     const covers =
@@ -63,7 +84,7 @@ export function renderCalendarText(c: ObligationCalendar): string {
         ? d.covers.from.slice(0, 7)
         : `${d.covers.from.slice(0, 7)}…${d.covers.to.slice(0, 7)}`;
     lines.push(
-      `  ${day(d.due)}  ${d.obligation.id} (${covers})${d.recipient ? ` → ${d.recipient.name}` : ''}  ${d.obligation.section}${d.moved ? `  [moved from ${d.moved.from}]` : ''}`,
+      `  ${day(d.due)}  ${d.obligation.id} (${covers})${d.atLeast ? ` at least ${d.atLeast} times` : ''}${to(d.recipient, d.alsoTo)}  ${d.obligation.section}${d.moved ? `  [moved from ${d.moved.from}]` : ''}${inferredMark(d.inferred)}`,
     );
   }
   if (!c.dated.length) lines.push('  (no dated deadline)');
@@ -71,14 +92,14 @@ export function renderCalendarText(c: ObligationCalendar): string {
     lines.push('', 'Deadlines that run from an event:');
     for (const t of c.triggered)
       lines.push(
-        `  ${t.obligation.id}: ${t.rule}${t.recipient ? ` → ${t.recipient.name}` : ''}  ${t.obligation.section}`,
+        `  ${t.obligation.id}: ${t.rule}${to(t.recipient, t.alsoTo)}  ${t.obligation.section}${inferredMark(t.inferred)}`,
       );
   }
   if (c.undated.length) {
-    lines.push('', 'Obligations the text gives no day:');
+    lines.push('', 'Obligations the text gives no day (once, daily, annual, quarterly, or when a condition is met):');
     for (const u of c.undated)
       lines.push(
-        `  ${u.obligation.id} (${u.frequency})${u.recipient ? ` → ${u.recipient.name}` : ''}  ${u.obligation.section}`,
+        `  ${u.obligation.id} (${u.frequency})${to(u.recipient, u.alsoTo)}  ${u.obligation.section}${inferredMark(u.inferred)}`,
       );
   }
   if (c.interpretations.length) {

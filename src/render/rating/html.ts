@@ -50,6 +50,8 @@ function headline(r: RatingResult, t: T): string {
   if (r.downgrade) notes.push(escapeHtml(t('rating.html.downgradedFrom', { base: r.downgrade.baseGrade })));
   if (r.zeroScore) notes.push(escapeHtml(t('rating.html.zeroScore', { subtotal: fmt(r.subtotal ?? 0) })));
   const triggers = [...(r.zeroScore?.triggers ?? []), ...(r.downgrade?.triggers ?? [])];
+  // Triggers met but superseded (a 第十五条 downgrade under a 第十六条 zero score) are shown, marked.
+  const setAside = (r.triggers ?? []).filter((x) => !x.applied);
   const unit = (key: string) => {
     const u = t(key);
     return u ? `<span class="unit">${escapeHtml(u)}</span>` : '';
@@ -59,6 +61,7 @@ function headline(r: RatingResult, t: T): string {
 <div class="grade"><span class="label">${escapeHtml(t('rating.html.grade'))}</span><span class="value">${escapeHtml(r.grade ?? '')}</span>${unit('rating.html.gradeUnit')}</div>
 ${notes.length ? `<p class="note">${notes.join(escapeHtml(t('rating.html.noteSeparator')))}</p>` : ''}
 ${triggers.length ? `<ul class="triggers">${triggers.map((x) => `<li>${escapeHtml(x.clause)}</li>`).join('')}</ul>` : ''}
+${setAside.length ? `<p class="note">${escapeHtml(t('rating.html.setAside'))}</p><ul class="triggers not-applied">${setAside.map((x) => `<li data-applied="false">${escapeHtml(`${x.article}${x.clause}`)}<br><small>${escapeHtml(t('rating.notApplied', { reason: x.reason ?? '' }))}</small></li>`).join('')}</ul>` : ''}
 </section>`;
 }
 

@@ -28,6 +28,13 @@ export function renderResultText(r: RatingResult, lang: Lang = defaultLang): str
     lines.push(t('rating.downgradeLine'));
     for (const x of r.downgrade.triggers) lines.push(`  ${x.clause}`);
   }
+  // A 第十五条 trigger met beside a zero score still happened: listed, marked as not applied, with why.
+  const setAside = (r.triggers ?? []).filter((x) => !x.applied);
+  if (setAside.length) {
+    lines.push(t('rating.setAside'));
+    for (const x of setAside)
+      lines.push(`  ${x.article}${x.clause}`, `    ${t('rating.notApplied', { reason: x.reason ?? '' })}`);
+  }
   lines.push('');
   lines.push(t('rating.dimensions'));
   for (const d of r.dimensions) lines.push(`  ${d.name.padEnd(10, '　')} ${fmt(d.score).padStart(5)} / ${d.maxPoints}`);
