@@ -425,7 +425,7 @@ function entryBody(
     rulesetId: decision.result.ruleset.id,
     rulesetHash: decision.result.ruleset.hash,
     inputHash: whole === undefined ? canonicalHash(decision.input) : sha256Of(whole),
-    result: result ? result.value : decision.result,
+    result: (result ? result.value : decision.result) as DecisionEntry['result'],
     prevHash,
   };
   if (decision.idempotencyKey !== undefined) entry.idempotencyKey = decision.idempotencyKey;
@@ -433,7 +433,7 @@ function entryBody(
   if (rules.drop?.includes('')) redacted.dropped.push('');
   else {
     const r = redact(decision.input, rules);
-    entry.input = r.value;
+    entry.input = r.value as DecisionEntry['input'];
     redacted.dropped.push(...r.dropped);
     redacted.masked.push(...r.masked);
   }

@@ -22,6 +22,7 @@ import { Rater } from '../rating/rater.js';
 import { compilePolicyData } from '../rules/compile.js';
 import { writeAtomically } from '../build/write-generated.js';
 import { generateCases } from './cases.js';
+import { benchEvidence, fullSizes } from './evidence.js';
 import type { MemoryReport, MemoryWork } from './memory-worker.js';
 import { startOpa, startOurs, type Running } from './servers.js';
 import { measureLogAndWorkers, measureVerify } from './trail.js';
@@ -35,6 +36,7 @@ const verifyEntries = Number(args.get('verify-entries') ?? 1_000_000);
 const trailSeconds = Number(args.get('trail-seconds') ?? httpSeconds);
 /** `--only=trail`: the decision log and workers section alone (printed, BENCHMARKS.md left as it is). */
 const only = args.get('only');
+const evidenceQueries = Number(args.get('evidence-queries') ?? fullSizes.queries);
 
 const lines: string[] = [];
 const say = (line = '') => {
@@ -165,6 +167,16 @@ async function main(): Promise<void> {
   say();
   await rm(dir, { recursive: true, force: true });
 
+  // 7: findings derived from evidence (issue 12).
+  const scale = evidenceQueries / fullSizes.queries;
+  const evidence = await benchEvidence({
+    queries: evidenceQueries,
+    authorizations: Math.round(fullSizes.authorizations * scale),
+    users: Math.max(50, Math.round(fullSizes.users * scale)),
+    staff: Math.max(100, Math.round(fullSizes.staff * scale)),
+  });
+  for (const line of evidence.lines) say(line);
+
   say(`## Summary`);
   say();
   say(`| measure | ours | OPA server | ours / OPA | target | met |`);
@@ -209,7 +221,11 @@ async function main(): Promise<void> {
     memory.after - memory.samples[0] < 30,
   );
   say();
+  const ev = evidence.figures;
   const gaps = [
+    ev.seconds > 60 && `findings from evidence took ${fmt(ev.seconds / 60, 2)}× the 60 s asked for`,
+    ev.peakMb > 500 && `findings from evidence peaked ${fmt(ev.peakMb - 500)} MB over 500 MB`,
+    !ev.sample.same && 'opa eval gave different findings on the evidence sample',
     inproc.perSecond < 5000 && `in-process throughput is ${fmt(5000 / inproc.perSecond, 1)}× short of 5,000/s`,
     inproc.full / inproc.floorMicros > 5 &&
       `evaluation is ${fmt(inproc.full / inproc.floorMicros / 5, 2)}× over the 5× floor ratio`,

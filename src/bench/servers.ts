@@ -64,6 +64,8 @@ export async function startOurs(nodeArgs: string[] = [], env: Record<string, str
       API_KEYS: keys,
       RATE_LIMIT_MAX: '0',
       MAX_IN_FLIGHT: '4096',
+      // One load generator is one caller: no per-key share.
+      MAX_IN_FLIGHT_PER_KEY: '0',
       BATCH_MAX_ELEMENTS: '1000000',
       // One process unless a run asks for more: the comparisons with OPA are per process.
       WORKERS: '1',

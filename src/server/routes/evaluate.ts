@@ -2,9 +2,9 @@
 // `Accept: text/html`, or that report as PDF for `Accept: application/pdf`). The ruleset's own input schema is applied by the Rater, as in the CLI; the
 // rating is written to the decision log before it is answered.
 import type { FastifyPluginAsync } from 'fastify';
-import { BrowserUnavailable, installHint, PrinterBusy, type PdfPrinter } from '../../report/pdf/browser.js';
-import { renderResultPdf } from '../../report/pdf/rating.js';
-import { renderResultHtml } from '../../report/rating/html.js';
+import { BrowserUnavailable, installHint, PrinterBusy, type PdfPrinter } from '../../render/pdf/browser.js';
+import { renderResultPdf } from '../../render/pdf/rating.js';
+import { renderResultHtml } from '../../render/rating/html.js';
 import { htmlLang, htmlReply } from '../http/language.js';
 import type { Decisions } from '../runtime/decisions.js';
 import { HttpError, refusal, sendError } from '../http/errors.js';
