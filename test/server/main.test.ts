@@ -270,7 +270,7 @@ describe('every core: several workers', () => {
     ]);
     // Six plain ratings and one for the six retries with the same key.
     expect(reports.reduce((n, r) => n + r.entries, 0)).toBe(7);
-  });
+  }, 120_000);
 
   it('refuses to start when DECISION_LOG_KEY names a file that does not exist', () => {
     const r = spawnSync(process.execPath, [main], {
@@ -295,6 +295,8 @@ describe('a decision log torn by a crash', () => {
     const dir = await mkdtemp(join(tmpdir(), 'credit-policy-torn-'));
     const log = join(dir, 'decisions.jsonl');
     const first = await start({ WORKERS: '1', API_KEYS: JSON.stringify({ keys: [] }), DECISION_LOG: log });
+    // Past its start (the signal handlers are set once it answers).
+    expect((await fetch(`${first.url}/readyz`)).status).toBe(200);
     expect(await stop(first)).toBe(0);
     await appendFile(log, '{"caller":"interrupted","ha');
     const s = await start({
@@ -303,6 +305,7 @@ describe('a decision log torn by a crash', () => {
       DECISION_LOG: log,
       OPERATIONS_LOG: join(dir, 'operations.jsonl'),
     });
+    expect((await fetch(`${s.url}/readyz`)).status).toBe(200);
     expect(await stop(s)).toBe(0);
     const ops = (await readFile(join(dir, 'operations.jsonl'), 'utf8'))
       .trim()
@@ -318,7 +321,7 @@ describe('a decision log torn by a crash', () => {
     });
     expect(r.status, r.stdout).toBe(0);
     expect(r.stdout).toMatch(/repair: entry 1 records a torn line of 27 bytes moved aside to decisions\.jsonl\.torn-/);
-  });
+  }, 120_000);
 });
 
 const hasOpenssl = spawnSync('openssl', ['version']).status === 0;
