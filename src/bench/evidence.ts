@@ -209,7 +209,9 @@ export async function sampleAgainstOpa(full: EvidenceSizes): Promise<EvidenceFig
     // The same number of marks per chunk, and the same findings (the policy's summary) from the totals;
     // the host's findings are the summary's, for the items whose tables were supplied.
     const canonical = (s: { findings: unknown; undetermined?: unknown[] }[]) =>
-      JSON.stringify(s.map((x) => [sortKeys(x.findings), (x.undetermined ?? []).map((u) => JSON.stringify(sortKeys(u))).sort()]));
+      JSON.stringify(
+        s.map((x) => [sortKeys(x.findings), (x.undetermined ?? []).map((u) => JSON.stringify(sortKeys(u))).sort()]),
+      );
     const same =
       JSON.stringify(v.marks) === JSON.stringify(wasmMarks) &&
       canonical(v.summary as never) === canonical(wasmSummaries) &&
