@@ -1,6 +1,13 @@
 // CLI: `findings derive DIR`: derives the countable findings from an inspector's evidence folder and
 // writes the findings file with every row behind each finding.
+import { mkdir } from 'node:fs/promises';
+import { join } from 'node:path';
 import type { Command } from 'commander';
+import { draftMonthlyReports } from '../evidence/annex2.js';
+import { loadTableSpecs } from '../evidence/tables.js';
+import { checkReports } from '../obligations/reports.js';
+import { renderReportDiagnostics } from '../report/obligations/text.js';
+import { loadService, type ServiceFlags, withServiceOptions } from './due.js';
 import { Deriver } from '../evidence/service.js';
 import { renderFindingsText } from '../render/findings-text.js';
 import { type EvidenceOptions, usersNeeded, withEvidenceOptions, writeJsonAtomically } from './evidence-options.js';
@@ -36,6 +43,81 @@ export function registerFindings(program: Command): void {
       .option('--rules <dir>', 'folder of rulesets', defaults.rules)
       .option('--wasm <file>', 'compiled policy', defaults.wasm),
   ).action(async (dir: string, o: Options) => {
+    await derive(dir, o);
+  });
+
+  withServiceOptions(
+    findings
+      .command('annex2')
+      .description(
+        'draft the monthly 征信信息安全情况统计表 (annex 2) of each month of a year from the incidents table, zero reports included',
+      )
+      .argument('<evidence-dir>', 'folder holding the incidents table (风险事件)')
+      .requiredOption('--institution <name>', '机构名称')
+      .requiredOption('--region <region>', '地区')
+      .requiredOption('--year <year>', 'the year whose months are drafted')
+      .requiredOption('--reporting-unit <name>', '填表单位')
+      .requiredOption('--signed-by <name>', '签发人')
+      .requiredOption('--reviewed-by <name>', '复核人')
+      .requiredOption('--prepared-by <name>', '填表人')
+      .requiredOption('--out-dir <dir>', 'where the twelve drafts are written, one <YYYY-MM>.json each')
+      .option('--headers <file>', 'the header mapping (default: policies/evidence/headers.yaml)'),
+  ).action(async (dir: string, o: Annex2Options) => {
+    const year = Number(o.year);
+    if (!Number.isInteger(year)) throw new UsageError(`--year is "${o.year}"; it must be a year such as 2024`);
+    const specs = await loadTableSpecs(o.headers ?? join(o.rules, '..', '..', 'evidence', 'headers.yaml'));
+    const drafts = await draftMonthlyReports({
+      dir,
+      institution: o.institution,
+      region: o.region,
+      year,
+      specs,
+      signatories: {
+        reportingUnit: o.reportingUnit,
+        signedBy: o.signedBy,
+        reviewedBy: o.reviewedBy,
+        preparedBy: o.preparedBy,
+      },
+    });
+    // Through the same validation as `report validate`, before anything is written.
+    const service = await loadService(o);
+    const check = checkReports(
+      service,
+      drafts.map((d) => ({ source: `${d.period}.json`, value: d })),
+      Date.UTC(year + 1, 11, 31) / 86_400_000,
+    );
+    const errors = check.diagnostics.filter((d) => d.severity === 'error');
+    if (errors.length) {
+      process.stderr.write(renderReportDiagnostics(check.diagnostics));
+      process.exitCode = 1;
+      return;
+    }
+    await mkdir(o.outDir, { recursive: true });
+    for (const d of drafts) await writeJsonAtomically(join(o.outDir, `${d.period}.json`), d);
+    const lines = drafts.map((d) => {
+      const total = Object.values(d.counts).reduce((a, b) => a + b, 0);
+      return `${d.period}: ${total ? `${total} 笔` : '零报告'}`;
+    });
+    process.stdout.write(
+      `${lines.join('\n')}\n已写入 ${o.outDir}（12 份草稿；用 credit-policy report render 生成附件2表格）\n`,
+    );
+  });
+}
+
+interface Annex2Options extends ServiceFlags {
+  institution: string;
+  region: string;
+  year: string;
+  reportingUnit: string;
+  signedBy: string;
+  reviewedBy: string;
+  preparedBy: string;
+  outDir: string;
+  headers?: string;
+}
+
+async function derive(dir: string, o: Options): Promise<void> {
+  {
     const year = Number(o.year);
     if (!Number.isInteger(year)) throw new UsageError(`--year is "${o.year}"; it must be a year such as 2024`);
     const deriver = await Deriver.load({ rules: o.rules, wasm: o.wasm, calendars: o.calendars, headers: o.headers });
@@ -50,5 +132,5 @@ export function registerFindings(program: Command): void {
     });
     await writeJsonAtomically(o.out, result);
     process.stdout.write(o.json ? `${JSON.stringify(result, null, 2)}\n` : renderFindingsText(result, o.out));
-  });
+  }
 }
