@@ -7,6 +7,7 @@ import { readFile } from 'node:fs/promises';
 import type { Server as HttpsServer } from 'node:https';
 import { KeyError } from '../audit/keys.js';
 import cluster from 'node:cluster';
+import { createServer } from 'node:net';
 import { LogError } from '../audit/log.js';
 import { generateSecret, hashSecret, scopes } from '../security/api-keys.js';
 import { KeysError } from '../security/keys-file.js';
@@ -16,7 +17,7 @@ import { ipcIdempotencyStore, runPrimary, workerLink } from './cluster.js';
 import { ConfigError, configFromEnv, isLoopback, replicaLogPath, type ServiceConfig } from './runtime/config.js';
 import { openDecisionLog, prepareSigningKey } from './runtime/decision-log.js';
 import { LiveRules, VersionRefused } from './runtime/live-rules.js';
-import { fileOperationsLog, OperationsLogError } from './runtime/operations-log.js';
+import { checkOperationsLog, fileOperationsLog, OperationsLogError } from './runtime/operations-log.js';
 import { reloadService } from './runtime/reload.js';
 import { onSignals, type Serving, serve } from './serve.js';
 
@@ -44,6 +45,9 @@ async function main(): Promise<void> {
       );
   }
   if (cluster.isPrimary && config.workers > 1) {
+    // An operator's mistake is said once, by the primary, before any worker is started.
+    if (config.operationsLog) checkOperationsLog(config.operationsLog);
+    if (config.port !== 0) await checkPortFree(config.host, config.port);
     // The signing key is made (or found missing) once, before any worker opens its chain.
     if (config.decisionLog) await prepareSigningKey(config.decisionLog);
     process.off('SIGHUP', earlyHup);
@@ -220,6 +224,15 @@ main().catch((err: unknown) => {
   // A worker's channel to its primary would keep it alive.
   if (cluster.isWorker) process.exit(process.exitCode);
 });
+
+/** checkPortFree listens on HOST:PORT and closes at once; a port in use rejects with the listen error. */
+function checkPortFree(host: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(port, host, () => probe.close(() => resolve()));
+  });
+}
 
 /** systemMessage: one line for an operating-system error, or undefined for anything else. */
 function systemMessage(err: unknown): string | undefined {

@@ -47,18 +47,23 @@ export class OperationsLogError extends Error {
   }
 }
 
-/**
- * fileOperationsLog appends JSON lines to a file of its own (created with its folder). The file is
- * opened once here, synchronously, so a path that cannot be written stops the start with one line;
- * a write failing later (a full disk) is reported on standard error once, not thrown.
- */
-export function fileOperationsLog(path: string, onError: (err: Error) => void = reportOnce()): OperationsLog {
+/** checkOperationsLog opens the file for appending (making its folder), or throws an OperationsLogError. */
+export function checkOperationsLog(path: string): void {
   try {
     mkdirSync(dirname(path), { recursive: true });
     closeSync(openSync(path, 'a'));
   } catch (err) {
     throw new OperationsLogError(`OPERATIONS_LOG=${path} cannot be written: ${(err as Error).message}`);
   }
+}
+
+/**
+ * fileOperationsLog appends JSON lines to a file of its own (created with its folder). The file is
+ * opened once here, synchronously, so a path that cannot be written stops the start with one line;
+ * a write failing later (a full disk) is reported on standard error once, not thrown.
+ */
+export function fileOperationsLog(path: string, onError: (err: Error) => void = reportOnce()): OperationsLog {
+  checkOperationsLog(path);
   const dest = pino.destination({ dest: path, append: true, sync: false, mkdir: true });
   dest.on('error', onError);
   let closed: Promise<void> | undefined;

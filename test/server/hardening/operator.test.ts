@@ -24,7 +24,7 @@ function startMain(env: Record<string, string>): Promise<{ code: number | null; 
   child.stderr!.setEncoding('utf8').on('data', (c: string) => {
     stderr += c;
   });
-  const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
+  const killer = setTimeout(() => child.kill('SIGKILL'), 90_000);
   return new Promise((resolve) =>
     child.on('exit', (code) => {
       clearTimeout(killer);
@@ -33,13 +33,14 @@ function startMain(env: Record<string, string>): Promise<{ code: number | null; 
   );
 }
 
-describe('the service at start', () => {
+// One process, and a primary with two workers (which says it once, before any worker starts).
+describe.each(['1', '2'])('the service at start, WORKERS=%s', (workers) => {
   it('a port in use: "cannot start: …", exit 2, no trace', async () => {
     const blocker: Server = createServer();
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', () => r()));
     const port = (blocker.address() as { port: number }).port;
     try {
-      const r = await startMain({ PORT: String(port) });
+      const r = await startMain({ PORT: String(port), WORKERS: workers });
       expect(r.code).toBe(2);
       expect(r.stderr).toBe(
         `cannot start: 127.0.0.1:${port} is already in use by another process: stop it, or set PORT (or HOST) to a free one\n`,
@@ -47,15 +48,15 @@ describe('the service at start', () => {
     } finally {
       blocker.close();
     }
-  }, 40_000);
+  }, 100_000);
 
   it('an OPERATIONS_LOG that cannot be written: one line, exit 2', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'ops-log-'));
-    const r = await startMain({ OPERATIONS_LOG: dir });
+    const r = await startMain({ OPERATIONS_LOG: dir, WORKERS: workers });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(new RegExp(`^cannot start: OPERATIONS_LOG=${dir} cannot be written: EISDIR`));
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-  }, 40_000);
+  }, 100_000);
 });
 
 describe('credit-policy report render --out', () => {
