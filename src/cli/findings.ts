@@ -4,9 +4,9 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { draftMonthlyReports } from '../evidence/annex2.js';
-import { loadTableSpecs } from '../evidence/tables.js';
+import { defaultHeadersFile, loadTableSpecs } from '../evidence/tables.js';
 import { checkReports } from '../obligations/reports.js';
-import { renderReportDiagnostics } from '../report/obligations/text.js';
+import { renderReportDiagnostics } from '../render/obligations/text.js';
 import { loadService, type ServiceFlags, withServiceOptions } from './due.js';
 import { Deriver } from '../evidence/service.js';
 import { renderFindingsText } from '../render/findings-text.js';
@@ -65,7 +65,7 @@ export function registerFindings(program: Command): void {
   ).action(async (dir: string, o: Annex2Options) => {
     const year = Number(o.year);
     if (!Number.isInteger(year)) throw new UsageError(`--year is "${o.year}"; it must be a year such as 2024`);
-    const specs = await loadTableSpecs(o.headers ?? join(o.rules, '..', '..', 'evidence', 'headers.yaml'));
+    const specs = await loadTableSpecs(o.headers ?? defaultHeadersFile(o.rules ?? defaults.rules));
     const drafts = await draftMonthlyReports({
       dir,
       institution: o.institution,
