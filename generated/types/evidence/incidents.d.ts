@@ -17,7 +17,7 @@ export interface IncidentRow {
    */
   date: string;
   /**
-   * The event type of 附件2: 异常查询 abnormalQueries, 未经授权查询 unauthorizedQueries, 违规提供 illegalProvisions, 违规使用 misuses, 信用报告泄露 creditReportLeaks.
+   * The event type of 附件2: 异常查询 abnormalQueries, 违规查询 unauthorizedQueries, 非法提供 illegalProvisions, 违规使用 misuses, 信用报告泄露 creditReportLeaks.
    */
   type: "abnormalQueries" | "unauthorizedQueries" | "illegalProvisions" | "misuses" | "creditReportLeaks";
   /**
