@@ -17,6 +17,8 @@ export interface DecisionEntry {
   rulesetHash: string;
   /** canonicalHash of the whole input, before anything was dropped or masked. */
   inputHash: string;
+  /** The client's Idempotency-Key, when it sent one. */
+  idempotencyKey?: string;
   /** The input, less what the log was configured to drop or mask. */
   input?: unknown;
   /** What was left out of `input` (and masked in `result`), by JSON pointer; absent when both are whole. */
@@ -24,6 +26,19 @@ export interface DecisionEntry {
   result: unknown;
   prevHash: string;
   /** canonicalHash of this entry without `hash`. */
+  hash: string;
+}
+
+/**
+ * RepairEntry: a link of the chain that records a repair made when the log was opened: a torn last line
+ * (an interrupted write, never acknowledged) moved aside to the file `movedTo`, so the chain itself says
+ * that bytes were taken out, how many, and their hash.
+ */
+export interface RepairEntry {
+  seq: number;
+  time: string;
+  repair: { kind: 'torn-line'; bytes: number; sha256: string; movedTo: string };
+  prevHash: string;
   hash: string;
 }
 
@@ -45,7 +60,9 @@ export interface Checkpoint {
 }
 
 /** entryHash is what `hash` must be: the canonical hash of every other field. */
-export function entryHash(entry: Omit<DecisionEntry, 'hash'> & { hash?: string }): string {
+export function entryHash(
+  entry: (Omit<DecisionEntry, 'hash'> | Omit<RepairEntry, 'hash'>) & { hash?: string },
+): string {
   const { hash: _, ...rest } = entry;
   return canonicalHash(rest);
 }
@@ -53,4 +70,9 @@ export function entryHash(entry: Omit<DecisionEntry, 'hash'> & { hash?: string }
 /** isCheckpoint tells a checkpoint line from an entry line. */
 export function isCheckpoint(line: unknown): line is Checkpoint {
   return line !== null && typeof line === 'object' && 'checkpoint' in line;
+}
+
+/** isRepair tells a repair link from a decision entry. */
+export function isRepair(line: unknown): line is RepairEntry {
+  return line !== null && typeof line === 'object' && 'repair' in line;
 }

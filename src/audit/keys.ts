@@ -49,14 +49,22 @@ export async function generateSigningKey(
 /** loadSigningKey reads a private key file; when it does not exist and `create` is set, a new key is made. */
 export async function loadSigningKey(
   privateKeyPath: string,
-  options: { create?: boolean; publicKeyPath?: string } = {},
+  options: {
+    create?: boolean;
+    publicKeyPath?: string;
+    onCreated?: (privateKeyPath: string, publicKeyPath: string) => void;
+  } = {},
 ): Promise<SigningKey> {
   let pem: string;
   try {
     pem = await readFile(privateKeyPath, 'utf8');
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT' && options.create)
-      return generateSigningKey(privateKeyPath, options.publicKeyPath);
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT' && options.create) {
+      const publicKeyPath = options.publicKeyPath ?? publicKeyPathFor(privateKeyPath);
+      const made = await generateSigningKey(privateKeyPath, publicKeyPath);
+      options.onCreated?.(privateKeyPath, publicKeyPath);
+      return made;
+    }
     throw new KeyError(`cannot read the signing key ${privateKeyPath}: ${(err as Error).message}`);
   }
   let privateKey: KeyObject;

@@ -1,48 +1,63 @@
-// Audit stage: the decision log appender. Every rating appended becomes one line of JSON, hash-chained
-// to the line before; an append returns only once the line is on disk (write, then fsync). Opening a
-// log after a crash finds a torn last line and cuts it off, with a warning, leaving every complete
-// entry as it was. Every N entries, and on close, a checkpoint line signs the chain head (Ed25519).
-import { open, type FileHandle } from 'node:fs/promises';
+// Audit stage: the decision log appender. Every rating appended becomes one line of canonical JSON,
+// hash-chained to the line before. Appends that arrive together are written by one write and one fsync
+// (group commit); each resolves only once its own line is on disk. A failed write is cut back off, so the
+// file stays exactly as it was. A signed checkpoint follows every N entries and, while entries arrive,
+// every T seconds; each is also written to the signed head file beside the log. Files rotate by year or
+// size, the chain going on in the next file.
+import { chmod, type FileHandle, open, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { canonicalHash, canonicalJson } from './canonical.js';
 import {
-  entryHash,
-  genesisHash,
-  isCheckpoint,
   type Checkpoint,
   type CheckpointBody,
   type DecisionEntry,
+  entryHash,
+  genesisHash,
+  type RepairEntry,
 } from './entry.js';
-import { loadSigningKey, signCheckpoint, type SigningKey } from './keys.js';
+import { headPathFor, partPathFor, readHead, syncDir, writeHead } from './head.js';
+import { KeyError, loadSigningKey, signCheckpoint } from './keys.js';
+import { LogError, recoverLog } from './recover.js';
 import { redact } from './redact.js';
-import { completeEnd, lastLines } from './tail.js';
 
-/** DecisionLogOptions: where the log is, what it keeps of inputs, and how checkpoints are signed. */
+export { LogError } from './recover.js';
+
+/** DecisionLogOptions: where the log is, what it keeps of inputs, and how its end is signed. */
 export interface DecisionLogOptions {
-  /** The log file (JSON Lines); created when missing. */
+  /** The log file (JSON Lines); created (0600) when missing. */
   path: string;
-  /** An Ed25519 private key (PEM, PKCS#8) to sign checkpoints with; without one, no checkpoints are written. */
-  privateKeyPath?: string;
+  /** The Ed25519 private key (PEM, PKCS#8) that signs checkpoints and the head: a log is always signed. */
+  privateKeyPath: string;
+  /** Make the key pair when privateKeyPath does not exist (default false: a missing key is an error). */
+  createKey?: boolean;
   /** Where a newly made key's public half is written (default: beside it, `x.pub.pem`). */
   publicKeyPath?: string;
-  /** Make the key pair when privateKeyPath does not exist (default true). */
-  createKey?: boolean;
-  /** Write a checkpoint after every N-th entry (default 1000; 0: only on close). */
+  /** Told where a key was made. */
+  onKeyCreated?: (privateKeyPath: string, publicKeyPath: string) => void;
+  /** A checkpoint after every N-th entry (default 1000; 0: only by time and on close). */
   checkpointEvery?: number;
+  /** While entries arrive, a checkpoint at most this many ms after the first one it does not cover (default 1000; 0: off). */
+  checkpointIntervalMs?: number;
   /** Also append each checkpoint to this file, for export to a place the log's writer cannot change. */
   checkpointPath?: string;
+  /** Start a new file when the current one reaches this many bytes (default: no size limit). */
+  rotateBytes?: number;
+  /** Start a new file when the UTC year of the entries changes (default false). */
+  rotateYearly?: boolean;
   /** JSON pointers of input fields left out of the log (`""` leaves out the whole input). */
   drop?: readonly string[];
   /** JSON pointers of input fields replaced by "[masked]". */
   mask?: readonly string[];
   /** JSON pointers of result fields replaced by "[masked]" (the result repeats the institution's name). */
   resultMask?: readonly string[];
-  /** fsync each line before append returns (default true; turn off only in tests of speed). */
+  /** fsync each write before its appends resolve (default true; turn off only in tests of speed). */
   fsync?: boolean;
-  /** Where warnings go (a repaired torn line); default process.emitWarning. */
+  /** Where warnings go (a repaired torn line, a head that could not be replaced); default process.emitWarning. */
   onWarning?: (message: string) => void;
   /** The clock (tests). */
   now?: () => Date;
+  /** Writes a buffer at the end of the file (tests inject a failing disk here). */
+  write?: (handle: FileHandle, buf: Buffer) => Promise<void>;
 }
 
 /** Decision: what a caller appends: who asked, the input, and the result (which names its ruleset). */
@@ -50,24 +65,37 @@ export interface Decision {
   caller: string;
   input: unknown;
   result: { ruleset: { id: string; hash: string } };
+  /** The client's Idempotency-Key, when it sent one. */
+  idempotencyKey?: string;
 }
 
-/** DecisionLog: an open log. Appends are serialized; each resolves once its line is durable. */
+/** LogStatus: where a log stands, for /v1/status. */
+export interface LogStatus {
+  path: string;
+  seq: number;
+  head: string;
+  checkpointed: number;
+  keyId: string;
+}
+
+/** DecisionLog: an open log. */
 export interface DecisionLog {
   readonly path: string;
-  append(decision: Decision): Promise<DecisionEntry>;
-  /** checkpoint signs the current head now (when there is a key and entries since the last one). */
+  /** append resolves once the entry is durable. An abort before its write begins withdraws it (nothing logged). */
+  append(decision: Decision, options?: { signal?: AbortSignal }): Promise<DecisionEntry>;
+  /** appendAll logs all of the decisions in one write, or none of them. */
+  appendAll(decisions: readonly Decision[], options?: { signal?: AbortSignal }): Promise<DecisionEntry[]>;
+  /** checkpoint signs the current head now (when entries came since the last one). */
   checkpoint(): Promise<void>;
+  status(): LogStatus;
   /** close writes a last checkpoint and closes the file. */
   close(): Promise<void>;
 }
 
-/** LogError: the log cannot be opened or written. */
-export class LogError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'LogError';
-  }
+interface Job {
+  decisions: readonly Decision[];
+  resolve: (entries: DecisionEntry[]) => void;
+  reject: (err: Error) => void;
 }
 
 /** createDecisionLog opens (or creates) a log, repairing a torn last line, and returns its appender. */
@@ -76,68 +104,260 @@ export async function createDecisionLog(options: DecisionLogOptions): Promise<De
   const now = options.now ?? (() => new Date());
   const sync = options.fsync !== false;
   const every = options.checkpointEvery ?? 1000;
-  const key = options.privateKeyPath
-    ? await loadSigningKey(options.privateKeyPath, {
-        create: options.createKey !== false,
-        publicKeyPath: options.publicKeyPath,
-      })
-    : undefined;
-
-  const existed = await exists(options.path);
-  const handle = await open(options.path, 'a+').catch((err: Error) => {
-    throw new LogError(`cannot open the decision log ${options.path}: ${err.message}`);
+  const interval = options.checkpointIntervalMs ?? 1000;
+  const write = options.write ?? writeAll;
+  const path = options.path;
+  const headPath = headPathFor(path);
+  if (!options.privateKeyPath)
+    throw new LogError('a decision log is always signed: give the path of its Ed25519 signing key');
+  const key = await loadSigningKey(options.privateKeyPath, {
+    create: options.createKey === true,
+    publicKeyPath: options.publicKeyPath,
+    onCreated: options.onKeyCreated,
+  }).catch((err: Error) => {
+    if (err instanceof KeyError && /ENOENT/.test(err.message))
+      throw new KeyError(
+        `the decision log's signing key ${options.privateKeyPath} does not exist: give the path of an existing Ed25519 key (PEM), or leave the setting out to have one made beside the log`,
+      );
+    throw err;
   });
-  if (!existed && sync) await syncDir(dirname(options.path));
-  const state = await recover(handle, options.path, warn);
-  const checkpoints = options.checkpointPath ? await open(options.checkpointPath, 'a') : undefined;
+  const publicKey = key.publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
 
-  let queue: Promise<unknown> = Promise.resolve();
+  let handle = await openLogFile(path, sync);
+  const state = await recoverLog(handle, path, now(), warn).catch(async (err: unknown) => {
+    await handle.close();
+    throw err;
+  });
+  const checkpoints = options.checkpointPath ? await open(options.checkpointPath, 'a', 0o600) : undefined;
+
+  const pending: Job[] = [];
+  let running: Promise<void> | undefined;
+  let wantCheckpoint = false;
   let closed = false;
-  const serialize = <T>(task: () => Promise<T>): Promise<T> => {
-    const run = queue.then(task);
-    queue = run.catch(() => undefined);
-    return run;
+  let timer: NodeJS.Timeout | undefined;
+  let broken: string | undefined;
+
+  const sign = (seq: number, head: string, time: Date): Checkpoint => {
+    const body: CheckpointBody = { seq, head, time: time.toISOString(), keyId: key.keyId, publicKey };
+    return { checkpoint: body, signature: signCheckpoint(body, key) };
   };
 
-  const writeCheckpoint = async () => {
-    if (!key || state.seq === 0 || state.checkpointed === state.seq) return;
-    const body: CheckpointBody = {
-      seq: state.seq,
-      head: state.head,
-      time: now().toISOString(),
-      keyId: key.keyId,
-      publicKey: publicKeyBase64(key),
-    };
-    const line = `${canonicalJson({ checkpoint: body, signature: signCheckpoint(body, key) } satisfies Checkpoint)}\n`;
-    await writeAll(handle, line, sync);
-    if (checkpoints) await writeAll(checkpoints, line, sync);
-    state.checkpointed = state.seq;
+  // One write of whole lines at the end of the file; on failure the file is cut back to where it was.
+  const commit = async (text: string): Promise<void> => {
+    if (broken) throw new LogError(broken);
+    const buf = Buffer.from(text, 'utf8');
+    try {
+      await write(handle, buf);
+      if (sync) await handle.datasync();
+    } catch (err) {
+      const reason = `writing the decision log ${path} failed (${(err as Error).message})`;
+      try {
+        await handle.truncate(state.size);
+        if (sync) await handle.datasync();
+      } catch (again) {
+        broken = `${reason}, and cutting it back to its last good entry failed too (${(again as Error).message}); restart the service once the disk is fixed`;
+        throw new LogError(broken);
+      }
+      throw new LogError(`${reason}; it was cut back to its last good entry, and nothing of this write is in it`);
+    }
+    state.size += buf.length;
   };
+
+  // After a checkpoint is durable in the log: export it and replace the head file.
+  const anchor = async (cp: Checkpoint): Promise<void> => {
+    try {
+      if (checkpoints) {
+        await checkpoints.write(`${canonicalJson(cp)}\n`);
+        if (sync) await checkpoints.sync();
+      }
+      await writeHead(headPath, cp, sync);
+    } catch (err) {
+      warn(`${headPath}: the signed head could not be replaced (${(err as Error).message}); the log itself is intact`);
+    }
+  };
+
+  const flush = async (jobs: Job[]): Promise<void> => {
+    const time = now();
+    if (jobs.length && (await dueForRotation(time))) await rotate(time);
+    let seq = state.seq;
+    let head = state.head;
+    const lines: string[] = [];
+    const done: { job: Job; entries: DecisionEntry[] }[] = [];
+    for (const job of jobs) {
+      const [s, h, n] = [seq, head, lines.length];
+      try {
+        const entries = job.decisions.map((d) => {
+          const e = buildEntry(d, ++seq, head, time, options);
+          head = e.hash;
+          lines.push(canonicalJson(e));
+          return e;
+        });
+        done.push({ job, entries });
+      } catch (err) {
+        [seq, head] = [s, h];
+        lines.length = n;
+        job.reject(err as Error);
+      }
+    }
+    const cpDue =
+      seq > Math.max(state.checkpointed, 0) && (wantCheckpoint || (every > 0 && seq - lastCheckpointSeq >= every));
+    const cp = cpDue ? sign(seq, head, time) : undefined;
+    if (cp) lines.push(canonicalJson(cp));
+    wantCheckpoint = false;
+    if (!lines.length) return;
+    try {
+      await commit(`${lines.join('\n')}\n`);
+    } catch (err) {
+      for (const d of done) d.job.reject(err as Error);
+      return;
+    }
+    state.seq = seq;
+    state.head = head;
+    if (done.length) state.firstYear ??= time.getUTCFullYear();
+    if (cp) {
+      state.checkpointed = seq;
+      lastCheckpointSeq = seq;
+    } else state.checkpointed = -1;
+    for (const d of done) d.job.resolve(d.entries);
+    if (cp) await anchor(cp);
+    if (!cp && interval > 0 && !timer) {
+      timer = setTimeout(() => {
+        timer = undefined;
+        wantCheckpoint = true;
+        kick();
+      }, interval);
+      timer.unref();
+    }
+    if (cp && timer) {
+      clearTimeout(timer);
+      timer = undefined;
+    }
+  };
+  let lastCheckpointSeq = Math.max(state.checkpointed, 0);
+
+  const dueForRotation = async (time: Date): Promise<boolean> => {
+    if (state.size === 0) return false;
+    if (options.rotateBytes && state.size >= options.rotateBytes) return true;
+    return Boolean(options.rotateYearly && state.firstYear !== undefined && time.getUTCFullYear() !== state.firstYear);
+  };
+
+  // The full file ends with a checkpoint (and the head names its last entry), is renamed by its first
+  // seq, and a new empty file takes its place; the next entry chains to the last one of the old file.
+  const rotate = async (time: Date): Promise<void> => {
+    if (state.checkpointed !== state.seq && state.seq > 0) {
+      const cp = sign(state.seq, state.head, time);
+      await commit(`${canonicalJson(cp)}\n`);
+      state.checkpointed = state.seq;
+      lastCheckpointSeq = state.seq;
+      await writeHead(headPath, cp, sync);
+    }
+    if (sync) await handle.sync();
+    await rename(path, partPathFor(path, state.firstSeq));
+    await handle.close();
+    handle = await openLogFile(path, sync);
+    state.size = 0;
+    state.firstSeq = state.seq + 1;
+    state.firstYear = time.getUTCFullYear();
+  };
+
+  const kick = (): Promise<void> => {
+    running ??= (async () => {
+      try {
+        while (pending.length || wantCheckpoint) {
+          const jobs = pending.splice(0);
+          try {
+            await flush(jobs);
+          } catch (err) {
+            // A failed rotation: nothing of these jobs was written.
+            for (const job of jobs) job.reject(err as Error);
+            wantCheckpoint = false;
+          }
+        }
+      } finally {
+        running = undefined;
+      }
+    })();
+    return running;
+  };
+
+  const enqueue = (decisions: readonly Decision[], signal?: AbortSignal): Promise<DecisionEntry[]> =>
+    new Promise<DecisionEntry[]>((resolve, reject) => {
+      if (closed) return reject(new LogError(`the decision log ${path} is closed`));
+      if (signal?.aborted) return reject(signal.reason ?? new LogError('withdrawn'));
+      const job: Job = { decisions, resolve, reject };
+      if (signal) {
+        const withdraw = () => {
+          const i = pending.indexOf(job);
+          if (i >= 0) {
+            pending.splice(i, 1);
+            reject(signal.reason ?? new LogError('withdrawn before it was written'));
+          }
+        };
+        signal.addEventListener('abort', withdraw, { once: true });
+        const off = () => signal.removeEventListener('abort', withdraw);
+        job.resolve = (e) => {
+          off();
+          resolve(e);
+        };
+        job.reject = (e) => {
+          off();
+          reject(e);
+        };
+      }
+      pending.push(job);
+      void kick();
+    });
+
+  // The repair of a torn tail is the first link written, anchored at once; a log without a head gets one.
+  if (state.torn) {
+    const link: Omit<RepairEntry, 'hash'> = {
+      seq: state.seq + 1,
+      time: now().toISOString(),
+      repair: { kind: 'torn-line', ...state.torn },
+      prevHash: state.head,
+    };
+    const repair = { ...link, hash: entryHash(link) };
+    await commit(`${canonicalJson(repair)}\n`);
+    state.seq = repair.seq;
+    state.head = repair.hash;
+    state.checkpointed = -1;
+    wantCheckpoint = true;
+    await kick();
+  } else if (!(await readHead(headPath))) {
+    if (state.seq > 0 && state.checkpointed !== state.seq) {
+      wantCheckpoint = true;
+      await kick();
+    } else await writeHead(headPath, sign(state.seq, state.head, now()), sync);
+  }
 
   return {
-    path: options.path,
-    append: (decision) =>
-      serialize(async () => {
-        if (closed) throw new LogError(`the decision log ${options.path} is closed`);
-        const entry = buildEntry(decision, state.seq + 1, state.head, now(), options);
-        await writeAll(handle, `${canonicalJson(entry)}\n`, sync);
-        state.seq = entry.seq;
-        state.head = entry.hash;
-        if (every > 0 && entry.seq % every === 0) await writeCheckpoint();
-        return entry;
-      }),
-    checkpoint: () => serialize(writeCheckpoint),
-    close: () =>
-      serialize(async () => {
-        if (closed) return;
-        closed = true;
-        try {
-          await writeCheckpoint();
-        } finally {
-          await handle.close();
-          await checkpoints?.close();
-        }
-      }),
+    path,
+    append: async (decision, opts) => (await enqueue([decision], opts?.signal))[0],
+    appendAll: (decisions, opts) => (decisions.length ? enqueue(decisions, opts?.signal) : Promise.resolve([])),
+    checkpoint: async () => {
+      wantCheckpoint = true;
+      await kick();
+    },
+    status: () => ({
+      path,
+      seq: state.seq,
+      head: state.head,
+      checkpointed: lastCheckpointSeq,
+      keyId: key.keyId,
+    }),
+    close: async () => {
+      if (closed) return;
+      closed = true;
+      if (timer) clearTimeout(timer);
+      try {
+        await running;
+        wantCheckpoint = true;
+        await kick();
+      } finally {
+        await handle.close();
+        await checkpoints?.close();
+      }
+    },
   };
 }
 
@@ -160,6 +380,7 @@ export function buildEntry(
     result: result ? result.value : decision.result,
     prevHash,
   };
+  if (decision.idempotencyKey !== undefined) entry.idempotencyKey = decision.idempotencyKey;
   const redacted: NonNullable<DecisionEntry['redacted']> = { dropped: [], masked: [] };
   if (rules.drop?.includes('')) redacted.dropped.push('');
   else {
@@ -173,86 +394,22 @@ export function buildEntry(
   return { ...entry, hash: entryHash(entry) };
 }
 
-interface State {
-  seq: number;
-  head: string;
-  /** The seq of the newest checkpoint after the last entry (-1 when the log does not end in one). */
-  checkpointed: number;
-}
-
-// Finds the chain's head from the end of the file; a torn last line (no newline, or not JSON) is cut.
-async function recover(handle: FileHandle, path: string, warn: (m: string) => void): Promise<State> {
-  const { size } = await handle.stat();
-  const end = await completeEnd(handle, size);
-  if (end < size) {
-    warn(
-      `${path}: the last line was torn (${size - end} bytes without a newline, from an interrupted write); it was cut off, and the log goes on from the last complete entry`,
-    );
-    await handle.truncate(end);
-    await handle.sync();
-  }
-  const state: State = { seq: 0, head: genesisHash, checkpointed: -1 };
-  let first = true;
-  let cut = -1;
-  await lastLines(handle, end, (text, offset) => {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      if (first) {
-        cut = offset;
-        first = false;
-        return false;
-      }
-      throw new LogError(
-        `${path}: a line at byte ${offset} is not JSON; run verify-log to see where the log is broken`,
-      );
-    }
-    first = false;
-    if (isCheckpoint(parsed)) {
-      if (state.checkpointed < 0) state.checkpointed = parsed.checkpoint.seq;
-      return false;
-    }
-    const e = parsed as DecisionEntry;
-    state.seq = e.seq;
-    state.head = e.hash;
-    if (state.checkpointed !== e.seq) state.checkpointed = -1;
-    return true;
+/** openLogFile opens a log for appending, created readable by its owner only. */
+async function openLogFile(path: string, sync: boolean): Promise<FileHandle> {
+  const handle = await open(path, 'a+', 0o600).catch((err: Error) => {
+    throw new LogError(`cannot open the decision log ${path}: ${err.message}`);
   });
-  if (cut >= 0) {
-    warn(`${path}: the last line was not complete JSON (an interrupted write); it was cut off`);
-    await handle.truncate(cut);
-    await handle.sync();
+  const { size } = await handle.stat();
+  if (size === 0) {
+    await chmod(path, 0o600);
+    if (sync) await syncDir(dirname(path));
   }
-  return state;
+  return handle;
 }
 
-async function writeAll(handle: FileHandle, text: string, sync: boolean): Promise<void> {
-  const buf = Buffer.from(text, 'utf8');
+async function writeAll(handle: FileHandle, buf: Buffer): Promise<void> {
   let done = 0;
   while (done < buf.length) done += (await handle.write(buf, done, buf.length - done)).bytesWritten;
-  if (sync) await handle.sync();
 }
 
-function publicKeyBase64(key: SigningKey): string {
-  return key.publicKey.export({ type: 'spki', format: 'der' }).toString('base64');
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await (await open(path, 'r')).close();
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-// A new file's directory entry is durable only once its directory is synced.
-async function syncDir(dir: string): Promise<void> {
-  try {
-    const d = await open(dir, 'r');
-    await d.sync().finally(() => d.close());
-  } catch {
-    // Some platforms cannot fsync a directory; the file itself is still synced on every append.
-  }
-}
+export { genesisHash };

@@ -1,26 +1,40 @@
 // Audit stage: checking a decision log from its first line: every entry's hash over its content, the
-// chain of prevHash, the sequence without gaps, the input hash, and every checkpoint's signature over
-// the head it names. It stops at the first broken line and says what is wrong there.
+// chain of prevHash, the sequence without gaps, the input hash, every checkpoint's signature over the
+// head it names, and the signed head beside the log, so that a cut, emptied or rewritten end is found.
+// A rotated log is checked across its files as one chain. It stops at the first broken line.
 import type { KeyObject } from 'node:crypto';
+import { createHash } from 'node:crypto';
+import { readdir } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { canonicalHash } from './canonical.js';
-import { entryHash, genesisHash, isCheckpoint, type DecisionEntry } from './entry.js';
+import { type Checkpoint, type DecisionEntry, entryHash, genesisHash, isCheckpoint, isRepair } from './entry.js';
+import { HeadError, headPathFor, partPattern, readHead } from './head.js';
 import { checkSignature, keyIdOf, publicKeyFromBase64 } from './keys.js';
 import { readLines } from './tail.js';
 
-/** VerifyReport: what verify-log found. */
+/** VerifyReport: what verify-log found for one chain. */
 export interface VerifyReport {
   ok: boolean;
+  /** The chain's current file. */
   file: string;
+  /** Every file read, oldest first (rotated files, then the current one). */
+  files: string[];
   entries: number;
   checkpoints: number;
-  /** The seq and hash of the last good entry. */
+  /** Repairs recorded in the chain (a torn line moved aside when the log was opened). */
+  repairs: { seq: number; bytes: number; movedTo: string }[];
+  /** The seq and hash of the last good link. */
   lastSeq: number;
   head: string;
-  /** The key the checkpoints were checked with, and whether the caller pinned it. */
+  /** The signed head beside the log, as read. */
+  signedHead?: { seq: number; hash: string; time: string };
+  /** Entries after the newest signature (a checkpoint or the head), covered by the hash chain only. */
+  chainOnly: number;
+  /** The key the signatures were checked with, and whether the caller pinned it. */
   keyId?: string;
   keyPinned: boolean;
   /** The first line that does not hold, and why. */
-  broken?: { line: number; seq?: number; reason: string };
+  broken?: { file?: string; line: number; seq?: number; reason: string };
   warnings: string[];
 }
 
@@ -36,113 +50,245 @@ const entryFields = [
   'hash',
 ] as const;
 
-/** verifyLog checks a log; with `publicKey`, every checkpoint must be signed by that key. */
-export async function verifyLog(file: string, options: { publicKey?: KeyObject } = {}): Promise<VerifyReport> {
+export interface VerifyOptions {
+  /** Every signature must be made by this key. */
+  publicKey?: KeyObject;
+  /** The signed head to check the end against (default: `FILE.head.json`); false: no head check. */
+  headPath?: string | false;
+}
+
+/** chainFiles: the rotated files of a log, oldest first, then the log itself. */
+export async function chainFiles(file: string): Promise<string[]> {
+  const pattern = partPattern(file);
+  let names: string[] = [];
+  try {
+    names = await readdir(dirname(file));
+  } catch {
+    return [file];
+  }
+  const parts = names.filter((n) => pattern.test(n)).sort();
+  return [...parts.map((n) => join(dirname(file), n)), file];
+}
+
+/** verifyFolder checks every chain in a folder (one per `*.head.json`, e.g. one per replica). */
+export async function verifyFolder(
+  dir: string,
+  options: Omit<VerifyOptions, 'headPath'> = {},
+): Promise<VerifyReport[]> {
+  const names = await readdir(dir);
+  const logs = names.filter((n) => n.endsWith('.jsonl.head.json')).map((n) => n.slice(0, -'.head.json'.length));
+  const covered = new Set<string>();
+  const reports: VerifyReport[] = [];
+  for (const log of logs.sort()) {
+    const path = join(dir, log);
+    const r = await verifyLog(path, options);
+    for (const f of r.files) covered.add(basename(f));
+    reports.push(r);
+  }
+  for (const n of names.filter((n) => n.endsWith('.jsonl') && !covered.has(n)).sort())
+    if (!logs.some((l) => partPattern(join(dir, l)).test(n))) reports.push(await verifyLog(join(dir, n), options));
+  return reports;
+}
+
+/** verifyLog checks a log (with its rotated files); with `publicKey`, every signature must be by that key. */
+export async function verifyLog(file: string, options: VerifyOptions = {}): Promise<VerifyReport> {
   const pinned = options.publicKey ? keyIdOf(options.publicKey) : undefined;
+  const files = await chainFiles(file);
   const report: VerifyReport = {
     ok: true,
     file,
+    files,
     entries: 0,
     checkpoints: 0,
+    repairs: [],
     lastSeq: 0,
     head: genesisHash,
+    chainOnly: 0,
     keyPinned: pinned !== undefined,
     warnings: [],
   };
   if (pinned) report.keyId = pinned;
-  let checkpointedSeq = 0;
+  let signedSeq = 0;
+  let current = file;
   const fail = (line: number, reason: string, seq?: number) => {
     report.ok = false;
-    report.broken = seq === undefined ? { line, reason } : { line, seq, reason };
+    report.broken = {
+      ...(files.length > 1 ? { file: current } : {}),
+      line,
+      ...(seq === undefined ? {} : { seq }),
+      reason,
+    };
     return report;
   };
-
-  for await (const line of readLines(file)) {
-    if (!line.complete) {
-      report.warnings.push(
-        `line ${line.number} is torn (no newline: an interrupted write); opening the log with its appender cuts it off`,
-      );
-      break;
-    }
-    let parsed: unknown;
+  // A signature made by the pinned key, or (unpinned) by the key it names.
+  const checkSigned = (cp: Checkpoint, what: string): string | undefined => {
+    const { checkpoint: body, signature } = cp;
+    if (pinned && body.keyId !== pinned) return `${what} signed by key ${body.keyId}, not by the key given (${pinned})`;
+    let key: KeyObject;
     try {
-      parsed = JSON.parse(line.text);
+      key = options.publicKey ?? publicKeyFromBase64(body.publicKey);
     } catch {
-      return fail(line.number, 'is not JSON');
+      return `${what} whose public key cannot be read`;
     }
-    if (isCheckpoint(parsed)) {
-      const { checkpoint: body, signature } = parsed;
-      if (body.seq !== report.lastSeq || body.head !== report.head)
-        return fail(
-          line.number,
-          `a checkpoint of entry ${body.seq} (head ${body.head}) that does not match the chain at this point (entry ${report.lastSeq}, head ${report.head})`,
-        );
-      if (pinned && body.keyId !== pinned)
-        return fail(line.number, `a checkpoint signed by key ${body.keyId}, not by the key given (${pinned})`);
-      let key: KeyObject;
-      try {
-        key = options.publicKey ?? publicKeyFromBase64(body.publicKey);
-      } catch {
-        return fail(line.number, 'a checkpoint whose public key cannot be read');
-      }
-      if (!pinned && keyIdOf(key) !== body.keyId)
-        return fail(line.number, `a checkpoint whose public key does not match its keyId ${body.keyId}`);
-      if (!checkSignature(body, signature, key))
-        return fail(
-          line.number,
-          `the signature of the checkpoint of entry ${body.seq} does not verify: the checkpoint or the signature was altered`,
-        );
-      report.keyId ??= body.keyId;
-      if (report.keyId !== body.keyId)
+    if (!pinned && keyIdOf(key) !== body.keyId)
+      return `${what} whose public key does not match its keyId ${body.keyId}`;
+    if (!checkSignature(body, signature, key))
+      return `the signature of ${what} of entry ${body.seq} does not verify: it or the signature was altered`;
+    report.keyId ??= body.keyId;
+    return undefined;
+  };
+
+  const headPath = options.headPath === undefined ? headPathFor(file) : options.headPath;
+  let signedHead: Checkpoint | undefined;
+  if (headPath) {
+    try {
+      signedHead = await readHead(headPath);
+    } catch (err) {
+      if (err instanceof HeadError) return fail(0, err.message);
+      throw err;
+    }
+    if (!signedHead)
+      return fail(
+        0,
+        `the signed head ${headPath} is missing: the end of the log cannot be checked (it may have been cut or emptied)`,
+      );
+    const bad = checkSigned(signedHead, 'the signed head');
+    if (bad) return fail(0, bad.replace('of the signed head', 'of the signed head'));
+    const c = signedHead.checkpoint;
+    report.signedHead = { seq: c.seq, hash: c.head, time: c.time };
+  }
+  let headFound = signedHead?.checkpoint.seq === 0;
+  let started = false;
+
+  for (const f of files) {
+    current = f;
+    const last = f === file;
+    let lineNo = 0;
+    for await (const line of readLines(f)) {
+      lineNo = line.number;
+      if (!line.complete) {
         report.warnings.push(
-          `line ${line.number}: the checkpoint is signed by another key (${body.keyId}) than the earlier ones`,
+          `${files.length > 1 ? `${f}: ` : ''}line ${line.number} is torn (no newline: an interrupted write, never acknowledged); opening the log with its appender moves it aside and records the repair`,
         );
-      report.checkpoints++;
-      checkpointedSeq = body.seq;
-      continue;
-    }
-    const e = parsed as DecisionEntry;
-    const missing = entryFields.filter((k) => !(k in (e as object)));
-    if (missing.length)
-      return fail(line.number, `is neither an entry nor a checkpoint: it lacks ${missing.join(', ')}`);
-    const expected = report.lastSeq + 1;
-    if (e.seq !== expected)
-      return e.seq > expected
-        ? fail(
+        break;
+      }
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(line.text);
+      } catch {
+        return fail(line.number, 'is not JSON');
+      }
+      if (isCheckpoint(parsed)) {
+        const body = parsed.checkpoint;
+        if (body.seq !== report.lastSeq || body.head !== report.head)
+          return fail(
             line.number,
-            `entry ${expected}${e.seq - 1 > expected ? `–${e.seq - 1}` : ''} is missing: this line is entry ${e.seq}, after entry ${report.lastSeq}`,
-            expected,
-          )
-        : fail(
+            `a checkpoint of entry ${body.seq} (head ${body.head}) that does not match the chain at this point (entry ${report.lastSeq}, head ${report.head})`,
+          );
+        const bad = checkSigned(parsed, 'a checkpoint');
+        if (bad) return fail(line.number, bad.replace('of a checkpoint', 'of the checkpoint'));
+        if (report.keyId !== body.keyId)
+          report.warnings.push(
+            `line ${line.number}: the checkpoint is signed by another key (${body.keyId}) than the earlier ones`,
+          );
+        report.checkpoints++;
+        signedSeq = body.seq;
+        continue;
+      }
+      const e = parsed as DecisionEntry & { repair?: { bytes: number; movedTo: string } };
+      const repair = isRepair(parsed);
+      if (!repair) {
+        const missing = entryFields.filter((k) => !(k in (e as object)));
+        if (missing.length)
+          return fail(line.number, `is neither an entry nor a checkpoint: it lacks ${missing.join(', ')}`);
+      }
+      if (!started) {
+        started = true;
+        // A chain whose oldest files were archived away starts later; the first entry's seq says where.
+        if (e.seq !== 1 && files.length > 1 && f !== files[0]) report.lastSeq = e.seq - 1;
+      }
+      const expected = report.lastSeq + 1;
+      if (e.seq !== expected)
+        return e.seq > expected
+          ? fail(
+              line.number,
+              `entry ${expected}${e.seq - 1 > expected ? `–${e.seq - 1}` : ''} is missing: this line is entry ${e.seq}, after entry ${report.lastSeq}`,
+              expected,
+            )
+          : fail(
+              line.number,
+              `entry ${e.seq} comes after entry ${report.lastSeq}: an entry was repeated or moved`,
+              e.seq,
+            );
+      if (!hashHolds(line.text, e))
+        return fail(
+          line.number,
+          `entry ${e.seq} does not match its hash: its content was changed after it was written`,
+          e.seq,
+        );
+      if (e.prevHash !== report.head)
+        return fail(
+          line.number,
+          `entry ${e.seq} does not follow entry ${report.lastSeq}: its prevHash is not that entry's hash`,
+          e.seq,
+        );
+      if (!repair && e.redacted === undefined && 'input' in e && !inputHolds(e))
+        return fail(line.number, `entry ${e.seq}: its input does not match its inputHash`, e.seq);
+      if (repair) report.repairs.push({ seq: e.seq, bytes: e.repair!.bytes, movedTo: e.repair!.movedTo });
+      else report.entries++;
+      report.lastSeq = e.seq;
+      report.head = e.hash;
+      if (signedHead && e.seq === signedHead.checkpoint.seq) {
+        if (e.hash !== signedHead.checkpoint.head)
+          return fail(
             line.number,
-            `entry ${e.seq} comes after entry ${report.lastSeq}: an entry was repeated or moved`,
+            `entry ${e.seq} is not the entry the signed head names (${signedHead.checkpoint.head}): the end of the log was rewritten`,
             e.seq,
           );
-    if (entryHash(e) !== e.hash)
-      return fail(
-        line.number,
-        `entry ${e.seq} does not match its hash: its content was changed after it was written`,
-        e.seq,
-      );
-    if (e.prevHash !== report.head)
-      return fail(
-        line.number,
-        `entry ${e.seq} does not follow entry ${report.lastSeq}: its prevHash is not that entry's hash`,
-        e.seq,
-      );
-    if (e.redacted === undefined && 'input' in e && canonicalHash(e.input) !== e.inputHash)
-      return fail(line.number, `entry ${e.seq}: its input does not match its inputHash`, e.seq);
-    report.entries++;
-    report.lastSeq = e.seq;
-    report.head = e.hash;
+        headFound = true;
+      }
+    }
+    if (!last && lineNo === 0) report.warnings.push(`${f} is empty`);
   }
-  if (report.entries > checkpointedSeq && (report.checkpoints > 0 || pinned))
-    report.warnings.push(
-      `entries ${checkpointedSeq + 1}–${report.lastSeq} come after the last signed checkpoint and are covered by the hash chain only`,
+  if (signedHead && !headFound) {
+    const s = signedHead.checkpoint.seq;
+    current = file;
+    return fail(
+      0,
+      report.lastSeq === 0
+        ? `the log holds no entry, but its signed head names entry ${s}: the log was emptied`
+        : `the log ends at entry ${report.lastSeq}, but its signed head names entry ${s}: entries ${report.lastSeq + 1}–${s} were cut off its end`,
+      report.lastSeq + 1,
     );
-  if (report.checkpoints > 0 && !pinned)
+  }
+  const anchored = Math.max(signedSeq, signedHead?.checkpoint.seq ?? 0);
+  report.chainOnly = Math.max(0, report.lastSeq - anchored);
+  if (report.chainOnly > 0)
     report.warnings.push(
-      'checkpoints were checked with the key written in the log itself; give --public-key to check them against the key you trust',
+      `entries ${anchored + 1}–${report.lastSeq} (${report.chainOnly}) come after the last signature and are covered by the hash chain only`,
+    );
+  if (report.keyId && !pinned)
+    report.warnings.push(
+      'signatures were checked with the key written in the log itself; give --public-key to check them against the key you trust',
     );
   return report;
+}
+
+// The line as written is canonical JSON; its hash is that text without the `hash` member. A line
+// rewritten in another (equivalent) form is checked the slow way, over its canonical form.
+function hashHolds(text: string, e: { hash: string }): boolean {
+  const member = `"hash":${JSON.stringify(e.hash)}`;
+  const at = text.indexOf(member);
+  if (at > 0) {
+    const withComma = text[at - 1] === ',' ? at - 1 : at;
+    const end = withComma === at ? at + member.length + 1 : at + member.length;
+    const rest = text.slice(0, withComma) + text.slice(end);
+    if (`sha256:${createHash('sha256').update(rest, 'utf8').digest('hex')}` === e.hash) return true;
+  }
+  return entryHash(e as DecisionEntry) === e.hash;
+}
+
+function inputHolds(e: DecisionEntry): boolean {
+  const fast = `sha256:${createHash('sha256').update(JSON.stringify(e.input), 'utf8').digest('hex')}`;
+  return fast === e.inputHash || canonicalHash(e.input) === e.inputHash;
 }

@@ -1,6 +1,7 @@
 // Check stage: the one result model of `check`. Every output format is a pure function of it, and the
 // exit code comes from it, never from a formatter.
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
+import { defaultLang, type Lang, translator } from '../i18n/i18n.js';
 
 /** RuleTestRecord: one YAML rule test and how it went. */
 export interface RuleTestRecord {
@@ -66,14 +67,23 @@ export function exitCode(report: CheckReport): 0 | 1 {
   return countBySeverity(report).errors > 0 ? 1 : 0;
 }
 
-/** summaryLine: one line a person reads first. */
-export function summaryLine(report: CheckReport): string {
+/** summaryLine: one line a person reads first, in the language asked for (Chinese by default). */
+export function summaryLine(report: CheckReport, lang: Lang = defaultLang): string {
+  const t = translator(lang);
   const { errors, warnings } = countBySeverity(report);
-  const parts = [`${errors} error${errors === 1 ? '' : 's'}`, `${warnings} warning${warnings === 1 ? '' : 's'}`];
-  parts.push(`rule tests: ${report.ruleTests.passed} passed, ${report.ruleTests.failed} failed`);
+  const parts = [t('check.errors', { count: errors }), t('check.warnings', { count: warnings })];
+  parts.push(t('check.ruleTests', report.ruleTests));
   for (const c of report.coverage ?? [])
-    parts.push(`coverage of ${c.ruleset}: ${c.covered}/${c.total} (${percent(c.covered, c.total)})`);
-  return `${exitCode(report) ? 'check failed' : 'check passed'}: ${parts.join('; ')}`;
+    parts.push(
+      t('check.coverage', {
+        ruleset: c.ruleset,
+        covered: c.covered,
+        total: c.total,
+        percent: percent(c.covered, c.total),
+      }),
+    );
+  const sep = lang === 'zh' ? '；' : '; ';
+  return t(exitCode(report) ? 'check.failed' : 'check.passed', { parts: parts.join(sep) });
 }
 
 export function percent(covered: number, total: number): string {

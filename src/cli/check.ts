@@ -7,6 +7,7 @@ import { exitCode } from '../check/report.js';
 import { TargetError } from '../check/targets.js';
 import { checkFormats, type CheckFormat } from '../report/diagnostics/formats.js';
 import { defaults, UsageError } from './io.js';
+import { cliLang } from './lang.js';
 
 export function registerCheck(program: Command): void {
   program
@@ -34,7 +35,7 @@ export function registerCheck(program: Command): void {
           if (err instanceof TargetError) throw new UsageError(err.message);
           throw err;
         }
-        process.stdout.write(checkFormats[opts.format](report));
+        process.stdout.write(checkFormats[opts.format](report, cliLang()));
         process.exitCode = exitCode(report);
       },
     );

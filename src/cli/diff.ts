@@ -8,7 +8,9 @@ import type { RuleSet } from '../rules/ruleset.js';
 import { renderDiffHtml } from '../report/diff/html.js';
 import { renderDiffMarkdown } from '../report/diff/markdown.js';
 import { renderDiffText } from '../report/diff/text.js';
+import type { Lang } from '../i18n/i18n.js';
 import { defaults, UsageError } from './io.js';
+import { cliLang } from './lang.js';
 
 interface DiffOptions {
   rules: string;
@@ -41,13 +43,13 @@ export function registerDiff(program: Command): void {
       const [a, b] = [await load(from, spec), await load(to, spec)];
       const diff = diffRulesets(a, b, { from, to });
       const render = opts.json
-        ? (d: typeof diff) => `${JSON.stringify(d, null, 2)}\n`
+        ? (d: typeof diff, _lang: Lang) => `${JSON.stringify(d, null, 2)}\n`
         : opts.markdown
           ? renderDiffMarkdown
           : opts.html
             ? renderDiffHtml
             : renderDiffText;
-      process.stdout.write(render(diff));
+      process.stdout.write(render(diff, cliLang()));
       if (opts.exitCode && !diff.same) process.exitCode = 1;
     });
 }

@@ -11,6 +11,7 @@ import { PolicyModule } from '../engine/engine.js';
 import { renderImpactLine, renderImpactSummary } from '../report/diff/impact.js';
 import { load } from './diff.js';
 import { defaults, UsageError } from './io.js';
+import { cliLang } from './lang.js';
 
 interface ImpactOptions {
   rules: string;
@@ -68,13 +69,13 @@ export function registerImpact(program: Command): void {
       const onCase = async (c: CaseImpact) => {
         bar?.increment();
         if (opts.json) await write(`${JSON.stringify(c)}\n`);
-        else if (opts.all || c.changed || 'unreadable' in c.from) await write(renderImpactLine(c));
+        else if (opts.all || c.changed || 'unreadable' in c.from) await write(renderImpactLine(c, cliLang()));
       };
       const summary = await runImpact(pa, pb, readCases(files, root), onCase).finally(() => bar?.stop());
       await write(
         opts.json
           ? `${JSON.stringify({ summary })}\n`
-          : `${summary.changed || opts.all ? '\n' : ''}${renderImpactSummary(summary)}`,
+          : `${summary.changed || opts.all ? '\n' : ''}${renderImpactSummary(summary, cliLang())}`,
       );
     });
 }

@@ -3,7 +3,8 @@
 import { Command, CommanderError } from 'commander';
 import { EngineError } from '../engine/errors.js';
 import { BatchSetupError } from '../rating/batch.js';
-import { RulesError } from '../diagnostics/diagnostics.js';
+import { formatDiagnostic, RulesError } from '../diagnostics/diagnostics.js';
+import { translator } from '../i18n/i18n.js';
 import { registerBatch } from './batch.js';
 import { registerCheck } from './check.js';
 import { registerDiff } from './diff.js';
@@ -13,13 +14,15 @@ import { registerEvaluate } from './evaluate.js';
 import { registerReport } from './report.js';
 import { registerImpact } from './impact.js';
 import { registerKeys } from './keys.js';
-import { UsageError } from './io.js';
+import { addLangOption, cliLang } from './lang.js';
+import { OutputError, UsageError } from './io.js';
 import { registerReplay } from './replay.js';
 import { registerVerifyLog } from './verify-log.js';
 
 const program = new Command('credit-policy')
   .description('银发〔2018〕102号 as code: rate access institutions, check and diff the rules')
   .exitOverride();
+addLangOption(program);
 registerEvaluate(program);
 registerDue(program);
 registerCalendar(program);
@@ -37,16 +40,25 @@ program.parseAsync(process.argv).catch((err: unknown) => {
     process.exitCode = err.exitCode;
     return;
   }
-  if (
-    err instanceof RulesError ||
-    err instanceof EngineError ||
-    err instanceof UsageError ||
-    err instanceof BatchSetupError
-  ) {
+  if (err instanceof OutputError) {
+    process.stderr.write(`${err.message}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  if (err instanceof RulesError) {
+    // The rule files' problems, each in the run's language.
+    const errors = err.diagnostics.filter((d) => d.severity === 'error');
+    const head = translator(cliLang())('cli.rulesErrors', { count: errors.length });
+    process.stderr.write(`${[head, ...errors.map((d) => formatDiagnostic(d, cliLang()))].join('\n')}\n`);
+    process.exitCode = 2;
+    return;
+  }
+  if (err instanceof EngineError || err instanceof UsageError || err instanceof BatchSetupError) {
     process.stderr.write(`${err.message}\n`);
     process.exitCode = 2;
     return;
   }
-  process.stderr.write(`internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  const detail = err instanceof Error ? (err.stack ?? err.message) : String(err);
+  process.stderr.write(`${translator(cliLang())('cli.internalError', { detail })}\n`);
   process.exitCode = 70;
 });

@@ -1,6 +1,7 @@
 // Diagnostics: the one shape every problem takes, whether it comes from YAML syntax, the schema, a
 // semantic check, the Rego tool chain or a rule test, so every output format prints all of them.
-import type { Code, Severity } from './codes.js';
+import { type Lang, translator } from '../i18n/i18n.js';
+import { type Code, codeInfo, type Severity } from './codes.js';
 
 export type { Severity };
 
@@ -17,11 +18,19 @@ export interface Diagnostic {
   message: string;
 }
 
-/** formatDiagnostic renders `file:line:col: severity CODE: path message`, in the style of compilers. */
-export function formatDiagnostic(d: Diagnostic): string {
+/**
+ * formatDiagnostic renders `file:line:col: severity CODE: path message`, in the style of compilers. In
+ * Chinese (asked for by `check`'s text output, the default there) the severity is Chinese and the
+ * code's Chinese title follows it, so that a reader knows the kind of problem even where the detail of
+ * the message is English. Anything but 'zh' (also an index, as from `.map`) gives the English line that
+ * logs and machine readers use.
+ */
+export function formatDiagnostic(d: Diagnostic, lang?: Lang | number): string {
   const where = [d.file, d.line, d.column].filter((x) => x !== undefined && x !== '').join(':');
   const subject = d.path ? `${d.path} ` : '';
-  return `${where}: ${d.severity} ${d.code}: ${subject}${d.message}`;
+  if (lang !== 'zh') return `${where}: ${d.severity} ${d.code}: ${subject}${d.message}`;
+  const t = translator('zh');
+  return `${where}: ${t(`common.severity.${d.severity}`)} ${d.code}（${codeInfo(d.code, 'zh').title}）: ${subject}${d.message}`;
 }
 
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {
@@ -33,7 +42,7 @@ export class RulesError extends Error {
   constructor(readonly diagnostics: Diagnostic[]) {
     super(
       `rule files have ${diagnostics.filter((d) => d.severity === 'error').length} error(s):\n` +
-        diagnostics.map(formatDiagnostic).join('\n'),
+        diagnostics.map((d) => formatDiagnostic(d)).join('\n'),
     );
     this.name = 'RulesError';
   }

@@ -65,7 +65,7 @@ export function diffInterpretations(a: RuleSet, b: RuleSet, out: Changes): void 
     added: (i, id) => out.added(p, 'interpretation', `[${id}]`, i, i.quote),
     both: (x, y, id) => {
       const clause = { from: x.quote, to: y.quote };
-      for (const k of ['about', 'quote', 'reading', 'reason'] as const)
+      for (const k of ['about', 'quote', 'readingZh', 'reading', 'reason'] as const)
         out.value(p, 'interpretation', `[${id}].${k}`, x[k], y[k], k === 'quote' ? {} : clause);
     },
   });

@@ -141,7 +141,9 @@ function viewOf(rs: RuleSet): View {
     untouched,
     itemIndex: new Map(untouched.map((u, i) => [u.id, i])),
     dimensions: rs.table.dimensions.map((d) => ({ id: d.id, name: d.name, maxPoints: d.maxPoints })),
-    interpretations: rs.interpretations.map((i) => Object.freeze({ id: i.id, about: i.about, reading: i.reading })),
+    interpretations: rs.interpretations.map((i) =>
+      Object.freeze({ id: i.id, about: i.about, reading: i.reading, readingZh: i.readingZh }),
+    ),
     measures: (result) => {
       let m = measures.get(result);
       if (!m) {

@@ -9,6 +9,7 @@ import { Registry, SelectionError } from '../rules/registry.js';
 import type { RuleSet } from '../rules/ruleset.js';
 import { createAjv } from '../validation/ajv.js';
 import { explainErrors, type Problem } from '../validation/explain.js';
+import { textProblems } from '../validation/text.js';
 import type { CompactResult } from './compact.js';
 import { decorate, type RatingResult } from './decorate.js';
 import { deriveInputSchema } from './input-schema.js';
@@ -54,6 +55,9 @@ export class Rater {
 
   /** evaluate runs the whole pipeline for one input of unknown shape. */
   evaluate(input: unknown): Outcome {
+    // Before the ruleset is chosen: a hidden character in a region or a pinned id must not choose it.
+    const text = textProblems(input);
+    if (text.length) return { ok: false, status: 400, problems: text };
     const picked = this.pick(input);
     if (!picked.ok) return picked;
     const { validate, policy, ruleset } = picked.loaded;

@@ -12,9 +12,10 @@ import { KeyStore } from '../security/key-store.js';
 import { createAjv } from '../validation/ajv.js';
 import { useAuth, type DocsAccess } from './http/auth.js';
 import { decisionsOf } from './runtime/decisions.js';
-import { errorHandler } from './http/errors.js';
+import { clientErrorHandler, errorHandler } from './http/errors.js';
 import {
   defaultRateLimit,
+  useKeyShare,
   usePressure,
   useRateLimit,
   type PressureOptions,
@@ -54,7 +55,7 @@ export interface AppOptions {
   batchMaxElements?: number;
   /** Milliseconds one request's evaluation work may take, decision-log writes included (10 s). */
   evaluationTimeout?: number;
-  /** Milliseconds to receive a whole request (120 s; an NDJSON upload must fit in it). */
+  /** Milliseconds to receive a whole request, enforced within a second (120 s; an NDJSON upload must fit in it). */
   requestTimeout?: number;
   /** Milliseconds a socket may stay idle before it is closed (60 s). */
   connectionTimeout?: number;
@@ -100,21 +101,30 @@ export function buildApp(options: AppOptions): FastifyInstance {
       'buildApp needs `keys`: a KeyStore or a list of API keys (an empty list leaves only the public routes)',
     );
   const bodyLimit = options.bodyLimit ?? 1024 * 1024;
-  const serverOptions: FastifyServerOptions & { https?: AppOptions['https'] } = {
+  const requestTimeout = options.requestTimeout ?? 120_000;
+  // Node checks its request and header deadlines every 30 s by default; once a second keeps them
+  // within a second of their setting (bodies also have a timer of their own, parsers.ts).
+  const connectionsCheckingInterval = Math.min(1000, requestTimeout);
+  const serverOptions: FastifyServerOptions & {
+    https?: AppOptions['https'] & { connectionsCheckingInterval: number };
+    http?: { connectionsCheckingInterval: number };
+  } = {
     logger: loggerOptions(options.logger),
     // One log line per request, written by useRequestLog, instead of fastify's two.
     logController: new LogController({ disableRequestLogging: true }),
     genReqId,
     requestIdHeader: false,
     bodyLimit,
-    requestTimeout: options.requestTimeout ?? 120_000,
+    requestTimeout,
+    http: { connectionsCheckingInterval },
+    clientErrorHandler,
     connectionTimeout: options.connectionTimeout ?? 60_000,
     keepAliveTimeout: options.keepAliveTimeout ?? 5_000,
     return503OnClosing: true,
     // Idle keep-alive connections are closed at shutdown; requests in flight finish.
     forceCloseConnections: 'idle',
     trustProxy: options.trustProxy ?? false,
-    ...(options.https ? { https: options.https } : {}),
+    ...(options.https ? { https: { ...options.https, connectionsCheckingInterval } } : {}),
   };
   const app = Fastify(serverOptions) as unknown as FastifyInstance;
 
@@ -140,9 +150,10 @@ export function buildApp(options: AppOptions): FastifyInstance {
   useSecurityHeaders(app, Boolean(options.https));
   if (options.pressure !== false) usePressure(app, options.pressure ?? {});
   useAuth(app, { keys, docs });
+  if (options.pressure !== false) useKeyShare(app, options.pressure ?? {});
   if (options.rateLimit !== false) useRateLimit(app, options.rateLimit ?? defaultRateLimit);
   useOperationsLog(app, operations);
-  useJsonBodies(app);
+  useJsonBodies(app, { requestTimeout, bodyLimit });
   useNegotiation(app);
   app.setErrorHandler(errorHandler);
   useNotFound(app);

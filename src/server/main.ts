@@ -12,7 +12,7 @@ import { KeysError } from '../security/keys-file.js';
 import { KeyStore } from '../security/key-store.js';
 import { ConfigError, configFromEnv, isLoopback, type ServiceConfig } from './runtime/config.js';
 import { LiveRules, VersionRefused } from './runtime/live-rules.js';
-import { fileOperationsLog } from './runtime/operations-log.js';
+import { fileOperationsLog, OperationsLogError } from './runtime/operations-log.js';
 import { reloadService } from './runtime/reload.js';
 import { onSignals, serve, type Serving } from './serve.js';
 
@@ -144,11 +144,28 @@ function onReloadSignal(serving: Serving, config: ServiceConfig): void {
 }
 
 main().catch((err: unknown) => {
-  const known = [ConfigError, KeysError, VersionRefused, LogError, KeyError, RangeError].some((k) => err instanceof k);
+  const known = [ConfigError, KeysError, VersionRefused, LogError, KeyError, RangeError, OperationsLogError].some(
+    (k) => err instanceof k,
+  );
+  // An error of the operating system (a port in use, a file that cannot be opened) is the operator's to fix.
+  const system = systemMessage(err);
   process.stderr.write(
-    known
-      ? `cannot start: ${(err as Error).message}\n`
+    known || system
+      ? `cannot start: ${system ?? (err as Error).message}\n`
       : `cannot start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
   );
-  process.exitCode = known ? 2 : 70;
+  process.exitCode = known || system ? 2 : 70;
 });
+
+/** systemMessage: one line for an operating-system error, or undefined for anything else. */
+function systemMessage(err: unknown): string | undefined {
+  const e = err as NodeJS.ErrnoException & { address?: string; port?: number };
+  if (!(err instanceof Error) || typeof e.code !== 'string' || !e.syscall) return undefined;
+  const where = e.address !== undefined ? `${e.address}:${e.port}` : '';
+  if (e.code === 'EADDRINUSE')
+    return `${where} is already in use by another process: stop it, or set PORT (or HOST) to a free one`;
+  if (e.code === 'EADDRNOTAVAIL') return `${where} is not an address of this machine: set HOST to one`;
+  if (e.code === 'EACCES' && e.syscall === 'listen')
+    return `${where} needs privileges this process lacks: set PORT to 1024 or above`;
+  return e.message;
+}

@@ -2,7 +2,7 @@
 // entry is found at that entry; a torn last line is cut on reopen and the log goes on; a forged
 // checkpoint signature is found; masked and dropped input fields stay out of the file.
 import { spawnSync } from 'node:child_process';
-import { appendFile, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -43,7 +43,13 @@ function decision(n: number): Decision {
 }
 
 async function writeLog(count: number, options: Partial<DecisionLogOptions> = {}): Promise<void> {
-  const l = await createDecisionLog({ path: log, privateKeyPath: key, checkpointEvery: 2, ...options });
+  const l = await createDecisionLog({
+    path: log,
+    privateKeyPath: key,
+    createKey: true,
+    checkpointEvery: 2,
+    ...options,
+  });
   for (let n = 1; n <= count; n++) await l.append(decision(n));
   await l.close();
 }
@@ -140,7 +146,7 @@ describe('a decision log', () => {
     await setLines(ls);
     expect((await verifyLog(log)).broken).toEqual({
       line: 3,
-      reason: 'the signature of the checkpoint of entry 2 does not verify: the checkpoint or the signature was altered',
+      reason: 'the signature of the checkpoint of entry 2 does not verify: it or the signature was altered',
     });
   });
 
@@ -150,52 +156,52 @@ describe('a decision log', () => {
     const report = await verifyLog(log, { publicKey: other.publicKey });
     expect(report.ok).toBe(false);
     expect(report.broken?.reason).toMatch(
-      /^a checkpoint signed by key sha256:\w+, not by the key given \(sha256:\w+\)$/,
+      /^the signed head signed by key sha256:\w+, not by the key given \(sha256:\w+\)$/,
     );
   });
 
-  it('with a torn last line is repaired on reopen, with a warning, and goes on', async () => {
+  it('with a torn last line moves it aside on reopen, records the repair in the chain, and goes on', async () => {
     await writeLog(3, { checkpointEvery: 0 });
     const whole = await readFile(log, 'utf8');
     const next = canonicalJson({ seq: 4, caller: 'interrupted' });
     await appendFile(log, next.slice(0, 20));
     const torn = await verifyLog(log);
-    expect(torn).toMatchObject({
-      ok: true,
-      entries: 3,
-      warnings: [
-        expect.stringMatching(/^line 5 is torn/),
-        expect.stringMatching(/^checkpoints were checked with the key written in the log itself/),
-      ],
-    });
+    expect(torn).toMatchObject({ ok: true, entries: 3 });
+    expect(torn.warnings[0]).toMatch(/^line 5 is torn/);
 
     const warnings: string[] = [];
     const l = await createDecisionLog({ path: log, privateKeyPath: key, onWarning: (m) => warnings.push(m) });
     expect(warnings).toEqual([
       expect.stringMatching(
-        /the last line was torn \(20 bytes without a newline, from an interrupted write\); it was cut off, and the log goes on from the last complete entry$/,
+        /the last line was torn \(20 bytes without a newline: a write that was interrupted and never acknowledged\); it was moved to .*decisions\.jsonl\.torn-[-\dTZ]+ and the repair is recorded in the chain$/,
       ),
     ]);
-    expect(await readFile(log, 'utf8')).toBe(whole);
+    const aside = (await readdir(dir)).find((f) => f.includes('.torn-'))!;
+    expect(await readFile(join(dir, aside), 'utf8')).toBe(next.slice(0, 20));
+    expect((await stat(join(dir, aside))).mode & 0o777).toBe(0o600);
+    // Every complete line is kept, as it was.
+    expect((await readFile(log, 'utf8')).startsWith(whole)).toBe(true);
     const entry = await l.append(decision(4));
     await l.close();
-    expect(entry.seq).toBe(4);
-    expect(await verifyLog(log, { publicKey: await readPublicKey(pub) })).toMatchObject({
+    expect(entry.seq).toBe(5);
+    const report = await verifyLog(log, { publicKey: await readPublicKey(pub) });
+    expect(report).toMatchObject({
       ok: true,
       entries: 4,
-      checkpoints: 2,
+      lastSeq: 5,
+      repairs: [{ seq: 4, bytes: 20, movedTo: aside }],
+      chainOnly: 0,
     });
   });
 
-  it('whose last line is complete but not JSON has that line cut on reopen', async () => {
+  it('whose last line is complete but not JSON is not opened: no complete line is ever dropped', async () => {
     await writeLog(2, { checkpointEvery: 0 });
     await appendFile(log, '\u0000\u0000\u0000\n');
-    const warnings: string[] = [];
-    const l = await createDecisionLog({ path: log, onWarning: (m) => warnings.push(m) });
-    await l.append(decision(3));
-    await l.close();
-    expect(warnings).toEqual([expect.stringMatching(/the last line was not complete JSON/)]);
-    expect(await verifyLog(log)).toMatchObject({ ok: true, entries: 3 });
+    const before = await readFile(log);
+    await expect(createDecisionLog({ path: log, privateKeyPath: key })).rejects.toThrow(
+      /the complete line at byte \d+ is not JSON; the log is not opened \(no complete line is ever dropped\)/,
+    );
+    expect(await readFile(log)).toEqual(before);
   });
 
   it('continues its chain across reopenings', async () => {
@@ -206,17 +212,20 @@ describe('a decision log', () => {
   });
 
   it('keeps concurrent appends in one order, each durable when it resolves', async () => {
-    const l = await createDecisionLog({ path: log, privateKeyPath: key, checkpointEvery: 7 });
+    const l = await createDecisionLog({ path: log, privateKeyPath: key, createKey: true, checkpointEvery: 7 });
     const entries = await Promise.all(Array.from({ length: 20 }, (_, n) => l.append(decision(n))));
     await l.close();
     expect(entries.map((e) => e.seq)).toEqual(Array.from({ length: 20 }, (_, n) => n + 1));
-    expect(await verifyLog(log)).toMatchObject({ ok: true, entries: 20, checkpoints: 3 });
+    // Group commit: the first append is written alone, the 19 queued behind it in one write ending in a checkpoint.
+    expect(await verifyLog(log)).toMatchObject({ ok: true, entries: 20, checkpoints: 1 });
     await expect(l.append(decision(1))).rejects.toThrow(/is closed/);
   });
 
   it('masks and drops input fields named by JSON pointer, keeping the hash of the whole input', async () => {
     const l = await createDecisionLog({
       path: log,
+      privateKeyPath: key,
+      createKey: true,
       mask: ['/institution/name'],
       drop: ['/circumstances', '/no/such/field'],
       resultMask: ['/institution/name'],
@@ -245,7 +254,7 @@ describe('a decision log', () => {
   });
 
   it('can leave the whole input out', async () => {
-    const l = await createDecisionLog({ path: log, drop: [''] });
+    const l = await createDecisionLog({ path: log, privateKeyPath: key, createKey: true, drop: [''] });
     const entry = await l.append(decision(1));
     await l.close();
     expect(entry).not.toHaveProperty('input');

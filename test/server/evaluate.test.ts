@@ -112,7 +112,7 @@ describe('POST /v1/evaluate', () => {
       expect(res.statusCode).toBe(413);
       expect(res.json()).toEqual({
         error: 'body-too-large',
-        message: 'the request body is larger than this service accepts',
+        message: `the request body is ${Buffer.byteLength(JSON.stringify(input))} bytes (Content-Length); this route accepts at most 512`,
       });
     } finally {
       await small.close();

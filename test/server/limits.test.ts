@@ -16,11 +16,15 @@ const lines = (body: string) =>
     .filter(Boolean)
     .map((l) => JSON.parse(l));
 
-/** stuckLog: a decision log whose writes never finish (a hung disk). */
+/** stuckLog: a decision log whose earlier write never finishes (a hung disk): new appends wait in its queue until withdrawn. */
+const queued = <T>(options?: { signal?: AbortSignal }) =>
+  new Promise<T>((_, reject) => options?.signal?.addEventListener('abort', () => reject(options.signal!.reason)));
 const stuckLog = (): DecisionLog => ({
   path: 'stuck',
-  append: () => new Promise(() => undefined),
+  append: (_d, options) => queued(options),
+  appendAll: (_d, options) => queued(options),
   checkpoint: async () => undefined,
+  status: () => ({ path: 'stuck', seq: 0, head: '', checkpointed: 0, keyId: '' }),
   close: async () => undefined,
 });
 

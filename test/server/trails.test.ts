@@ -108,6 +108,7 @@ describe('the decision log', () => {
     const decisionLog = await createDecisionLog({
       path,
       privateKeyPath: join(dir, 'log-key.pem'),
+      createKey: true,
       mask: ['/institution/name'],
       resultMask: ['/institution/name'],
     });
@@ -151,10 +152,72 @@ describe('the decision log', () => {
       redacted: { masked: ['/institution/name'] },
     });
     const report = await verifyLog(path);
-    expect(report).toMatchObject({ ok: true, entries: 4, checkpoints: 1 });
+    expect(report).toMatchObject({ ok: true, entries: 4, chainOnly: 0 });
     // Kept apart: the operations log holds none of it.
     const ops = await readFile(opsPath, 'utf8');
     expect(ops).not.toContain('inputHash');
     for (const secret of secretsOfTheInput) expect(ops).not.toContain(secret);
+  });
+});
+
+describe('what is logged is answered', () => {
+  const open = async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'answered-'));
+    const path = join(dir, 'decisions.jsonl');
+    const decisionLog = await createDecisionLog({ path, privateKeyPath: join(dir, 'k.pem'), createKey: true });
+    return { path, app: testApp({ rater: ctx.rater, decisionLog }) };
+  };
+  const entries = async (path: string) => jsonLines(await readFile(path, 'utf8')).filter((l) => !l.checkpoint);
+
+  it('a JSON batch is logged in one write, all of it, and all of it is answered', async () => {
+    const { path, app } = await open();
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/evaluate/batch',
+      payload: [example('clean-bank'), 42, example('typical-bank')],
+      headers: bearer('rater'),
+    });
+    await app.close();
+    expect(res.json().map((e: { ok: boolean }) => e.ok)).toEqual([true, false, true]);
+    expect((await entries(path)).map((e) => [e.seq, e.result.grade])).toEqual([
+      [1, 'A'],
+      [2, 'B'],
+    ]);
+  });
+
+  it('an Idempotency-Key makes a retry return the logged decision instead of a second one', async () => {
+    const { path, app } = await open();
+    const send = (key: string, body: unknown, url = '/v1/evaluate') =>
+      app.inject({
+        method: 'POST',
+        url,
+        payload: body as object,
+        headers: { ...bearer('rater'), 'idempotency-key': key },
+      });
+    const first = await send('retry-1', example('typical-bank'));
+    const again = await send('retry-1', example('typical-bank'));
+    expect(first.statusCode).toBe(200);
+    expect(again.statusCode).toBe(200);
+    expect(again.json()).toEqual(first.json());
+    // Two at once with the same key: one decision.
+    const both = await Promise.all([send('retry-2', example('clean-bank')), send('retry-2', example('clean-bank'))]);
+    expect(both.map((r) => r.statusCode)).toEqual([200, 200]);
+    const batch = [example('clean-bank'), example('zero-score-bank')];
+    const b1 = await send('batch-1', batch, '/v1/evaluate/batch');
+    const b2 = await send('batch-1', batch, '/v1/evaluate/batch');
+    expect(b2.json()).toEqual(b1.json());
+    const other = await send('retry-1', example('clean-bank'));
+    expect(other.statusCode).toBe(422);
+    expect(other.json().error).toBe('idempotency-key-reused');
+    expect((await send('bad key with spaces', example('clean-bank'))).statusCode).toBe(400);
+    await app.close();
+    const logged = await entries(path);
+    expect(logged.map((e) => [e.idempotencyKey, e.result.grade])).toEqual([
+      ['retry-1', 'B'],
+      ['retry-2', 'A'],
+      ['batch-1', 'A'],
+      ['batch-1', 'D'],
+    ]);
+    expect(await verifyLog(path)).toMatchObject({ ok: true, entries: 4 });
   });
 });

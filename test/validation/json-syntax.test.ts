@@ -51,7 +51,7 @@ describe('findJsonSyntaxError', () => {
 
   it('stops at excessive nesting instead of overflowing the stack', () => {
     const deep = '['.repeat(100_000);
-    expect(findJsonSyntaxError(deep)?.message).toMatch(/^expected at most 512 levels of nesting/);
+    expect(findJsonSyntaxError(deep)?.message).toBe('the document nests deeper than 512 levels, the most accepted');
   });
 });
 

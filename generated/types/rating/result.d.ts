@@ -145,7 +145,14 @@ export interface DimensionResult {
 export interface InterpretationUsed {
   id: string;
   about: string;
+  /**
+   * The reading in English.
+   */
   reading: string;
+  /**
+   * The same reading in Chinese (the primary text of the rule file).
+   */
+  readingZh?: string;
 }
 export interface AppliedOverride {
   id: string;

@@ -20,6 +20,13 @@ export interface Interpretation {
    * The source text read, quoted exactly.
    */
   quote: string;
+  /**
+   * The reading in Chinese: the primary text, shown by default.
+   */
+  readingZh: string;
+  /**
+   * The same reading in English (shown with --lang en).
+   */
   reading: string;
   reason: string;
 }

@@ -1,5 +1,6 @@
 // Report stage: the output formats of `check`, by name. Each is a pure function of the CheckReport.
 import type { CheckReport } from '../../check/report.js';
+import type { Lang } from '../../i18n/i18n.js';
 import { renderCheckJson } from './json.js';
 import { renderCheckText } from './text.js';
 import { renderCheckGithub } from './github.js';
@@ -12,6 +13,6 @@ export const checkFormats = {
   github: renderCheckGithub,
   junit: renderCheckJunit,
   sarif: renderCheckSarif,
-} as const satisfies Record<string, (report: CheckReport) => string>;
+} as const satisfies Record<string, (report: CheckReport, lang?: Lang) => string>;
 
 export type CheckFormat = keyof typeof checkFormats;

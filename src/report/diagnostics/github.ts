@@ -1,7 +1,9 @@
 // Report stage: `check` as GitHub Actions workflow commands, so each problem is annotated on the line
 // of the pull request it belongs to.
 import { summaryLine, type CheckReport } from '../../check/report.js';
+import { codeInfo } from '../../diagnostics/codes.js';
 import type { Diagnostic } from '../../diagnostics/diagnostics.js';
+import { defaultLang, type Lang } from '../../i18n/i18n.js';
 import { coverageLines } from './text.js';
 
 /** escapeData escapes a workflow command's message: %, CR and LF. */
@@ -14,20 +16,21 @@ export function escapeProperty(s: string): string {
   return escapeData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
 }
 
-function annotation(d: Diagnostic): string {
+function annotation(d: Diagnostic, lang: Lang): string {
   const props = [`file=${escapeProperty(d.file)}`];
   if (d.line !== undefined) props.push(`line=${d.line}`);
   if (d.column !== undefined) props.push(`col=${d.column}`);
-  props.push(`title=${escapeProperty(d.code)}`);
+  // The title starts with the stable code; in Chinese the code's title follows it.
+  props.push(`title=${escapeProperty(lang === 'zh' ? `${d.code} ${codeInfo(d.code, 'zh').title}` : d.code)}`);
   const message = d.path ? `${d.path} ${d.message}` : d.message;
   return `::${d.severity === 'error' ? 'error' : 'warning'} ${props.join(',')}::${escapeData(message)}`;
 }
 
 /** renderCheckGithub: one annotation per problem, a notice per note, then the plain summary. */
-export function renderCheckGithub(report: CheckReport): string {
-  const lines = report.diagnostics.map(annotation);
+export function renderCheckGithub(report: CheckReport, lang: Lang = defaultLang): string {
+  const lines = report.diagnostics.map((d) => annotation(d, lang));
   for (const note of report.notes) lines.push(`::notice::${escapeData(note)}`);
-  for (const c of report.coverage ?? []) lines.push(...coverageLines(c));
-  lines.push(summaryLine(report));
+  for (const c of report.coverage ?? []) lines.push(...coverageLines(c, lang));
+  lines.push(summaryLine(report, lang));
   return `${lines.join('\n')}\n`;
 }

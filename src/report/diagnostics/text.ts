@@ -2,38 +2,35 @@
 // per problem, the notes, the coverage table when asked for, and a summary line.
 import { percent, summaryLine, type CheckReport, type RulesetCoverage } from '../../check/report.js';
 import { formatDiagnostic } from '../../diagnostics/diagnostics.js';
+import { defaultLang, displayWidth, type Lang, padDisplay, translator } from '../../i18n/i18n.js';
 
-const categoryNames: Record<string, string> = {
-  rules: 'rules',
-  tiers: 'tiers',
-  choices: 'choice options',
-  caps: 'caps',
-  zeroRules: 'zero rules',
-  downgradeTriggers: 'downgrade triggers',
-  zeroScoreTriggers: 'zero-score triggers',
-  grades: 'grades',
-  measures: 'measure results',
-  notRated: 'not rated',
-};
-
-/** renderCheckText renders the whole report; it ends with a newline. */
-export function renderCheckText(report: CheckReport): string {
-  const lines = report.diagnostics.map(formatDiagnostic);
-  for (const note of report.notes) lines.push(`info: ${note}`);
-  for (const c of report.coverage ?? []) lines.push(...coverageLines(c));
-  lines.push(summaryLine(report));
+/** renderCheckText renders the whole report (Chinese by default); it ends with a newline. */
+export function renderCheckText(report: CheckReport, lang: Lang = defaultLang): string {
+  const t = translator(lang);
+  const lines = report.diagnostics.map((d) => formatDiagnostic(d, lang));
+  for (const note of report.notes) lines.push(t('check.info', { note }));
+  for (const c of report.coverage ?? []) lines.push(...coverageLines(c, lang));
+  lines.push(summaryLine(report, lang));
   return `${lines.join('\n')}\n`;
 }
 
 /** coverageLines: covered/total per category, and what is missing. */
-export function coverageLines(c: RulesetCoverage): string[] {
-  const width = Math.max(...c.categories.map((k) => (categoryNames[k.name] ?? k.name).length));
+export function coverageLines(c: RulesetCoverage, lang: Lang = defaultLang): string[] {
+  const t = translator(lang);
+  const name = (k: string) => t(`check.category.${k}`);
+  // Chinese characters take two columns in a terminal; pad by display width so the counts line up.
+  const width = Math.max(...c.categories.map((k) => displayWidth(name(k.name))));
   return [
-    `coverage of ${c.ruleset}: ${c.covered}/${c.total} (${percent(c.covered, c.total)})`,
+    t('check.coverage', {
+      ruleset: c.ruleset,
+      covered: c.covered,
+      total: c.total,
+      percent: percent(c.covered, c.total),
+    }),
     ...c.categories.map((k) => {
-      const name = (categoryNames[k.name] ?? k.name).padEnd(width);
+      const label = padDisplay(name(k.name), width);
       const counts = `${k.covered}/${k.total}`.padStart(7);
-      return `  ${name} ${counts}${k.missing.length ? `  missing: ${k.missing.join(', ')}` : ''}`;
+      return `  ${label} ${counts}${k.missing.length ? `  ${t('check.missing', { list: k.missing.join(', ') })}` : ''}`;
     }),
   ];
 }

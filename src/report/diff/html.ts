@@ -3,26 +3,29 @@
 // Every string from the rules is escaped.
 import type { RulesetDiff, RulesetRef } from '../../diff/diff.js';
 import { escapeHtml, htmlPage } from '../page/html-page.js';
+import { defaultLang, type Lang, type T, translator } from '../../i18n/i18n.js';
 import { clauseLines, groupChanges, headline, isText, kindLabel, shown } from './groups.js';
 
 /** renderDiffHtml renders the whole diff as a page. */
-export function renderDiffHtml(diff: RulesetDiff): string {
-  const title = `Rules diff: ${diff.from.id} → ${diff.to.id}`;
-  const groups = groupChanges(diff).map(
+export function renderDiffHtml(diff: RulesetDiff, lang: Lang = defaultLang): string {
+  const t = translator(lang);
+  const title = t('diff.title', { from: diff.from.id, to: diff.to.id });
+  const th = (key: string) => `<th>${escapeHtml(t(key))}</th>`;
+  const groups = groupChanges(diff, t).map(
     (g) => `<section>
 <h2>${escapeHtml(g.title)}</h2>
 <table>
-<thead><tr><th></th><th>kind</th><th>where</th><th>before</th><th>after</th></tr></thead>
+<thead><tr><th></th>${th('diff.kindCol')}${th('diff.whereCol')}${th('diff.before')}${th('diff.after')}</tr></thead>
 <tbody>
 ${g.changes
   .map(({ change: c, where }) => {
     const text = isText(c);
-    const before = c.from === undefined ? '' : text ? String(c.from) : shown(c, 'from');
-    const after = c.to === undefined ? '' : text ? String(c.to) : shown(c, 'to');
-    const clauses = clauseLines(c)
+    const before = c.from === undefined ? '' : text ? String(c.from) : shown(c, 'from', t);
+    const after = c.to === undefined ? '' : text ? String(c.to) : shown(c, 'to', t);
+    const clauses = clauseLines(c, t)
       .map((l) => `<div class="clause"><span class="label">${escapeHtml(l.label)}</span> ${escapeHtml(l.text)}</div>`)
       .join('');
-    return `<tr class="${c.action}"><td class="mark">${c.action === 'added' ? '+' : c.action === 'removed' ? '−' : '~'}</td><td>${escapeHtml(kindLabel[c.kind])}</td><td><code>${escapeHtml(where)}</code></td><td class="from">${escapeHtml(before)}</td><td class="to">${escapeHtml(after)}</td></tr>${
+    return `<tr class="${c.action}"><td class="mark">${c.action === 'added' ? '+' : c.action === 'removed' ? '−' : '~'}</td><td>${escapeHtml(kindLabel(c.kind, t))}</td><td><code>${escapeHtml(where)}</code></td><td class="from">${escapeHtml(before)}</td><td class="to">${escapeHtml(after)}</td></tr>${
       clauses ? `\n<tr class="clauses"><td></td><td colspan="4">${clauses}</td></tr>` : ''
     }`;
   })
@@ -36,20 +39,21 @@ ${g.changes
     css,
     `<h1>${escapeHtml(title)}</h1>
 <table class="sides">
-<thead><tr><th></th><th>ruleset</th><th>title</th><th>rating years</th><th>region</th><th>hash</th></tr></thead>
+<thead><tr><th></th>${th('diff.ruleset')}${th('diff.rulesetTitle')}${th('diff.years')}${th('diff.region')}${th('diff.hash')}</tr></thead>
 <tbody>
-${side('from', diff.from)}
-${side('to', diff.to)}
+${side(t('diff.from'), diff.from, t)}
+${side(t('diff.to'), diff.to, t)}
 </tbody>
 </table>
-<p class="headline">${escapeHtml(headline(diff))}</p>
+<p class="headline">${escapeHtml(headline(diff, t))}</p>
 ${groups.join('\n')}`,
+    lang,
   );
 }
 
-function side(label: string, r: RulesetRef): string {
+function side(label: string, r: RulesetRef, t: T): string {
   const source = r.source === r.id ? '' : `<br><small>${escapeHtml(r.source)}</small>`;
-  return `<tr><th>${label}</th><td><code>${escapeHtml(r.id)}</code>${source}</td><td>${escapeHtml(r.title)}</td><td>${r.effective.fromYear}–${r.effective.untilYear ?? ''}</td><td>${escapeHtml(r.region ?? 'national')}</td><td><code class="hash">${escapeHtml(r.hash)}</code></td></tr>`;
+  return `<tr><th>${escapeHtml(label)}</th><td><code>${escapeHtml(r.id)}</code>${source}</td><td>${escapeHtml(r.title)}</td><td>${r.effective.fromYear}–${r.effective.untilYear ?? ''}</td><td>${escapeHtml(r.region ?? t('diff.national'))}</td><td><code class="hash">${escapeHtml(r.hash)}</code></td></tr>`;
 }
 
 const css = `

@@ -2,48 +2,50 @@
 // per group, a bullet per change with the clause text of both sides as sub-bullets. Rule text is
 // escaped so that it can never break the comment's formatting.
 import type { RulesetDiff, RulesetRef } from '../../diff/diff.js';
+import { defaultLang, type Lang, type T, translator } from '../../i18n/i18n.js';
 import { actionMark, clauseLines, groupChanges, headline, isText, kindLabel, shown } from './groups.js';
 
-const actionWord = { added: 'added', removed: 'removed', changed: 'changed' } as const;
-
 /** renderDiffMarkdown renders the whole diff. */
-export function renderDiffMarkdown(diff: RulesetDiff): string {
+export function renderDiffMarkdown(diff: RulesetDiff, lang: Lang = defaultLang): string {
+  const t = translator(lang);
+  const colon = lang === 'zh' ? '：' : ': ';
   const lines = [
-    `## Rules diff: ${code(diff.from.id)} → ${code(diff.to.id)}`,
+    `## ${t('diff.title', { from: code(diff.from.id), to: code(diff.to.id) })}`,
     '',
-    `| | ruleset | rating years | region | hash |`,
+    `| | ${t('diff.ruleset')} | ${t('diff.years')} | ${t('diff.region')} | ${t('diff.hash')} |`,
     `|---|---|---|---|---|`,
-    row('from', diff.from),
-    row('to', diff.to),
+    row(t('diff.from'), diff.from, t),
+    row(t('diff.to'), diff.to, t),
     '',
-    `**${escapeMarkdown(headline(diff))}**`,
+    `**${escapeMarkdown(headline(diff, t))}**`,
   ];
-  for (const group of groupChanges(diff)) {
+  for (const group of groupChanges(diff, t)) {
     lines.push('', `### ${escapeMarkdown(group.title)}`, '');
     for (const { change: c, where } of group.changes) {
-      const head = `- ${actionMark[c.action] === '~' ? '' : `${actionWord[c.action]} `}**${kindLabel[c.kind]}** ${code(where)}`;
+      const action = actionMark[c.action] === '~' ? '' : `${t(`diff.action.${c.action}`)} `;
+      const head = `- ${action}**${kindLabel(c.kind, t)}** ${code(where)}`;
       if (isText(c)) {
         lines.push(head);
-        if (c.from !== undefined) lines.push(`  - before: ${escapeMarkdown(String(c.from))}`);
-        if (c.to !== undefined) lines.push(`  - after: ${escapeMarkdown(String(c.to))}`);
+        if (c.from !== undefined) lines.push(`  - ${t('diff.before')}${colon}${escapeMarkdown(String(c.from))}`);
+        if (c.to !== undefined) lines.push(`  - ${t('diff.after')}${colon}${escapeMarkdown(String(c.to))}`);
       } else {
         const value =
           c.action === 'added'
-            ? shown(c, 'to')
+            ? shown(c, 'to', t)
             : c.action === 'removed'
-              ? shown(c, 'from')
-              : `${shown(c, 'from')} → ${shown(c, 'to')}`;
+              ? shown(c, 'from', t)
+              : `${shown(c, 'from', t)} → ${shown(c, 'to', t)}`;
         lines.push(`${head}: ${escapeMarkdown(value)}`);
       }
-      for (const l of clauseLines(c)) lines.push(`  - ${l.label}: ${escapeMarkdown(l.text)}`);
+      for (const l of clauseLines(c, t)) lines.push(`  - ${l.label}${colon}${escapeMarkdown(l.text)}`);
     }
   }
   return `${lines.join('\n')}\n`;
 }
 
-function row(label: string, r: RulesetRef): string {
+function row(label: string, r: RulesetRef, t: T): string {
   const source = r.source === r.id ? code(r.id) : `${code(r.id)} (${code(r.source)})`;
-  return `| ${label} | ${source} | ${r.effective.fromYear}–${r.effective.untilYear ?? ''} | ${escapeMarkdown(r.region ?? 'national')} | ${code(r.hash.slice(0, 19))}… |`;
+  return `| ${label} | ${source} | ${r.effective.fromYear}–${r.effective.untilYear ?? ''} | ${escapeMarkdown(r.region ?? t('diff.national'))} | ${code(r.hash.slice(0, 19))}… |`;
 }
 
 /**

@@ -10,9 +10,9 @@ export function escapeHtml(text: string | number): string {
 }
 
 /** htmlPage wraps a page body (already escaped) in the document shell; `title` is escaped here. */
-export function htmlPage(title: string, css: string, body: string): string {
+export function htmlPage(title: string, css: string, body: string, lang: 'zh' | 'en' = 'zh'): string {
   return `<!DOCTYPE html>
-<html lang="zh-CN">
+<html lang="${lang === 'zh' ? 'zh-CN' : 'en'}">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">

@@ -1,51 +1,61 @@
-// Report stage: a printable one-page rating report in Chinese, as one self-contained HTML document
+// Report stage: a printable one-page rating report in Chinese (English on request), as one self-contained HTML document
 // (inline CSS and SVG, no external assets). Every string taken from the result is escaped.
 import { escapeHtml, htmlPage } from '../page/html-page.js';
 import type { RatingResult } from '../../rating/decorate.js';
-
-const kindLabel: Record<string, string> = { national: '全国性接入机构', local: '地方性接入机构' };
+import { defaultLang, type Lang, type T, translator } from '../../i18n/i18n.js';
+import { readingIn } from './text.js';
 
 /** renderResultHtml renders the whole report: who, the score and grade, why, and what follows from it. */
-export function renderResultHtml(r: RatingResult): string {
-  const who = `${r.institution.name}${r.institution.branchOf ? `（${r.institution.branchOf}分支机构）` : ''}`;
-  const title = `${who} ${r.year} 年度征信合规与信息安全考核评级报告`;
+export function renderResultHtml(r: RatingResult, lang: Lang = defaultLang): string {
+  const t = translator(lang);
+  const who = `${r.institution.name}${r.institution.branchOf ? t('rating.branchOf', { parent: r.institution.branchOf }) : ''}`;
+  const title = t('rating.html.title', { who, year: r.year });
   const sections = r.rated
-    ? [headline(r), dimensionChart(r.dimensions), deductions(r), measures(r), interpretations(r)]
+    ? [headline(r, t), dimensionChart(r.dimensions, t), deductions(r, t), measures(r, t), interpretations(r, lang)]
     : [
-        `<section class="headline"><p class="not-rated">不进行考核评级</p><p class="clause">${escapeHtml(r.notRated?.clause ?? '')}</p></section>`,
-        interpretations(r),
+        `<section class="headline"><p class="not-rated">${escapeHtml(t('rating.html.notRated'))}</p><p class="clause">${escapeHtml(r.notRated?.clause ?? '')}</p></section>`,
+        interpretations(r, lang),
       ];
+  const kind =
+    r.institution.type === 'national' || r.institution.type === 'local'
+      ? t(`common.kind.${r.institution.type}`)
+      : r.institution.type;
   return htmlPage(
     title,
     css,
     `<header>
-<h1>征信合规与信息安全年度考核评级报告</h1>
+<h1>${escapeHtml(t('rating.html.h1'))}</h1>
 <dl class="who">
-<dt>接入机构</dt><dd>${escapeHtml(who)}</dd>
-<dt>机构类型</dt><dd>${escapeHtml(kindLabel[r.institution.type] ?? r.institution.type)}</dd>
-${r.institution.region ? `<dt>所在地区</dt><dd>${escapeHtml(r.institution.region)}</dd>\n` : ''}<dt>评级年度</dt><dd>${escapeHtml(r.year)} 年（${escapeHtml(r.year)} 年 1 月 1 日至 12 月 31 日）</dd>
+<dt>${escapeHtml(t('rating.html.institution'))}</dt><dd>${escapeHtml(who)}</dd>
+<dt>${escapeHtml(t('rating.html.type'))}</dt><dd>${escapeHtml(kind)}</dd>
+${r.institution.region ? `<dt>${escapeHtml(t('rating.html.region'))}</dt><dd>${escapeHtml(r.institution.region)}</dd>\n` : ''}<dt>${escapeHtml(t('rating.html.year'))}</dt><dd>${escapeHtml(t('rating.html.yearSpan', { year: r.year }))}</dd>
 </dl>
 </header>
 ${sections.filter((s) => s !== '').join('\n')}
-<footer>规则：<code>${escapeHtml(r.ruleset.id)}</code> · <code class="hash">${escapeHtml(r.ruleset.hash)}</code></footer>`,
+<footer>${escapeHtml(t('rating.html.rules'))}${lang === 'zh' ? '：' : ': '}<code>${escapeHtml(r.ruleset.id)}</code> · <code class="hash">${escapeHtml(r.ruleset.hash)}</code></footer>`,
+    lang,
   );
 }
 
-function headline(r: RatingResult): string {
+function headline(r: RatingResult, t: T): string {
   const notes: string[] = [];
-  if (r.downgrade) notes.push(`由 ${escapeHtml(r.downgrade.baseGrade)} 级下调一级`);
-  if (r.zeroScore) notes.push(`直接定为 0 分（各项得分合计 ${fmt(r.subtotal ?? 0)} 分）`);
+  if (r.downgrade) notes.push(escapeHtml(t('rating.html.downgradedFrom', { base: r.downgrade.baseGrade })));
+  if (r.zeroScore) notes.push(escapeHtml(t('rating.html.zeroScore', { subtotal: fmt(r.subtotal ?? 0) })));
   const triggers = [...(r.zeroScore?.triggers ?? []), ...(r.downgrade?.triggers ?? [])];
+  const unit = (key: string) => {
+    const u = t(key);
+    return u ? `<span class="unit">${escapeHtml(u)}</span>` : '';
+  };
   return `<section class="headline">
-<div class="score"><span class="label">考核计分</span><span class="value">${fmt(r.score ?? 0)}</span><span class="unit">分</span></div>
-<div class="grade"><span class="label">评级结果</span><span class="value">${escapeHtml(r.grade ?? '')}</span><span class="unit">级</span></div>
-${notes.length ? `<p class="note">${notes.join('；')}</p>` : ''}
-${triggers.length ? `<ul class="triggers">${triggers.map((t) => `<li>${escapeHtml(t.clause)}</li>`).join('')}</ul>` : ''}
+<div class="score"><span class="label">${escapeHtml(t('rating.html.score'))}</span><span class="value">${fmt(r.score ?? 0)}</span>${unit('rating.html.scoreUnit')}</div>
+<div class="grade"><span class="label">${escapeHtml(t('rating.html.grade'))}</span><span class="value">${escapeHtml(r.grade ?? '')}</span>${unit('rating.html.gradeUnit')}</div>
+${notes.length ? `<p class="note">${notes.join(escapeHtml(t('rating.html.noteSeparator')))}</p>` : ''}
+${triggers.length ? `<ul class="triggers">${triggers.map((x) => `<li>${escapeHtml(x.clause)}</li>`).join('')}</ul>` : ''}
 </section>`;
 }
 
 /** dimensionChart draws each dimension's score as a bar against its maximum. */
-function dimensionChart(dimensions: RatingResult['dimensions']): string {
+function dimensionChart(dimensions: RatingResult['dimensions'], t: T): string {
   const rowHeight = 30;
   const labelWidth = 190;
   const barWidth = 380;
@@ -62,32 +72,35 @@ function dimensionChart(dimensions: RatingResult['dimensions']): string {
 </g>`;
   });
   return `<section>
-<h2>评价项目得分</h2>
-<svg class="chart" role="img" aria-label="各评价项目得分与分值" viewBox="0 0 ${width} ${height}" width="100%" xmlns="http://www.w3.org/2000/svg">
+<h2>${escapeHtml(t('rating.html.chartTitle'))}</h2>
+<svg class="chart" role="img" aria-label="${escapeHtml(t('rating.html.chartLabel'))}" viewBox="0 0 ${width} ${height}" width="100%" xmlns="http://www.w3.org/2000/svg">
 ${rows.join('\n')}
 </svg>
 </section>`;
 }
 
-function deductions(r: RatingResult): string {
+function deductions(r: RatingResult, t: T): string {
   const touched = r.items.filter((i) => i.deductions.length > 0);
-  if (!touched.length) return `<section><h2>扣分与加分</h2><p>无</p></section>`;
+  const h2 = `<h2>${escapeHtml(t('rating.html.deductions'))}</h2>`;
+  if (!touched.length) return `<section>${h2}<p>${escapeHtml(t('rating.html.none'))}</p></section>`;
   const rows = touched.flatMap((item) =>
     item.deductions.map((d, k) => {
-      const what = d.zero ? '不得分' : d.bonus ? `加 ${fmt(d.points)} 分` : `扣 ${fmt(d.points)} 分`;
+      const what = escapeHtml(
+        d.zero ? t('rating.scoresZero') : t(d.bonus ? 'rating.bonus' : 'rating.deduct', { points: fmt(d.points) }),
+      );
       const count =
         d.kind === 'perOccurrence' ? ` × ${fmt(d.count)}` : d.value !== undefined ? `（${escapeHtml(d.value)}）` : '';
       const head =
         k === 0
-          ? `<td rowspan="${item.deductions.length}">${escapeHtml(item.id)} ${escapeHtml(item.name)}</td><td rowspan="${item.deductions.length}" class="num">${fmt(item.score)} / ${fmt(item.maxPoints)}${item.floored ? '<br><small>扣完为止</small>' : ''}</td>`
+          ? `<td rowspan="${item.deductions.length}">${escapeHtml(item.id)} ${escapeHtml(item.name)}</td><td rowspan="${item.deductions.length}" class="num">${fmt(item.score)} / ${fmt(item.maxPoints)}${item.floored ? `<br><small>${escapeHtml(t('rating.html.floored'))}</small>` : ''}</td>`
           : '';
-      return `<tr>${head}<td class="num">${what}${count}${d.capped ? '<br><small>已达上限</small>' : ''}</td><td class="clause">${escapeHtml(d.clause)}</td></tr>`;
+      return `<tr>${head}<td class="num">${what}${count}${d.capped ? `<br><small>${escapeHtml(t('rating.html.capped'))}</small>` : ''}</td><td class="clause">${escapeHtml(d.clause)}</td></tr>`;
     }),
   );
   return `<section>
-<h2>扣分与加分</h2>
+${h2}
 <table>
-<thead><tr><th>评价内容</th><th>得分</th><th>扣分</th><th>依据</th></tr></thead>
+<thead><tr><th>${escapeHtml(t('rating.html.colItem'))}</th><th>${escapeHtml(t('rating.html.colScore'))}</th><th>${escapeHtml(t('rating.html.colDeduction'))}</th><th>${escapeHtml(t('rating.html.colClause'))}</th></tr></thead>
 <tbody>
 ${rows.join('\n')}
 </tbody>
@@ -95,21 +108,23 @@ ${rows.join('\n')}
 </section>`;
 }
 
-function measures(r: RatingResult): string {
+function measures(r: RatingResult, t: T): string {
   if (!r.measures) return '';
-  const result = r.measures.result === 'zero' ? '0 分' : `${r.measures.result} 级`;
+  const result =
+    r.measures.result === 'zero' ? t('rating.resultZero') : t('rating.resultGrade', { grade: r.measures.result });
   return `<section>
-<h2>监管措施（${escapeHtml(result)}）</h2>
+<h2>${escapeHtml(t('rating.html.measures', { result }))}</h2>
 <p class="clause">${escapeHtml(r.measures.clause)}</p>
-<ul>${r.measures.list.map((m) => `<li>${escapeHtml(m.text)}${m.discretionary ? '（可视情况采取）' : ''}</li>`).join('')}</ul>
+<ul>${r.measures.list.map((m) => `<li>${escapeHtml(m.text)}${m.discretionary ? escapeHtml(t('rating.discretionary')) : ''}</li>`).join('')}</ul>
 </section>`;
 }
 
-function interpretations(r: RatingResult): string {
+function interpretations(r: RatingResult, lang: Lang): string {
   if (!r.interpretations.length) return '';
+  const colon = lang === 'zh' ? '：' : ': ';
   return `<section class="interpretations">
-<h2>所依据的解释（原文有歧义之处）</h2>
-<ul>${r.interpretations.map((i) => `<li><code>${escapeHtml(i.id)}</code> ${escapeHtml(i.about)}：${escapeHtml(i.reading)}</li>`).join('')}</ul>
+<h2>${escapeHtml(translator(lang)('rating.html.interpretations'))}</h2>
+<ul>${r.interpretations.map((i) => `<li><code>${escapeHtml(i.id)}</code> ${escapeHtml(i.about)}${colon}${escapeHtml(readingIn(i, lang))}</li>`).join('')}</ul>
 </section>`;
 }
 

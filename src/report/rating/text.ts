@@ -1,64 +1,72 @@
-// Report stage: the readable breakdown of a rating, in the table's own Chinese wording.
+// Report stage: the readable breakdown of a rating, in the table's own Chinese wording (or in English
+// with --lang en; the clauses are quoted from the source, so they stay Chinese).
 import type { RatingResult } from '../../rating/decorate.js';
 import type { Problem } from '../../validation/explain.js';
-
-const kindLabel: Record<string, string> = { national: '全国性接入机构', local: '地方性接入机构' };
+import { defaultLang, type Lang, translator } from '../../i18n/i18n.js';
 
 /** renderResultText prints every item that lost (or gained) points, the grade and what follows from it. */
-export function renderResultText(r: RatingResult): string {
+export function renderResultText(r: RatingResult, lang: Lang = defaultLang): string {
+  const t = translator(lang);
   const lines: string[] = [];
-  const who = `${r.institution.name}${r.institution.branchOf ? `（${r.institution.branchOf}分支机构）` : ''}`;
-  lines.push(`${who} · ${kindLabel[r.institution.type]} · ${r.year} 年度考核评级`);
-  lines.push(`规则：${r.ruleset.id}  ${r.ruleset.hash}`);
+  const who = `${r.institution.name}${r.institution.branchOf ? t('rating.branchOf', { parent: r.institution.branchOf }) : ''}`;
+  lines.push(t('rating.heading', { who, kind: t(`common.kind.${r.institution.type}`), year: r.year }));
+  lines.push(t('rating.rules', { id: r.ruleset.id, hash: r.ruleset.hash }));
   lines.push('');
   if (!r.rated) {
-    lines.push(`不进行考核评级：${r.notRated?.clause ?? ''}`);
-    appendInterpretations(lines, r);
+    lines.push(t('rating.notRated', { clause: r.notRated?.clause ?? '' }));
+    appendInterpretations(lines, r, lang);
     return `${lines.join('\n')}\n`;
   }
-  lines.push(
-    `考核计分：${fmt(r.score!)} 分    等级：${r.grade}${r.downgrade ? `（由 ${r.downgrade.baseGrade} 级下调一级）` : ''}`,
-  );
+  const downgrade = r.downgrade ? t('rating.downgradedFrom', { base: r.downgrade.baseGrade }) : '';
+  lines.push(t('rating.scoreLine', { score: fmt(r.score!), grade: r.grade, downgrade }));
   if (r.zeroScore) {
-    lines.push(`直接定为 0 分（各项得分合计 ${fmt(r.subtotal!)} 分）：`);
-    for (const t of r.zeroScore.triggers) lines.push(`  ${t.clause}`);
+    lines.push(t('rating.zeroScoreLine', { subtotal: fmt(r.subtotal!) }));
+    for (const x of r.zeroScore.triggers) lines.push(`  ${x.clause}`);
   }
   if (r.downgrade) {
-    lines.push('下调一级：');
-    for (const t of r.downgrade.triggers) lines.push(`  ${t.clause}`);
+    lines.push(t('rating.downgradeLine'));
+    for (const x of r.downgrade.triggers) lines.push(`  ${x.clause}`);
   }
   lines.push('');
-  lines.push('评价项目');
+  lines.push(t('rating.dimensions'));
   for (const d of r.dimensions) lines.push(`  ${d.name.padEnd(10, '　')} ${fmt(d.score).padStart(5)} / ${d.maxPoints}`);
   lines.push('');
   const touched = r.items.filter((i) => i.deductions.length > 0);
-  lines.push(touched.length ? '扣分与加分' : '扣分与加分：无');
+  lines.push(touched.length ? t('rating.deductions') : t('rating.deductionsNone'));
   for (const item of touched) {
     lines.push(
-      `  ${item.id} ${item.name}  ${fmt(item.score)} / ${item.maxPoints}${item.floored ? '（扣完为止）' : ''}`,
+      `  ${item.id} ${item.name}  ${fmt(item.score)} / ${item.maxPoints}${item.floored ? t('rating.floored') : ''}`,
     );
     for (const d of item.deductions) {
-      const what = d.zero ? '不得分' : d.bonus ? `加 ${fmt(d.points)} 分` : `扣 ${fmt(d.points)} 分`;
+      const what = d.zero
+        ? t('rating.scoresZero')
+        : t(d.bonus ? 'rating.bonus' : 'rating.deduct', { points: fmt(d.points) });
       const count = d.kind === 'perOccurrence' ? ` × ${d.count}` : d.value !== undefined ? `（${d.value}）` : '';
-      lines.push(`    ${what}${count}${d.capped ? '（已达扣分上限）' : ''}  ${d.clause}`);
+      lines.push(`    ${what}${count}${d.capped ? t('rating.capped') : ''}  ${d.clause}`);
     }
   }
   lines.push('');
   if (r.measures) {
-    lines.push(
-      `监管措施（${r.measures.result === 'zero' ? '0 分' : `${r.measures.result} 级`}）：${r.measures.clause}`,
-    );
-    for (const m of r.measures.list) lines.push(`  · ${m.text}${m.discretionary ? '（可视情况采取）' : ''}`);
+    const result =
+      r.measures.result === 'zero' ? t('rating.resultZero') : t('rating.resultGrade', { grade: r.measures.result });
+    lines.push(t('rating.measuresLine', { result, clause: r.measures.clause }));
+    for (const m of r.measures.list) lines.push(`  · ${m.text}${m.discretionary ? t('rating.discretionary') : ''}`);
   }
-  appendInterpretations(lines, r);
+  appendInterpretations(lines, r, lang);
   return `${lines.join('\n')}\n`;
 }
 
-function appendInterpretations(lines: string[], r: RatingResult): void {
+/** readingIn: an interpretation's reading in the language asked for (Chinese is the rule file's primary text). */
+export function readingIn(i: { reading: string; readingZh?: string }, lang: Lang): string {
+  return lang === 'zh' ? (i.readingZh ?? i.reading) : i.reading;
+}
+
+function appendInterpretations(lines: string[], r: RatingResult, lang: Lang): void {
   if (!r.interpretations.length) return;
   lines.push('');
-  lines.push('所依据的解释（原文有歧义之处）：');
-  for (const i of r.interpretations) lines.push(`  [${i.id}] ${i.about}: ${i.reading}`);
+  lines.push(translator(lang)('rating.interpretations'));
+  const colon = lang === 'zh' ? '：' : ': ';
+  for (const i of r.interpretations) lines.push(`  [${i.id}] ${i.about}${colon}${readingIn(i, lang)}`);
 }
 
 /** renderProblemsText lists why an input was refused, one line per problem. */

@@ -1,5 +1,7 @@
 // Service: every refusal leaves through here, as `{ error, message, problems? }` with the status its
 // code declares (schemas.ts). A bad request is never a 500 and never carries a partial result.
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Outcome } from '../../rating/rater.js';
 import { explainErrors, type Problem } from '../../validation/explain.js';
@@ -86,6 +88,9 @@ export function toErrorBody(err: FastifyError | HttpError | Error, request: Fast
   const code = fe.code ? frameworkCodes[fe.code] : undefined;
   if (code) return { error: code, message: frameworkMessages[code]?.(request) ?? fe.message };
   const status = fe.statusCode ?? 500;
+  // A path the static files refuse (`/docs/static/../..`) names no file this service has.
+  if (status === 403 || status === 404)
+    return { error: 'not-found', message: `no such file: ${request.url.split('?')[0]}` };
   if (status >= 400 && status < 500) return { error: 'bad-request', message: fe.message };
   return {
     error: 'internal-error',
@@ -100,10 +105,43 @@ export function errorHandler(err: FastifyError, request: FastifyRequest, reply: 
   if (body.error === 'internal-error') request.log.error({ err }, 'unexpected error');
   if (errorCodes[body.error].status === 503 && !reply.hasHeader('retry-after'))
     reply.header('retry-after', retryAfterSeconds);
+  // Refused before its body was all read: the rest is not read, so the connection cannot be reused.
+  if (!request.raw.complete) reply.header('connection', 'close');
   // A 4xx that fastify raised with a status of its own (408, 431…) keeps that status.
   const status =
     body.error === 'bad-request' && (err as FastifyError).statusCode
       ? (err as FastifyError).statusCode!
       : errorCodes[body.error].status;
   return reply.code(status).type('application/json; charset=utf-8').send(body);
+}
+
+const clientErrors: Record<string, { error: ErrorCode; message: string }> = {
+  ERR_HTTP_REQUEST_TIMEOUT: {
+    error: 'request-timeout',
+    message: 'the request did not arrive within the request deadline; the connection is closed',
+  },
+  HPE_HEADER_OVERFLOW: {
+    error: 'headers-too-large',
+    message: 'the request line and headers are larger than this service reads (16 KiB)',
+  },
+};
+
+/**
+ * clientErrorHandler answers what Node refuses before fastify sees a request (malformed HTTP, headers
+ * too large, a request past its deadline) with the service's error body, then closes the connection.
+ */
+export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const known = err.code ? clientErrors[err.code] : undefined;
+  const body: ErrorBody = known ?? {
+    error: 'bad-request',
+    message: `the request is not valid HTTP/1.1 (${err.code ?? 'parse error'})`,
+  };
+  const status = errorCodes[body.error].status;
+  const text = JSON.stringify(body);
+  if (!socket.writable) return void socket.destroy();
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${text}`,
+    () => socket.destroy(),
+  );
 }

@@ -22,6 +22,8 @@ export interface PressureOptions {
   maxRssBytes?: number;
   /** Requests being handled at once, NDJSON streams included (256). */
   maxInFlight?: number;
+  /** Requests one API key may have in flight at once, bodies still arriving included (32); 0: no bound. */
+  maxInFlightPerKey?: number;
   /** Seconds a shed request is told to wait (5). */
   retryAfter?: number;
 }
@@ -32,6 +34,7 @@ export const defaultPressure: Required<PressureOptions> = {
   maxHeapUsedBytes: 0,
   maxRssBytes: 0,
   maxInFlight: 256,
+  maxInFlightPerKey: 32,
   retryAfter: retryAfterSeconds,
 };
 
@@ -39,6 +42,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** Never shed this route (liveness). */
     alwaysAnswer?: boolean;
+    /** Not counted among the requests in flight (readiness): never refused because callers hold the slots. */
+    uncounted?: boolean;
   }
 }
 
@@ -76,7 +81,7 @@ export function usePressure(app: FastifyInstance, options: PressureOptions): voi
     if (counted.delete(request)) inFlight--;
   };
   app.addHook('onRequest', async (request, reply) => {
-    if (request.routeOptions.config?.alwaysAnswer) return;
+    if (request.routeOptions.config?.alwaysAnswer || request.routeOptions.config?.uncounted) return;
     if (inFlight >= o.maxInFlight) {
       reply.header('retry-after', o.retryAfter);
       throw new HttpError(
@@ -86,6 +91,42 @@ export function usePressure(app: FastifyInstance, options: PressureOptions): voi
     }
     inFlight++;
     counted.add(request);
+  });
+  app.addHook('onResponse', release);
+  app.addHook('onRequestAbort', release);
+}
+
+/**
+ * useKeyShare bounds the requests one API key has in flight (its share of `maxInFlight`), so one
+ * caller holding connections open, with slow bodies or streams, cannot take every slot: past its
+ * share a key is refused with 429 at once, before its body is read. Registered after useAuth.
+ */
+export function useKeyShare(app: FastifyInstance, options: PressureOptions): void {
+  const o = { ...defaultPressure, ...options };
+  if (o.maxInFlightPerKey <= 0) return;
+  const perKey = new Map<string, number>();
+  const held = new WeakMap<object, string>();
+  const release = async (request: object) => {
+    const name = held.get(request);
+    if (name === undefined) return;
+    held.delete(request);
+    const n = (perKey.get(name) ?? 1) - 1;
+    if (n <= 0) perKey.delete(name);
+    else perKey.set(name, n);
+  };
+  app.addHook('onRequest', async (request, reply) => {
+    const name = request.caller?.name;
+    if (name === undefined) return;
+    const n = perKey.get(name) ?? 0;
+    if (n >= o.maxInFlightPerKey) {
+      reply.header('retry-after', 1);
+      throw new HttpError(
+        'rate-limited',
+        `the key "${name}" has ${n} requests in flight, its share of the service; wait for one to finish`,
+      );
+    }
+    perKey.set(name, n + 1);
+    held.set(request, name);
   });
   app.addHook('onResponse', release);
   app.addHook('onRequestAbort', release);
@@ -145,6 +186,17 @@ export class Deadline {
     } finally {
       clearTimeout(timer);
     }
+  }
+
+  /**
+   * signal aborts at the bound, with the `timeout` error as its reason. Given to the decision log, it
+   * withdraws a decision still waiting for its write; one already being written is waited for.
+   */
+  signal(what: string): AbortSignal {
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(this.error(what)), Math.max(0, this.end - performance.now()));
+    timer.unref();
+    return controller.signal;
   }
 
   private error(what: string): HttpError {

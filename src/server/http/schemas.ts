@@ -58,14 +58,28 @@ export const errorCodes = {
     status: 406,
     meaning: 'The Accept header allows none of the media types the route answers with; `message` lists them.',
   },
+  'request-timeout': {
+    status: 408,
+    meaning:
+      'The whole request did not arrive within the request deadline (REQUEST_TIMEOUT_MS); the connection is closed.',
+  },
   'reload-unavailable': { status: 409, meaning: 'This service was started without a rules folder to reload from.' },
   'body-too-large': { status: 413, meaning: 'The body is larger than the service accepts.' },
   'batch-too-large': {
     status: 413,
     meaning: 'The batch has more elements (JSON array items or NDJSON lines) than the service rates in one request.',
   },
-  'unsupported-media-type': { status: 415, meaning: 'The Content-Type is not one this route reads.' },
+  'unsupported-media-type': {
+    status: 415,
+    meaning:
+      'The Content-Type is not one this route reads, its charset is not UTF-8, or the body is compressed (Content-Encoding).',
+  },
   'no-ruleset-in-force': { status: 422, meaning: 'No ruleset decides the rating year (and region) of the input.' },
+  'idempotency-key-reused': {
+    status: 422,
+    meaning:
+      'The Idempotency-Key was sent before with another request (route or body); a retry must repeat the first request exactly.',
+  },
   'reload-refused': {
     status: 422,
     meaning:
@@ -74,8 +88,9 @@ export const errorCodes = {
   'rate-limited': {
     status: 429,
     meaning:
-      'The API key made more requests than its limit in the current window; `Retry-After` says when to try again.',
+      'The API key made more requests than its limit in the current window, or has more requests in flight at once than its share; `Retry-After` says when to try again.',
   },
+  'headers-too-large': { status: 431, meaning: 'The request line and headers are larger than the service reads.' },
   'internal-error': {
     status: 500,
     meaning: 'An unexpected failure; nothing was evaluated. The request id names it in the logs.',

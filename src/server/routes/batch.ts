@@ -10,6 +10,7 @@ import type { Problem } from '../../validation/explain.js';
 import type { Decisions } from '../runtime/decisions.js';
 import { HttpError, refusal, sendError } from '../http/errors.js';
 import { Deadline, yieldToLoop } from '../http/limits.js';
+import { idempotencyKeyOf } from '../runtime/idempotency.js';
 import type { LiveRules } from '../runtime/live-rules.js';
 import { readLines } from '../http/ndjson.js';
 import { jsonParser } from '../http/parsers.js';
@@ -52,6 +53,8 @@ export const batchRoutes: FastifyPluginAsync<BatchOptions> = async (
     '/v1/evaluate/batch',
     {
       bodyLimit,
+      // A JSON array is counted while it streams and refused past the bound before it is built.
+      config: { maxJsonElements: maxElements },
       schema: {
         summary: 'Rate many inputs, each on its own',
         description:
@@ -78,7 +81,7 @@ export const batchRoutes: FastifyPluginAsync<BatchOptions> = async (
               [ndjson]: { schema: { type: 'string', description: 'One BatchEntry per line.' } },
             },
           },
-          ...errorResponses(400, 413, 415, 500),
+          ...errorResponses(400, 413, 415, 422, 500, 503),
         },
       },
     },
@@ -107,18 +110,25 @@ export const batchRoutes: FastifyPluginAsync<BatchOptions> = async (
             },
           ],
         });
+      const key = idempotencyKeyOf(request.headers);
+      if (key instanceof Error) return sendError(reply, { error: 'bad-request', message: key.message });
       const deadline = new Deadline(evaluationTimeout);
-      const entries: BatchEntry[] = [];
-      for (const [i, input] of inputs.entries()) {
-        if (i > 0 && i % elementsBetweenYields === 0) await yieldToLoop();
-        deadline.check(`the batch of ${inputs.length} elements`);
-        entries.push(evaluateEntry(rater, input, request.log));
-      }
+      const entries = await decisions.once(caller, key, inputs, '/v1/evaluate/batch', async () => {
+        const entries: BatchEntry[] = [];
+        for (const [i, input] of inputs.entries()) {
+          if (i > 0 && i % elementsBetweenYields === 0) await yieldToLoop();
+          deadline.check(`the batch of ${inputs.length} elements`);
+          entries.push(evaluateEntry(rater, input, request.log));
+        }
+        // Every rating of the batch in one write, or none: what is logged is all answered.
+        const rated = entries.flatMap((e, i) => (e.ok ? [{ input: inputs[i], result: e.result }] : []));
+        await decisions.recordAll(caller, rated, {
+          signal: deadline.signal('recording the batch in the decision log'),
+          idempotencyKey: key,
+        });
+        return entries;
+      });
       request.audit = { elements: entries.length, refused: entries.filter((e) => !e.ok).length };
-      const recorded = entries
-        .map((e, i) => (e.ok ? decisions.record(caller, inputs[i], e.result) : undefined))
-        .filter((p) => p !== undefined);
-      await deadline.race(Promise.all(recorded), 'recording the batch in the decision log');
       return reply.type('application/json; charset=utf-8').send(entries);
     },
   );
@@ -159,11 +169,14 @@ export const batchRoutes: FastifyPluginAsync<BatchOptions> = async (
           const parsed = parse(l.text);
           entry = parsed.ok
             ? evaluateEntry(rater, parsed.value, request.log)
-            : failure('malformed-json', [{ path: '', message: `line ${l.number} is ${parsed.message}` }]);
+            : failure(
+                parsed.error.error,
+                parsed.error.problems ?? [{ path: '', message: `line ${l.number} is ${parsed.message}` }],
+              );
           if (entry.ok && parsed.ok) {
             const { result } = entry;
             entry = await recordEntry(entry, () =>
-              deadline.race(decisions.record(caller, parsed.value, result), `line ${l.number}`),
+              decisions.record(caller, parsed.value, result, { signal: deadline.signal(`line ${l.number}`) }),
             );
           }
         }

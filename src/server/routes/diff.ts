@@ -6,6 +6,7 @@ import { diffRulesets } from '../../diff/diff.js';
 import type { Rater } from '../../rating/rater.js';
 import type { Registry } from '../../rules/registry.js';
 import { renderDiffHtml } from '../../report/diff/html.js';
+import { htmlLang, htmlReply } from '../http/language.js';
 import { renderDiffMarkdown } from '../../report/diff/markdown.js';
 import { sendError } from '../http/errors.js';
 import { preferred } from '../http/negotiate.js';
@@ -129,8 +130,13 @@ export const diffRoutes: FastifyPluginAsync<DiffRoutesOptions> = async (app, opt
       reply.header('vary', 'Accept');
       // The order of the declared types breaks ties: JSON, then HTML (a browser's text/*), then Markdown.
       const media = preferred(request.headers.accept, request.routeOptions.config.offered ?? ['application/json']);
-      if (media === 'text/markdown') return reply.type('text/markdown; charset=utf-8').send(renderDiffMarkdown(diff));
-      if (media === 'text/html') return reply.type('text/html; charset=utf-8').send(renderDiffHtml(diff));
+      if (media === 'text/markdown')
+        return reply
+          .type('text/markdown; charset=utf-8')
+          .header('content-language', htmlLang(request) === 'zh' ? 'zh-CN' : 'en')
+          .header('vary', 'Accept, Accept-Language')
+          .send(renderDiffMarkdown(diff, htmlLang(request)));
+      if (media === 'text/html') return htmlReply(reply, request).send(renderDiffHtml(diff, htmlLang(request)));
       return reply.type('application/json; charset=utf-8').send(diff);
     },
   );

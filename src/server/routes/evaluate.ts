@@ -5,10 +5,13 @@ import type { FastifyPluginAsync } from 'fastify';
 import { BrowserUnavailable, installHint, PrinterBusy, type PdfPrinter } from '../../report/pdf/browser.js';
 import { renderResultPdf } from '../../report/pdf/rating.js';
 import { renderResultHtml } from '../../report/rating/html.js';
+import type { Lang } from '../../i18n/i18n.js';
+import { htmlLang, htmlReply } from '../http/language.js';
 import type { Decisions } from '../runtime/decisions.js';
 import { HttpError, refusal, sendError } from '../http/errors.js';
 import { Deadline } from '../http/limits.js';
 import type { LiveRules } from '../runtime/live-rules.js';
+import { idempotencyKeyOf } from '../runtime/idempotency.js';
 import { auditOf } from '../runtime/logging.js';
 import { preferred, representations } from '../http/negotiate.js';
 import { errorResponses, ids, ref } from '../http/schemas.js';
@@ -50,7 +53,7 @@ export const evaluateRoutes: FastifyPluginAsync<EvaluateOptions> = async (
               },
             },
           },
-          ...errorResponses(400, 404, 413, 415, 422, 500),
+          ...errorResponses(400, 404, 413, 415, 422, 500, 503),
         },
       },
     },
@@ -63,17 +66,27 @@ export const evaluateRoutes: FastifyPluginAsync<EvaluateOptions> = async (
       const media = preferred(request.headers.accept, request.routeOptions.config.offered ?? representations);
       if (media === 'application/pdf' && !pdf?.available) throw new HttpError('pdf-unavailable', pdfUnavailable(pdf));
       if (!outcome.ok) return sendError(reply, refusal(outcome));
+      const key = idempotencyKeyOf(request.headers);
+      if (key instanceof Error) return sendError(reply, { error: 'bad-request', message: key.message });
       deadline.check('the evaluation');
-      await deadline.race(
-        decisions.record(request.caller?.name ?? 'anonymous', request.body, outcome.result),
-        'recording the rating in the decision log',
-      );
-      if (media === 'text/html') return reply.type('text/html; charset=utf-8').send(renderResultHtml(outcome.result));
-      if (media === 'application/pdf') return reply.type('application/pdf').send(await printed(pdf!, outcome.result));
+      const caller = request.caller?.name ?? 'anonymous';
+      // Once logged, answered: the bound withdraws the rating only while it still waits for its write.
+      const result = await decisions.once(caller, key, request.body, '/v1/evaluate', async () => {
+        await decisions.record(caller, request.body, outcome.result, {
+          signal: deadline.signal('recording the rating in the decision log'),
+          idempotencyKey: key,
+        });
+        return outcome.result;
+      });
+      if (media === 'text/html') return htmlReply(reply, request).send(renderResultHtml(result, htmlLang(request)));
+      if (media === 'application/pdf')
+        return htmlReply(reply, request)
+          .type('application/pdf')
+          .send(await printed(pdf!, result, htmlLang(request)));
       // Written with JSON.stringify: the result is built by the host in the RatingResult shape it is
       // documented and tested against, and the schema serializer escapes every character of the
       // clause text in JavaScript on Node 20, several times slower.
-      return reply.type('application/json; charset=utf-8').serializer(JSON.stringify).send(outcome.result);
+      return reply.type('application/json; charset=utf-8').serializer(JSON.stringify).send(result);
     },
   );
 };
@@ -85,9 +98,9 @@ function pdfUnavailable(pdf: PdfPrinter | undefined): string {
 }
 
 /** printed is the PDF, its failures turned into the service's refusals. */
-async function printed(pdf: PdfPrinter, result: Parameters<typeof renderResultPdf>[1]): Promise<Buffer> {
+async function printed(pdf: PdfPrinter, result: Parameters<typeof renderResultPdf>[1], lang: Lang): Promise<Buffer> {
   try {
-    return Buffer.from(await renderResultPdf(pdf, result));
+    return Buffer.from(await renderResultPdf(pdf, result, lang));
   } catch (err) {
     if (err instanceof BrowserUnavailable) throw new HttpError('pdf-unavailable', err.message);
     if (err instanceof PrinterBusy) throw new HttpError('overloaded', err.message);

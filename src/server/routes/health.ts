@@ -41,6 +41,8 @@ export const healthRoutes: FastifyPluginAsync<{ live: LiveRules }> = async (app,
   app.get(
     '/readyz',
     {
+      // Never counted among the requests in flight, so callers holding every slot cannot hide readiness.
+      config: { uncounted: true },
       schema: {
         summary: 'The rules and the compiled policy are loaded; which version is live',
         tags: ['health'],

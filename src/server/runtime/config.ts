@@ -1,7 +1,8 @@
 // Service: the environment the service is started with, read in one place and checked before
 // anything is loaded. Every variable is documented in docs/operations.md; a bad value names itself.
 import { isIP } from 'node:net';
-import { join } from 'node:path';
+import { availableParallelism } from 'node:os';
+import { dirname, join } from 'node:path';
 import { rulesetsDir as repoRulesets, wasmPath as repoWasm } from '../../artifacts/artifacts.js';
 import { parsePointer } from '../../audit/redact.js';
 import type { DocsAccess } from '../http/auth.js';
@@ -38,13 +39,22 @@ export interface ServiceConfig {
   pressure: Required<PressureOptions>;
   ruleTests: boolean;
   operationsLog?: string;
+  /** Processes serving (one per core by default); 1 serves from this process alone. */
+  workers: number;
+  /** This replica's name, written into its decision log file names (REPLICA_ID). */
+  replicaId?: string;
   decisionLog?: {
     path: string;
-    privateKeyPath?: string;
+    /** The signing key; `keyGiven` false: the default beside the log, made when missing. */
+    privateKeyPath: string;
+    keyGiven: boolean;
     drop: string[];
     mask: string[];
     resultMask: string[];
-    checkpointEvery?: number;
+    checkpointEvery: number;
+    checkpointIntervalMs: number;
+    rotateBytes: number;
+    rotateYearly: boolean;
   };
 }
 
@@ -96,6 +106,11 @@ export function configFromEnv(env: Env = process.env): ServiceConfig {
   if (env.API_KEYS_FILE && env.API_KEYS) throw new ConfigError('give API_KEYS_FILE or API_KEYS, not both');
   const rulesetsDir = env.RULESETS_DIR ? withSlash(env.RULESETS_DIR) : repoRulesets;
   const rateMax = int('RATE_LIMIT_MAX', 600);
+  const replicaId = env.REPLICA_ID || undefined;
+  if (replicaId !== undefined && !/^[A-Za-z0-9_-]{1,64}$/.test(replicaId))
+    throw new ConfigError(
+      `REPLICA_ID must be 1 to 64 letters, digits, _ or - (it names the decision log files), not ${JSON.stringify(replicaId)}`,
+    );
 
   return {
     port: int('PORT', 3000, 0, 65535),
@@ -120,21 +135,26 @@ export function configFromEnv(env: Env = process.env): ServiceConfig {
       maxHeapUsedBytes: int('MAX_HEAP_USED_BYTES', 0),
       maxRssBytes: int('MAX_RSS_BYTES', 0),
       maxInFlight: int('MAX_IN_FLIGHT', 256),
+      maxInFlightPerKey: int('MAX_IN_FLIGHT_PER_KEY', 32),
       retryAfter: int('RETRY_AFTER_SECONDS', 5, 1),
     },
     ruleTests: env.RELOAD_RULE_TESTS === undefined ? true : flag('RELOAD_RULE_TESTS'),
     operationsLog: env.OPERATIONS_LOG || undefined,
+    workers: int('WORKERS', availableParallelism(), 1, 1024),
+    ...(replicaId ? { replicaId } : {}),
     ...(env.DECISION_LOG
       ? {
           decisionLog: {
             path: env.DECISION_LOG,
-            privateKeyPath: env.DECISION_LOG_KEY || undefined,
+            privateKeyPath: env.DECISION_LOG_KEY || join(dirname(env.DECISION_LOG), 'decision-key.pem'),
+            keyGiven: Boolean(env.DECISION_LOG_KEY),
             drop: pointers('DECISION_LOG_DROP'),
             mask: pointers('DECISION_LOG_MASK'),
             resultMask: pointers('DECISION_LOG_RESULT_MASK'),
-            ...(env.DECISION_LOG_CHECKPOINT_EVERY
-              ? { checkpointEvery: int('DECISION_LOG_CHECKPOINT_EVERY', 1000) }
-              : {}),
+            checkpointEvery: int('DECISION_LOG_CHECKPOINT_EVERY', 1000),
+            checkpointIntervalMs: int('DECISION_LOG_CHECKPOINT_MS', 1000),
+            rotateBytes: int('DECISION_LOG_ROTATE_BYTES', 0),
+            rotateYearly: env.DECISION_LOG_ROTATE_YEARLY === undefined ? true : flag('DECISION_LOG_ROTATE_YEARLY'),
           },
         }
       : {}),
@@ -151,4 +171,11 @@ export function isLoopback(host: string): boolean {
 
 function withSlash(dir: string): string {
   return dir.endsWith('/') ? dir : join(dir, '/');
+}
+
+/** replicaLogPath: the decision log file of one worker of one replica: `decisions.jsonl` alone, else `decisions.<replica>-w<i>.jsonl`. */
+export function replicaLogPath(path: string, replicaId: string | undefined, worker: number, workers: number): string {
+  if (!replicaId && workers <= 1) return path;
+  const name = [replicaId, workers > 1 ? `w${worker}` : undefined].filter(Boolean).join('-');
+  return path.endsWith('.jsonl') ? `${path.slice(0, -'.jsonl'.length)}.${name}.jsonl` : `${path}.${name}.jsonl`;
 }

@@ -2,7 +2,7 @@
 // ruleset, status, outcome), from where (address) and when, kept apart from the decision log. Lines are
 // built from a closed list of fields: never a body, a query string or a finding, so no institution
 // name or finding can reach it in clear.
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { FastifyBaseLogger, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import pino from 'pino';
@@ -37,10 +37,28 @@ export interface OperationsLog {
   close(): Promise<void>;
 }
 
-/** fileOperationsLog appends JSON lines to a file of its own (created with its folder). */
-export function fileOperationsLog(path: string): OperationsLog {
-  mkdirSync(dirname(path), { recursive: true });
+/** OperationsLogError: the operations log cannot be opened for writing (the service does not start). */
+export class OperationsLogError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'OperationsLogError';
+  }
+}
+
+/**
+ * fileOperationsLog appends JSON lines to a file of its own (created with its folder). The file is
+ * opened once here, synchronously, so a path that cannot be written stops the start with one line;
+ * a write failing later (a full disk) is reported on standard error once, not thrown.
+ */
+export function fileOperationsLog(path: string, onError: (err: Error) => void = reportOnce()): OperationsLog {
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    closeSync(openSync(path, 'a'));
+  } catch (err) {
+    throw new OperationsLogError(`OPERATIONS_LOG=${path} cannot be written: ${(err as Error).message}`);
+  }
   const dest = pino.destination({ dest: path, append: true, sync: false, mkdir: true });
+  dest.on('error', onError);
   let closed: Promise<void> | undefined;
   return {
     write: (entry) => {
@@ -52,6 +70,15 @@ export function fileOperationsLog(path: string): OperationsLog {
         dest.once('error', () => resolve());
         dest.end();
       })),
+  };
+}
+
+function reportOnce(): (err: Error) => void {
+  let told = false;
+  return (err) => {
+    if (told) return;
+    told = true;
+    process.stderr.write(`operations log: a write failed (${err.message}); entries may be missing\n`);
   };
 }
 

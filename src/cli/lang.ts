@@ -1,0 +1,20 @@
+// CLI: the language of the human output, chosen once per run with the global `--lang` (Chinese by
+// default) and read by every subcommand that renders for a person.
+import { type Command, Option } from 'commander';
+import { defaultLang, type Lang, langs, translator } from '../i18n/i18n.js';
+
+let current: Lang = defaultLang;
+
+/** cliLang: the language the run's human output is in. */
+export function cliLang(): Lang {
+  return current;
+}
+
+/** addLangOption declares `--lang zh|en` on the program (before or after the subcommand) and applies it. */
+export function addLangOption(program: Command): void {
+  program
+    .addOption(new Option('--lang <lang>', translator('en')('cli.langOption')).choices(langs).default(defaultLang))
+    .hook('preAction', () => {
+      current = program.opts<{ lang: Lang }>().lang;
+    });
+}
