@@ -70,6 +70,7 @@ export const obligationRoutes: FastifyPluginAsync<ObligationRoutesOptions> = asy
     '/v1/obligations/due',
     {
       schema: {
+        operationId: 'obligationDue',
         summary: 'When an obligation falls due for a reporter, and whether it was met',
         description:
           'Counts the deadline of one obligation of obligations.yaml from the date that starts its clock, on the working-day calendar of the State Council notices (policies/calendars): the due date, whether it moved off a rest day and why, the clause and the readings relied on. With `submitted` (or `asOf`) it also says on time, late (in days and working days), missing or pending. A date in a year without a calendar is refused, never guessed.',
@@ -96,6 +97,7 @@ export const obligationRoutes: FastifyPluginAsync<ObligationRoutesOptions> = asy
     {
       attachValidation: true,
       schema: {
+        operationId: 'obligationCalendar',
         summary: "An institution's due dates for a year",
         description:
           'Every due date of the year (monthly and quarterly reports, the rating timeline), each with the period it covers, its recipient and clause; then the deadlines that run from an event and those the text gives no day.',
