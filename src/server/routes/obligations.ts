@@ -33,7 +33,7 @@ const calendarQuery = {
       maxLength: 200,
       description: 'The institution; a name of annex 1 is national, any other local.',
     },
-    year: { type: 'string', pattern: '^[0-9]{4}$', description: 'The year whose due dates to list.' },
+    year: { type: 'integer', minimum: 2000, maximum: 2200, description: 'The year whose due dates to list.' },
     branchOf: {
       type: 'string',
       minLength: 1,
@@ -64,7 +64,11 @@ export const obligationRoutes: FastifyPluginAsync<ObligationRoutesOptions> = asy
   const ajv = createAjv();
   ajv.addSchema(api);
   app.addSchema(api);
-  app.setValidatorCompiler(({ schema }) => ajv.compile(schema));
+  // Query strings are text: `year=2024` is read as the integer it names, as in every other route.
+  const queryAjv = createAjv({ coerceTypes: true });
+  app.setValidatorCompiler(({ schema, httpPart }) =>
+    httpPart === 'querystring' ? queryAjv.compile(schema) : ajv.compile(schema),
+  );
 
   app.post(
     '/v1/obligations/due',
@@ -92,7 +96,7 @@ export const obligationRoutes: FastifyPluginAsync<ObligationRoutesOptions> = asy
     },
   );
 
-  app.get<{ Querystring: { institution: string; year: string; branchOf?: string; reporter?: string } }>(
+  app.get<{ Querystring: { institution: string; year: number; branchOf?: string; reporter?: string } }>(
     '/v1/obligations/calendar',
     {
       attachValidation: true,
@@ -115,7 +119,7 @@ export const obligationRoutes: FastifyPluginAsync<ObligationRoutesOptions> = asy
       const q = request.query;
       const outcome = serviceOf().calendarFor({
         institution: q.institution,
-        year: Number(q.year),
+        year: q.year,
         ...(q.branchOf ? { branchOf: q.branchOf } : {}),
         ...(q.reporter ? { reporter: q.reporter as never } : {}),
       });
