@@ -1,5 +1,6 @@
 // Rating stage: the compact result the Rego returns: ids and whole hundredths only. The host joins in
 // names and clause text from the RuleSet it already holds.
+import type { Grade } from '../../generated/types/rating/result.js';
 
 export interface CompactDeduction {
   rule: string;
@@ -31,9 +32,9 @@ export interface CompactRated {
   total: number;
   score: number;
   zeroScore: string[];
-  baseGrade: string;
+  baseGrade: Grade;
   downgrade: string[];
-  grade: string;
+  grade: Grade;
   measures: string;
   interpretations: string[];
 }
