@@ -11,10 +11,13 @@ notice := data.notice
 
 # ---- reporter kind (三（二）, 第二十一条) -------------------------------------------------------
 
-# An explicit kind wins; a branch of a national institution is a branch; a branch of any other
-# institution is local (第二十一条: 其他省（区、市）地方法人接入机构在辖区内的分支机构); a name
-# on the annex 1 list is national; every other access institution is local.
+# An explicit kind wins; a name of the operating institution (运行机构, 中国人民银行征信中心) is the
+# operator; a branch of a national institution is a branch; a branch of any other institution is
+# local (第二十一条: 其他省（区、市）地方法人接入机构在辖区内的分支机构); a name on the annex 1 list
+# is national; every other access institution is local.
 reporter_kind(institution) := institution.kind if is_string(institution.kind)
+
+else := "operator" if notice.operators[institution.name]
 
 else := "branch" if notice.national[institution.branchOf]
 
@@ -22,7 +25,50 @@ else := "local" if is_string(institution.branchOf)
 
 else := "national" if notice.national[institution.name]
 
+# A name that begins with a name of annex 1 and goes on (中国工商银行北京市分行) is one of its branches.
+else := "branch" if branch_name(institution.name)
+
 else := "local"
+
+branch_name(name) if {
+	some national, _ in notice.national
+	startswith(name, national)
+	name != national
+}
+
+# basis says why a name was read as its kind: a name that is neither on a list nor plainly local (a
+# word of parties.localMarkers) is "unlisted", read as local but flagged, since a national head office
+# and the operator file elsewhere; a name with a PBOC word is flagged too (an office of the People's
+# Bank is no access institution).
+name_basis(institution) := "given" if is_string(institution.kind)
+
+else := "operator-name" if notice.operators[institution.name]
+
+else := "branch-of-national" if notice.national[institution.branchOf]
+
+else := "branch-of-other" if is_string(institution.branchOf)
+
+else := "annex-1" if notice.national[institution.name]
+
+else := "branch-name" if branch_name(institution.name)
+
+else := "pboc-name" if {
+	some word in notice.pbocMarkers
+	contains(institution.name, word)
+}
+
+else := "plainly-local" if {
+	some word in notice.localMarkers
+	contains(institution.name, word)
+}
+
+else := "unlisted"
+
+requested_basis := "given" if is_string(input.reporter)
+
+else := name_basis(input.institution) if is_object(input.institution)
+
+else := "only-kind"
 
 requested_kind := input.reporter if is_string(input.reporter)
 
@@ -46,6 +92,8 @@ rule_for(obligation, kind) := {
 	"onNonWorkingDay": obligation.onNonWorkingDay,
 	"recipient": object.get(entry, "recipient", null),
 	"interpretations": array.concat(obligation.interpretations, object.get(entry, "interpretations", [])),
+	"alsoTo": object.get(entry, "alsoTo", []),
+	"inferred": object.get(entry, "inferred", object.get(obligation, "inferred", null)),
 } if {
 	entry := obligation.reporters[kind]
 }
@@ -77,7 +125,7 @@ resolve := {"ok": false, "problems": [{"code": "reporter-needed", "allowed": kin
 
 # ---- plan: every obligation of one reporter ---------------------------------------------------
 
-plan := {"kind": kind, "rules": [rule_for(notice.obligations[id], kind) |
+plan := {"kind": kind, "basis": requested_basis, "rules": [rule_for(notice.obligations[id], kind) |
 	some id in known
 	notice.obligations[id].reporters[kind]
 ]} if {

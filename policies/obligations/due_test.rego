@@ -121,3 +121,44 @@ test_a_right_not_used_in_time_lapses if {
 	t := check({"nature": "right", "due": {"day": 100}, "submitted": {"day": 101}, "asOf": {"day": 130}})
 	t.status == "out-of-time"
 }
+
+operator_notice := object.union(notice, {
+	"operators": {"中国人民银行征信中心": true},
+	"localMarkers": ["农村商业银行"],
+	"pbocMarkers": ["人民银行"],
+})
+
+test_the_operator_is_its_own_kind if {
+	p := due.plan with data.notice as operator_notice with input as {"institution": {"name": "中国人民银行征信中心"}}
+	p.kind == "operator"
+	p.basis == "operator-name"
+}
+
+test_an_unlisted_name_is_local_but_flagged if {
+	p := due.plan with data.notice as operator_notice with input as {"institution": {"name": "某某银行"}}
+	p.kind == "local"
+	p.basis == "unlisted"
+}
+
+test_a_plainly_local_name_is_not_flagged if {
+	p := due.plan with data.notice as operator_notice with input as {"institution": {"name": "某市农村商业银行"}}
+	p.basis == "plainly-local"
+}
+
+test_a_name_beginning_with_an_annex_1_name_is_its_branch if {
+	p := due.plan with data.notice as operator_notice with input as {"institution": {"name": "中国工商银行北京市分行"}}
+	p.kind == "branch"
+	p.basis == "branch-name"
+}
+
+test_a_pboc_name_is_flagged if {
+	p := due.plan with data.notice as operator_notice with input as {"institution": {"name": "中国人民银行上海分行"}}
+	p.basis == "pboc-name"
+}
+
+test_further_recipients_and_inferred_dates_pass_through if {
+	n := object.union(notice, {"obligations": {"monthly": {"inferred": "a-reading", "reporters": {"national": {"recipient": "bureau", "alsoTo": ["departments"]}}}}})
+	r := due.resolve with data.notice as n with input as {"obligation": "monthly", "reporter": "national"}
+	r.rule.alsoTo == ["departments"]
+	r.rule.inferred == "a-reading"
+}

@@ -102,6 +102,28 @@ has_original(b) if {
 	month_key(a) == month_key(b)
 }
 
+# ---- a series: no month missing between a reporter's first and last month -------------------
+
+# Months as whole numbers (year * 12 + month - 1), so a gap is integer arithmetic; the host writes
+# the month back as YYYY-MM.
+month_number(period) := ((to_number(substring(period, 0, 4)) * 12) + to_number(substring(period, 5, 2))) - 1
+
+reporter_key(r) := [r.region, r.institution]
+
+reporter_months(key) := {month_number(r.period) | some r in reports; reporter_key(r) == key}
+
+# 按月定期: every month between a reporter's first and last report is reported; the gap is charged to
+# the first report after it.
+problems contains {"code": "month-missing", "severity": "error", "report": j, "target": m} if {
+	some key in {reporter_key(r) | some r in reports}
+	months := reporter_months(key)
+	some m in numbers.range(min(months), max(months))
+	not months[m]
+	after := {k | some k, r in reports; reporter_key(r) == key; month_number(r.period) > m}
+	firsts := [k | some k in after; month_number(reports[k].period) == min({month_number(reports[x].period) | some x in after})]
+	j := min({k | some k in firsts})
+}
+
 # A report is superseded when another report corrects it; the rest are the effective ones.
 superseded contains r.correctionOf if {
 	some r in reports
@@ -116,12 +138,28 @@ check := {"problems": problems, "effective": effective}
 
 totals(rows) := {t: sum([r.counts[t] | some r in rows]) | some t in event_types}
 
-regions := sort({r.region | some r in reports})
+# head-office-reports-apart: the report of a national head office (三（二）, to 征信管理局) covers the
+# whole institution, its branches included, which also report to their regions; it is listed apart
+# and left out of the regions and the 合计, so no event is counted twice.
+head_office(r) if r.reporterKind == "national"
+
+head_office(r) if {
+	not r.reporterKind
+	not r.branchOf
+	data.notice.national[r.institution]
+}
+
+regional := [r | some r in reports; not head_office(r)]
+
+regions := sort({r.region | some r in regional})
 
 # Rows sort by institution name within a region (Unicode order), so the table is reproducible.
-region_rows(g) := [pair[1] | some pair in sort([[r.institution, i] | some i, r in reports; r.region == g])]
+region_rows(g) := [pair[1] | some pair in sort([[r.institution, i] | some i, r in reports; r.region == g; not head_office(r)])]
+
+head_office_rows := [pair[1] | some pair in sort([[r.institution, i] | some i, r in reports; head_office(r)])]
 
 aggregate := {
-	"regions": [{"region": g, "rows": region_rows(g), "total": totals([r | some r in reports; r.region == g])} | some g in regions],
-	"total": totals(reports),
+	"regions": [{"region": g, "rows": region_rows(g), "total": totals([r | some r in regional; r.region == g])} | some g in regions],
+	"total": totals(regional),
+	"headOffices": {"rows": head_office_rows, "total": totals([r | some r in reports; head_office(r)])},
 }

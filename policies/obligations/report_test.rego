@@ -103,10 +103,38 @@ test_aggregation_sums_institutions_regions_and_the_nation if {
 			{"region": "北京市", "rows": [0, 1], "total": {"abnormalQueries": 4, "misuses": 2}},
 		],
 		"total": {"abnormalQueries": 4, "misuses": 7},
+		"headOffices": {"rows": [], "total": {"abnormalQueries": 0, "misuses": 0}},
 	}
 }
 
 test_an_empty_set_aggregates_to_zeros if {
 	a := report.aggregate with input as {"reports": []} with data.notice as notice
-	a == {"regions": [], "total": {"abnormalQueries": 0, "misuses": 0}}
+	a == {
+		"regions": [],
+		"total": {"abnormalQueries": 0, "misuses": 0},
+		"headOffices": {"rows": [], "total": {"abnormalQueries": 0, "misuses": 0}},
+	}
+}
+
+test_a_head_office_report_is_listed_apart_and_not_summed if {
+	reports := [
+		rep("h", "中国工商银行", "2024-09", {"counts": {"abnormalQueries": 7, "misuses": 0}}),
+		rep("b", "中国工商银行北京市分行", "2024-09", {"reporterKind": "branch", "counts": {"abnormalQueries": 2, "misuses": 0}}),
+	]
+	n := object.union(notice, {"national": {"中国工商银行": true}})
+	a := report.aggregate with input as {"reports": reports} with data.notice as n
+	a.regions == [{"region": "北京市", "rows": [1], "total": {"abnormalQueries": 2, "misuses": 0}}]
+	a.total == {"abnormalQueries": 2, "misuses": 0}
+	a.headOffices == {"rows": [0], "total": {"abnormalQueries": 7, "misuses": 0}}
+}
+
+test_a_month_missing_in_a_series_is_charged_to_the_next_report if {
+	# 2024-07, 2024-09 and 2024-12 of one reporter: August (2024*12+7), October and November missing.
+	reports := [rep("a", "甲银行", "2024-07", {}), rep("c", "甲银行", "2024-12", {}), rep("b", "甲银行", "2024-09", {})]
+	c := report.check with input as {"reports": reports} with data.notice as notice
+	c.problems == {
+		{"code": "month-missing", "severity": "error", "report": 2, "target": 24295},
+		{"code": "month-missing", "severity": "error", "report": 1, "target": 24297},
+		{"code": "month-missing", "severity": "error", "report": 1, "target": 24298},
+	}
 }

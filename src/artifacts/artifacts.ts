@@ -4,7 +4,12 @@ import { fileURLToPath } from 'node:url';
 
 export const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 export const policiesDir = `${repoRoot}policies/`;
-export const regoDirs = [`${policiesDir}rating`, `${policiesDir}obligations`];
+export const regoDirs = [
+  `${policiesDir}rating`,
+  `${policiesDir}obligations`,
+  `${policiesDir}derive`,
+  `${policiesDir}inspections`,
+];
 export const rulesetsDir = `${policiesDir}rulesets/`;
 export const generatedDir = `${repoRoot}generated/`;
 export const wasmPath = `${generatedDir}policy.wasm`;
@@ -21,5 +26,14 @@ export const obligationEntrypoints = {
   check: 'obligations/report/check',
   aggregate: 'obligations/report/aggregate',
 } as const;
+/** The derivation entrypoints (policies/derive): marks per chunk of evidence rows, then findings from totals. */
+export const deriveEntrypoints = { marks: 'derive/marks', summary: 'derive/summary' } as const;
+/** The inspections entrypoint (policies/inspections, annex 4), called by inspections/service.ts. */
+export const inspectionsEntrypoint = 'inspections/status/evaluate';
 /** Every entrypoint compiled into the WASM module, in the order the build passes them to `opa build`. */
-export const entrypoints: string[] = [ratingEntrypoint, ...Object.values(obligationEntrypoints)];
+export const entrypoints: string[] = [
+  ratingEntrypoint,
+  ...Object.values(obligationEntrypoints),
+  ...Object.values(deriveEntrypoints),
+  inspectionsEntrypoint,
+];

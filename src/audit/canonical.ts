@@ -13,7 +13,46 @@ export class CanonicalError extends Error {
 
 /** canonicalJson serializes a JSON value canonically; equal values give equal text. */
 export function canonicalJson(value: unknown): string {
+  // Fast path: the engine's JSON.stringify, handed each object with its keys in order. An object with
+  // integer-like keys (which JavaScript always puts first, in numeric order) takes the slow path.
+  // Anything else it cannot decide alone (a number with no JSON form, a function, a cycle) is left
+  // to the slow path, which says why.
+  slow = false;
+  try {
+    const text = JSON.stringify(value, sortKeys);
+    if (!slow && text !== undefined) return text;
+  } catch {
+    // The slow path below gives the reason.
+  }
   return write(value, new Set());
+}
+
+let slow = false;
+const integerLike = /^(?:0|[1-9]\d*)$/;
+
+function sortKeys(this: unknown, _key: string, v: unknown): unknown {
+  if (typeof v === 'number') {
+    if (!Number.isFinite(v)) slow = true;
+    return v;
+  }
+  if (v === null || typeof v !== 'object' || Array.isArray(v)) {
+    if (typeof v === 'function' || typeof v === 'bigint' || typeof v === 'symbol') slow = true;
+    return v;
+  }
+  const keys = Object.keys(v);
+  let sorted = true;
+  for (let i = 1; i < keys.length; i++)
+    if (keys[i - 1] > keys[i]) {
+      sorted = false;
+      break;
+    }
+  if (sorted) return v;
+  // A copy cannot reorder integer-like keys: JavaScript lists them first, in numeric order.
+  if (keys.some((k) => integerLike.test(k))) slow = true;
+  keys.sort();
+  const o: Record<string, unknown> = {};
+  for (const k of keys) o[k] = (v as Record<string, unknown>)[k];
+  return o;
 }
 
 /** canonicalHash is `sha256:` and the hex digest of a value's canonical JSON. */

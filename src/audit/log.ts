@@ -4,6 +4,7 @@
 // file stays exactly as it was. A signed checkpoint follows every N entries and, while entries arrive,
 // every T seconds; each is also written to the signed head file beside the log. Files rotate by year or
 // size, the chain going on in the next file.
+import { createHash } from 'node:crypto';
 import { chmod, type FileHandle, open, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { canonicalHash, canonicalJson } from './canonical.js';
@@ -187,10 +188,10 @@ export async function createDecisionLog(options: DecisionLogOptions): Promise<De
       const [s, h, n] = [seq, head, lines.length];
       try {
         const entries = job.decisions.map((d) => {
-          const e = buildEntry(d, ++seq, head, time, options);
-          head = e.hash;
-          lines.push(canonicalJson(e));
-          return e;
+          const { entry, line } = buildEntryLine(d, ++seq, head, time, options);
+          head = entry.hash;
+          lines.push(line);
+          return entry;
         });
         done.push({ job, entries });
       } catch (err) {
@@ -369,15 +370,62 @@ export function buildEntry(
   time: Date,
   rules: { drop?: readonly string[]; mask?: readonly string[]; resultMask?: readonly string[] } = {},
 ): DecisionEntry {
+  return buildEntryLine(decision, seq, prevHash, time, rules).entry;
+}
+
+/**
+ * buildEntryLine makes the next entry and its line, serializing it once: the hash is taken over the
+ * canonical JSON without `hash`, and `hash` (second in key order, after `caller`) is put into that text.
+ */
+export function buildEntryLine(
+  decision: Decision,
+  seq: number,
+  prevHash: string,
+  time: Date,
+  rules: { drop?: readonly string[]; mask?: readonly string[]; resultMask?: readonly string[] } = {},
+): { entry: DecisionEntry; line: string } {
+  const { entry, inputText } = entryBody(decision, seq, prevHash, time, rules);
+  // The canonical text, written member by member in key order (the input serialized once, for its
+  // hash and for the line); the tests hold it equal to canonicalJson of the entry.
+  const member = (key: string, json: string | undefined) => (json === undefined ? '' : `,"${key}":${json}`);
+  const body =
+    `{"caller":${JSON.stringify(entry.caller)}` +
+    member('idempotencyKey', entry.idempotencyKey === undefined ? undefined : JSON.stringify(entry.idempotencyKey)) +
+    member('input', inputText) +
+    member('inputHash', JSON.stringify(entry.inputHash)) +
+    member('prevHash', JSON.stringify(entry.prevHash)) +
+    member('redacted', entry.redacted === undefined ? undefined : canonicalJson(entry.redacted)) +
+    member('result', canonicalJson(entry.result)) +
+    member('rulesetHash', JSON.stringify(entry.rulesetHash)) +
+    member('rulesetId', JSON.stringify(entry.rulesetId)) +
+    member('seq', String(entry.seq)) +
+    member('time', JSON.stringify(entry.time)) +
+    '}';
+  const hash = `sha256:${createHash('sha256').update(body, 'utf8').digest('hex')}`;
+  const whole = { ...entry, hash };
+  const prefix = `{"caller":${JSON.stringify(entry.caller)}`;
+  const line = `${prefix},"hash":"${hash}"${body.slice(prefix.length)}`;
+  return { entry: whole, line };
+}
+
+function entryBody(
+  decision: Decision,
+  seq: number,
+  prevHash: string,
+  time: Date,
+  rules: { drop?: readonly string[]; mask?: readonly string[]; resultMask?: readonly string[] } = {},
+): { entry: Omit<DecisionEntry, 'hash'>; inputText: string | undefined } {
   const result = rules.resultMask?.length ? redact(decision.result, { mask: rules.resultMask }) : undefined;
+  const whole =
+    rules.drop?.includes('') || rules.drop?.length || rules.mask?.length ? undefined : canonicalJson(decision.input);
   const entry: Omit<DecisionEntry, 'hash'> = {
     seq,
     time: time.toISOString(),
     caller: decision.caller,
     rulesetId: decision.result.ruleset.id,
     rulesetHash: decision.result.ruleset.hash,
-    inputHash: canonicalHash(decision.input),
-    result: result ? result.value : decision.result,
+    inputHash: whole === undefined ? canonicalHash(decision.input) : sha256Of(whole),
+    result: (result ? result.value : decision.result) as DecisionEntry['result'],
     prevHash,
   };
   if (decision.idempotencyKey !== undefined) entry.idempotencyKey = decision.idempotencyKey;
@@ -385,13 +433,18 @@ export function buildEntry(
   if (rules.drop?.includes('')) redacted.dropped.push('');
   else {
     const r = redact(decision.input, rules);
-    entry.input = r.value;
+    entry.input = r.value as DecisionEntry['input'];
     redacted.dropped.push(...r.dropped);
     redacted.masked.push(...r.masked);
   }
   if (result?.masked.length) redacted.resultMasked = result.masked;
   if (redacted.dropped.length || redacted.masked.length || redacted.resultMasked) entry.redacted = redacted;
-  return { ...entry, hash: entryHash(entry) };
+  const inputText = entry.input === undefined ? undefined : (whole ?? canonicalJson(entry.input));
+  return { entry, inputText };
+}
+
+function sha256Of(text: string): string {
+  return `sha256:${createHash('sha256').update(text, 'utf8').digest('hex')}`;
 }
 
 /** openLogFile opens a log for appending, created readable by its owner only. */

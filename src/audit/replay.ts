@@ -2,14 +2,14 @@
 // found by hash among the rulesets loaded now or in the git history of their folder (each revision
 // hashed exactly as the loader hashes), and compared with the logged result.
 import { relative, resolve } from 'node:path';
-import { PinnedRater } from '../diff/pinned-rater.js';
+import { RulesetRater } from '../rating/ruleset-rater.js';
 import { commitsTouching, gitFolder, topLevel } from '../diff/git.js';
 import type { PolicyModule } from '../engine/engine.js';
 import { inspectFolder } from '../rules/load.js';
 import { Registry } from '../rules/registry.js';
 import type { RuleSet } from '../rules/ruleset.js';
 import { canonicalJson } from './canonical.js';
-import { isCheckpoint, type DecisionEntry } from './entry.js';
+import { type DecisionEntry, isCheckpoint, isRepair } from './entry.js';
 import { readLines } from './tail.js';
 
 /** ReplayOutcome: one logged decision, rated again. */
@@ -34,12 +34,12 @@ export interface ReplayOptions {
 
 /** RulesetFinder finds a ruleset by id and hash, loaded now or in git history, and pins it once. */
 export class RulesetFinder {
-  private readonly pinned = new Map<string, Promise<{ rater: PinnedRater; foundIn: string } | undefined>>();
+  private readonly pinned = new Map<string, Promise<{ rater: RulesetRater; foundIn: string } | undefined>>();
   private loaded?: Promise<RuleSet[]>;
 
   constructor(private readonly options: ReplayOptions) {}
 
-  find(id: string, hash: string): Promise<{ rater: PinnedRater; foundIn: string } | undefined> {
+  find(id: string, hash: string): Promise<{ rater: RulesetRater; foundIn: string } | undefined> {
     let found = this.pinned.get(hash);
     if (!found) {
       found = this.search(id, hash);
@@ -48,14 +48,14 @@ export class RulesetFinder {
     return found;
   }
 
-  private async search(id: string, hash: string): Promise<{ rater: PinnedRater; foundIn: string } | undefined> {
+  private async search(id: string, hash: string): Promise<{ rater: RulesetRater; foundIn: string } | undefined> {
     this.loaded ??= Registry.inspect(this.options.rules).then((r) => [...(r.registry?.rulesets ?? [])]);
     const now = (await this.loaded).find((r) => r.hash === hash);
-    if (now) return { rater: await PinnedRater.create(this.options.module, now), foundIn: 'loaded' };
+    if (now) return { rater: await RulesetRater.create(this.options.module, now), foundIn: 'loaded' };
     const fromGit = await this.searchGit(id, hash);
     return (
       fromGit && {
-        rater: await PinnedRater.create(this.options.module, fromGit.ruleset),
+        rater: await RulesetRater.create(this.options.module, fromGit.ruleset),
         foundIn: `git ${fromGit.commit}`,
       }
     );
@@ -100,7 +100,8 @@ export async function* replayLog(file: string, options: ReplayOptions): AsyncGen
     } catch {
       continue;
     }
-    if (isCheckpoint(parsed)) continue;
+    // Checkpoints and repair links are not decisions.
+    if (isCheckpoint(parsed) || isRepair(parsed)) continue;
     const e = parsed as DecisionEntry;
     const base = { seq: e.seq, line: line.number, rulesetId: e.rulesetId, rulesetHash: e.rulesetHash };
     if (e.redacted || !('input' in e)) {

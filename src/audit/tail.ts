@@ -3,8 +3,8 @@
 import { createReadStream } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 
-/** Line: one line of a log file, without its newline; `complete` is false for a torn last line. */
-export interface Line {
+/** LogLine: one line of a log file, without its newline; `complete` is false for a torn last line. */
+export interface LogLine {
   number: number;
   offset: number;
   text: string;
@@ -12,7 +12,7 @@ export interface Line {
 }
 
 /** readLines streams the lines of a file; the last is `complete: false` when no newline ends it. */
-export async function* readLines(path: string): AsyncGenerator<Line> {
+export async function* readLines(path: string): AsyncGenerator<LogLine> {
   let pending: Buffer[] = [];
   let offset = 0;
   let start = 0;

@@ -22,14 +22,21 @@ import { Rater } from '../rating/rater.js';
 import { compilePolicyData } from '../rules/compile.js';
 import { writeAtomically } from '../build/write-generated.js';
 import { generateCases } from './cases.js';
+import { benchEvidence, fullSizes } from './evidence.js';
 import type { MemoryReport, MemoryWork } from './memory-worker.js';
 import { startOpa, startOurs, type Running } from './servers.js';
+import { measureLogAndWorkers, measureVerify } from './trail.js';
 import { fmt, percentile, rssMb } from './stats.js';
 
 const args = new Map(process.argv.slice(2).map((a) => a.replace(/^--/, '').split('=') as [string, string]));
 const httpSeconds = Number(args.get('http-seconds') ?? 10);
 const batchCases = Number(args.get('batch') ?? 100_000);
 const memoryEvals = Number(args.get('memory') ?? 1_000_000);
+const verifyEntries = Number(args.get('verify-entries') ?? 1_000_000);
+const trailSeconds = Number(args.get('trail-seconds') ?? httpSeconds);
+/** `--only=trail`: the decision log and workers section alone (printed, BENCHMARKS.md left as it is). */
+const only = args.get('only');
+const evidenceQueries = Number(args.get('evidence-queries') ?? fullSizes.queries);
 
 const lines: string[] = [];
 const say = (line = '') => {
@@ -43,6 +50,10 @@ async function main(): Promise<void> {
   const rs = rater.registry.rulesets[0];
   const cases = generateCases(rs, 600);
   const bodies = cases.map((c) => JSON.stringify(c.input));
+  if (only === 'trail') {
+    await trailSection(rater, bodies);
+    return;
+  }
   say(`# Benchmarks`);
   say();
   say(
@@ -142,7 +153,10 @@ async function main(): Promise<void> {
   );
   say();
 
-  // 6: memory over a long run.
+  // 6: the decision log on and off, one worker and two, and verify-log over a long log.
+  const trail = await trailSection(rater, bodies);
+
+  // 7: memory over a long run.
   const memory = await measureMemory(memoryEvals);
   say(
     `## Memory over ${fmt(memoryEvals)} in-process evaluations (${memory.threads} worker threads of the bench process)`,
@@ -152,6 +166,16 @@ async function main(): Promise<void> {
   );
   say();
   await rm(dir, { recursive: true, force: true });
+
+  // 7: findings derived from evidence (issue 12).
+  const scale = evidenceQueries / fullSizes.queries;
+  const evidence = await benchEvidence({
+    queries: evidenceQueries,
+    authorizations: Math.round(fullSizes.authorizations * scale),
+    users: Math.max(50, Math.round(fullSizes.users * scale)),
+    staff: Math.max(100, Math.round(fullSizes.staff * scale)),
+  });
+  for (const line of evidence.lines) say(line);
 
   say(`## Summary`);
   say();
@@ -176,6 +200,7 @@ async function main(): Promise<void> {
     http.common.ours.p99 <= http.common.opa.p99,
   );
   row('HTTP errors', String(http.ours.errors), String(http.opa.errors), '', '0', http.ours.errors === 0);
+  for (const r of trailRows(trail)) row(r.measure, r.value, '', '', r.target, r.met);
   row('in-process evaluations/s per core', fmt(inproc.perSecond), '', '', '≥ 5,000', inproc.perSecond >= 5000);
   row(
     'evaluation / floor',
@@ -196,7 +221,11 @@ async function main(): Promise<void> {
     memory.after - memory.samples[0] < 30,
   );
   say();
+  const ev = evidence.figures;
   const gaps = [
+    ev.seconds > 60 && `findings from evidence took ${fmt(ev.seconds / 60, 2)}× the 60 s asked for`,
+    ev.peakMb > 500 && `findings from evidence peaked ${fmt(ev.peakMb - 500)} MB over 500 MB`,
+    !ev.sample.same && 'opa eval gave different findings on the evidence sample',
     inproc.perSecond < 5000 && `in-process throughput is ${fmt(5000 / inproc.perSecond, 1)}× short of 5,000/s`,
     inproc.full / inproc.floorMicros > 5 &&
       `evaluation is ${fmt(inproc.full / inproc.floorMicros / 5, 2)}× over the 5× floor ratio`,
@@ -212,6 +241,66 @@ async function main(): Promise<void> {
   say();
   say(`Run took ${fmt((Date.now() - started) / 1000)} s. Reproduce with \`npm run bench\`.`);
   await writeBenchmarks(`${lines.join('\n')}\n`);
+}
+
+/** trailSection: the decision log's cost and the workers' gain, side by side, and verify-log over a long log. */
+async function trailSection(rater: Rater, bodies: string[]) {
+  const runs = await measureLogAndWorkers(bodies.slice(0, 60), trailSeconds);
+  const typical = JSON.parse(await readFile(join(repoRoot, 'examples/typical-bank.json'), 'utf8'));
+  const outcome = rater.evaluate(typical);
+  if (!outcome.ok) throw new Error('examples/typical-bank.json was refused');
+  const verify = await measureVerify(verifyEntries, typical, outcome.result);
+  say(`## Decision log and workers (autocannon, 20 connections, ${trailSeconds} s per run, one after the other)`);
+  for (const r of runs)
+    say(
+      `- ${r.workers} worker${r.workers > 1 ? 's' : ''}, decision log ${r.log ? 'on (fsync, group commit, checkpoint every 1,000 entries or 1 s)' : 'off'}: ${fmt(r.rps)} req/s, p50 ${fmt(r.p50, 1)} ms, p99 ${fmt(r.p99, 1)} ms, errors ${r.errors}`,
+    );
+  say(
+    '- the load generator (autocannon) runs on the same 2 cores as the workers, so two workers share the machine with it',
+  );
+  say(
+    `- verify-log over ${fmt(verify.entries)} entries (${fmt(verify.megabytes)} MB, the typical example with its full result each): ${fmt(verify.seconds, 1)} s, ${fmt(verify.entries / verify.seconds)} entries/s, peak RSS ${fmt(verify.peakMb)} MB, ${verify.ok ? 'ok' : 'NOT OK'}`,
+  );
+  say();
+  return { runs, verify };
+}
+
+function trailRows(t: Awaited<ReturnType<typeof trailSection>>) {
+  const get = (workers: number, log: boolean) => t.runs.find((r) => r.workers === workers && r.log === log)!;
+  const [off1, on1, on2] = [get(1, false), get(1, true), get(2, true)];
+  const perMillion = (t.verify.seconds / t.verify.entries) * 1e6;
+  return [
+    {
+      measure: 'decision log on / off, throughput (1 worker)',
+      value: `${fmt((100 * on1.rps) / off1.rps)}% (${fmt(on1.rps)} / ${fmt(off1.rps)} req/s)`,
+      target: '≥ 85%',
+      met: on1.rps >= 0.85 * off1.rps,
+    },
+    {
+      measure: 'decision log on / off, p99 (1 worker)',
+      value: `${fmt(on1.p99 / off1.p99, 2)}× (${fmt(on1.p99, 1)} / ${fmt(off1.p99, 1)} ms)`,
+      target: '≤ 2×',
+      met: on1.p99 <= 2 * off1.p99,
+    },
+    {
+      measure: '2 workers / 1, log on (load generator on the same 2 cores)',
+      value: `${fmt(on2.rps / on1.rps, 2)}×`,
+      target: '≥ 1.4×',
+      met: on2.rps >= 1.4 * on1.rps,
+    },
+    {
+      measure: `verify-log, s per 1,000,000 entries (${fmt(t.verify.entries)} measured)`,
+      value: fmt(perMillion, 1),
+      target: '≤ 30 s',
+      met: perMillion <= 30,
+    },
+    {
+      measure: 'verify-log peak RSS (MB)',
+      value: fmt(t.verify.peakMb),
+      target: 'flat',
+      met: t.verify.peakMb < 200,
+    },
+  ];
 }
 
 /** The heading after which BENCHMARKS.md is written by hand; a run replaces only what comes before it. */

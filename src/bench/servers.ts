@@ -51,7 +51,7 @@ function stopper(child: ChildProcess): () => Promise<void> {
 
 /** startOurs: the service as `npm start` runs it, with one bench key and no per-key rate limit
  * (the load generator is one caller sending far more than a person would). */
-export async function startOurs(nodeArgs: string[] = []): Promise<Running> {
+export async function startOurs(nodeArgs: string[] = [], env: Record<string, string> = {}): Promise<Running> {
   const port = await freePort();
   const secret = generateSecret();
   const keys = JSON.stringify({ keys: [{ name: 'bench', hash: hashSecret(secret), scopes: ['evaluate', 'read'] }] });
@@ -64,12 +64,21 @@ export async function startOurs(nodeArgs: string[] = []): Promise<Running> {
       API_KEYS: keys,
       RATE_LIMIT_MAX: '0',
       MAX_IN_FLIGHT: '4096',
+      // One load generator is one caller: no per-key share.
+      MAX_IN_FLIGHT_PER_KEY: '0',
       BATCH_MAX_ELEMENTS: '1000000',
+      // One process unless a run asks for more: the comparisons with OPA are per process.
+      WORKERS: '1',
+      ...env,
     },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const url = `http://127.0.0.1:${port}`;
-  await waitFor(`${url}/readyz`, child);
+  // Several workers each load and test the rules; on a loaded machine that takes a while.
+  await waitFor(`${url}/readyz`, child, 180_000).catch(async (err) => {
+    await stopper(child)();
+    throw err;
+  });
   return { url, pid: child.pid!, headers: { authorization: `Bearer ${secret}` }, stop: stopper(child) };
 }
 

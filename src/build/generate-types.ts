@@ -1,5 +1,6 @@
 // Build stage: TypeScript types from the JSON Schemas, so shapes are written once (in schemas/).
 import { readdir, readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { compile } from 'json-schema-to-typescript';
 import { repoRoot } from '../artifacts/artifacts.js';
 
@@ -26,7 +27,9 @@ export async function generateTypes(): Promise<Map<string, string>> {
       strictIndexSignatures: false,
       unknownAny: true,
       ignoreMinAndMaxItems: true,
-      cwd: `${repoRoot}schemas`,
+      // Relative `$ref`s (`../rating/result.schema.json`) resolve from the schema's own folder, as ajv
+      // resolves them from its `$id`.
+      cwd: `${repoRoot}${dirname(file)}`,
     });
     out.set(`generated/types/${name}.d.ts`, ts);
   }

@@ -1,6 +1,6 @@
 // Check stage: the whole `check` pipeline, top to bottom: resolve the paths, validate every rule file,
 // the obligations data and the working-day calendars, check and lint the Rego, run the YAML rule
-// tests, and (when asked) measure their coverage. The result is one CheckReport; the CLI only picks
+// tests, and (when asked) measure their coverage. The result is one CheckFindings; the CLI only picks
 // its format and exit code.
 import { basename, join, relative, resolve, sep } from 'node:path';
 import { ensureOpa } from '../toolchain/ensure-opa.js';
@@ -10,7 +10,7 @@ import { coverageDiagnostics, coverageOf } from './coverage.js';
 import { lintRego, findRegal, regalVersion } from './regal.js';
 import { obligationsFolders, validateObligations } from './obligations.js';
 import { checkRego } from './rego.js';
-import type { CheckReport } from './report.js';
+import type { CheckFindings } from './findings.js';
 import { validateRules } from './rules.js';
 import { runRuleTests } from './run-rule-tests.js';
 import { resolveTargets, rulesetFolders } from './targets.js';
@@ -31,11 +31,11 @@ export interface CheckOptions {
 }
 
 /** runCheck runs every check on the paths and returns all that was found. */
-export async function runCheck(opts: CheckOptions = {}): Promise<CheckReport> {
+export async function runCheck(opts: CheckOptions = {}): Promise<CheckFindings> {
   const root = opts.cwd ?? process.cwd();
   const targets = resolveTargets(opts.paths?.length ? opts.paths : [policiesDir], root);
   const shown = (dir: string) => relative(root, dir) || '.';
-  const report: CheckReport = {
+  const report: CheckFindings = {
     checked: {
       rulesets: [...targets.rulesetRoots.flatMap(rulesetFolders), ...targets.rulesets].map((dir) => ({
         id: basename(dir),

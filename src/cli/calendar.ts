@@ -2,10 +2,10 @@
 // to its clause, and the deadlines that run from an event.
 import type { Command } from 'commander';
 import type { ReporterKind } from '../obligations/load.js';
-import { renderCalendarText } from '../report/obligations/text.js';
+import { renderCalendarText } from '../render/obligations/text.js';
 import { loadService, refuse, withServiceOptions, type ServiceFlags } from './due.js';
 
-const kinds = ['national', 'local', 'branch', 'pboc', 'pboc-branch'];
+const kinds = ['national', 'local', 'branch', 'operator', 'pboc', 'pboc-branch', 'pboc-any-branch'];
 
 interface CalendarFlags extends ServiceFlags {
   institution: string;

@@ -3,9 +3,9 @@
 // it holds an error, 0 otherwise (warnings allowed); 2 for a path `check` cannot use.
 import { type Command, Option } from 'commander';
 import { runCheck } from '../check/check.js';
-import { exitCode } from '../check/report.js';
+import { exitCode } from '../check/findings.js';
 import { TargetError } from '../check/targets.js';
-import { checkFormats, type CheckFormat } from '../report/diagnostics/formats.js';
+import { checkFormats, type CheckFormat } from '../render/diagnostics/formats.js';
 import { defaults, UsageError } from './io.js';
 import { cliLang } from './lang.js';
 

@@ -3,9 +3,9 @@
 import type { Command } from 'commander';
 import { wasmPath } from '../artifacts/artifacts.js';
 import { calendarsDir, defaultRulesetDir, ObligationService } from '../obligations/service.js';
-import { renderDueText } from '../report/obligations/text.js';
+import { renderDueText } from '../render/obligations/text.js';
 import type { Problem } from '../validation/explain.js';
-import { renderProblemsText } from '../report/rating/text.js';
+import { renderProblemsText } from '../render/rating/text.js';
 
 /** ServiceOptions: the folders every obligations command reads, overridable for tests. */
 export interface ServiceFlags {
@@ -56,7 +56,7 @@ export function registerDue(program: Command): void {
         '--start <date>',
         'the date that starts the clock (YYYY-MM-DD; a month YYYY-MM for a monthly report; a year YYYY for the rating timeline)',
       )
-      .option('--reporter <kind>', 'national | local | branch | pboc | pboc-branch')
+      .option('--reporter <kind>', 'national | local | branch | operator | pboc | pboc-branch | pboc-any-branch')
       .option('--institution <name>', 'the institution, instead of --reporter (a name of annex 1 is national)')
       .option('--branch-of <name>', 'with --institution: the institution it is a branch of')
       .option('--submitted <date>', 'the day it was done: says on time or late')

@@ -1,20 +1,27 @@
 // CLI: `evaluate FILE|-`: rates one case and prints the breakdown, or the result as JSON, or the
-// printable report as HTML or PDF (`--format`).
+// printable report as HTML or PDF (`--format`). With --evidence DIR the countable findings are derived
+// from the evidence first and the result carries the rows behind each deduction.
 import type { Command } from 'commander';
-import { translator } from '../i18n/i18n.js';
+import { attachEvidence, mergeFindings } from '../evidence/merge.js';
+import { Deriver } from '../evidence/service.js';
 import type { RatingResult } from '../rating/decorate.js';
 import { Rater } from '../rating/rater.js';
-import { BrowserUnavailable, PdfPrinter, PrinterBusy } from '../report/pdf/browser.js';
-import { renderResultPdf } from '../report/pdf/rating.js';
-import { renderResultHtml } from '../report/rating/html.js';
-import { renderProblemsText, renderResultText } from '../report/rating/text.js';
+import { BrowserUnavailable, PdfPrinter, PrinterBusy } from '../render/pdf/browser.js';
+import { renderResultPdf } from '../render/pdf/rating.js';
+import { renderResultHtml } from '../render/rating/html.js';
+import { renderProblemsText, renderResultText } from '../render/rating/text.js';
+import type { Problem } from '../validation/explain.js';
+import { type EvidenceOptions, usersNeeded, withEvidenceOptions, writeJsonAtomically } from './evidence-options.js';
 import { defaults, parseJson, readInputText, UsageError, writeOutput } from './io.js';
+import { translator } from '../i18n/i18n.js';
 import { cliLang } from './lang.js';
 
 const formats = ['text', 'json', 'html', 'pdf'] as const;
 type Format = (typeof formats)[number];
 
-interface EvaluateFlags {
+interface EvaluateFlags extends EvidenceOptions {
+  evidence?: string;
+  findingsOut: string;
   json?: boolean;
   format?: string;
   out?: string;
@@ -23,7 +30,7 @@ interface EvaluateFlags {
 }
 
 export function registerEvaluate(program: Command): void {
-  program
+  const command = program
     .command('evaluate')
     .description('rate one access institution for one year from a case file (or - for standard input)')
     .argument('<case>', 'a JSON evaluation input, or - to read standard input')
@@ -32,38 +39,76 @@ export function registerEvaluate(program: Command): void {
     .option('--out <file>', 'write the output to this file (required for pdf on a terminal)')
     .option('--rules <dir>', 'folder of rulesets', defaults.rules)
     .option('--wasm <file>', 'compiled policy', defaults.wasm)
-    .action(async (file: string, opts: EvaluateFlags) => {
-      const t = translator(cliLang());
-      const format = formatOf(opts);
-      if (format === 'pdf' && !opts.out && process.stdout.isTTY) throw new UsageError(t('cli.pdf.binary'));
-      const source = file === '-' ? '<stdin>' : file;
-      const parsed = parseJson(await readInputText(file), source);
-      if (!parsed.ok) {
-        process.stderr.write(`${parsed.message}\n`);
-        process.exitCode = 1;
-        return;
-      }
-      const rater = await Rater.load(opts.rules, opts.wasm);
+    .option('--evidence <dir>', 'derive the countable findings from this evidence folder first')
+    .option(
+      '--findings-out <file>',
+      'with --evidence: where the findings file (every row) is written',
+      'findings.json',
+    );
+  withEvidenceOptions(command).action(async (file: string, opts: EvaluateFlags) => {
+    const format = formatOf(opts);
+    if (format === 'pdf' && !opts.out && process.stdout.isTTY)
+      throw new UsageError(translator(cliLang())('cli.pdf.binary'));
+    const source = file === '-' ? '<stdin>' : file;
+    const parsed = parseJson(await readInputText(file), source);
+    if (!parsed.ok) {
+      process.stderr.write(`${parsed.message}\n`);
+      process.exitCode = 1;
+      return;
+    }
+    const refuse = (problems: Problem[]) => {
+      if (format === 'json') process.stdout.write(`${JSON.stringify({ problems }, null, 2)}\n`);
+      else process.stderr.write(renderProblemsText(source, problems));
+      process.exitCode = 1;
+    };
+    const rater = await Rater.load(opts.rules, opts.wasm);
+    let r: RatingResult;
+    if (!opts.evidence) {
       const outcome = rater.evaluate(parsed.value);
-      if (!outcome.ok) {
-        if (format === 'json') process.stdout.write(`${JSON.stringify({ problems: outcome.problems }, null, 2)}\n`);
-        else process.stderr.write(renderProblemsText(source, outcome.problems));
-        process.exitCode = 1;
-        return;
-      }
-      const r = outcome.result;
-      const output =
-        format === 'pdf'
-          ? await printPdf(r)
-          : format === 'json'
-            ? `${JSON.stringify(r, null, 2)}\n`
-            : format === 'html'
-              ? renderResultHtml(r, cliLang())
-              : renderResultText(r, cliLang());
-      // Written whole once rendered: a failed PDF leaves no file behind.
-      if (opts.out) await writeOutput(opts.out, output);
-      else process.stdout.write(output);
-    });
+      if (!outcome.ok) return refuse(outcome.problems);
+      r = outcome.result;
+    } else {
+      const c = parsed.value as {
+        institution?: { name?: unknown; region?: unknown };
+        year?: unknown;
+        ruleset?: unknown;
+      };
+      if (typeof c?.institution?.name !== 'string' || !Number.isInteger(c.year))
+        return refuse([{ path: '', message: 'with --evidence the case still names institution.name and year' }]);
+      const deriver = await Deriver.load({
+        rules: opts.rules,
+        wasm: opts.wasm,
+        calendars: opts.calendars,
+        headers: opts.headers,
+      });
+      const derived = await deriver.derive({
+        dir: opts.evidence,
+        institution: c.institution.name,
+        region: typeof c.institution.region === 'string' ? c.institution.region : undefined,
+        year: c.year as number,
+        asOf: opts.asOf,
+        usersNeeded: usersNeeded(opts),
+        ruleset: typeof c.ruleset === 'string' ? c.ruleset : undefined,
+      });
+      const merged = mergeFindings(parsed.value, derived);
+      if (!merged.ok) return refuse(merged.problems);
+      const outcome = rater.evaluate(merged.input);
+      if (!outcome.ok) return refuse(outcome.problems);
+      await writeJsonAtomically(opts.findingsOut, derived);
+      r = attachEvidence(outcome.result, outcome.ruleset, derived, merged.evidence, opts.findingsOut);
+    }
+    const output =
+      format === 'pdf'
+        ? await printPdf(r)
+        : format === 'json'
+          ? `${JSON.stringify(r, null, 2)}\n`
+          : format === 'html'
+            ? renderResultHtml(r, cliLang())
+            : renderResultText(r, cliLang());
+    // Written whole once rendered: a failed PDF leaves no file behind.
+    if (opts.out) await writeOutput(opts.out, output);
+    else process.stdout.write(output);
+  });
 }
 
 function formatOf(opts: EvaluateFlags): Format {
@@ -76,7 +121,7 @@ function formatOf(opts: EvaluateFlags): Format {
   return format as Format;
 }
 
-async function printPdf(r: RatingResult): Promise<Uint8Array> {
+async function printPdf(r: Parameters<typeof renderResultPdf>[1]): Promise<Uint8Array> {
   const t = translator(cliLang());
   const printer = new PdfPrinter({ idleClose: 0, concurrency: 1 });
   try {

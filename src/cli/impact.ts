@@ -6,9 +6,9 @@ import { SingleBar } from 'cli-progress';
 import type { Command } from 'commander';
 import { caseFiles, countCases, readCases } from '../diff/cases.js';
 import { runImpact, type CaseImpact } from '../diff/impact.js';
-import { PinnedRater } from '../diff/pinned-rater.js';
+import { RulesetRater } from '../rating/ruleset-rater.js';
 import { PolicyModule } from '../engine/engine.js';
-import { renderImpactLine, renderImpactSummary } from '../report/diff/impact.js';
+import { renderImpactLine, renderImpactSummary } from '../render/diff/impact.js';
 import { load } from './diff.js';
 import { defaults, UsageError } from './io.js';
 import { cliLang } from './lang.js';
@@ -52,8 +52,8 @@ export function registerImpact(program: Command): void {
       const module = await PolicyModule.fromFile(opts.wasm);
       // Each side is pinned: a case is rated under it whatever its year ("what if").
       const [pa, pb] = [
-        await PinnedRater.create(module, a, { anyYear: true }),
-        await PinnedRater.create(module, b, { anyYear: true }),
+        await RulesetRater.create(module, a, { anyYear: true }),
+        await RulesetRater.create(module, b, { anyYear: true }),
       ];
 
       const bar =

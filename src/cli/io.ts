@@ -89,5 +89,7 @@ export async function readInputText(path: string): Promise<string> {
 /** parseJson parses text, naming the line and column of a syntax error. */
 export function parseJson(text: string, source: string): { ok: true; value: unknown } | { ok: false; message: string } {
   const parsed = parseJsonText(text);
-  return parsed.ok ? parsed : { ok: false, message: `${source}:${parsed.line}:${parsed.column}: ${parsed.message}` };
+  if (parsed.ok) return parsed;
+  const at = parsed.kind === 'syntax' || parsed.path === '' ? '' : ` (at ${parsed.path})`;
+  return { ok: false, message: `${source}:${parsed.line}:${parsed.column}: ${parsed.message}${at}` };
 }

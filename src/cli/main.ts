@@ -2,6 +2,7 @@
 // CLI: the project's command. Each subcommand is a thin adapter over the pipeline in src/.
 import { Command, CommanderError } from 'commander';
 import { EngineError } from '../engine/errors.js';
+import { EvidenceError } from '../evidence/errors.js';
 import { BatchSetupError } from '../rating/batch.js';
 import { formatDiagnostic, RulesError } from '../diagnostics/diagnostics.js';
 import { translator } from '../i18n/i18n.js';
@@ -11,8 +12,10 @@ import { registerDiff } from './diff.js';
 import { registerCalendar } from './calendar.js';
 import { registerDue } from './due.js';
 import { registerEvaluate } from './evaluate.js';
+import { registerFindings } from './findings.js';
 import { registerReport } from './report.js';
 import { registerImpact } from './impact.js';
+import { registerInspections } from './inspections.js';
 import { registerKeys } from './keys.js';
 import { addLangOption, cliLang } from './lang.js';
 import { OutputError, UsageError } from './io.js';
@@ -24,9 +27,11 @@ const program = new Command('credit-policy')
   .exitOverride();
 addLangOption(program);
 registerEvaluate(program);
+registerFindings(program);
 registerDue(program);
 registerCalendar(program);
 registerReport(program);
+registerInspections(program);
 registerDiff(program);
 registerImpact(program);
 registerVerifyLog(program);
@@ -38,6 +43,12 @@ registerKeys(program);
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof CommanderError) {
     process.exitCode = err.exitCode;
+    return;
+  }
+  // Bad evidence is bad input, like a refused case: exit 1 with every positioned problem.
+  if (err instanceof EvidenceError) {
+    process.stderr.write(`${err.message}\n`);
+    process.exitCode = 1;
     return;
   }
   if (err instanceof OutputError) {

@@ -5,11 +5,11 @@ import { parseIsoDate, today, type Day } from '../obligations/dates.js';
 import { ObligationError } from '../obligations/errors.js';
 import { aggregate, checkReports, monthsOfYear, timeliness, type SourcedReport } from '../obligations/reports.js';
 import type { ObligationService } from '../obligations/service.js';
-import { renderReportDiagnostics, renderTimelinessText } from '../report/obligations/text.js';
-import { renderAnnex2Csv } from '../report/annex2/csv.js';
-import { renderAnnex2Html } from '../report/annex2/html.js';
-import { annex2Table, type Signatories } from '../report/annex2/layout.js';
-import { renderAnnex2Xlsx } from '../report/annex2/xlsx.js';
+import { renderReportDiagnostics, renderTimelinessText } from '../render/obligations/text.js';
+import { renderAnnex2Csv } from '../render/annex2/csv.js';
+import { renderAnnex2Html } from '../render/annex2/html.js';
+import { annex2Table, type Signatories } from '../render/annex2/layout.js';
+import { renderAnnex2Xlsx } from '../render/annex2/xlsx.js';
 import { loadService, refuse, withServiceOptions, type ServiceFlags } from './due.js';
 import { parseJson, readInputText, UsageError, writeOutput } from './io.js';
 
@@ -44,7 +44,9 @@ function day(text: string | undefined, flag: string): Day | undefined {
 
 /** checked reads and checks the reports; it prints the problems and returns undefined when there are errors. */
 async function checked(service: ObligationService, files: string[], flags: ReportFlags, quiet = false) {
-  const check = checkReports(service, await readReports(files), day(flags.asOf, '--as-of') ?? today());
+  const check = checkReports(service, await readReports(files), day(flags.asOf, '--as-of') ?? today(), {
+    series: false,
+  });
   const errors = check.diagnostics.filter((d) => d.severity === 'error').length;
   if (!quiet || errors) process.stderr.write(renderReportDiagnostics(check.diagnostics));
   if (errors) process.exitCode = 1;

@@ -65,6 +65,23 @@ export const severities = {
   KEY002: 'error',
   KEY003: 'error',
   KEY004: 'error',
+  EVID000: 'error',
+  EVID001: 'error',
+  EVID002: 'error',
+  EVID003: 'error',
+  EVID004: 'error',
+  EVID005: 'error',
+  EVID006: 'error',
+  EVID007: 'error',
+  EVID008: 'error',
+  EVID010: 'error',
+  EVID011: 'error',
+  EVID012: 'error',
+  EVID020: 'error',
+  EVID021: 'error',
+  EVID030: 'error',
+  EVID031: 'error',
+  EVID032: 'error',
 } as const satisfies Record<string, Severity>;
 
 export type Code = keyof typeof severities;

@@ -3,6 +3,7 @@
 // reordering keys or reformatting a file is no change.
 import type { RuleSet } from '../rules/ruleset.js';
 import { Changes } from './compare.js';
+import { diffDerivation } from './derivation.js';
 import { diffInstitutions, diffInterpretations, diffMeta } from './documents.js';
 import { diffGrading } from './grading.js';
 import type { ChangeKind, RulesetDiff, RulesetRef } from './model.js';
@@ -18,6 +19,7 @@ export function diffRulesets(a: RuleSet, b: RuleSet, sources: { from?: string; t
   diffGrading(a, b, out);
   diffInstitutions(a, b, out);
   diffInterpretations(a, b, out);
+  diffDerivation(a, b, out);
   const counts: Partial<Record<ChangeKind, number>> = {};
   for (const c of out.list) counts[c.kind] = (counts[c.kind] ?? 0) + 1;
   const itemNames: Record<string, string> = {};

@@ -5,7 +5,7 @@
 import type { Outcome } from '../rating/rater.js';
 import type { Problem } from '../validation/explain.js';
 import type { Case } from './cases.js';
-import type { PinnedRater } from './pinned-rater.js';
+import type { RulesetRater } from '../rating/ruleset-rater.js';
 
 /** SideOutcome: a case under one ruleset. */
 export type SideOutcome =
@@ -85,8 +85,8 @@ export function compareCase(name: string, a: Outcome, b: Outcome): CaseImpact {
 export class ImpactTally {
   private readonly s: ImpactSummary;
 
-  constructor(from: PinnedRater, to: PinnedRater) {
-    const ref = (p: PinnedRater) => ({ id: p.ruleset.id, hash: p.ruleset.hash });
+  constructor(from: RulesetRater, to: RulesetRater) {
+    const ref = (p: RulesetRater) => ({ id: p.ruleset.id, hash: p.ruleset.hash });
     this.s = {
       from: ref(from),
       to: ref(to),
@@ -131,8 +131,8 @@ export class ImpactTally {
 
 /** runImpact rates every case under both rulesets, hands each outcome to onCase, and returns the counts. */
 export async function runImpact(
-  from: PinnedRater,
-  to: PinnedRater,
+  from: RulesetRater,
+  to: RulesetRater,
   cases: AsyncIterable<Case>,
   onCase: (c: CaseImpact) => void | Promise<void>,
 ): Promise<ImpactSummary> {

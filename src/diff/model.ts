@@ -24,10 +24,11 @@ export type ChangeKind =
   | 'measure'
   | 'not-rated'
   | 'institution'
-  | 'interpretation';
+  | 'interpretation'
+  | 'derivation';
 
 /** Section: the part of a ruleset a change is in (its file, or `item` for one row of the table). */
-export type Section = 'metadata' | 'table' | 'item' | 'grading' | 'institutions' | 'interpretations';
+export type Section = 'metadata' | 'table' | 'item' | 'grading' | 'institutions' | 'interpretations' | 'derivation';
 
 /** Change: one difference between two rulesets. */
 export interface Change {

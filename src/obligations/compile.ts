@@ -16,6 +16,7 @@ export function compileNoticeData(set: ObligationSet, institutions: Institutions
       schedule: o.schedule,
       onNonWorkingDay: o.onNonWorkingDay,
       interpretations: o.interpretations,
+      ...(o.inferred ? { inferred: o.inferred } : {}),
       reporters: Object.fromEntries(
         Object.entries(o.reporters).map(([kind, r]) => [
           kind,
@@ -23,9 +24,22 @@ export function compileNoticeData(set: ObligationSet, institutions: Institutions
             recipient: r.recipient,
             ...(r.schedule ? { schedule: r.schedule } : {}),
             ...(r.interpretations ? { interpretations: r.interpretations } : {}),
+            ...(r.alsoTo ? { alsoTo: r.alsoTo } : {}),
+            ...(r.inferred ? { inferred: r.inferred } : {}),
           },
         ]),
       ),
     };
-  return { notice: { national, eventTypes: set.doc.monthlyReport.eventTypes.map((t) => t.key), obligations } };
+  const parties = set.doc.parties;
+  const operators = Object.fromEntries(parties.operator.names.map((n) => [n, true]));
+  return {
+    notice: {
+      national,
+      operators,
+      localMarkers: parties.localMarkers,
+      pbocMarkers: parties.pbocMarkers,
+      eventTypes: set.doc.monthlyReport.eventTypes.map((t) => t.key),
+      obligations,
+    },
+  };
 }

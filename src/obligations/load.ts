@@ -164,6 +164,8 @@ function checkObligations(doc: ObligationsFile, sourceText: string | undefined, 
     for (const text of Array.isArray(v) ? v : [v]) quoted(text, ['monthlyReport', 'headings', k]);
   for (const [k, v] of Object.entries(form.signatories)) quoted(v, ['monthlyReport', 'signatories', k]);
 
+  quoted(doc.parties.operator.clause, ['parties', 'operator', 'clause']);
+  use([doc.parties.interpretation], ['parties', 'interpretation']);
   const seen = new Set<string>();
   doc.obligations.forEach((o, n) => {
     const op: JsonPath = ['obligations', n];
@@ -172,6 +174,7 @@ function checkObligations(doc: ObligationsFile, sourceText: string | undefined, 
     quoted(o.clause, [...op, 'clause']);
     if (o.routeClause) quoted(o.routeClause, [...op, 'routeClause']);
     use(o.interpretations, [...op, 'interpretations']);
+    if (o.inferred) use([o.inferred], [...op, 'inferred']);
     if (!events.includes(o.start))
       report(
         'OBL011',
@@ -195,6 +198,15 @@ function checkObligations(doc: ObligationsFile, sourceText: string | undefined, 
         );
       if (rule.clause) quoted(rule.clause, [...rp, 'clause']);
       use(rule.interpretations, [...rp, 'interpretations']);
+      if (rule.inferred) use([rule.inferred], [...rp, 'inferred']);
+      (rule.alsoTo ?? []).forEach((id, i) => {
+        if (!recipients.includes(id))
+          report(
+            'OBL011',
+            [...rp, 'alsoTo', i],
+            `names the recipient "${id}", which recipients does not declare; declared: ${recipients.join(', ')}`,
+          );
+      });
       if (rule.schedule?.day !== undefined && s.kind !== 'monthly' && s.kind !== 'quarterly')
         report(
           'OBL013',

@@ -3,6 +3,7 @@
 import { obligationEntrypoints as entrypoints } from '../artifacts/artifacts.js';
 import type { PolicyInstance } from '../engine/engine.js';
 import type { Schedule } from '../../generated/types/obligations/obligations.js';
+import type { DueStatus, Span } from '../../generated/types/obligations/api.js';
 import type { ReporterKind } from './load.js';
 
 /** ResolvedRule: one obligation as it binds one kind of reporter (its numbers laid over the schedule). */
@@ -15,7 +16,24 @@ export interface ResolvedRule {
   onNonWorkingDay: 'nextWorkingDay' | 'stays';
   recipient: string | null;
   interpretations: string[];
+  /** Further recipients of the same filing (有关部门). */
+  alsoTo: string[];
+  /** The reading that supplies a due date or recipient the text does not state, or null. */
+  inferred: string | null;
 }
+
+/** NameBasis: why a name was read as its kind of party; "unlisted" and "pboc-name" are flagged. */
+export type NameBasis =
+  | 'given'
+  | 'only-kind'
+  | 'operator-name'
+  | 'branch-of-national'
+  | 'branch-of-other'
+  | 'annex-1'
+  | 'branch-name'
+  | 'pboc-name'
+  | 'plainly-local'
+  | 'unlisted';
 
 export interface ResolveProblem {
   code: 'unknown-obligation' | 'not-applicable' | 'reporter-needed';
@@ -40,14 +58,10 @@ export interface StatusCheck {
   asOf?: DatePoint;
 }
 
-export interface Span {
-  days: number;
-  workingDays?: number;
-}
-
+/** CompactStatus: the status rule's answer for one check; the status and spans are the API's (api.schema.json). */
 export interface CompactStatus {
   key: string;
-  status: 'on-time' | 'late' | 'missing' | 'pending' | 'out-of-time' | 'lapsed';
+  status: DueStatus['status'];
   early?: Span;
   late?: Span;
   overdue?: Span;
@@ -65,7 +79,8 @@ export interface ReportProblem {
     | 'correction-of-itself'
     | 'correction-mismatch'
     | 'correction-conflict'
-    | 'correction-without-original';
+    | 'correction-without-original'
+    | 'month-missing';
   severity: 'error' | 'warning';
   report: number;
   eventType?: string;
@@ -83,6 +98,8 @@ export interface CompactCheck {
 export interface CompactAggregate {
   regions: { region: string; rows: number[]; total: Record<string, number> }[];
   total: Record<string, number>;
+  /** National head offices' reports, apart from the regions and the 合计 (head-office-reports-apart). */
+  headOffices: { rows: number[]; total: Record<string, number> };
 }
 
 /** NoticePolicy: the obligations entrypoints of the compiled policy, bound to one data document. */
@@ -98,9 +115,14 @@ export class NoticePolicy {
 
   plan(who: { reporter?: ReporterKind; institution?: { name: string; branchOf?: string } }): {
     kind: ReporterKind;
+    basis: NameBasis;
     rules: ResolvedRule[];
   } {
-    return this.instance.evaluate(who, entrypoints.plan) as { kind: ReporterKind; rules: ResolvedRule[] };
+    return this.instance.evaluate(who, entrypoints.plan) as {
+      kind: ReporterKind;
+      basis: NameBasis;
+      rules: ResolvedRule[];
+    };
   }
 
   status(checks: StatusCheck[]): CompactStatus[] {

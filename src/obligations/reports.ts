@@ -45,7 +45,12 @@ export interface ReportCheck {
 let validateReport: ReturnType<typeof compileSchema> | undefined;
 
 /** checkReports validates every report and the set as a whole; `asOf` refuses months not yet over. */
-export function checkReports(service: ObligationService, items: SourcedReport[], asOf?: Day): ReportCheck {
+export function checkReports(
+  service: ObligationService,
+  items: SourcedReport[],
+  asOf?: Day,
+  options: { series?: boolean } = {},
+): ReportCheck {
   validateReport ??= compileSchema('obligations/monthly-report.schema.json');
   const diagnostics: ReportDiagnostic[] = [];
   const reports: ReportCheck['reports'] = [];
@@ -71,10 +76,31 @@ export function checkReports(service: ObligationService, items: SourcedReport[],
   );
   const names = new Map(service.set.doc.monthlyReport.eventTypes.map((t) => [t.key, t.name]));
   // Each report's problems together, in the order the reports were given.
-  const sorted = [...compact.problems].sort(
+  // A month missing from a reporter's series is an error of `report validate`; `report status` shows
+  // the same month as missing instead, and one month's aggregate does not depend on the others.
+  const series = options.series ?? true;
+  const sorted = [...compact.problems.filter((p) => series || p.code !== 'month-missing')].sort(
     (a, b) => a.report - b.report || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0),
   );
   for (const p of sorted) diagnostics.push(describe(p, reports, names));
+  // unlisted-name-is-local-and-flagged: a reporter named without a kind, neither in annex 1, nor the
+  // operator, nor plainly local, is read as local (day 6, the local branch); say so where it matters.
+  const seen = new Set<string>();
+  for (const { source, report: r } of reports) {
+    if (r.reporterKind || seen.has(r.institution)) continue;
+    seen.add(r.institution);
+    const basis = service.policy.plan({ institution: { name: r.institution } }).basis;
+    if (basis === 'unlisted' || basis === 'pboc-name')
+      diagnostics.push({
+        code: 'reporter-unlisted',
+        severity: 'warning',
+        source,
+        report: r.id,
+        path: '/institution',
+        message: `"${r.institution}" is ${basis === 'pboc-name' ? 'the name of a PBOC office' : 'neither in annex 1, nor the operator, nor plainly local'}; it is read as a local institution (due on the 6th, to the local PBOC branch). Give reporterKind when it is another`,
+        allowed: ['national', 'local', 'branch', 'operator', 'pboc-branch'],
+      });
+  }
   const failed = diagnostics.some((d) => d.severity === 'error');
   return { diagnostics, reports, effective: failed ? [] : compact.effective.map((i) => reports[i].report) };
 }
@@ -138,6 +164,15 @@ function describe(p: ReportProblem, reports: ReportCheck['reports'], names: Map<
         path: '/correctionOf',
         message: `corrects "${r.correctionOf}", which ${ref(p.first!)} already corrects; correct the latest report instead`,
       };
+    case 'month-missing': {
+      const m = p.target as number;
+      const month = `${Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, '0')}`;
+      return {
+        ...base,
+        path: '/period',
+        message: `${who} has no report for ${month}, a month between its first and last report; every month is reported (按月定期), with zeros when nothing happened (零报告制度)`,
+      };
+    }
     case 'correction-without-original':
       return {
         ...base,
@@ -151,7 +186,10 @@ function describe(p: ReportProblem, reports: ReportCheck['reports'], names: Map<
 export interface Aggregated {
   period: string;
   regions: { region: string; rows: MonthlyReport[]; total: EventCounts }[];
+  /** The sum of the regions; national head offices' reports are not in it (head-office-reports-apart). */
   total: EventCounts;
+  /** National head offices' reports, listed apart so that no event is counted twice. */
+  headOffices: { rows: MonthlyReport[]; total: EventCounts };
 }
 
 /** aggregate sums the effective reports of one month; a set of several months needs `period`. */
@@ -181,6 +219,10 @@ export function aggregate(
         total: g.total as unknown as EventCounts,
       })),
       total: compact.total as unknown as EventCounts,
+      headOffices: {
+        rows: compact.headOffices.rows.map((i) => rows[i]),
+        total: compact.headOffices.total as unknown as EventCounts,
+      },
     },
   };
 }

@@ -56,10 +56,16 @@ export function describeRule(rule: ResolvedRule, eventName: string): string {
       text = `by day ${s.day} of the month after the quarter reported`;
       break;
     case 'annual':
-      text = `by ${s.lastDay ? `the last day of ${monthNames[s.month - 1]}` : `${s.day} ${monthNames[s.month - 1]}`} of the year after the year rated`;
+      text = `by ${s.lastDay ? `the last day of ${monthNames[s.month - 1]}` : `${s.day} ${monthNames[s.month - 1]}`} of ${s.sameYear ? 'the year itself' : 'the year after the year rated'}`;
       break;
     case 'undated':
-      return s.frequency === 'quarterly' ? 'every quarter; the text sets no day' : 'the text sets no day';
+      return {
+        once: 'the text sets no day',
+        quarterly: 'every quarter; the text sets no day',
+        daily: 'every working day',
+        annual: 'every year; the text sets no day',
+        'when-met': 'when the condition is met; the text sets no day',
+      }[s.frequency];
   }
   const moves = rule.onNonWorkingDay === 'nextWorkingDay' && !(s.kind === 'after' && s.unit === 'workingDays');
   return moves ? `${text}, or the next working day when that is not one` : text;
@@ -89,7 +95,8 @@ export function nominalDue(
       return { covers, nominal: dayInNextMonth(covers.to, s.day) };
     }
     case 'annual': {
-      const year = civil(start).year + 1;
+      // sameYear: due within the year itself (在评价年度内), not in the year after it.
+      const year = civil(start).year + (s.sameYear ? 0 : 1);
       return {
         covers: yearRange(start),
         nominal: dayOf(year, s.month, s.lastDay ? daysInMonth(year, s.month) : s.day!),

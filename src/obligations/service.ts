@@ -8,10 +8,12 @@ import type {
   DueRequest,
   DueResult,
   DueStatus,
+  InferredRef,
   InterpretationRef,
   ObligationCalendar,
   ObligationRef,
   Party,
+  PartyFlag,
 } from '../../generated/types/obligations/api.js';
 import { policiesDir, rulesetsDir, wasmPath } from '../artifacts/artifacts.js';
 import { PolicyModule } from '../engine/engine.js';
@@ -24,7 +26,7 @@ import { compileNoticeData } from './compile.js';
 import { civil, dayOf, formatIsoDate, parseIsoDate, parseLooseDate, today, type Day } from './dates.js';
 import { ObligationError } from './errors.js';
 import { loadNationalList, loadObligations, type ObligationSet, type ReporterKind } from './load.js';
-import { NoticePolicy, type DatePoint, type ResolveProblem, type ResolvedRule } from './policy.js';
+import { NoticePolicy, type DatePoint, type NameBasis, type ResolveProblem, type ResolvedRule } from './policy.js';
 import { computeDeadline, describeRule, nominalDue, type Deadline } from './schedule.js';
 
 export type { DueRequest, DueResult, ObligationCalendar };
@@ -32,8 +34,8 @@ export type { DueRequest, DueResult, ObligationCalendar };
 export const calendarsDir = `${policiesDir}calendars/`;
 export const defaultRulesetDir = `${rulesetsDir}yinfa-2018-102`;
 
-/** Outcome: an answer, or the problems that refused the question (never both). */
-export type Outcome<T> = { ok: true; result: T } | { ok: false; problems: Problem[] };
+/** Answer: the answer to one question about obligations, or the problems that refused the question (never both). */
+export type Answer<T> = { ok: true; result: T } | { ok: false; problems: Problem[] };
 
 export interface CalendarRequest {
   institution: string;
@@ -80,7 +82,7 @@ export class ObligationService {
   }
 
   /** due answers when one obligation falls due for one reporter, and whether it was met. */
-  due(request: unknown): Outcome<DueResult> {
+  due(request: unknown): Answer<DueResult> {
     if (!this.validateRequest(request))
       return { ok: false, problems: explainErrors(this.validateRequest.errors, request) };
     const q = request as DueRequest;
@@ -89,6 +91,8 @@ export class ObligationService {
     const resolved = this.policy.resolve(q.obligation, { reporter: q.reporter, institution: q.institution });
     if (!resolved.ok) return { ok: false, problems: resolved.problems.map((p) => this.resolveProblem(q, p)) };
     const rule = resolved.rule;
+    const flags =
+      q.reporter || !q.institution ? [] : this.flags(this.policy.plan({ institution: q.institution }).basis);
     try {
       const deadline = computeDeadline(rule, dates.start, this.calendar, this.eventName(rule));
       const result: DueResult = {
@@ -96,6 +100,7 @@ export class ObligationService {
         obligation: this.obligationRef(rule),
         reporter: { id: rule.kind, name: this.set.doc.reporters[rule.kind].name },
         recipient: this.recipient(rule),
+        ...this.extras(rule),
         start: { date: formatIsoDate(dates.start), event: rule.start, name: this.eventName(rule) },
         ...(deadline.covers
           ? { covers: { from: formatIsoDate(deadline.covers.from), to: formatIsoDate(deadline.covers.to) } }
@@ -106,6 +111,7 @@ export class ObligationService {
         moved: deadline.moved ? { from: formatIsoDate(deadline.moved.from), because: deadline.moved.because } : null,
         interpretations: this.interpretations(rule.interpretations),
         calendars: [],
+        ...(flags.length ? { flags } : {}),
       };
       if (dates.submitted !== undefined || dates.asOf !== undefined)
         result.status = this.status(rule, deadline, dates.submitted, dates.asOf ?? today());
@@ -127,7 +133,7 @@ export class ObligationService {
   }
 
   /** calendarFor lists an institution's due dates in a year, and its deadlines that run from events. */
-  calendarFor(request: CalendarRequest): Outcome<ObligationCalendar> {
+  calendarFor(request: CalendarRequest): Answer<ObligationCalendar> {
     if (!Number.isInteger(request.year) || request.year < 2000 || request.year > 2200)
       return {
         ok: false,
@@ -142,7 +148,12 @@ export class ObligationService {
     const plan = this.policy.plan(request.reporter ? { reporter: request.reporter } : { institution });
     const result: ObligationCalendar = {
       ruleset: { id: this.set.id, hash: this.hash },
-      institution: { ...institution, kind: plan.kind, kindName: this.set.doc.reporters[plan.kind].name },
+      institution: {
+        ...institution,
+        kind: plan.kind,
+        kindName: this.set.doc.reporters[plan.kind].name,
+        basis: plan.basis,
+      },
       year: request.year,
       dated: [],
       triggered: [],
@@ -150,20 +161,25 @@ export class ObligationService {
       interpretations: [],
       calendars: [],
     };
-    const readings: string[] = [];
+    const flags = this.flags(plan.basis);
+    if (flags.length) result.flags = flags;
+    const readings: string[] =
+      plan.basis === 'unlisted' || plan.basis === 'pboc-name' ? [this.set.doc.parties.interpretation] : [];
     try {
       for (const rule of plan.rules) {
         const s = rule.schedule;
         const obligation = this.obligationRef(rule);
         const recipient = this.recipient(rule);
         readings.push(...rule.interpretations);
-        if (s.kind === 'undated') result.undated.push({ obligation, frequency: s.frequency, recipient });
+        const extras = this.extras(rule);
+        if (s.kind === 'undated') result.undated.push({ obligation, frequency: s.frequency, recipient, ...extras });
         else if (s.kind === 'after')
           result.triggered.push({
             obligation,
             rule: describeRule(rule, this.eventName(rule)),
             start: { event: rule.start, name: this.eventName(rule) },
             recipient,
+            ...extras,
           });
         else
           for (const start of periodStarts(s.kind, request.year)) {
@@ -177,6 +193,8 @@ export class ObligationService {
               covers: { from: formatIsoDate(d.covers!.from), to: formatIsoDate(d.covers!.to) },
               recipient,
               rule: d.rule,
+              ...extras,
+              ...(this.set.byId.get(rule.id)?.atLeast ? { atLeast: this.set.byId.get(rule.id)?.atLeast } : {}),
             });
           }
       }
@@ -222,6 +240,36 @@ export class ObligationService {
     };
     for (const k of ['early', 'late', 'overdue', 'left'] as const) if (compact[k]) out[k] = compact[k];
     return out;
+  }
+
+  /** extras: the further recipients of a rule and the reading that supplies a date or route the text does not state. */
+  extras(rule: Pick<ResolvedRule, 'alsoTo' | 'inferred'>): { alsoTo?: Party[]; inferred?: InferredRef } {
+    const out: { alsoTo?: Party[]; inferred?: InferredRef } = {};
+    if (rule.alsoTo?.length) out.alsoTo = rule.alsoTo.map((id) => ({ id, name: this.set.doc.recipients[id].name }));
+    if (rule.inferred) {
+      const i = this.set.interpretations.get(rule.inferred);
+      if (i) out.inferred = { id: i.id, reading: i.reading };
+    }
+    return out;
+  }
+
+  /** flags: why a kind read from a name deserves a second look (parties in obligations.yaml). */
+  flags(basis: NameBasis): PartyFlag[] {
+    if (basis === 'unlisted')
+      return [
+        {
+          code: 'unlisted-name',
+          message: `the name is neither in annex 1 (全国性接入机构名单), nor a name of the operator (运行机构), nor plainly local; it is read as a local institution (第二十一条). If it is the head office of a national institution, or the operator, its recipient and days differ: give the kind (--reporter national | operator) or the name as annex 1 spells it`,
+        },
+      ];
+    if (basis === 'pboc-name')
+      return [
+        {
+          code: 'pboc-name',
+          message: `the name is that of an office of the People's Bank, which is no access institution; it is read as a local institution only because no kind was given: give --reporter pboc | pboc-branch | pboc-any-branch`,
+        },
+      ];
+    return [];
   }
 
   obligationRef(rule: Pick<ResolvedRule, 'id' | 'kind'>): ObligationRef {

@@ -1,6 +1,12 @@
 // Rating stage: turns the policy's compact result into the full result of the contract: names,
 // clause text, points in the table's unit, the measures of 第十七条 and the interpretations relied on.
-import type { RatingResult, Deduction, ItemResult, MeasureResult } from '../../generated/types/rating/result.js';
+import type {
+  Deduction,
+  ItemResult,
+  MeasureResult,
+  MetTrigger,
+  RatingResult,
+} from '../../generated/types/rating/result.js';
 import type { EvaluationInput } from '../../generated/types/rating/evaluation-input.js';
 import { overridesOf, type AppliedOverride } from '../rules/overlay.js';
 import type { RuleSet } from '../rules/ruleset.js';
@@ -58,6 +64,7 @@ export function decorate(rs: RuleSet, input: EvaluationInput, compact: CompactRe
   if (compact.rated) {
     const triggers = (ids: string[], list: RuleSet['grading']['downgrade']['triggers']) =>
       ids.map((id) => ({ id, clause: list.find((t) => t.id === id)!.clause }));
+    result.triggers = metTriggers(rs, compact.zeroScore, compact.downgrade);
     if (compact.zeroScore.length)
       result.zeroScore = {
         clause: rs.grading.zeroScore.clause,
@@ -72,6 +79,36 @@ export function decorate(rs: RuleSet, input: EvaluationInput, compact: CompactRe
       };
   }
   return result;
+}
+
+/**
+ * metTriggers lists every 第十六条 and 第十五条 trigger met, in article order. A 第十五条 trigger met
+ * alongside a zero score is still a fact: it is listed with applied false and the reading that sets it
+ * aside (zero-score-is-d), so nothing the policy found is dropped; the score, grade and measures are
+ * those of the triggers applied.
+ */
+function metTriggers(rs: RuleSet, zeroIds: string[], downgradeIds: string[]): MetTrigger[] {
+  const { zeroScore, downgrade } = rs.grading;
+  const out: MetTrigger[] = [];
+  for (const t of zeroScore.triggers)
+    if (zeroIds.includes(t.id)) out.push({ id: t.id, article: '第十六条', clause: t.clause, applied: true });
+  for (const t of downgrade.triggers) {
+    if (!downgradeIds.includes(t.id)) continue;
+    if (!zeroIds.length) {
+      out.push({ id: t.id, article: '第十五条', clause: t.clause, applied: true });
+      continue;
+    }
+    out.push({
+      id: t.id,
+      article: '第十五条',
+      clause: t.clause,
+      applied: false,
+      reason: `superseded by 第十六条 (${zeroIds.join(', ')}): the score is set to 0, and a 第十五条 downgrade does not apply on top of a zero score`,
+      supersededBy: [...zeroIds],
+      ...(zeroScore.interpretation ? { interpretation: zeroScore.interpretation } : {}),
+    });
+  }
+  return out;
 }
 
 /** items: every item of the table in order, the untouched ones shared, the touched ones with their deductions. */

@@ -2,6 +2,7 @@
 // here, once, so the policy never does floating-point arithmetic (OPA issue #3298). Indexes are
 // built here too (which items read which item's findings, which triggers read which circumstance),
 // so each evaluation only looks at what its input gives.
+import type { CompiledRule, CompiledRuleset, CompiledTrigger, PolicyData } from '../../generated/types/policy/data.js';
 import type { Grading, Item, Rule, RuleSet } from './ruleset.js';
 
 /** hundredths converts table points (0.2) to the policy's whole units (20). */
@@ -11,7 +12,6 @@ export function hundredths(points: number): number {
 
 type Trigger = Grading['downgrade']['triggers'][number];
 
-/** compilePolicyData is what `setData` receives: `{ ruleset: … }` as data.ruleset. */
 /** entry returns rec[key], made with make() the first time it is asked for. */
 function entry<T>(rec: Record<string, T>, key: string, make: () => T): T {
   const found: T | undefined = rec[key];
@@ -21,10 +21,11 @@ function entry<T>(rec: Record<string, T>, key: string, make: () => T): T {
   return made;
 }
 
-export function compilePolicyData(rs: RuleSet): { ruleset: Record<string, unknown> } {
-  const rulesOf: Record<string, unknown[]> = {};
+/** compilePolicyData is what `setData` receives (schemas/policy/data.schema.json): the Rego reads data.ruleset. */
+export function compilePolicyData(rs: RuleSet): PolicyData {
+  const rulesOf: Record<string, CompiledRule[]> = {};
   const ownersReading: Record<string, Set<string>> = {};
-  const itemInfo: Record<string, { max: number; bonus: boolean; base: number; dimension: string }> = {};
+  const itemInfo: CompiledRuleset['itemInfo'] = {};
   const itemInterpretations = new Set<string>();
   let order = 0;
   for (const { item, dimension } of rs.items.values()) {
@@ -39,9 +40,9 @@ export function compilePolicyData(rs: RuleSet): { ruleset: Record<string, unknow
     }
   }
   const bands = [...rs.grading.bands.grades].sort((a, b) => b.from - a.from);
-  const triggersByCircumstance: Record<string, unknown[]> = {};
-  const trigger = (t: Trigger) => {
-    const compiled = {
+  const triggersByCircumstance: Record<string, CompiledTrigger[]> = {};
+  const trigger = (t: Trigger): CompiledTrigger => {
+    const compiled: CompiledTrigger = {
       id: t.id,
       interpretations: t.interpretations ?? [],
       conditions: t.conditions.map((c) => {
@@ -58,7 +59,7 @@ export function compilePolicyData(rs: RuleSet): { ruleset: Record<string, unknow
       entry(triggersByCircumstance, c, () => []).push(compiled);
     return compiled;
   };
-  const national: Record<string, boolean> = {};
+  const national: Record<string, true> = {};
   for (const n of rs.institutions.national) for (const name of [n.name, ...(n.aliases ?? [])]) national[name] = true;
   const base = (ids: string[]) => ids.reduce((s, id) => s + itemInfo[id].base, 0);
   return {
@@ -93,40 +94,37 @@ export function compilePolicyData(rs: RuleSet): { ruleset: Record<string, unknow
   };
 }
 
-function compileRule(
-  item: Item,
-  rule: Rule,
-  max: number,
-  order: number,
-): { reads: string; compiled: Record<string, unknown> } {
+function compileRule(item: Item, rule: Rule, max: number, order: number): { reads: string; compiled: CompiledRule } {
   // The item whose finding the rule reads: its own, or another's (3.2 reads 3.1's no-audit finding).
   const reads = rule.kind === 'zeroIf' && rule.ofItem ? rule.ofItem : item.id;
-  const base = {
-    id: rule.id,
-    kind: rule.kind,
-    reads,
-    finding: rule.finding,
-    order,
-    interpretations: rule.interpretations ?? [],
-  };
-  return { reads, compiled: { ...base, ...kindFields(rule, max) } };
+  const base = { id: rule.id, reads, finding: rule.finding, order, interpretations: rule.interpretations ?? [] };
+  return { reads, compiled: withKind(base, rule, max) };
 }
 
-function kindFields(rule: Rule, max: number): Record<string, unknown> {
+function withKind(base: Omit<CompiledRule, 'kind'>, rule: Rule, max: number): CompiledRule {
   switch (rule.kind) {
     case 'perOccurrence':
-      return { points: hundredths(rule.points), cap: rule.cap ? hundredths(rule.cap.points) : null };
+      return {
+        ...base,
+        kind: rule.kind,
+        points: hundredths(rule.points),
+        cap: rule.cap ? hundredths(rule.cap.points) : null,
+      };
     case 'fixed':
     case 'bonus':
-      return { points: hundredths(rule.points) };
+      return { ...base, kind: rule.kind, points: hundredths(rule.points) };
     case 'zeroIf':
-      return { atLeast: rule.atLeast ?? 1 };
+      return { ...base, kind: rule.kind, atLeast: rule.atLeast ?? 1 };
     case 'tiers':
       return {
+        ...base,
+        kind: rule.kind,
         tiers: rule.tiers.map((t) => ({ when: t.when, ...outcome(t, max), interpretations: t.interpretations ?? [] })),
       };
     case 'choice':
       return {
+        ...base,
+        kind: rule.kind,
         options: Object.fromEntries(rule.options.map((o) => [o.value, { ...outcome(o, max), interpretations: [] }])),
       };
   }

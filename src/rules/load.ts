@@ -9,6 +9,7 @@ import { compileSchema } from '../validation/ajv.js';
 import { explainErrors, pointerSegments } from '../validation/explain.js';
 import type { Code } from '../diagnostics/codes.js';
 import { hasErrors, RulesError, type Diagnostic } from '../diagnostics/diagnostics.js';
+import { checkDerivation, derivationFile, inspectDerivation, validateDerivation } from './derivation.js';
 import { hashFiles } from './hash.js';
 import {
   applyOverrides,
@@ -145,10 +146,20 @@ export async function inspectFolder(
     diagnostics.push(positioned(sources[p.file], p.code, p.path, p.message, p.severity));
   if (hasErrors(diagnostics)) return { diagnostics };
 
-  const files = (Object.keys(ruleFiles) as RuleFileKey[]).map((k) => ({
+  const files: { name: string; content: string }[] = (Object.keys(ruleFiles) as RuleFileKey[]).map((k) => ({
     name: ruleFiles[k],
     content: sources[k].text,
   }));
+  // derivation.yaml is optional: a ruleset without it derives no findings from evidence.
+  const derivationText = await readOptional(folder, derivationFile);
+  let derivation: RuleSet['derivation'];
+  if (derivationText !== undefined) {
+    const found = inspectDerivation(folder.label(derivationFile), derivationText, parts.table, sourceText);
+    diagnostics.push(...found.diagnostics);
+    if (hasErrors(diagnostics)) return { diagnostics };
+    derivation = found.derivation;
+    files.push({ name: derivationFile, content: derivationText });
+  }
   const { sourceText: _, ...content } = parts;
   const ruleset = withOverrides(
     {
@@ -157,6 +168,7 @@ export async function inspectFolder(
       hash: hashFiles(files),
       files: files.map((f) => ({ name: f.name, sha256: hashFiles([f]).slice('sha256:'.length) })),
       ...content,
+      ...(derivation ? { derivation } : {}),
       items: indexItems(parts.table),
       rules: indexRules(parts.table),
     },
@@ -238,6 +250,19 @@ async function inspectOverlay(
     base.sourceText === undefined && ownText === undefined
       ? undefined
       : [base.sourceText, ownText].filter((t) => t !== undefined).join('\n');
+  // derivation.yaml after the overrides: still valid, and still fitting the (overridden) table.
+  if (applied.docs.derivation) {
+    const docs = applied.docs;
+    const derivation = applied.docs.derivation;
+    const schemaProblems = validateDerivation(derivation);
+    for (const p of schemaProblems)
+      diagnostics.push(
+        overlayProblem(metaSource, applied.targets, docs, 'derivation', pointerSegments(p.path), 'RULE003', p.message),
+      );
+    if (!schemaProblems.length)
+      for (const p of checkDerivation(derivation, docs.table, sourceText))
+        diagnostics.push(overlayProblem(metaSource, applied.targets, docs, 'derivation', p.path, p.code, p.message));
+  }
   meta.overrides.forEach((o, n) => {
     if (ownText !== undefined && !ownText.includes(o.clause))
       diagnostics.push(
@@ -286,6 +311,8 @@ async function inspectOverlay(
       hash: overlayHash(metaSource.text, baseRs),
       files: overlayFiles(metaSource.text, baseRs),
       ...content,
+      // An overlay derives findings as its base does, with its overrides of derivation.yaml.
+      ...(docs.derivation ? { derivation: docs.derivation } : {}),
       items: indexItems(parts.table),
       rules: indexRules(parts.table),
     },
@@ -319,7 +346,7 @@ function overlayProblem(
     metaSource,
     code,
     where,
-    `${ruleFiles[file]} ${readablePath(docs[file], path)} ${message}`,
+    `${file === 'derivation' ? derivationFile : ruleFiles[file]} ${readablePath(docs[file], path)} ${message}`,
     severity,
   );
 }
@@ -344,6 +371,15 @@ async function readSource(
     };
   }
   return parseYamlSource(label, text);
+}
+
+// A file the folder may lack: undefined when it does not exist.
+async function readOptional(folder: RuleFolder, name: string): Promise<string | undefined> {
+  try {
+    return await folder.read(name);
+  } catch {
+    return undefined;
+  }
 }
 
 async function readSourceText(

@@ -6,19 +6,17 @@ import type { Code } from '../diagnostics/codes.js';
 import { hashFiles, sha256 } from './hash.js';
 import type { Grading, Institutions, Interpretation, RuleFileKey, RuleSet, ScoringTable } from './ruleset.js';
 import type { Override } from '../../generated/types/rules/ruleset.js';
+import type { AppliedOverride } from '../../generated/types/rating/result.js';
+import type { Derivation } from '../../generated/types/rules/derivation.js';
 import type { JsonPath } from '../diagnostics/yaml-source.js';
 
 export type { Override };
 
-/** AppliedOverride: one override an overlay's RuleSet (and so its results) was built with. */
-export interface AppliedOverride {
-  id: string;
-  path: string;
-  clause: string;
-}
+/** AppliedOverride: one override an overlay's RuleSet (and so its results) was built with (result.schema.json). */
+export type { AppliedOverride };
 
 /** DocKey: the rule files an override can change (an overlay's own ruleset.yaml is its meta). */
-export type DocKey = Exclude<RuleFileKey, 'meta'>;
+export type DocKey = Exclude<RuleFileKey, 'meta'> | 'derivation';
 
 /** OverlayDocs: the rule files of the base as documents, after the overrides. */
 export interface OverlayDocs {
@@ -26,6 +24,8 @@ export interface OverlayDocs {
   grading: Grading;
   institutions: Institutions;
   interpretations: { interpretations: Interpretation[] };
+  /** derivation.yaml, when the base has one. */
+  derivation?: Derivation;
 }
 
 /** OverrideTarget: the file and JSON path an override changed (undefined when it did not resolve). */
@@ -62,6 +62,7 @@ export function applyOverrides(
     grading: base.grading,
     institutions: base.institutions,
     interpretations: { interpretations: base.interpretations },
+    ...(base.derivation ? { derivation: base.derivation } : {}),
   });
   const applied: AppliedOverride[] = [];
   const targets: (OverrideTarget | undefined)[] = [];
@@ -99,7 +100,7 @@ export function applyOverrides(
  */
 export function attributeProblem(
   targets: readonly (OverrideTarget | undefined)[],
-  file: RuleFileKey,
+  file: DocKey | 'meta',
   path: JsonPath,
 ): number | undefined {
   let best: number | undefined;
@@ -139,6 +140,7 @@ const roots: Record<string, DocKey> = {
   grading: 'grading',
   institutions: 'institutions',
   interpretations: 'interpretations',
+  derivation: 'derivation',
 };
 
 // The fields that name an entry of a list: ids, grades, circumstances, option values, names.
@@ -292,7 +294,7 @@ function rootOf(
   return {
     code: 'RULE081',
     at: 'path',
-    message: `must start with items[ID], table, grading, institutions or interpretations`,
+    message: `must start with items[ID], table, grading, institutions, interpretations or derivation`,
   };
 }
 

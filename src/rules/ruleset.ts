@@ -4,6 +4,7 @@ import type { ScoringTable, Dimension, Indicator, Item, Rule } from '../../gener
 import type { Grading } from '../../generated/types/rules/grading.js';
 import type { Institutions } from '../../generated/types/rules/institutions.js';
 import type { Interpretation } from '../../generated/types/rules/interpretations.js';
+import type { Derivation } from '../../generated/types/rules/derivation.js';
 
 export type { RulesetMeta, ScoringTable, Dimension, Indicator, Item, Rule, Grading, Institutions, Interpretation };
 
@@ -37,6 +38,8 @@ export interface RuleSet {
   grading: Grading;
   institutions: Institutions;
   interpretations: Interpretation[];
+  /** derivation.yaml: how findings are derived from evidence tables (absent: none are). */
+  derivation?: Derivation;
   items: Map<string, PlacedItem>;
   rules: Map<string, { rule: Rule; item: Item }>;
 }

@@ -1,31 +1,28 @@
 // Security: API keys. A key is a random secret handed to one named user or service; the service keeps
 // only its sha256, and finds the caller by comparing that digest with every stored one in constant time.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { ApiKey, Scope } from '../../generated/types/security/keys-file.js';
+import { readSchema } from '../validation/ajv.js';
 
-/** scopes: what a key may do. `evaluate` rates; `read` reads rules, diffs, schemas, obligations and status; `admin` reloads. */
-export const scopes = ['evaluate', 'read', 'admin'] as const;
-export type Scope = (typeof scopes)[number];
+/** keysFileSchema: the shape of a keys file (and of the API_KEYS variable), written once in schemas/. */
+export const keysFileSchema = readSchema('security/keys-file.schema.json');
 
-/** ApiKey: one caller, as stored: a name that says who, the digest of the secret, and what it may do. */
-export interface ApiKey {
-  /** One real user or service (`alice@branch-hz`, `batch-runner`); logged as the caller. */
-  name: string;
-  /** `sha256:` and 64 hex digits: the digest of the secret. */
-  hash: string;
-  scopes: Scope[];
-  /** Requests this key may make per rate-limit window (the service's default when absent). */
-  rateLimit?: number;
-  /** ISO 8601 time the key was made. */
-  created?: string;
-}
+const definitions = keysFileSchema.definitions as {
+  scope: { enum: Scope[] };
+  apiKey: { properties: { name: { pattern: string }; hash: { pattern: string } } };
+};
+
+/** scopes: what a key may do (the schema's `Scope`). */
+export const scopes: readonly Scope[] = definitions.scope.enum;
+export type { ApiKey, Scope };
 
 /** secretPrefix marks a secret as this service's, so secret scanners and people recognise it. */
 export const secretPrefix = 'cpk_';
 
 /** namePattern: what a key name may look like (it is logged, so it stays plain). */
-export const namePattern = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
+export const namePattern = new RegExp(definitions.apiKey.properties.name.pattern);
 
-export const hashPattern = /^sha256:[0-9a-f]{64}$/;
+export const hashPattern = new RegExp(definitions.apiKey.properties.hash.pattern);
 
 /**
  * generateSecret makes a new secret: 32 random bytes, base64url. With 256 bits of entropy an unsalted

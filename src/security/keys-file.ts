@@ -10,39 +10,7 @@ import { formatDiagnostic, type Diagnostic } from '../diagnostics/diagnostics.js
 import { parseYamlSource } from '../diagnostics/yaml-source.js';
 import { createAjv } from '../validation/ajv.js';
 import { explainErrors, pointerSegments } from '../validation/explain.js';
-import { hashPattern, namePattern, scopes, type ApiKey } from './api-keys.js';
-
-/** keysFileSchema: the shape of a keys file (and of the API_KEYS variable). */
-export const keysFileSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['keys'],
-  properties: {
-    keys: {
-      type: 'array',
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['name', 'hash', 'scopes'],
-        properties: {
-          name: {
-            type: 'string',
-            pattern: namePattern.source,
-            description: 'Who holds the key: one user or one service.',
-          },
-          hash: {
-            type: 'string',
-            pattern: hashPattern.source,
-            description: 'sha256: and the hex digest of the secret.',
-          },
-          scopes: { type: 'array', minItems: 1, uniqueItems: true, items: { type: 'string', enum: [...scopes] } },
-          rateLimit: { type: 'integer', minimum: 1, description: 'Requests per rate-limit window for this key.' },
-          created: { type: 'string' },
-        },
-      },
-    },
-  },
-} as const;
+import { keysFileSchema, type ApiKey } from './api-keys.js';
 
 let validate: ReturnType<ReturnType<typeof createAjv>['compile']> | undefined;
 

@@ -5,13 +5,16 @@
 import { readFileSync } from 'node:fs';
 import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { DecisionLog } from '../audit/log.js';
+import type { InspectionService } from '../inspections/service.js';
 import type { ObligationService } from '../obligations/service.js';
 import type { Rater } from '../rating/rater.js';
 import type { ApiKey } from '../security/api-keys.js';
 import { KeyStore } from '../security/key-store.js';
 import { createAjv } from '../validation/ajv.js';
 import { useAuth, type DocsAccess } from './http/auth.js';
+import type { ClusterLink, WorkerStatus } from './cluster.js';
 import { decisionsOf } from './runtime/decisions.js';
+import type { IdempotencyStore } from './runtime/idempotency.js';
 import { clientErrorHandler, errorHandler } from './http/errors.js';
 import {
   defaultRateLimit,
@@ -21,19 +24,20 @@ import {
   type PressureOptions,
   type RateLimitOptions,
 } from './http/limits.js';
-import { LiveRules } from './runtime/live-rules.js';
+import { describeVersion, LiveRules } from './runtime/live-rules.js';
 import { genReqId, loggerOptions, useRequestLog, type LoggerOption } from './runtime/logging.js';
 import { useNotFound } from './http/not-found.js';
 import { loggerOperationsLog, useOperationsLog, type OperationsLog } from './runtime/operations-log.js';
 import { useJsonBodies } from './http/parsers.js';
 import { useNegotiation } from './http/negotiate.js';
-import { PdfPrinter } from '../report/pdf/browser.js';
+import { PdfPrinter } from '../render/pdf/browser.js';
 import { adminRoutes } from './routes/admin.js';
 import { batchRoutes } from './routes/batch.js';
 import { diffRoutes } from './routes/diff.js';
 import { describeApi, docsRoutes } from './routes/docs.js';
 import { evaluateRoutes } from './routes/evaluate.js';
 import { healthRoutes } from './routes/health.js';
+import { inspectionRoutes } from './routes/inspections.js';
 import { obligationRoutes } from './routes/obligations.js';
 import { rulesetRoutes } from './routes/rulesets.js';
 import { sharedSchemas } from './http/schemas.js';
@@ -43,6 +47,8 @@ export interface AppOptions {
   rater: Rater | LiveRules;
   /** With a bare Rater: the obligations service behind /v1/obligations (without one those routes are absent). */
   obligations?: ObligationService;
+  /** The inspections service behind /v1/inspections (loaded from the repo's own files when left out). */
+  inspections?: InspectionService;
   /** The API keys (digests) the service accepts. Required: without keys only the public routes answer. */
   keys: KeyStore | readonly ApiKey[];
   /** false (the default for tests), true, or pino options such as `{ level, stream }`. */
@@ -69,6 +75,12 @@ export interface AppOptions {
   operationsLog?: OperationsLog;
   /** The decision log every rating is written to before it is answered. Closed with the app. */
   decisionLog?: DecisionLog;
+  /** The other workers, when serving from several processes (cluster.ts). */
+  cluster?: ClusterLink;
+  /** This process's worker number (1 when alone) and replica id, for /v1/status. */
+  worker?: { index: number; replica?: string };
+  /** Where Idempotency-Keys are held (default: in this process). */
+  idempotency?: IdempotencyStore;
   /** /docs and /openapi.json: public (default), private (scope read) or off. */
   docs?: DocsAccess;
   /** Serve HTTPS with this certificate and key (PEM). */
@@ -105,9 +117,12 @@ export function buildApp(options: AppOptions): FastifyInstance {
   // Node checks its request and header deadlines every 30 s by default; once a second keeps them
   // within a second of their setting (bodies also have a timer of their own, parsers.ts).
   const connectionsCheckingInterval = Math.min(1000, requestTimeout);
+  // Node swaps the two deadlines when the header one is the longer, so a body would get 60 s whatever
+  // REQUEST_TIMEOUT_MS says: the headers' deadline is never longer than the request's.
+  const headersTimeout = Math.min(60_000, requestTimeout);
   const serverOptions: FastifyServerOptions & {
-    https?: AppOptions['https'] & { connectionsCheckingInterval: number };
-    http?: { connectionsCheckingInterval: number };
+    https?: AppOptions['https'] & { connectionsCheckingInterval: number; headersTimeout: number };
+    http?: { connectionsCheckingInterval: number; headersTimeout: number };
   } = {
     logger: loggerOptions(options.logger),
     // One log line per request, written by useRequestLog, instead of fastify's two.
@@ -116,7 +131,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     requestIdHeader: false,
     bodyLimit,
     requestTimeout,
-    http: { connectionsCheckingInterval },
+    http: { connectionsCheckingInterval, headersTimeout },
     clientErrorHandler,
     connectionTimeout: options.connectionTimeout ?? 60_000,
     keepAliveTimeout: options.keepAliveTimeout ?? 5_000,
@@ -124,7 +139,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     // Idle keep-alive connections are closed at shutdown; requests in flight finish.
     forceCloseConnections: 'idle',
     trustProxy: options.trustProxy ?? false,
-    ...(options.https ? { https: { ...options.https, connectionsCheckingInterval } } : {}),
+    ...(options.https ? { https: { ...options.https, connectionsCheckingInterval, headersTimeout } } : {}),
   };
   const app = Fastify(serverOptions) as unknown as FastifyInstance;
 
@@ -168,7 +183,12 @@ export function buildApp(options: AppOptions): FastifyInstance {
   });
 
   if (docs !== 'off') describeApi(app, version);
-  const decisions = decisionsOf(options.decisionLog, app.log);
+  const decisions = decisionsOf(options.decisionLog, app.log, options.idempotency);
+  const self = () => describeWorker(live, options.decisionLog, options.worker);
+  const cluster: ClusterLink = options.cluster ?? {
+    describeWorkers: async () => [self()],
+    reloaded: () => undefined,
+  };
   const evaluationTimeout = options.evaluationTimeout ?? 10_000;
   app.register(healthRoutes, { live });
   app.register(rulesetRoutes, { live });
@@ -182,10 +202,34 @@ export function buildApp(options: AppOptions): FastifyInstance {
     lineLimit: bodyLimit,
     maxElements: options.batchMaxElements ?? 1000,
   });
-  if (live.current.obligations) app.register(obligationRoutes, { current: () => live.current.obligations! });
-  app.register(adminRoutes, { live, keys, operations, version });
+  if (live.current.obligations) {
+    app.register(obligationRoutes, { current: () => live.current.obligations! });
+    // Annex 4 inspections reload with the rules (from the obligations' ruleset folder), else the repo's own.
+    app.register(inspectionRoutes, {
+      ...(options.inspections ? { service: options.inspections } : {}),
+      current: () => live.current.inspections,
+    });
+  }
+  app.register(adminRoutes, { live, keys, operations, version, cluster });
   if (docs !== 'off') app.register(docsRoutes);
   return app;
+}
+
+/** describeWorker: what /v1/status says of this process: its rules, its last reload, its decision log chain. */
+export function describeWorker(
+  live: LiveRules,
+  log: DecisionLog | undefined,
+  worker: { index: number; replica?: string } = { index: 1 },
+): WorkerStatus {
+  const d = log?.status();
+  return {
+    worker: worker.index,
+    pid: process.pid,
+    ...(worker.replica ? { replica: worker.replica } : {}),
+    live: describeVersion(live.current),
+    ...(live.lastReload ? { lastReload: live.lastReload } : {}),
+    ...(d ? { decisionLog: { path: d.path, seq: d.seq, checkpointed: d.checkpointed } } : {}),
+  };
 }
 
 /** useSecurityHeaders: no answer is sniffed or cached by a shared cache; over HTTPS, browsers are told to stay on it. */

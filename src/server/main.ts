@@ -6,15 +6,19 @@
 import { readFile } from 'node:fs/promises';
 import type { Server as HttpsServer } from 'node:https';
 import { KeyError } from '../audit/keys.js';
-import { createDecisionLog, LogError } from '../audit/log.js';
+import cluster from 'node:cluster';
+import { LogError } from '../audit/log.js';
 import { generateSecret, hashSecret, scopes } from '../security/api-keys.js';
 import { KeysError } from '../security/keys-file.js';
 import { KeyStore } from '../security/key-store.js';
-import { ConfigError, configFromEnv, isLoopback, type ServiceConfig } from './runtime/config.js';
+import { describeWorker } from './app.js';
+import { ipcIdempotencyStore, runPrimary, workerLink } from './cluster.js';
+import { ConfigError, configFromEnv, isLoopback, replicaLogPath, type ServiceConfig } from './runtime/config.js';
+import { openDecisionLog, prepareSigningKey } from './runtime/decision-log.js';
 import { LiveRules, VersionRefused } from './runtime/live-rules.js';
 import { fileOperationsLog, OperationsLogError } from './runtime/operations-log.js';
 import { reloadService } from './runtime/reload.js';
-import { onSignals, serve, type Serving } from './serve.js';
+import { onSignals, type Serving, serve } from './serve.js';
 
 /** localUser: the name of the key made for a first run without keys. */
 const localUser = 'local';
@@ -39,23 +43,53 @@ async function main(): Promise<void> {
         `HOST=${config.host} would carry API keys in clear over the network: give TLS_CERT and TLS_KEY, or set ALLOW_PLAIN_HTTP=1 when a TLS-terminating proxy sits in front`,
       );
   }
+  if (cluster.isPrimary && config.workers > 1) {
+    // The signing key is made (or found missing) once, before any worker opens its chain.
+    if (config.decisionLog) await prepareSigningKey(config.decisionLog);
+    process.off('SIGHUP', earlyHup);
+    const code = await runPrimary({
+      workers: config.workers,
+      logLevel: config.logLevel,
+      env: secret ? { [localKeyVariable]: secret } : {},
+      onReady: (url) => {
+        if (secret) announceLocalKey(url, secret);
+      },
+    });
+    process.exit(code);
+  }
+  const index = cluster.isWorker ? Number(process.env.CREDIT_POLICY_WORKER) : 1;
+  const workers = cluster.isWorker ? config.workers : 1;
   const live = await LiveRules.load({
     rulesetsDir: config.rulesetsDir,
     wasmPath: config.wasmPath,
     ruleTests: config.ruleTests,
     ...(config.calendarsDir ? { obligations: { calendarsDir: config.calendarsDir } } : {}),
   });
+  const warnings: string[] = [];
   const decisionLog = config.decisionLog
-    ? await createDecisionLog({
-        path: config.decisionLog.path,
-        privateKeyPath: config.decisionLog.privateKeyPath,
-        drop: config.decisionLog.drop,
-        mask: config.decisionLog.mask,
-        resultMask: config.decisionLog.resultMask,
-        checkpointEvery: config.decisionLog.checkpointEvery,
-      })
+    ? await openDecisionLog(
+        config.decisionLog,
+        replicaLogPath(config.decisionLog.path, config.replicaId, index, workers),
+        (m) => warnings.push(m),
+        config.decisionLog.checkpointExport &&
+          replicaLogPath(config.decisionLog.checkpointExport, config.replicaId, index, workers),
+      )
     : undefined;
-  const serving = await serve({
+  let link: ReturnType<typeof workerLink> | undefined;
+  let serving: Serving | undefined;
+  if (cluster.isWorker)
+    link = workerLink({
+      reload: async (trigger) => {
+        if (serving) await reload(serving, config, trigger);
+      },
+      status: () =>
+        describeWorker(live, decisionLog, { index, ...(config.replicaId ? { replica: config.replicaId } : {}) }),
+      shutdown: async (reason) => {
+        await serving?.shutdown(reason);
+        process.exit(0);
+      },
+    });
+  serving = await serve({
     rater: live,
     keys,
     port: config.port,
@@ -73,17 +107,40 @@ async function main(): Promise<void> {
     pressure: config.pressure,
     decisionLog,
     operationsLog: config.operationsLog ? fileOperationsLog(config.operationsLog) : undefined,
+    worker: { index, ...(config.replicaId ? { replica: config.replicaId } : {}) },
+    ...(link ? { cluster: link.link, idempotency: ipcIdempotencyStore() } : {}),
   });
+  for (const message of warnings) {
+    serving.app.log.warn(message);
+    serving.app.operations.write({
+      time: new Date().toISOString(),
+      caller: null,
+      action: 'decision-log',
+      outcome: 'repaired',
+      message,
+    });
+  }
+  if (link) {
+    // The primary passes signals on; a worker's own handlers would act twice on a terminal's Ctrl-C.
+    link.ready(serving.url);
+    process.off('SIGHUP', earlyHup);
+    process.on('SIGHUP', () => undefined);
+    onSignals(serving);
+    return;
+  }
   if (secret) announceLocalKey(serving.url, secret);
   onSignals(serving);
   onReloadSignal(serving, config);
 }
 
+/** localKeyVariable carries the key made for a first run from the primary to its workers. */
+const localKeyVariable = 'CREDIT_POLICY_LOCAL_KEY';
+
 /** loadKeys reads API_KEYS_FILE or API_KEYS; with neither, it makes a key for this run only. */
 async function loadKeys(config: ServiceConfig): Promise<{ keys: KeyStore; secret?: string }> {
   if (config.keys.file) return { keys: await KeyStore.fromFile(config.keys.file) };
   if (config.keys.inline) return { keys: KeyStore.fromText(config.keys.inline) };
-  const secret = generateSecret();
+  const secret = process.env[localKeyVariable] || generateSecret();
   return {
     keys: new KeyStore([{ name: localUser, hash: hashSecret(secret), scopes: [...scopes] }], { kind: 'generated' }),
     secret,
@@ -116,31 +173,36 @@ function announceLocalKey(url: string, secret: string): void {
   );
 }
 
-/** onReloadSignal reloads rules, keys and the TLS certificate on SIGHUP; one reload runs at a time. */
-function onReloadSignal(serving: Serving, config: ServiceConfig): void {
+/** reload reloads rules, keys and the TLS certificate; one reload runs at a time (LiveRules serializes them). */
+async function reload(serving: Serving, config: ServiceConfig, trigger: string): Promise<void> {
   const { app } = serving;
-  const reload = () => {
-    void (async () => {
-      await reloadService(
-        { live: app.live, keys: app.keyStore, log: app.log, operations: app.operations },
-        'SIGHUP',
-        null,
-      );
-      if (config.tls) {
-        try {
-          (app.server as unknown as HttpsServer).setSecureContext(await readTls(config.tls));
-          app.log.info('reload: the TLS certificate and key were read again');
-        } catch (err) {
-          app.log.error(
-            `reload of the TLS certificate refused: ${(err as Error).message}; the one loaded before stays in use`,
-          );
-        }
+  try {
+    await reloadService(
+      { live: app.live, keys: app.keyStore, log: app.log, operations: app.operations },
+      trigger,
+      null,
+    );
+    if (config.tls) {
+      try {
+        (app.server as unknown as HttpsServer).setSecureContext(await readTls(config.tls));
+        app.log.info('reload: the TLS certificate and key were read again');
+      } catch (err) {
+        app.log.error(
+          `reload of the TLS certificate refused: ${(err as Error).message}; the one loaded before stays in use`,
+        );
       }
-    })().catch((err: unknown) => app.log.error({ err }, 'reload failed unexpectedly'));
-  };
+    }
+  } catch (err) {
+    app.log.error({ err }, 'reload failed unexpectedly');
+  }
+}
+
+/** onReloadSignal reloads on SIGHUP (a SIGHUP that came before the service listened is acted on now). */
+function onReloadSignal(serving: Serving, config: ServiceConfig): void {
+  const hup = () => void reload(serving, config, 'SIGHUP');
   process.off('SIGHUP', earlyHup);
-  process.on('SIGHUP', reload);
-  if (early) reload();
+  process.on('SIGHUP', hup);
+  if (early) hup();
 }
 
 main().catch((err: unknown) => {
@@ -155,6 +217,8 @@ main().catch((err: unknown) => {
       : `cannot start: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
   );
   process.exitCode = known || system ? 2 : 70;
+  // A worker's channel to its primary would keep it alive.
+  if (cluster.isWorker) process.exit(process.exitCode);
 });
 
 /** systemMessage: one line for an operating-system error, or undefined for anything else. */

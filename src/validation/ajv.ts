@@ -1,6 +1,7 @@
 // Validation: the one ajv setup shared by rule files, evaluation inputs and the HTTP routes, so the
 // CLI and the service accept and refuse exactly the same documents.
 import { readFileSync } from 'node:fs';
+import { posix } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
@@ -31,10 +32,37 @@ export function createAjv(options: { coerceTypes?: boolean } = {}): Ajv {
     removeAdditional: false,
   });
   (addFormats as unknown as (a: Ajv) => Ajv)(ajv);
+  // schemas/config names each setting's environment variable; it annotates, it does not validate.
+  ajv.addKeyword({ keyword: 'x-env', schemaType: 'string' });
   return ajv;
 }
 
-/** compileSchema compiles a schema file below `schemas/` with a fresh validator. */
+/**
+ * compileSchema compiles a schema file below `schemas/` with a fresh validator that also holds every
+ * schema the file refers to (`../rules/scoring-table.schema.json`), by their `$id`.
+ */
 export function compileSchema(relativePath: string): ValidateFunction {
-  return createAjv().compile(readSchema(relativePath));
+  const ajv = createAjv();
+  const root = readSchema(relativePath);
+  for (const file of referencedFiles(root, relativePath)) if (file !== relativePath) ajv.addSchema(readSchema(file));
+  return ajv.compile(root);
+}
+
+// The files a schema refers to, directly or through them, relative to `schemas/`.
+function referencedFiles(root: unknown, file: string, seen = new Set<string>([file])): Set<string> {
+  const visit = (node: unknown): void => {
+    if (Array.isArray(node)) node.forEach(visit);
+    else if (node !== null && typeof node === 'object')
+      for (const [k, v] of Object.entries(node)) {
+        if (k === '$ref' && typeof v === 'string' && !v.startsWith('#')) {
+          const target = posix.join(posix.dirname(file), v.split('#')[0]);
+          if (!seen.has(target)) {
+            seen.add(target);
+            referencedFiles(readSchema(target), target, seen);
+          }
+        } else visit(v);
+      }
+  };
+  visit(root);
+  return seen;
 }

@@ -1,15 +1,10 @@
 // Validation: turns ajv's errors into problems a person can act on: where (a JSON pointer), what is
 // wrong, and what is allowed instead.
 import type { ErrorObject } from 'ajv';
+import type { Problem } from '../../generated/types/http/problem.js';
 
-/** Problem: one reason a document was refused. */
-export interface Problem {
-  /** JSON pointer to the offending value (for an unknown key, to the key itself). */
-  path: string;
-  message: string;
-  /** What would be accepted here, when that can be said in a list. */
-  allowed?: string[];
-}
+/** Problem: one reason a document was refused (schemas/http/problem.schema.json). */
+export type { Problem };
 
 /** explainErrors rewrites ajv errors, dropping the combinator noise around the specific ones. */
 export function explainErrors(errors: readonly ErrorObject[] | null | undefined, data?: unknown): Problem[] {

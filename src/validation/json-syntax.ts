@@ -19,7 +19,7 @@ export interface JsonIssue {
 /** JsonSyntaxError: kept as the name its callers use; every kind of issue is one. */
 export type JsonSyntaxError = JsonIssue;
 
-export type JsonParse =
+export type JsonSyntax =
   | { ok: true; value: unknown }
   | { ok: false; line: number; column: number; path: string; kind: JsonIssue['kind']; message: string };
 
@@ -27,7 +27,7 @@ export type JsonParse =
 export const maxJsonDepth = 512;
 
 /** parseJsonText parses text with the checks above; a refusal comes back with its 1-based line and column. */
-export function parseJsonText(text: string): JsonParse {
+export function parseJsonText(text: string): JsonSyntax {
   const issue = findJsonSyntaxError(text);
   if (issue)
     return {

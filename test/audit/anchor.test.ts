@@ -238,6 +238,25 @@ describe('group commit', () => {
   });
 });
 
+describe('the lines written', () => {
+  it('are canonical JSON, with and without an Idempotency-Key, masks and a dropped input, and verify', async () => {
+    for (const [name, options] of [
+      ['plain', {}],
+      ['masked', { mask: ['/institution/name'], resultMask: ['/institution/name'], drop: ['/no/such'] }],
+      ['dropped', { drop: [''] }],
+    ] as const) {
+      log = join(dir, `${name}.jsonl`);
+      const l = await open(options);
+      await l.append({ ...decision(1), idempotencyKey: 'k-1' });
+      await l.append(decision(2));
+      await l.close();
+      const ls = await lines();
+      expect(ls.every((x) => canonicalJson(JSON.parse(x)) === x)).toBe(true);
+      expect(await verifyLog(log)).toMatchObject({ ok: true, entries: 2 });
+    }
+  });
+});
+
 describe('rotation', () => {
   it('by size: the chain goes on across files, and verify-log checks them as one', async () => {
     await writeLog(9, { rotateBytes: 20_000 });

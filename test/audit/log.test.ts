@@ -11,6 +11,7 @@ import { entryHash, genesisHash, type DecisionEntry } from '../../src/audit/entr
 import { generateSigningKey, readPublicKey } from '../../src/audit/keys.js';
 import { createDecisionLog, type Decision, type DecisionLogOptions } from '../../src/audit/log.js';
 import { verifyLog } from '../../src/audit/verify.js';
+import { compileSchema } from '../../src/validation/ajv.js';
 import { repoRoot } from '../../src/artifacts/artifacts.js';
 import type { Rater } from '../../src/rating/rater.js';
 import { caseWith, loadRater } from '../helper.js';
@@ -82,6 +83,19 @@ describe('a decision log', () => {
     });
     expect(entries.every((e) => entryHash(e) === e.hash)).toBe(true);
     expect((await lines()).every((l) => canonicalJson(JSON.parse(l)) === l)).toBe(true);
+  });
+
+  it('writes every line, entries redacted or whole and checkpoints, as schemas/audit/decision-log.schema.json says', async () => {
+    const valid = compileSchema('audit/decision-log.schema.json');
+    await writeLog(3, { mask: ['/institution/name'], drop: ['/circumstances'], resultMask: ['/institution/name'] });
+    const l = await createDecisionLog({ path: log, privateKeyPath: key, drop: [''] });
+    await l.append(decision(4));
+    await l.close();
+    const ls = (await lines()).map((x) => JSON.parse(x));
+    expect(ls.filter((x) => 'checkpoint' in x).length).toBeGreaterThan(0);
+    expect(ls.filter((x) => x.redacted).length).toBe(4);
+    for (const line of ls) expect(valid(line) ? [] : valid.errors, JSON.stringify(line).slice(0, 80)).toEqual([]);
+    expect(valid({ ...ls[0], seq: 0 })).toBe(false);
   });
 
   it('verifies, against the key it was signed with', async () => {
@@ -282,7 +296,7 @@ describe('credit-policy verify-log', () => {
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(
       new RegExp(
-        `^${log.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: ok: 3 entries, 2 signed checkpoints \\(key sha256:\\w+, as given\\)\\nhead: entry 3 sha256:\\w+\\n$`,
+        `^${log.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: ok: 3 entries, 2 signed checkpoints \\(key sha256:\\w+, as given\\)\\nhead: entry 3 sha256:\\w+\\nsigned head: entry 3 at \\S+; 0 entries after it\\n$`,
       ),
     );
   });

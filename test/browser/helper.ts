@@ -3,7 +3,7 @@
 // drawn with, and whether it fits the width of its printed page.
 import puppeteer, { type Browser, type CDPSession, type Page, type Protocol } from 'puppeteer-core';
 import { afterAll, beforeAll } from 'vitest';
-import { findChromium, installHint } from '../../src/report/pdf/browser.js';
+import { findChromium, installHint } from '../../src/render/pdf/browser.js';
 
 /** useBrowser launches the browser before the file's tests and closes it after them. */
 export function useBrowser(): { browser: Browser } {

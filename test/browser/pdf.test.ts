@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { afterAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../src/artifacts/artifacts.js';
-import { PdfPrinter, PrinterBusy } from '../../src/report/pdf/browser.js';
+import { PdfPrinter, PrinterBusy } from '../../src/render/pdf/browser.js';
 import { example, testApp, useRater } from '../server/helper.js';
 
 const cli = `${repoRoot}dist/cli/main.js`;

@@ -12,7 +12,7 @@ import { editFile } from '../helper.js';
 const cli = `${repoRoot}dist/cli/main.js`;
 
 function check(args: string[], cwd = repoRoot) {
-  const r = spawnSync(process.execPath, [cli, 'check', ...args], {
+  const r = spawnSync(process.execPath, [cli, 'check', '--lang', 'en', ...args], {
     cwd,
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,

@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../src/artifacts/artifacts.js';
 import { codes } from '../../src/diagnostics/codes.js';
 
-const literal = /['"`]((?:RULE|TEST|REGO|COV|OBL|CAL|KEY)\d{3})['"`]/g;
+const literal = /['"`]((?:RULE|TEST|REGO|COV|OBL|CAL|KEY|EVID)\d{3})['"`]/g;
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true, recursive: true })

@@ -6,25 +6,31 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../src/artifacts/artifacts.js';
-import type { CheckReport } from '../../src/check/report.js';
+import type { CheckFindings } from '../../src/check/findings.js';
 import { codes } from '../../src/diagnostics/codes.js';
-import { renderCheckGithub, escapeData, escapeProperty } from '../../src/report/diagnostics/github.js';
-import { escapeXml, renderCheckJunit } from '../../src/report/diagnostics/junit.js';
+import { renderCheckGithub, escapeData, escapeProperty } from '../../src/render/diagnostics/github.js';
+import { escapeXml, renderCheckJunit } from '../../src/render/diagnostics/junit.js';
 
 const cli = `${repoRoot}dist/cli/main.js`;
 const fixture = 'test/check/fixtures/tiny';
 const golden = (name: string) => `${repoRoot}test/check/golden/${name}`;
 
-function check(format: string) {
-  const r = spawnSync(process.execPath, [cli, 'check', fixture, '--coverage', '--format', format], {
+function check(format: string, lang?: string) {
+  const langArgs = lang ? ['--lang', lang] : [];
+  const r = spawnSync(process.execPath, [cli, 'check', fixture, '--coverage', '--format', format, ...langArgs], {
     cwd: repoRoot,
     encoding: 'utf8',
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
-const outputs = Object.fromEntries(['text', 'json', 'github', 'junit', 'sarif'].map((f) => [f, check(f)]));
+const outputs = Object.fromEntries(['text', 'json', 'github', 'junit', 'sarif'].map((f) => [f, check(f, 'en')]));
+// Chinese is the default: the same fixture without --lang, for the two formats a person reads.
+outputs['text (zh)'] = check('text');
+outputs['github (zh)'] = check('github');
 const files: Record<string, string> = {
+  'text (zh)': 'tiny.zh.txt',
+  'github (zh)': 'tiny.github.zh.txt',
   text: 'tiny.txt',
   json: 'tiny.json',
   github: 'tiny.github.txt',
@@ -42,7 +48,7 @@ describe('check output formats on the tiny fixture', () => {
   });
 
   it('json is the report model', () => {
-    const report = JSON.parse(outputs.json.stdout) as CheckReport;
+    const report = JSON.parse(outputs.json.stdout) as CheckFindings;
     expect(report.ruleTests).toMatchObject({ passed: 2, failed: 1 });
     expect(report.diagnostics.map((d) => d.code)).toEqual([
       'RULE060',
@@ -92,7 +98,7 @@ describe('check output formats on the tiny fixture', () => {
   });
 });
 
-const report = (diagnostics: CheckReport['diagnostics'], notes: string[] = []): CheckReport => ({
+const report = (diagnostics: CheckFindings['diagnostics'], notes: string[] = []): CheckFindings => ({
   checked: { rulesets: [{ id: 'x', dir: 'p/x' }], rego: [], obligations: [], calendars: [] },
   diagnostics,
   ruleTests: { passed: 0, failed: 0, tests: [] },
@@ -116,6 +122,7 @@ describe('escaping', () => {
         ],
         ['regal: skipped'],
       ),
+      'en',
     );
     expect(out.split('\n')).toEqual([
       '::error file=p/a%2Cb%3Ac.rego,line=3,title=REGO002::is not formatted:%0A-x%0A+y (100%25)',

@@ -7,14 +7,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { policiesDir, repoRoot } from '../../src/artifacts/artifacts.js';
-import type { CheckReport } from '../../src/check/report.js';
+import type { CheckFindings } from '../../src/check/findings.js';
 import { resolveTargets } from '../../src/check/targets.js';
 import { editFile } from '../helper.js';
 
 const cli = `${repoRoot}dist/cli/main.js`;
 
 function check(args: string[], cwd = repoRoot) {
-  const r = spawnSync(process.execPath, [cli, 'check', ...args], {
+  const r = spawnSync(process.execPath, [cli, 'check', '--lang', 'en', ...args], {
     cwd,
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
@@ -25,9 +25,14 @@ function check(args: string[], cwd = repoRoot) {
 const errors = (out: string) => out.split('\n').filter((l) => l.includes(': error '));
 
 describe('what check reads in a policies folder', () => {
-  it('every Rego folder (rating and obligations) and the calendars folder', () => {
+  it('every Rego folder (derive, inspections, obligations and rating) and the calendars folder', () => {
     const t = resolveTargets(['policies'], repoRoot);
-    expect(t.rego).toEqual([`${policiesDir}obligations`, `${policiesDir}rating`]);
+    expect(t.rego).toEqual([
+      `${policiesDir}derive`,
+      `${policiesDir}inspections`,
+      `${policiesDir}obligations`,
+      `${policiesDir}rating`,
+    ]);
     expect(t.calendars).toEqual([`${policiesDir}calendars`]);
     expect(t.rulesetRoots).toEqual([`${policiesDir}rulesets`]);
   });
@@ -43,11 +48,11 @@ describe('what check reads in a policies folder', () => {
 
   it("passes on the repo's own policies/, having read obligations.yaml and the calendars", { timeout: 120_000 }, () => {
     const r = check(['policies', '--format', 'json', '--no-regal']);
-    const report = JSON.parse(r.stdout) as CheckReport;
+    const report = JSON.parse(r.stdout) as CheckFindings;
     expect(report.diagnostics.filter((d) => d.severity === 'error')).toEqual([]);
     expect(r.code).toBe(0);
     expect(report.checked).toMatchObject({
-      rego: ['policies/obligations', 'policies/rating'],
+      rego: ['policies/derive', 'policies/inspections', 'policies/obligations', 'policies/rating'],
       obligations: ['policies/rulesets/yinfa-2018-102/obligations.yaml'],
       calendars: ['policies/calendars'],
     });
@@ -72,7 +77,7 @@ describe('check on a copy with broken obligations data', () => {
     const r = check([ruleset], work);
     expect(r.code).toBe(1);
     expect(errors(r.stdout)).toEqual([
-      'policies/rulesets/yinfa-2018-102/obligations.yaml:98:13: error OBL020: obligations[internal-control-change-filing].clause quotes text that is not in the source verbatim: "征信内控制度及问责制度变更的，应当自变更之日起 15 日内向人民银行报备。"',
+      'policies/rulesets/yinfa-2018-102/obligations.yaml:119:13: error OBL020: obligations[internal-control-change-filing].clause quotes text that is not in the source verbatim: "征信内控制度及问责制度变更的，应当自变更之日起 15 日内向人民银行报备。"',
     ]);
     expect(r.stdout).not.toContain('not run');
     expect(r.stdout).toMatch(/^check failed: 1 error; \d+ warnings?; rule tests: [1-9]\d* passed, 0 failed$/m);
@@ -87,7 +92,7 @@ describe('check on a copy with broken obligations data', () => {
     const r = check([ruleset], work);
     expect(r.code).toBe(1);
     expect(errors(r.stdout)).toEqual([
-      'policies/rulesets/yinfa-2018-102/obligations.yaml:102:37: error OBL003: obligations[internal-control-change-filing].schedule.count must be a whole number, not "10" (text)',
+      'policies/rulesets/yinfa-2018-102/obligations.yaml:123:37: error OBL003: obligations[internal-control-change-filing].schedule.count must be a whole number, not "10" (text)',
     ]);
   });
 

@@ -12,45 +12,47 @@ import { findRegal, lintRego } from '../../src/check/regal.js';
 
 const regal = findRegal();
 
-describe('Regal', () => {
-  it.skipIf(!regal)(
-    'when installed, reports each violation as REGO004 at its line (needs regal: node dist/check/ensure-regal.js)',
-    async () => {
-      const dir = await mkdtemp(join(tmpdir(), 'credit-policy-regal-'));
-      await writeFile(join(dir, 'p.rego'), 'package p\n\nallowed := true if {\n\tinput.x == 1\n} else := false\n');
-      const { diagnostics, notes } = lintRego(regal!.bin, [dir], dir);
-      expect(notes).toEqual([]);
-      expect(diagnostics).toContainEqual({
-        code: 'REGO004',
-        severity: 'warning',
-        file: 'p.rego',
-        line: 5,
-        column: 3,
-        message: expect.stringMatching(
-          /^regal style\/default-over-else: Prefer default assignment over fallback else \(https:\/\/.+\)$/,
-        ),
-      });
-    },
-  );
+// Regal is optional and CI does not install it: the Go module proxy does not list its versions, so
+// `go install` cannot fetch it there (src/check/ensure-regal.ts builds it where it can). Without it,
+// these tests are todo, with this reason, rather than skipped in silence.
+const withRegal = (name: string, fn: () => Promise<void>) =>
+  regal ? it(name, fn) : it.todo(`${name} — Regal is not installed here (node dist/check/ensure-regal.js)`);
+// Removed with the rest of the file's temporary folders (test/setup/temp-dirs.ts).
+const tempDir = () => mkdtemp(join(tmpdir(), 'credit-policy-regal-'));
 
-  it.skipIf(!regal)(
-    "takes the severity from Regal's level, set by the Rego folder's own .regal/config.yaml (needs regal)",
-    async () => {
-      const dir = await mkdtemp(join(tmpdir(), 'credit-policy-regal-'));
-      await mkdir(join(dir, '.regal'));
-      await writeFile(
-        join(dir, '.regal', 'config.yaml'),
-        'features:\n  remote:\n    check-version: false\nrules:\n  style:\n    default-over-else:\n      level: error\n',
-      );
-      await writeFile(join(dir, 'p.rego'), 'package p\n\nallowed := true if {\n\tinput.x == 1\n} else := false\n');
-      const { diagnostics } = lintRego(regal!.bin, [dir], dir);
-      expect(diagnostics.find((d) => d.message.includes('default-over-else'))).toMatchObject({
-        severity: 'error',
-        file: 'p.rego',
-        line: 5,
-      });
-    },
-  );
+describe('Regal', () => {
+  withRegal('when installed, reports each violation as REGO004 at its line', async () => {
+    const dir = await tempDir();
+    await writeFile(join(dir, 'p.rego'), 'package p\n\nallowed := true if {\n\tinput.x == 1\n} else := false\n');
+    const { diagnostics, notes } = lintRego(regal!.bin, [dir], dir);
+    expect(notes).toEqual([]);
+    expect(diagnostics).toContainEqual({
+      code: 'REGO004',
+      severity: 'warning',
+      file: 'p.rego',
+      line: 5,
+      column: 3,
+      message: expect.stringMatching(
+        /^regal style\/default-over-else: Prefer default assignment over fallback else \(https:\/\/.+\)$/,
+      ),
+    });
+  });
+
+  withRegal("takes the severity from Regal's level, set by the Rego folder's own .regal/config.yaml", async () => {
+    const dir = await tempDir();
+    await mkdir(join(dir, '.regal'));
+    await writeFile(
+      join(dir, '.regal', 'config.yaml'),
+      'features:\n  remote:\n    check-version: false\nrules:\n  style:\n    default-over-else:\n      level: error\n',
+    );
+    await writeFile(join(dir, 'p.rego'), 'package p\n\nallowed := true if {\n\tinput.x == 1\n} else := false\n');
+    const { diagnostics } = lintRego(regal!.bin, [dir], dir);
+    expect(diagnostics.find((d) => d.message.includes('default-over-else'))).toMatchObject({
+      severity: 'error',
+      file: 'p.rego',
+      line: 5,
+    });
+  });
 
   it('when absent, the lint is skipped with a note and the check still passes', { timeout: 60_000 }, () => {
     const path = (process.env.PATH ?? '')
@@ -64,7 +66,7 @@ describe('Regal', () => {
       OPA_BIN: ensureOpa(),
       REGAL_BIN: '',
     };
-    const r = spawnSync(process.execPath, [`${repoRoot}dist/cli/main.js`, 'check', 'policies/rating'], {
+    const r = spawnSync(process.execPath, [`${repoRoot}dist/cli/main.js`, 'check', '--lang', 'en', 'policies/rating'], {
       cwd: repoRoot,
       env,
       encoding: 'utf8',

@@ -24,6 +24,26 @@ describe('credit-policy evaluate', () => {
     expect([result.score, result.grade]).toEqual([score, grade]);
   });
 
+  it('prints the interpretations in Chinese by default and everything it can in English with --lang en', () => {
+    const zh = run(['evaluate', 'examples/typical-bank.json']);
+    expect(zh.stdout).toContain('所依据的解释（原文有歧义之处）：');
+    expect(zh.stdout).toContain(
+      '  [coverage-60-to-100] 6.3：覆盖面达到60%及以上但不足100%的，与覆盖面不足60%相同，得1分。',
+    );
+    const en = run(['evaluate', 'examples/typical-bank.json', '--lang', 'en']);
+    expect(en.code).toBe(0);
+    expect(en.stdout).toContain('Score: 82    Grade: B');
+    expect(en.stdout).toContain('Interpretations relied on (where the source is ambiguous):');
+    expect(en.stdout).toContain(
+      '  [coverage-60-to-100] 6.3: A coverage of 60% or more but below 100% scores 1 point, like a coverage below 60%.',
+    );
+    // The clauses are quotations of the source: Chinese in both.
+    expect(en.stdout).toContain('每次扣1分，扣完为止。');
+    const bad = run(['evaluate', 'examples/typical-bank.json', '--lang', 'fr']);
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/--lang.*zh, en/);
+  });
+
   it('prints a readable breakdown in the table wording', () => {
     const r = run(['evaluate', 'examples/typical-bank.json']);
     expect(r.code).toBe(0);
@@ -60,5 +80,29 @@ describe('credit-policy evaluate', () => {
     const r = run(['evaluate', 'no-such-case.json']);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe('cannot read no-such-case.json: no such file\n');
+  });
+});
+
+describe('credit-policy evaluate reads one input one way (issue 14)', () => {
+  it.each([
+    [
+      'a duplicate key',
+      '{"institution":{"name":"A","name":"中国工商银行"},"year":2023,"findings":{}}',
+      '<stdin>:1:28: the key "name" appears twice in one object; a key may be given once (at /institution/name)\n',
+    ],
+    [
+      'a lone surrogate',
+      '{"institution":{"name":"x\\ud800"},"year":2023,"findings":{}}',
+      '<stdin>:1:26: a string holds a lone surrogate (U+D800), which is not a character: text must be well-formed Unicode (at /institution/name)\n',
+    ],
+    [
+      'a zero-width space in the name',
+      '{"institution":{"name":"中国工商银行\\u200b"},"year":2023,"findings":{}}',
+      '<stdin>: /institution/name: holds the invisible character U+200B (zero-width space) at character 7; names may hold only visible characters and inner spaces\n',
+    ],
+  ])('refuses %s, exit 1, naming where', (_what, input, message) => {
+    const r = run(['evaluate', '-'], input);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(message);
   });
 });

@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../src/artifacts/artifacts.js';
 import { caseFiles, readCases } from '../../src/diff/cases.js';
 import { runImpact, type CaseImpact, type ImpactSummary } from '../../src/diff/impact.js';
-import { PinnedRater } from '../../src/diff/pinned-rater.js';
+import { RulesetRater } from '../../src/rating/ruleset-rater.js';
 import { PolicyModule } from '../../src/engine/engine.js';
 import { loadRuleset } from '../../src/rules/load.js';
 import { fixtureAmended, fixtureBase } from '../fixtures/helpers.js';
@@ -59,8 +59,8 @@ describe('runImpact', () => {
   let summary: ImpactSummary;
   beforeAll(async () => {
     const module = await PolicyModule.fromFile(wasmPath);
-    const from = await PinnedRater.create(module, await loadRuleset(fixtureBase), { anyYear: true });
-    const to = await PinnedRater.create(module, await loadRuleset(fixtureAmended), { anyYear: true });
+    const from = await RulesetRater.create(module, await loadRuleset(fixtureBase), { anyYear: true });
+    const to = await RulesetRater.create(module, await loadRuleset(fixtureAmended), { anyYear: true });
     impacts = [];
     summary = await runImpact(from, to, readCases(await caseFiles(casesDir), casesDir), (c) => void impacts.push(c));
   });
@@ -143,7 +143,7 @@ describe('credit-policy impact', () => {
   const run = (...args: string[]) =>
     spawnSync(
       process.execPath,
-      [`${repoRoot}dist/cli/main.js`, 'impact', fixtureBase, fixtureAmended, casesDir, ...args],
+      [`${repoRoot}dist/cli/main.js`, '--lang', 'en', 'impact', fixtureBase, fixtureAmended, casesDir, ...args],
       { cwd: repoRoot, encoding: 'utf8' },
     );
 
@@ -177,7 +177,7 @@ describe('credit-policy impact', () => {
   it('refuses a cases folder that does not exist, exit 2', () => {
     const r = spawnSync(
       process.execPath,
-      [`${repoRoot}dist/cli/main.js`, 'impact', fixtureBase, fixtureAmended, join(casesDir, 'nope')],
+      [`${repoRoot}dist/cli/main.js`, '--lang', 'en', 'impact', fixtureBase, fixtureAmended, join(casesDir, 'nope')],
       { cwd: repoRoot, encoding: 'utf8' },
     );
     expect(r.status).toBe(2);

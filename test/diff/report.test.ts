@@ -6,15 +6,15 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../src/artifacts/artifacts.js';
 import { diffRulesets, type RulesetDiff } from '../../src/diff/diff.js';
 import { loadRuleset } from '../../src/rules/load.js';
-import { renderDiffHtml } from '../../src/report/diff/html.js';
-import { renderDiffMarkdown } from '../../src/report/diff/markdown.js';
-import { renderDiffText } from '../../src/report/diff/text.js';
+import { renderDiffHtml } from '../../src/render/diff/html.js';
+import { renderDiffMarkdown } from '../../src/render/diff/markdown.js';
+import { renderDiffText } from '../../src/render/diff/text.js';
 import { fixtureBase, scratchRulesets } from '../fixtures/helpers.js';
 import { editFile } from '../helper.js';
 
 const cli = `${repoRoot}dist/cli/main.js`;
 function run(...args: string[]) {
-  const r = spawnSync(process.execPath, [cli, ...args], { cwd: repoRoot, encoding: 'utf8' });
+  const r = spawnSync(process.execPath, [cli, '--lang', 'en', ...args], { cwd: repoRoot, encoding: 'utf8' });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 
@@ -70,7 +70,7 @@ const hostile: RulesetDiff = {
 
 describe('the text rendering', () => {
   it('is item by item, with the clause of both sides', () => {
-    expect(renderDiffText(oneChange)).toBe(
+    expect(renderDiffText(oneChange, 'en')).toBe(
       [
         `from yinfa-2018-102 (before)  2018–2024  ${oneChange.from.hash}`,
         `to   yinfa-2018-102 (after)  2018–2024  ${oneChange.to.hash}`,
@@ -86,7 +86,7 @@ describe('the text rendering', () => {
   });
 
   it('says so when there is nothing to report', () => {
-    expect(renderDiffText({ ...oneChange, same: true, changes: [], counts: {} })).toContain(
+    expect(renderDiffText({ ...oneChange, same: true, changes: [], counts: {} }, 'en')).toContain(
       'No change: the two rulesets are the same rules.',
     );
   });
@@ -94,7 +94,7 @@ describe('the text rendering', () => {
 
 describe('the Markdown rendering', () => {
   it('escapes rule text so that it cannot make links, tables, markup or HTML', () => {
-    const md = renderDiffMarkdown(hostile);
+    const md = renderDiffMarkdown(hostile, 'en');
     expect(md).toContain(
       '  - clause before: 每项扣0.2分 \\| \\*bold\\* \\_it\\_ \\<script\\>alert(1)\\</script\\> \\[link\\](http://x) \\`code\\`',
     );
@@ -106,7 +106,7 @@ describe('the Markdown rendering', () => {
 
 describe('the HTML rendering', () => {
   it('is one page with no scripts or outside resources, every string escaped', () => {
-    const html = renderDiffHtml(hostile);
+    const html = renderDiffHtml(hostile, 'en');
     expect(html.startsWith('<!DOCTYPE html>')).toBe(true);
     expect(html).not.toMatch(/<script|<link|src=|href=/i);
     expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');

@@ -44,13 +44,21 @@ describe('GET /v1/diff', () => {
       headers: { accept: 'text/markdown' },
     });
     expect(md.headers['content-type']).toBe('text/markdown; charset=utf-8');
-    expect(md.body).toContain('### Overrides');
+    expect(md.body).toContain('### 覆盖');
+    expect(md.headers['content-language']).toBe('zh-CN');
+    const mdEn = await app.inject({
+      url: '/v1/diff?from=yinfa-2018-102&to=zhejiang-2024-overlay',
+      headers: { accept: 'text/markdown', 'accept-language': 'en-GB,en;q=0.9' },
+    });
+    expect(mdEn.body).toContain('### Overrides');
+    expect(mdEn.headers['content-language']).toBe('en');
     const html = await app.inject({
       url: '/v1/diff?from=yinfa-2018-102&to=zhejiang-2024-overlay',
       headers: { accept: 'text/html' },
     });
     expect(html.headers['content-type']).toBe('text/html; charset=utf-8');
-    expect(html.body).toMatch(/^<!DOCTYPE html>/);
+    expect(html.body).toMatch(/^<!DOCTYPE html>\n<html lang="zh-CN">/);
+    expect(html.body).toContain('<th>修改前</th>');
   });
 
   it('refuses an unknown id with 404 and the ids it has', async () => {

@@ -4,10 +4,10 @@ import ExcelJS from 'exceljs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseIsoDate } from '../../src/obligations/dates.js';
 import { aggregate, checkReports } from '../../src/obligations/reports.js';
-import { renderAnnex2Csv } from '../../src/report/annex2/csv.js';
-import { renderAnnex2Html } from '../../src/report/annex2/html.js';
-import { annex2Table, type Annex2Table } from '../../src/report/annex2/layout.js';
-import { renderAnnex2Xlsx } from '../../src/report/annex2/xlsx.js';
+import { renderAnnex2Csv } from '../../src/render/annex2/csv.js';
+import { renderAnnex2Html } from '../../src/render/annex2/html.js';
+import { annex2Table, type Annex2Table } from '../../src/render/annex2/layout.js';
+import { renderAnnex2Xlsx } from '../../src/render/annex2/xlsx.js';
 import { report, useService, zeros } from './helper.js';
 
 const ctx = useService();
@@ -26,7 +26,12 @@ const reports = [
     remarks: { unauthorizedQueries: '无授权查询 1 笔' },
     attachment: '关于违规查询的详细报告',
   }),
-  report({ id: 'c', region: '天津市', institution: '=HYPERLINK("http://x")<script>alert(1)</script>' }),
+  report({
+    id: 'c',
+    region: '天津市',
+    institution: '=HYPERLINK("http://x")<script>alert(1)</script>',
+    reporterKind: 'local',
+  }),
 ];
 
 let table: Annex2Table;
@@ -53,12 +58,13 @@ beforeAll(() => {
 });
 
 describe('the annex 2 table', () => {
-  it('has a row per institution, a 小计 for a region of several, and the national 合计', () => {
+  it('has a row per institution, a 小计 for every region (a-subtotal-for-every-region), and the national 合计', () => {
     expect(table.rows.map((r) => [r.kind, r.region, r.institution, r.counts.join(' ')])).toEqual([
       ['institution', '北京市', '中国工商银行北京市分行', '0 1 0 0 0'],
       ['institution', '北京市', '某市农村商业银行', '2 0 0 1 0'],
       ['subtotal', '北京市', '小计', '2 1 0 1 0'],
       ['institution', '天津市', '=HYPERLINK("http://x")<script>alert(1)</script>', '0 0 0 0 0'],
+      ['subtotal', '天津市', '小计', '0 0 0 0 0'],
       ['total', '合计', '', '2 1 0 1 0'],
     ]);
     expect(table.periodLabel).toBe('2024年09月');
@@ -80,6 +86,7 @@ describe('CSV', () => {
         '2024-09,北京市,某市农村商业银行,2,0,0,1,0,"异常查询：夜间查询 2 笔, 已核实；违规使用：客户经理将报告用于""营销"""',
         '2024-09,北京市,小计,2,1,0,1,0,',
         `2024-09,天津市,"'=HYPERLINK(""http://x"")<script>alert(1)</script>",0,0,0,0,0,`,
+        '2024-09,天津市,小计,0,0,0,0,0,',
         '2024-09,合计,,2,1,0,1,0,',
         '',
       ].join('\r\n'),
@@ -125,15 +132,16 @@ describe('xlsx', () => {
     expect(['A8', 'B8', 'C8', 'D8', 'F8'].map(v)).toEqual(['北京市', '小计', 2, 1, 1]);
     // Text stays text: the formula-looking name is a string, not a formula.
     expect(v('B9')).toBe('=HYPERLINK("http://x")<script>alert(1)</script>');
-    expect(['A10', 'C10', 'D10', 'F10'].map(v)).toEqual(['合计', 2, 1, 1]);
-    expect([v('A11'), v('E11')]).toEqual(['复核人：钱七', '填表人：孙八']);
-    expect([v('A12'), v('A13')]).toEqual([
+    expect(['A10', 'B10', 'C10'].map(v)).toEqual(['天津市', '小计', 0]);
+    expect(['A11', 'C11', 'D11', 'F11'].map(v)).toEqual(['合计', 2, 1, 1]);
+    expect([v('A12'), v('E12')]).toEqual(['复核人：钱七', '填表人：孙八']);
+    expect([v('A13'), v('A14')]).toEqual([
       '注：1. 上报违规情况涉及的机构包括金融信用信息基础数据库运行机构、接入机构、人民银行分支机构征信查询点。',
       '2. 在备注中描述违规事件的详细情况，如事件较复杂时，另附详细报告。',
     ]);
     // The merged cells of the form: title, month, corner, 风险事件类型, 备注 over two rows.
     const merges = (ws.model as unknown as { merges: string[] }).merges;
-    expect(merges).toEqual(expect.arrayContaining(['A1:H1', 'A2:H2', 'A4:B4', 'C4:G4', 'H4:H5', 'A12:H12']));
+    expect(merges).toEqual(expect.arrayContaining(['A1:H1', 'A2:H2', 'A4:B4', 'C4:G4', 'H4:H5', 'A13:H13']));
     expect(typeof v('C6')).toBe('number');
   });
 });

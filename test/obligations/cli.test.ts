@@ -197,7 +197,8 @@ describe('credit-policy report', () => {
   it('render writes the CSV, and an .xlsx with --out', async () => {
     const csv = run(['report', 'render', `${fixtures}2024-09.json`, '--format', 'csv', '--as-of', '2025-01-01']);
     expect(csv.code).toBe(0);
-    expect(csv.stdout.split('\r\n')[5]).toBe('2024-09,合计,,2,1,0,1,0,');
+    expect(csv.stdout.split('\r\n')[5]).toBe('2024-09,天津市,小计,0,1,0,0,0,');
+    expect(csv.stdout.split('\r\n')[6]).toBe('2024-09,合计,,2,1,0,1,0,');
     const out = join(await mkdtemp(join(tmpdir(), 'credit-policy-annex2-')), 'annex2.xlsx');
     const xlsx = run([
       'report',

@@ -144,10 +144,10 @@ const cases: Case[] = [
   },
   // 五 30 working days.
   {
-    name: 'a PBOC branch files its emergency plan with the People’s Bank in 30 working days',
+    name: 'a PBOC branch (any level, 五: 人民银行分支机构) files its emergency plan with the People’s Bank in 30 working days',
     obligation: 'emergency-plan-filing',
     start: '2024-09-20',
-    reporter: 'pboc-branch',
+    reporter: 'pboc-any-branch',
     due: '2024-11-06',
     recipient: 'pboc',
   },
@@ -301,6 +301,30 @@ const cases: Case[] = [
     reporter: 'local',
     due: '2026-03-09',
     recipient: 'organizing-unit',
+  },
+  // 附件3 表 1.2, 3.1, 6.3: 在评价年度内 (within-the-year-rated): by 31 December of the year itself,
+  // which does not move (system-limits-do-not-move). 31 December 2024 is a Tuesday, 2026 a Thursday.
+  {
+    name: 'the coordination meetings of 2024 are due by Tuesday 31 December 2024',
+    obligation: 'coordination-meetings',
+    start: '2024-05-01',
+    reporter: 'national',
+    due: '2024-12-31',
+    recipient: null,
+  },
+  {
+    name: 'the internal audit of 2026 is due by Thursday 31 December 2026',
+    obligation: 'annual-internal-audit',
+    start: '2026',
+    reporter: 'local',
+    due: '2026-12-31',
+  },
+  {
+    name: 'the training of 2025 is due by Wednesday 31 December 2025',
+    obligation: 'annual-training',
+    start: '2025',
+    reporter: 'branch',
+    due: '2025-12-31',
   },
   {
     name: 'inspection coverage within two years ends on a Sunday and stays there',
@@ -533,7 +557,7 @@ describe('a refused question', () => {
     [
       { obligation: 'monthly-security-report', start: '2024-09', reporter: 'bank' },
       '/reporter',
-      /^must be one of national, local, branch, pboc, pboc-branch, not "bank"/,
+      /^must be one of national, local, branch, operator, pboc, pboc-branch, pboc-any-branch, not "bank"/,
     ],
     [
       { obligation: 'monthly-security-report', start: '2024-09', reporter: 'local', when: 'now' },

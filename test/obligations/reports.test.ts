@@ -144,7 +144,11 @@ describe('a set of reports', () => {
 
   it('the same month of another institution or region is not a duplicate', () => {
     expect(
-      problems(report(), report({ id: 'b', institution: '另一家银行' }), report({ id: 'c', region: '天津市' })),
+      problems(
+        report(),
+        report({ id: 'b', institution: '另一家银行', reporterKind: 'local' }),
+        report({ id: 'c', region: '天津市' }),
+      ),
     ).toEqual([]);
   });
 
@@ -189,7 +193,7 @@ describe('a set of reports', () => {
   });
 
   it('ids are unique', () => {
-    expect(problems(report(), report({ institution: '另一家银行' }))).toEqual([
+    expect(problems(report(), report({ institution: '另一家银行', reporterKind: 'local' }))).toEqual([
       { source: 'r1.json', path: '/id', severity: 'error', code: 'duplicate-id' },
     ]);
   });
@@ -200,12 +204,14 @@ describe('aggregation', () => {
     report({
       id: 'a',
       institution: '乙银行',
+      reporterKind: 'local',
       counts: { ...zeros, abnormalQueries: 2, misuses: 1 },
       remarks: { abnormalQueries: 'x', misuses: 'y' },
     }),
     report({
       id: 'b',
       institution: '甲银行',
+      reporterKind: 'local',
       counts: { ...zeros, abnormalQueries: 5 },
       remarks: { abnormalQueries: 'z' },
     }),
@@ -213,11 +219,12 @@ describe('aggregation', () => {
       id: 'c',
       region: '上海市',
       institution: '丙银行',
+      reporterKind: 'local',
       counts: { ...zeros, creditReportLeaks: 1 },
       remarks: { creditReportLeaks: 'w' },
     }),
     report({ id: 'd', region: '上海市', institution: '人民银行上海总部征信查询点', reporterKind: 'pboc-branch' }),
-    report({ id: 'e', period: '2024-10', institution: '乙银行' }),
+    report({ id: 'e', period: '2024-10', institution: '乙银行', reporterKind: 'local' }),
   ];
 
   it('sums institutions into regions and regions into the nation', () => {

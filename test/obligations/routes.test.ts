@@ -39,7 +39,10 @@ describe('POST /v1/obligations/due', () => {
       error: 'invalid-input',
       problems: [
         { path: '/start' },
-        { path: '/reporter', allowed: ['national', 'local', 'branch', 'pboc', 'pboc-branch'] },
+        {
+          path: '/reporter',
+          allowed: ['national', 'local', 'branch', 'operator', 'pboc', 'pboc-branch', 'pboc-any-branch'],
+        },
       ],
     });
   });
@@ -66,7 +69,12 @@ describe('GET /v1/obligations/calendar', () => {
     });
     expect(res.statusCode).toBe(200);
     const body = res.json();
-    expect(body.institution).toEqual({ name: '某市农村商业银行', kind: 'local', kindName: '地方性接入机构' });
+    expect(body.institution).toEqual({
+      name: '某市农村商业银行',
+      kind: 'local',
+      kindName: '地方性接入机构',
+      basis: 'plainly-local',
+    });
     expect(
       body.dated.find(
         (d: { covers: { from: string }; obligation: { id: string } }) =>
@@ -78,6 +86,7 @@ describe('GET /v1/obligations/calendar', () => {
       recipient: { id: 'local-pboc-branch' },
     });
     expect(body.undated.map((u: { obligation: { id: string } }) => u.obligation.id)).toEqual([
+      'daily-query-check',
       'other-user-registration',
       'self-inspection-rules-filing',
     ]);

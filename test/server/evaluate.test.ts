@@ -175,6 +175,28 @@ describe('POST /v1/evaluate', () => {
       expect(html).not.toMatch(/<link|<script|src=|https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
     });
 
+    it('shows each interpretation in Chinese by default, and the page in English for Accept-Language: en', async () => {
+      const zh = await post(example('typical-bank'), { accept: 'text/html' });
+      expect(zh.headers['content-language']).toBe('zh-CN');
+      expect(zh.headers.vary).toMatch(/Accept-Language/);
+      expect(zh.body).toContain('<html lang="zh-CN">');
+      expect(zh.body).toContain('第16项、第17项最多得其分值（3分、4分），而非其计分标准所写的得5分');
+      const en = await post(example('typical-bank'), {
+        accept: 'text/html',
+        'accept-language': 'en-GB,en;q=0.9,zh;q=0.5',
+      });
+      expect(en.headers['content-language']).toBe('en');
+      expect(en.body).toContain('<html lang="en">');
+      expect(en.body).toContain('Annual rating of credit-information compliance and security');
+      expect(en.body).toContain('Items 16 and 17 score at most their 分值 (3 and 4)');
+      expect(en.body).toContain('<span class="value">82</span>');
+      // The JSON is the same whatever the language, and carries both readings.
+      const json = await post(example('typical-bank'), { 'accept-language': 'en' });
+      const used = json.json().interpretations.find((i: { id: string }) => i.id === 'full-marks-is-max');
+      expect(used.readingZh).toMatch(/^第16项、第17项/);
+      expect(used.reading).toMatch(/^Items 16 and 17/);
+    });
+
     it('escapes every string taken from the input', async () => {
       const input = example('clean-bank');
       input.institution.name = '<script>alert("x")</script>&银行';

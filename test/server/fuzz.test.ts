@@ -1,8 +1,10 @@
 // The HTTP layer under arbitrary input (fast-check): any JSON body, any text, any NDJSON, any header,
 // path and method, with or without a key. The service must answer every one with a clear status:
 // 2xx, or 4xx with `{ error, message }` and a declared code; never a 500, never a crash.
+import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { errorCodes } from '../../src/server/http/schemas.js';
 import { ratedInput } from '../rating/arbitraries.js';
 import { anonymous, example, secrets, useApp } from './helper.js';
@@ -58,35 +60,45 @@ const nearValid = fc
     return input;
   });
 
+// The example plans of annex 4 inspections, valid as given, for POST /v1/inspections/status.
+const inspectionPlans = ['2024-mou-sheng.yaml', '2025-mou-sheng.yaml'].map((f) =>
+  parse(readFileSync(`examples/inspections/${f}`, 'utf8')),
+);
+
 const anyBody = fc.oneof(fc.jsonValue({ maxDepth: 4 }), nearValid, fc.array(nearValid, { maxLength: 25 }));
 
 describe('arbitrary bodies', () => {
-  it.each(['/v1/evaluate', '/v1/evaluate/batch', '/v1/obligations/due'])(
+  it.each(['/v1/evaluate', '/v1/evaluate/batch', '/v1/obligations/due', '/v1/inspections/status'])(
     'POST %s answers any JSON document clearly',
     async (url) => {
       // Valid inputs too, so that the answers the service rates are among those checked.
       const valid =
-        url === '/v1/obligations/due'
-          ? fc.record(
-              {
-                obligation: fc.constantFrom(
-                  'monthly-security-report',
-                  'quarterly-self-inspection-report',
-                  'rating-self-assessment',
-                  'security-event-report',
-                  'idle-user-lock',
-                  'no-such-thing',
-                ),
-                start: fc.oneof(
-                  fc.integer({ min: 1, max: 12 }).map((m) => `2024-${String(m).padStart(2, '0')}`),
-                  fc.constantFrom('2024', '2025', '2024-06-03', '2027-01-01', '2024-13'),
-                ),
-                reporter: fc.constantFrom('national', 'local', 'branch', 'pboc', 'pboc-branch'),
-                submitted: fc.constantFrom('2024-02-19', '2025-01-10', 'yesterday'),
-              },
-              { requiredKeys: ['obligation', 'start', 'reporter'] },
-            )
-          : ratedInput(ctx.rater.registry.rulesets[0]);
+        url === '/v1/inspections/status'
+          ? fc.record({
+              plans: fc.constantFrom(inspectionPlans, inspectionPlans.slice(1), [{ ...inspectionPlans[0], year: 'x' }]),
+              asOf: fc.constantFrom('2025-11-20', '2024-02-30', '2027-01-04', '2023-06-01'),
+            })
+          : url === '/v1/obligations/due'
+            ? fc.record(
+                {
+                  obligation: fc.constantFrom(
+                    'monthly-security-report',
+                    'quarterly-self-inspection-report',
+                    'rating-self-assessment',
+                    'security-event-report',
+                    'idle-user-lock',
+                    'no-such-thing',
+                  ),
+                  start: fc.oneof(
+                    fc.integer({ min: 1, max: 12 }).map((m) => `2024-${String(m).padStart(2, '0')}`),
+                    fc.constantFrom('2024', '2025', '2024-06-03', '2027-01-01', '2024-13'),
+                  ),
+                  reporter: fc.constantFrom('national', 'local', 'branch', 'pboc', 'pboc-branch'),
+                  submitted: fc.constantFrom('2024-02-19', '2025-01-10', 'yesterday'),
+                },
+                { requiredKeys: ['obligation', 'start', 'reporter'] },
+              )
+            : ratedInput(ctx.rater.registry.rulesets[0]);
       const bodies = fc.oneof(anyBody, valid, fc.array(valid, { maxLength: 5 }));
       await fc.assert(
         fc.asyncProperty(bodies, async (body) => {
@@ -122,6 +134,29 @@ describe('arbitrary bodies', () => {
           assertClear(res, text);
         },
       ),
+      runs(250),
+    );
+  });
+
+  it('POST /v1/evaluate refuses any name or region that is not plain text, and never answers 500', async () => {
+    // Any code points, lone surrogates included (JSON.stringify escapes them as \\udXXX).
+    const text = fc.string({ unit: 'binary', minLength: 1, maxLength: 12 });
+    await fc.assert(
+      fc.asyncProperty(text, fc.boolean(), async (value, inRegion) => {
+        const input = example('typical-bank');
+        if (inRegion) input.institution.region = value;
+        else input.institution.name = value;
+        const res = await ctx.app.inject({
+          method: 'POST',
+          url: '/v1/evaluate',
+          payload: JSON.stringify(input),
+          headers: { 'content-type': 'application/json' },
+        });
+        count('names /v1/evaluate', res.statusCode);
+        assertClear(res, value);
+        const plain = !/[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Cs}]/u.test(value) && !/^\s|\s$/u.test(value);
+        if (!plain) expect(res.statusCode).toBe(400);
+      }),
       runs(250),
     );
   });
@@ -169,6 +204,7 @@ const knownPaths = [
   '/v1/admin/reload',
   '/v1/obligations/calendar',
   '/v1/obligations/due',
+  '/v1/inspections/status',
 ];
 const path = fc.oneof(
   fc.constantFrom(...knownPaths),

@@ -1,7 +1,7 @@
 // The service as started by `npm start` (dist/server/main.js), end to end: a first run without keys,
 // the refusals of an unsafe setup, reloads on SIGHUP (rules and keys), the two trails, and HTTPS.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { copyFile, mkdtemp, readFile } from 'node:fs/promises';
+import { appendFile, copyFile, mkdtemp, readFile } from 'node:fs/promises';
 import { request as httpsRequest } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -128,12 +128,14 @@ describe('a configured service', () => {
     await copyFile(wasmPath, ws.wasmPath);
     secret = addKey('ops-team', 'evaluate,read,admin');
     s = await start({
+      // One process: the trails of one chain and one reload each; several workers are tested below.
+      WORKERS: '1',
       API_KEYS_FILE: keysFile(),
       RULESETS_DIR: ws.rulesetsDir,
       POLICY_WASM: ws.wasmPath,
       OPERATIONS_LOG: join(dir, 'operations.jsonl'),
       DECISION_LOG: join(dir, 'decisions.jsonl'),
-      DECISION_LOG_KEY: join(dir, 'decision-key.pem'),
+      // No DECISION_LOG_KEY: a key is made beside the log (a DECISION_LOG_KEY that does not exist is refused).
       DECISION_LOG_MASK: '["/institution/name"]',
     });
   });
@@ -198,6 +200,124 @@ describe('a configured service', () => {
       address: '127.0.0.1',
     });
     expect(JSON.stringify(ops)).not.toContain('某市农村商业银行');
+  });
+});
+
+describe('every core: several workers', () => {
+  it('serves from WORKERS processes, each with its own chain; reload and shutdown reach them all; a retry with an Idempotency-Key reaches the logged decision from any worker', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'credit-policy-workers-'));
+    const keys = join(dir, 'keys.json');
+    const made = spawnSync(
+      process.execPath,
+      [cli, 'keys', 'add', 'ops', '--scopes', 'evaluate,read,admin', '--file', keys],
+      {
+        encoding: 'utf8',
+      },
+    );
+    const secret = made.stdout.trim();
+    const s = await start({
+      WORKERS: '2',
+      API_KEYS_FILE: keys,
+      DECISION_LOG: join(dir, 'log', 'decisions.jsonl'),
+      REPLICA_ID: 'r1',
+    });
+    const auth = { authorization: `Bearer ${secret}` };
+    try {
+      // biome-ignore lint/suspicious/noExplicitAny: the status document is read field by field
+      const status = async () => (await (await fetch(`${s.url}/v1/status`, { headers: auth })).json()) as any;
+      await until(async () => (await status()).workers.length === 2);
+      const post = (headers: Record<string, string> = {}) =>
+        fetch(`${s.url}/v1/evaluate`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...auth, ...headers },
+          body: JSON.stringify(example('typical-bank')),
+        });
+      for (let i = 0; i < 6; i++) expect((await post()).status).toBe(200);
+      const retries = await Promise.all(Array.from({ length: 6 }, () => post({ 'idempotency-key': 'once' })));
+      expect(retries.map((r) => r.status)).toEqual(Array(6).fill(200));
+      const workers = (await status()).workers;
+      expect(workers.map((w: { worker: number; replica: string }) => [w.worker, w.replica])).toEqual([
+        [1, 'r1'],
+        [2, 'r1'],
+      ]);
+      expect(workers.map((w: { decisionLog: { path: string } }) => w.decisionLog.path)).toEqual([
+        join(dir, 'log', 'decisions.r1-w1.jsonl'),
+        join(dir, 'log', 'decisions.r1-w2.jsonl'),
+      ]);
+      const reload = await fetch(`${s.url}/v1/admin/reload`, { method: 'POST', headers: auth });
+      expect(reload.status).toBe(200);
+      await until(async () =>
+        (await status()).workers.every(
+          (w: { lastReload?: { trigger: string } }) => w.lastReload?.trigger === 'POST /v1/admin/reload',
+        ),
+      );
+    } finally {
+      expect(await stop(s)).toBe(0);
+    }
+    expect(s.stderr.join('')).toMatch(/a new Ed25519 key was made: .*decision-key\.pem/);
+    const verified = spawnSync(
+      process.execPath,
+      [cli, 'verify-log', join(dir, 'log'), '--public-key', join(dir, 'log', 'decision-key.pub.pem'), '--json'],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(verified.status, verified.stdout).toBe(0);
+    const reports = JSON.parse(verified.stdout) as { entries: number; chainOnly: number; ok: boolean }[];
+    expect(reports.map((r) => [r.ok, r.chainOnly])).toEqual([
+      [true, 0],
+      [true, 0],
+    ]);
+    // Six plain ratings and one for the six retries with the same key.
+    expect(reports.reduce((n, r) => n + r.entries, 0)).toBe(7);
+  });
+
+  it('refuses to start when DECISION_LOG_KEY names a file that does not exist', () => {
+    const r = spawnSync(process.execPath, [main], {
+      cwd: repoRoot,
+      env: {
+        PATH: process.env.PATH,
+        PORT: '0',
+        WORKERS: '2',
+        DECISION_LOG: '/tmp/x/decisions.jsonl',
+        DECISION_LOG_KEY: '/nope/key.pem',
+      },
+      encoding: 'utf8',
+      timeout: 20_000,
+    });
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^cannot start: DECISION_LOG_KEY=\/nope\/key\.pem does not exist/);
+  });
+});
+
+describe('a decision log torn by a crash', () => {
+  it('is repaired at start: the torn bytes moved aside, named in the operations log, the repair in the chain', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'credit-policy-torn-'));
+    const log = join(dir, 'decisions.jsonl');
+    const first = await start({ WORKERS: '1', API_KEYS: JSON.stringify({ keys: [] }), DECISION_LOG: log });
+    expect(await stop(first)).toBe(0);
+    await appendFile(log, '{"caller":"interrupted","ha');
+    const s = await start({
+      WORKERS: '1',
+      API_KEYS: JSON.stringify({ keys: [] }),
+      DECISION_LOG: log,
+      OPERATIONS_LOG: join(dir, 'operations.jsonl'),
+    });
+    expect(await stop(s)).toBe(0);
+    const ops = (await readFile(join(dir, 'operations.jsonl'), 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    const repaired = ops.find((o) => o.action === 'decision-log');
+    expect(repaired).toMatchObject({ outcome: 'repaired' });
+    expect(repaired.message).toMatch(
+      /the last line was torn \(27 bytes .*\); it was moved to .*decisions\.jsonl\.torn-/,
+    );
+    const r = spawnSync(process.execPath, [cli, 'verify-log', log, '--public-key', join(dir, 'decision-key.pub.pem')], {
+      encoding: 'utf8',
+    });
+    expect(r.status, r.stdout).toBe(0);
+    expect(r.stdout).toMatch(/repair: entry 1 records a torn line of 27 bytes moved aside to decisions\.jsonl\.torn-/);
   });
 });
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { findJsonSyntaxError } from '../../src/validation/json-syntax.js';
+import { ElementCounter } from '../../src/server/http/body.js';
 import { syntaxDetail } from '../../src/server/http/parsers.js';
 
 describe('findJsonSyntaxError', () => {
@@ -59,5 +60,37 @@ describe('syntaxDetail', () => {
   it('names the column only for a one-line text', () => {
     expect(syntaxDetail('{"a": }')).toBe('not valid JSON at column 7: expected a value, found "}"');
     expect(syntaxDetail('{\n"a": }')).toBe('not valid JSON at line 2, column 6: expected a value, found "}"');
+  });
+});
+
+describe('one reading of a JSON text (issue 14)', () => {
+  it.each([
+    ['a duplicate key', '{"a":{"b/c":1,"b/c":2}}', 'duplicate-key', '/a/b~1c', 15],
+    ['a duplicate key spelt with an escape', '{"x":1,"\\u0078":2}', 'duplicate-key', '/x', 8],
+    ['a lone high surrogate', '["ok","\\ud800"]', 'lone-surrogate', '/1', 8],
+    ['a lone low surrogate', '{"k":"a\\udc00"}', 'lone-surrogate', '/k', 8],
+    ['a raw lone surrogate', `{"k":"a\ud800"}`, 'lone-surrogate', '/k', 8],
+    ['nesting past the limit', `{"a":${'['.repeat(512)}`, 'too-deep', `/a${'/0'.repeat(511)}`, 517],
+  ])('refuses %s with its kind, path and column', (_what, text, kind, path, column) => {
+    expect(findJsonSyntaxError(text)).toMatchObject({ kind, path, line: 1, column });
+  });
+
+  it('accepts a surrogate pair, escaped or raw, and the same key in sibling objects', () => {
+    expect(findJsonSyntaxError('["\\ud83d\\ude00","😀",{"a":1},{"a":2}]')).toBeUndefined();
+  });
+});
+
+describe('ElementCounter', () => {
+  it('counts top-level elements across chunks, ignoring commas in strings and nested values', () => {
+    const c = new ElementCounter(3);
+    expect(c.feed('[{"a":",,,"},[1,2')).toBe(false);
+    expect(c.feed(',3],"\\",["')).toBe(false);
+    expect(c.feed(',4]')).toBe(true);
+  });
+
+  it('ignores a document that is not an array', () => {
+    const c = new ElementCounter(1);
+    expect(c.feed('{"a":[1,2,3]')).toBe(false);
+    expect(c.feed(',"b":1}')).toBe(false);
   });
 });

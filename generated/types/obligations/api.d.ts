@@ -4,7 +4,7 @@
  * DO NOT MODIFY IT BY HAND. Instead, modify the schema and run `npm run generate`.
  */
 
-export type ReporterKind = "national" | "local" | "branch" | "pboc" | "pboc-branch";
+export type ReporterKind = "national" | "local" | "branch" | "operator" | "pboc" | "pboc-branch" | "pboc-any-branch";
 export type IsoDate = string;
 
 /**
@@ -72,6 +72,12 @@ export interface DueResult {
    * The State Council notices whose calendar the answer used.
    */
   calendars: CalendarRef[];
+  /**
+   * Further recipients of the same filing (有关部门).
+   */
+  alsoTo?: Party[];
+  inferred?: InferredRef;
+  flags?: PartyFlag[];
 }
 export interface ObligationRef {
   id: string;
@@ -139,6 +145,20 @@ export interface CalendarRef {
   title: string;
 }
 /**
+ * The due date or recipient is not stated by the text; this reading supplies it.
+ */
+export interface InferredRef {
+  id: string;
+  reading: string;
+}
+/**
+ * Why the kind of party read from a name deserves a second look.
+ */
+export interface PartyFlag {
+  code: "unlisted-name" | "pboc-name";
+  message: string;
+}
+/**
  * An institution's deadlines for one year: every due date that falls in the year, the deadlines that run from an event, and those the text gives no day, each traced to its clause.
  */
 export interface ObligationCalendar {
@@ -151,6 +171,10 @@ export interface ObligationCalendar {
     branchOf?: string;
     kind: ReporterKind;
     kindName: string;
+    /**
+     * Why the name was read as its kind (given, only-kind, operator-name, annex-1, branch-of-national, branch-of-other, plainly-local, pboc-name, unlisted).
+     */
+    basis?: string;
   };
   year: number;
   dated: DatedEntry[];
@@ -158,6 +182,7 @@ export interface ObligationCalendar {
   undated: UndatedEntry[];
   interpretations: InterpretationRef[];
   calendars: CalendarRef[];
+  flags?: PartyFlag[];
 }
 export interface DatedEntry {
   due: IsoDate;
@@ -167,6 +192,15 @@ export interface DatedEntry {
   covers: CoveredPeriod;
   recipient: Party | null;
   rule: string;
+  /**
+   * Further recipients of the same filing (有关部门).
+   */
+  alsoTo?: Party[];
+  inferred?: InferredRef;
+  /**
+   * How many times by the due date at least.
+   */
+  atLeast?: number;
 }
 export interface TriggeredEntry {
   obligation: ObligationRef;
@@ -176,9 +210,19 @@ export interface TriggeredEntry {
     name: string;
   };
   recipient: Party | null;
+  /**
+   * Further recipients of the same filing (有关部门).
+   */
+  alsoTo?: Party[];
+  inferred?: InferredRef;
 }
 export interface UndatedEntry {
   obligation: ObligationRef;
-  frequency: "once" | "quarterly";
+  frequency: "once" | "daily" | "quarterly" | "annual" | "when-met";
   recipient: Party | null;
+  /**
+   * Further recipients of the same filing (有关部门).
+   */
+  alsoTo?: Party[];
+  inferred?: InferredRef;
 }

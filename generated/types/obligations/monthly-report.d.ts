@@ -25,9 +25,9 @@ export interface MonthlyReport {
    */
   institution: string;
   /**
-   * Who reports (三（二）): the head office of a national institution, a local institution, a branch of a national institution, or a PBOC branch reporting for its own query points. Left out, a name of annex 1 is national and any other local.
+   * Who reports (三（二）): the head office of a national institution, a local institution, a branch of a national institution, the operator (运行机构, 中国人民银行征信中心), or a PBOC branch reporting for its own query points. Left out, a name of annex 1 is national, a name of the operator the operator, and any other local (flagged unless plainly local).
    */
-  reporterKind?: "national" | "local" | "branch" | "pboc-branch";
+  reporterKind?: "national" | "local" | "branch" | "operator" | "pboc-branch";
   counts: EventCounts;
   /**
    * 备注: the events of each type that occurred, described (附件2 注2).

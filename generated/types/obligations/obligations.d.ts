@@ -26,6 +26,8 @@ export interface ObligationsFile {
     branch: Named;
     pboc: Named;
     "pboc-branch": Named;
+    operator: Named;
+    "pboc-any-branch": Named;
   };
   /**
    * Who receives a filing or report, by id.
@@ -51,6 +53,7 @@ export interface ObligationsFile {
    */
   obligations: Obligation[];
   interpretations: ObligationInterpretation[];
+  parties: Parties;
 }
 export interface Named {
   name: string;
@@ -136,8 +139,18 @@ export interface Obligation {
     branch?: ReporterRule;
     pboc?: ReporterRule;
     "pboc-branch"?: ReporterRule;
+    operator?: ReporterRule;
+    "pboc-any-branch"?: ReporterRule;
   };
   interpretations: InterpretationIds;
+  /**
+   * An id of `interpretations`: the due date is not stated by the text for any reporter but inferred by that reading; answers mark it inferred.
+   */
+  inferred?: string;
+  /**
+   * How many times in the period the duty is owed at least (e.g. 不少于4次).
+   */
+  atLeast?: number;
 }
 /**
  * A period counted from the start event: N working days, calendar days, months or years.
@@ -162,20 +175,24 @@ export interface QuarterlySchedule {
   day: number;
 }
 /**
- * On or before a date of the year after the year rated: `day` of `month`, or its last day.
+ * On or before a date of the year after the year rated (`day` of `month`, or its last day), or of the year itself with sameYear.
  */
 export interface AnnualSchedule {
   kind: "annual";
   month: number;
   day?: number;
   lastDay?: true;
+  /**
+   * Due within the year itself (在评价年度内), on `day` of `month` of that year, not of the year after.
+   */
+  sameYear?: true;
 }
 /**
  * The text sets no day; listed, never computed.
  */
 export interface UndatedSchedule {
   kind: "undated";
-  frequency: "once" | "quarterly";
+  frequency: "once" | "daily" | "quarterly" | "annual" | "when-met";
 }
 export interface ReporterRule {
   /**
@@ -194,6 +211,16 @@ export interface ReporterRule {
     count?: number;
   };
   interpretations?: InterpretationIds;
+  /**
+   * Further recipients (ids of `recipients`) the same filing goes to, e.g. 有关部门.
+   *
+   * @minItems 1
+   */
+  alsoTo?: Id[];
+  /**
+   * An id of `interpretations`: this reporter's due date or recipient is not stated by the text but inferred by that reading; answers mark it inferred.
+   */
+  inferred?: string;
 }
 export interface ObligationInterpretation {
   id: Id;
@@ -204,4 +231,28 @@ export interface ObligationInterpretation {
   quote: string;
   reading: string;
   reason: string;
+}
+/**
+ * How a name is read as a kind of party when no kind is given: the operating institution's names, and the words that make a name plainly local or plainly a PBOC office. A name matching none of them and not in annex 1 is flagged.
+ */
+export interface Parties {
+  operator: {
+    /**
+     * @minItems 1
+     */
+    names: string[];
+    /**
+     * The clause naming the operating institution, quoted exactly.
+     */
+    clause: string;
+  };
+  /**
+   * Words that make a name plainly a local institution (e.g. 农村商业银行).
+   */
+  localMarkers: string[];
+  /**
+   * Words that make a name plainly an office of the People's Bank, which is not an access institution.
+   */
+  pbocMarkers: string[];
+  interpretation: Id;
 }

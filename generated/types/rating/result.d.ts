@@ -59,6 +59,10 @@ export interface RatingResult {
     finalGrade: Grade;
   } | null;
   /**
+   * Every 第十五条 and 第十六条 trigger the input meets, in the order of the articles, each with whether it applied; a 第十五条 trigger met alongside a 第十六条 zero score is listed with applied false and the reason. Absent when not rated. Additive: zeroScore and downgrade keep their meaning (the triggers applied).
+   */
+  triggers?: MetTrigger[];
+  /**
    * 第十七条: the supervisory measures for the result; null when not rated.
    */
   measures: {
@@ -86,10 +90,35 @@ export interface RatingResult {
    * The overrides of the overlay the ruleset was resolved with, each with the clause of the local rule it comes from; absent when the ruleset is not an overlay.
    */
   overrides?: AppliedOverride[];
+  evidence?: ResultEvidence;
 }
 export interface FiredTrigger {
   id: string;
   clause: string;
+}
+export interface MetTrigger {
+  id: string;
+  /**
+   * 第十五条 lowers the grade by one step; 第十六条 sets the score to 0.
+   */
+  article: "第十五条" | "第十六条";
+  clause: string;
+  /**
+   * False when another rule supersedes it; the score, grade and measures are those of the rules applied.
+   */
+  applied: boolean;
+  /**
+   * Why it did not apply, when applied is false.
+   */
+  reason?: string;
+  /**
+   * The ids of the triggers that superseded it.
+   */
+  supersededBy?: string[];
+  /**
+   * The id of the reading that says so.
+   */
+  interpretation?: string;
 }
 export interface MeasureResult {
   id: string;
@@ -138,6 +167,39 @@ export interface Deduction {
    * The measured value or category a tier or choice read.
    */
   value?: number | string;
+  evidence?: DeductionEvidence;
+}
+/**
+ * Where the count or value behind this deduction came from: derived from evidence rows (the first rows here, all of them in the findings file), or an assessor's override of a derived value with its reason. Absent when the finding was typed in.
+ */
+export interface DeductionEvidence {
+  finding: string;
+  source: "derived" | "overridden";
+  /**
+   * All the rows behind the derived value.
+   */
+  total: number;
+  /**
+   * The first rows (at most 5).
+   */
+  rows: ResultEvidenceRow[];
+  /**
+   * For an override: the value the evidence gave.
+   */
+  derivedValue?: number | boolean;
+  /**
+   * For an override: the assessor's stated reason.
+   */
+  reason?: string;
+}
+export interface ResultEvidenceRow {
+  table: string;
+  /**
+   * Row in the evidence file (the header is row 1; the line for NDJSON).
+   */
+  row: number;
+  key: string;
+  why: string;
 }
 export interface DimensionResult {
   id: string;
@@ -161,4 +223,47 @@ export interface AppliedOverride {
   id: string;
   path: string;
   clause: string;
+}
+/**
+ * Present when the findings were derived from evidence (evaluate --evidence): which findings were derived, which typed in (asserted), which derived values an assessor overrode and why, and which items could not be derived.
+ */
+export interface ResultEvidence {
+  /**
+   * The findings file holding every row behind each derived finding.
+   */
+  findingsFile?: string;
+  asOf?: string;
+  tables: ResultEvidenceFile[];
+  derived: DerivedFindingRef[];
+  asserted: AssertedFinding[];
+  overridden: OverriddenFinding[];
+  notDerived: NotDerivedItem[];
+}
+export interface ResultEvidenceFile {
+  table: string;
+  file: string;
+  rows: number;
+  sha256: string;
+}
+export interface DerivedFindingRef {
+  item: string;
+  finding: string;
+  value: number | boolean;
+  total: number;
+}
+export interface AssertedFinding {
+  item: string;
+  finding: string;
+}
+export interface OverriddenFinding {
+  item: string;
+  finding: string;
+  derivedValue: number | boolean;
+  value: number | boolean;
+  reason: string;
+}
+export interface NotDerivedItem {
+  item: string;
+  finding?: string;
+  reason: string;
 }

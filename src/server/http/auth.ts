@@ -81,7 +81,9 @@ export function useAuth(app: FastifyInstance, options: { keys: KeyStore; docs: D
       | undefined;
     if (!schema?.response || schema.hide || access === 'public') return;
     schema.security = [{ bearer: [] }, { apiKey: [] }];
-    schema.response = { ...schema.response, ...errorResponses(401, 403, 429, 503) };
+    // A route reading a body can also be cut at the request deadline (parsers.ts).
+    const withBody = (schema as { body?: unknown }).body !== undefined ? errorResponses(408) : {};
+    schema.response = { ...schema.response, ...withBody, ...errorResponses(401, 403, 429, 503) };
   });
 
   app.addHook('onRequest', async (request, reply) => {

@@ -5,14 +5,11 @@ import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Outcome } from '../../rating/rater.js';
 import { explainErrors, type Problem } from '../../validation/explain.js';
+import type { ErrorResponse } from '../../../generated/types/http/error.js';
 import { errorCodes, type ErrorCode } from './schemas.js';
 
-/** ErrorBody: the body of every refused request. */
-export interface ErrorBody {
-  error: ErrorCode;
-  message: string;
-  problems?: Problem[];
-}
+/** ErrorBody: the body of every refused request (schemas/http/error.schema.json). */
+export type ErrorBody = ErrorResponse;
 
 /** HttpError: a refusal raised inside the service (a parser, a route, a hook), carrying its code. */
 export class HttpError extends Error {
@@ -139,7 +136,9 @@ export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Socket): 
   };
   const status = errorCodes[body.error].status;
   const text = JSON.stringify(body);
-  if (!socket.writable) return void socket.destroy();
+  // An answer already begun on this socket (an NDJSON stream) cannot be followed by another one.
+  const begun = (socket as Socket & { _httpMessage?: { headersSent?: boolean } })._httpMessage?.headersSent;
+  if (!socket.writable || begun) return void socket.destroy();
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(text)}\r\nX-Content-Type-Options: nosniff\r\nConnection: close\r\n\r\n${text}`,
     () => socket.destroy(),

@@ -2,17 +2,20 @@
 // one line at a time. A line longer than the limit is skipped (and reported), never buffered whole.
 import { StringDecoder } from 'node:string_decoder';
 
-/** Line: one line of the stream (1-based number), or the number of a line that was too long. */
-export type Line = { number: number; text: string; tooLong?: false } | { number: number; tooLong: true };
+/** NdjsonLine: one line of the stream (1-based number), or the number of a line that was too long. */
+export type NdjsonLine = { number: number; text: string; tooLong?: false } | { number: number; tooLong: true };
 
 /** readLines yields the lines of a byte stream; `\r\n` and `\n` both end a line, and blank lines are kept. */
-export async function* readLines(stream: AsyncIterable<Buffer | string>, maxLineBytes: number): AsyncGenerator<Line> {
+export async function* readLines(
+  stream: AsyncIterable<Buffer | string>,
+  maxLineBytes: number,
+): AsyncGenerator<NdjsonLine> {
   const decoder = new StringDecoder('utf8');
   let partial = '';
   let partialBytes = 0;
   let overflow = false;
   let number = 0;
-  const finish = (text: string): Line => {
+  const finish = (text: string): NdjsonLine => {
     number++;
     if (overflow) return { number, tooLong: true };
     return { number, text: text.endsWith('\r') ? text.slice(0, -1) : text };

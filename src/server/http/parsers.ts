@@ -9,8 +9,8 @@ import type { Problem } from '../../validation/explain.js';
 import { readBody } from './body.js';
 import { HttpError } from './errors.js';
 
-/** JsonParse: the outcome of parsing one JSON text. */
-export type JsonParse = { ok: true; value: unknown } | { ok: false; error: HttpError; message: string };
+/** ParsedBody: the outcome of parsing one request body (or NDJSON line) as JSON, with the refusal to send. */
+export type ParsedBody = { ok: true; value: unknown } | { ok: false; error: HttpError; message: string };
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -24,7 +24,7 @@ declare module 'fastify' {
 }
 
 /** jsonParser returns a parse function: the strict reading, then fastify's default JSON parser. */
-export function jsonParser(app: FastifyInstance): (text: string) => JsonParse {
+export function jsonParser(app: FastifyInstance): (text: string) => ParsedBody {
   const parse = app.getDefaultJsonParser('error', 'error');
   return (text) => {
     const issue = findJsonSyntaxError(text);
@@ -40,7 +40,7 @@ export function jsonParser(app: FastifyInstance): (text: string) => JsonParse {
         error: new HttpError('invalid-input', `the request body was refused: ${describeIssue(issue)}`, [problem]),
       };
     }
-    let out: JsonParse = {
+    let out: ParsedBody = {
       ok: false,
       message: 'not accepted',
       error: new HttpError('malformed-json', 'the request body is not accepted'),

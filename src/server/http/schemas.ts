@@ -1,7 +1,10 @@
-// Service: the shapes the HTTP routes validate and serialize with. The rating and rule shapes are the
-// repo's own schema files (schemas/); only the HTTP envelopes (errors, batch entries, ruleset
-// summaries) are declared here, once, and registered as shared schemas by their `$id`.
+// Service: the shapes the HTTP routes validate and serialize with, all of them the repo's own schema
+// files (schemas/rating, schemas/rules, schemas/http), registered as shared schemas by their `$id`.
+import type { ErrorResponse } from '../../../generated/types/http/error.js';
 import { readSchema } from '../../validation/ajv.js';
+
+/** ErrorCode: the closed set of `error` values (schemas/http/error.schema.json). */
+export type ErrorCode = ErrorResponse['error'];
 
 type Schema = Record<string, unknown>;
 
@@ -32,7 +35,7 @@ export function ref(id: string, pointer = ''): Schema {
  * errorCodes is the closed set of `error` values a response can carry, with the status each comes
  * with and what it means. The error handler, the response schemas and the API description all read it.
  */
-export const errorCodes = {
+export const errorCodes: Record<ErrorCode, { status: number; meaning: string }> = {
   'invalid-input': {
     status: 400,
     meaning: 'The input does not match the ruleset’s input schema; `problems` says where and what is allowed.',
@@ -114,142 +117,11 @@ export const errorCodes = {
     status: 503,
     meaning: 'The decision log could not record the rating, so it is not answered.',
   },
-} as const;
-
-export type ErrorCode = keyof typeof errorCodes;
-
-const problem: Schema = {
-  $id: ids.problem,
-  title: 'Problem',
-  description: 'One reason an input was refused.',
-  type: 'object',
-  additionalProperties: false,
-  required: ['path', 'message'],
-  properties: {
-    path: {
-      type: 'string',
-      description: 'JSON pointer to the offending value (for an unknown key, to the key itself).',
-    },
-    message: { type: 'string' },
-    allowed: { type: 'array', items: { type: 'string' }, description: 'What would be accepted here.' },
-  },
-};
-
-const error: Schema = {
-  $id: ids.error,
-  title: 'ErrorResponse',
-  description: 'Why a request was refused. Never carries a partial result.',
-  type: 'object',
-  additionalProperties: false,
-  required: ['error', 'message'],
-  properties: {
-    error: { type: 'string', enum: Object.keys(errorCodes) },
-    message: { type: 'string' },
-    problems: { type: 'array', items: ref(ids.problem) },
-  },
-};
-
-const batchEntry: Schema = {
-  $id: ids.batchEntry,
-  title: 'BatchEntry',
-  description:
-    'The outcome of one element of a batch: a result, or why that element was refused. `line` is set for NDJSON batches.',
-  anyOf: [
-    {
-      title: 'BatchSuccess',
-      type: 'object',
-      additionalProperties: false,
-      required: ['ok', 'result'],
-      properties: { ok: { type: 'boolean', const: true }, line: { type: 'integer' }, result: ref(ids.result) },
-    },
-    {
-      title: 'BatchFailure',
-      type: 'object',
-      additionalProperties: false,
-      required: ['ok', 'status', 'error', 'problems'],
-      properties: {
-        ok: { type: 'boolean', const: false },
-        line: { type: 'integer' },
-        status: {
-          type: 'integer',
-          enum: [400, 404, 413, 422, 500, 503],
-          description: 'The status `POST /v1/evaluate` would have answered this element with.',
-        },
-        error: {
-          type: 'string',
-          enum: [
-            'invalid-input',
-            'malformed-json',
-            'empty-body',
-            'unknown-ruleset',
-            'body-too-large',
-            'batch-too-large',
-            'no-ruleset-in-force',
-            'internal-error',
-            'timeout',
-            'decision-log-unavailable',
-          ],
-        },
-        problems: { type: 'array', items: ref(ids.problem) },
-      },
-    },
-  ],
-};
-
-const rulesetSummary: Schema = {
-  $id: ids.rulesetSummary,
-  title: 'RulesetSummary',
-  type: 'object',
-  additionalProperties: false,
-  required: ['id', 'title', 'effective', 'region', 'hash'],
-  properties: {
-    id: { type: 'string' },
-    title: { type: 'string' },
-    effective: ref(ids.meta, '/properties/effective'),
-    region: { type: ['string', 'null'] },
-    hash: { type: 'string', description: 'sha256 over the exact rule files.' },
-  },
-};
-
-const ruleset: Schema = {
-  $id: ids.ruleset,
-  title: 'Ruleset',
-  description: 'Everything one ruleset folder says, as loaded and validated.',
-  type: 'object',
-  additionalProperties: false,
-  required: ['id', 'hash', 'files', 'meta', 'table', 'grading', 'institutions', 'interpretations'],
-  properties: {
-    id: { type: 'string' },
-    hash: { type: 'string' },
-    files: {
-      type: 'array',
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['name', 'sha256'],
-        properties: { name: { type: 'string' }, sha256: { type: 'string' } },
-      },
-    },
-    meta: ref(ids.meta),
-    table: ref(ids.table),
-    grading: ref(ids.grading),
-    institutions: ref(ids.institutions),
-    interpretations: ref(ids.interpretations, '/properties/interpretations'),
-  },
 };
 
 /** sharedSchemas lists every schema the routes refer to, each with its `$id`. */
 export function sharedSchemas(): Schema[] {
-  const files = [
-    'rating/evaluation-input.schema.json',
-    'rating/result.schema.json',
-    'rules/ruleset.schema.json',
-    'rules/scoring-table.schema.json',
-    'rules/grading.schema.json',
-    'rules/institutions.schema.json',
-    'rules/interpretations.schema.json',
-  ];
-  return [...files.map(readSchema), problem, error, batchEntry, rulesetSummary, ruleset];
+  return Object.values(ids).map((id) => absoluteRefs(readSchema(id.slice(base.length)), id));
 }
 
 /** errorResponses declares the error body for each status, described by the codes it can carry. */
@@ -261,4 +133,17 @@ export function errorResponses(...statuses: number[]): Record<number, Schema> {
       return [status, { description, content: { 'application/json': { schema: ref(ids.error) } } }];
     }),
   );
+}
+
+// The schema files refer to each other relatively (`../rating/result.schema.json`), which the type
+// generator reads from disk; fastify's serializer wants each `$ref` resolved against the `$id`.
+function absoluteRefs<T>(node: T, id: string): T {
+  if (Array.isArray(node)) return node.map((n) => absoluteRefs(n, id)) as T;
+  if (node === null || typeof node !== 'object') return node;
+  return Object.fromEntries(
+    Object.entries(node).map(([k, v]) => [
+      k,
+      k === '$ref' && typeof v === 'string' && !v.startsWith('#') ? new URL(v, id).href : absoluteRefs(v, id),
+    ]),
+  ) as T;
 }

@@ -3,6 +3,7 @@
 // which version is live, when it was loaded and how the last reload went, with its error.
 import type { FastifyPluginAsync } from 'fastify';
 import type { KeyStore } from '../../security/key-store.js';
+import type { ClusterLink } from '../cluster.js';
 import { sendError } from '../http/errors.js';
 import { describeVersion, type LiveRules } from '../runtime/live-rules.js';
 import type { OperationsLog } from '../runtime/operations-log.js';
@@ -10,6 +11,7 @@ import { reloadService } from '../runtime/reload.js';
 import { errorResponses } from '../http/schemas.js';
 
 export interface AdminOptions {
+  cluster: ClusterLink;
   live: LiveRules;
   keys: KeyStore;
   operations: OperationsLog;
@@ -75,7 +77,33 @@ const keysSchema = {
   },
 };
 
-export const adminRoutes: FastifyPluginAsync<AdminOptions> = async (app, { live, keys, operations, version }) => {
+const workerSchema = {
+  type: 'object',
+  additionalProperties: false,
+  required: ['worker', 'pid', 'live'],
+  properties: {
+    worker: { type: 'integer', description: 'The worker number (1 to WORKERS).' },
+    pid: { type: 'integer' },
+    replica: { type: 'string', description: 'REPLICA_ID, when set.' },
+    live: liveSchema,
+    lastReload: reloadRecordSchema,
+    decisionLog: {
+      type: 'object',
+      additionalProperties: false,
+      required: ['path', 'seq', 'checkpointed'],
+      properties: {
+        path: { type: 'string', description: 'The file this worker’s chain is written to.' },
+        seq: { type: 'integer', description: 'The last entry written.' },
+        checkpointed: { type: 'integer', description: 'The last entry covered by a signed checkpoint.' },
+      },
+    },
+  },
+};
+
+export const adminRoutes: FastifyPluginAsync<AdminOptions> = async (
+  app,
+  { live, keys, operations, version, cluster },
+) => {
   const started = new Date().toISOString();
 
   app.post(
@@ -115,6 +143,8 @@ export const adminRoutes: FastifyPluginAsync<AdminOptions> = async (app, { live,
         'POST /v1/admin/reload',
         request.caller?.name ?? null,
       );
+      // Every worker loads the same files; each reloads on its own and keeps its last good version.
+      cluster.reloaded('POST /v1/admin/reload');
       if (!outcome.ok) {
         const serving = live.current.rulesets.map((r) => `${r.id} (${r.hash})`).join(', ');
         const problems = outcome.rules.ok
@@ -143,7 +173,7 @@ export const adminRoutes: FastifyPluginAsync<AdminOptions> = async (app, { live,
           200: {
             type: 'object',
             additionalProperties: false,
-            required: ['service', 'startedAt', 'live', 'reloadable', 'keys'],
+            required: ['service', 'startedAt', 'live', 'reloadable', 'keys', 'workers'],
             properties: {
               service: { type: 'string', description: 'The service version.' },
               startedAt: { type: 'string' },
@@ -155,6 +185,12 @@ export const adminRoutes: FastifyPluginAsync<AdminOptions> = async (app, { live,
               lastReload: {
                 ...reloadRecordSchema,
                 description: 'The most recent reload, with its error when it was refused.',
+              },
+              workers: {
+                type: 'array',
+                items: workerSchema,
+                description:
+                  'Every worker process serving (one per core by default): its rules, its last reload and its decision log chain.',
               },
               keys: {
                 type: 'object',
@@ -178,6 +214,7 @@ export const adminRoutes: FastifyPluginAsync<AdminOptions> = async (app, { live,
       reloadable: live.reloadable,
       ...(live.lastReload ? { lastReload: live.lastReload } : {}),
       keys: { source: keys.source.kind, count: keys.ring.size },
+      workers: await cluster.describeWorkers(),
     }),
   );
 };

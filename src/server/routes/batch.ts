@@ -3,8 +3,8 @@
 // so memory stays flat however long the batch is. Both are bounded in elements, and each rating is in
 // the decision log before it is answered.
 import { Readable } from 'node:stream';
+import type { BatchEntry, BatchFailure } from '../../../generated/types/http/batch-entry.js';
 import type { FastifyBaseLogger, FastifyPluginAsync, FastifyRequest } from 'fastify';
-import type { RatingResult } from '../../rating/decorate.js';
 import type { Rater } from '../../rating/rater.js';
 import type { Problem } from '../../validation/explain.js';
 import type { Decisions } from '../runtime/decisions.js';
@@ -16,10 +16,8 @@ import { readLines } from '../http/ndjson.js';
 import { jsonParser } from '../http/parsers.js';
 import { errorCodes, errorResponses, ids, ref, type ErrorCode } from '../http/schemas.js';
 
-/** BatchEntry: the outcome of one element (schemas.ts `BatchEntry`). */
-export type BatchEntry =
-  | { ok: true; line?: number; result: RatingResult }
-  | { ok: false; line?: number; status: number; error: ErrorCode; problems: Problem[] };
+/** BatchEntry: the outcome of one element (schemas/http/batch-entry.schema.json). */
+export type { BatchEntry };
 
 export const ndjson = 'application/x-ndjson';
 
@@ -226,8 +224,10 @@ export function evaluateEntry(rater: Rater, input: unknown, log: FastifyBaseLogg
   }
 }
 
+/** failure is an element's refusal; the codes an element can be refused with are the schema's closed subset. */
 function failure(error: ErrorCode, problems: Problem[]): BatchEntry {
-  return { ok: false, status: errorCodes[error].status, error, problems };
+  const code = error as BatchFailure['error'];
+  return { ok: false, status: errorCodes[code].status as BatchFailure['status'], error: code, problems };
 }
 
 async function* mapAsync<T, U>(source: AsyncIterable<T>, fn: (t: T) => U): AsyncGenerator<U> {

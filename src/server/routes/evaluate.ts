@@ -2,9 +2,9 @@
 // `Accept: text/html`, or that report as PDF for `Accept: application/pdf`). The ruleset's own input schema is applied by the Rater, as in the CLI; the
 // rating is written to the decision log before it is answered.
 import type { FastifyPluginAsync } from 'fastify';
-import { BrowserUnavailable, installHint, PrinterBusy, type PdfPrinter } from '../../report/pdf/browser.js';
-import { renderResultPdf } from '../../report/pdf/rating.js';
-import { renderResultHtml } from '../../report/rating/html.js';
+import { BrowserUnavailable, installHint, PrinterBusy, type PdfPrinter } from '../../render/pdf/browser.js';
+import { renderResultPdf } from '../../render/pdf/rating.js';
+import { renderResultHtml } from '../../render/rating/html.js';
 import type { Lang } from '../../i18n/i18n.js';
 import { htmlLang, htmlReply } from '../http/language.js';
 import type { Decisions } from '../runtime/decisions.js';
@@ -33,7 +33,6 @@ export const evaluateRoutes: FastifyPluginAsync<EvaluateOptions> = async (
     '/v1/evaluate',
     {
       schema: {
-        operationId: 'evaluate',
         summary: 'Rate one access institution for one year',
         description:
           'Validates the input against the input schema of the ruleset it pins, or of the ruleset in force for its year (and region), and returns the rating with every deduction, its clause, the measures and the interpretations relied on. `Accept: text/html` returns a printable report in Chinese instead, and `Accept: application/pdf` that report as an A4 PDF with the ruleset id and hash on every page (when the service has a headless Chromium; otherwise 503 `pdf-unavailable`).',

@@ -25,7 +25,7 @@ interface Held {
 }
 
 /** memoryIdempotencyStore keeps keys in this process, at most `max` of them, each for `ttlMs`. */
-export function memoryIdempotencyStore(max = 100_000, ttlMs = 24 * 3600_000): IdempotencyStore {
+export function memoryIdempotencyStore(max = 10_000, ttlMs = 24 * 3600_000): IdempotencyStore {
   const held = new Map<string, Held>();
   const id = (scope: string, key: string) => `${scope}\u0000${key}`;
   const evict = () => {

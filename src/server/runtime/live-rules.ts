@@ -3,10 +3,13 @@
 // and only then swapped in with one assignment. A request reads `current` once when it starts, so it
 // finishes on the version it began with; a refused version leaves the live one serving.
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { failureDiagnostics, loadRuleTests, runRuleTest, type RuleTestOutcome } from '../../check/rule-tests.js';
 import { EngineError } from '../../engine/errors.js';
+import { InspectionService } from '../../inspections/service.js';
+import { inspectionsFile } from '../../inspections/rules.js';
 import { ObligationService, type ServiceOptions } from '../../obligations/service.js';
 import { Rater } from '../../rating/rater.js';
 import { formatDiagnostic, RulesError, type Diagnostic } from '../../diagnostics/diagnostics.js';
@@ -25,6 +28,8 @@ export interface RulesSource {
 export interface RulesVersion {
   rater: Rater;
   obligations?: ObligationService;
+  /** Annex 4 inspections, when the obligations' ruleset folder has an inspections.yaml. */
+  inspections?: InspectionService;
   rulesets: { id: string; hash: string }[];
   /** sha256 of the compiled policy's bytes, or null when the version was handed over already loaded. */
   wasmSha256: string | null;
@@ -135,6 +140,7 @@ export async function loadVersion(source: RulesSource): Promise<RulesVersion> {
   const before = await wasmDigest(source.wasmPath);
   let rater: Rater;
   let obligations: ObligationService | undefined;
+  let inspections: InspectionService | undefined;
   try {
     rater = await Rater.load(source.rulesetsDir, source.wasmPath);
     if (source.obligations !== false)
@@ -142,6 +148,15 @@ export async function loadVersion(source: RulesSource): Promise<RulesVersion> {
         rulesetDir: join(source.rulesetsDir, defaultObligationsRuleset),
         wasmPath: source.wasmPath,
         ...source.obligations,
+      });
+    // Annex 4 inspections read the same ruleset folder, calendars and WASM, and reload with them.
+    const given = source.obligations || {};
+    const dir = given.rulesetDir ?? join(source.rulesetsDir, defaultObligationsRuleset);
+    if (obligations && existsSync(join(dir, inspectionsFile)))
+      inspections = await InspectionService.load({
+        rulesetDir: dir,
+        wasmPath: given.wasmPath ?? source.wasmPath,
+        ...(given.calendarsDir ? { calendarsDir: given.calendarsDir } : {}),
       });
   } catch (err) {
     throw refusedFrom(err);
@@ -154,7 +169,7 @@ export async function loadVersion(source: RulesSource): Promise<RulesVersion> {
       message: `${source.wasmPath} changed while it was being loaded; reload again once it is written`,
       diagnostics: [],
     });
-  return versionOf(rater, obligations, before);
+  return { ...versionOf(rater, obligations, before), ...(inspections ? { inspections } : {}) };
 }
 
 /** versionOf names a loaded version by what it serves: ruleset hashes, WASM digest, obligations. */

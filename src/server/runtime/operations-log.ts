@@ -13,7 +13,7 @@ export interface OperationEntry {
   /** The key's name; null when no valid key was given (public routes, refused keys). */
   caller: string | null;
   /** `request` for an HTTP call; `reload` for a reload, whatever started it. */
-  action: 'request' | 'reload';
+  action: 'request' | 'reload' | 'decision-log';
   method?: string;
   /** The route's template (`/v1/rulesets/:id`), never the URL as sent. */
   route?: string;
@@ -29,6 +29,8 @@ export interface OperationEntry {
   /** For a reload: what started it (`SIGHUP`, `POST /v1/admin/reload`) and what is live after it. */
   trigger?: string;
   live?: { rulesets: { id: string; hash: string }[]; wasmSha256: string | null };
+  /** For `decision-log`: what was repaired when the log was opened, and where the bytes went. */
+  message?: string;
 }
 
 /** OperationsLog: where operation entries go. */

@@ -127,6 +127,30 @@ describe('the body deadline (probe 1)', () => {
   }, 20_000);
 });
 
+describe('the request deadline on an NDJSON upload (probe 1)', () => {
+  it('cuts an NDJSON stream still arriving at REQUEST_TIMEOUT_MS within a second or two', async () => {
+    const s = await startServer({ requestTimeout: 1500 });
+    const head = `POST /v1/evaluate/batch HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${secrets.ops}\r\nContent-Type: application/x-ndjson\r\nTransfer-Encoding: chunked\r\n\r\n`;
+    const u = raw(s.port, head);
+    const line = `${body}\n`;
+    const chunk = `${Buffer.byteLength(line).toString(16)}\r\n${line}\r\n`;
+    const drip = setInterval(() => u.socket.write(chunk), 200);
+    try {
+      const { ms } = await timed(() => u.closed);
+      console.log(`NDJSON deadline: REQUEST_TIMEOUT_MS=1500 cut the stream after ${ms.toFixed(0)} ms`);
+      expect(ms).toBeGreaterThan(1400);
+      expect(ms).toBeLessThan(4000);
+      // The answer had begun (one entry per line so far); it is cut, not followed by a second answer.
+      expect(u.received()).toMatch(/^HTTP\/1\.1 200/);
+      expect(u.received()).not.toContain('HTTP/1.1 408');
+    } finally {
+      clearInterval(drip);
+      u.socket.destroy();
+      await s.shutdown();
+    }
+  }, 20_000);
+});
+
 describe('batch bodies counted while they stream (probe 2)', () => {
   it('refuses 8 concurrent 15 MB [[],[],…] bodies after their first elements; memory and others unharmed', async () => {
     const s = await startServer();
@@ -171,7 +195,7 @@ describe('batch bodies counted while they stream (probe 2)', () => {
         `batch streaming: 8 × ${(big.length / 2 ** 20).toFixed(1)} MiB bodies: RSS rose ${rise.toFixed(1)} MiB at most; ${answered.length} of 8 read their 413 before the connection closed; a concurrent evaluate took ${Math.max(...latencies).toFixed(1)} ms at most (median ${[...latencies].sort((a, b) => a - b)[5].toFixed(1)})`,
       );
       expect(rise).toBeLessThan(100);
-      expect(Math.max(...latencies)).toBeLessThan(1000);
+      expect(Math.max(...latencies)).toBeLessThan(2000);
     } finally {
       await s.shutdown();
     }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { readLines, type Line } from '../../../src/server/http/ndjson.js';
+import { readLines, type NdjsonLine } from '../../../src/server/http/ndjson.js';
 
-async function collect(chunks: (string | Buffer)[], max = 100): Promise<Line[]> {
-  const out: Line[] = [];
+async function collect(chunks: (string | Buffer)[], max = 100): Promise<NdjsonLine[]> {
+  const out: NdjsonLine[] = [];
   for await (const l of readLines(
     (async function* () {
       yield* chunks;

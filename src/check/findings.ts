@@ -1,0 +1,91 @@
+// Check stage: the one result model of `check`. Every output format is a pure function of it, and the
+// exit code comes from it, never from a formatter.
+import type { Diagnostic } from '../diagnostics/diagnostics.js';
+import { defaultLang, type Lang, translator } from '../i18n/i18n.js';
+
+/** RuleTestRecord: one YAML rule test and how it went. */
+export interface RuleTestRecord {
+  /** The ruleset whose tests/ folder holds the test. */
+  ruleset: string;
+  file: string;
+  line: number;
+  name: string;
+  passed: boolean;
+  failures: string[];
+}
+
+/** CoverageCategory: one kind of element of a ruleset, and which of them the rule tests reach. */
+export interface CoverageCategory {
+  name: CoverageCategoryName;
+  total: number;
+  covered: number;
+  missing: string[];
+}
+
+export type CoverageCategoryName =
+  | 'rules'
+  | 'tiers'
+  | 'choices'
+  | 'caps'
+  | 'zeroRules'
+  | 'downgradeTriggers'
+  | 'zeroScoreTriggers'
+  | 'grades'
+  | 'measures'
+  | 'notRated';
+
+export interface RulesetCoverage {
+  ruleset: string;
+  total: number;
+  covered: number;
+  categories: CoverageCategory[];
+}
+
+/** CheckFindings: everything one `check` run found. */
+export interface CheckFindings {
+  /**
+   * What was checked, as displayed: each ruleset (its id and folder), each Rego folder, each
+   * obligations.yaml and each folder of working-day calendars.
+   */
+  checked: { rulesets: { id: string; dir: string }[]; rego: string[]; obligations: string[]; calendars: string[] };
+  /** Every problem, errors and warnings, in the order the stages found them. */
+  diagnostics: Diagnostic[];
+  ruleTests: { passed: number; failed: number; tests: RuleTestRecord[] };
+  /** Present when coverage was asked for. */
+  coverage?: RulesetCoverage[];
+  /** Information lines: a stage skipped, and why. */
+  notes: string[];
+}
+
+export function countBySeverity(report: CheckFindings): { errors: number; warnings: number } {
+  const errors = report.diagnostics.filter((d) => d.severity === 'error').length;
+  return { errors, warnings: report.diagnostics.length - errors };
+}
+
+/** exitCode: 1 when the report holds any error (a failed rule test and a coverage gap are errors too), else 0. */
+export function exitCode(report: CheckFindings): 0 | 1 {
+  return countBySeverity(report).errors > 0 ? 1 : 0;
+}
+
+/** summaryLine: one line a person reads first, in the language asked for (Chinese by default). */
+export function summaryLine(report: CheckFindings, lang: Lang = defaultLang): string {
+  const t = translator(lang);
+  const { errors, warnings } = countBySeverity(report);
+  const parts = [t('check.errors', { count: errors }), t('check.warnings', { count: warnings })];
+  parts.push(t('check.ruleTests', report.ruleTests));
+  for (const c of report.coverage ?? [])
+    parts.push(
+      t('check.coverage', {
+        ruleset: c.ruleset,
+        covered: c.covered,
+        total: c.total,
+        percent: percent(c.covered, c.total),
+      }),
+    );
+  const sep = lang === 'zh' ? '；' : '; ';
+  return t(exitCode(report) ? 'check.failed' : 'check.passed', { parts: parts.join(sep) });
+}
+
+export function percent(covered: number, total: number): string {
+  return total === 0 ? '100%' : `${Math.floor((covered / total) * 1000) / 10}%`;
+}

@@ -1,0 +1,67 @@
+// CLI: `inspections status PLAN_DIR --as-of DATE`: the inspections of annex 4 (征信信息安全巡查试行办法)
+// in a folder of yearly plans: what is due, overdue, late, missing or complete, each with its clause.
+import { writeFile } from 'node:fs/promises';
+import { Option, type Command } from 'commander';
+import { wasmPath } from '../artifacts/artifacts.js';
+import { readPlanDir } from '../inspections/plans.js';
+import { InspectionService } from '../inspections/service.js';
+import { calendarsDir, defaultRulesetDir } from '../obligations/service.js';
+import { formatIsoDate, today } from '../obligations/dates.js';
+import { formatDiagnostic } from '../diagnostics/diagnostics.js';
+import { inspectionsFormats, type InspectionsFormat } from '../render/inspections/formats.js';
+import { refuse } from './due.js';
+import { UsageError } from './io.js';
+
+interface InspectionFlags {
+  asOf?: string;
+  out?: string;
+  format: InspectionsFormat;
+  rules: string;
+  calendars: string;
+  wasm: string;
+}
+
+export function registerInspections(program: Command): void {
+  const inspections = program
+    .command('inspections')
+    .description('the inspections of annex 4 (征信信息安全巡查试行办法): plans, records, deadlines and coverage');
+  inspections
+    .command('status')
+    .description(
+      'what is due, overdue, late, missing or complete in a folder of inspection plans, each with its clause',
+    )
+    .argument('<plan-dir>', 'folder of plan files (*.yaml, *.yml, *.json), one per organizing unit and year')
+    .option('--as-of <date>', 'judge as of this day (YYYY-MM-DD); today when left out')
+    .option('--out <file>', 'write to this file (required for xlsx on a terminal)')
+    .addOption(
+      new Option('--format <format>', 'output format').choices(Object.keys(inspectionsFormats)).default('text'),
+    )
+    .option('--rules <dir>', 'the ruleset folder holding inspections.yaml', defaultRulesetDir)
+    .option('--calendars <dir>', 'folder of working-day calendars, one <year>.yaml each', calendarsDir)
+    .option('--wasm <file>', 'compiled policy', wasmPath)
+    .action(async (dir: string, flags: InspectionFlags) => {
+      const json = flags.format === 'json';
+      if (flags.format === 'xlsx' && !flags.out && process.stdout.isTTY)
+        throw new UsageError('an .xlsx is binary: give --out FILE or redirect standard output');
+      const { plans, diagnostics } = await readPlanDir(dir);
+      if (diagnostics.some((d) => d.severity === 'error')) {
+        if (json)
+          process.stdout.write(
+            `${JSON.stringify({ problems: diagnostics.map((d) => ({ path: d.path ?? '', file: d.file, line: d.line, message: d.message })) }, null, 2)}\n`,
+          );
+        else process.stderr.write(diagnostics.map((d) => `${formatDiagnostic(d)}\n`).join(''));
+        process.exitCode = 1;
+        return;
+      }
+      const service = await InspectionService.load({
+        rulesetDir: flags.rules,
+        calendarsDir: flags.calendars,
+        wasmPath: flags.wasm,
+      });
+      const outcome = service.status(plans, flags.asOf ?? formatIsoDate(today()));
+      if (!outcome.ok) return refuse('inspections status', outcome.problems, json);
+      const bytes = await inspectionsFormats[flags.format](outcome.result);
+      if (flags.out) await writeFile(flags.out, bytes);
+      else process.stdout.write(bytes);
+    });
+}

@@ -1,0 +1,113 @@
+// Evidence stage: turns one cell (text from CSV or XLSX, a JSON value from NDJSON) into its typed
+// value, or says what the column allows. Dates become YYYY-MM-DD; a time of day is dropped.
+import { daysInMonth } from '../obligations/dates.js';
+import { type ColumnSpec, fold } from './tables.js';
+
+export type CellValue = string | boolean | string[] | null;
+
+/** CellResult: the value, or why the cell was refused and what the column allows. */
+export type CellResult = { ok: true; value: CellValue } | { ok: false; message: string };
+
+const dateRe =
+  /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+const listSeparators = /[;；、,，]/;
+
+/** parseDate reads 2024-03-05, 2024/3/5, 2024.3.5 or 2024年3月5日, with or without a time of day. */
+export function parseDate(text: string): string | undefined {
+  const known = dateCache.get(text);
+  if (known !== undefined) return known;
+  const parsed = readDate(text);
+  // Dates repeat across a log (many rows a day); a bounded cache keeps memory flat on unique timestamps.
+  if (parsed !== undefined && dateCache.size < 50_000) dateCache.set(text, parsed);
+  return parsed;
+}
+
+const dateCache = new Map<string, string>();
+
+function readDate(text: string): string | undefined {
+  const m = dateRe.exec(text.trim());
+  if (!m) return undefined;
+  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  if (mo < 1 || mo > 12 || d < 1 || d > daysInMonth(y, mo)) return undefined;
+  return `${m[1]}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
+
+const show = (v: unknown) => (typeof v === 'string' ? `"${v}"` : JSON.stringify(v));
+
+/** parseCell converts one raw cell for its column. */
+export function parseCell(raw: unknown, col: ColumnSpec, booleans: Map<string, boolean>): CellResult {
+  if (raw === null || raw === undefined || (typeof raw === 'string' && raw.trim() === '')) {
+    if (col.required && !col.nullable)
+      return { ok: false, message: `is empty; the column ${col.name} needs a value (${allowedText(col, booleans)})` };
+    return { ok: true, value: col.kind === 'list' ? [] : null };
+  }
+  if (typeof raw === 'string' && raw.includes('\uFFFD'))
+    return {
+      ok: false,
+      message: "has bytes that are not valid in the file's encoding; save the file as UTF-8 (or GB18030)",
+    };
+  switch (col.kind) {
+    case 'text': {
+      const s = typeof raw === 'number' ? String(raw) : raw;
+      if (typeof s !== 'string') return { ok: false, message: `is ${show(raw)}; ${col.name} is text` };
+      const t = s.trim();
+      if (col.maxLength !== undefined && t.length > col.maxLength)
+        return { ok: false, message: `is ${t.length} characters long; ${col.name} allows at most ${col.maxLength}` };
+      return { ok: true, value: t };
+    }
+    case 'date': {
+      const d = typeof raw === 'string' ? parseDate(raw) : undefined;
+      if (d === undefined)
+        return {
+          ok: false,
+          message: `is ${show(raw)}, not a date; ${col.name} allows a date such as 2024-03-05, 2024/3/5 or 2024年3月5日${col.nullable ? ', or an empty cell' : ''}`,
+        };
+      return { ok: true, value: d };
+    }
+    case 'boolean': {
+      if (typeof raw === 'boolean') return { ok: true, value: raw };
+      const b = typeof raw === 'string' || typeof raw === 'number' ? booleans.get(fold(String(raw))) : undefined;
+      if (b === undefined)
+        return { ok: false, message: `is ${show(raw)}; ${col.name} allows ${allowedText(col, booleans)}` };
+      return { ok: true, value: b };
+    }
+    case 'enum': {
+      const v = typeof raw === 'string' ? col.values?.get(fold(raw)) : undefined;
+      if (v === undefined)
+        return { ok: false, message: `is ${show(raw)}; ${col.name} allows ${allowedText(col, booleans)}` };
+      return { ok: true, value: v };
+    }
+    case 'list': {
+      const parts = Array.isArray(raw) ? raw : typeof raw === 'string' ? raw.split(listSeparators) : [raw];
+      const out: string[] = [];
+      for (const p of parts) {
+        if (typeof p === 'string' && p.trim() === '') continue;
+        const v = typeof p === 'string' ? col.values?.get(fold(p)) : undefined;
+        if (v === undefined)
+          return {
+            ok: false,
+            message: `has ${show(p)}; ${col.name} allows a list (separated by ; or 、) of ${allowedText(col, booleans)}`,
+          };
+        if (!out.includes(v)) out.push(v);
+      }
+      return { ok: true, value: out };
+    }
+  }
+}
+
+function allowedText(col: ColumnSpec, booleans: Map<string, boolean>): string {
+  if (col.kind === 'boolean') {
+    const words = (want: boolean) => [...booleans].filter(([, b]) => b === want).map(([w]) => w);
+    return `yes (${words(true).join(', ')}) or no (${words(false).join(', ')})`;
+  }
+  if (col.kind === 'enum' || col.kind === 'list') {
+    const byCode = new Map<string, string[]>();
+    for (const [w, code] of col.values ?? [])
+      if (w !== code.toLowerCase()) (byCode.get(code) ?? byCode.set(code, []).get(code)!).push(w);
+    return (col.allowed ?? [])
+      .map((c) => (byCode.get(c)?.length ? `${c} (${byCode.get(c)!.join(', ')})` : c))
+      .join(', ');
+  }
+  if (col.kind === 'date') return 'a date such as 2024-03-05';
+  return 'text';
+}

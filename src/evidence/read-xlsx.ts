@@ -1,0 +1,39 @@
+// Evidence stage: the rows of an XLSX evidence file, streamed from its first worksheet (exceljs's
+// streaming reader, so a large export is never held whole). Cells become the text a CSV would hold:
+// a date cell its YYYY-MM-DD, a number its digits, rich text its characters, a formula its result.
+import ExcelJS from 'exceljs';
+
+/** xlsxRecords yields [row number, cell texts] for each non-empty row of the first worksheet. */
+export async function* xlsxRecords(file: string): AsyncGenerator<[number, string[]]> {
+  const workbook = new ExcelJS.stream.xlsx.WorkbookReader(file, {
+    worksheets: 'emit',
+    sharedStrings: 'cache',
+    styles: 'cache',
+    hyperlinks: 'ignore',
+    entries: 'ignore',
+  });
+  for await (const sheet of workbook) {
+    for await (const row of sheet) {
+      const values = row.values as unknown[];
+      const cells = values.slice(1).map(cellText);
+      if (cells.every((c) => c === '')) continue;
+      yield [row.number, cells];
+    }
+    return; // the first worksheet is the table
+  }
+}
+
+function cellText(v: unknown): string {
+  if (v === null || v === undefined) return '';
+  if (v instanceof Date) return v.toISOString().slice(0, 10);
+  if (typeof v === 'string') return v;
+  if (typeof v === 'number' || typeof v === 'boolean') return String(v);
+  if (typeof v === 'object') {
+    const o = v as { richText?: { text: string }[]; result?: unknown; text?: unknown; error?: unknown };
+    if (o.richText) return o.richText.map((r) => r.text).join('');
+    if ('result' in o) return cellText(o.result);
+    if (typeof o.text === 'string') return o.text;
+    if (o.error !== undefined) return String(o.error);
+  }
+  return String(v);
+}

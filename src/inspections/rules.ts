@@ -1,0 +1,128 @@
+// Inspections stage: reads inspections.yaml of a ruleset folder (the numbers of annex 4, kept with
+// positions), validates it against its schema and against the source text, and compiles the data
+// document the Rego of policies/inspections reads as data.annex4.
+import { readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import type {
+  InspectionInterpretation,
+  InspectionRulesFile,
+} from '../../generated/types/inspections/inspection-rules.js';
+import type { Code } from '../diagnostics/codes.js';
+import { hasErrors, RulesError, type Diagnostic } from '../diagnostics/diagnostics.js';
+import { readablePath } from '../rules/load.js';
+import { readYamlSource, type JsonPath, type YamlSource } from '../diagnostics/yaml-source.js';
+import { compileSchema } from '../validation/ajv.js';
+import { explainErrors, pointerSegments } from '../validation/explain.js';
+
+export type { InspectionRulesFile };
+
+export const inspectionsFile = 'inspections.yaml';
+
+/** InspectionRules: inspections.yaml of one ruleset, validated, with its text for the hash. */
+export interface InspectionRules {
+  file: string;
+  text: string;
+  doc: InspectionRulesFile;
+  interpretations: Map<string, InspectionInterpretation>;
+}
+
+let validate: ReturnType<typeof compileSchema> | undefined;
+
+/** inspectInspectionRules loads a ruleset folder's inspections.yaml with all its diagnostics. */
+export async function inspectInspectionRules(
+  rulesetDir: string,
+  displayRoot = process.cwd(),
+): Promise<{ rules?: InspectionRules; diagnostics: Diagnostic[] }> {
+  const path = join(rulesetDir, inspectionsFile);
+  const { source, diagnostics } = await readYamlSource(path, relative(displayRoot, path) || inspectionsFile);
+  if (!source) return { diagnostics };
+  validate ??= compileSchema('inspections/inspection-rules.schema.json');
+  if (!validate(source.data)) {
+    for (const p of explainErrors(validate.errors, source.data))
+      diagnostics.push(at(source, 'OBL003', pointerSegments(p.path), p.message));
+    return { diagnostics };
+  }
+  const doc = source.data as InspectionRulesFile;
+  let sourceText: string | undefined;
+  try {
+    // As in obligations.yaml: quotes are compared with the source's line breaks removed.
+    sourceText = (await readFile(join(rulesetDir, doc.source), 'utf8')).replace(/\r?\n/g, '');
+  } catch (err) {
+    diagnostics.push(
+      at(source, 'OBL002', ['source'], `names a source text that cannot be read: ${(err as Error).message}`),
+    );
+  }
+  const report = (code: Code, path: JsonPath, message: string) => diagnostics.push(at(source, code, path, message));
+  const quoted = (text: string, path: JsonPath) => {
+    if (sourceText !== undefined && !sourceText.includes(text))
+      report(
+        'OBL020',
+        path,
+        `quotes text that is not in the source verbatim: "${text.length > 50 ? `${text.slice(0, 50)}…` : text}"`,
+      );
+  };
+  const declared = new Set(doc.interpretations.map((i) => i.id));
+  const used = new Set<string>();
+  for (const section of ['plan', 'team', 'report', 'rectification', 'coverage'] as const) {
+    const s = doc[section];
+    quoted(s.clause, [section, 'clause']);
+    s.interpretations.forEach((id, n) => {
+      used.add(id);
+      if (!declared.has(id))
+        report(
+          'OBL011',
+          [section, 'interpretations', n],
+          `refers to interpretation "${id}", which is not defined under interpretations; defined: ${[...declared].join(', ')}`,
+        );
+    });
+  }
+  quoted(doc.rectification.feedbackClause, ['rectification', 'feedbackClause']);
+  doc.rectification.recipients.forEach((r, n) => {
+    quoted(r, ['rectification', 'recipients', n]);
+  });
+  const ids = new Set<string>();
+  doc.interpretations.forEach((i, n) => {
+    if (ids.has(i.id))
+      report('OBL010', ['interpretations', n, 'id'], `interpretation id "${i.id}" is used twice; ids must be unique`);
+    ids.add(i.id);
+    quoted(i.quote, ['interpretations', n, 'quote']);
+    if (!used.has(i.id))
+      report('OBL012', ['interpretations', n, 'id'], `interpretation "${i.id}" is not used by any rule`);
+  });
+  if (hasErrors(diagnostics)) return { diagnostics };
+  return {
+    rules: {
+      file: source.file,
+      text: source.text,
+      doc,
+      interpretations: new Map(doc.interpretations.map((i) => [i.id, i])),
+    },
+    diagnostics,
+  };
+}
+
+/** loadInspectionRules loads inspections.yaml or throws RulesError with every problem found. */
+export async function loadInspectionRules(rulesetDir: string): Promise<InspectionRules> {
+  const { rules, diagnostics } = await inspectInspectionRules(rulesetDir);
+  if (!rules) throw new RulesError(diagnostics);
+  return rules;
+}
+
+/** compileAnnex4Data is what `setData` receives: numbers only, as data.annex4. */
+export function compileAnnex4Data(rules: InspectionRules): { annex4: { teamAtLeast: number } } {
+  return { annex4: { teamAtLeast: rules.doc.team.atLeast } };
+}
+
+function at(source: YamlSource, code: Code, path: JsonPath, message: string): Diagnostic {
+  const unknownKey = message.startsWith('unknown key');
+  const { line, column } = source.locate(path, unknownKey);
+  return {
+    code,
+    severity: 'error',
+    file: source.file,
+    line,
+    column,
+    path: readablePath(source.data, unknownKey ? path.slice(0, -1) : path),
+    message,
+  };
+}

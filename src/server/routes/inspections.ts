@@ -1,0 +1,78 @@
+// Service: the inspections of annex 4 over HTTP. `POST /v1/inspections/status` takes inspection plans
+// (each as schemas/inspections/inspection-plan.schema.json) and a day, and answers what is due,
+// overdue, late, missing or complete, each with its clause. A self-contained plugin with its own
+// schemas, refusing with the service's error body.
+import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import { checkPlans } from '../../inspections/plans.js';
+import { InspectionService, type InspectionServiceOptions } from '../../inspections/service.js';
+import { createAjv, readSchema } from '../../validation/ajv.js';
+import { explainErrors, type Problem } from '../../validation/explain.js';
+import { sendError } from '../http/errors.js';
+import { errorResponses } from '../http/schemas.js';
+
+export interface InspectionRoutesOptions {
+  /** A loaded service; when left out, the repo's own inspections.yaml, calendars and policy are loaded. */
+  service?: InspectionService;
+  serviceOptions?: InspectionServiceOptions;
+  /** The live service of the app's reloadable rules, read once per request; wins when it has one. */
+  current?: () => InspectionService | undefined;
+}
+
+const api = readSchema('inspections/status.schema.json');
+const plan = readSchema('inspections/inspection-plan.schema.json');
+const apiId = api.$id as string;
+const def = (name: string) => ({ $ref: `${apiId}#/definitions/${name}` });
+
+function refuse(reply: FastifyReply, problems: Problem[]): FastifyReply {
+  return sendError(reply, {
+    error: 'invalid-input',
+    message: problems.length === 1 ? problems[0].message : 'the question was refused; see problems',
+    problems,
+  });
+}
+
+export const inspectionRoutes: FastifyPluginAsync<InspectionRoutesOptions> = async (app, options) => {
+  // The live version's service when the rules were loaded from folders; else the one given, or the repo's own.
+  let fixed = options.service;
+  const serviceOf = async (): Promise<InspectionService> => {
+    const live = options.current?.();
+    if (live) return live;
+    fixed ??= await InspectionService.load(options.serviceOptions);
+    return fixed;
+  };
+  const ajv = createAjv();
+  ajv.addSchema(plan);
+  ajv.addSchema(api);
+  app.addSchema(api);
+  app.setValidatorCompiler(({ schema }) => ajv.compile(schema));
+
+  app.post<{ Body: { plans: unknown[]; asOf: string } }>(
+    '/v1/inspections/status',
+    {
+      attachValidation: true,
+      schema: {
+        summary: 'What is due, overdue, late, missing or complete in inspection plans (附件4)',
+        description:
+          'Judges inspection plans (one per organizing unit and year, with the records of its inspections) as of a day: each inspection report 10 working days after the fieldwork (五（五）), each rectification 15 working days after the feedback (六（二）), the team of at least 2 (五（一）), every institution of the region within two years (三) and a plan for every year, each with its clause, on the working-day calendar of the State Council notices.',
+        tags: ['inspections'],
+        body: def('request'),
+        response: {
+          200: {
+            description: 'The status of every plan year, inspection and institution.',
+            content: { 'application/json': { schema: def('result') } },
+          },
+          ...errorResponses(400, 413, 415, 500),
+        },
+      },
+    },
+    async (request, reply) => {
+      if (request.validationError)
+        return refuse(reply, explainErrors(request.validationError.validation as never, request.body));
+      const { plans, problems } = checkPlans(request.body.plans);
+      if (problems.length) return refuse(reply, problems);
+      const outcome = (await serviceOf()).status(plans, request.body.asOf);
+      if (!outcome.ok) return refuse(reply, outcome.problems);
+      return reply.type('application/json; charset=utf-8').send(outcome.result);
+    },
+  );
+};

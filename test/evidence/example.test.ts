@@ -1,0 +1,258 @@
+// The synthetic example (examples/evidence/synthetic-bank): every finding derived as worked out by
+// hand from the clauses (see the folder's README.md), and the rating it leads to.
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { repoRoot } from '../../src/artifacts/artifacts.js';
+import type { DerivedFindings } from '../../src/evidence/derive.js';
+import { exampleDir, loadDeriver } from './helper.js';
+
+const cli = `${repoRoot}dist/cli/main.js`;
+const run = (args: string[], input?: string) => {
+  const r = spawnSync(process.execPath, [cli, ...args], { cwd: repoRoot, encoding: 'utf8', input });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+};
+
+let f: DerivedFindings;
+beforeAll(async () => {
+  f = await (await loadDeriver()).derive({ dir: exampleDir, institution: '示例', year: 2024, usersNeeded: 4 });
+});
+
+const rowsOf = (item: string, finding: string) =>
+  f.derived.find((d) => d.item === item && d.finding === finding)?.rows.map((r) => `${r.key}:${r.why}`);
+
+describe('the synthetic example derives its hand-worked findings', () => {
+  it('gives every derivable finding, and no item is left underived', () => {
+    expect(f.notDerived).toEqual([]);
+    expect(f.findings).toEqual({
+      '2.3': { rulesNotFiled: 1 },
+      '3.2': { auditReportsNotFiled: 1 },
+      '5.1': { userCountDeviationPercent: 25 },
+      '5.2': { realNameNotEnforced: 1, usersNotRegistered: 1 },
+      '5.3': { sharedOrOverlappingUsers: true },
+      '5.4': { userDeactivationFailures: 2 },
+      '5.6': { passwordPolicyViolations: 3 },
+      '5.7': { nonRegularStaffUsers: true },
+      '6.2': { passRatePercent: 50 },
+      '6.3': { coveragePercent: 75 },
+      '8.1': { queriesWithoutAuthorization: 6 },
+      '8.2': { authorizationElementsMissing: 2, formatContractWithoutNotice: 1 },
+      '8.3': { queriesNotRegistered: 1, authorizationNotEnforced: 1 },
+      '10.1': { lateReplies: 2 },
+      '10.2': { lateCorrections: 2 },
+    });
+  });
+
+  it.each([
+    ['2.3', 'rulesNotFiled', ['F02:not-filed']],
+    ['3.2', 'auditReportsNotFiled', ['F05:filed-late']],
+    ['5.1', 'userCountDeviationPercent', ['U01:counted', 'U03:counted', 'U04:counted', 'U05:counted', 'U06:counted']],
+    ['5.2', 'realNameNotEnforced', ['U03:not-real-name']],
+    // 2024-09-27 (Fri) → 09-29 (Sun, a working day) → 09-30 → 10-08 → 10-09: four working days.
+    ['5.2', 'usersNotRegistered', ['U05:filed-late']],
+    ['5.3', 'sharedOrOverlappingUsers', ['U04:roles-combined', 'U06:shared']],
+    ['5.4', 'userDeactivationFailures', ['U02:not-stopped-on-leaving', 'U04:idle-not-locked']],
+    ['5.6', 'passwordPolicyViolations', ['U04:initial-password-kept', 'U04:password-too-old', 'U06:password-too-old']],
+    ['5.7', 'nonRegularStaffUsers', ['U03:dispatched']],
+    ['6.2', 'passRatePercent', ['S02:no-test-passed', 'S03:no-test-passed']],
+    ['6.3', 'coveragePercent', ['S03:no-training-attended']],
+    [
+      '8.1',
+      'queriesWithoutAuthorization',
+      ['Q002:signedAfterQuery', 'Q003:expired', 'Q004:expired', 'Q005:none', 'Q006:unknown', 'Q008:noOriginal'],
+    ],
+    ['8.2', 'authorizationElementsMissing', ['A02:date', 'A04:date,period,signature']],
+    ['8.2', 'formatContractWithoutNotice', ['A02:no-prominent-notice']],
+    ['8.3', 'queriesNotRegistered', ['Q004:not-registered']],
+    ['8.3', 'authorizationNotEnforced', ['Q003:no-internal-approval']],
+    ['10.1', 'lateReplies', ['D02:answered-late', 'D03:not-answered']],
+    ['10.2', 'lateCorrections', ['D03:not-corrected', 'D04:corrected-late']],
+  ])('%s %s rests on the rows %j', (item, finding, rows) => {
+    expect(rowsOf(item, finding)).toEqual(rows);
+  });
+
+  it('names each row by table, spreadsheet row and key, and each file by its hash', () => {
+    const d = f.derived.find((x) => x.item === '5.2' && x.finding === 'usersNotRegistered');
+    expect(d?.rows).toEqual([{ table: 'users', row: 6, key: 'U05', why: 'filed-late' }]);
+    expect(f.tables.map((t) => [t.table, t.rows])).toEqual([
+      ['authorizations', 4],
+      ['filings', 7],
+      ['incidents', 2],
+      ['queries', 8],
+      ['training', 5],
+      ['users', 6],
+      ['staff', 6],
+      ['disputes', 4],
+    ]);
+    for (const t of f.tables) expect(t.sha256).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('judges open duties on the as-of day: U06 changed 2024-12-27 is late to file by 2025-01-02', async () => {
+    const later = await (await loadDeriver()).derive({
+      dir: exampleDir,
+      institution: '示例',
+      year: 2024,
+      usersNeeded: 4,
+      asOf: '2025-01-02',
+    });
+    expect(later.findings['5.2']).toEqual({ realNameNotEnforced: 1, usersNotRegistered: 2 });
+  });
+
+  it('without --users-needed leaves 5.1 not derived, saying why', async () => {
+    const g = await (await loadDeriver()).derive({ dir: exampleDir, institution: '示例', year: 2024 });
+    expect(g.notDerived).toEqual([
+      { item: '5.1', reason: 'not derived (the number of users the business needs was not given: --users-needed)' },
+    ]);
+    expect(g.findings['5.1']).toBeUndefined();
+  });
+});
+
+describe('the example through the CLI', () => {
+  it('findings derive writes the findings file with its rows', async () => {
+    const out = join(await mkdtemp(join(tmpdir(), 'cp-findings-')), 'findings.json');
+    const r = run([
+      'findings',
+      'derive',
+      exampleDir,
+      '--institution',
+      '示例',
+      '--year',
+      '2024',
+      '--users-needed',
+      '4',
+      '--out',
+      out,
+    ]);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('5.2 usersNotRegistered = 1');
+    expect(r.stdout).toContain('users 第 6 行 U05: filed-late');
+    const file = JSON.parse(await readFile(out, 'utf8')) as DerivedFindings;
+    expect(file.findings['8.1']).toEqual({ queriesWithoutAuthorization: 6 });
+  });
+
+  it('evaluate --evidence rates the example to 83.7 (B), with derived, typed and overridden findings shown', async () => {
+    const out = join(await mkdtemp(join(tmpdir(), 'cp-findings-')), 'findings.json');
+    const r = run([
+      'evaluate',
+      `${exampleDir}/case.json`,
+      '--evidence',
+      exampleDir,
+      '--users-needed',
+      '4',
+      '--findings-out',
+      out,
+      '--json',
+    ]);
+    expect(r.stderr).toBe('');
+    const result = JSON.parse(r.stdout);
+    // 97 (100 less the 3 bonus points of item 18, not earned) less the hand-worked deductions:
+    // 2.3 0.2, 3.2 0.5, 5.1 0.5, 5.2 0.7, 5.3 1, 5.4 1, 5.6 1, 5.7 1, 6.2 2, 6.3 1, 8.1 3, 8.2 0.3,
+    // 8.3 0.3, 10.1 0.4, 10.2 0.4 = 13.3.
+    expect([result.score, result.grade]).toEqual([83.7, 'B']);
+    const item = (id: string) => result.items.find((i: { id: string }) => i.id === id);
+    expect(item('5.2').deductions[1].evidence).toEqual({
+      finding: 'usersNotRegistered',
+      source: 'derived',
+      total: 1,
+      rows: [{ table: 'users', row: 6, key: 'U05', why: 'filed-late' }],
+    });
+    expect(item('8.1').deductions[0].count).toBe(5);
+    expect(item('8.1').deductions[0].evidence).toMatchObject({ source: 'overridden', derivedValue: 6, total: 6 });
+    expect(item('8.1').deductions[0].evidence.reason).toContain('A99');
+    expect(result.evidence.asserted).toEqual([
+      { item: '6.1', finding: 'trainingTargeting' },
+      { item: '7.3', finding: 'dataQualityScore' },
+      { item: '8.3', finding: 'noInternalAuthorizationMechanism' },
+    ]);
+    expect(result.evidence.overridden).toHaveLength(1);
+    expect(result.evidence.findingsFile).toBe(out);
+  });
+
+  it('the text report shows the rows behind a deduction and the override with its reason', () => {
+    const r = run([
+      'evaluate',
+      `${exampleDir}/case.json`,
+      '--evidence',
+      exampleDir,
+      '--users-needed',
+      '4',
+      '--findings-out',
+      join(tmpdir(), `cp-f-${process.pid}.json`),
+    ]);
+    expect(r.stdout).toContain('证据：users 第 6 行 U05（filed-late）');
+    expect(r.stdout).toContain('评级人员改定：8.1 queriesWithoutAuthorization 由 6 改为 5，理由：Q006');
+  });
+
+  it('the HTML report lists the rows', () => {
+    const r = run([
+      'evaluate',
+      `${exampleDir}/case.json`,
+      '--evidence',
+      exampleDir,
+      '--users-needed',
+      '4',
+      '--findings-out',
+      join(tmpdir(), `cp-f-${process.pid}.json`),
+      '--format',
+      'html',
+    ]);
+    expect(r.stdout).toContain('<ul class="evidence"><li>users 第 6 行 U05（filed-late）</li></ul>');
+    expect(r.stdout).toContain('<h2>事实来源</h2>');
+  });
+
+  it('refuses a typed value that contradicts the evidence, naming the rows', async () => {
+    const r = run(
+      [
+        'evaluate',
+        '-',
+        '--evidence',
+        exampleDir,
+        '--users-needed',
+        '4',
+        '--findings-out',
+        join(tmpdir(), `cp-f-${process.pid}.json`),
+      ],
+      JSON.stringify({
+        institution: { name: '示例' },
+        year: 2024,
+        findings: {
+          '5.2': { usersNotRegistered: 3 },
+          '6.1': { trainingTargeting: 'targeted' },
+          '7.3': { dataQualityScore: 99 },
+        },
+      }),
+    );
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      '<stdin>: /findings/5.2/usersNotRegistered: is typed as 3, but the evidence gives 1 from users row 6 (U05); remove the typed value, or override it in assessorOverrides with a reason\n',
+    );
+  });
+
+  it('refuses an override of a derived count without a stated reason', () => {
+    const r = run(
+      [
+        'evaluate',
+        '-',
+        '--evidence',
+        exampleDir,
+        '--users-needed',
+        '4',
+        '--findings-out',
+        join(tmpdir(), `cp-f-${process.pid}.json`),
+      ],
+      JSON.stringify({
+        institution: { name: '示例' },
+        year: 2024,
+        findings: { '6.1': { trainingTargeting: 'targeted' }, '7.3': { dataQualityScore: 99 } },
+        assessorOverrides: [{ item: '5.4', finding: 'userDeactivationFailures', value: 1, reason: '' }],
+      }),
+    );
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(
+      '/assessorOverrides/0/reason: overrides the derived 5.4.userDeactivationFailures without a stated reason',
+    );
+  });
+});
