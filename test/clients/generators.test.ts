@@ -146,6 +146,7 @@ describe('a TypeScript client (openapi-typescript + openapi-fetch)', () => {
       batch: [expect.stringMatching(/^[ABCD]$/), expect.stringMatching(/^[ABCD]$/)],
       due: expect.stringMatching(/^2024-02-\d\d$/),
       calendar: 'local',
+      inspections: expect.any(Number),
       status: 200,
       reload: 409,
     });

@@ -57,14 +57,14 @@ export const errorCodes: Record<ErrorCode, { status: number; meaning: string }> 
     status: 405,
     meaning: 'The path exists, but not with this method; the `Allow` header lists those it has.',
   },
-  'not-acceptable': {
-    status: 406,
-    meaning: 'The Accept header allows none of the media types the route answers with; `message` lists them.',
-  },
   'request-timeout': {
     status: 408,
     meaning:
       'The whole request did not arrive within the request deadline (REQUEST_TIMEOUT_MS); the connection is closed.',
+  },
+  'not-acceptable': {
+    status: 406,
+    meaning: 'The Accept header allows none of the media types the route answers with; `message` lists them.',
   },
   'reload-unavailable': { status: 409, meaning: 'This service was started without a rules folder to reload from.' },
   'body-too-large': { status: 413, meaning: 'The body is larger than the service accepts.' },

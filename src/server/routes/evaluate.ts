@@ -33,6 +33,7 @@ export const evaluateRoutes: FastifyPluginAsync<EvaluateOptions> = async (
     '/v1/evaluate',
     {
       schema: {
+        operationId: 'evaluate',
         summary: 'Rate one access institution for one year',
         description:
           'Validates the input against the input schema of the ruleset it pins, or of the ruleset in force for its year (and region), and returns the rating with every deduction, its clause, the measures and the interpretations relied on. `Accept: text/html` returns a printable report in Chinese instead, and `Accept: application/pdf` that report as an A4 PDF with the ruleset id and hash on every page (when the service has a headless Chromium; otherwise 503 `pdf-unavailable`).',
