@@ -1,7 +1,6 @@
 // CLI: `evaluate FILE|-`: rates one case and prints the breakdown, or the result as JSON, or the
 // printable report as HTML or PDF (`--format`). With --evidence DIR the countable findings are derived
 // from the evidence first and the result carries the rows behind each deduction.
-import { writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { attachEvidence, mergeFindings } from '../evidence/merge.js';
 import { Deriver } from '../evidence/service.js';
@@ -13,7 +12,8 @@ import { renderResultHtml } from '../render/rating/html.js';
 import { renderProblemsText, renderResultText } from '../render/rating/text.js';
 import type { Problem } from '../validation/explain.js';
 import { type EvidenceOptions, usersNeeded, withEvidenceOptions, writeJsonAtomically } from './evidence-options.js';
-import { defaults, parseJson, readInputText, UsageError } from './io.js';
+import { defaults, parseJson, readInputText, UsageError, writeOutput } from './io.js';
+import { translator } from '../i18n/i18n.js';
 import { cliLang } from './lang.js';
 
 const formats = ['text', 'json', 'html', 'pdf'] as const;
@@ -48,7 +48,7 @@ export function registerEvaluate(program: Command): void {
   withEvidenceOptions(command).action(async (file: string, opts: EvaluateFlags) => {
     const format = formatOf(opts);
     if (format === 'pdf' && !opts.out && process.stdout.isTTY)
-      throw new UsageError('a PDF is binary: give --out FILE or redirect standard output');
+      throw new UsageError(translator(cliLang())('cli.pdf.binary'));
     const source = file === '-' ? '<stdin>' : file;
     const parsed = parseJson(await readInputText(file), source);
     if (!parsed.ok) {
@@ -106,26 +106,30 @@ export function registerEvaluate(program: Command): void {
             ? renderResultHtml(r, cliLang())
             : renderResultText(r, cliLang());
     // Written whole once rendered: a failed PDF leaves no file behind.
-    if (opts.out) await writeFile(opts.out, output);
+    if (opts.out) await writeOutput(opts.out, output);
     else process.stdout.write(output);
   });
 }
 
 function formatOf(opts: EvaluateFlags): Format {
+  const t = translator(cliLang());
   if (opts.json && opts.format && opts.format !== 'json')
-    throw new UsageError(`--json and --format ${opts.format} ask for two outputs; give one`);
+    throw new UsageError(t('cli.format.jsonAndFormat', { format: opts.format }));
   const format = opts.format ?? (opts.json ? 'json' : 'text');
   if (!(formats as readonly string[]).includes(format))
-    throw new UsageError(`--format must be one of ${formats.join(', ')}, not "${format}"`);
+    throw new UsageError(t('cli.format.unknown', { formats: formats.join(', '), format }));
   return format as Format;
 }
 
 async function printPdf(r: Parameters<typeof renderResultPdf>[1]): Promise<Uint8Array> {
+  const t = translator(cliLang());
   const printer = new PdfPrinter({ idleClose: 0, concurrency: 1 });
   try {
-    return await renderResultPdf(printer, r);
+    return await renderResultPdf(printer, r, cliLang());
   } catch (err) {
-    if (err instanceof BrowserUnavailable || err instanceof PrinterBusy) throw new UsageError(err.message);
+    if (err instanceof BrowserUnavailable)
+      throw new UsageError(t(`cli.pdf.${err.reason}`, { path: err.path, detail: err.detail, hint: t('cli.pdf.hint') }));
+    if (err instanceof PrinterBusy) throw new UsageError(err.message);
     throw err;
   } finally {
     await printer.close();

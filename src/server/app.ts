@@ -150,7 +150,11 @@ export function buildApp(options: AppOptions): FastifyInstance {
     ajv.addSchema(schema);
     app.addSchema(schema);
   }
-  app.setValidatorCompiler(({ schema }) => ajv.compile(schema));
+  // Query strings are text: their numbers are read as numbers (and refused when they are not).
+  const queryAjv = createAjv({ coerceTypes: true });
+  app.setValidatorCompiler(({ schema, httpPart }) =>
+    httpPart === 'querystring' ? queryAjv.compile(schema) : ajv.compile(schema),
+  );
 
   const live = options.rater instanceof LiveRules ? options.rater : LiveRules.fixed(options.rater, options.obligations);
   const keys = options.keys instanceof KeyStore ? options.keys : new KeyStore(options.keys);

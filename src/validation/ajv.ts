@@ -16,9 +16,10 @@ export function readSchema(relativePath: string): Record<string, unknown> {
 
 /**
  * createAjv builds a validator that never coerces types, fills defaults or removes unknown fields:
- * a misspelled key must be an error, never a silently lower deduction.
+ * a misspelled key must be an error, never a silently lower deduction. `coerceTypes` is for URL query
+ * strings only, whose values are all text: `year=2024` is the integer 2024, `year=twenty` is refused.
  */
-export function createAjv(): Ajv {
+export function createAjv(options: { coerceTypes?: boolean } = {}): Ajv {
   const ajv = new Ajv({
     allErrors: true,
     verbose: true,
@@ -26,7 +27,7 @@ export function createAjv(): Ajv {
     strictRequired: false,
     strictTypes: false,
     discriminator: true,
-    coerceTypes: false,
+    coerceTypes: options.coerceTypes ?? false,
     useDefaults: false,
     removeAdditional: false,
   });

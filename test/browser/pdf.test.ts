@@ -86,7 +86,7 @@ describe('credit-policy evaluate --format pdf', () => {
     const out = join(dir, 'none.pdf');
     const r = spawnSync(
       process.execPath,
-      [cli, 'evaluate', 'examples/typical-bank.json', '--format', 'pdf', '--out', out],
+      [cli, '--lang', 'en', 'evaluate', 'examples/typical-bank.json', '--format', 'pdf', '--out', out],
       {
         cwd: repoRoot,
         encoding: 'utf8',
@@ -98,13 +98,31 @@ describe('credit-policy evaluate --format pdf', () => {
       "PDF output needs a headless Chromium, and CHROMIUM_PATH=/nonexistent/chromium is not an executable: install Debian's chromium package (apt-get install -y chromium fonts-noto-cjk), or set CHROMIUM_PATH to a Chromium or Chrome executable\n",
     );
     expect(existsSync(out)).toBe(false);
+    // In Chinese by default.
+    const zh = spawnSync(
+      process.execPath,
+      [cli, 'evaluate', 'examples/typical-bank.json', '--format', 'pdf', '--out', out],
+      {
+        cwd: repoRoot,
+        encoding: 'utf8',
+        env: { ...process.env, CHROMIUM_PATH: '/nonexistent/chromium' },
+      },
+    );
+    expect([zh.status, zh.stderr]).toEqual([
+      2,
+      '输出 PDF 需要无头 Chromium，但 CHROMIUM_PATH=/nonexistent/chromium 不是可执行文件：请安装 Debian 的 chromium 软件包（apt-get install -y chromium fonts-noto-cjk），或将 CHROMIUM_PATH 设为 Chromium 或 Chrome 的可执行文件\n',
+    ]);
   });
 
   it('refuses an unknown format', () => {
-    const r = spawnSync(process.execPath, [cli, 'evaluate', 'examples/typical-bank.json', '--format', 'docx'], {
-      cwd: repoRoot,
-      encoding: 'utf8',
-    });
+    const r = spawnSync(
+      process.execPath,
+      [cli, '--lang', 'en', 'evaluate', 'examples/typical-bank.json', '--format', 'docx'],
+      {
+        cwd: repoRoot,
+        encoding: 'utf8',
+      },
+    );
     expect([r.status, r.stderr]).toEqual([2, '--format must be one of text, json, html, pdf, not "docx"\n']);
   });
 });
@@ -127,7 +145,7 @@ describe('Accept: application/pdf on POST /v1/evaluate', () => {
     for (const res of answers) {
       expect(res.statusCode).toBe(200);
       expect(res.headers['content-type']).toBe('application/pdf');
-      expect(res.headers.vary).toBe('Accept');
+      expect(res.headers.vary).toBe('Accept, Accept-Language');
       await expectArchivable(res.rawPayload, hashOf('typical-bank'));
     }
     expect(printer.launches).toBe(1);

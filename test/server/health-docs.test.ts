@@ -75,6 +75,7 @@ describe('GET /openapi.json', () => {
       '401',
       '403',
       '404',
+      '406',
       '408',
       '413',
       '415',
@@ -105,7 +106,8 @@ describe('access in the API description', () => {
     ))
       for (const [method, op] of Object.entries(ops)) {
         const open = path === '/healthz' || path === '/readyz';
-        expect([path, method, op.security === undefined]).toEqual([path, method, open]);
+        // The public routes say so with an empty list; the others name the two schemes.
+        expect([path, method, op.security]).toEqual([path, method, open ? [] : [{ bearer: [] }, { apiKey: [] }]]);
         if (!open) expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['401', '403', '429', '503']));
       }
   });
@@ -155,9 +157,9 @@ describe('methods a path does not take', () => {
 
   it('maps each discriminator of the rule schemas to its branches', async () => {
     const doc = (await ctx.app.inject({ url: '/openapi.json' })).json();
-    expect(doc.components.schemas['ScoringTable-rule'].discriminator.mapping).toMatchObject({
-      bonus: '#/components/schemas/ScoringTable-bonusRule',
-      tiers: '#/components/schemas/ScoringTable-tiersRule',
+    expect(doc.components.schemas.ScoringTableRule.discriminator.mapping).toMatchObject({
+      bonus: '#/components/schemas/ScoringTableBonusRule',
+      tiers: '#/components/schemas/ScoringTableTiersRule',
     });
   });
 });

@@ -46,7 +46,7 @@ export interface RatingResult {
   /**
    * The final grade after downgrade; null when not rated.
    */
-  grade: string | null;
+  grade: ("A" | "B" | "C" | "D") | null;
   /**
    * 第十六条: the triggers that set the score to 0, or null.
    */
@@ -60,8 +60,14 @@ export interface RatingResult {
   downgrade: {
     clause: string;
     triggers: FiredTrigger[];
-    baseGrade: string;
-    finalGrade: string;
+    /**
+     * 第十四条：将接入机构评为 A、B、C、D 四个等级。
+     */
+    baseGrade: "A" | "B" | "C" | "D";
+    /**
+     * 第十四条：将接入机构评为 A、B、C、D 四个等级。
+     */
+    finalGrade: "A" | "B" | "C" | "D";
   } | null;
   /**
    * Every 第十五条 and 第十六条 trigger the input meets, in the order of the articles, each with whether it applied; a 第十五条 trigger met alongside a 第十六条 zero score is listed with applied false and the reason. Absent when not rated. Additive: zeroScore and downgrade keep their meaning (the triggers applied).

@@ -406,7 +406,10 @@ export interface Grading {
   };
 }
 export interface Band {
-  grade: string;
+  /**
+   * 第十四条：将接入机构评为 A、B、C、D 四个等级。
+   */
+  grade: "A" | "B" | "C" | "D";
   from: number;
   to: number;
   /**

@@ -36,9 +36,9 @@ export interface CompactRated {
    */
   score: number;
   zeroScore: string[];
-  baseGrade: string;
+  baseGrade: "A" | "B" | "C" | "D";
   downgrade: string[];
-  grade: string;
+  grade: "A" | "B" | "C" | "D";
   measures: string;
   interpretations: string[];
 }

@@ -4,7 +4,10 @@
  * DO NOT MODIFY IT BY HAND. Instead, modify the schema and run `npm run generate`.
  */
 
-export type Grade = string;
+/**
+ * 第十四条：将接入机构评为 A、B、C、D 四个等级。
+ */
+export type Grade = "A" | "B" | "C" | "D";
 
 /**
  * The rating of one access institution for one year, with every point explained and the exact rules that produced it.

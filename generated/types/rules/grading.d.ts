@@ -9,7 +9,10 @@
  */
 export type Clause = string;
 export type Id = string;
-export type Grade = string;
+/**
+ * 第十四条：将接入机构评为 A、B、C、D 四个等级。
+ */
+export type Grade = "A" | "B" | "C" | "D";
 /**
  * A whole number, or one per institution type (national / local).
  */

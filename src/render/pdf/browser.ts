@@ -11,10 +11,23 @@ const candidates = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/
 export const installHint =
   "install Debian's chromium package (apt-get install -y chromium fonts-noto-cjk), or set CHROMIUM_PATH to a Chromium or Chrome executable";
 
-/** BrowserUnavailable: no browser to print with, or it would not start; the message says what to do. */
+/** Why there is no browser: none found, CHROMIUM_PATH names no executable, it would not start, or the printer was closed. */
+export type Unavailability = 'notFound' | 'badPath' | 'launchFailed' | 'closed';
+
+/** BrowserUnavailable: no browser to print with; `reason`, `path` and `detail` let a caller say it in its own language. */
 export class BrowserUnavailable extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(
+    readonly reason: Unavailability,
+    readonly path = '',
+    readonly detail = '',
+  ) {
+    const text: Record<Unavailability, string> = {
+      notFound: `PDF output needs a headless Chromium, and none was found: ${installHint}`,
+      badPath: `PDF output needs a headless Chromium, and CHROMIUM_PATH=${path} is not an executable: ${installHint}`,
+      launchFailed: `the browser at ${path} did not start (${detail}); ${installHint}`,
+      closed: 'the PDF printer was closed',
+    };
+    super(text[reason]);
     this.name = 'BrowserUnavailable';
   }
 }
@@ -88,13 +101,11 @@ export class PdfPrinter {
 
   /** print renders one HTML document to PDF bytes with the given page options. */
   async print(html: string, pdf: PDFOptions): Promise<Uint8Array> {
-    if (this.closed) throw new BrowserUnavailable('the PDF printer was closed');
+    if (this.closed) throw new BrowserUnavailable('closed');
     if (!this.options.executablePath)
-      throw new BrowserUnavailable(
-        process.env.CHROMIUM_PATH
-          ? `PDF output needs a headless Chromium, and CHROMIUM_PATH=${process.env.CHROMIUM_PATH} is not an executable: ${installHint}`
-          : `PDF output needs a headless Chromium, and none was found: ${installHint}`,
-      );
+      throw process.env.CHROMIUM_PATH
+        ? new BrowserUnavailable('badPath', process.env.CHROMIUM_PATH)
+        : new BrowserUnavailable('notFound');
     await this.slot();
     clearTimeout(this.idleTimer);
     try {
@@ -147,9 +158,7 @@ export class PdfPrinter {
         })
         .catch((err: Error) => {
           this.browser = undefined;
-          throw new BrowserUnavailable(
-            `the browser at ${executablePath} did not start (${err.message}); ${installHint}`,
-          );
+          throw new BrowserUnavailable('launchFailed', executablePath, err.message);
         });
       this.browser = starting;
     }

@@ -110,6 +110,7 @@ export const adminRoutes: FastifyPluginAsync<AdminOptions> = async (
     '/v1/admin/reload',
     {
       schema: {
+        operationId: 'reloadRules',
         summary: 'Load the rules, the compiled policy and the keys again',
         description:
           'Loads the rulesets and the compiled policy beside the live version, checks them (rule files, WASM, every ruleset’s rule tests) and swaps them in at once; requests already running finish on the version they started with. The keys file is read again too. Anything refused is answered with 422 `reload-refused` and its positions, and the version that was live keeps serving. Same as sending SIGHUP.',
@@ -165,6 +166,7 @@ export const adminRoutes: FastifyPluginAsync<AdminOptions> = async (
     '/v1/status',
     {
       schema: {
+        operationId: 'getStatus',
         summary: 'Which version of the rules is live, and how the last reload went',
         tags: ['admin'],
         response: {

@@ -54,6 +54,7 @@ export const batchRoutes: FastifyPluginAsync<BatchOptions> = async (
       // A JSON array is counted while it streams and refused past the bound before it is built.
       config: { maxJsonElements: maxElements },
       schema: {
+        operationId: 'evaluateBatch',
         summary: 'Rate many inputs, each on its own',
         description:
           'A JSON array of evaluation inputs is answered with a JSON array of entries in the same order; NDJSON (one input per line, `Content-Type: application/x-ndjson`) is answered with NDJSON, one entry per non-blank line, streamed as it is read, each entry naming its `line`. One refused element never fails the others. Send and read concurrently when streaming large batches. A JSON array with more elements than the service rates in one request is refused with 413 `batch-too-large`; an NDJSON stream that goes past that number ends with one `batch-too-large` entry.',

@@ -85,6 +85,7 @@ export const diffRoutes: FastifyPluginAsync<DiffRoutesOptions> = async (app, opt
     '/v1/diff',
     {
       schema: {
+        operationId: 'diffRulesets',
         summary: 'The semantic diff of two rulesets',
         description:
           'Compares two rulesets the service holds item by item (not line by line): items, max points, deductions, caps, tiers, bands, triggers and thresholds, measures, interpretations and metadata, each with the clause text of both sides. `Accept: text/markdown` or `text/html` renders it.',

@@ -6,6 +6,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import { securitySchemes } from '../http/auth.js';
+import { forGenerators } from '../http/openapi.js';
 import { errorCodes } from '../http/schemas.js';
 
 const errorTable = Object.entries(errorCodes)
@@ -34,8 +35,12 @@ export function describeApi(app: FastifyInstance, version: string): void {
       info: {
         title: '银发〔2018〕102号 rating service',
         version,
+        // The package is private (package.json grants no licence); said so, for tools that ask.
+        license: { name: 'Proprietary: no licence granted', identifier: 'LicenseRef-Proprietary' },
         description: `The annual rating of access institutions (银发〔2018〕102号 附件3) as an API. Every route but /healthz, /readyz and this description needs an API key (\`Authorization: Bearer <key>\` or \`x-api-key\`) with the scope the route names: \`evaluate\`, \`read\` or \`admin\`. Every response carries an \`x-request-id\` header. A refused request is answered with \`{ error, message, problems? }\`:\n\n| error | status | meaning |\n|---|---|---|\n${errorTable}`,
       },
+      // Relative: the service that serves this description; clients set their own base URL.
+      servers: [{ url: '/', description: 'The service that serves this description' }],
       components: { securitySchemes: securitySchemes as never },
       tags: [
         { name: 'evaluate', description: 'Rate institutions (scope evaluate)' },
@@ -51,7 +56,11 @@ export function describeApi(app: FastifyInstance, version: string): void {
         typeof json.title === 'string' ? json.title.replace(/[^A-Za-z0-9._-]/g, '') : `def-${i}`,
     },
     transformObject: (documents) =>
-      withExamples(mapDiscriminators((documents as { openapiObject: Record<string, unknown> }).openapiObject)),
+      forGenerators(
+        withExamples(
+          typedBatchBody(mapDiscriminators((documents as { openapiObject: Record<string, unknown> }).openapiObject)),
+        ),
+      ),
   });
 }
 
@@ -64,6 +73,29 @@ function example(name: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/**
+ * typedBatchBody describes the batch body as what it is: a JSON array of evaluation inputs, or NDJSON
+ * text. The route itself validates each element on its own (one bad element does not refuse the
+ * others), so its validation schema cannot say this; the description can.
+ */
+function typedBatchBody(doc: Json): Json {
+  const content = (doc.paths as Record<string, Record<string, { requestBody?: { content?: Record<string, Json> } }>>)?.[
+    '/v1/evaluate/batch'
+  ]?.post?.requestBody?.content;
+  if (!content) return doc;
+  content['application/json'] = {
+    schema: {
+      type: 'array',
+      items: { $ref: '#/components/schemas/EvaluationInput' },
+      description: 'Evaluation inputs; each element is validated on its own, and refused alone.',
+    },
+  };
+  content['application/x-ndjson'] = {
+    schema: { type: 'string', description: 'One EvaluationInput as JSON per line.' },
+  };
+  return doc;
 }
 
 /** withExamples puts a worked case in the description of the rating routes, for "Try it out" and for test generators. */

@@ -5,6 +5,7 @@ import type { FastifyPluginAsync } from 'fastify';
 import { BrowserUnavailable, installHint, PrinterBusy, type PdfPrinter } from '../../render/pdf/browser.js';
 import { renderResultPdf } from '../../render/pdf/rating.js';
 import { renderResultHtml } from '../../render/rating/html.js';
+import type { Lang } from '../../i18n/i18n.js';
 import { htmlLang, htmlReply } from '../http/language.js';
 import type { Decisions } from '../runtime/decisions.js';
 import { HttpError, refusal, sendError } from '../http/errors.js';
@@ -32,6 +33,7 @@ export const evaluateRoutes: FastifyPluginAsync<EvaluateOptions> = async (
     '/v1/evaluate',
     {
       schema: {
+        operationId: 'evaluate',
         summary: 'Rate one access institution for one year',
         description:
           'Validates the input against the input schema of the ruleset it pins, or of the ruleset in force for its year (and region), and returns the rating with every deduction, its clause, the measures and the interpretations relied on. `Accept: text/html` returns a printable report in Chinese instead, and `Accept: application/pdf` that report as an A4 PDF with the ruleset id and hash on every page (when the service has a headless Chromium; otherwise 503 `pdf-unavailable`).',
@@ -78,7 +80,10 @@ export const evaluateRoutes: FastifyPluginAsync<EvaluateOptions> = async (
         return outcome.result;
       });
       if (media === 'text/html') return htmlReply(reply, request).send(renderResultHtml(result, htmlLang(request)));
-      if (media === 'application/pdf') return reply.type('application/pdf').send(await printed(pdf!, result));
+      if (media === 'application/pdf')
+        return htmlReply(reply, request)
+          .type('application/pdf')
+          .send(await printed(pdf!, result, htmlLang(request)));
       // Written with JSON.stringify: the result is built by the host in the RatingResult shape it is
       // documented and tested against, and the schema serializer escapes every character of the
       // clause text in JavaScript on Node 20, several times slower.
@@ -94,9 +99,9 @@ function pdfUnavailable(pdf: PdfPrinter | undefined): string {
 }
 
 /** printed is the PDF, its failures turned into the service's refusals. */
-async function printed(pdf: PdfPrinter, result: Parameters<typeof renderResultPdf>[1]): Promise<Buffer> {
+async function printed(pdf: PdfPrinter, result: Parameters<typeof renderResultPdf>[1], lang: Lang): Promise<Buffer> {
   try {
-    return Buffer.from(await renderResultPdf(pdf, result));
+    return Buffer.from(await renderResultPdf(pdf, result, lang));
   } catch (err) {
     if (err instanceof BrowserUnavailable) throw new HttpError('pdf-unavailable', err.message);
     if (err instanceof PrinterBusy) throw new HttpError('overloaded', err.message);

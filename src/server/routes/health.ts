@@ -23,6 +23,9 @@ export const healthRoutes: FastifyPluginAsync<{ live: LiveRules }> = async (app,
       // Liveness is answered even while load is shed.
       config: { alwaysAnswer: true },
       schema: {
+        operationId: 'getHealth',
+        // Public: no API key.
+        security: [],
         summary: 'The process is alive',
         tags: ['health'],
         response: {
@@ -44,6 +47,9 @@ export const healthRoutes: FastifyPluginAsync<{ live: LiveRules }> = async (app,
       // Never counted among the requests in flight, so callers holding every slot cannot hide readiness.
       config: { uncounted: true },
       schema: {
+        operationId: 'getReadiness',
+        // Public: no API key.
+        security: [],
         summary: 'The rules and the compiled policy are loaded; which version is live',
         tags: ['health'],
         response: {

@@ -51,6 +51,7 @@ export const inspectionRoutes: FastifyPluginAsync<InspectionRoutesOptions> = asy
     {
       attachValidation: true,
       schema: {
+        operationId: 'inspectionStatus',
         summary: 'What is due, overdue, late, missing or complete in inspection plans (附件4)',
         description:
           'Judges inspection plans (one per organizing unit and year, with the records of its inspections) as of a day: each inspection report 10 working days after the fieldwork (五（五）), each rectification 15 working days after the feedback (六（二）), the team of at least 2 (五（一）), every institution of the region within two years (三) and a plan for every year, each with its clause, on the working-day calendar of the State Council notices.',

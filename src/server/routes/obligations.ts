@@ -33,7 +33,7 @@ const calendarQuery = {
       maxLength: 200,
       description: 'The institution; a name of annex 1 is national, any other local.',
     },
-    year: { type: 'string', pattern: '^[0-9]{4}$', description: 'The year whose due dates to list.' },
+    year: { type: 'integer', minimum: 2000, maximum: 2200, description: 'The year whose due dates to list.' },
     branchOf: {
       type: 'string',
       minLength: 1,
@@ -64,12 +64,17 @@ export const obligationRoutes: FastifyPluginAsync<ObligationRoutesOptions> = asy
   const ajv = createAjv();
   ajv.addSchema(api);
   app.addSchema(api);
-  app.setValidatorCompiler(({ schema }) => ajv.compile(schema));
+  // Query strings are text: `year=2024` is read as the integer it names, as in every other route.
+  const queryAjv = createAjv({ coerceTypes: true });
+  app.setValidatorCompiler(({ schema, httpPart }) =>
+    httpPart === 'querystring' ? queryAjv.compile(schema) : ajv.compile(schema),
+  );
 
   app.post(
     '/v1/obligations/due',
     {
       schema: {
+        operationId: 'obligationDue',
         summary: 'When an obligation falls due for a reporter, and whether it was met',
         description:
           'Counts the deadline of one obligation of obligations.yaml from the date that starts its clock, on the working-day calendar of the State Council notices (policies/calendars): the due date, whether it moved off a rest day and why, the clause and the readings relied on. With `submitted` (or `asOf`) it also says on time, late (in days and working days), missing or pending. A date in a year without a calendar is refused, never guessed.',
@@ -91,11 +96,12 @@ export const obligationRoutes: FastifyPluginAsync<ObligationRoutesOptions> = asy
     },
   );
 
-  app.get<{ Querystring: { institution: string; year: string; branchOf?: string; reporter?: string } }>(
+  app.get<{ Querystring: { institution: string; year: number; branchOf?: string; reporter?: string } }>(
     '/v1/obligations/calendar',
     {
       attachValidation: true,
       schema: {
+        operationId: 'obligationCalendar',
         summary: "An institution's due dates for a year",
         description:
           'Every due date of the year (monthly and quarterly reports, the rating timeline), each with the period it covers, its recipient and clause; then the deadlines that run from an event and those the text gives no day.',
@@ -113,7 +119,7 @@ export const obligationRoutes: FastifyPluginAsync<ObligationRoutesOptions> = asy
       const q = request.query;
       const outcome = serviceOf().calendarFor({
         institution: q.institution,
-        year: Number(q.year),
+        year: q.year,
         ...(q.branchOf ? { branchOf: q.branchOf } : {}),
         ...(q.reporter ? { reporter: q.reporter as never } : {}),
       });

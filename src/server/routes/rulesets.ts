@@ -41,6 +41,7 @@ export const rulesetRoutes: FastifyPluginAsync<{ live: LiveRules }> = async (app
     '/v1/rulesets',
     {
       schema: {
+        operationId: 'listRulesets',
         summary: 'List the rulesets the service holds',
         tags: ['rulesets'],
         response: {
@@ -60,6 +61,7 @@ export const rulesetRoutes: FastifyPluginAsync<{ live: LiveRules }> = async (app
     '/v1/rulesets/:id',
     {
       schema: {
+        operationId: 'getRuleset',
         summary: 'One ruleset in full',
         description:
           'Metadata, scoring table, grading, institutions and interpretations, exactly as loaded and validated, with the hash of the files.',
@@ -80,6 +82,7 @@ export const rulesetRoutes: FastifyPluginAsync<{ live: LiveRules }> = async (app
     '/v1/rulesets/:id/input-schema',
     {
       schema: {
+        operationId: 'getInputSchema',
         summary: 'The JSON Schema of an evaluation input for one ruleset',
         description:
           'Derived from the ruleset itself: its items, their findings and the circumstances its triggers read. POST /v1/evaluate validates with exactly this schema.',
