@@ -4,7 +4,7 @@
 import { join } from 'node:path';
 import type { RatingResult } from '../rating/decorate.js';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
-import { readablePath } from '../rules/load.js';
+import { readablePath } from '../diagnostics/positioned.js';
 import { ruleFiles, type RuleFileKey, type RuleSet, type Rule } from '../rules/ruleset.js';
 import { inBounds } from '../rules/semantic.js';
 import { readYamlSource, type JsonPath, type YamlSource } from '../diagnostics/yaml-source.js';

@@ -4,7 +4,7 @@ import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { RuleTestFile, RuleTest, Expectation } from '../../generated/types/rules/rule-tests.js';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
-import { readablePath } from '../rules/load.js';
+import { readablePath } from '../diagnostics/positioned.js';
 import { readYamlSource, type YamlSource } from '../diagnostics/yaml-source.js';
 import type { RatingResult } from '../rating/decorate.js';
 import type { Rater } from '../rating/rater.js';

@@ -6,7 +6,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { extname, join, relative } from 'node:path';
 import type { InspectionPlan, InspectionRecord } from '../../generated/types/inspections/inspection-plan.js';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
-import { readablePath } from '../rules/load.js';
+import { positioned } from '../diagnostics/positioned.js';
 import { readYamlSource, type JsonPath, type YamlSource } from '../diagnostics/yaml-source.js';
 import { compileSchema } from '../validation/ajv.js';
 import { explainErrors, pointerSegments } from '../validation/explain.js';
@@ -172,15 +172,5 @@ function problem(file: string, message: string): Diagnostic {
 }
 
 function at(source: YamlSource, path: JsonPath, message: string): Diagnostic {
-  const unknownKey = message.startsWith('unknown key');
-  const { line, column } = source.locate(path, unknownKey);
-  return {
-    code: 'OBL003',
-    severity: 'error',
-    file: source.file,
-    line,
-    column,
-    path: readablePath(source.data, unknownKey ? path.slice(0, -1) : path),
-    message,
-  };
+  return positioned(source, 'OBL003', path, message);
 }

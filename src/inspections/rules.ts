@@ -9,8 +9,8 @@ import type {
 } from '../../generated/types/inspections/inspection-rules.js';
 import type { Code } from '../diagnostics/codes.js';
 import { hasErrors, RulesError, type Diagnostic } from '../diagnostics/diagnostics.js';
-import { readablePath } from '../rules/load.js';
-import { readYamlSource, type JsonPath, type YamlSource } from '../diagnostics/yaml-source.js';
+import { positioned as at } from '../diagnostics/positioned.js';
+import { readYamlSource, type JsonPath } from '../diagnostics/yaml-source.js';
 import { compileSchema } from '../validation/ajv.js';
 import { explainErrors, pointerSegments } from '../validation/explain.js';
 
@@ -111,18 +111,4 @@ export async function loadInspectionRules(rulesetDir: string): Promise<Inspectio
 /** compileAnnex4Data is what `setData` receives: numbers only, as data.annex4. */
 export function compileAnnex4Data(rules: InspectionRules): { annex4: { teamAtLeast: number } } {
   return { annex4: { teamAtLeast: rules.doc.team.atLeast } };
-}
-
-function at(source: YamlSource, code: Code, path: JsonPath, message: string): Diagnostic {
-  const unknownKey = message.startsWith('unknown key');
-  const { line, column } = source.locate(path, unknownKey);
-  return {
-    code,
-    severity: 'error',
-    file: source.file,
-    line,
-    column,
-    path: readablePath(source.data, unknownKey ? path.slice(0, -1) : path),
-    message,
-  };
 }

@@ -12,8 +12,8 @@ import type {
 } from '../../generated/types/obligations/obligations.js';
 import type { Code } from '../diagnostics/codes.js';
 import { hasErrors, RulesError, type Diagnostic } from '../diagnostics/diagnostics.js';
-import { readablePath } from '../rules/load.js';
-import { readYamlSource, type JsonPath, type YamlSource } from '../diagnostics/yaml-source.js';
+import { positioned as at } from '../diagnostics/positioned.js';
+import { readYamlSource, type JsonPath } from '../diagnostics/yaml-source.js';
 import { compileSchema, readSchema } from '../validation/ajv.js';
 import { explainErrors, pointerSegments } from '../validation/explain.js';
 import { daysInMonth } from './dates.js';
@@ -212,18 +212,4 @@ function checkObligations(doc: ObligationsFile, sourceText: string | undefined, 
         `interpretation "${i.id}" is not used by any obligation or by the report form`,
       );
   });
-}
-
-function at(source: YamlSource, code: Code, path: JsonPath, message: string): Diagnostic {
-  const unknownKey = message.startsWith('unknown key');
-  const { line, column } = source.locate(path, unknownKey);
-  return {
-    code,
-    severity: 'error',
-    file: source.file,
-    line,
-    column,
-    path: readablePath(source.data, unknownKey ? path.slice(0, -1) : path),
-    message,
-  };
 }

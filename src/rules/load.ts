@@ -24,6 +24,7 @@ import {
 import { indexItems, indexRules, ruleFiles, type RuleFileKey, type RuleSet, type RulesetMeta } from './ruleset.js';
 import { checkRuleset, type RulesetParts } from './semantic.js';
 import { parseYamlSource, type JsonPath, type YamlSource } from '../diagnostics/yaml-source.js';
+import { positioned, readablePath } from '../diagnostics/positioned.js';
 
 const schemaOf: Record<RuleFileKey, string> = {
   meta: 'rules/ruleset.schema.json',
@@ -402,52 +403,4 @@ async function readSourceText(
     );
     return undefined;
   }
-}
-
-function positioned(
-  source: YamlSource,
-  code: Code,
-  path: JsonPath,
-  message: string,
-  severity: Diagnostic['severity'] = 'error',
-): Diagnostic {
-  const unknownKey = message.startsWith('unknown key');
-  const { line, column } = source.locate(path, unknownKey);
-  return {
-    code,
-    severity,
-    file: source.file,
-    line,
-    column,
-    path: readablePath(source.data, unknownKey ? path.slice(0, -1) : path),
-    message,
-  };
-}
-
-/**
- * readablePath names list entries by their id (rules by their number) and starts at the innermost `items` list, so a policy
- * editor reads `items[5.6].rules[0].points` rather than `/dimensions/1/indicators/1/items/5/...`.
- */
-export function readablePath(data: unknown, path: JsonPath): string {
-  let cur: unknown = data;
-  const parts: string[] = [];
-  let parentKey = '';
-  for (const step of path) {
-    const next = cur !== null && typeof cur === 'object' ? (cur as Record<string, unknown>)[String(step)] : undefined;
-    if (Array.isArray(cur) && /^\d+$/.test(String(step))) {
-      const id =
-        next !== null && typeof next === 'object'
-          ? ((next as { id?: unknown; grade?: unknown }).id ?? (next as { grade?: unknown }).grade)
-          : undefined;
-      // Rules are numbered in their item, like the table's 1. 2. 3.; everything else goes by its id.
-      parts.push(`[${typeof id === 'string' && parentKey !== 'rules' ? id : step}]`);
-    } else {
-      parts.push(parts.length ? `.${step}` : String(step));
-    }
-    parentKey = String(step);
-    cur = next;
-  }
-  const joined = parts.join('');
-  const at = joined.lastIndexOf('items[');
-  return at > 0 ? joined.slice(at) : joined;
 }
