@@ -1,8 +1,6 @@
 // Inspections stage: reads inspections.yaml of a ruleset folder (the numbers of annex 4, kept with
 // positions), validates it against its schema and against the source text, and compiles the data
 // document the Rego of policies/inspections reads as data.annex4.
-import { readFile } from 'node:fs/promises';
-import { join, relative } from 'node:path';
 import type {
   InspectionInterpretation,
   InspectionRulesFile,
@@ -10,9 +8,8 @@ import type {
 import type { Code } from '../diagnostics/codes.js';
 import { hasErrors, RulesError, type Diagnostic } from '../diagnostics/diagnostics.js';
 import { positioned as at } from '../diagnostics/positioned.js';
-import { readYamlSource, type JsonPath } from '../diagnostics/yaml-source.js';
-import { compileSchema } from '../validation/ajv.js';
-import { explainErrors, pointerSegments } from '../validation/explain.js';
+import type { JsonPath } from '../diagnostics/yaml-source.js';
+import { readDutyFile } from '../obligations/rule-file.js';
 
 export type { InspectionRulesFile };
 
@@ -26,32 +23,19 @@ export interface InspectionRules {
   interpretations: Map<string, InspectionInterpretation>;
 }
 
-let validate: ReturnType<typeof compileSchema> | undefined;
-
 /** inspectInspectionRules loads a ruleset folder's inspections.yaml with all its diagnostics. */
 export async function inspectInspectionRules(
   rulesetDir: string,
   displayRoot = process.cwd(),
 ): Promise<{ rules?: InspectionRules; diagnostics: Diagnostic[] }> {
-  const path = join(rulesetDir, inspectionsFile);
-  const { source, diagnostics } = await readYamlSource(path, relative(displayRoot, path) || inspectionsFile);
-  if (!source) return { diagnostics };
-  validate ??= compileSchema('inspections/inspection-rules.schema.json');
-  if (!validate(source.data)) {
-    for (const p of explainErrors(validate.errors, source.data))
-      diagnostics.push(at(source, 'OBL003', pointerSegments(p.path), p.message));
-    return { diagnostics };
-  }
-  const doc = source.data as InspectionRulesFile;
-  let sourceText: string | undefined;
-  try {
-    // As in obligations.yaml: quotes are compared with the source's line breaks removed.
-    sourceText = (await readFile(join(rulesetDir, doc.source), 'utf8')).replace(/\r?\n/g, '');
-  } catch (err) {
-    diagnostics.push(
-      at(source, 'OBL002', ['source'], `names a source text that cannot be read: ${(err as Error).message}`),
-    );
-  }
+  const { file, diagnostics } = await readDutyFile<InspectionRulesFile>(
+    rulesetDir,
+    inspectionsFile,
+    'inspections/inspection-rules.schema.json',
+    displayRoot,
+  );
+  if (!file) return { diagnostics };
+  const { source, doc, sourceText } = file;
   const report = (code: Code, path: JsonPath, message: string) => diagnostics.push(at(source, code, path, message));
   const quoted = (text: string, path: JsonPath) => {
     if (sourceText !== undefined && !sourceText.includes(text))

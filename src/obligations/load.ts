@@ -1,8 +1,7 @@
 // Obligations stage: reads obligations.yaml of a ruleset folder (kept with positions), validates it
 // against its schema and against the source text, and returns the ObligationSet, or every problem
 // found at once, each at its line and column.
-import { readFile } from 'node:fs/promises';
-import { basename, join, relative } from 'node:path';
+import { basename } from 'node:path';
 import type {
   EventTypeColumn,
   Obligation,
@@ -13,10 +12,10 @@ import type {
 import type { Code } from '../diagnostics/codes.js';
 import { hasErrors, RulesError, type Diagnostic } from '../diagnostics/diagnostics.js';
 import { positioned as at } from '../diagnostics/positioned.js';
-import { readYamlSource, type JsonPath } from '../diagnostics/yaml-source.js';
-import { compileSchema, readSchema } from '../validation/ajv.js';
-import { explainErrors, pointerSegments } from '../validation/explain.js';
+import type { JsonPath } from '../diagnostics/yaml-source.js';
+import { readSchema } from '../validation/ajv.js';
 import { daysInMonth } from './dates.js';
+import { readDutyFile } from './rule-file.js';
 
 export type { EventTypeColumn, Obligation, ObligationInterpretation, ObligationsFile, ReporterRule };
 
@@ -36,32 +35,19 @@ export interface ObligationSet {
   interpretations: Map<string, ObligationInterpretation>;
 }
 
-let validate: ReturnType<typeof compileSchema> | undefined;
-
 /** inspectObligations loads a ruleset folder's obligations.yaml with all its diagnostics. */
 export async function inspectObligations(
   rulesetDir: string,
   displayRoot = process.cwd(),
 ): Promise<{ set?: ObligationSet; diagnostics: Diagnostic[] }> {
-  const path = join(rulesetDir, obligationsFile);
-  const { source, diagnostics } = await readYamlSource(path, relative(displayRoot, path) || obligationsFile);
-  if (!source) return { diagnostics };
-  validate ??= compileSchema('obligations/obligations.schema.json');
-  if (!validate(source.data)) {
-    for (const p of explainErrors(validate.errors, source.data))
-      diagnostics.push(at(source, 'OBL003', pointerSegments(p.path), p.message));
-    return { diagnostics };
-  }
-  const doc = source.data as ObligationsFile;
-  let sourceText: string | undefined;
-  try {
-    // Quotes are compared with the source's line breaks removed: the source breaks sentences at its page ends.
-    sourceText = (await readFile(join(rulesetDir, doc.source), 'utf8')).replace(/\r?\n/g, '');
-  } catch (err) {
-    diagnostics.push(
-      at(source, 'OBL002', ['source'], `names a source text that cannot be read: ${(err as Error).message}`),
-    );
-  }
+  const { file, diagnostics } = await readDutyFile<ObligationsFile>(
+    rulesetDir,
+    obligationsFile,
+    'obligations/obligations.schema.json',
+    displayRoot,
+  );
+  if (!file) return { diagnostics };
+  const { source, doc, sourceText } = file;
   checkObligations(doc, sourceText, (code, path, message) => diagnostics.push(at(source, code, path, message)));
   if (hasErrors(diagnostics)) return { diagnostics };
   return {

@@ -1,0 +1,49 @@
+// Obligations stage: reads one of a ruleset folder's duty files (obligations.yaml, inspections.yaml)
+// with positions, validates it against its schema and reads the source text its quotes are held to.
+import { readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import type { Diagnostic } from '../diagnostics/diagnostics.js';
+import { positioned } from '../diagnostics/positioned.js';
+import { readYamlSource, type YamlSource } from '../diagnostics/yaml-source.js';
+import { compileSchema } from '../validation/ajv.js';
+import { explainErrors, pointerSegments } from '../validation/explain.js';
+
+/** DutyFile: a duty file that passed its schema, and the source text (line breaks removed) it quotes. */
+export interface DutyFile<T> {
+  source: YamlSource;
+  doc: T;
+  /** Undefined when the source cannot be read (then an OBL002 diagnostic says why). */
+  sourceText?: string;
+}
+
+const validators = new Map<string, ReturnType<typeof compileSchema>>();
+
+/** readDutyFile reads rulesetDir/fileName; `file` is undefined when it is unreadable or off its schema. */
+export async function readDutyFile<T extends { source: string }>(
+  rulesetDir: string,
+  fileName: string,
+  schemaId: string,
+  displayRoot: string,
+): Promise<{ file?: DutyFile<T>; diagnostics: Diagnostic[] }> {
+  const path = join(rulesetDir, fileName);
+  const { source, diagnostics } = await readYamlSource(path, relative(displayRoot, path) || fileName);
+  if (!source) return { diagnostics };
+  let validate = validators.get(schemaId);
+  if (!validate) validators.set(schemaId, (validate = compileSchema(schemaId)));
+  if (!validate(source.data)) {
+    for (const p of explainErrors(validate.errors, source.data))
+      diagnostics.push(positioned(source, 'OBL003', pointerSegments(p.path), p.message));
+    return { diagnostics };
+  }
+  const doc = source.data as T;
+  let sourceText: string | undefined;
+  try {
+    // Quotes are compared with the source's line breaks removed: the source breaks sentences at its page ends.
+    sourceText = (await readFile(join(rulesetDir, doc.source), 'utf8')).replace(/\r?\n/g, '');
+  } catch (err) {
+    diagnostics.push(
+      positioned(source, 'OBL002', ['source'], `names a source text that cannot be read: ${(err as Error).message}`),
+    );
+  }
+  return { file: { source, doc, sourceText }, diagnostics };
+}
