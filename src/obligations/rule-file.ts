@@ -28,8 +28,8 @@ export async function readDutyFile<T extends { source: string }>(
   const path = join(rulesetDir, fileName);
   const { source, diagnostics } = await readYamlSource(path, relative(displayRoot, path) || fileName);
   if (!source) return { diagnostics };
-  let validate = validators.get(schemaId);
-  if (!validate) validators.set(schemaId, (validate = compileSchema(schemaId)));
+  const validate = validators.get(schemaId) ?? compileSchema(schemaId);
+  validators.set(schemaId, validate);
   if (!validate(source.data)) {
     for (const p of explainErrors(validate.errors, source.data))
       diagnostics.push(positioned(source, 'OBL003', pointerSegments(p.path), p.message));
