@@ -1,19 +1,19 @@
 // Bench: findings derived from a large generated evidence set (1,000,000 queries, 200,000
 // authorizations, 5,000 users, 20,000 staff by default) through the CLI, timed with its peak RSS;
 // and the same Rego run by `opa eval` on a 10,000-query sample, checked to give the same findings.
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { once } from 'node:events';
 import { calendarsDir } from '../obligations/service.js';
-import { regoDirs, repoRoot, rulesetsDir, wasmPath } from '../artifacts/artifacts.js';
+import { repoRoot, rulesetsDir, wasmPath } from '../artifacts/artifacts.js';
 import { PolicyModule } from '../engine/engine.js';
 import { type Context, DerivePolicy, type Totals } from '../evidence/policy.js';
 import { Deriver } from '../evidence/service.js';
 import { compileDerivationData } from '../rules/derivation.js';
-import { ensureOpa } from '../toolchain/ensure-opa.js';
+import { opaEval } from '../toolchain/opa-eval.js';
 import { fmt, rssMb } from './stats.js';
 
 export interface EvidenceSizes {
@@ -183,29 +183,16 @@ export async function sampleAgainstOpa(full: EvidenceSizes): Promise<EvidenceFig
       return policy.summary(c.totals, c.usersNeeded);
     });
     const wasmMs = performance.now() - t0;
-    await writeFile(join(dir, 'data.json'), JSON.stringify(compileDerivationData(rs.derivation!)));
-    await writeFile(join(dir, 'input.json'), JSON.stringify({ marks, summaries }));
     const t1 = performance.now();
-    const out = execFileSync(
-      ensureOpa(),
-      [
-        'eval',
-        '--format',
-        'json',
-        ...regoDirs.flatMap((d) => ['-d', d]),
-        '-d',
-        join(dir, 'data.json'),
-        '-i',
-        join(dir, 'input.json'),
-        '{"marks": [count(m) | some c in input.marks; m := data.derive.marks with input as c], "summary": [s | some c in input.summaries; s := data.derive.summary with input as c]}',
-      ],
-      { encoding: 'utf8', maxBuffer: 512 * 1024 * 1024 },
-    );
-    const opaMs = performance.now() - t1;
-    const v = JSON.parse(out).result[0].expressions[0].value as {
+    const v = (await opaEval(
+      '{"marks": [count(m) | some c in input.marks; m := data.derive.marks with input as c], "summary": [s | some c in input.summaries; s := data.derive.summary with input as c]}',
+      compileDerivationData(rs.derivation!),
+      { marks, summaries },
+    )) as {
       marks: number[];
       summary: { findings: unknown; undetermined: unknown[] }[];
     };
+    const opaMs = performance.now() - t1;
     // The same number of marks per chunk, and the same findings (the policy's summary) from the totals;
     // the host's findings are the summary's, for the items whose tables were supplied.
     const canonical = (s: { findings: unknown; undetermined?: unknown[] }[]) =>

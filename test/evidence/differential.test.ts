@@ -1,13 +1,9 @@
 // Differential test: the derivation policy compiled to WASM and run by OPA's interpreter (`opa eval`)
 // mark the same rows and summarise the same totals, on generated evidence of every table.
-import { execFileSync } from 'node:child_process';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ensureOpa } from '../../src/toolchain/ensure-opa.js';
-import { regoDirs } from '../../src/artifacts/artifacts.js';
+import { opaEval } from '../../src/toolchain/opa-eval.js';
 import { PolicyModule } from '../../src/engine/engine.js';
 import { DerivePolicy } from '../../src/evidence/policy.js';
 import { compileDerivationData } from '../../src/rules/derivation.js';
@@ -49,25 +45,11 @@ describe('derivation: WASM and opa eval', () => {
       { numRuns: 40, seed: 2018 },
     );
 
-    const dir = await mkdtemp(join(tmpdir(), 'credit-policy-derive-diff-'));
-    await writeFile(join(dir, 'data.json'), JSON.stringify(data));
-    await writeFile(join(dir, 'input.json'), JSON.stringify({ chunks, summaries }));
-    const out = execFileSync(
-      ensureOpa(),
-      [
-        'eval',
-        '--format',
-        'json',
-        ...regoDirs.flatMap((d) => ['-d', d]),
-        '-d',
-        join(dir, 'data.json'),
-        '-i',
-        join(dir, 'input.json'),
-        '{"marks": [m | some c in input.chunks; m := data.derive.marks with input as c], "summary": [s | some c in input.summaries; s := data.derive.summary with input as c]}',
-      ],
-      { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 },
-    );
-    const interpreted = JSON.parse(out).result[0].expressions[0].value as { marks: unknown[][]; summary: unknown[] };
+    const interpreted = (await opaEval(
+      '{"marks": [m | some c in input.chunks; m := data.derive.marks with input as c], "summary": [s | some c in input.summaries; s := data.derive.summary with input as c]}',
+      data,
+      { chunks, summaries },
+    )) as { marks: unknown[][]; summary: unknown[] };
     expect(interpreted.marks).toHaveLength(chunks.length);
     let marked = 0;
     chunks.forEach((c, i) => {
