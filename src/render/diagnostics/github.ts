@@ -1,6 +1,6 @@
 // Render stage: `check` as GitHub Actions workflow commands, so each problem is annotated on the line
 // of the pull request it belongs to.
-import { summaryLine, type CheckFindings } from '../../check/findings.js';
+import { summaryLine, type CheckFindings } from '../../diagnostics/findings.js';
 import { codeInfo } from '../../diagnostics/codes.js';
 import type { Diagnostic } from '../../diagnostics/diagnostics.js';
 import { defaultLang, type Lang } from '../../i18n/i18n.js';

@@ -1,6 +1,6 @@
 // Render stage: `check` as text for a terminal: one `file:line:col: severity CODE: path message` line
 // per problem, the notes, the coverage table when asked for, and a summary line.
-import { percent, summaryLine, type CheckFindings, type RulesetCoverage } from '../../check/findings.js';
+import { percent, summaryLine, type CheckFindings, type RulesetCoverage } from '../../diagnostics/findings.js';
 import { formatDiagnostic } from '../../diagnostics/diagnostics.js';
 import { defaultLang, displayWidth, type Lang, padDisplay, translator } from '../../i18n/i18n.js';
 

@@ -1,6 +1,6 @@
-// Check stage: the one result model of `check`. Every output format is a pure function of it, and the
-// exit code comes from it, never from a formatter.
-import type { Diagnostic } from '../diagnostics/diagnostics.js';
+// Diagnostics: the one result model of `check` (its diagnostics, rule tests and coverage), beside the
+// Diagnostic it collects. Every output format is a pure function of it, and the exit code comes from it.
+import type { Diagnostic } from './diagnostics.js';
 import { defaultLang, type Lang, translator } from '../i18n/i18n.js';
 
 /** RuleTestRecord: one YAML rule test and how it went. */
