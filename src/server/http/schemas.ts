@@ -24,6 +24,8 @@ export const ids = {
   batchEntry: `${base}http/batch-entry.schema.json`,
   rulesetSummary: `${base}http/ruleset-summary.schema.json`,
   ruleset: `${base}http/ruleset.schema.json`,
+  liveVersion: `${base}http/live-version.schema.json`,
+  reloadRecord: `${base}http/reload-record.schema.json`,
 } as const;
 
 /** ref is the `$ref` to a shared schema (or a JSON pointer inside it). */

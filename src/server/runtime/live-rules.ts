@@ -3,6 +3,8 @@
 // and only then swapped in with one assignment. A request reads `current` once when it starts, so it
 // finishes on the version it began with; a refused version leaves the live one serving.
 import { createHash } from 'node:crypto';
+import type { LiveVersion } from '../../../generated/types/http/live-version.js';
+import type { ReloadFailure, ReloadRecord } from '../../../generated/types/http/reload-record.js';
 import { readFile } from 'node:fs/promises';
 import { failureDiagnostics, loadRuleTests, runRuleTest, type RuleTestOutcome } from '../../check/rule-tests.js';
 import { EngineError } from '../../engine/errors.js';
@@ -29,28 +31,15 @@ export interface RulesVersion {
   rater: Rater;
   /** Deadlines and annex 4 inspections by year, when a ruleset of the version has an obligations.yaml. */
   obligations?: Duties;
-  rulesets: { id: string; hash: string }[];
+  rulesets: LiveVersion['rulesets'];
   /** sha256 of the compiled policy's bytes, or null when the version was handed over already loaded. */
   wasmSha256: string | null;
   obligationsHash: string | null;
   loadedAt: string;
 }
 
-/** ReloadFailure: why a version was refused; diagnostics are `file:line:col: …` lines. */
-export interface ReloadFailure {
-  kind: 'rules' | 'wasm' | 'rule-tests' | 'changed-while-loading' | 'unexpected';
-  message: string;
-  diagnostics: string[];
-}
-
-/** ReloadRecord: the outcome of one reload. */
-export interface ReloadRecord {
-  ok: boolean;
-  trigger: string;
-  at: string;
-  durationMs: number;
-  error?: ReloadFailure;
-}
+/** ReloadRecord: the outcome of one reload; a failure's diagnostics are `file:line:col: …` lines. */
+export type { ReloadFailure, ReloadRecord };
 
 /** VersionRefused: a version that did not load or did not pass its checks. */
 export class VersionRefused extends Error {
@@ -61,7 +50,7 @@ export class VersionRefused extends Error {
 }
 
 /** describeVersion is what /readyz and /v1/status say of a version. */
-export function describeVersion(v: RulesVersion) {
+export function describeVersion(v: RulesVersion): LiveVersion {
   return { rulesets: v.rulesets, wasmSha256: v.wasmSha256, obligationsHash: v.obligationsHash, loadedAt: v.loadedAt };
 }
 
