@@ -182,7 +182,7 @@ export async function measureVerify(entries: number, input: unknown, result: Rat
 // The log holds the lines the appender would write (checked against buildEntryLine for the first
 // entries), made from one template: only the seq and prevHash differ from entry to entry, so writing a
 // million takes a hash each, not a serialization each. A checkpoint and the signed head end it.
-async function writeLongLog(path: string, entries: number, input: unknown, result: RatingResult): Promise<void> {
+export async function writeLongLog(path: string, entries: number, input: unknown, result: RatingResult): Promise<void> {
   const key = `${path}.key.pem`;
   const seed = await createDecisionLog({ path, privateKeyPath: key, createKey: true, fsync: false });
   await seed.close();
