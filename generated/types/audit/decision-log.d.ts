@@ -45,6 +45,16 @@ export interface DecisionEntry {
     [k: string]: unknown;
   };
   /**
+   * For a rating made from evidence (`evaluate --evidence`, POST /v1/evaluate/evidence): the findings derived from it, as the findings file holds them (every row behind each finding, and the sha256 and row count of each evidence file), so that `credit-policy replay` rates `input` with them again without the files. Left out with the input when the log drops the whole input.
+   */
+  inputEvidence?: {
+    derived: DerivedFindings;
+    /**
+     * Where the CLI wrote the findings file (the result names it).
+     */
+    findingsFile?: string;
+  };
+  /**
    * What was left out of `input` (and masked in `result`), by JSON pointer; absent when both are whole.
    */
   redacted?: {
@@ -66,6 +76,87 @@ export interface DecisionEntry {
    * canonicalHash of this entry without `hash`.
    */
   hash: string;
+}
+/**
+ * The findings file `credit-policy findings derive` writes: the findings derived from an evidence folder, each with every row behind it, the items not derived and why, and the files read.
+ */
+export interface DerivedFindings {
+  institution: string;
+  year: number;
+  /**
+   * The day late and open duties are judged on (the end of the year unless given).
+   */
+  asOf: string;
+  /**
+   * The number of users the business needs (5.1), as the assessor gave it.
+   */
+  usersNeeded?: number;
+  ruleset: {
+    id: string;
+    hash: string;
+  };
+  /**
+   * The evidence files read, one per table supplied.
+   */
+  tables: EvidenceFile[];
+  /**
+   * The derived findings keyed by item and finding, in the shape of an evaluation input's findings.
+   */
+  findings: {
+    [k: string]: {
+      [k: string]: number | boolean;
+    };
+  };
+  derived: DerivedFinding[];
+  notDerived: NotDerived[];
+}
+export interface EvidenceFile {
+  table: string;
+  file: string;
+  /**
+   * Data rows read (the header not counted).
+   */
+  rows: number;
+  /**
+   * Of the file's bytes, so the findings name the evidence they came from.
+   */
+  sha256: string;
+}
+export interface DerivedFinding {
+  item: string;
+  finding: string;
+  value: number | boolean;
+  how: "count" | "flag" | "percent" | "deviation";
+  /**
+   * For a percent or deviation: the rows in its base.
+   */
+  counted?: number;
+  /**
+   * How many rows are behind the value (all listed in rows).
+   */
+  total: number;
+  rows: EvidenceRow[];
+  /**
+   * The reading of the source the derivation used (derivation.yaml).
+   */
+  interpretation?: string;
+}
+export interface EvidenceRow {
+  table: string;
+  /**
+   * Row in the file as a spreadsheet numbers it (the header is row 1); the line for NDJSON.
+   */
+  row: number;
+  key: string;
+  /**
+   * The policy's reason for marking the row.
+   */
+  why: string;
+}
+export interface NotDerived {
+  item: string;
+  finding?: string;
+  reason: string;
 }
 /**
  * A link of the chain that records a repair made when the log was opened: a torn last line (an interrupted write, never acknowledged) moved aside to the file `movedTo`, so the chain itself says that bytes were taken out, how many, and their hash.

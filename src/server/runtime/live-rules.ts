@@ -12,6 +12,10 @@ import { InspectionService } from '../../inspections/service.js';
 import { inspectionsFile } from '../../inspections/rules.js';
 import { ObligationService, type ServiceOptions } from '../../obligations/service.js';
 import { Rater } from '../../rating/rater.js';
+import { Deriver } from '../../evidence/service.js';
+import { defaultHeadersFile } from '../../evidence/tables.js';
+import { calendarsDir as defaultCalendarsDir } from '../../obligations/service.js';
+import { rulesetsDir as repoRulesetsDir } from '../../artifacts/artifacts.js';
 import { formatDiagnostic, RulesError, type Diagnostic } from '../../diagnostics/diagnostics.js';
 
 /** RulesSource: where a version is loaded from. */
@@ -30,6 +34,8 @@ export interface RulesVersion {
   obligations?: ObligationService;
   /** Annex 4 inspections, when the obligations' ruleset folder has an inspections.yaml. */
   inspections?: InspectionService;
+  /** Findings from evidence, with the same rulesets and policy as `rater` (so their hashes agree). */
+  deriver?: Deriver;
   rulesets: { id: string; hash: string }[];
   /** sha256 of the compiled policy's bytes, or null when the version was handed over already loaded. */
   wasmSha256: string | null;
@@ -87,8 +93,8 @@ export class LiveRules {
   }
 
   /** fixed serves an already loaded Rater (tests, embedding); it cannot be reloaded. */
-  static fixed(rater: Rater, obligations?: ObligationService): LiveRules {
-    return new LiveRules(versionOf(rater, obligations, null));
+  static fixed(rater: Rater, obligations?: ObligationService, deriver?: Deriver): LiveRules {
+    return new LiveRules({ ...versionOf(rater, obligations, null), ...(deriver ? { deriver } : {}) });
   }
 
   /** current is the live version; read it once per request. */
@@ -141,6 +147,7 @@ export async function loadVersion(source: RulesSource): Promise<RulesVersion> {
   let rater: Rater;
   let obligations: ObligationService | undefined;
   let inspections: InspectionService | undefined;
+  let deriver: Deriver;
   try {
     rater = await Rater.load(source.rulesetsDir, source.wasmPath);
     if (source.obligations !== false)
@@ -158,6 +165,7 @@ export async function loadVersion(source: RulesSource): Promise<RulesVersion> {
         wasmPath: given.wasmPath ?? source.wasmPath,
         ...(given.calendarsDir ? { calendarsDir: given.calendarsDir } : {}),
       });
+    deriver = await deriverFor(source, rater, obligations);
   } catch (err) {
     throw refusedFrom(err);
   }
@@ -169,7 +177,24 @@ export async function loadVersion(source: RulesSource): Promise<RulesVersion> {
       message: `${source.wasmPath} changed while it was being loaded; reload again once it is written`,
       diagnostics: [],
     });
-  return { ...versionOf(rater, obligations, before), ...(inspections ? { inspections } : {}) };
+  return { ...versionOf(rater, obligations, before), ...(inspections ? { inspections } : {}), deriver };
+}
+
+/**
+ * deriverFor reads findings from evidence with the version's own rulesets and policy, and the header
+ * mapping beside the rulesets folder (the repo's when that folder has none beside it).
+ */
+export function deriverFor(
+  source: Pick<RulesSource, 'rulesetsDir' | 'obligations'>,
+  rater: Rater,
+  obligations?: ObligationService,
+): Promise<Deriver> {
+  const beside = defaultHeadersFile(source.rulesetsDir);
+  return Deriver.assemble(rater.registry, rater.module, {
+    calendars: (source.obligations ? source.obligations.calendarsDir : undefined) ?? defaultCalendarsDir,
+    headers: existsSync(beside) ? beside : defaultHeadersFile(repoRulesetsDir),
+    ...(obligations ? { calendar: obligations.calendar } : {}),
+  });
 }
 
 /** versionOf names a loaded version by what it serves: ruleset hashes, WASM digest, obligations. */
