@@ -18,7 +18,8 @@ import { jsonParser } from '../http/parsers.js';
 import { errorResponses, ids, ref } from '../http/schemas.js';
 import type { Decisions } from '../runtime/decisions.js';
 import { idempotencyKeyOf } from '../runtime/idempotency.js';
-import type { LiveRules } from '../runtime/live-rules.js';
+import { deriverFor, type LiveRules } from '../runtime/live-rules.js';
+import { rulesetsDir } from '../../artifacts/artifacts.js';
 import { auditOf } from '../runtime/logging.js';
 
 export interface FindingsOptions {
@@ -125,9 +126,17 @@ export const findingsRoutes: FastifyPluginAsync<FindingsOptions> = async (
   await app.register(multipart, { throwFileSizeLimit: true });
   const parse = jsonParser(app);
 
-  const deriverOf = (): Deriver => {
-    const d = live.current.deriver;
-    if (!d) throw new HttpError('bad-request', 'this service was started without evidence derivation');
+  // A version loaded from a rules folder brings its deriver; a Rater handed over without one gets one
+  // over its own rulesets and policy, with the repo's calendars and header mapping, made on first use.
+  const made = new WeakMap<object, Promise<Deriver>>();
+  const deriverOf = (): Promise<Deriver> => {
+    const v = live.current;
+    if (v.deriver) return Promise.resolve(v.deriver);
+    let d = made.get(v.rater);
+    if (!d) {
+      d = deriverFor({ rulesetsDir }, v.rater, v.obligations);
+      made.set(v.rater, d);
+    }
     return d;
   };
 
@@ -213,7 +222,7 @@ export const findingsRoutes: FastifyPluginAsync<FindingsOptions> = async (
     },
     async (request, reply) => {
       const deadline = new Deadline(timeout);
-      const deriver = deriverOf();
+      const deriver = await deriverOf();
       const upload = await receiveEvidence(request, deriver.specs, { limit: bodyLimit });
       const found = await derive(request, deriver, upload, request.query as DeriveQuery, deadline);
       return reply.type('application/json; charset=utf-8').serializer(JSON.stringify).send(found);
@@ -262,7 +271,7 @@ export const findingsRoutes: FastifyPluginAsync<FindingsOptions> = async (
     async (request, reply) => {
       const deadline = new Deadline(timeout);
       const { rater } = live.current;
-      const deriver = deriverOf();
+      const deriver = await deriverOf();
       const key = idempotencyKeyOf(request.headers);
       if (key instanceof Error) return sendError(reply, { error: 'bad-request', message: key.message });
       const upload = await receiveEvidence(request, deriver.specs, { limit: bodyLimit, fields: ['case'] });
