@@ -307,6 +307,15 @@ describe('POST /v1/evaluate/evidence', () => {
       rows: [{ table: 'users', row: 6, key: 'U05', why: 'filed-late' }],
     });
     expect(item('8.1').deductions[0].evidence).toMatchObject({ source: 'overridden', derivedValue: 6, total: 6 });
+    // The readings of derivation.yaml the derived findings used, beside the scoring table's; 8.1's value
+    // is the assessor's override, so its reading did not decide it.
+    const readings = result.interpretations.map((i: { id: string }) => i.id);
+    expect(readings).toEqual(expect.arrayContaining(['deviation-absolute', 'derivation-period', 'derivation-5.4']));
+    expect(readings).not.toContain('derivation-8.1');
+    expect(result.interpretations.find((i: { id: string }) => i.id === 'derivation-5.4')).toMatchObject({
+      about: '5.4',
+      reading: expect.stringContaining('Idleness is counted in query operations only, never in logins.'),
+    });
     await logged.close();
     const [entry] = (await readFile(path, 'utf8'))
       .trim()

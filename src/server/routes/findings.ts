@@ -205,6 +205,7 @@ export const findingsRoutes: FastifyPluginAsync<FindingsOptions> = async (
             'multipart/form-data': {
               schema: {
                 type: 'object',
+                additionalProperties: false,
                 description: 'One file part per evidence table supplied.',
                 properties: tableProperties,
               },
@@ -244,6 +245,7 @@ export const findingsRoutes: FastifyPluginAsync<FindingsOptions> = async (
             'multipart/form-data': {
               schema: {
                 type: 'object',
+                additionalProperties: false,
                 required: ['case'],
                 description: 'The case, then one file part per evidence table supplied.',
                 properties: {
