@@ -134,7 +134,7 @@ export const findingsRoutes: FastifyPluginAsync<FindingsOptions> = async (
     if (v.deriver) return Promise.resolve(v.deriver);
     let d = made.get(v.rater);
     if (!d) {
-      d = deriverFor({ rulesetsDir }, v.rater, v.obligations);
+      d = deriverFor({ rulesetsDir }, v.rater);
       made.set(v.rater, d);
     }
     return d;
