@@ -52,6 +52,9 @@ export async function readDutyFile<T extends { source: string }>(
 /** Report: how a duty file's check records one problem at a path of the document. */
 export type Report = (code: Code, path: JsonPath, message: string) => void;
 
+/** DutyChecks: the checks dutyChecks returns for one duty file. */
+export type DutyChecks = ReturnType<typeof dutyChecks>;
+
 /**
  * dutyChecks: what every duty file is held to beyond its schema. `quoted` refuses a quote not in the
  * source verbatim, `use` an interpretation id that is not declared; `interpretations`, called last,
