@@ -11,7 +11,7 @@ import { WorkingCalendar } from '../obligations/calendar.js';
 import { civil, formatIsoDate, parseIsoDate, type Day } from '../obligations/dates.js';
 import { ObligationError } from '../obligations/errors.js';
 import { basename } from 'node:path';
-import { calendarsDir as defaultCalendars, defaultRulesetDir } from '../obligations/service.js';
+import { calendarsDir as defaultCalendars } from '../obligations/service.js';
 import type { Problem } from '../validation/explain.js';
 import type { LoadedPlan } from './plans.js';
 import {
@@ -32,7 +32,8 @@ export type { InspectionsStatus };
 export const entrypoint = inspectionsEntrypoint;
 
 export interface InspectionServiceOptions {
-  rulesetDir?: string;
+  /** The ruleset folder holding inspections.yaml (the server picks it by year through the registry). */
+  rulesetDir: string;
   calendarsDir?: string;
   wasmPath?: string;
 }
@@ -47,8 +48,8 @@ export class InspectionService {
     readonly hash: string,
   ) {}
 
-  static async load(options: InspectionServiceOptions = {}): Promise<InspectionService> {
-    const dir = options.rulesetDir ?? defaultRulesetDir;
+  static async load(options: InspectionServiceOptions): Promise<InspectionService> {
+    const dir = options.rulesetDir;
     const rules = await loadInspectionRules(dir);
     const { calendar, diagnostics, texts } = await WorkingCalendar.inspect(options.calendarsDir ?? defaultCalendars);
     if (!calendar) throw new RulesError(diagnostics);
