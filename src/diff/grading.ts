@@ -2,6 +2,7 @@
 // triggers with their thresholds, the measures of each result, and the not-rated rule.
 import type { Grading, RuleSet } from '../rules/ruleset.js';
 import { type Changes, keyed, type Place } from './compare.js';
+import type { ChangeKind } from './model.js';
 
 type Trigger = Grading['downgrade']['triggers'][number];
 
@@ -14,11 +15,7 @@ export function diffGrading(a: RuleSet, b: RuleSet, out: Changes): void {
 /** diffBands: the grade bands, their clause and reading. */
 function diffBands(ga: Grading, gb: Grading, out: Changes): void {
   const bands: Place = { section: 'grading', path: 'bands' };
-  out.value(bands, 'band', 'clause', ga.bands.clause, gb.bands.clause);
-  out.value(bands, 'band', 'interpretation', ga.bands.interpretation, gb.bands.interpretation, {
-    from: ga.bands.clause,
-    to: gb.bands.clause,
-  });
+  clauseAndReading(bands, 'band', ga.bands, gb.bands, out);
   keyed(ga.bands.grades, gb.bands.grades, (g) => g.grade, {
     removed: (g, id) => out.removed(bands, 'band', `[${id}]`, g, g.clause),
     added: (g, id) => out.added(bands, 'band', `[${id}]`, g, g.clause),
@@ -73,11 +70,7 @@ function diffDowngrade(ga: Grading, gb: Grading, out: Changes): void {
 /** diffZeroScore: the zero score and its triggers. */
 function diffZeroScore(ga: Grading, gb: Grading, out: Changes): void {
   const zero: Place = { section: 'grading', path: 'zeroScore' };
-  out.value(zero, 'trigger', 'clause', ga.zeroScore.clause, gb.zeroScore.clause);
-  out.value(zero, 'trigger', 'interpretation', ga.zeroScore.interpretation, gb.zeroScore.interpretation, {
-    from: ga.zeroScore.clause,
-    to: gb.zeroScore.clause,
-  });
+  clauseAndReading(zero, 'trigger', ga.zeroScore, gb.zeroScore, out);
   diffTriggers(ga.zeroScore.triggers, gb.zeroScore.triggers, zero, out);
 }
 
@@ -114,11 +107,19 @@ function diffMeasures(ga: Grading, gb: Grading, out: Changes): void {
 /** diffNotRated: the not-rated rule (第九条). */
 function diffNotRated(ga: Grading, gb: Grading, out: Changes): void {
   const notRated: Place = { section: 'grading', path: 'notRated' };
-  out.value(notRated, 'not-rated', 'clause', ga.notRated.clause, gb.notRated.clause);
-  out.value(notRated, 'not-rated', 'interpretation', ga.notRated.interpretation, gb.notRated.interpretation, {
-    from: ga.notRated.clause,
-    to: gb.notRated.clause,
-  });
+  clauseAndReading(notRated, 'not-rated', ga.notRated, gb.notRated, out);
+}
+
+/** clauseAndReading: a section's clause, and the interpretation it is read by. */
+function clauseAndReading(
+  place: Place,
+  kind: ChangeKind,
+  a: { clause: string; interpretation?: string },
+  b: { clause: string; interpretation?: string },
+  out: Changes,
+): void {
+  out.value(place, kind, 'clause', a.clause, b.clause);
+  out.value(place, kind, 'interpretation', a.interpretation, b.interpretation, { from: a.clause, to: b.clause });
 }
 
 function diffTriggers(a: Trigger[], b: Trigger[], place: Place, out: Changes): void {
