@@ -3,19 +3,13 @@
 // of one worker to all of them, shuts them all down on SIGTERM or SIGINT, restarts a worker that dies,
 // answers /v1/status with every worker's state, and holds the Idempotency-Keys for all of them.
 import cluster, { type Worker } from 'node:cluster';
+import type { WorkerStatus } from '../../generated/types/http/worker-status.js';
 import pino from 'pino';
 import type { Claim, IdempotencyStore } from './runtime/idempotency.js';
 import { memoryIdempotencyStore } from './runtime/idempotency.js';
 
-/** WorkerStatus: what /v1/status says of one worker. */
-export interface WorkerStatus {
-  worker: number;
-  pid: number;
-  replica?: string;
-  live: unknown;
-  lastReload?: unknown;
-  decisionLog?: { path: string; seq: number; checkpointed: number };
-}
+/** WorkerStatus: what /v1/status says of one worker (schemas/http/worker-status.schema.json). */
+export type { WorkerStatus };
 
 /** ClusterLink: what a worker's routes need of the other workers. */
 export interface ClusterLink {
