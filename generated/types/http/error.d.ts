@@ -15,6 +15,7 @@ export interface ErrorResponse {
   error:
     | "invalid-input"
     | "malformed-json"
+    | "invalid-evidence"
     | "empty-body"
     | "bad-request"
     | "unauthorized"

@@ -10,6 +10,11 @@ import { failureDiagnostics, loadRuleTests, runRuleTest, type RuleTestOutcome } 
 import { EngineError } from '../../engine/errors.js';
 import type { ObligationService } from '../../obligations/service.js';
 import { Rater } from '../../rating/rater.js';
+import { existsSync } from 'node:fs';
+import { Deriver } from '../../evidence/service.js';
+import { defaultHeadersFile } from '../../evidence/tables.js';
+import { calendarsDir as defaultCalendarsDir } from '../../obligations/service.js';
+import { rulesetsDir as repoRulesetsDir } from '../../artifacts/artifacts.js';
 import { formatDiagnostic, RulesError, type Diagnostic } from '../../diagnostics/diagnostics.js';
 import { type Duties, DutiesByYear, type DutiesOptions, fixedDuties } from './duties.js';
 
@@ -31,6 +36,8 @@ export interface RulesVersion {
   rater: Rater;
   /** Deadlines and annex 4 inspections by year, when a ruleset of the version has an obligations.yaml. */
   obligations?: Duties;
+  /** Findings from evidence, with the same rulesets and policy as `rater` (so their hashes agree). */
+  deriver?: Deriver;
   rulesets: LiveVersion['rulesets'];
   /** sha256 of the compiled policy's bytes, or null when the version was handed over already loaded. */
   wasmSha256: string | null;
@@ -73,8 +80,11 @@ export class LiveRules {
   }
 
   /** fixed serves an already loaded Rater (tests, embedding); it cannot be reloaded. */
-  static fixed(rater: Rater, obligations?: ObligationService): LiveRules {
-    return new LiveRules(versionOf(rater, obligations ? fixedDuties(obligations) : undefined, null));
+  static fixed(rater: Rater, obligations?: ObligationService, deriver?: Deriver): LiveRules {
+    return new LiveRules({
+      ...versionOf(rater, obligations ? fixedDuties(obligations) : undefined, null),
+      ...(deriver ? { deriver } : {}),
+    });
   }
 
   /** current is the live version; read it once per request. */
@@ -126,11 +136,13 @@ export async function loadVersion(source: RulesSource): Promise<RulesVersion> {
   const before = await wasmDigest(source.wasmPath);
   let rater: Rater;
   let obligations: Duties | undefined;
+  let deriver: Deriver;
   try {
     rater = await Rater.load(source.rulesetsDir, source.wasmPath);
     // Deadlines and annex 4 inspections of every ruleset that has them, chosen by year as the rating is.
     if (source.obligations !== false)
       obligations = await DutiesByYear.load(rater.registry, { wasmPath: source.wasmPath, ...source.obligations });
+    deriver = await deriverFor(source, rater);
   } catch (err) {
     throw refusedFrom(err);
   }
@@ -142,7 +154,19 @@ export async function loadVersion(source: RulesSource): Promise<RulesVersion> {
       message: `${source.wasmPath} changed while it was being loaded; reload again once it is written`,
       diagnostics: [],
     });
-  return versionOf(rater, obligations, before);
+  return { ...versionOf(rater, obligations, before), deriver };
+}
+
+/**
+ * deriverFor reads findings from evidence with the version's own rulesets and policy, and the header
+ * mapping beside the rulesets folder (the repo's when that folder has none beside it).
+ */
+export function deriverFor(source: Pick<RulesSource, 'rulesetsDir' | 'obligations'>, rater: Rater): Promise<Deriver> {
+  const beside = defaultHeadersFile(source.rulesetsDir);
+  return Deriver.assemble(rater.registry, rater.module, {
+    calendars: (source.obligations ? source.obligations.calendarsDir : undefined) ?? defaultCalendarsDir,
+    headers: existsSync(beside) ? beside : defaultHeadersFile(repoRulesetsDir),
+  });
 }
 
 /** versionOf names a loaded version by what it serves: ruleset hashes, WASM digest, obligations. */
