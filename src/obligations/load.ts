@@ -14,7 +14,7 @@ import { positioned as at } from '../diagnostics/positioned.js';
 import type { JsonPath } from '../diagnostics/yaml-source.js';
 import { readSchema } from '../validation/ajv.js';
 import { daysInMonth } from './dates.js';
-import { dutyChecks, type Report, readDutyFile } from './rule-file.js';
+import { type DutyChecks, dutyChecks, type Report, readDutyFile } from './rule-file.js';
 
 export type { EventTypeColumn, Obligation, ObligationInterpretation, ObligationsFile, ReporterRule };
 
@@ -72,11 +72,22 @@ export async function loadObligations(rulesetDir: string): Promise<ObligationSet
 // What the schema cannot say: every id resolves, every reading is used, numbers fit their
 // schedule, every quote is in the source, and the form's columns are the report schema's counts.
 function checkObligations(doc: ObligationsFile, sourceText: string | undefined, report: Report): void {
-  const { quoted, use, interpretations } = dutyChecks(doc, sourceText, report);
-  const recipients = Object.keys(doc.recipients);
-  const events = Object.keys(doc.events);
+  const checks = dutyChecks(doc, sourceText, report);
+  checkForm(doc.monthlyReport, checks, report);
+  checks.quoted(doc.parties.operator.clause, ['parties', 'operator', 'clause']);
+  checks.use([doc.parties.interpretation], ['parties', 'interpretation']);
+  const seen = new Set<string>();
+  doc.obligations.forEach((o, n) => {
+    const op: JsonPath = ['obligations', n];
+    if (seen.has(o.id)) report('OBL010', [...op, 'id'], `obligation id "${o.id}" is used twice; ids must be unique`);
+    seen.add(o.id);
+    checkObligation(doc, o, op, checks, report);
+  });
+  checks.interpretations('any obligation or by the report form');
+}
 
-  const form = doc.monthlyReport;
+/** checkForm: the monthly report form quotes its source, and its columns are the report schema's counts. */
+function checkForm(form: ObligationsFile['monthlyReport'], { quoted, use }: DutyChecks, report: Report): void {
   quoted(form.title, ['monthlyReport', 'title']);
   quoted(form.periodTemplate, ['monthlyReport', 'periodTemplate']);
   quoted(form.clause, ['monthlyReport', 'clause']);
@@ -105,63 +116,65 @@ function checkObligations(doc: ObligationsFile, sourceText: string | undefined, 
   for (const [k, v] of formHeadings)
     for (const text of Array.isArray(v) ? v : [v]) quoted(text, ['monthlyReport', 'headings', k]);
   for (const [k, v] of Object.entries(form.signatories)) quoted(v, ['monthlyReport', 'signatories', k]);
+}
 
-  quoted(doc.parties.operator.clause, ['parties', 'operator', 'clause']);
-  use([doc.parties.interpretation], ['parties', 'interpretation']);
-  const seen = new Set<string>();
-  doc.obligations.forEach((o, n) => {
-    const op: JsonPath = ['obligations', n];
-    if (seen.has(o.id)) report('OBL010', [...op, 'id'], `obligation id "${o.id}" is used twice; ids must be unique`);
-    seen.add(o.id);
-    quoted(o.clause, [...op, 'clause']);
-    if (o.routeClause) quoted(o.routeClause, [...op, 'routeClause']);
-    use(o.interpretations, [...op, 'interpretations']);
-    if (o.inferred) use([o.inferred], [...op, 'inferred']);
-    if (!events.includes(o.start))
+/** checkObligation: one obligation's quotes, readings, event, schedule and reporters resolve and fit. */
+function checkObligation(
+  doc: ObligationsFile,
+  o: Obligation,
+  op: JsonPath,
+  { quoted, use }: DutyChecks,
+  report: Report,
+): void {
+  const recipients = Object.keys(doc.recipients);
+  const events = Object.keys(doc.events);
+  quoted(o.clause, [...op, 'clause']);
+  if (o.routeClause) quoted(o.routeClause, [...op, 'routeClause']);
+  use(o.interpretations, [...op, 'interpretations']);
+  if (o.inferred) use([o.inferred], [...op, 'inferred']);
+  if (!events.includes(o.start))
+    report(
+      'OBL011',
+      [...op, 'start'],
+      `names the event "${o.start}", which events does not declare; declared: ${events.join(', ')}`,
+    );
+  const s = o.schedule;
+  if (s.kind === 'annual') {
+    if ((s.day === undefined) === (s.lastDay === undefined))
+      report('OBL013', [...op, 'schedule'], 'an annual schedule needs exactly one of day or lastDay');
+    else if (s.day !== undefined && s.day > daysInMonth(2023, s.month))
+      report('OBL013', [...op, 'schedule', 'day'], `month ${s.month} has no day ${s.day} in every year`);
+  }
+  for (const [kind, rule] of Object.entries(o.reporters) as [ReporterKind, ReporterRule][]) {
+    const rp: JsonPath = [...op, 'reporters', kind];
+    if (rule.recipient !== null && !recipients.includes(rule.recipient))
       report(
         'OBL011',
-        [...op, 'start'],
-        `names the event "${o.start}", which events does not declare; declared: ${events.join(', ')}`,
+        [...rp, 'recipient'],
+        `names the recipient "${rule.recipient}", which recipients does not declare; declared: ${recipients.join(', ')}`,
       );
-    const s = o.schedule;
-    if (s.kind === 'annual') {
-      if ((s.day === undefined) === (s.lastDay === undefined))
-        report('OBL013', [...op, 'schedule'], 'an annual schedule needs exactly one of day or lastDay');
-      else if (s.day !== undefined && s.day > daysInMonth(2023, s.month))
-        report('OBL013', [...op, 'schedule', 'day'], `month ${s.month} has no day ${s.day} in every year`);
-    }
-    for (const [kind, rule] of Object.entries(o.reporters) as [ReporterKind, ReporterRule][]) {
-      const rp: JsonPath = [...op, 'reporters', kind];
-      if (rule.recipient !== null && !recipients.includes(rule.recipient))
+    if (rule.clause) quoted(rule.clause, [...rp, 'clause']);
+    use(rule.interpretations, [...rp, 'interpretations']);
+    if (rule.inferred) use([rule.inferred], [...rp, 'inferred']);
+    (rule.alsoTo ?? []).forEach((id, i) => {
+      if (!recipients.includes(id))
         report(
           'OBL011',
-          [...rp, 'recipient'],
-          `names the recipient "${rule.recipient}", which recipients does not declare; declared: ${recipients.join(', ')}`,
+          [...rp, 'alsoTo', i],
+          `names the recipient "${id}", which recipients does not declare; declared: ${recipients.join(', ')}`,
         );
-      if (rule.clause) quoted(rule.clause, [...rp, 'clause']);
-      use(rule.interpretations, [...rp, 'interpretations']);
-      if (rule.inferred) use([rule.inferred], [...rp, 'inferred']);
-      (rule.alsoTo ?? []).forEach((id, i) => {
-        if (!recipients.includes(id))
-          report(
-            'OBL011',
-            [...rp, 'alsoTo', i],
-            `names the recipient "${id}", which recipients does not declare; declared: ${recipients.join(', ')}`,
-          );
-      });
-      if (rule.schedule?.day !== undefined && s.kind !== 'monthly' && s.kind !== 'quarterly')
-        report(
-          'OBL013',
-          [...rp, 'schedule', 'day'],
-          `sets a day of the month, but the schedule is ${s.kind}; only monthly and quarterly schedules have one`,
-        );
-      if (rule.schedule?.count !== undefined && s.kind !== 'after')
-        report(
-          'OBL013',
-          [...rp, 'schedule', 'count'],
-          `sets a count, but the schedule is ${s.kind}; only an after schedule counts`,
-        );
-    }
-  });
-  interpretations('any obligation or by the report form');
+    });
+    if (rule.schedule?.day !== undefined && s.kind !== 'monthly' && s.kind !== 'quarterly')
+      report(
+        'OBL013',
+        [...rp, 'schedule', 'day'],
+        `sets a day of the month, but the schedule is ${s.kind}; only monthly and quarterly schedules have one`,
+      );
+    if (rule.schedule?.count !== undefined && s.kind !== 'after')
+      report(
+        'OBL013',
+        [...rp, 'schedule', 'count'],
+        `sets a count, but the schedule is ${s.kind}; only an after schedule counts`,
+      );
+  }
 }

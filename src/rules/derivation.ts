@@ -7,6 +7,7 @@ import { compileSchema } from '../validation/ajv.js';
 import { explainErrors, pointerSegments } from '../validation/explain.js';
 import type { Code } from '../diagnostics/codes.js';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
+import { notVerbatim } from '../diagnostics/quotes.js';
 import type { ScoringTable } from './ruleset.js';
 import { indexItems } from './ruleset.js';
 import { parseYamlSource, type JsonPath, type YamlSource } from '../diagnostics/yaml-source.js';
@@ -67,12 +68,8 @@ export function checkDerivation(
   const at = (code: Code, path: JsonPath, message: string) => out.push({ code, path, message });
   const items = indexItems(table);
   const quoted = (clause: string, path: JsonPath) => {
-    if (sourceText !== undefined && !sourceText.includes(clause))
-      at(
-        'RULE061',
-        path,
-        `quotes text that is not in the source verbatim: "${clause.length > 50 ? `${clause.slice(0, 50)}…` : clause}"`,
-      );
+    const problem = notVerbatim(clause, sourceText);
+    if (problem) at('RULE061', path, problem);
   };
   quoted(d.period.clause, ['period', 'clause']);
   const seen = new Set<string>();
