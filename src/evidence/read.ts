@@ -90,13 +90,16 @@ class RowBuilder {
   }
 }
 
+/** defaultChunkSize: rows per chunk handed to the policy (its input, and so its memory, is one chunk). */
+export const defaultChunkSize = 4000;
+
 /** readRows streams the rows of one file in chunks; problems go to `errors` and their rows are left out. */
 export async function* readRows(
   file: string,
   label: string,
   spec: TableSpec,
   errors: Collector,
-  chunkSize = 4000,
+  chunkSize = defaultChunkSize,
 ): AsyncGenerator<Row[]> {
   const builder = new RowBuilder(spec, label, errors);
   const source: AsyncGenerator<RawRow[]> = /\.(ndjson|jsonl)$/i.test(file)

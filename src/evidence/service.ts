@@ -24,6 +24,8 @@ export interface DeriveRequest {
   usersNeeded?: number;
   ruleset?: string;
   chunkSize?: number;
+  /** See DeriveOptions.offloadFrom: the size of tables from which the policy runs on a worker thread. */
+  offloadFrom?: number;
   record?: (entrypoint: 'marks' | 'summary', input: unknown) => void;
 }
 
