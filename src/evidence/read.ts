@@ -3,6 +3,7 @@
 // keys with their file:row:column. Rows are numbered as a spreadsheet shows them: the header is row 1.
 import { type CellValue, cellConverter, type FastCell, parseCell } from './cells.js';
 import { type Collector, problem } from './errors.js';
+import { KeySet } from './keyset.js';
 import { csvCells } from './read-csv.js';
 import type { RawRow } from './read-headers.js';
 import { ndjsonCells } from './read-ndjson.js';
@@ -23,7 +24,7 @@ const unset = Symbol('unset');
 
 /** RowBuilder types the cells of one row and checks its key is new. */
 class RowBuilder {
-  private readonly keys = new Set<string>();
+  private readonly keys = new KeySet();
   // Compiled once per file: a converter per column for the common cell, parseCell for the rest.
   private readonly fast: FastCell[];
   private readonly got: (CellValue | typeof unset)[];
@@ -73,7 +74,7 @@ class RowBuilder {
     }
     if (!ok) return undefined;
     const key = spec.key.length === 1 ? String(values[spec.key[0]]) : spec.key.map((k) => String(values[k])).join('|');
-    if (this.keys.has(key)) {
+    if (!this.keys.add(key)) {
       this.errors.add(
         problem(
           'EVID021',
@@ -85,7 +86,6 @@ class RowBuilder {
       );
       return undefined;
     }
-    this.keys.add(key);
     return { row, key, values };
   }
 }
