@@ -2,10 +2,10 @@
 // in a folder of yearly plans: what is due, overdue, late, missing or complete, each with its clause.
 import { writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
-import { wasmPath } from '../artifacts/artifacts.js';
+import { rulesetsDir, wasmPath } from '../artifacts/artifacts.js';
 import { readPlanDir } from '../inspections/plans.js';
 import { InspectionService } from '../inspections/service.js';
-import { calendarsDir, defaultRulesetDir } from '../obligations/service.js';
+import { calendarsDir } from '../obligations/service.js';
 import { formatIsoDate, today } from '../obligations/dates.js';
 import { formatDiagnostic } from '../diagnostics/diagnostics.js';
 import { inspectionsFormats, type InspectionsFormat } from '../render/inspections/formats.js';
@@ -36,7 +36,7 @@ export function registerInspections(program: Command): void {
     .addOption(
       new Option('--format <format>', 'output format').choices(Object.keys(inspectionsFormats)).default('text'),
     )
-    .option('--rules <dir>', 'the ruleset folder holding inspections.yaml', defaultRulesetDir)
+    .option('--rules <dir>', 'the ruleset folder holding inspections.yaml', `${rulesetsDir}yinfa-2018-102`)
     .option('--calendars <dir>', 'folder of working-day calendars, one <year>.yaml each', calendarsDir)
     .option('--wasm <file>', 'compiled policy', wasmPath)
     .action(async (dir: string, flags: InspectionFlags) => {

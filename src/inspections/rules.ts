@@ -9,7 +9,7 @@ import type { Code } from '../diagnostics/codes.js';
 import { hasErrors, RulesError, type Diagnostic } from '../diagnostics/diagnostics.js';
 import { positioned as at } from '../diagnostics/positioned.js';
 import type { JsonPath } from '../diagnostics/yaml-source.js';
-import { readDutyFile } from '../obligations/rule-file.js';
+import { dutyChecks, readDutyFile } from '../obligations/rule-file.js';
 
 export type { InspectionRulesFile };
 
@@ -37,42 +37,17 @@ export async function inspectInspectionRules(
   if (!file) return { diagnostics };
   const { source, doc, sourceText } = file;
   const report = (code: Code, path: JsonPath, message: string) => diagnostics.push(at(source, code, path, message));
-  const quoted = (text: string, path: JsonPath) => {
-    if (sourceText !== undefined && !sourceText.includes(text))
-      report(
-        'OBL020',
-        path,
-        `quotes text that is not in the source verbatim: "${text.length > 50 ? `${text.slice(0, 50)}…` : text}"`,
-      );
-  };
-  const declared = new Set(doc.interpretations.map((i) => i.id));
-  const used = new Set<string>();
+  const { quoted, use, interpretations } = dutyChecks(doc, sourceText, report);
   for (const section of ['plan', 'team', 'report', 'rectification', 'coverage'] as const) {
     const s = doc[section];
     quoted(s.clause, [section, 'clause']);
-    s.interpretations.forEach((id, n) => {
-      used.add(id);
-      if (!declared.has(id))
-        report(
-          'OBL011',
-          [section, 'interpretations', n],
-          `refers to interpretation "${id}", which is not defined under interpretations; defined: ${[...declared].join(', ')}`,
-        );
-    });
+    use(s.interpretations, [section, 'interpretations']);
   }
   quoted(doc.rectification.feedbackClause, ['rectification', 'feedbackClause']);
   doc.rectification.recipients.forEach((r, n) => {
     quoted(r, ['rectification', 'recipients', n]);
   });
-  const ids = new Set<string>();
-  doc.interpretations.forEach((i, n) => {
-    if (ids.has(i.id))
-      report('OBL010', ['interpretations', n, 'id'], `interpretation id "${i.id}" is used twice; ids must be unique`);
-    ids.add(i.id);
-    quoted(i.quote, ['interpretations', n, 'quote']);
-    if (!used.has(i.id))
-      report('OBL012', ['interpretations', n, 'id'], `interpretation "${i.id}" is not used by any rule`);
-  });
+  interpretations('any rule');
   if (hasErrors(diagnostics)) return { diagnostics };
   return {
     rules: {

@@ -9,13 +9,12 @@ import type {
   ObligationsFile,
   ReporterRule,
 } from '../../generated/types/obligations/obligations.js';
-import type { Code } from '../diagnostics/codes.js';
 import { hasErrors, RulesError, type Diagnostic } from '../diagnostics/diagnostics.js';
 import { positioned as at } from '../diagnostics/positioned.js';
 import type { JsonPath } from '../diagnostics/yaml-source.js';
 import { readSchema } from '../validation/ajv.js';
 import { daysInMonth } from './dates.js';
-import { readDutyFile } from './rule-file.js';
+import { dutyChecks, type Report, readDutyFile } from './rule-file.js';
 
 export type { EventTypeColumn, Obligation, ObligationInterpretation, ObligationsFile, ReporterRule };
 
@@ -70,31 +69,10 @@ export async function loadObligations(rulesetDir: string): Promise<ObligationSet
   return set;
 }
 
-type Report = (code: Code, path: JsonPath, message: string) => void;
-
 // What the schema cannot say: every id resolves, every reading is used, numbers fit their
 // schedule, every quote is in the source, and the form's columns are the report schema's counts.
 function checkObligations(doc: ObligationsFile, sourceText: string | undefined, report: Report): void {
-  const quoted = (text: string, path: JsonPath) => {
-    if (sourceText !== undefined && !sourceText.includes(text))
-      report(
-        'OBL020',
-        path,
-        `quotes text that is not in the source verbatim: "${text.length > 50 ? `${text.slice(0, 50)}…` : text}"`,
-      );
-  };
-  const declared = new Set(doc.interpretations.map((i) => i.id));
-  const used = new Set<string>();
-  const use = (ids: string[] | undefined, path: JsonPath) =>
-    (ids ?? []).forEach((id, n) => {
-      used.add(id);
-      if (!declared.has(id))
-        report(
-          'OBL011',
-          [...path, n],
-          `refers to interpretation "${id}", which is not defined under interpretations; defined: ${[...declared].join(', ')}`,
-        );
-    });
+  const { quoted, use, interpretations } = dutyChecks(doc, sourceText, report);
   const recipients = Object.keys(doc.recipients);
   const events = Object.keys(doc.events);
 
@@ -185,17 +163,5 @@ function checkObligations(doc: ObligationsFile, sourceText: string | undefined, 
         );
     }
   });
-  const ids = new Set<string>();
-  doc.interpretations.forEach((i, n) => {
-    if (ids.has(i.id))
-      report('OBL010', ['interpretations', n, 'id'], `interpretation id "${i.id}" is used twice; ids must be unique`);
-    ids.add(i.id);
-    quoted(i.quote, ['interpretations', n, 'quote']);
-    if (!used.has(i.id))
-      report(
-        'OBL012',
-        ['interpretations', n, 'id'],
-        `interpretation "${i.id}" is not used by any obligation or by the report form`,
-      );
-  });
+  interpretations('any obligation or by the report form');
 }

@@ -2,9 +2,10 @@
 // with positions, validates it against its schema and reads the source text its quotes are held to.
 import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import type { Code } from '../diagnostics/codes.js';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import { positioned } from '../diagnostics/positioned.js';
-import { readYamlSource, type YamlSource } from '../diagnostics/yaml-source.js';
+import { type JsonPath, readYamlSource, type YamlSource } from '../diagnostics/yaml-source.js';
 import { compileSchema } from '../validation/ajv.js';
 import { explainErrors, pointerSegments } from '../validation/explain.js';
 
@@ -46,4 +47,51 @@ export async function readDutyFile<T extends { source: string }>(
     );
   }
   return { file: { source, doc, sourceText }, diagnostics };
+}
+
+/** Report: how a duty file's check records one problem at a path of the document. */
+export type Report = (code: Code, path: JsonPath, message: string) => void;
+
+/**
+ * dutyChecks: what every duty file is held to beyond its schema. `quoted` refuses a quote not in the
+ * source verbatim, `use` an interpretation id that is not declared; `interpretations`, called last,
+ * refuses an id declared twice, a reading not quoted verbatim, and one nothing used (`usedBy` says by what).
+ */
+export function dutyChecks(
+  doc: { interpretations: { id: string; quote: string }[] },
+  sourceText: string | undefined,
+  report: Report,
+) {
+  const declared = new Set(doc.interpretations.map((i) => i.id));
+  const used = new Set<string>();
+  const quoted = (text: string, path: JsonPath) => {
+    if (sourceText !== undefined && !sourceText.includes(text))
+      report(
+        'OBL020',
+        path,
+        `quotes text that is not in the source verbatim: "${text.length > 50 ? `${text.slice(0, 50)}…` : text}"`,
+      );
+  };
+  const use = (ids: string[] | undefined, path: JsonPath) =>
+    (ids ?? []).forEach((id, n) => {
+      used.add(id);
+      if (!declared.has(id))
+        report(
+          'OBL011',
+          [...path, n],
+          `refers to interpretation "${id}", which is not defined under interpretations; defined: ${[...declared].join(', ')}`,
+        );
+    });
+  const interpretations = (usedBy: string) => {
+    const ids = new Set<string>();
+    doc.interpretations.forEach((i, n) => {
+      if (ids.has(i.id))
+        report('OBL010', ['interpretations', n, 'id'], `interpretation id "${i.id}" is used twice; ids must be unique`);
+      ids.add(i.id);
+      quoted(i.quote, ['interpretations', n, 'quote']);
+      if (!used.has(i.id))
+        report('OBL012', ['interpretations', n, 'id'], `interpretation "${i.id}" is not used by ${usedBy}`);
+    });
+  };
+  return { quoted, use, interpretations };
 }

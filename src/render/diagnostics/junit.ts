@@ -1,7 +1,7 @@
 // Render stage: `check` as JUnit XML for CI dashboards: one testsuite per ruleset (its rule tests, and
 // its problems as failing testcases), one for the Rego, and one for problems outside both.
 import { basename } from 'node:path';
-import type { CheckFindings } from '../../check/findings.js';
+import type { CheckFindings } from '../../diagnostics/findings.js';
 import { formatDiagnostic, type Diagnostic } from '../../diagnostics/diagnostics.js';
 
 interface Case {
