@@ -3,8 +3,8 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
-import { parse } from 'csv-parse';
 import iconv from 'iconv-lite';
+import { type CsvRecordError, csvRecords } from './csv-records.js';
 import { type Collector, problem } from './errors.js';
 import { acceptedList, columnIndexes, mapHeaders, type RawRow } from './read-headers.js';
 import type { TableSpec } from './tables.js';
@@ -48,18 +48,14 @@ export async function* csvCells(
     sniffed.encoding === 'gb18030'
       ? ' (the file is not UTF-8, so it was read as GB18030; if it is in another encoding, save it as UTF-8)'
       : '';
-  // UTF-8 bytes go to csv-parse as they are (it decodes each field, a bad byte becoming U+FFFD as a
-  // decoder would make it); GB18030 is decoded to text first.
-  const file$ = createReadStream(file);
   const source: Readable =
-    sniffed.encoding === 'utf8' ? file$ : (file$.pipe(iconv.decodeStream('gb18030')) as unknown as Readable);
-  const parser = parse({ relax_quotes: false, skip_empty_lines: true, bom: true });
-  source.on('error', (err) => parser.destroy(err));
-  source.pipe(parser);
+    sniffed.encoding === 'utf8'
+      ? createReadStream(file, { encoding: 'utf8' })
+      : (createReadStream(file).pipe(iconv.decodeStream('gb18030')) as unknown as Readable);
   let cols: number[] | undefined;
   let row = 0;
   try {
-    for await (const records of inBatches<string[]>(parser, 1000)) {
+    for await (const records of csvRecords(source)) {
       const out: RawRow[] = [];
       for (const record of records) {
         row++;
@@ -82,7 +78,7 @@ export async function* csvCells(
       if (out.length) yield out;
     }
   } catch (err) {
-    const e = err as Error & { code?: string; records?: number };
+    const e = err as CsvRecordError;
     const where =
       e.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH'
         ? 'a row with a different number of cells than the header'
@@ -96,60 +92,4 @@ export async function* csvCells(
     errors.add(
       problem('EVID012', label, `is empty; it needs a header row (accepted headers: ${acceptedList(spec)})`, 1),
     );
-}
-
-/** inBatches reads an object stream in arrays, pausing it while the consumer works on a full batch. */
-async function* inBatches<T>(stream: Readable, size: number): AsyncGenerator<T[]> {
-  let batch: T[] = [];
-  const ready: T[][] = [];
-  let ended = false;
-  let failure: Error | undefined;
-  let wake: (() => void) | undefined;
-  const signal = () => {
-    const w = wake;
-    wake = undefined;
-    w?.();
-  };
-  stream.on('data', (record: T) => {
-    batch.push(record);
-    if (batch.length >= size) {
-      ready.push(batch);
-      batch = [];
-      stream.pause();
-      signal();
-    }
-  });
-  stream.on('end', () => {
-    ended = true;
-    signal();
-  });
-  stream.on('error', (err) => {
-    failure = err;
-    signal();
-  });
-  try {
-    for (;;) {
-      const next = ready.shift();
-      if (next) {
-        yield next;
-        continue;
-      }
-      if (ended || failure) {
-        if (batch.length) {
-          const last = batch;
-          batch = [];
-          yield last;
-          continue;
-        }
-        if (failure) throw failure;
-        return;
-      }
-      stream.resume();
-      await new Promise<void>((resolve) => {
-        wake = resolve;
-      });
-    }
-  } finally {
-    stream.destroy();
-  }
 }
