@@ -28,6 +28,12 @@ describe('marking on the policy thread', () => {
     expect(threaded.findings['8.1']).toEqual({ queriesWithoutAuthorization: 6 });
   });
 
+  it('lists a row marked for two reasons the same way whatever the chunks', async () => {
+    const d = await built();
+    const request = { dir: exampleDir, institution: '示例', year: 2024, usersNeeded: 4 };
+    expect(await d.derive({ ...request, chunkSize: 1 })).toEqual(await d.derive({ ...request, chunkSize: 3 }));
+  });
+
   it('gives generated evidence the same findings file', async () => {
     const { generateEvidence } = (await import(join(repoRoot, 'dist/bench/evidence.js'))) as {
       generateEvidence: (dir: string, n: Record<string, number>, seed?: number) => Promise<void>;
