@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import type { RatingResult } from '../rating/decorate.js';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import { readablePath } from '../diagnostics/positioned.js';
-import { ruleFiles, type RuleFileKey, type RuleSet, type Rule } from '../rules/ruleset.js';
+import { type Grading, ruleFiles, type RuleFileKey, type RuleSet, type Rule } from '../rules/ruleset.js';
 import { inBounds } from '../rules/semantic.js';
 import { readYamlSource, type JsonPath, type YamlSource } from '../diagnostics/yaml-source.js';
 import type { CoverageCategoryName, RulesetCoverage } from '../diagnostics/findings.js';
@@ -53,87 +53,64 @@ export function elementsOf(rs: RuleSet): Element[] {
     d.indicators.forEach((ind, ii) => {
       ind.items.forEach((item, ti) => {
         item.rules.forEach((rule, ri) => {
-          const rp: JsonPath = ['dimensions', di, 'indicators', ii, 'items', ti, 'rules', ri];
-          const of = `rule "${rule.id}"`;
-          out.push({ category: 'rules', id: rule.id, file: 'table', path: rp, label: `${of} (${rule.kind})` });
-          if (rule.kind === 'tiers')
-            rule.tiers.forEach((t, n) => {
-              out.push({
-                category: 'tiers',
-                id: `${rule.id}#${n}`,
-                file: 'table',
-                path: [...rp, 'tiers', n],
-                label: `tier ${n} (${bounds(t.when)}) of ${of}`,
-              });
-            });
-          if (rule.kind === 'choice')
-            rule.options.forEach((o, n) => {
-              out.push({
-                category: 'choices',
-                id: `${rule.id}=${o.value}`,
-                file: 'table',
-                path: [...rp, 'options', n],
-                label: `option "${o.value}" of ${of}`,
-              });
-            });
-          if (rule.kind === 'perOccurrence' && rule.cap)
-            out.push({
-              category: 'caps',
-              id: rule.id,
-              file: 'table',
-              path: [...rp, 'cap'],
-              label: `the cap of ${rule.cap.points} of ${of}`,
-            });
-          if (rule.kind === 'zeroIf')
-            out.push({ category: 'zeroRules', id: rule.id, file: 'table', path: rp, label: `zero rule "${rule.id}"` });
+          out.push(...ruleElements(rule, ['dimensions', di, 'indicators', ii, 'items', ti, 'rules', ri]));
         });
       });
     });
   });
-  const g = rs.grading;
-  g.downgrade.triggers.forEach((t, n) => {
-    out.push({
-      category: 'downgradeTriggers',
-      id: t.id,
-      file: 'grading',
-      path: ['downgrade', 'triggers', n],
-      label: `downgrade trigger ${t.id}`,
+  return [...out, ...gradingElements(rs.grading)];
+}
+
+/** element: one element of a rule file. */
+function element(
+  file: RuleFileKey,
+  category: CoverageCategoryName,
+  id: string,
+  path: JsonPath,
+  label: string,
+): Element {
+  return { category, id, file, path, label };
+}
+
+/** ruleElements: a rule of the scoring table, and its tiers, options, cap or zeroing. */
+function ruleElements(rule: Rule, rp: JsonPath): Element[] {
+  const of = `rule "${rule.id}"`;
+  const out = [element('table', 'rules', rule.id, rp, `${of} (${rule.kind})`)];
+  if (rule.kind === 'tiers')
+    rule.tiers.forEach((t, n) => {
+      out.push(
+        element('table', 'tiers', `${rule.id}#${n}`, [...rp, 'tiers', n], `tier ${n} (${bounds(t.when)}) of ${of}`),
+      );
     });
-  });
-  g.zeroScore.triggers.forEach((t, n) => {
-    out.push({
-      category: 'zeroScoreTriggers',
-      id: t.id,
-      file: 'grading',
-      path: ['zeroScore', 'triggers', n],
-      label: `zero-score trigger ${t.id}`,
+  if (rule.kind === 'choice')
+    rule.options.forEach((o, n) => {
+      out.push(
+        element('table', 'choices', `${rule.id}=${o.value}`, [...rp, 'options', n], `option "${o.value}" of ${of}`),
+      );
     });
-  });
-  g.bands.grades.forEach((b, n) => {
-    out.push({
-      category: 'grades',
-      id: b.grade,
-      file: 'grading',
-      path: ['bands', 'grades', n],
-      label: `grade ${b.grade}`,
-    });
-  });
-  for (const key of Object.keys(g.measures.results))
-    out.push({
-      category: 'measures',
-      id: key,
-      file: 'grading',
-      path: ['measures', 'results', key],
-      label: `the measures of result "${key}"`,
-    });
-  out.push({
-    category: 'notRated',
-    id: 'notRated',
-    file: 'grading',
-    path: ['notRated'],
-    label: 'the not-rated case (第九条)',
-  });
+  if (rule.kind === 'perOccurrence' && rule.cap)
+    out.push(element('table', 'caps', rule.id, [...rp, 'cap'], `the cap of ${rule.cap.points} of ${of}`));
+  if (rule.kind === 'zeroIf') out.push(element('table', 'zeroRules', rule.id, rp, `zero rule "${rule.id}"`));
   return out;
+}
+
+/** gradingElements: the triggers, grades, measure results and not-rated case of grading.yaml. */
+function gradingElements(g: Grading): Element[] {
+  const at = (category: CoverageCategoryName, id: string, path: JsonPath, label: string) =>
+    element('grading', category, id, path, label);
+  return [
+    ...g.downgrade.triggers.map((t, n) =>
+      at('downgradeTriggers', t.id, ['downgrade', 'triggers', n], `downgrade trigger ${t.id}`),
+    ),
+    ...g.zeroScore.triggers.map((t, n) =>
+      at('zeroScoreTriggers', t.id, ['zeroScore', 'triggers', n], `zero-score trigger ${t.id}`),
+    ),
+    ...g.bands.grades.map((b, n) => at('grades', b.grade, ['bands', 'grades', n], `grade ${b.grade}`)),
+    ...Object.keys(g.measures.results).map((key) =>
+      at('measures', key, ['measures', 'results', key], `the measures of result "${key}"`),
+    ),
+    at('notRated', 'notRated', ['notRated'], 'the not-rated case (第九条)'),
+  ];
 }
 
 function bounds(w: { gte?: number; gt?: number; lte?: number; lt?: number }): string {

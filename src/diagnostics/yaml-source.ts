@@ -1,7 +1,9 @@
 // Diagnostics: reads one YAML rule file keeping every node's position, so later stages can point a
 // policy editor at the exact line and column of a problem.
-import { readFile } from 'node:fs/promises';
+import type { Dirent } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
 import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type { Code } from './codes.js';
 import type { Diagnostic } from './diagnostics.js';
 
 export type JsonPath = readonly (string | number)[];
@@ -55,6 +57,26 @@ export async function readYamlSource(
     };
   }
   return parseYamlSource(label, text);
+}
+
+/** readFolder lists a folder of rule files; an unreadable folder is a diagnostic (`code`) naming `what` it holds. */
+export async function readFolder(
+  dir: string,
+  code: Code,
+  what: string,
+): Promise<{ entries: Dirent[] } | { diagnostic: Diagnostic }> {
+  try {
+    return { entries: await readdir(dir, { withFileTypes: true }) };
+  } catch (err) {
+    return {
+      diagnostic: {
+        code,
+        severity: 'error',
+        file: dir,
+        message: `cannot read the ${what} folder: ${(err as Error).message}`,
+      },
+    };
+  }
 }
 
 // The deepest node on the path: a missing key points at its parent, an unknown key at the key itself.
