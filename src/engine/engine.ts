@@ -8,6 +8,11 @@ import { describeThrown, EngineError } from './errors.js';
 export class PolicyModule {
   private constructor(private readonly module: WebAssembly.Module) {}
 
+  /** compiled is the module itself, which a worker thread can be given without compiling it again. */
+  get compiled(): WebAssembly.Module {
+    return this.module;
+  }
+
   static async fromFile(path: string): Promise<PolicyModule> {
     let bytes: Buffer;
     try {
@@ -16,6 +21,11 @@ export class PolicyModule {
       throw new EngineError('WASM_LOAD', `cannot read the compiled policy ${path}: ${describeThrown(err)}`);
     }
     return PolicyModule.fromBytes(bytes, path);
+  }
+
+  /** fromCompiled wraps a module compiled elsewhere (handed to a worker thread). */
+  static fromCompiled(module: WebAssembly.Module): Promise<PolicyModule> {
+    return Promise.resolve(new PolicyModule(module));
   }
 
   static async fromBytes(bytes: Uint8Array, label = 'policy.wasm'): Promise<PolicyModule> {
@@ -76,6 +86,15 @@ export class PolicyInstance {
 
   /** evaluate returns the entrypoint's value; `input` may be an object or JSON bytes. */
   evaluate(input: unknown, entrypoint: string): unknown {
+    return this.run(entrypoint, () => JSON.stringify(input), input);
+  }
+
+  /** evaluateJson is evaluate for an input already written as JSON text (built or sent as text). */
+  evaluateJson(json: string, entrypoint: string): unknown {
+    return this.run(entrypoint, () => json);
+  }
+
+  private run(entrypoint: string, text: () => string, input?: unknown): unknown {
     if (!(entrypoint in (this.policy.entrypoints ?? {})))
       throw new EngineError(
         'WASM_ENTRYPOINT',
@@ -84,8 +103,8 @@ export class PolicyInstance {
     let resultSet: unknown;
     try {
       resultSet = this.fast
-        ? evaluateFast(this.fast, input, this.fast.entrypoints[entrypoint])
-        : this.policy.evaluate(input, entrypoint);
+        ? evaluateFast(this.fast, text(), this.fast.entrypoints[entrypoint])
+        : this.policy.evaluate(input === undefined ? JSON.parse(text()) : input, entrypoint);
     } catch (err) {
       throw new EngineError('WASM_EVAL', `evaluating ${entrypoint} failed: ${describeThrown(err)}`, err);
     }
@@ -99,8 +118,7 @@ export class PolicyInstance {
 }
 
 /** evaluateFast: the SDK's ABI 1.2 path, with the input written once and the result read natively. */
-function evaluateFast(p: LoadedPolicyInternals, input: unknown, entrypoint: number): unknown {
-  const text = JSON.stringify(input);
+function evaluateFast(p: LoadedPolicyInternals, text: string, entrypoint: number): unknown {
   // Encoded straight into the module's memory, after the data: UTF-8 takes at most 3 bytes per UTF-16 unit.
   const inputAddr = p.dataHeapPtr;
   const room = text.length * 3;

@@ -32,6 +32,53 @@ function readDate(text: string): string | undefined {
   return `${m[1]}-${String(mo).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
 }
 
+/** FastCell converts a cell on the common path; undefined means "take parseCell", which also explains refusals. */
+export type FastCell = (raw: unknown) => CellValue | undefined;
+
+/**
+ * cellConverter compiles a column's common case once: a word the column knows exactly (already folded),
+ * a date seen before, plain text. Anything else (empty, untrimmed, other case, bad) goes to parseCell,
+ * so values and messages stay parseCell's.
+ */
+export function cellConverter(col: ColumnSpec, booleans: Map<string, boolean>): FastCell {
+  switch (col.kind) {
+    case 'text': {
+      const max = col.maxLength ?? Number.POSITIVE_INFINITY;
+      return (raw) => {
+        if (typeof raw !== 'string') return undefined;
+        const t = raw.trim();
+        return t !== '' && t.length <= max && !t.includes('\uFFFD') ? t : undefined;
+      };
+    }
+    case 'date':
+      return (raw) => (typeof raw === 'string' ? dateCache.get(raw) : undefined);
+    case 'boolean':
+      return (raw) => (typeof raw === 'string' ? booleans.get(raw) : typeof raw === 'boolean' ? raw : undefined);
+    case 'enum': {
+      // The folded words, and each code as the schema spells it (loanApproval), mapped as parseCell maps them.
+      const values = new Map(col.values ?? []);
+      for (const code of col.allowed ?? []) {
+        const v = col.values?.get(fold(code));
+        if (v !== undefined) values.set(code, v);
+      }
+      return (raw) => (typeof raw === 'string' ? values.get(raw) : undefined);
+    }
+    case 'list': {
+      // Lists repeat (the same roles, the same elements): one frozen array per distinct text, bounded.
+      const seen = new Map<string, readonly string[]>();
+      return (raw) => {
+        if (typeof raw !== 'string') return undefined;
+        const known = seen.get(raw);
+        if (known) return known as string[];
+        const r = parseCell(raw, col, booleans);
+        if (!r.ok || raw.trim() === '') return undefined;
+        if (seen.size < 10_000) seen.set(raw, Object.freeze(r.value as string[]));
+        return r.value;
+      };
+    }
+  }
+}
+
 const show = (v: unknown) => (typeof v === 'string' ? `"${v}"` : JSON.stringify(v));
 
 /** parseCell converts one raw cell for its column. */

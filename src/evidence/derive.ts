@@ -1,8 +1,9 @@
 // Evidence stage: the derivation pipeline, top to bottom: find the tables in a folder, read them as
-// streams, join them by key, let the policy mark rows chunk by chunk, sum the marks, and let the
-// policy turn the totals into findings. Each finding keeps the rows behind it.
+// streams, join them by key and let the policy mark rows chunk by chunk (join.ts), sum the marks, and
+// let the policy turn the totals into findings. Each finding keeps the rows behind it.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { relative } from 'node:path';
 import type { DerivedFindings } from '../../generated/types/evidence/findings.js';
 import type { PolicyModule } from '../engine/engine.js';
@@ -11,19 +12,10 @@ import { dayOf, formatIsoDate, parseIsoDate } from '../obligations/dates.js';
 import type { RuleSet } from '../rules/ruleset.js';
 import { Collector, EvidenceError, problem } from './errors.js';
 import { locateTables } from './files.js';
+import { markTables } from './join.js';
+import { Marker } from './marker.js';
 import { Points } from './points.js';
 import { type Context, DerivePolicy } from './policy.js';
-import { readRows, type Row } from './read.js';
-import {
-  authorizationInput,
-  disputeInput,
-  filingInput,
-  queryInput,
-  staffInput,
-  type StoredAuthorization,
-  storeAuthorization,
-  userInput,
-} from './shape.js';
 import type { TableName, TableSpec } from './tables.js';
 import { Tally } from './tally.js';
 
@@ -42,6 +34,11 @@ export interface DeriveOptions {
   calendar: WorkingCalendar;
   displayRoot?: string;
   chunkSize?: number;
+  /**
+   * From this many bytes of queries and authorizations the policy marks chunks on a worker thread
+   * while the next are read (4 MiB when left out; 0: always; Infinity: never).
+   */
+  offloadFrom?: number;
   /** record sees every input the policy is given (the bench replays them through `opa eval`). */
   record?: (entrypoint: 'marks' | 'summary', input: unknown) => void;
 }
@@ -110,128 +107,32 @@ export async function deriveFindings(o: DeriveOptions): Promise<DerivedFindings>
   const policy = await DerivePolicy.load(o.module, derivation);
   const context: Context = { from, to, asOf: points.of(asOfIso) };
   const tally = new Tally(wanted);
-  const counts = new Map<TableName, number>();
-  const mark = (table: TableName, chunk: Row[], inputs: unknown[]) => {
-    o.record?.('marks', { table, context, rows: inputs });
-    tally.add(table, chunk, policy.marks(table, context, inputs));
-  };
-  const read = async function* (table: TableName) {
-    const file = files.get(table);
-    if (!file) return;
-    let n = 0;
-    for await (const chunk of readRows(file, label(file), o.specs.get(table)!, errors, o.chunkSize)) {
-      n += chunk.length;
-      yield chunk;
-    }
-    counts.set(table, n);
-  };
-  const all = async (table: TableName) => {
-    const out: Row[] = [];
-    for await (const chunk of read(table)) out.push(...chunk);
-    return out;
-  };
-  const byKey = (rows: Row[]) => new Map(rows.map((r) => [r.key, r]));
-
-  // The small tables are held; the large ones (queries, authorizations) stream through.
-  const staff = files.has('staff') ? byKey(await all('staff')) : undefined;
-  const users = await all('users');
-  const userIds = files.has('users') ? new Set(users.map((u) => u.key)) : undefined;
-  if (staff)
-    for (const u of users)
-      if (!staff.has(u.values.holder as string))
-        errors.add(
-          problem(
-            'EVID030',
-            label(files.get('users')!),
-            `"${u.values.holder}" is not in the staff table (${label(files.get('staff')!)})`,
-            u.row,
-            'holder',
-          ),
-        );
-  const trainings = new Map<string, Row[]>();
-  for await (const chunk of read('training'))
-    for (const t of chunk) {
-      const s = t.values.staff as string;
-      if (staff && !staff.has(s))
-        errors.add(
-          problem(
-            'EVID032',
-            label(files.get('training')!),
-            `"${s}" is not in the staff table (${label(files.get('staff')!)})`,
-            t.row,
-            'staff',
-          ),
-        );
-      (trainings.get(s) ?? trainings.set(s, []).get(s)!).push(t);
-    }
-  errors.throwIfAny();
-
-  const auths = files.has('authorizations') ? new Map<string, StoredAuthorization>() : undefined;
-  for await (const chunk of read('authorizations')) {
-    for (const a of chunk) auths!.set(a.key, storeAuthorization(a.values));
-    mark('authorizations', chunk, chunk.map(authorizationInput));
+  let streamed = 0;
+  for (const t of ['queries', 'authorizations'] as const) {
+    const f = files.get(t);
+    if (f) streamed += (await stat(f)).size;
   }
-  errors.throwIfAny();
-
-  const lastQuery = files.has('queries') ? new Map<string, string>() : undefined;
-  for await (const chunk of read('queries')) {
-    const known: Row[] = [];
-    for (const q of chunk) {
-      const user = q.values.user as string;
-      if (userIds && !userIds.has(user)) {
-        errors.add(
-          problem(
-            'EVID031',
-            label(files.get('queries')!),
-            `"${user}" is not in the users table (${label(files.get('users')!)}); every query must name a user of the system`,
-            q.row,
-            'user',
-          ),
-        );
-        continue;
-      }
-      const day = q.values.time as string;
-      const prior = lastQuery!.get(user);
-      if (prior === undefined || day > prior) lastQuery!.set(user, day);
-      known.push(q);
-    }
-    if (errors.count === 0)
-      mark(
-        'queries',
-        known,
-        known.map((q) => queryInput(q, points, auths)),
-      );
+  const marker = new Marker(
+    policy,
+    tally,
+    streamed >= (o.offloadFrom ?? 4 * 2 ** 20) ? { module: o.module, derivation } : undefined,
+  );
+  let counts: Map<TableName, number>;
+  try {
+    counts = await markTables({
+      files,
+      specs: o.specs,
+      label,
+      errors,
+      points,
+      context,
+      marker,
+      chunkSize: o.chunkSize,
+      record: o.record,
+    });
+  } finally {
+    await marker.close();
   }
-  errors.throwIfAny();
-
-  if (users.length)
-    mark(
-      'users',
-      users,
-      users.map((u) => userInput(u, points, staff, lastQuery)),
-    );
-  if (staff) {
-    const rows = [...staff.values()];
-    mark(
-      'staff',
-      rows,
-      rows.map((s) => staffInput(s, points, trainings.get(s.key))),
-    );
-  }
-  for await (const chunk of read('disputes'))
-    mark(
-      'disputes',
-      chunk,
-      chunk.map((d) => disputeInput(d, points)),
-    );
-  for await (const chunk of read('filings'))
-    mark(
-      'filings',
-      chunk,
-      chunk.map((f) => filingInput(f, points)),
-    );
-  for await (const _ of read('incidents'));
-  errors.throwIfAny();
 
   o.record?.('summary', { totals: tally.totals, usersNeeded: o.usersNeeded ?? null });
   const summary = policy.summary(tally.totals, o.usersNeeded ?? null);

@@ -39,6 +39,12 @@ export class DerivePolicy {
     return this.instance.evaluate({ table, context, rows }, deriveEntrypoints.marks) as Mark[];
   }
 
+  /** marksJson is marks for rows already written as JSON text (a chunk sent to the policy thread). */
+  marksJson(table: string, context: Context, rows: string): Mark[] {
+    const input = `{"table":${JSON.stringify(table)},"context":${JSON.stringify(context)},"rows":${rows}}`;
+    return this.instance.evaluateJson(input, deriveEntrypoints.marks) as Mark[];
+  }
+
   summary(totals: Totals, usersNeeded: number | null): Summary {
     return this.instance.evaluate({ totals, usersNeeded }, deriveEntrypoints.summary) as Summary;
   }

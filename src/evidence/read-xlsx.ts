@@ -2,6 +2,48 @@
 // streaming reader, so a large export is never held whole). Cells become the text a CSV would hold:
 // a date cell its YYYY-MM-DD, a number its digits, rich text its characters, a formula its result.
 import ExcelJS from 'exceljs';
+import { type Collector, problem } from './errors.js';
+import { acceptedList, columnIndexes, mapHeaders, type RawRow } from './read-headers.js';
+import type { TableSpec } from './tables.js';
+
+/** xlsxCells yields the rows after the header row in batches; problems go to `errors`. */
+export async function* xlsxCells(
+  file: string,
+  label: string,
+  spec: TableSpec,
+  errors: Collector,
+): AsyncGenerator<RawRow[]> {
+  let cols: number[] | undefined;
+  let batch: RawRow[] = [];
+  try {
+    for await (const [row, record] of xlsxRecords(file)) {
+      if (!cols) {
+        cols = columnIndexes(spec, mapHeaders(record, spec, label, errors));
+        if (errors.count) return;
+        continue;
+      }
+      batch.push([row, cols, record]);
+      if (batch.length >= 1000) {
+        yield batch;
+        batch = [];
+      }
+    }
+  } catch (err) {
+    errors.add(problem('EVID002', label, `is not a readable XLSX workbook: ${(err as Error).message}`));
+    if (batch.length) yield batch;
+    return;
+  }
+  if (batch.length) yield batch;
+  if (!cols)
+    errors.add(
+      problem(
+        'EVID012',
+        label,
+        `has no header row in its first worksheet (accepted headers: ${acceptedList(spec)})`,
+        1,
+      ),
+    );
+}
 
 /** xlsxRecords yields [row number, cell texts] for each non-empty row of the first worksheet. */
 export async function* xlsxRecords(file: string): AsyncGenerator<[number, string[]]> {

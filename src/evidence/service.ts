@@ -24,6 +24,8 @@ export interface DeriveRequest {
   usersNeeded?: number;
   ruleset?: string;
   chunkSize?: number;
+  /** See DeriveOptions.offloadFrom: the size of tables from which the policy runs on a worker thread. */
+  offloadFrom?: number;
   /** Files are named relative to this folder in findings and problems (default: the working folder). */
   displayRoot?: string;
   record?: (entrypoint: 'marks' | 'summary', input: unknown) => void;

@@ -36,8 +36,20 @@ export class Tally {
   }
 
   rowsOf(item: string, finding: string): EvidenceRow[] {
+    // By table, row and why: the policy's marks come as a set, in no order one may rely on, and a row
+    // marked twice for a finding (two reasons) must list the same way however the rows were chunked.
     return (this.rows.get(`${item}\u0000${finding}`) ?? []).sort((a, b) =>
-      a.table === b.table ? a.row - b.row : a.table < b.table ? -1 : 1,
+      a.table !== b.table
+        ? a.table < b.table
+          ? -1
+          : 1
+        : a.row !== b.row
+          ? a.row - b.row
+          : a.why < b.why
+            ? -1
+            : a.why > b.why
+              ? 1
+              : 0,
     );
   }
 }
