@@ -133,13 +133,23 @@ export function sharedSchemas(): Schema[] {
   return Object.values(ids).map((id) => absoluteRefs(readSchema(id.slice(base.length)), id));
 }
 
+/** jsonAnswer declares a response whose body is JSON of the given schema. */
+export function jsonAnswer(description: string, schema: Schema): Schema {
+  return { description, content: { 'application/json': { schema } } };
+}
+
+/** institutionParam is the query parameter naming an institution, as every route that takes one bounds it. */
+export function institutionParam(description: string, extra: Schema = {}): Schema {
+  return { type: 'string', minLength: 1, maxLength: 200, description, ...extra };
+}
+
 /** errorResponses declares the error body for each status, described by the codes it can carry. */
 export function errorResponses(...statuses: number[]): Record<number, Schema> {
   return Object.fromEntries(
     statuses.map((status) => {
       const codes = Object.entries(errorCodes).filter(([, c]) => c.status === status);
       const description = codes.map(([code, c]) => `\`${code}\`: ${c.meaning}`).join(' ');
-      return [status, { description, content: { 'application/json': { schema: ref(ids.error) } } }];
+      return [status, jsonAnswer(description, ref(ids.error))];
     }),
   );
 }

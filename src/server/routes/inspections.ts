@@ -12,7 +12,7 @@ import { Registry } from '../../rules/registry.js';
 import { createAjv, readSchema } from '../../validation/ajv.js';
 import { explainErrors, type Problem } from '../../validation/explain.js';
 import { sendError } from '../http/errors.js';
-import { errorResponses } from '../http/schemas.js';
+import { errorResponses, jsonAnswer } from '../http/schemas.js';
 import { type Duties, DutiesByYear, yearOfDate } from '../runtime/duties.js';
 
 export interface InspectionRoutesOptions {
@@ -69,10 +69,7 @@ export const inspectionRoutes: FastifyPluginAsync<InspectionRoutesOptions> = asy
         tags: ['inspections'],
         body: def('request'),
         response: {
-          200: {
-            description: 'The status of every plan year, inspection and institution.',
-            content: { 'application/json': { schema: def('result') } },
-          },
+          200: jsonAnswer('The status of every plan year, inspection and institution.', def('result')),
           ...errorResponses(400, 413, 415, 500),
         },
       },

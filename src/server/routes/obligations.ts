@@ -8,7 +8,7 @@ import { civil, today } from '../../obligations/dates.js';
 import { createAjv, readSchema } from '../../validation/ajv.js';
 import { explainErrors, type Problem } from '../../validation/explain.js';
 import { sendError } from '../http/errors.js';
-import { errorResponses } from '../http/schemas.js';
+import { errorResponses, institutionParam, jsonAnswer } from '../http/schemas.js';
 import { type Duties, yearOfDate } from '../runtime/duties.js';
 
 export interface ObligationRoutesOptions {
@@ -25,19 +25,9 @@ const calendarQuery = {
   additionalProperties: false,
   required: ['institution', 'year'],
   properties: {
-    institution: {
-      type: 'string',
-      minLength: 1,
-      maxLength: 200,
-      description: 'The institution; a name of annex 1 is national, any other local.',
-    },
+    institution: institutionParam('The institution; a name of annex 1 is national, any other local.'),
     year: { type: 'integer', minimum: 2000, maximum: 2200, description: 'The year whose due dates to list.' },
-    branchOf: {
-      type: 'string',
-      minLength: 1,
-      maxLength: 200,
-      description: 'For a branch, the institution it belongs to.',
-    },
+    branchOf: institutionParam('For a branch, the institution it belongs to.'),
     reporter: {
       ...(api.definitions as Record<string, object>).reporterKind,
       description: 'Say the kind of reporter instead of deriving it from the name.',
@@ -75,10 +65,7 @@ export const obligationRoutes: FastifyPluginAsync<ObligationRoutesOptions> = asy
         tags: ['obligations'],
         body: def('request'),
         response: {
-          200: {
-            description: 'The due date, traced to its clause and calendar.',
-            content: { 'application/json': { schema: def('result') } },
-          },
+          200: jsonAnswer('The due date, traced to its clause and calendar.', def('result')),
           ...errorResponses(400, 413, 415, 500),
         },
       },
@@ -106,7 +93,7 @@ export const obligationRoutes: FastifyPluginAsync<ObligationRoutesOptions> = asy
         tags: ['obligations'],
         querystring: calendarQuery,
         response: {
-          200: { description: 'The calendar.', content: { 'application/json': { schema: def('calendar') } } },
+          200: jsonAnswer('The calendar.', def('calendar')),
           ...errorResponses(400, 500),
         },
       },
