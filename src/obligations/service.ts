@@ -22,7 +22,7 @@ import { hashDigests, sha256 } from '../rules/hash.js';
 import { loadRuleset } from '../rules/load.js';
 import { Registry } from '../rules/registry.js';
 import { ruleFiles, type RuleSet } from '../rules/ruleset.js';
-import { createAjv, readSchema } from '../validation/ajv.js';
+import { addSchemaFile, createAjv } from '../validation/ajv.js';
 import { explainErrors, type Problem } from '../validation/explain.js';
 import { WorkingCalendar } from './calendar.js';
 import { compileNoticeData } from './compile.js';
@@ -82,7 +82,7 @@ export class ObligationService {
       ...texts.map((t) => ({ name: t.name, sha256: sha256(t.content) })),
     ]);
     const ajv = createAjv();
-    ajv.addSchema(readSchema('obligations/api.schema.json'));
+    addSchemaFile(ajv, 'obligations/api.schema.json');
     const validateRequest = ajv.getSchema(
       'https://credit-policy.local/schemas/obligations/api.schema.json#/definitions/request',
     )!;

@@ -44,8 +44,20 @@ export function createAjv(options: { coerceTypes?: boolean } = {}): Ajv {
 export function compileSchema(relativePath: string): ValidateFunction {
   const ajv = createAjv();
   const root = readSchema(relativePath);
-  for (const file of referencedFiles(root, relativePath)) if (file !== relativePath) ajv.addSchema(readSchema(file));
+  addReferenced(ajv, root, relativePath);
   return ajv.compile(root);
+}
+
+/** addSchemaFile adds a schema file below `schemas/` to a validator, with every schema it refers to. */
+export function addSchemaFile(ajv: Ajv, relativePath: string): void {
+  const root = readSchema(relativePath);
+  ajv.addSchema(root);
+  addReferenced(ajv, root, relativePath);
+}
+
+function addReferenced(ajv: Ajv, root: unknown, relativePath: string): void {
+  for (const file of referencedFiles(root, relativePath))
+    if (file !== relativePath && !ajv.getSchema(readSchema(file).$id as string)) ajv.addSchema(readSchema(file));
 }
 
 // The files a schema refers to, directly or through them, relative to `schemas/`.

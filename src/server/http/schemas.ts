@@ -16,6 +16,7 @@ export const ids = {
   findings: `${base}evidence/findings.schema.json`,
   result: `${base}rating/result.schema.json`,
   meta: `${base}rules/ruleset.schema.json`,
+  rulesetRef: `${base}rules/ruleset-ref.schema.json`,
   table: `${base}rules/scoring-table.schema.json`,
   grading: `${base}rules/grading.schema.json`,
   institutions: `${base}rules/institutions.schema.json`,
@@ -156,7 +157,7 @@ export function errorResponses(...statuses: number[]): Record<number, Schema> {
 
 // The schema files refer to each other relatively (`../rating/result.schema.json`), which the type
 // generator reads from disk; fastify's serializer wants each `$ref` resolved against the `$id`.
-function absoluteRefs<T>(node: T, id: string): T {
+export function absoluteRefs<T>(node: T, id: string): T {
   if (Array.isArray(node)) return node.map((n) => absoluteRefs(n, id)) as T;
   if (node === null || typeof node !== 'object') return node;
   return Object.fromEntries(

@@ -5,10 +5,10 @@
 // schemas (schemas/obligations/api.schema.json) and refuses with the service's error body.
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { civil, today } from '../../obligations/dates.js';
-import { createAjv, readSchema } from '../../validation/ajv.js';
+import { addSchemaFile, createAjv, readSchema } from '../../validation/ajv.js';
 import { explainErrors, type Problem } from '../../validation/explain.js';
 import { sendError } from '../http/errors.js';
-import { errorResponses, institutionParam, jsonAnswer } from '../http/schemas.js';
+import { absoluteRefs, errorResponses, ids, institutionParam, jsonAnswer } from '../http/schemas.js';
 import { type Duties, yearOfDate } from '../runtime/duties.js';
 
 export interface ObligationRoutesOptions {
@@ -18,6 +18,7 @@ export interface ObligationRoutesOptions {
 
 const api = readSchema('obligations/api.schema.json');
 const apiId = api.$id as string;
+const rulesetRef = readSchema('rules/ruleset-ref.schema.json');
 const def = (name: string) => ({ $ref: `${apiId}#/definitions/${name}` });
 
 const calendarQuery = {
@@ -46,8 +47,10 @@ function refuse(reply: FastifyReply, problems: Problem[]): FastifyReply {
 export const obligationRoutes: FastifyPluginAsync<ObligationRoutesOptions> = async (app, options) => {
   // The obligations schemas are not among the app's shared ones: this scope validates with its own.
   const ajv = createAjv();
-  ajv.addSchema(api);
-  app.addSchema(api);
+  addSchemaFile(ajv, 'obligations/api.schema.json');
+  app.addSchema(absoluteRefs(api, apiId));
+  // The ruleset reference is shared with the rating result; a scope of the app already holds it.
+  if (!app.getSchema(ids.rulesetRef)) app.addSchema(rulesetRef);
   // Query strings are text: `year=2024` is read as the integer it names, as in every other route.
   const queryAjv = createAjv({ coerceTypes: true });
   app.setValidatorCompiler(({ schema, httpPart }) =>
