@@ -122,6 +122,36 @@ export function buildApp(options: AppOptions): FastifyInstance {
     );
   const bodyLimit = options.bodyLimit ?? 1024 * 1024;
   const requestTimeout = options.requestTimeout ?? 120_000;
+  const app = Fastify(serverOptionsOf(options, bodyLimit, requestTimeout)) as unknown as FastifyInstance;
+  useSharedSchemas(app);
+
+  const live =
+    options.rater instanceof LiveRules
+      ? options.rater
+      : LiveRules.fixed(options.rater, options.obligations, options.deriver);
+  const keys = options.keys instanceof KeyStore ? options.keys : new KeyStore(options.keys);
+  const operations = options.operationsLog ?? loggerOperationsLog(app.log);
+  const docs = options.docs ?? 'public';
+  const pdf = options.pdf === false ? undefined : (options.pdf ?? new PdfPrinter());
+  app.decorate('live', live);
+  app.decorate('keyStore', keys);
+  app.decorate('operations', operations);
+
+  useRequestHandling(app, options, { keys, docs, operations, requestTimeout, bodyLimit });
+  app.addHook('onClose', async () => {
+    await options.decisionLog?.close();
+    await operations.close();
+    if (pdf) await pdf.close();
+  });
+
+  if (docs !== 'off') describeApi(app, version);
+  registerRoutes(app, options, { live, keys, operations, pdf, bodyLimit });
+  if (docs !== 'off') app.register(docsRoutes);
+  return app;
+}
+
+/** serverOptionsOf: fastify's and Node's settings (logging, limits, deadlines, TLS) from the app's options. */
+function serverOptionsOf(options: AppOptions, bodyLimit: number, requestTimeout: number) {
   // Node checks its request and header deadlines every 30 s by default; once a second keeps them
   // within a second of their setting (bodies also have a timer of their own, parsers.ts).
   const connectionsCheckingInterval = Math.min(1000, requestTimeout);
@@ -149,10 +179,14 @@ export function buildApp(options: AppOptions): FastifyInstance {
     trustProxy: options.trustProxy ?? false,
     ...(options.https ? { https: { ...options.https, connectionsCheckingInterval, headersTimeout } } : {}),
   };
-  const app = Fastify(serverOptions) as unknown as FastifyInstance;
+  return serverOptions;
+}
 
-  // One validator for the whole service: the same ajv setup as the CLI (no coercion, no defaults,
-  // no removal of unknown keys), holding every shared schema.
+/**
+ * useSharedSchemas: one validator for the whole service, the same ajv setup as the CLI (no coercion,
+ * no defaults, no removal of unknown keys), holding every shared schema.
+ */
+function useSharedSchemas(app: FastifyInstance): void {
   const ajv = createAjv();
   for (const schema of sharedSchemas()) {
     ajv.addSchema(schema);
@@ -163,37 +197,40 @@ export function buildApp(options: AppOptions): FastifyInstance {
   app.setValidatorCompiler(({ schema, httpPart }) =>
     httpPart === 'querystring' ? queryAjv.compile(schema) : ajv.compile(schema),
   );
+}
 
-  const live =
-    options.rater instanceof LiveRules
-      ? options.rater
-      : LiveRules.fixed(options.rater, options.obligations, options.deriver);
-  const keys = options.keys instanceof KeyStore ? options.keys : new KeyStore(options.keys);
-  const operations = options.operationsLog ?? loggerOperationsLog(app.log);
-  const docs = options.docs ?? 'public';
-  const pdf = options.pdf === false ? undefined : (options.pdf ?? new PdfPrinter());
-  app.decorate('live', live);
-  app.decorate('keyStore', keys);
-  app.decorate('operations', operations);
-
+/** useRequestHandling: what every request goes through, in order (log, headers, pressure, auth, limits, bodies, errors). */
+function useRequestHandling(
+  app: FastifyInstance,
+  options: AppOptions,
+  o: {
+    keys: KeyStore;
+    docs: NonNullable<AppOptions['docs']>;
+    operations: OperationsLog;
+    requestTimeout: number;
+    bodyLimit: number;
+  },
+): void {
   useRequestLog(app);
   useSecurityHeaders(app, Boolean(options.https));
   if (options.pressure !== false) usePressure(app, options.pressure ?? {});
-  useAuth(app, { keys, docs });
+  useAuth(app, { keys: o.keys, docs: o.docs });
   if (options.pressure !== false) useKeyShare(app, options.pressure ?? {});
   if (options.rateLimit !== false) useRateLimit(app, options.rateLimit ?? defaultRateLimit);
-  useOperationsLog(app, operations);
-  useJsonBodies(app, { requestTimeout, bodyLimit });
+  useOperationsLog(app, o.operations);
+  useJsonBodies(app, { requestTimeout: o.requestTimeout, bodyLimit: o.bodyLimit });
   useNegotiation(app);
   app.setErrorHandler(errorHandler);
   useNotFound(app);
-  app.addHook('onClose', async () => {
-    await options.decisionLog?.close();
-    await operations.close();
-    if (pdf) await pdf.close();
-  });
+}
 
-  if (docs !== 'off') describeApi(app, version);
+/** registerRoutes registers every route plugin with the limits and services it answers with. */
+function registerRoutes(
+  app: FastifyInstance,
+  options: AppOptions,
+  o: { live: LiveRules; keys: KeyStore; operations: OperationsLog; pdf: PdfPrinter | undefined; bodyLimit: number },
+): void {
+  const { live, keys, operations, pdf, bodyLimit } = o;
   const decisions = decisionsOf(options.decisionLog, app.log, options.idempotency);
   const self = () => describeWorker(live, options.decisionLog, options.worker);
   const cluster: ClusterLink = options.cluster ?? {
@@ -228,8 +265,6 @@ export function buildApp(options: AppOptions): FastifyInstance {
     });
   }
   app.register(adminRoutes, { live, keys, operations, version, cluster });
-  if (docs !== 'off') app.register(docsRoutes);
-  return app;
 }
 
 /** describeWorker: what /v1/status says of this process: its rules, its last reload, its decision log chain. */
