@@ -22,12 +22,10 @@ export function readBody(stream: IncomingMessage, o: BodyLimits): Promise<string
   return new Promise((resolve, reject) => {
     const declared = Number(stream.headers['content-length']);
     if (Number.isFinite(declared) && declared > o.limit) return reject(tooLarge(declared, o.limit));
-    const decoder = new TextDecoder('utf-8', { fatal: true });
-    const counter = o.maxElements === undefined ? undefined : new ElementCounter(o.maxElements);
-    const parts: string[] = [];
+    const text = new BodyText(o.maxElements);
     let bytes = 0;
     let settled = false;
-    const finish = (err: Error | undefined, text?: string) => {
+    const finish = (err: Error | undefined, body?: string) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
@@ -39,40 +37,13 @@ export function readBody(stream: IncomingMessage, o: BodyLimits): Promise<string
         // What is left is not read: the answer closes the connection (errors.ts), so the client stops.
         stream.pause();
         reject(err);
-      } else resolve(text!);
+      } else resolve(body!);
     };
+    // A refusal of the text so far ends the read; true while it may go on.
     const decode = (chunk?: Buffer): boolean => {
-      try {
-        const text = chunk ? decoder.decode(chunk, { stream: true }) : decoder.decode();
-        if (text) {
-          parts.push(text);
-          const over = counter?.feed(text);
-          if (over) {
-            finish(
-              new HttpError(
-                'batch-too-large',
-                `the batch has more than ${o.maxElements} elements; this service rates at most ${o.maxElements} in one request: split it, or send NDJSON in several requests`,
-                [
-                  {
-                    path: `/${o.maxElements}`,
-                    message: `elements from index ${o.maxElements} on are over the bound of ${o.maxElements}; the body was not read further`,
-                  },
-                ],
-              ),
-            );
-            return false;
-          }
-        }
-        return true;
-      } catch {
-        finish(
-          new HttpError(
-            'malformed-json',
-            `the request body is not valid UTF-8 (near byte ${bytes}); JSON must be sent as UTF-8`,
-          ),
-        );
-        return false;
-      }
+      const refused = text.add(chunk, bytes);
+      if (refused) finish(refused);
+      return !refused;
     };
     const onData = (chunk: Buffer) => {
       bytes += chunk.length;
@@ -80,25 +51,71 @@ export function readBody(stream: IncomingMessage, o: BodyLimits): Promise<string
       decode(chunk);
     };
     const onEnd = () => {
-      if (decode()) finish(undefined, parts.join(''));
+      if (decode()) finish(undefined, text.joined());
     };
     const onError = (err: Error) => finish(err);
     const onAborted = () => finish(new HttpError('bad-request', 'the client closed the connection mid-body'));
-    const timer = setTimeout(
-      () =>
-        finish(
-          new HttpError(
-            'request-timeout',
-            `the request body did not arrive within ${o.timeoutMs} ms (${bytes} bytes received); send it faster, or in smaller requests`,
-          ),
-        ),
-      Math.max(0, o.deadline - performance.now()),
-    );
+    const timer = setTimeout(() => finish(tooSlow(o.timeoutMs, bytes)), Math.max(0, o.deadline - performance.now()));
     stream.on('data', onData);
     stream.on('end', onEnd);
     stream.on('error', onError);
     stream.on('aborted', onAborted);
   });
+}
+
+/** BodyText decodes a body as strict UTF-8 as it arrives, counting a top-level array's elements when bounded. */
+class BodyText {
+  private readonly decoder = new TextDecoder('utf-8', { fatal: true });
+  private readonly counter: ElementCounter | undefined;
+  private readonly parts: string[] = [];
+
+  constructor(private readonly maxElements: number | undefined) {
+    this.counter = maxElements === undefined ? undefined : new ElementCounter(maxElements);
+  }
+
+  /** add decodes the next chunk (none: the end); the HttpError that refuses the body, if it must be. */
+  add(chunk: Buffer | undefined, bytes: number): HttpError | undefined {
+    let text: string;
+    try {
+      text = chunk ? this.decoder.decode(chunk, { stream: true }) : this.decoder.decode();
+    } catch {
+      return notUtf8(bytes);
+    }
+    if (!text) return undefined;
+    this.parts.push(text);
+    return this.counter?.feed(text) ? tooManyElements(this.maxElements!) : undefined;
+  }
+
+  joined(): string {
+    return this.parts.join('');
+  }
+}
+
+function tooManyElements(max: number): HttpError {
+  return new HttpError(
+    'batch-too-large',
+    `the batch has more than ${max} elements; this service rates at most ${max} in one request: split it, or send NDJSON in several requests`,
+    [
+      {
+        path: `/${max}`,
+        message: `elements from index ${max} on are over the bound of ${max}; the body was not read further`,
+      },
+    ],
+  );
+}
+
+function notUtf8(bytes: number): HttpError {
+  return new HttpError(
+    'malformed-json',
+    `the request body is not valid UTF-8 (near byte ${bytes}); JSON must be sent as UTF-8`,
+  );
+}
+
+function tooSlow(timeoutMs: number, bytes: number): HttpError {
+  return new HttpError(
+    'request-timeout',
+    `the request body did not arrive within ${timeoutMs} ms (${bytes} bytes received); send it faster, or in smaller requests`,
+  );
 }
 
 function tooLarge(bytes: number, limit: number, partial = false): HttpError {
