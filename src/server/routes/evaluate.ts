@@ -1,7 +1,7 @@
 // Service: `POST /v1/evaluate`, one input in, one result out (JSON, or the printable report for
 // `Accept: text/html`, or that report as PDF for `Accept: application/pdf`). The ruleset's own input schema is applied by the Rater, as in the CLI; the
 // rating is written to the decision log before it is answered.
-import type { FastifyPluginAsync } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { BrowserUnavailable, installHint, PrinterBusy, type PdfPrinter } from '../../render/pdf/browser.js';
 import { renderResultPdf } from '../../render/pdf/rating.js';
 import { renderResultHtml } from '../../render/rating/html.js';
@@ -25,71 +25,79 @@ export interface EvaluateOptions {
   pdf?: PdfPrinter;
 }
 
-export const evaluateRoutes: FastifyPluginAsync<EvaluateOptions> = async (
-  app,
-  { live, decisions, evaluationTimeout, pdf },
-) => {
-  app.post(
-    '/v1/evaluate',
-    {
-      schema: {
-        operationId: 'evaluate',
-        summary: 'Rate one access institution for one year',
-        description:
-          'Validates the input against the input schema of the ruleset it pins, or of the ruleset in force for its year (and region), and returns the rating with every deduction, its clause, the measures and the interpretations relied on. `Accept: text/html` returns a printable report in Chinese instead, and `Accept: application/pdf` that report as an A4 PDF with the ruleset id and hash on every page (when the service has a headless Chromium; otherwise 503 `pdf-unavailable`).',
-        tags: ['evaluate'],
-        body: ref(ids.input),
-        response: {
-          200: {
-            description: 'The rating.',
-            content: {
-              'application/json': { schema: ref(ids.result) },
-              'text/html': { schema: { type: 'string', description: 'A printable one-page report in Chinese.' } },
-              'application/pdf': {
-                schema: {
-                  type: 'string',
-                  contentMediaType: 'application/pdf',
-                  description: 'The printable report as an A4 PDF, the ruleset hash on every page.',
-                },
-              },
-            },
+const evaluateSchema = {
+  operationId: 'evaluate',
+  summary: 'Rate one access institution for one year',
+  description:
+    'Validates the input against the input schema of the ruleset it pins, or of the ruleset in force for its year (and region), and returns the rating with every deduction, its clause, the measures and the interpretations relied on. `Accept: text/html` returns a printable report in Chinese instead, and `Accept: application/pdf` that report as an A4 PDF with the ruleset id and hash on every page (when the service has a headless Chromium; otherwise 503 `pdf-unavailable`).',
+  tags: ['evaluate'],
+  body: ref(ids.input),
+  response: {
+    200: {
+      description: 'The rating.',
+      content: {
+        'application/json': { schema: ref(ids.result) },
+        'text/html': { schema: { type: 'string', description: 'A printable one-page report in Chinese.' } },
+        'application/pdf': {
+          schema: {
+            type: 'string',
+            contentMediaType: 'application/pdf',
+            description: 'The printable report as an A4 PDF, the ruleset hash on every page.',
           },
-          ...errorResponses(400, 404, 413, 415, 422, 500, 503),
         },
       },
     },
-    async (request, reply) => {
-      const deadline = new Deadline(evaluationTimeout);
-      const { rater } = live.current;
-      const outcome = rater.evaluate(request.body);
-      request.audit = auditOf(request.body, outcome);
-      reply.header('vary', 'Accept');
-      const media = preferred(request.headers.accept, request.routeOptions.config.offered ?? representations);
-      if (media === 'application/pdf' && !pdf?.available) throw new HttpError('pdf-unavailable', pdfUnavailable(pdf));
-      if (!outcome.ok) return sendError(reply, refusal(outcome));
-      const key = idempotencyKeyOf(request.headers);
-      if (key instanceof Error) return sendError(reply, { error: 'bad-request', message: key.message });
-      deadline.check('the evaluation');
-      const caller = request.caller?.name ?? 'anonymous';
-      // Once logged, answered: the bound withdraws the rating only while it still waits for its write.
-      const result = await decisions.once(caller, key, request.body, '/v1/evaluate', async () => {
-        await decisions.record(caller, request.body, outcome.result, {
-          signal: deadline.signal('recording the rating in the decision log'),
-          idempotencyKey: key,
-        });
-        return outcome.result;
-      });
-      if (media === 'text/html') return htmlReply(reply, request).send(renderResultHtml(result, htmlLang(request)));
-      if (media === 'application/pdf')
-        return htmlReply(reply, request)
-          .type('application/pdf')
-          .send(await printed(pdf!, result, htmlLang(request)));
-      // Written with JSON.stringify: the result is built by the host in the RatingResult shape it is
-      // documented and tested against, and the schema serializer escapes every character of the
-      // clause text in JavaScript on Node 20, several times slower.
-      return reply.type('application/json; charset=utf-8').serializer(JSON.stringify).send(result);
-    },
-  );
+    ...errorResponses(400, 404, 413, 415, 422, 500, 503),
+  },
+};
+
+/** POST /v1/evaluate */
+async function evaluate(o: EvaluateOptions, request: FastifyRequest, reply: FastifyReply) {
+  const { live, decisions, evaluationTimeout, pdf } = o;
+  const deadline = new Deadline(evaluationTimeout);
+  const { rater } = live.current;
+  const outcome = rater.evaluate(request.body);
+  request.audit = auditOf(request.body, outcome);
+  reply.header('vary', 'Accept');
+  const media = preferred(request.headers.accept, request.routeOptions.config.offered ?? representations);
+  if (media === 'application/pdf' && !pdf?.available) throw new HttpError('pdf-unavailable', pdfUnavailable(pdf));
+  if (!outcome.ok) return sendError(reply, refusal(outcome));
+  const key = idempotencyKeyOf(request.headers);
+  if (key instanceof Error) return sendError(reply, { error: 'bad-request', message: key.message });
+  deadline.check('the evaluation');
+  const caller = request.caller?.name ?? 'anonymous';
+  // Once logged, answered: the bound withdraws the rating only while it still waits for its write.
+  const result = await decisions.once(caller, key, request.body, '/v1/evaluate', async () => {
+    await decisions.record(caller, request.body, outcome.result, {
+      signal: deadline.signal('recording the rating in the decision log'),
+      idempotencyKey: key,
+    });
+    return outcome.result;
+  });
+  return answer(reply, request, media, result, pdf);
+}
+
+/** answer sends the rating in the media type the client prefers. */
+async function answer(
+  reply: FastifyReply,
+  request: FastifyRequest,
+  media: string | undefined,
+  result: Parameters<typeof renderResultPdf>[1],
+  pdf: PdfPrinter | undefined,
+) {
+  if (media === 'text/html') return htmlReply(reply, request).send(renderResultHtml(result, htmlLang(request)));
+  if (media === 'application/pdf')
+    return htmlReply(reply, request)
+      .type('application/pdf')
+      .send(await printed(pdf!, result, htmlLang(request)));
+  // Written with JSON.stringify: the result is built by the host in the RatingResult shape it is
+  // documented and tested against, and the schema serializer escapes every character of the
+  // clause text in JavaScript on Node 20, several times slower.
+  return reply.type('application/json; charset=utf-8').serializer(JSON.stringify).send(result);
+}
+
+export const evaluateRoutes: FastifyPluginAsync<EvaluateOptions> = async (app, options) => {
+  app.post('/v1/evaluate', { schema: evaluateSchema }, (request, reply) => evaluate(options, request, reply));
 };
 
 function pdfUnavailable(pdf: PdfPrinter | undefined): string {
