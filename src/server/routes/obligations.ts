@@ -3,7 +3,7 @@
 // an institution's due dates for a year. A self-contained plugin: it answers with the obligations of the
 // ruleset in force for the year asked about (that of `start`, or `year`), validates with its own
 // schemas (schemas/obligations/api.schema.json) and refuses with the service's error body.
-import type { FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { civil, today } from '../../obligations/dates.js';
 import { addSchemaFile, createAjv, readSchema } from '../../validation/ajv.js';
 import { explainErrors, type Problem } from '../../validation/explain.js';
@@ -44,6 +44,64 @@ function refuse(reply: FastifyReply, problems: Problem[]): FastifyReply {
   });
 }
 
+const dueSchema = {
+  operationId: 'obligationDue',
+  summary: 'When an obligation falls due for a reporter, and whether it was met',
+  description:
+    'Counts the deadline of one obligation of obligations.yaml from the date that starts its clock, on the working-day calendar of the State Council notices (policies/calendars): the due date, whether it moved off a rest day and why, the clause and the readings relied on. With `submitted` (or `asOf`) it also says on time, late (in days and working days), missing or pending. A date in a year without a calendar is refused, never guessed.',
+  tags: ['obligations'],
+  body: def('request'),
+  response: {
+    200: jsonAnswer('The due date, traced to its clause and calendar.', def('result')),
+    ...errorResponses(400, 413, 415, 500),
+  },
+};
+
+const calendarSchema = {
+  operationId: 'obligationCalendar',
+  summary: "An institution's due dates for a year",
+  description:
+    'Every due date of the year (monthly and quarterly reports, the rating timeline), each with the period it covers, its recipient and clause; then the deadlines that run from an event and those the text gives no day.',
+  tags: ['obligations'],
+  querystring: calendarQuery,
+  response: {
+    200: jsonAnswer('The calendar.', def('calendar')),
+    ...errorResponses(400, 500),
+  },
+};
+
+type CalendarRequest = FastifyRequest<{
+  Querystring: { institution: string; year: number; branchOf?: string; reporter?: string };
+}>;
+
+/** POST /v1/obligations/due */
+function due(duties: Duties, request: FastifyRequest, reply: FastifyReply) {
+  // A start that is no date is refused by the service of this year, with the other problems.
+  const year = yearOfDate((request.body as { start?: unknown } | null)?.start) ?? civil(today()).year;
+  const found = duties.obligationsFor(year, '/start');
+  if (!found.ok) return refuse(reply, found.problems);
+  const outcome = found.result.due(request.body);
+  if (!outcome.ok) return refuse(reply, outcome.problems);
+  return reply.type('application/json; charset=utf-8').send(outcome.result);
+}
+
+/** GET /v1/obligations/calendar */
+function calendar(duties: Duties, request: CalendarRequest, reply: FastifyReply) {
+  if (request.validationError)
+    return refuse(reply, explainErrors(request.validationError.validation as never, request.query));
+  const q = request.query;
+  const found = duties.obligationsFor(q.year);
+  if (!found.ok) return refuse(reply, found.problems);
+  const outcome = found.result.calendarFor({
+    institution: q.institution,
+    year: q.year,
+    ...(q.branchOf ? { branchOf: q.branchOf } : {}),
+    ...(q.reporter ? { reporter: q.reporter as never } : {}),
+  });
+  if (!outcome.ok) return refuse(reply, outcome.problems);
+  return reply.type('application/json; charset=utf-8').send(outcome.result);
+}
+
 export const obligationRoutes: FastifyPluginAsync<ObligationRoutesOptions> = async (app, options) => {
   // The obligations schemas are not among the app's shared ones: this scope validates with its own.
   const ajv = createAjv();
@@ -56,65 +114,12 @@ export const obligationRoutes: FastifyPluginAsync<ObligationRoutesOptions> = asy
   app.setValidatorCompiler(({ schema, httpPart }) =>
     httpPart === 'querystring' ? queryAjv.compile(schema) : ajv.compile(schema),
   );
-
-  app.post(
-    '/v1/obligations/due',
-    {
-      schema: {
-        operationId: 'obligationDue',
-        summary: 'When an obligation falls due for a reporter, and whether it was met',
-        description:
-          'Counts the deadline of one obligation of obligations.yaml from the date that starts its clock, on the working-day calendar of the State Council notices (policies/calendars): the due date, whether it moved off a rest day and why, the clause and the readings relied on. With `submitted` (or `asOf`) it also says on time, late (in days and working days), missing or pending. A date in a year without a calendar is refused, never guessed.',
-        tags: ['obligations'],
-        body: def('request'),
-        response: {
-          200: jsonAnswer('The due date, traced to its clause and calendar.', def('result')),
-          ...errorResponses(400, 413, 415, 500),
-        },
-      },
-    },
-    async (request, reply) => {
-      // A start that is no date is refused by the service of this year, with the other problems.
-      const year = yearOfDate((request.body as { start?: unknown } | null)?.start) ?? civil(today()).year;
-      const found = options.current().obligationsFor(year, '/start');
-      if (!found.ok) return refuse(reply, found.problems);
-      const outcome = found.result.due(request.body);
-      if (!outcome.ok) return refuse(reply, outcome.problems);
-      return reply.type('application/json; charset=utf-8').send(outcome.result);
-    },
+  app.post('/v1/obligations/due', { schema: dueSchema }, async (request, reply) =>
+    due(options.current(), request, reply),
   );
-
-  app.get<{ Querystring: { institution: string; year: number; branchOf?: string; reporter?: string } }>(
+  app.get<{ Querystring: CalendarRequest['query'] }>(
     '/v1/obligations/calendar',
-    {
-      attachValidation: true,
-      schema: {
-        operationId: 'obligationCalendar',
-        summary: "An institution's due dates for a year",
-        description:
-          'Every due date of the year (monthly and quarterly reports, the rating timeline), each with the period it covers, its recipient and clause; then the deadlines that run from an event and those the text gives no day.',
-        tags: ['obligations'],
-        querystring: calendarQuery,
-        response: {
-          200: jsonAnswer('The calendar.', def('calendar')),
-          ...errorResponses(400, 500),
-        },
-      },
-    },
-    async (request, reply) => {
-      if (request.validationError)
-        return refuse(reply, explainErrors(request.validationError.validation as never, request.query));
-      const q = request.query;
-      const found = options.current().obligationsFor(q.year);
-      if (!found.ok) return refuse(reply, found.problems);
-      const outcome = found.result.calendarFor({
-        institution: q.institution,
-        year: q.year,
-        ...(q.branchOf ? { branchOf: q.branchOf } : {}),
-        ...(q.reporter ? { reporter: q.reporter as never } : {}),
-      });
-      if (!outcome.ok) return refuse(reply, outcome.problems);
-      return reply.type('application/json; charset=utf-8').send(outcome.result);
-    },
+    { attachValidation: true, schema: calendarSchema },
+    async (request, reply) => calendar(options.current(), request, reply),
   );
 };
