@@ -46,6 +46,28 @@ function isUnder(file: string, dir: string): boolean {
 
 /** renderCheckJunit renders the report as one <testsuites> document. */
 export function renderCheckJunit(report: CheckFindings): string {
+  const all = [...suitesOf(report).entries()];
+  const total = all.reduce((n, [, cases]) => n + cases.length, 0);
+  const failed = all.reduce((n, [, cases]) => n + failures(cases), 0);
+  const out = [
+    '<?xml version="1.0" encoding="UTF-8"?>',
+    `<testsuites name="credit-policy check" tests="${total}" failures="${failed}" errors="0" skipped="0">`,
+  ];
+  for (const [name, cases] of all) {
+    out.push(
+      `  <testsuite name="${escapeXml(name)}" tests="${cases.length}" failures="${failures(cases)}" errors="0" skipped="0">`,
+    );
+    for (const c of cases) out.push(...testcaseLines(c));
+    out.push('  </testsuite>');
+  }
+  if (report.notes.length)
+    out.push(`  <!-- ${report.notes.map((n) => escapeXml(n).replace(/--/g, '- -')).join(' | ')} -->`);
+  out.push('</testsuites>');
+  return `${out.join('\n')}\n`;
+}
+
+/** suitesOf groups the report's cases by suite: one per ruleset, one for the Rego, one for the rest of policies/. */
+function suitesOf(report: CheckFindings): Map<string, Case[]> {
   const suites = new Map<string, Case[]>();
   const suite = (name: string) => suites.get(name) ?? suites.set(name, []).get(name)!;
   for (const rs of report.checked.rulesets) suite(rs.id);
@@ -73,39 +95,25 @@ export function renderCheckJunit(report: CheckFindings): string {
       name: 'opa check --strict, opa fmt, opa test (rego and wasm)',
       classname: report.checked.rego.join(' '),
     });
+  return suites;
+}
 
-  const all = [...suites.entries()];
-  const failures = (cases: Case[]) => cases.filter((c) => c.failure).length;
-  const total = all.reduce((n, [, cases]) => n + cases.length, 0);
-  const failed = all.reduce((n, [, cases]) => n + failures(cases), 0);
-  const out = [
-    '<?xml version="1.0" encoding="UTF-8"?>',
-    `<testsuites name="credit-policy check" tests="${total}" failures="${failed}" errors="0" skipped="0">`,
-  ];
-  for (const [name, cases] of all) {
+function failures(cases: Case[]): number {
+  return cases.filter((c) => c.failure).length;
+}
+
+/** testcaseLines is one <testcase>, with its failure and output when it has them. */
+function testcaseLines(c: Case): string[] {
+  const attrs = [`name="${escapeXml(c.name)}"`, `classname="${escapeXml(c.classname)}"`];
+  if (c.file) attrs.push(`file="${escapeXml(c.file)}"`);
+  if (c.line !== undefined) attrs.push(`line="${c.line}"`);
+  if (!c.failure && !c.out) return [`    <testcase ${attrs.join(' ')}/>`];
+  const out = [`    <testcase ${attrs.join(' ')}>`];
+  if (c.failure)
     out.push(
-      `  <testsuite name="${escapeXml(name)}" tests="${cases.length}" failures="${failures(cases)}" errors="0" skipped="0">`,
+      `      <failure message="${escapeXml(c.failure.message)}" type="${escapeXml(c.failure.type)}">${escapeXml(c.failure.text)}</failure>`,
     );
-    for (const c of cases) {
-      const attrs = [`name="${escapeXml(c.name)}"`, `classname="${escapeXml(c.classname)}"`];
-      if (c.file) attrs.push(`file="${escapeXml(c.file)}"`);
-      if (c.line !== undefined) attrs.push(`line="${c.line}"`);
-      if (!c.failure && !c.out) {
-        out.push(`    <testcase ${attrs.join(' ')}/>`);
-        continue;
-      }
-      out.push(`    <testcase ${attrs.join(' ')}>`);
-      if (c.failure)
-        out.push(
-          `      <failure message="${escapeXml(c.failure.message)}" type="${escapeXml(c.failure.type)}">${escapeXml(c.failure.text)}</failure>`,
-        );
-      if (c.out) out.push(`      <system-out>${escapeXml(c.out)}</system-out>`);
-      out.push('    </testcase>');
-    }
-    out.push('  </testsuite>');
-  }
-  if (report.notes.length)
-    out.push(`  <!-- ${report.notes.map((n) => escapeXml(n).replace(/--/g, '- -')).join(' | ')} -->`);
-  out.push('</testsuites>');
-  return `${out.join('\n')}\n`;
+  if (c.out) out.push(`      <system-out>${escapeXml(c.out)}</system-out>`);
+  out.push('    </testcase>');
+  return out;
 }
