@@ -10,7 +10,7 @@ import type {
 import type { EvaluationInput } from '../../generated/types/rating/evaluation-input.js';
 import { overridesOf, type AppliedOverride } from '../rules/overlay.js';
 import type { RuleSet } from '../rules/ruleset.js';
-import type { CompactDeduction, CompactItem, CompactResult } from './compact.js';
+import type { CompactDeduction, CompactItem, CompactRated, CompactResult } from './compact.js';
 
 export type { RatingResult };
 
@@ -21,9 +21,7 @@ export function points(hundredths: number): number {
 
 export function decorate(rs: RuleSet, input: EvaluationInput, compact: CompactResult): RatingResult {
   const view = viewOf(rs);
-  const institution: RatingResult['institution'] = { name: input.institution.name, type: compact.institutionType };
-  if (input.institution.branchOf !== undefined) institution.branchOf = input.institution.branchOf;
-  if (input.institution.region !== undefined) institution.region = input.institution.region;
+  const institution = institutionOf(input, compact);
   const interpretations = interpretationsUsed(view, effectiveYearReading(rs, input.year, compact.interpretations));
   // Built with every key written out, in one order, rather than spread: this runs once per evaluation.
   const result: RatingResult = compact.rated
@@ -61,24 +59,35 @@ export function decorate(rs: RuleSet, input: EvaluationInput, compact: CompactRe
         subtotal: null,
         notRated: view.notRated,
       };
-  if (compact.rated) {
-    const triggers = (ids: string[], list: RuleSet['grading']['downgrade']['triggers']) =>
-      ids.map((id) => ({ id, clause: list.find((t) => t.id === id)!.clause }));
-    result.triggers = metTriggers(rs, compact.zeroScore, compact.downgrade);
-    if (compact.zeroScore.length)
-      result.zeroScore = {
-        clause: rs.grading.zeroScore.clause,
-        triggers: triggers(compact.zeroScore, rs.grading.zeroScore.triggers),
-      };
-    else if (compact.downgrade.length)
-      result.downgrade = {
-        clause: rs.grading.downgrade.clause,
-        triggers: triggers(compact.downgrade, rs.grading.downgrade.triggers),
-        baseGrade: compact.baseGrade,
-        finalGrade: compact.grade,
-      };
-  }
+  if (compact.rated) addTriggers(result, rs, compact);
   return result;
+}
+
+/** institutionOf is the institution as the result names it: as the input gave it, with its type. */
+function institutionOf(input: EvaluationInput, compact: CompactResult): RatingResult['institution'] {
+  const institution: RatingResult['institution'] = { name: input.institution.name, type: compact.institutionType };
+  if (input.institution.branchOf !== undefined) institution.branchOf = input.institution.branchOf;
+  if (input.institution.region !== undefined) institution.region = input.institution.region;
+  return institution;
+}
+
+/** addTriggers adds to a rated result the triggers met, and the zero score or downgrade they set. */
+function addTriggers(result: RatingResult, rs: RuleSet, compact: CompactRated): void {
+  const triggers = (ids: string[], list: RuleSet['grading']['downgrade']['triggers']) =>
+    ids.map((id) => ({ id, clause: list.find((t) => t.id === id)!.clause }));
+  result.triggers = metTriggers(rs, compact.zeroScore, compact.downgrade);
+  if (compact.zeroScore.length)
+    result.zeroScore = {
+      clause: rs.grading.zeroScore.clause,
+      triggers: triggers(compact.zeroScore, rs.grading.zeroScore.triggers),
+    };
+  else if (compact.downgrade.length)
+    result.downgrade = {
+      clause: rs.grading.downgrade.clause,
+      triggers: triggers(compact.downgrade, rs.grading.downgrade.triggers),
+      baseGrade: compact.baseGrade,
+      finalGrade: compact.grade,
+    };
 }
 
 /**
