@@ -23,42 +23,10 @@ function entry<T>(rec: Record<string, T>, key: string, make: () => T): T {
 
 /** compilePolicyData is what `setData` receives (schemas/policy/data.schema.json): the Rego reads data.ruleset. */
 export function compilePolicyData(rs: RuleSet): PolicyData {
-  const rulesOf: Record<string, CompiledRule[]> = {};
-  const ownersReading: Record<string, Set<string>> = {};
-  const itemInfo: CompiledRuleset['itemInfo'] = {};
-  const itemInterpretations = new Set<string>();
-  let order = 0;
-  for (const { item, dimension } of rs.items.values()) {
-    const max = hundredths(item.maxPoints);
-    const bonus = item.bonus === true;
-    itemInfo[item.id] = { max, bonus, base: bonus ? 0 : max, dimension: dimension.id };
-    for (const id of item.interpretations ?? []) itemInterpretations.add(id);
-    for (const rule of item.rules) {
-      const { reads, compiled } = compileRule(item, rule, max, order++);
-      entry(rulesOf, item.id, () => []).push(compiled);
-      entry(ownersReading, reads, () => new Set()).add(item.id);
-    }
-  }
+  const { rulesOf, ownersReading, itemInfo, itemInterpretations } = compileItems(rs);
   const bands = [...rs.grading.bands.grades].sort((a, b) => b.from - a.from);
   const triggersByCircumstance: Record<string, CompiledTrigger[]> = {};
-  const trigger = (t: Trigger): CompiledTrigger => {
-    const compiled: CompiledTrigger = {
-      id: t.id,
-      interpretations: t.interpretations ?? [],
-      conditions: t.conditions.map((c) => {
-        const type = rs.grading.circumstances[c.circumstance].type;
-        const atLeast = c.atLeast === undefined ? 1 : c.atLeast;
-        return {
-          circumstance: c.circumstance,
-          type,
-          atLeast: typeof atLeast === 'number' ? { national: atLeast, local: atLeast } : atLeast,
-        };
-      }),
-    };
-    for (const c of new Set(t.conditions.map((x) => x.circumstance)))
-      entry(triggersByCircumstance, c, () => []).push(compiled);
-    return compiled;
-  };
+  const trigger = (t: Trigger) => compileTrigger(rs, t, triggersByCircumstance);
   const national: Record<string, true> = {};
   for (const n of rs.institutions.national) for (const name of [n.name, ...(n.aliases ?? [])]) national[name] = true;
   const base = (ids: string[]) => ids.reduce((s, id) => s + itemInfo[id].base, 0);
@@ -92,6 +60,51 @@ export function compilePolicyData(rs: RuleSet): PolicyData {
       national,
     }),
   };
+}
+
+/** compileItems: every item's rules, who reads each finding, each item's points, and the readings items rely on. */
+function compileItems(rs: RuleSet) {
+  const rulesOf: Record<string, CompiledRule[]> = {};
+  const ownersReading: Record<string, Set<string>> = {};
+  const itemInfo: CompiledRuleset['itemInfo'] = {};
+  const itemInterpretations = new Set<string>();
+  let order = 0;
+  for (const { item, dimension } of rs.items.values()) {
+    const max = hundredths(item.maxPoints);
+    const bonus = item.bonus === true;
+    itemInfo[item.id] = { max, bonus, base: bonus ? 0 : max, dimension: dimension.id };
+    for (const id of item.interpretations ?? []) itemInterpretations.add(id);
+    for (const rule of item.rules) {
+      const { reads, compiled } = compileRule(item, rule, max, order++);
+      entry(rulesOf, item.id, () => []).push(compiled);
+      entry(ownersReading, reads, () => new Set()).add(item.id);
+    }
+  }
+  return { rulesOf, ownersReading, itemInfo, itemInterpretations };
+}
+
+/** compileTrigger compiles a grading trigger, and files it under every circumstance it reads. */
+function compileTrigger(
+  rs: RuleSet,
+  t: Trigger,
+  triggersByCircumstance: Record<string, CompiledTrigger[]>,
+): CompiledTrigger {
+  const compiled: CompiledTrigger = {
+    id: t.id,
+    interpretations: t.interpretations ?? [],
+    conditions: t.conditions.map((c) => {
+      const type = rs.grading.circumstances[c.circumstance].type;
+      const atLeast = c.atLeast === undefined ? 1 : c.atLeast;
+      return {
+        circumstance: c.circumstance,
+        type,
+        atLeast: typeof atLeast === 'number' ? { national: atLeast, local: atLeast } : atLeast,
+      };
+    }),
+  };
+  for (const c of new Set(t.conditions.map((x) => x.circumstance)))
+    entry(triggersByCircumstance, c, () => []).push(compiled);
+  return compiled;
 }
 
 function compileRule(item: Item, rule: Rule, max: number, order: number): { reads: string; compiled: CompiledRule } {
