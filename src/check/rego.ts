@@ -45,25 +45,44 @@ export async function checkRego(
   root = process.cwd(),
   compiled?: PolicyData,
 ): Promise<Diagnostic[]> {
-  const out: Diagnostic[] = [];
-
-  const strict = run(opa, ['check', '--strict', '--format', 'json', ...dirs]);
-  if (strict.status !== 0) {
-    const errors = (
-      safeJson(strict.stdout || strict.stderr) as {
-        errors?: { message: string; code: string; location?: OpaLocation }[];
-      }
-    )?.errors;
-    for (const e of errors ?? [{ message: strict.stderr.trim() || strict.stdout.trim(), code: 'opa_check' }])
-      out.push({
-        code: 'REGO001',
-        severity: 'error',
-        ...at(e.location, root),
-        message: `opa check --strict: ${e.code}: ${e.message}`,
-      });
-    return out; // tests and formatting mean little on Rego that does not compile
+  const strict = strictCheck(opa, dirs, root);
+  // Tests and formatting mean little on Rego that does not compile.
+  if (strict.length) return strict;
+  const out = formatCheck(opa, dirs, root);
+  const data = compiled ?? (await compiledInForce());
+  const misfits = dataCheck(data);
+  if (misfits.length) return [...out, ...misfits];
+  const dataDir = mkdtempSync(join(tmpdir(), 'credit-policy-rego-data-'));
+  try {
+    const dataFile = join(dataDir, 'compiled.json');
+    writeFileSync(dataFile, JSON.stringify({ compiled: data }));
+    out.push(...runTests(opa, [...dirs, dataFile], root));
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
   }
+  return out;
+}
 
+/** strictCheck: `opa check --strict`, each error at its position (REGO001). */
+function strictCheck(opa: string, dirs: string[], root: string): Diagnostic[] {
+  const strict = run(opa, ['check', '--strict', '--format', 'json', ...dirs]);
+  if (strict.status === 0) return [];
+  const errors = (
+    safeJson(strict.stdout || strict.stderr) as {
+      errors?: { message: string; code: string; location?: OpaLocation }[];
+    }
+  )?.errors;
+  return (errors ?? [{ message: strict.stderr.trim() || strict.stdout.trim(), code: 'opa_check' }]).map((e) => ({
+    code: 'REGO001',
+    severity: 'error',
+    ...at(e.location, root),
+    message: `opa check --strict: ${e.code}: ${e.message}`,
+  }));
+}
+
+/** formatCheck: every file `opa fmt` would change, with the diff (REGO002). */
+function formatCheck(opa: string, dirs: string[], root: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
   const unformatted = run(opa, ['fmt', '--list', ...dirs])
     .stdout.split('\n')
     .filter(Boolean);
@@ -91,27 +110,19 @@ export async function checkRego(
     });
   }
 
-  const data = compiled ?? (await compiledInForce());
-  const validData = compileSchema('policy/data.schema.json');
-  if (!validData(data)) {
-    for (const p of explainErrors(validData.errors, data))
-      out.push({
-        code: 'REGO003',
-        severity: 'error',
-        file: '(compiled policy data)',
-        message: `does not fit schemas/policy/data.schema.json at ${p.path || '/'}: ${p.message}`,
-      });
-    return out;
-  }
-  const dataDir = mkdtempSync(join(tmpdir(), 'credit-policy-rego-data-'));
-  try {
-    const dataFile = join(dataDir, 'compiled.json');
-    writeFileSync(dataFile, JSON.stringify({ compiled: data }));
-    out.push(...runTests(opa, [...dirs, dataFile], root));
-  } finally {
-    rmSync(dataDir, { recursive: true, force: true });
-  }
   return out;
+}
+
+/** dataCheck: the compiled policy data against schemas/policy/data.schema.json, the shape the Rego is written for (REGO003). */
+function dataCheck(data: PolicyData): Diagnostic[] {
+  const validData = compileSchema('policy/data.schema.json');
+  if (validData(data)) return [];
+  return explainErrors(validData.errors, data).map((p) => ({
+    code: 'REGO003',
+    severity: 'error',
+    file: '(compiled policy data)',
+    message: `does not fit schemas/policy/data.schema.json at ${p.path || '/'}: ${p.message}`,
+  }));
 }
 
 // `opa test` on both targets; every failing or erroring test at its line.
