@@ -9,7 +9,7 @@ import { readYamlSource, type YamlSource } from '../diagnostics/yaml-source.js';
 import type { RatingResult } from '../rating/decorate.js';
 import type { Rater } from '../rating/rater.js';
 import { compileSchema } from '../validation/ajv.js';
-import { explainErrors, pointerSegments } from '../validation/explain.js';
+import { explainMessages, pointerSegments } from '../validation/explain.js';
 
 export interface RuleTestCase {
   file: string;
@@ -49,7 +49,7 @@ export async function loadRuleTests(
     diagnostics.push(...found);
     if (!source) continue;
     if (!validateFile(source.data)) {
-      for (const p of explainErrors(validateFile.errors, source.data)) {
+      for (const p of explainMessages(validateFile.errors, source.data)) {
         // As for rule files: an unknown key is shown at the key, and paths read `tests[0].expect`.
         const segments = pointerSegments(p.path);
         const unknownKey = p.message.startsWith('unknown key');

@@ -6,7 +6,7 @@ import type { EvidenceHeaders } from '../../generated/types/evidence/headers.js'
 import { hasErrors, RulesError, type Diagnostic } from '../diagnostics/diagnostics.js';
 import { readYamlSource } from '../diagnostics/yaml-source.js';
 import { compileSchema, readSchema } from '../validation/ajv.js';
-import { explainErrors, pointerSegments } from '../validation/explain.js';
+import { explainMessages, pointerSegments } from '../validation/explain.js';
 
 export const tableNames = [
   'users',
@@ -86,7 +86,7 @@ export async function loadTableSpecs(
     out.push({ code: 'EVID008', severity: 'error', file: label, line, column, path: path.join('.'), message });
   };
   if (!validate(source.data))
-    for (const p of explainErrors(validate.errors, source.data)) at(pointerSegments(p.path), p.message);
+    for (const p of explainMessages(validate.errors, source.data)) at(pointerSegments(p.path), p.message);
   if (hasErrors(out)) throw new RulesError(out);
   const data = source.data as EvidenceHeaders;
   const booleans = new Map<string, boolean>();

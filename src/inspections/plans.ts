@@ -9,7 +9,7 @@ import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import { positioned } from '../diagnostics/positioned.js';
 import { readYamlSource, type JsonPath, type YamlSource } from '../diagnostics/yaml-source.js';
 import { compileSchema } from '../validation/ajv.js';
-import { explainErrors, pointerSegments } from '../validation/explain.js';
+import { explainMessages, pointerSegments } from '../validation/explain.js';
 import { parseIsoDate } from '../obligations/dates.js';
 
 export type { InspectionPlan, InspectionRecord };
@@ -74,7 +74,7 @@ export function checkPlans(data: unknown[]): { plans: LoadedPlan[]; problems: { 
 function checkPlan(data: unknown, report: Report): void {
   validate ??= compileSchema('inspections/inspection-plan.schema.json');
   if (!validate(data)) {
-    for (const p of explainErrors(validate.errors, data)) report(pointerSegments(p.path), p.message);
+    for (const p of explainMessages(validate.errors, data)) report(pointerSegments(p.path), p.message);
     return;
   }
   const plan = data as InspectionPlan;

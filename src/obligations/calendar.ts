@@ -17,7 +17,7 @@ import type { Code } from '../diagnostics/codes.js';
 import { hasErrors, RulesError, type Diagnostic } from '../diagnostics/diagnostics.js';
 import { readYamlSource, type JsonPath, type YamlSource } from '../diagnostics/yaml-source.js';
 import { compileSchema } from '../validation/ajv.js';
-import { explainErrors, pointerSegments } from '../validation/explain.js';
+import { explainMessages, pointerSegments } from '../validation/explain.js';
 import { civil, dayOf, formatIsoDate, isWeekend, parseIsoDate, weekdayName, type Day } from './dates.js';
 import { ObligationError } from './errors.js';
 
@@ -85,7 +85,7 @@ export class WorkingCalendar {
       diagnostics.push(...found);
       if (!source) continue;
       if (!validate(source.data)) {
-        for (const p of explainErrors(validate.errors, source.data))
+        for (const p of explainMessages(validate.errors, source.data))
           diagnostics.push(at(source, 'CAL003', pointerSegments(p.path), p.message));
         continue;
       }

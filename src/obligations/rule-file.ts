@@ -6,7 +6,7 @@ import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import { positioned } from '../diagnostics/positioned.js';
 import { readYamlSource, type YamlSource } from '../diagnostics/yaml-source.js';
 import { compileSchema } from '../validation/ajv.js';
-import { explainErrors, pointerSegments } from '../validation/explain.js';
+import { explainMessages, pointerSegments } from '../validation/explain.js';
 
 /** DutyFile: a duty file that passed its schema, and the source text (line breaks removed) it quotes. */
 export interface DutyFile<T> {
@@ -31,7 +31,7 @@ export async function readDutyFile<T extends { source: string }>(
   const validate = validators.get(schemaId) ?? compileSchema(schemaId);
   validators.set(schemaId, validate);
   if (!validate(source.data)) {
-    for (const p of explainErrors(validate.errors, source.data))
+    for (const p of explainMessages(validate.errors, source.data))
       diagnostics.push(positioned(source, 'OBL003', pointerSegments(p.path), p.message));
     return { diagnostics };
   }

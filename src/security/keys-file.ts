@@ -9,7 +9,7 @@ import type { Code } from '../diagnostics/codes.js';
 import { formatDiagnostic, type Diagnostic } from '../diagnostics/diagnostics.js';
 import { parseYamlSource } from '../diagnostics/yaml-source.js';
 import { createAjv } from '../validation/ajv.js';
-import { explainErrors, pointerSegments } from '../validation/explain.js';
+import { explainMessages, pointerSegments } from '../validation/explain.js';
 import { keysFileSchema, type ApiKey } from './api-keys.js';
 
 let validate: ReturnType<ReturnType<typeof createAjv>['compile']> | undefined;
@@ -32,7 +32,7 @@ export function parseKeys(text: string, file: string): { keys?: ApiKey[]; diagno
   validate ??= createAjv().compile(keysFileSchema);
   if (!validate(source.data)) {
     return {
-      diagnostics: explainErrors(validate.errors, source.data).map((p) => {
+      diagnostics: explainMessages(validate.errors, source.data).map((p) => {
         const segments = pointerSegments(p.path);
         const { line, column } = source.locate(segments, p.message.startsWith('unknown key'));
         return {
