@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import type { RatingResult } from '../rating/decorate.js';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
+import { type Message, msg, said } from '../i18n/message.js';
 import { readablePath } from '../diagnostics/positioned.js';
 import { ruleFiles, type RuleFileKey, type RuleSet, type Rule } from '../rules/ruleset.js';
 import { inBounds } from '../rules/semantic.js';
@@ -17,7 +18,7 @@ export interface Element {
   file: RuleFileKey;
   path: JsonPath;
   /** What it is, for the message: `tier 1 (gte 96, lt 97) of rule "7.3:data-quality-score"`. */
-  label: string;
+  label: Message;
 }
 
 const categories: CoverageCategoryName[] = [
@@ -33,19 +34,6 @@ const categories: CoverageCategoryName[] = [
   'notRated',
 ];
 
-const reached: Record<CoverageCategoryName, string> = {
-  rules: 'is applied by no rule test',
-  tiers: 'is reached by no rule test',
-  choices: 'is chosen by no rule test',
-  caps: 'limits the deduction in no rule test',
-  zeroRules: 'zeroes its item in no rule test',
-  downgradeTriggers: 'fires in no rule test',
-  zeroScoreTriggers: 'fires in no rule test',
-  grades: 'is the result of no rule test',
-  measures: 'are applied in no rule test',
-  notRated: 'is the result of no rule test',
-};
-
 /** elementsOf lists the elements of a ruleset in the order of its files. */
 export function elementsOf(rs: RuleSet): Element[] {
   const out: Element[] = [];
@@ -54,8 +42,14 @@ export function elementsOf(rs: RuleSet): Element[] {
       ind.items.forEach((item, ti) => {
         item.rules.forEach((rule, ri) => {
           const rp: JsonPath = ['dimensions', di, 'indicators', ii, 'items', ti, 'rules', ri];
-          const of = `rule "${rule.id}"`;
-          out.push({ category: 'rules', id: rule.id, file: 'table', path: rp, label: `${of} (${rule.kind})` });
+          const of = rule.id;
+          out.push({
+            category: 'rules',
+            id: rule.id,
+            file: 'table',
+            path: rp,
+            label: msg('diag.coverage.rule', { rule: of, kind: rule.kind }),
+          });
           if (rule.kind === 'tiers')
             rule.tiers.forEach((t, n) => {
               out.push({
@@ -63,7 +57,7 @@ export function elementsOf(rs: RuleSet): Element[] {
                 id: `${rule.id}#${n}`,
                 file: 'table',
                 path: [...rp, 'tiers', n],
-                label: `tier ${n} (${bounds(t.when)}) of ${of}`,
+                label: msg('diag.coverage.tier', { n, bounds: bounds(t.when), rule: of }),
               });
             });
           if (rule.kind === 'choice')
@@ -73,7 +67,7 @@ export function elementsOf(rs: RuleSet): Element[] {
                 id: `${rule.id}=${o.value}`,
                 file: 'table',
                 path: [...rp, 'options', n],
-                label: `option "${o.value}" of ${of}`,
+                label: msg('diag.coverage.option', { value: o.value, rule: of }),
               });
             });
           if (rule.kind === 'perOccurrence' && rule.cap)
@@ -82,10 +76,16 @@ export function elementsOf(rs: RuleSet): Element[] {
               id: rule.id,
               file: 'table',
               path: [...rp, 'cap'],
-              label: `the cap of ${rule.cap.points} of ${of}`,
+              label: msg('diag.coverage.cap', { points: rule.cap.points, rule: of }),
             });
           if (rule.kind === 'zeroIf')
-            out.push({ category: 'zeroRules', id: rule.id, file: 'table', path: rp, label: `zero rule "${rule.id}"` });
+            out.push({
+              category: 'zeroRules',
+              id: rule.id,
+              file: 'table',
+              path: rp,
+              label: msg('diag.coverage.zeroRule', { rule: rule.id }),
+            });
         });
       });
     });
@@ -97,7 +97,7 @@ export function elementsOf(rs: RuleSet): Element[] {
       id: t.id,
       file: 'grading',
       path: ['downgrade', 'triggers', n],
-      label: `downgrade trigger ${t.id}`,
+      label: msg('diag.coverage.downgradeTrigger', { id: t.id }),
     });
   });
   g.zeroScore.triggers.forEach((t, n) => {
@@ -106,7 +106,7 @@ export function elementsOf(rs: RuleSet): Element[] {
       id: t.id,
       file: 'grading',
       path: ['zeroScore', 'triggers', n],
-      label: `zero-score trigger ${t.id}`,
+      label: msg('diag.coverage.zeroScoreTrigger', { id: t.id }),
     });
   });
   g.bands.grades.forEach((b, n) => {
@@ -115,7 +115,7 @@ export function elementsOf(rs: RuleSet): Element[] {
       id: b.grade,
       file: 'grading',
       path: ['bands', 'grades', n],
-      label: `grade ${b.grade}`,
+      label: msg('diag.coverage.grade', { grade: b.grade }),
     });
   });
   for (const key of Object.keys(g.measures.results))
@@ -124,14 +124,14 @@ export function elementsOf(rs: RuleSet): Element[] {
       id: key,
       file: 'grading',
       path: ['measures', 'results', key],
-      label: `the measures of result "${key}"`,
+      label: msg('diag.coverage.measures', { result: key }),
     });
   out.push({
     category: 'notRated',
     id: 'notRated',
     file: 'grading',
     path: ['notRated'],
-    label: 'the not-rated case (第九条)',
+    label: msg('diag.coverage.notRated'),
   });
   return out;
 }
@@ -240,7 +240,7 @@ export async function coverageDiagnostics(
       line: at?.line,
       column: at?.column,
       path: source ? readablePath(source.data, e.path) : undefined,
-      message: `${e.label} ${reached[e.category]}`,
+      ...said(msg(`diag.coverage.missed.${e.category}`, { what: e.label })),
     });
   }
   return out;

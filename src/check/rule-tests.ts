@@ -10,6 +10,7 @@ import type { RatingResult } from '../rating/decorate.js';
 import type { Rater } from '../rating/rater.js';
 import { compileSchema } from '../validation/ajv.js';
 import { explainMessages, pointerSegments } from '../validation/explain.js';
+import { msg, said } from '../i18n/message.js';
 
 export interface RuleTestCase {
   file: string;
@@ -63,6 +64,8 @@ export async function loadRuleTests(
           column,
           path,
           message: p.message,
+          messageId: p.messageId,
+          params: p.params,
         });
       }
       continue;
@@ -175,6 +178,7 @@ export function failureDiagnostics(outcomes: RuleTestOutcome[]): Diagnostic[] {
       line: o.test.line,
       column: 5,
       path: `tests[${o.test.index}]`,
-      message: `rule test "${o.test.name}" failed: ${o.failures.join('; ')}`,
+      // The failures name fields of the test file and values (`score: expected 8.5, got 9`), as written.
+      ...said(msg('diag.test.failed', { name: o.test.name, failures: o.failures.join('; ') })),
     }));
 }

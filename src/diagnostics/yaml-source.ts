@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { Diagnostic } from './diagnostics.js';
+import { msg, said } from '../i18n/message.js';
 
 export type JsonPath = readonly (string | number)[];
 
@@ -27,7 +28,7 @@ export function parseYamlSource(file: string, text: string): { source?: YamlSour
       file,
       line: pos.line,
       column: pos.col,
-      message: `YAML syntax: ${e.message.split('\n')[0]}`,
+      ...said(msg('diag.load.yamlSyntax', { reason: e.message.split('\n')[0] })),
     };
   });
   if (diagnostics.length > 0) return { diagnostics };
@@ -50,7 +51,12 @@ export async function readYamlSource(
   } catch (err) {
     return {
       diagnostics: [
-        { code: 'RULE002', severity: 'error', file: label, message: `cannot read file: ${(err as Error).message}` },
+        {
+          code: 'RULE002',
+          severity: 'error',
+          file: label,
+          ...said(msg('diag.load.cannotRead', { reason: (err as Error).message })),
+        },
       ],
     };
   }

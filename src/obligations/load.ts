@@ -13,6 +13,7 @@ import type { Code } from '../diagnostics/codes.js';
 import { hasErrors, RulesError, type Diagnostic } from '../diagnostics/diagnostics.js';
 import { positioned as at } from '../diagnostics/positioned.js';
 import type { JsonPath } from '../diagnostics/yaml-source.js';
+import { type Message, msg } from '../i18n/message.js';
 import { readSchema } from '../validation/ajv.js';
 import { daysInMonth } from './dates.js';
 import { readDutyFile } from './rule-file.js';
@@ -70,18 +71,16 @@ export async function loadObligations(rulesetDir: string): Promise<ObligationSet
   return set;
 }
 
-type Report = (code: Code, path: JsonPath, message: string) => void;
+type Report = (code: Code, path: JsonPath, message: Message) => void;
 
 // What the schema cannot say: every id resolves, every reading is used, numbers fit their
 // schedule, every quote is in the source, and the form's columns are the report schema's counts.
-function checkObligations(doc: ObligationsFile, sourceText: string | undefined, report: Report): void {
+function checkObligations(doc: ObligationsFile, sourceText: string | undefined, sink: Report): void {
+  const report = (code: Code, path: JsonPath, key: string, params?: Message['params']) =>
+    sink(code, path, msg(`diag.obligations.${key}`, params));
   const quoted = (text: string, path: JsonPath) => {
     if (sourceText !== undefined && !sourceText.includes(text))
-      report(
-        'OBL020',
-        path,
-        `quotes text that is not in the source verbatim: "${text.length > 50 ? `${text.slice(0, 50)}…` : text}"`,
-      );
+      sink('OBL020', path, msg('diag.rules.notVerbatim', { text: text.length > 50 ? `${text.slice(0, 50)}…` : text }));
   };
   const declared = new Set(doc.interpretations.map((i) => i.id));
   const used = new Set<string>();
@@ -89,11 +88,7 @@ function checkObligations(doc: ObligationsFile, sourceText: string | undefined, 
     (ids ?? []).forEach((id, n) => {
       used.add(id);
       if (!declared.has(id))
-        report(
-          'OBL011',
-          [...path, n],
-          `refers to interpretation "${id}", which is not defined under interpretations; defined: ${[...declared].join(', ')}`,
-        );
+        report('OBL011', [...path, n], 'unknownInterpretation', { id, defined: [...declared].join(', ') });
     });
   const recipients = Object.keys(doc.recipients);
   const events = Object.keys(doc.events);
@@ -117,11 +112,10 @@ function checkObligations(doc: ObligationsFile, sourceText: string | undefined, 
   ).definitions.counts.required;
   const keys = form.eventTypes.map((t) => t.key);
   if (keys.join() !== counts.join())
-    report(
-      'OBL021',
-      ['monthlyReport', 'eventTypes'],
-      `lists ${keys.join(', ')}; the counts of monthly-report.schema.json are ${counts.join(', ')}, in that order`,
-    );
+    report('OBL021', ['monthlyReport', 'eventTypes'], 'eventTypes', {
+      keys: keys.join(', '),
+      counts: counts.join(', '),
+    });
   // The form's own words; 小计 and 合计 (the sums this project adds) are not on the form.
   const formHeadings = Object.entries(form.headings).filter(([k]) => k !== 'subtotal' && k !== 'total');
   for (const [k, v] of formHeadings)
@@ -133,69 +127,45 @@ function checkObligations(doc: ObligationsFile, sourceText: string | undefined, 
   const seen = new Set<string>();
   doc.obligations.forEach((o, n) => {
     const op: JsonPath = ['obligations', n];
-    if (seen.has(o.id)) report('OBL010', [...op, 'id'], `obligation id "${o.id}" is used twice; ids must be unique`);
+    if (seen.has(o.id)) report('OBL010', [...op, 'id'], 'duplicateObligation', { id: o.id });
     seen.add(o.id);
     quoted(o.clause, [...op, 'clause']);
     if (o.routeClause) quoted(o.routeClause, [...op, 'routeClause']);
     use(o.interpretations, [...op, 'interpretations']);
     if (o.inferred) use([o.inferred], [...op, 'inferred']);
     if (!events.includes(o.start))
-      report(
-        'OBL011',
-        [...op, 'start'],
-        `names the event "${o.start}", which events does not declare; declared: ${events.join(', ')}`,
-      );
+      report('OBL011', [...op, 'start'], 'unknownEvent', { name: o.start, declared: events.join(', ') });
     const s = o.schedule;
     if (s.kind === 'annual') {
-      if ((s.day === undefined) === (s.lastDay === undefined))
-        report('OBL013', [...op, 'schedule'], 'an annual schedule needs exactly one of day or lastDay');
+      if ((s.day === undefined) === (s.lastDay === undefined)) report('OBL013', [...op, 'schedule'], 'annualDay');
       else if (s.day !== undefined && s.day > daysInMonth(2023, s.month))
-        report('OBL013', [...op, 'schedule', 'day'], `month ${s.month} has no day ${s.day} in every year`);
+        report('OBL013', [...op, 'schedule', 'day'], 'noSuchDay', { month: s.month, day: s.day });
     }
     for (const [kind, rule] of Object.entries(o.reporters) as [ReporterKind, ReporterRule][]) {
       const rp: JsonPath = [...op, 'reporters', kind];
       if (rule.recipient !== null && !recipients.includes(rule.recipient))
-        report(
-          'OBL011',
-          [...rp, 'recipient'],
-          `names the recipient "${rule.recipient}", which recipients does not declare; declared: ${recipients.join(', ')}`,
-        );
+        report('OBL011', [...rp, 'recipient'], 'unknownRecipient', {
+          name: rule.recipient,
+          declared: recipients.join(', '),
+        });
       if (rule.clause) quoted(rule.clause, [...rp, 'clause']);
       use(rule.interpretations, [...rp, 'interpretations']);
       if (rule.inferred) use([rule.inferred], [...rp, 'inferred']);
       (rule.alsoTo ?? []).forEach((id, i) => {
         if (!recipients.includes(id))
-          report(
-            'OBL011',
-            [...rp, 'alsoTo', i],
-            `names the recipient "${id}", which recipients does not declare; declared: ${recipients.join(', ')}`,
-          );
+          report('OBL011', [...rp, 'alsoTo', i], 'unknownRecipient', { name: id, declared: recipients.join(', ') });
       });
       if (rule.schedule?.day !== undefined && s.kind !== 'monthly' && s.kind !== 'quarterly')
-        report(
-          'OBL013',
-          [...rp, 'schedule', 'day'],
-          `sets a day of the month, but the schedule is ${s.kind}; only monthly and quarterly schedules have one`,
-        );
+        report('OBL013', [...rp, 'schedule', 'day'], 'dayNotMonthly', { kind: s.kind });
       if (rule.schedule?.count !== undefined && s.kind !== 'after')
-        report(
-          'OBL013',
-          [...rp, 'schedule', 'count'],
-          `sets a count, but the schedule is ${s.kind}; only an after schedule counts`,
-        );
+        report('OBL013', [...rp, 'schedule', 'count'], 'countNotAfter', { kind: s.kind });
     }
   });
   const ids = new Set<string>();
   doc.interpretations.forEach((i, n) => {
-    if (ids.has(i.id))
-      report('OBL010', ['interpretations', n, 'id'], `interpretation id "${i.id}" is used twice; ids must be unique`);
+    if (ids.has(i.id)) report('OBL010', ['interpretations', n, 'id'], 'duplicateInterpretation', { id: i.id });
     ids.add(i.id);
     quoted(i.quote, ['interpretations', n, 'quote']);
-    if (!used.has(i.id))
-      report(
-        'OBL012',
-        ['interpretations', n, 'id'],
-        `interpretation "${i.id}" is not used by any obligation or by the report form`,
-      );
+    if (!used.has(i.id)) report('OBL012', ['interpretations', n, 'id'], 'interpretationUnused', { id: i.id });
   });
 }

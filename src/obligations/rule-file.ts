@@ -7,6 +7,7 @@ import { positioned } from '../diagnostics/positioned.js';
 import { readYamlSource, type YamlSource } from '../diagnostics/yaml-source.js';
 import { compileSchema } from '../validation/ajv.js';
 import { explainMessages, pointerSegments } from '../validation/explain.js';
+import { asMessage, msg } from '../i18n/message.js';
 
 /** DutyFile: a duty file that passed its schema, and the source text (line breaks removed) it quotes. */
 export interface DutyFile<T> {
@@ -32,7 +33,7 @@ export async function readDutyFile<T extends { source: string }>(
   validators.set(schemaId, validate);
   if (!validate(source.data)) {
     for (const p of explainMessages(validate.errors, source.data))
-      diagnostics.push(positioned(source, 'OBL003', pointerSegments(p.path), p.message));
+      diagnostics.push(positioned(source, 'OBL003', pointerSegments(p.path), asMessage(p)));
     return { diagnostics };
   }
   const doc = source.data as T;
@@ -42,7 +43,7 @@ export async function readDutyFile<T extends { source: string }>(
     sourceText = (await readFile(join(rulesetDir, doc.source), 'utf8')).replace(/\r?\n/g, '');
   } catch (err) {
     diagnostics.push(
-      positioned(source, 'OBL002', ['source'], `names a source text that cannot be read: ${(err as Error).message}`),
+      positioned(source, 'OBL002', ['source'], msg('diag.load.sourceUnreadable', { reason: (err as Error).message })),
     );
   }
   return { file: { source, doc, sourceText }, diagnostics };
