@@ -1,5 +1,6 @@
 // Check stage: the Rego side of `check`: `opa check --strict`, `opa fmt` (unformatted is an error,
 // with the diff), and `opa test` on both the interpreter and the WebAssembly target.
+import { msg, said } from '../i18n/message.js';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { relative } from 'node:path';
@@ -65,7 +66,8 @@ export function checkRego(opa: string, dirs: string[], root = process.cwd()): Di
       severity: 'error',
       file: name,
       line: firstChangedLine(diff),
-      message: `is not formatted as \`opa fmt\` would write it; run \`opa fmt -w ${name}\`:\n${diff}`,
+      // The diff is opa fmt's, as it prints it.
+      ...said(msg('diag.rego.unformatted', { name, diff })),
     });
   }
 

@@ -1,6 +1,7 @@
 // Inspections stage: reads inspections.yaml of a ruleset folder (the numbers of annex 4, kept with
 // positions), validates it against its schema and against the source text, and compiles the data
 // document the Rego of policies/inspections reads as data.annex4.
+import { type Message, msg } from '../i18n/message.js';
 import type {
   InspectionInterpretation,
   InspectionRulesFile,
@@ -36,13 +37,13 @@ export async function inspectInspectionRules(
   );
   if (!file) return { diagnostics };
   const { source, doc, sourceText } = file;
-  const report = (code: Code, path: JsonPath, message: string) => diagnostics.push(at(source, code, path, message));
+  const report = (code: Code, path: JsonPath, message: Message) => diagnostics.push(at(source, code, path, message));
   const quoted = (text: string, path: JsonPath) => {
     if (sourceText !== undefined && !sourceText.includes(text))
       report(
         'OBL020',
         path,
-        `quotes text that is not in the source verbatim: "${text.length > 50 ? `${text.slice(0, 50)}…` : text}"`,
+        msg('diag.rules.notVerbatim', { text: text.length > 50 ? `${text.slice(0, 50)}…` : text }),
       );
   };
   const declared = new Set(doc.interpretations.map((i) => i.id));
@@ -56,7 +57,7 @@ export async function inspectInspectionRules(
         report(
           'OBL011',
           [section, 'interpretations', n],
-          `refers to interpretation "${id}", which is not defined under interpretations; defined: ${[...declared].join(', ')}`,
+          msg('diag.obligations.unknownInterpretation', { id, defined: [...declared].join(', ') }),
         );
     });
   }
@@ -67,11 +68,11 @@ export async function inspectInspectionRules(
   const ids = new Set<string>();
   doc.interpretations.forEach((i, n) => {
     if (ids.has(i.id))
-      report('OBL010', ['interpretations', n, 'id'], `interpretation id "${i.id}" is used twice; ids must be unique`);
+      report('OBL010', ['interpretations', n, 'id'], msg('diag.obligations.duplicateInterpretation', { id: i.id }));
     ids.add(i.id);
     quoted(i.quote, ['interpretations', n, 'quote']);
     if (!used.has(i.id))
-      report('OBL012', ['interpretations', n, 'id'], `interpretation "${i.id}" is not used by any rule`);
+      report('OBL012', ['interpretations', n, 'id'], msg('diag.inspections.interpretationUnused', { id: i.id }));
   });
   if (hasErrors(diagnostics)) return { diagnostics };
   return {
