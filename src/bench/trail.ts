@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { mkdtemp, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import autocannon from 'autocannon';
@@ -13,8 +13,67 @@ import { genesisHash } from '../audit/entry.js';
 import { headPathFor } from '../audit/head.js';
 import { buildEntryLine, createDecisionLog } from '../audit/log.js';
 import type { RatingResult } from '../rating/decorate.js';
+import { numberArg, type Section } from './section.js';
 import { startOurs } from './servers.js';
-import { rssMb } from './stats.js';
+import { fmt, rssMb } from './stats.js';
+
+/** The section: the decision log's cost and the workers' gain, side by side, and verify-log over a long log. */
+export const trailSection: Section = {
+  name: 'trail',
+  async run(ctx) {
+    const seconds = numberArg(ctx, 'trail-seconds', numberArg(ctx, 'http-seconds', 10));
+    const verifyEntries = numberArg(ctx, 'verify-entries', 1_000_000);
+    const runs = await measureLogAndWorkers(ctx.bodies.slice(0, 60), seconds);
+    const typical = JSON.parse(await readFile(join(repoRoot, 'examples/typical-bank.json'), 'utf8'));
+    const outcome = ctx.rater.evaluate(typical);
+    if (!outcome.ok) throw new Error('examples/typical-bank.json was refused');
+    const verify = await measureVerify(verifyEntries, typical, outcome.result);
+    const lines = [
+      `## Decision log and workers (autocannon, 20 connections, ${seconds} s per run, one after the other)`,
+      ...runs.map(
+        (r) =>
+          `- ${r.workers} worker${r.workers > 1 ? 's' : ''}, decision log ${r.log ? 'on (fsync, group commit, checkpoint every 1,000 entries or 1 s)' : 'off'}: ${fmt(r.rps)} req/s, p50 ${fmt(r.p50, 1)} ms, p99 ${fmt(r.p99, 1)} ms, errors ${r.errors}`,
+      ),
+      '- the load generator (autocannon) runs on the same 2 cores as the workers, so two workers share the machine with it',
+      `- verify-log over ${fmt(verify.entries)} entries (${fmt(verify.megabytes)} MB, the typical example with its full result each): ${fmt(verify.seconds, 1)} s, ${fmt(verify.entries / verify.seconds)} entries/s, peak RSS ${fmt(verify.peakMb)} MB, ${verify.ok ? 'ok' : 'NOT OK'}`,
+    ];
+    const rows = trailRows(runs, verify);
+    return { lines, rows, gaps: rows.filter((r) => !r.met).map((r) => `${r.measure}: ${r.ours} (target ${r.target})`) };
+  },
+};
+
+function trailRows(runs: ServiceRun[], verify: VerifyRun) {
+  const get = (workers: number, log: boolean) => runs.find((r) => r.workers === workers && r.log === log)!;
+  const [off1, on1, on2] = [get(1, false), get(1, true), get(2, true)];
+  const perMillion = (verify.seconds / verify.entries) * 1e6;
+  return [
+    {
+      measure: 'decision log on / off, throughput (1 worker)',
+      ours: `${fmt((100 * on1.rps) / off1.rps)}% (${fmt(on1.rps)} / ${fmt(off1.rps)} req/s)`,
+      target: '≥ 85%',
+      met: on1.rps >= 0.85 * off1.rps,
+    },
+    {
+      measure: 'decision log on / off, p99 (1 worker)',
+      ours: `${fmt(on1.p99 / off1.p99, 2)}× (${fmt(on1.p99, 1)} / ${fmt(off1.p99, 1)} ms)`,
+      target: '≤ 2×',
+      met: on1.p99 <= 2 * off1.p99,
+    },
+    {
+      measure: '2 workers / 1, log on (load generator on the same 2 cores)',
+      ours: `${fmt(on2.rps / on1.rps, 2)}×`,
+      target: '≥ 1.4×',
+      met: on2.rps >= 1.4 * on1.rps,
+    },
+    {
+      measure: `verify-log, s per 1,000,000 entries (${fmt(verify.entries)} measured)`,
+      ours: fmt(perMillion, 1),
+      target: '≤ 30 s',
+      met: perMillion <= 30,
+    },
+    { measure: 'verify-log peak RSS (MB)', ours: fmt(verify.peakMb), target: 'flat', met: verify.peakMb < 200 },
+  ];
+}
 
 export interface ServiceRun {
   workers: number;
