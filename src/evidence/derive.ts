@@ -1,6 +1,7 @@
 // Evidence stage: the derivation pipeline, top to bottom: find the tables in a folder, read them as
 // streams, join them by key, let the policy mark rows chunk by chunk, sum the marks, and let the
 // policy turn the totals into findings. Each finding keeps the rows behind it.
+import { msg } from '../i18n/message.js';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { relative } from 'node:path';
@@ -54,11 +55,7 @@ export async function deriveFindings(o: DeriveOptions): Promise<DerivedFindings>
   const derivation = o.ruleset.derivation;
   if (!derivation)
     throw new EvidenceError([
-      problem(
-        'EVID006',
-        o.ruleset.dir,
-        `the ruleset ${o.ruleset.id} has no derivation.yaml, so it derives no findings from evidence`,
-      ),
+      problem('EVID006', o.ruleset.dir, msg('diag.evidence.noDerivation', { id: o.ruleset.id })),
     ]);
   const from = dayOf(o.year, 1, 1);
   const to = dayOf(o.year, 12, 31);
@@ -66,11 +63,7 @@ export async function deriveFindings(o: DeriveOptions): Promise<DerivedFindings>
   const asOfDay = parseIsoDate(asOfIso);
   if (asOfDay === undefined || asOfDay < from)
     throw new EvidenceError([
-      problem(
-        'EVID007',
-        '--as-of',
-        `is "${asOfIso}"; it must be a date (YYYY-MM-DD) on or after ${formatIsoDate(from)}`,
-      ),
+      problem('EVID007', '--as-of', msg('diag.evidence.asOf', { value: asOfIso, from: formatIsoDate(from) })),
     ]);
   const files = await locateTables(o.dir, o.specs, errors);
   errors.throwIfAny();
@@ -143,7 +136,7 @@ export async function deriveFindings(o: DeriveOptions): Promise<DerivedFindings>
           problem(
             'EVID030',
             label(files.get('users')!),
-            `"${u.values.holder}" is not in the staff table (${label(files.get('staff')!)})`,
+            msg('diag.evidence.notStaff', { who: String(u.values.holder), staff: label(files.get('staff')!) }),
             u.row,
             'holder',
           ),
@@ -157,7 +150,7 @@ export async function deriveFindings(o: DeriveOptions): Promise<DerivedFindings>
           problem(
             'EVID032',
             label(files.get('training')!),
-            `"${s}" is not in the staff table (${label(files.get('staff')!)})`,
+            msg('diag.evidence.notStaff', { who: s, staff: label(files.get('staff')!) }),
             t.row,
             'staff',
           ),
@@ -183,7 +176,7 @@ export async function deriveFindings(o: DeriveOptions): Promise<DerivedFindings>
           problem(
             'EVID031',
             label(files.get('queries')!),
-            `"${user}" is not in the users table (${label(files.get('users')!)}); every query must name a user of the system`,
+            msg('diag.evidence.notUser', { user, users: label(files.get('users')!) }),
             q.row,
             'user',
           ),

@@ -1,6 +1,7 @@
 // Evidence stage: streams one evidence file (CSV in UTF-8 with or without BOM or in GB18030, or
 // NDJSON) as typed rows in chunks, mapping headers to columns and refusing bad cells and duplicate
 // keys with their file:row:column. Rows are numbered as a spreadsheet shows them: the header is row 1.
+import { type Message, type MessageParam, msg } from '../i18n/message.js';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
@@ -22,7 +23,7 @@ export interface Row {
 export type Encoding = 'utf8' | 'gb18030';
 
 /** sniffEncoding decides from the first bytes: a UTF-8 BOM or valid UTF-8 is UTF-8, else GB18030. */
-export async function sniffEncoding(file: string): Promise<{ encoding: Encoding } | { refused: string }> {
+export async function sniffEncoding(file: string): Promise<{ encoding: Encoding } | { refused: Message }> {
   const fh = await open(file, 'r');
   try {
     const buf = Buffer.alloc(65536);
@@ -30,7 +31,7 @@ export async function sniffEncoding(file: string): Promise<{ encoding: Encoding 
     const head = buf.subarray(0, bytesRead);
     if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return { encoding: 'utf8' };
     if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff))
-      return { refused: 'is UTF-16 (it starts with a UTF-16 byte order mark); save it as UTF-8 or GB18030' };
+      return { refused: msg('diag.evidence.read.utf16') };
     try {
       new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: bytesRead === buf.length });
       return { encoding: 'utf8' };
@@ -51,7 +52,7 @@ export function mapHeaders(
   spec: TableSpec,
   label: string,
   errors: Collector,
-  hint = '',
+  hint: MessageParam = '',
 ): (ColumnSpec | undefined)[] {
   const byName = new Map(spec.columns.map((c) => [c.name, c]));
   const seen = new Map<string, string>();
@@ -62,7 +63,7 @@ export function mapHeaders(
         problem(
           'EVID010',
           label,
-          `unknown header "${h}" for the ${spec.name} table${hint}; accepted headers: ${acceptedList(spec)}`,
+          msg('diag.evidence.read.unknownHeader', { header: h, table: spec.name, hint, accepted: acceptedList(spec) }),
           1,
         ),
       );
@@ -73,7 +74,7 @@ export function mapHeaders(
         problem(
           'EVID011',
           label,
-          `headers "${seen.get(name)}" and "${h}" both name the column ${name}; keep one`,
+          msg('diag.evidence.read.twoHeaders', { first: seen.get(name) ?? '', second: h, column: name }),
           1,
           h,
         ),
@@ -89,7 +90,12 @@ export function mapHeaders(
         problem(
           'EVID012',
           label,
-          `missing the required column ${c.name} of the ${spec.name} table${hint}; accepted headers for it: ${c.headers.join(', ')}`,
+          msg('diag.evidence.read.missingColumn', {
+            column: c.name,
+            table: spec.name,
+            hint,
+            accepted: c.headers.join(', '),
+          }),
           1,
         ),
       );
@@ -121,7 +127,13 @@ class RowBuilder {
       if (c.required) {
         ok = false;
         this.errors.add(
-          problem('EVID012', this.label, `has no ${c.name}; the ${this.spec.name} table requires it`, row, c.name),
+          problem(
+            'EVID012',
+            this.label,
+            msg('diag.evidence.read.missingCell', { column: c.name, table: this.spec.name }),
+            row,
+            c.name,
+          ),
         );
       } else values[c.name] = c.kind === 'list' ? [] : null;
     }
@@ -132,7 +144,7 @@ class RowBuilder {
         problem(
           'EVID021',
           this.label,
-          `duplicate key ${this.spec.key.join('+')} "${key}"; each row of ${this.spec.name} needs its own`,
+          msg('diag.evidence.read.duplicateKey', { columns: this.spec.key.join('+'), key, table: this.spec.name }),
           row,
           this.spec.key[0],
         ),
@@ -189,18 +201,11 @@ async function* xlsxCells(file: string, label: string, spec: TableSpec, errors: 
       yield [row, cells];
     }
   } catch (err) {
-    errors.add(problem('EVID002', label, `is not a readable XLSX workbook: ${(err as Error).message}`));
+    errors.add(problem('EVID002', label, msg('diag.evidence.read.notXlsx', { reason: (err as Error).message })));
     return;
   }
   if (!columns)
-    errors.add(
-      problem(
-        'EVID012',
-        label,
-        `has no header row in its first worksheet (accepted headers: ${acceptedList(spec)})`,
-        1,
-      ),
-    );
+    errors.add(problem('EVID012', label, msg('diag.evidence.read.noHeaderXlsx', { accepted: acceptedList(spec) }), 1));
 }
 
 async function* csvCells(file: string, label: string, spec: TableSpec, errors: Collector): AsyncGenerator<RawRow> {
@@ -209,10 +214,7 @@ async function* csvCells(file: string, label: string, spec: TableSpec, errors: C
     errors.add(problem('EVID003', label, sniffed.refused, 1));
     return;
   }
-  const hint =
-    sniffed.encoding === 'gb18030'
-      ? ' (the file is not UTF-8, so it was read as GB18030; if it is in another encoding, save it as UTF-8)'
-      : '';
+  const hint = sniffed.encoding === 'gb18030' ? msg('diag.evidence.read.readAsGb18030') : '';
   const decoded: Readable = createReadStream(file).pipe(
     iconv.decodeStream(sniffed.encoding === 'utf8' ? 'utf8' : 'gb18030'),
   ) as unknown as Readable;
@@ -242,16 +244,12 @@ async function* csvCells(file: string, label: string, spec: TableSpec, errors: C
     }
   } catch (err) {
     const e = err as Error & { code?: string; lines?: number };
-    const where =
-      e.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH'
-        ? 'a row with a different number of cells than the header'
-        : e.message;
-    errors.add(problem('EVID002', label, `is not valid CSV: ${where}`, row + 1));
+    // csv-parse's own words for any other fault (English).
+    const where = e.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH' ? msg('diag.evidence.read.cellCount') : e.message;
+    errors.add(problem('EVID002', label, msg('diag.evidence.read.notCsv', { where }), row + 1));
   }
   if (!columns)
-    errors.add(
-      problem('EVID012', label, `is empty; it needs a header row (accepted headers: ${acceptedList(spec)})`, 1),
-    );
+    errors.add(problem('EVID012', label, msg('diag.evidence.read.emptyFile', { accepted: acceptedList(spec) }), 1));
 }
 
 async function* ndjsonCells(file: string, label: string, spec: TableSpec, errors: Collector): AsyncGenerator<RawRow> {
@@ -266,11 +264,13 @@ async function* ndjsonCells(file: string, label: string, spec: TableSpec, errors
     try {
       obj = JSON.parse(line);
     } catch (err) {
-      errors.add(problem('EVID002', label, `line is not JSON: ${(err as Error).message}`, n));
+      errors.add(
+        problem('EVID002', label, msg('diag.evidence.read.lineNotJson', { reason: (err as Error).message }), n),
+      );
       continue;
     }
     if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
-      errors.add(problem('EVID002', label, 'line is not a JSON object (one row per line)', n));
+      errors.add(problem('EVID002', label, msg('diag.evidence.read.lineNotObject'), n));
       continue;
     }
     const cells: [ColumnSpec, unknown][] = [];
@@ -283,7 +283,7 @@ async function* ndjsonCells(file: string, label: string, spec: TableSpec, errors
           problem(
             'EVID010',
             label,
-            `unknown key "${k}" for the ${spec.name} table; accepted: ${acceptedList(spec)}`,
+            msg('diag.evidence.read.unknownKey', { key: k, table: spec.name, accepted: acceptedList(spec) }),
             n,
             k,
           ),

@@ -25,7 +25,6 @@ const planExtensions = new Set(['.yaml', '.yml', '.json']);
 let validate: ReturnType<typeof compileSchema> | undefined;
 
 type Report = (path: JsonPath, message: Message) => void;
-const m = (key: string, params?: Message['params']) => msg(`diag.inspections.${key}`, params);
 
 /** readPlanDir reads every plan file of a folder, in name order; problems come back as diagnostics. */
 export async function readPlanDir(
@@ -35,15 +34,19 @@ export async function readPlanDir(
   const diagnostics: Diagnostic[] = [];
   let names: string[];
   try {
-    if (!(await stat(dir)).isDirectory()) return { plans: [], diagnostics: [problem(dir, m('notFolder'))] };
+    if (!(await stat(dir)).isDirectory())
+      return { plans: [], diagnostics: [problem(dir, msg('diag.inspections.notFolder'))] };
     names = (await readdir(dir)).filter((n) => planExtensions.has(extname(n).toLowerCase())).sort();
   } catch (err) {
-    return { plans: [], diagnostics: [problem(dir, m('unreadable', { reason: (err as Error).message }))] };
+    return {
+      plans: [],
+      diagnostics: [problem(dir, msg('diag.inspections.unreadable', { reason: (err as Error).message }))],
+    };
   }
   if (!names.length)
     return {
       plans: [],
-      diagnostics: [problem(dir, m('noPlans'))],
+      diagnostics: [problem(dir, msg('diag.inspections.noPlans'))],
     };
   const plans: LoadedPlan[] = [];
   for (const name of names) {
@@ -88,13 +91,14 @@ function checkPlan(data: unknown, report: Report): void {
   const ids = new Set<string>();
   plan.inspections.forEach((r, n) => {
     const rp: JsonPath = ['inspections', n];
-    if (ids.has(r.id)) report([...rp, 'id'], m('duplicateId', { id: r.id }));
+    if (ids.has(r.id)) report([...rp, 'id'], msg('diag.inspections.duplicateId', { id: r.id }));
     ids.add(r.id);
-    if (!listed.has(r.institution)) report([...rp, 'institution'], m('unlisted', { name: r.institution }));
+    if (!listed.has(r.institution))
+      report([...rp, 'institution'], msg('diag.inspections.unlisted', { name: r.institution }));
     const day = (value: string | undefined, path: JsonPath) => {
       if (value === undefined) return undefined;
       const d = parseIsoDate(value);
-      if (d === undefined) report(path, m('notDate', { value }));
+      if (d === undefined) report(path, msg('diag.inspections.notDate', { value }));
       return d;
     };
     const from = day(r.fieldwork?.from, [...rp, 'fieldwork', 'from']);
@@ -105,27 +109,40 @@ function checkPlan(data: unknown, report: Report): void {
     if (from !== undefined && to !== undefined && from > to)
       report(
         [...rp, 'fieldwork', 'to'],
-        m('fieldworkReversed', { to: r.fieldwork?.to ?? '', from: r.fieldwork?.from ?? '' }),
+        msg('diag.inspections.fieldworkReversed', { to: r.fieldwork?.to ?? '', from: r.fieldwork?.from ?? '' }),
       );
     // Each step needs the one it follows (五（五）report after the fieldwork, 五（六）feedback on the
     // report, 六（二）rectification after the feedback) and does not come before it.
     const steps: [number | undefined, Message, JsonPath, number | undefined, Message][] = [
-      [reportDay, m('step.report'), [...rp, 'reportSubmitted'], to, m('step.fieldworkEnd')],
-      [feedback, m('step.feedback'), [...rp, 'feedbackReceived'], reportDay, m('step.report')],
+      [
+        reportDay,
+        msg('diag.inspections.step.report'),
+        [...rp, 'reportSubmitted'],
+        to,
+        msg('diag.inspections.step.fieldworkEnd'),
+      ],
+      [
+        feedback,
+        msg('diag.inspections.step.feedback'),
+        [...rp, 'feedbackReceived'],
+        reportDay,
+        msg('diag.inspections.step.report'),
+      ],
       [
         rect,
-        m('step.rectification'),
+        msg('diag.inspections.step.rectification'),
         [...rp, 'rectificationSubmitted'],
         feedback ?? reportDay,
-        m('step.feedbackOrReport'),
+        msg('diag.inspections.step.feedbackOrReport'),
       ],
     ];
     for (const [d, what, path, before, beforeWhat] of steps) {
       if (d === undefined) continue;
-      if (before === undefined) report(path, m('stepWithout', { what, before: beforeWhat }));
-      else if (d < before) report(path, m('stepBefore', { what, before: beforeWhat }));
+      if (before === undefined) report(path, msg('diag.inspections.stepWithout', { what, before: beforeWhat }));
+      else if (d < before) report(path, msg('diag.inspections.stepBefore', { what, before: beforeWhat }));
     }
-    if (r.noFindings && rect !== undefined) report([...rp, 'noFindings'], m('noFindingsButRectified'));
+    if (r.noFindings && rect !== undefined)
+      report([...rp, 'noFindings'], msg('diag.inspections.noFindingsButRectified'));
   });
 }
 
@@ -140,14 +157,23 @@ function crossCheck(plans: LoadedPlan[], report: (plan: number, path: JsonPath, 
       report(
         i,
         ['year'],
-        m('twoPlans', { unit: plan.organizingUnit, year: plan.year, first: plans[first].source, second: source }),
+        msg('diag.inspections.twoPlans', {
+          unit: plan.organizingUnit,
+          year: plan.year,
+          first: plans[first].source,
+          second: source,
+        }),
       );
     else years.set(key, i);
     plan.inspections.forEach((r, n) => {
       const idKey = `${plan.organizingUnit}\u0000${r.id}`;
       const where = ids.get(idKey);
       if (where !== undefined && where !== source)
-        report(i, ['inspections', n, 'id'], m('idElsewhere', { id: r.id, unit: plan.organizingUnit, where }));
+        report(
+          i,
+          ['inspections', n, 'id'],
+          msg('diag.inspections.idElsewhere', { id: r.id, unit: plan.organizingUnit, where }),
+        );
       else ids.set(idKey, source);
     });
   });

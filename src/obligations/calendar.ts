@@ -92,9 +92,7 @@ export class WorkingCalendar {
       }
       const data = source.data as CalendarYear;
       const before = diagnostics.length;
-      checkYear(name, data, (path, key, params) =>
-        diagnostics.push(at(source, 'CAL004', path, msg(`diag.calendar.${key}`, params))),
-      );
+      checkYear(name, data, (path, key, params) => diagnostics.push(at(source, 'CAL004', path, msg(key, params))));
       if (diagnostics.length === before) {
         years.push(data);
         texts.push({ name: `calendars/${name}`, content: source.text });
@@ -201,13 +199,13 @@ function checkYear(
 ): void {
   const named = /^(\d{4})\.ya?ml$/.exec(fileName)?.[1];
   if (named !== String(data.year)) {
-    report(['year'], 'yearName', { year: data.year, file: fileName });
+    report(['year'], 'diag.calendar.yearName', { year: data.year, file: fileName });
     return;
   }
   const inYear = (text: string, path: JsonPath): Day | undefined => {
     const d = parseIsoDate(text);
-    if (d === undefined) report(path, 'notDate', { text });
-    else if (civil(d).year !== data.year) report(path, 'notInYear', { text, year: data.year });
+    if (d === undefined) report(path, 'diag.calendar.notDate', { text });
+    else if (civil(d).year !== data.year) report(path, 'diag.calendar.notInYear', { text, year: data.year });
     else return d;
     return undefined;
   };
@@ -216,10 +214,10 @@ function checkYear(
     const from = inYear(h.off.from, ['holidays', n, 'off', 'from']);
     const to = inYear(h.off.to, ['holidays', n, 'off', 'to']);
     if (from !== undefined && to !== undefined) {
-      if (from > to) report(['holidays', n, 'off'], 'reversed', { from: h.off.from, to: h.off.to });
+      if (from > to) report(['holidays', n, 'off'], 'diag.calendar.reversed', { from: h.off.from, to: h.off.to });
       for (let d = from; d <= to; d++) {
         const other = taken.get(d);
-        if (other) report(['holidays', n, 'off'], 'alreadyOff', { day: formatIsoDate(d), other });
+        if (other) report(['holidays', n, 'off'], 'diag.calendar.alreadyOff', { day: formatIsoDate(d), other });
         taken.set(d, h.name);
       }
     }
@@ -229,11 +227,12 @@ function checkYear(
       const d = inYear(w, ['holidays', n, 'workdays', k]);
       if (d === undefined) return;
       if (!isWeekend(d))
-        report(['holidays', n, 'workdays', k], 'alreadyWorking', {
+        report(['holidays', n, 'workdays', k], 'diag.calendar.alreadyWorking', {
           day: w,
           weekday: msg(`diag.calendar.weekday.d${weekday(d)}`),
         });
-      if (taken.has(d)) report(['holidays', n, 'workdays', k], 'alsoOff', { day: w, other: taken.get(d) ?? '' });
+      if (taken.has(d))
+        report(['holidays', n, 'workdays', k], 'diag.calendar.alsoOff', { day: w, other: taken.get(d) ?? '' });
     });
   });
 }

@@ -77,7 +77,7 @@ type Report = (code: Code, path: JsonPath, message: Message) => void;
 // schedule, every quote is in the source, and the form's columns are the report schema's counts.
 function checkObligations(doc: ObligationsFile, sourceText: string | undefined, sink: Report): void {
   const report = (code: Code, path: JsonPath, key: string, params?: Message['params']) =>
-    sink(code, path, msg(`diag.obligations.${key}`, params));
+    sink(code, path, msg(key, params));
   const quoted = (text: string, path: JsonPath) => {
     if (sourceText !== undefined && !sourceText.includes(text))
       sink('OBL020', path, msg('diag.rules.notVerbatim', { text: text.length > 50 ? `${text.slice(0, 50)}…` : text }));
@@ -88,7 +88,10 @@ function checkObligations(doc: ObligationsFile, sourceText: string | undefined, 
     (ids ?? []).forEach((id, n) => {
       used.add(id);
       if (!declared.has(id))
-        report('OBL011', [...path, n], 'unknownInterpretation', { id, defined: [...declared].join(', ') });
+        report('OBL011', [...path, n], 'diag.obligations.unknownInterpretation', {
+          id,
+          defined: [...declared].join(', '),
+        });
     });
   const recipients = Object.keys(doc.recipients);
   const events = Object.keys(doc.events);
@@ -112,7 +115,7 @@ function checkObligations(doc: ObligationsFile, sourceText: string | undefined, 
   ).definitions.counts.required;
   const keys = form.eventTypes.map((t) => t.key);
   if (keys.join() !== counts.join())
-    report('OBL021', ['monthlyReport', 'eventTypes'], 'eventTypes', {
+    report('OBL021', ['monthlyReport', 'eventTypes'], 'diag.obligations.eventTypes', {
       keys: keys.join(', '),
       counts: counts.join(', '),
     });
@@ -127,24 +130,28 @@ function checkObligations(doc: ObligationsFile, sourceText: string | undefined, 
   const seen = new Set<string>();
   doc.obligations.forEach((o, n) => {
     const op: JsonPath = ['obligations', n];
-    if (seen.has(o.id)) report('OBL010', [...op, 'id'], 'duplicateObligation', { id: o.id });
+    if (seen.has(o.id)) report('OBL010', [...op, 'id'], 'diag.obligations.duplicateObligation', { id: o.id });
     seen.add(o.id);
     quoted(o.clause, [...op, 'clause']);
     if (o.routeClause) quoted(o.routeClause, [...op, 'routeClause']);
     use(o.interpretations, [...op, 'interpretations']);
     if (o.inferred) use([o.inferred], [...op, 'inferred']);
     if (!events.includes(o.start))
-      report('OBL011', [...op, 'start'], 'unknownEvent', { name: o.start, declared: events.join(', ') });
+      report('OBL011', [...op, 'start'], 'diag.obligations.unknownEvent', {
+        name: o.start,
+        declared: events.join(', '),
+      });
     const s = o.schedule;
     if (s.kind === 'annual') {
-      if ((s.day === undefined) === (s.lastDay === undefined)) report('OBL013', [...op, 'schedule'], 'annualDay');
+      if ((s.day === undefined) === (s.lastDay === undefined))
+        report('OBL013', [...op, 'schedule'], 'diag.obligations.annualDay');
       else if (s.day !== undefined && s.day > daysInMonth(2023, s.month))
-        report('OBL013', [...op, 'schedule', 'day'], 'noSuchDay', { month: s.month, day: s.day });
+        report('OBL013', [...op, 'schedule', 'day'], 'diag.obligations.noSuchDay', { month: s.month, day: s.day });
     }
     for (const [kind, rule] of Object.entries(o.reporters) as [ReporterKind, ReporterRule][]) {
       const rp: JsonPath = [...op, 'reporters', kind];
       if (rule.recipient !== null && !recipients.includes(rule.recipient))
-        report('OBL011', [...rp, 'recipient'], 'unknownRecipient', {
+        report('OBL011', [...rp, 'recipient'], 'diag.obligations.unknownRecipient', {
           name: rule.recipient,
           declared: recipients.join(', '),
         });
@@ -153,19 +160,24 @@ function checkObligations(doc: ObligationsFile, sourceText: string | undefined, 
       if (rule.inferred) use([rule.inferred], [...rp, 'inferred']);
       (rule.alsoTo ?? []).forEach((id, i) => {
         if (!recipients.includes(id))
-          report('OBL011', [...rp, 'alsoTo', i], 'unknownRecipient', { name: id, declared: recipients.join(', ') });
+          report('OBL011', [...rp, 'alsoTo', i], 'diag.obligations.unknownRecipient', {
+            name: id,
+            declared: recipients.join(', '),
+          });
       });
       if (rule.schedule?.day !== undefined && s.kind !== 'monthly' && s.kind !== 'quarterly')
-        report('OBL013', [...rp, 'schedule', 'day'], 'dayNotMonthly', { kind: s.kind });
+        report('OBL013', [...rp, 'schedule', 'day'], 'diag.obligations.dayNotMonthly', { kind: s.kind });
       if (rule.schedule?.count !== undefined && s.kind !== 'after')
-        report('OBL013', [...rp, 'schedule', 'count'], 'countNotAfter', { kind: s.kind });
+        report('OBL013', [...rp, 'schedule', 'count'], 'diag.obligations.countNotAfter', { kind: s.kind });
     }
   });
   const ids = new Set<string>();
   doc.interpretations.forEach((i, n) => {
-    if (ids.has(i.id)) report('OBL010', ['interpretations', n, 'id'], 'duplicateInterpretation', { id: i.id });
+    if (ids.has(i.id))
+      report('OBL010', ['interpretations', n, 'id'], 'diag.obligations.duplicateInterpretation', { id: i.id });
     ids.add(i.id);
     quoted(i.quote, ['interpretations', n, 'quote']);
-    if (!used.has(i.id)) report('OBL012', ['interpretations', n, 'id'], 'interpretationUnused', { id: i.id });
+    if (!used.has(i.id))
+      report('OBL012', ['interpretations', n, 'id'], 'diag.obligations.interpretationUnused', { id: i.id });
   });
 }

@@ -67,35 +67,35 @@ export function checkDerivation(
 ): DerivationProblem[] {
   const out: DerivationProblem[] = [];
   const at = (code: Code, path: JsonPath, key: string, params?: Message['params']) =>
-    out.push({ code, path, message: msg(`diag.${key}`, params) });
+    out.push({ code, path, message: msg(key, params) });
   const items = indexItems(table);
   const quoted = (clause: string, path: JsonPath) => {
     if (sourceText !== undefined && !sourceText.includes(clause))
-      at('RULE061', path, 'rules.notVerbatim', { text: clause.length > 50 ? `${clause.slice(0, 50)}…` : clause });
+      at('RULE061', path, 'diag.rules.notVerbatim', { text: clause.length > 50 ? `${clause.slice(0, 50)}…` : clause });
   };
   quoted(d.period.clause, ['period', 'clause']);
   const seen = new Set<string>();
   d.items.forEach((di, n) => {
-    if (seen.has(di.id)) at('RULE010', ['items', n, 'id'], 'derivation.twice', { id: di.id });
+    if (seen.has(di.id)) at('RULE010', ['items', n, 'id'], 'diag.derivation.twice', { id: di.id });
     seen.add(di.id);
     const placed = items.get(di.id);
     if (!placed) {
-      at('RULE011', ['items', n, 'id'], 'derivation.unknownItem', { id: di.id });
+      at('RULE011', ['items', n, 'id'], 'diag.derivation.unknownItem', { id: di.id });
       return;
     }
     quoted(di.clause, ['items', n, 'clause']);
     for (const [name, how] of Object.entries(di.derives)) {
       const f = placed.item.findings?.[name];
       if (!f)
-        at('RULE011', ['items', n, 'derives', name], 'derivation.unknownFinding', {
+        at('RULE011', ['items', n, 'derives', name], 'diag.derivation.unknownFinding', {
           id: di.id,
           name,
           declared: Object.keys(placed.item.findings ?? {}).join(', '),
         });
       else if (!findingTypeFor[how].includes(f.type))
-        at('RULE013', ['items', n, 'derives', name], 'derivation.type', { how, id: di.id, name, type: f.type });
+        at('RULE013', ['items', n, 'derives', name], 'diag.derivation.type', { how, id: di.id, name, type: f.type });
       if (how === 'deviation' && di.needs !== 'usersNeeded')
-        at('RULE013', ['items', n, 'needs'], 'derivation.deviationNeeds');
+        at('RULE013', ['items', n, 'needs'], 'diag.derivation.deviationNeeds');
     }
     for (const [name, p] of Object.entries(di.parameters)) quoted(p.clause, ['items', n, 'parameters', name, 'clause']);
   });

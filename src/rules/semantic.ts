@@ -25,7 +25,9 @@ export function checkRuleset(parts: RulesetParts): SemanticProblem[] {
   parts.interpretations.forEach((i, n) => {
     ctx.quoted(i.quote, 'interpretations', ['interpretations', n, 'quote']);
     if (!ctx.used.has(i.id))
-      ctx.report('RULE051', 'interpretations', ['interpretations', n, 'id'], 'interpretationUnused', { id: i.id });
+      ctx.report('RULE051', 'interpretations', ['interpretations', n, 'id'], 'diag.rules.interpretationUnused', {
+        id: i.id,
+      });
   });
   duplicates(
     ctx,

@@ -38,8 +38,6 @@ export function explainMessages(errors: readonly ErrorObject[] | null | undefine
   return problems;
 }
 
-const m = (key: string, params?: Record<string, MessageParam>) => msg(`diag.schema.${key}`, params);
-
 function explainOne(e: ErrorObject, data: unknown): { path: string; message: Message | string; allowed?: string[] } {
   const at = e.instancePath;
   const params = e.params as Record<string, unknown>;
@@ -48,7 +46,7 @@ function explainOne(e: ErrorObject, data: unknown): { path: string; message: Mes
     case 'required':
       return {
         path: at,
-        message: m('required', { key: String(params.missingProperty) }),
+        message: msg('diag.schema.required', { key: String(params.missingProperty) }),
         allowed: [String(params.missingProperty)],
       };
     case 'additionalProperties': {
@@ -57,27 +55,27 @@ function explainOne(e: ErrorObject, data: unknown): { path: string; message: Mes
       return {
         path: `${at}/${escapePointer(key)}`,
         message: allowed.length
-          ? m('unknownKey', { key, allowed: allowed.join(', ') })
-          : m('unknownKeyNoOther', { key }),
+          ? msg('diag.schema.unknownKey', { key, allowed: allowed.join(', ') })
+          : msg('diag.schema.unknownKeyNoOther', { key }),
         allowed,
       };
     }
     case 'propertyNames':
-      return { path: at, message: m('propertyName', { key: String(params.propertyName) }) };
+      return { path: at, message: msg('diag.schema.propertyName', { key: String(params.propertyName) }) };
     case 'type':
       return {
         path: at,
-        message: m('type', { type: typeName(String(params.type)), actual }),
+        message: msg('diag.schema.type', { type: typeName(String(params.type)), actual }),
         allowed: [String(params.type)],
       };
     case 'enum': {
       const allowed = (params.allowedValues as unknown[]).map(String);
-      return { path: at, message: m('enum', { allowed: allowed.join(', '), actual }), allowed };
+      return { path: at, message: msg('diag.schema.enum', { allowed: allowed.join(', '), actual }), allowed };
     }
     case 'const':
       return {
         path: at,
-        message: m('const', { value: JSON.stringify(params.allowedValue), actual }),
+        message: msg('diag.schema.const', { value: JSON.stringify(params.allowedValue), actual }),
         allowed: [String(params.allowedValue)],
       };
     case 'minimum':
@@ -87,39 +85,39 @@ function explainOne(e: ErrorObject, data: unknown): { path: string; message: Mes
       const op = { minimum: '≥', maximum: '≤', exclusiveMinimum: '>', exclusiveMaximum: '<' }[e.keyword];
       return {
         path: at,
-        message: m('limit', { op, limit: String(params.limit), actual }),
+        message: msg('diag.schema.limit', { op, limit: String(params.limit), actual }),
         allowed: [`${op} ${params.limit}`],
       };
     }
     case 'minLength':
-      return { path: at, message: m('empty') };
+      return { path: at, message: msg('diag.schema.empty') };
     case 'minItems':
-      return { path: at, message: m('minItems', { count: Number(params.limit) }) };
+      return { path: at, message: msg('diag.schema.minItems', { count: Number(params.limit) }) };
     case 'maxItems':
-      return { path: at, message: m('maxItems', { count: Number(params.limit) }) };
+      return { path: at, message: msg('diag.schema.maxItems', { count: Number(params.limit) }) };
     case 'uniqueItems':
-      return { path: at, message: m('uniqueItems', { j: String(params.j), i: String(params.i) }) };
+      return { path: at, message: msg('diag.schema.uniqueItems', { j: String(params.j), i: String(params.i) }) };
     case 'minProperties':
-      return { path: at, message: m('minProperties', { count: Number(params.limit) }) };
+      return { path: at, message: msg('diag.schema.minProperties', { count: Number(params.limit) }) };
     case 'pattern':
       return {
         path: at,
-        message: m('pattern', { pattern: String(params.pattern), actual }),
+        message: msg('diag.schema.pattern', { pattern: String(params.pattern), actual }),
         allowed: [String(params.pattern)],
       };
     case 'format':
       return {
         path: at,
-        message: m('format', { format: String(params.format), actual }),
+        message: msg('diag.schema.format', { format: String(params.format), actual }),
         allowed: [String(params.format)],
       };
     case 'multipleOf':
-      return { path: at, message: m('multipleOf', { of: String(params.multipleOf), actual }) };
+      return { path: at, message: msg('diag.schema.multipleOf', { of: String(params.multipleOf), actual }) };
     case 'discriminator': {
       const allowed = discriminatorValues(e);
       return {
         path: `${at}/${String(params.tag)}`,
-        message: m('enum', {
+        message: msg('diag.schema.enum', {
           allowed: allowed.join(', '),
           actual: describe(valueAt(data, `${at}/${String(params.tag)}`)),
         }),
@@ -127,10 +125,10 @@ function explainOne(e: ErrorObject, data: unknown): { path: string; message: Mes
       };
     }
     case 'oneOf':
-      return { path: at, message: m('oneOf') };
+      return { path: at, message: msg('diag.schema.oneOf') };
     default:
       // ajv's own wording, for a keyword our schemas do not use yet: kept as ajv writes it (English).
-      return { path: at, message: e.message ?? m('invalid') };
+      return { path: at, message: e.message ?? msg('diag.schema.invalid') };
   }
 }
 
@@ -150,16 +148,16 @@ const typeNames = ['integer', 'number', 'string', 'boolean', 'object', 'array', 
 
 // A JSON type as a rule editor calls it ("a whole number", "a list"); an unknown one as it is.
 function typeName(type: string): MessageParam {
-  return typeNames.includes(type) ? m(`typeName.${type}`) : type;
+  return typeNames.includes(type) ? msg(`diag.schema.typeName.${type}`) : type;
 }
 
 /** describe names a value the way a rule editor sees it: `"0.2" (text)`, `-1`, `a list`. */
 export function describe(v: unknown): MessageParam {
-  if (v === undefined) return m('value.nothing');
+  if (v === undefined) return msg('diag.schema.value.nothing');
   if (v === null) return 'null';
-  if (typeof v === 'string') return m('value.text', { text: v.length > 40 ? `${v.slice(0, 40)}…` : v });
-  if (Array.isArray(v)) return m('value.list');
-  if (typeof v === 'object') return m('value.mapping');
+  if (typeof v === 'string') return msg('diag.schema.value.text', { text: v.length > 40 ? `${v.slice(0, 40)}…` : v });
+  if (Array.isArray(v)) return msg('diag.schema.value.list');
+  if (typeof v === 'object') return msg('diag.schema.value.mapping');
   return String(v);
 }
 

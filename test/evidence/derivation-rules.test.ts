@@ -44,6 +44,8 @@ describe('derivation.yaml', () => {
         column: 17,
         path: 'items.6.parameters.passwordMaxAgeDays.clause',
         message: 'quotes text that is not in the source verbatim: "密码更改周期不超过45天"',
+        messageId: 'diag.rules.notVerbatim',
+        params: { text: '密码更改周期不超过45天' },
       },
     ]);
   });

@@ -29,7 +29,7 @@ export interface RulesetParts {
 /** SemanticContext: what each check is given, instead of a list of parameters and callbacks. */
 export interface SemanticContext {
   readonly parts: RulesetParts;
-  /** report sends a problem to the sink (`diag.rules.<key>` with its values). */
+  /** report sends a problem to the sink: a catalogue key (`diag.rules.…`) and its values. */
   report(
     code: Code,
     file: RuleFileKey,
@@ -53,7 +53,7 @@ export function semanticContext(parts: RulesetParts, out: SemanticProblem[]): Se
   const interpretationIds = new Set(parts.interpretations.map((i) => i.id));
   const used = new Set<string>();
   const report: SemanticContext['report'] = (code, file, path, key, params, severity = 'error') =>
-    out.push({ code, severity, file, path, message: msg(`diag.rules.${key}`, params) });
+    out.push({ code, severity, file, path, message: msg(key, params) });
   return {
     parts,
     used,
@@ -62,15 +62,18 @@ export function semanticContext(parts: RulesetParts, out: SemanticProblem[]): Se
       if (id === undefined) return;
       used.add(id);
       if (!interpretationIds.has(id))
-        report('RULE012', file, path, 'unknownInterpretation', { id, defined: [...interpretationIds].join(', ') });
+        report('RULE012', file, path, 'diag.rules.unknownInterpretation', {
+          id,
+          defined: [...interpretationIds].join(', '),
+        });
     },
     quoted(text, file, path) {
       if (parts.sourceText !== undefined && !parts.sourceText.includes(text))
-        report('RULE061', file, path, 'notVerbatim', { text: shorten(text) });
+        report('RULE061', file, path, 'diag.rules.notVerbatim', { text: shorten(text) });
     },
     precise(points, file, path) {
       if (Math.abs(Math.round(points * 100) - points * 100) > 1e-6)
-        report('RULE013', file, path, 'tooPrecise', { points });
+        report('RULE013', file, path, 'diag.rules.tooPrecise', { points });
     },
   };
 }
@@ -89,7 +92,8 @@ export function duplicates(
 ): void {
   const seen = new Set<string>();
   for (const [id, path] of entries) {
-    if (seen.has(id)) ctx.report('RULE010', file, path, 'duplicateId', { what: msg(`diag.rules.entry.${what}`), id });
+    if (seen.has(id))
+      ctx.report('RULE010', file, path, 'diag.rules.duplicateId', { what: msg(`diag.rules.entry.${what}`), id });
     seen.add(id);
   }
 }

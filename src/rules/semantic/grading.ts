@@ -20,26 +20,28 @@ function checkBands(ctx: SemanticContext): void {
     ctx.quoted(b.clause, 'grading', ['bands', 'grades', n, 'clause']);
     if (b.description) ctx.quoted(b.description, 'grading', ['bands', 'grades', n, 'description']);
     if (b.from > b.to)
-      ctx.report('RULE030', 'grading', ['bands', 'grades', n], 'bandReversed', {
+      ctx.report('RULE030', 'grading', ['bands', 'grades', n], 'diag.rules.bandReversed', {
         grade: b.grade,
         from: b.from,
         to: b.to,
       });
   });
   if (bands.length && bands[0].to < total)
-    ctx.report('RULE030', 'grading', ['bands', 'grades', bands[0].n, 'to'], 'bandsTop', { to: bands[0].to, total });
+    ctx.report('RULE030', 'grading', ['bands', 'grades', bands[0].n, 'to'], 'diag.rules.bandsTop', { to: bands[0].to, total });
   const lowest = bands[bands.length - 1];
   if (bands.length && lowest.from > 0)
-    ctx.report('RULE030', 'grading', ['bands', 'grades', lowest.n, 'from'], 'bandsBottom', { from: lowest.from });
+    ctx.report('RULE030', 'grading', ['bands', 'grades', lowest.n, 'from'], 'diag.rules.bandsBottom', {
+      from: lowest.from,
+    });
   for (let i = 0; i + 1 < bands.length; i++) {
     const upper = bands[i];
     const lower = bands[i + 1];
     const path: JsonPath = ['bands', 'grades', lower.n, 'to'];
     const pair = { lower: lower.grade, to: lower.to, upper: upper.grade, from: upper.from };
-    if (lower.to >= upper.from) ctx.report('RULE030', 'grading', path, 'bandsOverlap', pair);
-    else if (upper.from - lower.to > 1) ctx.report('RULE030', 'grading', path, 'bandsGap', pair);
+    if (lower.to >= upper.from) ctx.report('RULE030', 'grading', path, 'diag.rules.bandsOverlap', pair);
+    else if (upper.from - lower.to > 1) ctx.report('RULE030', 'grading', path, 'diag.rules.bandsGap', pair);
     else if (upper.from > lower.to && !g.bands.interpretation)
-      ctx.report('RULE030', 'grading', path, 'bandsGapBetween', { ...pair, example: lower.to + 0.5 });
+      ctx.report('RULE030', 'grading', path, 'diag.rules.bandsGapBetween', { ...pair, example: lower.to + 0.5 });
   }
   duplicates(
     ctx,
@@ -70,14 +72,14 @@ function checkTriggers(ctx: SemanticContext): void {
         const decl = circumstances[c.circumstance];
         const name = c.circumstance;
         if (!decl)
-          ctx.report('RULE040', 'grading', [...cp, 'circumstance'], 'unknownCircumstance', {
+          ctx.report('RULE040', 'grading', [...cp, 'circumstance'], 'diag.rules.unknownCircumstance', {
             name,
             declared: Object.keys(circumstances).join(', '),
           });
         else if (decl.type === 'count' && c.atLeast === undefined)
-          ctx.report('RULE040', 'grading', cp, 'countNeedsAtLeast', { name });
+          ctx.report('RULE040', 'grading', cp, 'diag.rules.countNeedsAtLeast', { name });
         else if (decl.type === 'flag' && c.atLeast !== undefined)
-          ctx.report('RULE040', 'grading', [...cp, 'atLeast'], 'flagAtLeast', { name });
+          ctx.report('RULE040', 'grading', [...cp, 'atLeast'], 'diag.rules.flagAtLeast', { name });
       });
     });
   }
@@ -94,12 +96,12 @@ function checkMeasures(ctx: SemanticContext): void {
   ctx.quoted(g.measures.clause, 'grading', ['measures', 'clause']);
   const results = g.measures.results;
   for (const grade of [...g.bands.grades.map((b) => b.grade), 'zero'])
-    if (!results[grade]) ctx.report('RULE031', 'grading', ['measures', 'results'], 'noMeasures', { grade });
+    if (!results[grade]) ctx.report('RULE031', 'grading', ['measures', 'results'], 'diag.rules.noMeasures', { grade });
   const measureIds: [string, JsonPath][] = [];
   for (const [key, set] of Object.entries(results)) {
     ctx.quoted(set.clause, 'grading', ['measures', 'results', key, 'clause']);
     if (set.includes !== undefined && !results[set.includes])
-      ctx.report('RULE031', 'grading', ['measures', 'results', key, 'includes'], 'unknownIncludes', {
+      ctx.report('RULE031', 'grading', ['measures', 'results', key, 'includes'], 'diag.rules.unknownIncludes', {
         name: set.includes,
         entries: Object.keys(results).join(', '),
       });

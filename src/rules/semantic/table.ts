@@ -28,14 +28,14 @@ export function checkTable(ctx: SemanticContext): void {
   ctx.precise(t.total.points, 'table', ['total', 'points']);
   const dimSum = round2(t.dimensions.reduce((s, d) => s + d.maxPoints, 0));
   if (dimSum !== t.total.points)
-    ctx.report('RULE020', 'table', ['total', 'points'], 'totalSum', { points: t.total.points, sum: dimSum });
+    ctx.report('RULE020', 'table', ['total', 'points'], 'diag.rules.totalSum', { points: t.total.points, sum: dimSum });
 
   t.dimensions.forEach((dim, di) => {
     const dp: JsonPath = ['dimensions', di];
     ctx.quoted(dim.clause, 'table', [...dp, 'clause']);
     const indSum = round2(dim.indicators.reduce((s, i) => s + i.maxPoints, 0));
     if (indSum !== dim.maxPoints)
-      ctx.report('RULE020', 'table', [...dp, 'maxPoints'], 'dimensionSum', {
+      ctx.report('RULE020', 'table', [...dp, 'maxPoints'], 'diag.rules.dimensionSum', {
         id: dim.id,
         points: dim.maxPoints,
         sum: indSum,
@@ -45,7 +45,7 @@ export function checkTable(ctx: SemanticContext): void {
       ctx.quoted(ind.clause, 'table', [...ip, 'clause']);
       const itemSum = round2(ind.items.reduce((s, i) => s + i.maxPoints, 0));
       if (itemSum !== ind.maxPoints)
-        ctx.report('RULE020', 'table', [...ip, 'maxPoints'], 'indicatorSum', {
+        ctx.report('RULE020', 'table', [...ip, 'maxPoints'], 'diag.rules.indicatorSum', {
           id: ind.id,
           points: ind.maxPoints,
           sum: itemSum,
@@ -68,7 +68,10 @@ export function checkTable(ctx: SemanticContext): void {
         });
         for (const name of Object.keys(item.findings))
           if (!read.has(name))
-            ctx.report('RULE014', 'table', [...tp, 'findings', name], 'findingUnread', { name, item: item.id });
+            ctx.report('RULE014', 'table', [...tp, 'findings', name], 'diag.rules.findingUnread', {
+              name,
+              item: item.id,
+            });
       });
     });
   });
@@ -93,12 +96,12 @@ function checkRule(ctx: SemanticContext, { item, rule, rp, declared, read }: Rul
   const ownerId = rule.kind === 'zeroIf' && rule.ofItem ? rule.ofItem : item.id;
   const owner = declared.get(ownerId);
   if (!owner) {
-    ctx.report('RULE011', 'table', [...rp, 'ofItem'], 'unknownItem', { id: ownerId });
+    ctx.report('RULE011', 'table', [...rp, 'ofItem'], 'diag.rules.unknownItem', { id: ownerId });
     return;
   }
   const finding = owner.findings[rule.finding];
   if (!finding) {
-    ctx.report('RULE011', 'table', [...rp, 'finding'], 'unknownFinding', {
+    ctx.report('RULE011', 'table', [...rp, 'finding'], 'diag.rules.unknownFinding', {
       name: rule.finding,
       item: owner.id,
       declared: Object.keys(owner.findings).join(', ') || '—',
@@ -107,7 +110,7 @@ function checkRule(ctx: SemanticContext, { item, rule, rp, declared, read }: Rul
   }
   if (owner === item) read.add(rule.finding);
   if (!findingKinds[rule.kind].includes(finding.type))
-    ctx.report('RULE011', 'table', [...rp, 'finding'], 'findingKind', {
+    ctx.report('RULE011', 'table', [...rp, 'finding'], 'diag.rules.findingKind', {
       kind: rule.kind,
       needs: findingKinds[rule.kind].join(' | '),
       name: rule.finding,
@@ -118,13 +121,13 @@ function checkRule(ctx: SemanticContext, { item, rule, rp, declared, read }: Rul
     ctx.precise(rule.cap.points, 'table', [...rp, 'cap', 'points']);
     ctx.quoted(rule.cap.clause, 'table', [...rp, 'cap', 'clause']);
     if (rule.cap.points > item.maxPoints)
-      ctx.report('RULE021', 'table', [...rp, 'cap', 'points'], 'capAboveMax', {
+      ctx.report('RULE021', 'table', [...rp, 'cap', 'points'], 'diag.rules.capAboveMax', {
         cap: rule.cap.points,
         max: item.maxPoints,
       });
   }
   if (rule.kind === 'zeroIf' && finding.type === 'count' && rule.atLeast === undefined)
-    ctx.report('RULE011', 'table', [...rp], 'zeroIfNeedsAtLeast', { name: rule.finding });
+    ctx.report('RULE011', 'table', [...rp], 'diag.rules.zeroIfNeedsAtLeast', { name: rule.finding });
   if (rule.kind === 'tiers')
     checkTiers(ctx, item, rule, rp, {
       lo: finding.minimum ?? 0,
@@ -134,7 +137,7 @@ function checkRule(ctx: SemanticContext, { item, rule, rp, declared, read }: Rul
     const options = rule.options.map((o) => o.value);
     const allowed = finding.options ?? [];
     if (options.join() !== allowed.join() && [...options].sort().join() !== [...allowed].sort().join())
-      ctx.report('RULE023', 'table', [...rp, 'options'], 'choiceOptions', {
+      ctx.report('RULE023', 'table', [...rp, 'options'], 'diag.rules.choiceOptions', {
         options: options.join(', '),
         name: rule.finding,
         allowed: allowed.join(', '),
@@ -142,13 +145,14 @@ function checkRule(ctx: SemanticContext, { item, rule, rp, declared, read }: Rul
     rule.options.forEach((o, n) => {
       ctx.quoted(o.clause, 'table', [...rp, 'options', n, 'clause']);
       if (o.score > item.maxPoints)
-        ctx.report('RULE023', 'table', [...rp, 'options', n, 'score'], 'scoreAboveMax', {
+        ctx.report('RULE023', 'table', [...rp, 'options', n, 'score'], 'diag.rules.scoreAboveMax', {
           score: o.score,
           max: item.maxPoints,
         });
     });
   }
-  if (rule.kind === 'bonus' && !item.bonus) ctx.report('RULE011', 'table', [...rp, 'kind'], 'bonusOnBonusItem');
+  if (rule.kind === 'bonus' && !item.bonus)
+    ctx.report('RULE011', 'table', [...rp, 'kind'], 'diag.rules.bonusOnBonusItem');
 }
 
 // 16 and 17 say 得5分 where 分值 is 3 and 4, 18 says 加2分 where it is 3: a reviewer must see these.
@@ -162,7 +166,7 @@ function textNumberWarnings(ctx: SemanticContext, item: Item, tp: JsonPath): voi
         'RULE060',
         'table',
         [...tp, 'criteria'],
-        readings.length ? 'textNumberRead' : 'textNumber',
+        readings.length ? 'diag.rules.textNumberRead' : 'diag.rules.textNumber',
         { says: m[0], max: item.maxPoints, ...(readings.length ? { readings: readings.join(', ') } : {}) },
         'warning',
       );

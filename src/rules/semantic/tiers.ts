@@ -19,13 +19,18 @@ export function checkTiers(
       ctx.use(id, 'table', [...tp, 'interpretations', k]);
     });
     const outcomes = ['score', 'deduct', 'zero'].filter((k) => k in tier);
-    if (outcomes.length !== 1) ctx.report('RULE022', 'table', tp, 'tierOutcome', { has: outcomes.join(', ') || '—' });
+    if (outcomes.length !== 1)
+      ctx.report('RULE022', 'table', tp, 'diag.rules.tierOutcome', { has: outcomes.join(', ') || '—' });
     for (const k of ['score', 'deduct'] as const) {
       const v = tier[k];
       if (v === undefined) continue;
       ctx.precise(v, 'table', [...tp, k]);
       if (v > item.maxPoints)
-        ctx.report('RULE023', 'table', [...tp, k], 'tierAboveMax', { key: k, value: v, max: item.maxPoints });
+        ctx.report('RULE023', 'table', [...tp, k], 'diag.rules.tierAboveMax', {
+          key: k,
+          value: v,
+          max: item.maxPoints,
+        });
     }
   });
   // Probe the boundaries and the points between them; each probe must hit exactly one tier.
@@ -41,9 +46,9 @@ export function checkTiers(
   for (const p of [...probes].sort((a, b) => a - b)) {
     if (p < lo || (hi !== null && p > hi)) continue;
     const hits = rule.tiers.map((t, n) => (inBounds(p, t.when) ? n : -1)).filter((n) => n >= 0);
-    if (hits.length === 0) ctx.report('RULE022', 'table', [...rp, 'tiers'], 'tierGap', { value: p });
+    if (hits.length === 0) ctx.report('RULE022', 'table', [...rp, 'tiers'], 'diag.rules.tierGap', { value: p });
     if (hits.length > 1)
-      ctx.report('RULE022', 'table', [...rp, 'tiers'], 'tierOverlap', { tiers: hits.join(' / '), value: p });
+      ctx.report('RULE022', 'table', [...rp, 'tiers'], 'diag.rules.tierOverlap', { tiers: hits.join(' / '), value: p });
   }
 }
 
