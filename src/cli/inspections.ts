@@ -1,5 +1,6 @@
 // CLI: `inspections status PLAN_DIR --as-of DATE`: the inspections of annex 4 (征信信息安全巡查试行办法)
 // in a folder of yearly plans: what is due, overdue, late, missing or complete, each with its clause.
+import { cliLang } from './lang.js';
 import { writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { wasmPath } from '../artifacts/artifacts.js';
@@ -49,7 +50,7 @@ export function registerInspections(program: Command): void {
           process.stdout.write(
             `${JSON.stringify({ problems: diagnostics.map((d) => ({ path: d.path ?? '', file: d.file, line: d.line, message: d.message })) }, null, 2)}\n`,
           );
-        else process.stderr.write(diagnostics.map((d) => `${formatDiagnostic(d)}\n`).join(''));
+        else process.stderr.write(diagnostics.map((d) => `${formatDiagnostic(d, cliLang())}\n`).join(''));
         process.exitCode = 1;
         return;
       }
@@ -60,7 +61,7 @@ export function registerInspections(program: Command): void {
       });
       const outcome = service.status(plans, flags.asOf ?? formatIsoDate(today()));
       if (!outcome.ok) return refuse('inspections status', outcome.problems, json);
-      const bytes = await inspectionsFormats[flags.format](outcome.result);
+      const bytes = await inspectionsFormats[flags.format](outcome.result, cliLang());
       if (flags.out) await writeFile(flags.out, bytes);
       else process.stdout.write(bytes);
     });

@@ -252,7 +252,9 @@ export async function deriveFindings(o: DeriveOptions): Promise<DerivedFindings>
         ...(how === 'percent' || how === 'deviation' ? { counted: t?.counted ?? 0 } : {}),
         total: rows.length,
         rows,
-        ...(di.interpretation ? { interpretation: di.interpretation.reading } : {}),
+        ...(di.interpretation
+          ? { interpretationZh: di.interpretation.readingZh, interpretation: di.interpretation.reading }
+          : {}),
       });
     }
   }

@@ -1,5 +1,7 @@
 // Render stage: the readable answers of `due`, `calendar` and `report validate|status`, with the
 // clauses in the notice's own wording.
+import { defaultLang, type Lang } from '../../i18n/i18n.js';
+import { readingIn } from '../rating/text.js';
 import type {
   DueResult,
   DueStatus,
@@ -50,12 +52,12 @@ export function statusText(s: DueStatus | { status: 'received' }): string {
   }
 }
 
-export function renderDueText(r: DueResult): string {
+export function renderDueText(r: DueResult, lang: Lang = defaultLang): string {
   const lines: string[] = [];
   lines.push(`Due ${day(r.due)}: ${r.obligation.id}, ${r.obligation.title}`);
   lines.push(`  who:       ${r.reporter.name}${to(r.recipient, r.alsoTo)}`);
   if (r.inferred)
-    lines.push(`  inferred:  the text states no such date or route; [${r.inferred.id}] ${r.inferred.reading}`);
+    lines.push(`  inferred:  the text states no such date or route; [${r.inferred.id}] ${readingIn(r.inferred, lang)}`);
   for (const f of r.flags ?? []) lines.push(`  flag:      ${f.code}: ${f.message}`);
   lines.push(`  from:      ${day(r.start.date)} ${r.start.name}`);
   if (r.covers) lines.push(`  covers:    ${r.covers.from} – ${r.covers.to}`);
@@ -66,13 +68,13 @@ export function renderDueText(r: DueResult): string {
   if (r.obligation.reporterClause) lines.push(`             ${r.obligation.reporterClause}`);
   if (r.obligation.routeClause) lines.push(`  route:     ${r.obligation.routeClause}`);
   for (const [n, i] of r.interpretations.entries())
-    lines.push(`  ${n === 0 ? 'readings: ' : '          '} [${i.id}] ${i.reading}`);
+    lines.push(`  ${n === 0 ? 'readings: ' : '          '} [${i.id}] ${readingIn(i, lang)}`);
   if (r.calendars.length) lines.push(`  calendar:  ${r.calendars.map((c) => `${c.number} (${c.year})`).join(', ')}`);
   lines.push(`  rules:     ${r.ruleset.id} ${r.ruleset.hash}`);
   return `${lines.join('\n')}\n`;
 }
 
-export function renderCalendarText(c: ObligationCalendar): string {
+export function renderCalendarText(c: ObligationCalendar, lang: Lang = defaultLang): string {
   const lines: string[] = [];
   const who = `${c.institution.name}${c.institution.branchOf ? `（${c.institution.branchOf}分支机构）` : ''}`;
   lines.push(`${who} · ${c.institution.kindName} (${c.institution.kind}) · due dates in ${c.year}`);
@@ -104,7 +106,7 @@ export function renderCalendarText(c: ObligationCalendar): string {
   }
   if (c.interpretations.length) {
     lines.push('', 'Readings relied on:');
-    for (const i of c.interpretations) lines.push(`  [${i.id}] ${i.reading}`);
+    for (const i of c.interpretations) lines.push(`  [${i.id}] ${readingIn(i, lang)}`);
   }
   if (c.calendars.length) lines.push('', `Calendar: ${c.calendars.map((k) => `${k.number} (${k.year})`).join(', ')}`);
   return `${lines.join('\n')}\n`;

@@ -27,7 +27,10 @@ function checkBands(ctx: SemanticContext): void {
       });
   });
   if (bands.length && bands[0].to < total)
-    ctx.report('RULE030', 'grading', ['bands', 'grades', bands[0].n, 'to'], 'diag.rules.bandsTop', { to: bands[0].to, total });
+    ctx.report('RULE030', 'grading', ['bands', 'grades', bands[0].n, 'to'], 'diag.rules.bandsTop', {
+      to: bands[0].to,
+      total,
+    });
   const lowest = bands[bands.length - 1];
   if (bands.length && lowest.from > 0)
     ctx.report('RULE030', 'grading', ['bands', 'grades', lowest.n, 'from'], 'diag.rules.bandsBottom', {
