@@ -10,7 +10,7 @@ import { coverageDiagnostics, coverageOf } from './coverage.js';
 import { lintRego, findRegal, regalVersion } from './regal.js';
 import { obligationsFolders, validateObligations } from './obligations.js';
 import { checkRego } from './rego.js';
-import type { CheckFindings } from './findings.js';
+import type { CheckFindings } from '../diagnostics/findings.js';
 import { validateRules } from './rules.js';
 import { runRuleTests } from './run-rule-tests.js';
 import { resolveTargets, rulesetFolders } from './targets.js';

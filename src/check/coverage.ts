@@ -9,7 +9,7 @@ import { readablePath } from '../diagnostics/positioned.js';
 import { ruleFiles, type RuleFileKey, type RuleSet, type Rule } from '../rules/ruleset.js';
 import { inBounds } from '../rules/semantic.js';
 import { readYamlSource, type JsonPath, type YamlSource } from '../diagnostics/yaml-source.js';
-import type { CoverageCategoryName, RulesetCoverage } from './findings.js';
+import type { CoverageCategoryName, RulesetCoverage } from '../diagnostics/findings.js';
 
 /** Element: one thing a rule test can reach, with where it is written. */
 export interface Element {

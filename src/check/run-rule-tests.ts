@@ -8,7 +8,7 @@ import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import { RulesError } from '../diagnostics/diagnostics.js';
 import type { RuleSet } from '../rules/ruleset.js';
 import { Rater } from '../rating/rater.js';
-import type { RuleTestRecord } from './findings.js';
+import type { RuleTestRecord } from '../diagnostics/findings.js';
 import {
   failureDiagnostics,
   loadRuleTests,

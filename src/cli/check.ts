@@ -3,7 +3,7 @@
 // it holds an error, 0 otherwise (warnings allowed); 2 for a path `check` cannot use.
 import { type Command, Option } from 'commander';
 import { runCheck } from '../check/check.js';
-import { exitCode } from '../check/findings.js';
+import { exitCode } from '../diagnostics/findings.js';
 import { TargetError } from '../check/targets.js';
 import { checkFormats, type CheckFormat } from '../render/diagnostics/formats.js';
 import { defaults, UsageError } from './io.js';

@@ -3,12 +3,12 @@
 import { cliLang } from './lang.js';
 import { writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
-import { wasmPath } from '../artifacts/artifacts.js';
+import { rulesetsDir, wasmPath } from '../artifacts/artifacts.js';
 import { readPlanDir } from '../inspections/plans.js';
 import { InspectionService } from '../inspections/service.js';
-import { calendarsDir, defaultRulesetDir } from '../obligations/service.js';
+import { calendarsDir } from '../obligations/service.js';
 import { formatIsoDate, today } from '../obligations/dates.js';
-import { formatDiagnostic } from '../diagnostics/diagnostics.js';
+import { diagnosticLine } from '../render/diagnostics/text.js';
 import { inspectionsFormats, type InspectionsFormat } from '../render/inspections/formats.js';
 import { refuse } from './due.js';
 import { UsageError } from './io.js';
@@ -37,7 +37,7 @@ export function registerInspections(program: Command): void {
     .addOption(
       new Option('--format <format>', 'output format').choices(Object.keys(inspectionsFormats)).default('text'),
     )
-    .option('--rules <dir>', 'the ruleset folder holding inspections.yaml', defaultRulesetDir)
+    .option('--rules <dir>', 'the ruleset folder holding inspections.yaml', `${rulesetsDir}yinfa-2018-102`)
     .option('--calendars <dir>', 'folder of working-day calendars, one <year>.yaml each', calendarsDir)
     .option('--wasm <file>', 'compiled policy', wasmPath)
     .action(async (dir: string, flags: InspectionFlags) => {
@@ -50,7 +50,7 @@ export function registerInspections(program: Command): void {
           process.stdout.write(
             `${JSON.stringify({ problems: diagnostics.map((d) => ({ path: d.path ?? '', file: d.file, line: d.line, message: d.message })) }, null, 2)}\n`,
           );
-        else process.stderr.write(diagnostics.map((d) => `${formatDiagnostic(d, cliLang())}\n`).join(''));
+        else process.stderr.write(diagnostics.map((d) => `${diagnosticLine(d, cliLang())}\n`).join(''));
         process.exitCode = 1;
         return;
       }

@@ -4,7 +4,8 @@ import { Command, CommanderError } from 'commander';
 import { EngineError } from '../engine/errors.js';
 import { EvidenceError } from '../evidence/errors.js';
 import { BatchSetupError } from '../rating/batch.js';
-import { formatDiagnostic, RulesError } from '../diagnostics/diagnostics.js';
+import { RulesError } from '../diagnostics/diagnostics.js';
+import { diagnosticLine } from '../render/diagnostics/text.js';
 import { translator } from '../i18n/i18n.js';
 import { registerBatch } from './batch.js';
 import { registerCheck } from './check.js';
@@ -48,7 +49,7 @@ program.parseAsync(process.argv).catch((err: unknown) => {
   // Bad evidence is bad input, like a refused case: exit 1 with every positioned problem.
   if (err instanceof EvidenceError) {
     const head = translator(cliLang())('cli.evidenceErrors', { count: err.diagnostics.length });
-    process.stderr.write(`${[head, ...err.diagnostics.map((d) => formatDiagnostic(d, cliLang()))].join('\n')}\n`);
+    process.stderr.write(`${[head, ...err.diagnostics.map((d) => diagnosticLine(d, cliLang()))].join('\n')}\n`);
     process.exitCode = 1;
     return;
   }
@@ -61,7 +62,7 @@ program.parseAsync(process.argv).catch((err: unknown) => {
     // The rule files' problems, each in the run's language.
     const errors = err.diagnostics.filter((d) => d.severity === 'error');
     const head = translator(cliLang())('cli.rulesErrors', { count: errors.length });
-    process.stderr.write(`${[head, ...errors.map((d) => formatDiagnostic(d, cliLang()))].join('\n')}\n`);
+    process.stderr.write(`${[head, ...errors.map((d) => diagnosticLine(d, cliLang()))].join('\n')}\n`);
     process.exitCode = 2;
     return;
   }

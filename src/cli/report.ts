@@ -57,7 +57,14 @@ export function registerReport(program: Command): void {
   const report = program
     .command('report')
     .description('the monthly security statistics reports of annex 2 (征信信息安全情况统计表)');
+  registerValidate(report);
+  registerAggregate(report);
+  registerRender(report);
+  registerStatus(report);
+}
 
+/** `report validate`: the problems of the reports, as text or JSON. */
+function registerValidate(report: Command): void {
   withServiceOptions(
     report
       .command('validate')
@@ -94,7 +101,10 @@ export function registerReport(program: Command): void {
     }
     if (errors) process.exitCode = 1;
   });
+}
 
+/** `report aggregate`: one month's effective reports summed, as JSON. */
+function registerAggregate(report: Command): void {
   withServiceOptions(
     report
       .command('aggregate')
@@ -110,7 +120,10 @@ export function registerReport(program: Command): void {
     if (!summed.ok) throw new UsageError(summed.message);
     process.stdout.write(`${JSON.stringify(summed.result, null, 2)}\n`);
   });
+}
 
+/** `report render`: the annex 2 table of one month as CSV, .xlsx or HTML. */
+function registerRender(report: Command): void {
   withServiceOptions(
     report
       .command('render')
@@ -147,7 +160,10 @@ export function registerReport(program: Command): void {
     if (flags.out) await writeOutput(flags.out, bytes);
     else process.stdout.write(bytes);
   });
+}
 
+/** `report status`: each reporter's months against their due dates. */
+function registerStatus(report: Command): void {
   withServiceOptions(
     report
       .command('status')

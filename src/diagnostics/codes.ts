@@ -1,19 +1,10 @@
 // Diagnostics: the closed set of diagnostic codes. Every code any stage emits is declared here once with
 // its default severity; its title and what a policy editor does about it are in the message catalogue
-// (locales/<lang>.json, `codes.<CODE>`), in Chinese and English. docs/codes.md documents the same list
-// (in English), and test/check/codes.test.ts fails when code, declaration and docs disagree.
-import { type Lang, translator } from '../i18n/i18n.js';
+// (locales/<lang>.json, `codes.<CODE>`), in Chinese and English, read by render/diagnostics/codes.ts.
+// docs/codes.md documents the same list (in English); test/check/codes.test.ts fails when they disagree.
 
 /** Severity: an error refuses (and makes `check` exit 1); a warning is shown and refuses nothing. */
 export type Severity = 'error' | 'warning';
-
-/** CodeInfo: what one diagnostic code means and what to do about it. */
-export interface CodeInfo {
-  severity: Severity;
-  title: string;
-  /** What the person who edits the file does to clear it. */
-  help: string;
-}
 
 export const severities = {
   RULE001: 'error',
@@ -85,20 +76,3 @@ export const severities = {
 } as const satisfies Record<string, Severity>;
 
 export type Code = keyof typeof severities;
-
-/** codeInfo: one code's severity, title and help in one language (English unless asked). */
-export function codeInfo(code: Code, lang: Lang = 'en'): CodeInfo {
-  const t = translator(lang);
-  return { severity: severities[code], title: t(`codes.${code}.title`), help: t(`codes.${code}.help`) };
-}
-
-/** codes: every declared code with its English title and help (the words of docs/codes.md and SARIF). */
-export const codes = Object.fromEntries(
-  (Object.keys(severities) as Code[]).map((code) => [code, codeInfo(code)]),
-) as Record<Code, CodeInfo>;
-
-/** codeList: every declared code in order, with its description, in one language (English unless asked). */
-export function codeListIn(lang: Lang): readonly ({ code: Code } & CodeInfo)[] {
-  return (Object.keys(severities) as Code[]).map((code) => ({ code, ...codeInfo(code, lang) }));
-}
-export const codeList: readonly ({ code: Code } & CodeInfo)[] = codeListIn('en');

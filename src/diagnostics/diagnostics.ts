@@ -1,8 +1,7 @@
 // Diagnostics: the one shape every problem takes, whether it comes from YAML syntax, the schema, a
 // semantic check, the Rego tool chain or a rule test, so every output format prints all of them.
-import { type Lang, translator } from '../i18n/i18n.js';
-import { localText, type MessageParam } from '../i18n/message.js';
-import { type Code, codeInfo, type Severity } from './codes.js';
+import type { MessageParam } from '../i18n/message.js';
+import type { Code, Severity } from './codes.js';
 
 export type { Severity };
 
@@ -25,17 +24,16 @@ export interface Diagnostic {
 }
 
 /**
- * formatDiagnostic renders `file:line:col: severity CODE: path message`, in the style of compilers. In
- * Chinese (asked for by `check`'s text output, the default there) the severity, the code's title and
- * the message are Chinese. Anything but 'zh' (also an index, as from `.map`) gives the English line that
- * logs and machine readers use.
+ * formatDiagnostic renders `file:line:col: severity CODE: path message`, in the style of compilers: the
+ * English line that errors, logs and machine readers use (render/diagnostics/text.ts has the Chinese one).
  */
-export function formatDiagnostic(d: Diagnostic, lang?: Lang | number): string {
-  const where = [d.file, d.line, d.column].filter((x) => x !== undefined && x !== '').join(':');
-  const subject = d.path ? `${d.path} ` : '';
-  if (lang !== 'zh') return `${where}: ${d.severity} ${d.code}: ${subject}${d.message}`;
-  const t = translator('zh');
-  return `${where}: ${t(`common.severity.${d.severity}`)} ${d.code}（${codeInfo(d.code, 'zh').title}）: ${subject}${localText(d, 'zh')}`;
+export function formatDiagnostic(d: Diagnostic): string {
+  return `${where(d)}: ${d.severity} ${d.code}: ${d.path ? `${d.path} ` : ''}${d.message}`;
+}
+
+/** where: `file:line:col`, leaving out what is not known. */
+export function where(d: Diagnostic): string {
+  return [d.file, d.line, d.column].filter((x) => x !== undefined && x !== '').join(':');
 }
 
 export function hasErrors(diagnostics: readonly Diagnostic[]): boolean {

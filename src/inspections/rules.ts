@@ -10,7 +10,7 @@ import type { Code } from '../diagnostics/codes.js';
 import { hasErrors, RulesError, type Diagnostic } from '../diagnostics/diagnostics.js';
 import { positioned as at } from '../diagnostics/positioned.js';
 import type { JsonPath } from '../diagnostics/yaml-source.js';
-import { readDutyFile } from '../obligations/rule-file.js';
+import { dutyChecks, readDutyFile } from '../obligations/rule-file.js';
 
 export type { InspectionRulesFile };
 
@@ -38,42 +38,17 @@ export async function inspectInspectionRules(
   if (!file) return { diagnostics };
   const { source, doc, sourceText } = file;
   const report = (code: Code, path: JsonPath, message: Message) => diagnostics.push(at(source, code, path, message));
-  const quoted = (text: string, path: JsonPath) => {
-    if (sourceText !== undefined && !sourceText.includes(text))
-      report(
-        'OBL020',
-        path,
-        msg('diag.rules.notVerbatim', { text: text.length > 50 ? `${text.slice(0, 50)}…` : text }),
-      );
-  };
-  const declared = new Set(doc.interpretations.map((i) => i.id));
-  const used = new Set<string>();
+  const { quoted, use, interpretations } = dutyChecks(doc, sourceText, report);
   for (const section of ['plan', 'team', 'report', 'rectification', 'coverage'] as const) {
     const s = doc[section];
     quoted(s.clause, [section, 'clause']);
-    s.interpretations.forEach((id, n) => {
-      used.add(id);
-      if (!declared.has(id))
-        report(
-          'OBL011',
-          [section, 'interpretations', n],
-          msg('diag.obligations.unknownInterpretation', { id, defined: [...declared].join(', ') }),
-        );
-    });
+    use(s.interpretations, [section, 'interpretations']);
   }
   quoted(doc.rectification.feedbackClause, ['rectification', 'feedbackClause']);
   doc.rectification.recipients.forEach((r, n) => {
     quoted(r, ['rectification', 'recipients', n]);
   });
-  const ids = new Set<string>();
-  doc.interpretations.forEach((i, n) => {
-    if (ids.has(i.id))
-      report('OBL010', ['interpretations', n, 'id'], msg('diag.obligations.duplicateInterpretation', { id: i.id }));
-    ids.add(i.id);
-    quoted(i.quote, ['interpretations', n, 'quote']);
-    if (!used.has(i.id))
-      report('OBL012', ['interpretations', n, 'id'], msg('diag.inspections.interpretationUnused', { id: i.id }));
-  });
+  interpretations(msg('diag.obligations.usedBy.inspections'));
   if (hasErrors(diagnostics)) return { diagnostics };
   return {
     rules: {

@@ -16,7 +16,7 @@ import type { JsonPath } from '../diagnostics/yaml-source.js';
 import { type Message, msg } from '../i18n/message.js';
 import { readSchema } from '../validation/ajv.js';
 import { daysInMonth } from './dates.js';
-import { readDutyFile } from './rule-file.js';
+import { dutyChecks, type Report, readDutyFile } from './rule-file.js';
 
 export type { EventTypeColumn, Obligation, ObligationInterpretation, ObligationsFile, ReporterRule };
 
@@ -71,28 +71,12 @@ export async function loadObligations(rulesetDir: string): Promise<ObligationSet
   return set;
 }
 
-type Report = (code: Code, path: JsonPath, message: Message) => void;
-
 // What the schema cannot say: every id resolves, every reading is used, numbers fit their
 // schedule, every quote is in the source, and the form's columns are the report schema's counts.
 function checkObligations(doc: ObligationsFile, sourceText: string | undefined, sink: Report): void {
   const report = (code: Code, path: JsonPath, key: string, params?: Message['params']) =>
     sink(code, path, msg(key, params));
-  const quoted = (text: string, path: JsonPath) => {
-    if (sourceText !== undefined && !sourceText.includes(text))
-      sink('OBL020', path, msg('diag.rules.notVerbatim', { text: text.length > 50 ? `${text.slice(0, 50)}…` : text }));
-  };
-  const declared = new Set(doc.interpretations.map((i) => i.id));
-  const used = new Set<string>();
-  const use = (ids: string[] | undefined, path: JsonPath) =>
-    (ids ?? []).forEach((id, n) => {
-      used.add(id);
-      if (!declared.has(id))
-        report('OBL011', [...path, n], 'diag.obligations.unknownInterpretation', {
-          id,
-          defined: [...declared].join(', '),
-        });
-    });
+  const { quoted, use, interpretations } = dutyChecks(doc, sourceText, sink);
   const recipients = Object.keys(doc.recipients);
   const events = Object.keys(doc.events);
 
@@ -171,13 +155,5 @@ function checkObligations(doc: ObligationsFile, sourceText: string | undefined, 
         report('OBL013', [...rp, 'schedule', 'count'], 'diag.obligations.countNotAfter', { kind: s.kind });
     }
   });
-  const ids = new Set<string>();
-  doc.interpretations.forEach((i, n) => {
-    if (ids.has(i.id))
-      report('OBL010', ['interpretations', n, 'id'], 'diag.obligations.duplicateInterpretation', { id: i.id });
-    ids.add(i.id);
-    quoted(i.quote, ['interpretations', n, 'quote']);
-    if (!used.has(i.id))
-      report('OBL012', ['interpretations', n, 'id'], 'diag.obligations.interpretationUnused', { id: i.id });
-  });
+  interpretations(msg('diag.obligations.usedBy.obligations'));
 }

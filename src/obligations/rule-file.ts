@@ -2,12 +2,13 @@
 // with positions, validates it against its schema and reads the source text its quotes are held to.
 import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
+import type { Code } from '../diagnostics/codes.js';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import { positioned } from '../diagnostics/positioned.js';
-import { readYamlSource, type YamlSource } from '../diagnostics/yaml-source.js';
+import { type JsonPath, readYamlSource, type YamlSource } from '../diagnostics/yaml-source.js';
 import { compileSchema } from '../validation/ajv.js';
 import { explainMessages, pointerSegments } from '../validation/explain.js';
-import { asMessage, msg } from '../i18n/message.js';
+import { asMessage, type Message, msg } from '../i18n/message.js';
 
 /** DutyFile: a duty file that passed its schema, and the source text (line breaks removed) it quotes. */
 export interface DutyFile<T> {
@@ -47,4 +48,55 @@ export async function readDutyFile<T extends { source: string }>(
     );
   }
   return { file: { source, doc, sourceText }, diagnostics };
+}
+
+/** Report: how a duty file's check records one problem at a path of the document. */
+export type Report = (code: Code, path: JsonPath, message: Message) => void;
+
+/**
+ * dutyChecks: what every duty file is held to beyond its schema. `quoted` refuses a quote not in the
+ * source verbatim, `use` an interpretation id that is not declared; `interpretations`, called last,
+ * refuses an id declared twice, a reading not quoted verbatim, and one nothing used (`usedBy` says by what).
+ */
+export function dutyChecks(
+  doc: { interpretations: { id: string; quote: string }[] },
+  sourceText: string | undefined,
+  report: Report,
+) {
+  const declared = new Set(doc.interpretations.map((i) => i.id));
+  const used = new Set<string>();
+  const quoted = (text: string, path: JsonPath) => {
+    if (sourceText !== undefined && !sourceText.includes(text))
+      report(
+        'OBL020',
+        path,
+        msg('diag.rules.notVerbatim', { text: text.length > 50 ? `${text.slice(0, 50)}…` : text }),
+      );
+  };
+  const use = (ids: string[] | undefined, path: JsonPath) =>
+    (ids ?? []).forEach((id, n) => {
+      used.add(id);
+      if (!declared.has(id))
+        report(
+          'OBL011',
+          [...path, n],
+          msg('diag.obligations.unknownInterpretation', { id, defined: [...declared].join(', ') }),
+        );
+    });
+  const interpretations = (usedBy: Message) => {
+    const ids = new Set<string>();
+    doc.interpretations.forEach((i, n) => {
+      if (ids.has(i.id))
+        report('OBL010', ['interpretations', n, 'id'], msg('diag.obligations.duplicateInterpretation', { id: i.id }));
+      ids.add(i.id);
+      quoted(i.quote, ['interpretations', n, 'quote']);
+      if (!used.has(i.id))
+        report(
+          'OBL012',
+          ['interpretations', n, 'id'],
+          msg('diag.obligations.interpretationUnusedBy', { id: i.id, usedBy }),
+        );
+    });
+  };
+  return { quoted, use, interpretations };
 }

@@ -35,8 +35,6 @@ import { computeDeadline, describeRule, nominalDue, type Deadline } from './sche
 export type { DueRequest, DueResult, ObligationCalendar };
 
 export const calendarsDir = `${policiesDir}calendars/`;
-/** defaultRulesetDir: still the annex 4 inspections' default folder (src/inspections); obligations use the registry. */
-export const defaultRulesetDir = `${rulesetsDir}yinfa-2018-102`;
 
 /** Answer: the answer to one question about obligations, or the problems that refused the question (never both). */
 export type Answer<T> = { ok: true; result: T } | { ok: false; problems: Problem[] };

@@ -204,10 +204,10 @@ export function buildApp(options: AppOptions): FastifyInstance {
   });
   if (live.current.obligations) {
     app.register(obligationRoutes, { current: () => live.current.obligations! });
-    // Annex 4 inspections reload with the rules (from the obligations' ruleset folder), else the repo's own.
+    // Annex 4 inspections reload with the rules (those of the ruleset in force for the day asked about).
     app.register(inspectionRoutes, {
       ...(options.inspections ? { service: options.inspections } : {}),
-      current: () => live.current.inspections,
+      current: () => live.current.obligations,
     });
   }
   app.register(adminRoutes, { live, keys, operations, version, cluster });

@@ -73,171 +73,10 @@ export function hexCode(code: number): string {
  * reads iteratively (no recursion), so no depth of nesting can overflow the stack.
  */
 export function findJsonSyntaxError(text: string, maxDepth = maxJsonDepth): JsonIssue | undefined {
-  let i = 0;
-  const stack: Frame[] = [];
-  const found = () => (i >= text.length ? 'the end of the input' : JSON.stringify(text[i]));
-  const syntax = (expected: string, at = i) => {
-    const was = i;
-    i = at;
-    const f = found();
-    i = was;
-    return new Stop(at, 'syntax', `expected ${expected}, found ${f}`);
-  };
-  const ws = () => {
-    for (;;) {
-      const c = text.charCodeAt(i);
-      if (c === 32 || c === 9 || c === 10 || c === 13) i++;
-      else return;
-    }
-  };
-  /** string reads a string from its opening quote; with `decode`, it returns its value. */
-  const string = (decode: boolean): string | undefined => {
-    if (text[i] !== '"') throw syntax('a string');
-    const start = i;
-    i++;
-    let escaped = false;
-    for (;;) {
-      plain.lastIndex = i;
-      plain.test(text);
-      i = plain.lastIndex;
-      if (i >= text.length) throw syntax('a closing quote');
-      const c = text.charCodeAt(i);
-      if (c === 34) {
-        i++;
-        if (!decode) return undefined;
-        return escaped ? (JSON.parse(text.slice(start, i)) as string) : text.slice(start + 1, i - 1);
-      }
-      if (c < 32) throw syntax('an escaped control character');
-      if (c >= 0xd800 && c <= 0xdfff) {
-        const next = text.charCodeAt(i + 1);
-        if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) i += 2;
-        else throw loneSurrogate(i, c);
-        continue;
-      }
-      // A backslash.
-      escaped = true;
-      const e = text[i + 1];
-      if (e === 'u') {
-        const code = escapeAt(i);
-        if (code >= 0xdc00 && code <= 0xdfff) throw loneSurrogate(i, code);
-        if (code >= 0xd800 && code <= 0xdbff) {
-          const low = text[i + 6] === '\\' && text[i + 7] === 'u' ? escapeAt(i + 6) : -1;
-          if (low < 0xdc00 || low > 0xdfff) throw loneSurrogate(i, code);
-          i += 12;
-        } else i += 6;
-        continue;
-      }
-      if (e === undefined || !'"\\/bfnrt'.includes(e)) throw syntax('a valid escape', i + 1);
-      i += 2;
-    }
-  };
-  /** escapeAt reads the code unit of the `\uXXXX` escape at `at`. */
-  const escapeAt = (at: number): number => {
-    const digits = text.slice(at + 2, at + 6);
-    if (!hex4.test(digits)) {
-      let k = at + 2;
-      while (k < at + 6 && /[0-9a-fA-F]/.test(text[k] ?? '')) k++;
-      throw syntax('a hexadecimal digit', k);
-    }
-    return Number.parseInt(digits, 16);
-  };
-  const loneSurrogate = (at: number, code: number) =>
-    new Stop(
-      at,
-      'lone-surrogate',
-      `a string holds a lone surrogate (${hexCode(code)}), which is not a character: text must be well-formed Unicode`,
-    );
-  const literal = (word: string) => {
-    for (const ch of word) {
-      if (text[i] !== ch) throw syntax(`"${word}"`);
-      i++;
-    }
-  };
-  const number = () => {
-    numberRe.lastIndex = i;
-    const m = numberRe.exec(text);
-    const end = m ? numberRe.lastIndex : i;
-    if (end === i || (end === i + 1 && text[i] === '-')) throw syntax(text[i] === '-' ? 'a digit' : 'a value', end);
-    // A number stopped early by a malformed fraction or exponent ("1.", "1e").
-    const after = text[end];
-    if (after === '.' || after === 'e' || after === 'E') {
-      let k = end + 1;
-      if ((after === 'e' || after === 'E') && (text[k] === '+' || text[k] === '-')) k++;
-      throw syntax('a digit', k);
-    }
-    i = end;
-  };
-  /** key reads an object's key and its colon, refusing a key the object already has. */
-  const key = (frame: Extract<Frame, { array: false }>) => {
-    frame.key = undefined;
-    ws();
-    const at = i;
-    const name = string(true)!;
-    if (frame.keys.has(name)) {
-      frame.key = name;
-      throw new Stop(
-        at,
-        'duplicate-key',
-        `the key ${JSON.stringify(name)} appears twice in one object; a key may be given once`,
-      );
-    }
-    frame.keys.add(name);
-    frame.key = name;
-    ws();
-    if (text[i] !== ':') throw syntax('":"');
-    i++;
-  };
-
+  const reader = new Reader(text, maxDepth);
   try {
-    // Each turn reads one value, then closes every container that ends after it.
-    for (;;) {
-      ws();
-      const ch = text[i];
-      if (ch === '{' || ch === '[') {
-        if (stack.length >= maxDepth)
-          throw new Stop(i, 'too-deep', `the document nests deeper than ${maxDepth} levels, the most accepted`);
-        i++;
-        ws();
-        if (ch === '[') {
-          if (text[i] === ']') i++;
-          else {
-            stack.push({ array: true, index: 0 });
-            continue;
-          }
-        } else if (text[i] === '}') i++;
-        else {
-          const frame: Frame = { array: false, key: undefined, keys: new Set() };
-          stack.push(frame);
-          key(frame);
-          continue;
-        }
-      } else if (ch === '"') string(false);
-      else if (ch === 't') literal('true');
-      else if (ch === 'f') literal('false');
-      else if (ch === 'n') literal('null');
-      else if (ch === '-' || (ch !== undefined && ch >= '0' && ch <= '9')) number();
-      else throw syntax('a value');
-      // After a value: a comma continues its container, a closer ends it (and maybe its parents).
-      let next = false;
-      while (!next) {
-        ws();
-        const top = stack[stack.length - 1];
-        if (!top) {
-          if (i !== text.length) throw syntax('the end of the document');
-          return undefined;
-        }
-        const close = top.array ? ']' : '}';
-        if (text[i] === ',') {
-          i++;
-          if (top.array) top.index++;
-          else key(top);
-          next = true;
-        } else if (text[i] === close) {
-          i++;
-          stack.pop();
-        } else throw syntax(`"," or "${close}"`);
-      }
-    }
+    reader.document();
+    return undefined;
   } catch (err) {
     if (!(err instanceof Stop)) throw err;
     const before = text.slice(0, err.offset).split('\n');
@@ -246,10 +85,217 @@ export function findJsonSyntaxError(text: string, maxDepth = maxJsonDepth): Json
       offset: err.offset,
       line: before.length,
       column: before[before.length - 1].length + 1,
-      path: pointerOf(stack),
+      path: pointerOf(reader.stack),
       message: err.message,
     };
   }
+}
+
+/** Reader reads one text from its start, throwing a Stop at the first reason to refuse it. */
+class Reader {
+  i = 0;
+  /** The containers open at `i`, outermost first. */
+  readonly stack: Frame[] = [];
+
+  constructor(
+    readonly text: string,
+    readonly maxDepth: number,
+  ) {}
+
+  /** document reads the whole text: each turn reads one value, then closes every container that ends after it. */
+  document(): void {
+    for (;;) {
+      if (this.value()) continue;
+      if (this.afterValue()) return;
+    }
+  }
+
+  /** value reads one value; true when it opened a container whose first element comes next. */
+  private value(): boolean {
+    this.ws();
+    const ch = this.text[this.i];
+    if (ch === '{' || ch === '[') return this.open(ch);
+    if (ch === '"') this.string(false);
+    else if (ch === 't') this.literal('true');
+    else if (ch === 'f') this.literal('false');
+    else if (ch === 'n') this.literal('null');
+    else if (ch === '-' || (ch !== undefined && ch >= '0' && ch <= '9')) this.number();
+    else throw this.syntax('a value');
+    return false;
+  }
+
+  /** open reads a container's opener; an empty container is read whole (and false returned). */
+  private open(ch: '{' | '['): boolean {
+    if (this.stack.length >= this.maxDepth)
+      throw new Stop(this.i, 'too-deep', `the document nests deeper than ${this.maxDepth} levels, the most accepted`);
+    this.i++;
+    this.ws();
+    if (this.text[this.i] === (ch === '[' ? ']' : '}')) {
+      this.i++;
+      return false;
+    }
+    if (ch === '[') this.stack.push({ array: true, index: 0 });
+    else {
+      const frame: Frame = { array: false, key: undefined, keys: new Set() };
+      this.stack.push(frame);
+      this.key(frame);
+    }
+    return true;
+  }
+
+  /**
+   * afterValue: a comma continues its container (false: a value comes next), a closer ends it (and
+   * maybe its parents); true at the end of the document.
+   */
+  private afterValue(): boolean {
+    for (;;) {
+      this.ws();
+      const top = this.stack[this.stack.length - 1];
+      if (!top) {
+        if (this.i !== this.text.length) throw this.syntax('the end of the document');
+        return true;
+      }
+      const close = top.array ? ']' : '}';
+      if (this.text[this.i] === ',') {
+        this.i++;
+        if (top.array) top.index++;
+        else this.key(top);
+        return false;
+      }
+      if (this.text[this.i] !== close) throw this.syntax(`"," or "${close}"`);
+      this.i++;
+      this.stack.pop();
+    }
+  }
+
+  private syntax(expected: string, at = this.i): Stop {
+    const found = at >= this.text.length ? 'the end of the input' : JSON.stringify(this.text[at]);
+    return new Stop(at, 'syntax', `expected ${expected}, found ${found}`);
+  }
+
+  private ws(): void {
+    for (;;) {
+      const c = this.text.charCodeAt(this.i);
+      if (c === 32 || c === 9 || c === 10 || c === 13) this.i++;
+      else return;
+    }
+  }
+
+  /** string reads a string from its opening quote; with `decode`, it returns its value. */
+  private string(decode: boolean): string | undefined {
+    const { text } = this;
+    if (text[this.i] !== '"') throw this.syntax('a string');
+    const start = this.i;
+    this.i++;
+    let escaped = false;
+    for (;;) {
+      plain.lastIndex = this.i;
+      plain.test(text);
+      this.i = plain.lastIndex;
+      if (this.i >= text.length) throw this.syntax('a closing quote');
+      const c = text.charCodeAt(this.i);
+      if (c === 34) {
+        this.i++;
+        if (!decode) return undefined;
+        return escaped ? (JSON.parse(text.slice(start, this.i)) as string) : text.slice(start + 1, this.i - 1);
+      }
+      if (c < 32) throw this.syntax('an escaped control character');
+      if (c >= 0xd800 && c <= 0xdfff) this.surrogatePair(c);
+      else {
+        // A backslash.
+        escaped = true;
+        this.escape();
+      }
+    }
+  }
+
+  /** surrogatePair reads a raw surrogate, which must be the high half of a pair. */
+  private surrogatePair(c: number): void {
+    const next = this.text.charCodeAt(this.i + 1);
+    if (c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) this.i += 2;
+    else throw loneSurrogate(this.i, c);
+  }
+
+  /** escape reads one backslash escape; a `\u` surrogate must be half of an escaped pair. */
+  private escape(): void {
+    const { text, i } = this;
+    const e = text[i + 1];
+    if (e === 'u') {
+      const code = this.escapeAt(i);
+      if (code >= 0xdc00 && code <= 0xdfff) throw loneSurrogate(i, code);
+      if (code >= 0xd800 && code <= 0xdbff) {
+        const low = text[i + 6] === '\\' && text[i + 7] === 'u' ? this.escapeAt(i + 6) : -1;
+        if (low < 0xdc00 || low > 0xdfff) throw loneSurrogate(i, code);
+        this.i += 12;
+      } else this.i += 6;
+      return;
+    }
+    if (e === undefined || !'"\\/bfnrt'.includes(e)) throw this.syntax('a valid escape', i + 1);
+    this.i += 2;
+  }
+
+  /** escapeAt reads the code unit of the `\uXXXX` escape at `at`. */
+  private escapeAt(at: number): number {
+    const digits = this.text.slice(at + 2, at + 6);
+    if (!hex4.test(digits)) {
+      let k = at + 2;
+      while (k < at + 6 && /[0-9a-fA-F]/.test(this.text[k] ?? '')) k++;
+      throw this.syntax('a hexadecimal digit', k);
+    }
+    return Number.parseInt(digits, 16);
+  }
+
+  private literal(word: string): void {
+    for (const ch of word) {
+      if (this.text[this.i] !== ch) throw this.syntax(`"${word}"`);
+      this.i++;
+    }
+  }
+
+  private number(): void {
+    const { text, i } = this;
+    numberRe.lastIndex = i;
+    const m = numberRe.exec(text);
+    const end = m ? numberRe.lastIndex : i;
+    if (end === i || (end === i + 1 && text[i] === '-'))
+      throw this.syntax(text[i] === '-' ? 'a digit' : 'a value', end);
+    // A number stopped early by a malformed fraction or exponent ("1.", "1e").
+    const after = text[end];
+    if (after === '.' || after === 'e' || after === 'E') {
+      let k = end + 1;
+      if ((after === 'e' || after === 'E') && (text[k] === '+' || text[k] === '-')) k++;
+      throw this.syntax('a digit', k);
+    }
+    this.i = end;
+  }
+
+  /** key reads an object's key and its colon, refusing a key the object already has. */
+  private key(frame: Extract<Frame, { array: false }>): void {
+    frame.key = undefined;
+    this.ws();
+    const at = this.i;
+    const name = this.string(true) as string;
+    frame.key = name;
+    if (frame.keys.has(name))
+      throw new Stop(
+        at,
+        'duplicate-key',
+        `the key ${JSON.stringify(name)} appears twice in one object; a key may be given once`,
+      );
+    frame.keys.add(name);
+    this.ws();
+    if (this.text[this.i] !== ':') throw this.syntax('":"');
+    this.i++;
+  }
+}
+
+/** loneSurrogate: the refusal of half a surrogate pair, which is not a character. */
+function loneSurrogate(at: number, code: number): Stop {
+  return new Stop(
+    at,
+    'lone-surrogate',
+    `a string holds a lone surrogate (${hexCode(code)}), which is not a character: text must be well-formed Unicode`,
+  );
 }
 
 /** pointerOf is the JSON pointer of the value the stack is reading. */

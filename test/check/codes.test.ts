@@ -4,7 +4,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../src/artifacts/artifacts.js';
-import { codes } from '../../src/diagnostics/codes.js';
+import { codes } from '../../src/render/diagnostics/codes.js';
 
 const literal = /['"`]((?:RULE|TEST|REGO|COV|OBL|CAL|KEY|EVID)\d{3})['"`]/g;
 

@@ -6,8 +6,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../src/artifacts/artifacts.js';
-import type { CheckFindings } from '../../src/check/findings.js';
-import { codes } from '../../src/diagnostics/codes.js';
+import type { CheckFindings } from '../../src/diagnostics/findings.js';
+import { codes } from '../../src/render/diagnostics/codes.js';
 import { renderCheckGithub, escapeData, escapeProperty } from '../../src/render/diagnostics/github.js';
 import { escapeXml, renderCheckJunit } from '../../src/render/diagnostics/junit.js';
 

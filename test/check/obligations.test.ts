@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { policiesDir, repoRoot } from '../../src/artifacts/artifacts.js';
-import type { CheckFindings } from '../../src/check/findings.js';
+import type { CheckFindings } from '../../src/diagnostics/findings.js';
 import { resolveTargets } from '../../src/check/targets.js';
 import { editFile } from '../helper.js';
 

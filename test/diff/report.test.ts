@@ -9,7 +9,7 @@ import { loadRuleset } from '../../src/rules/load.js';
 import { renderDiffHtml } from '../../src/render/diff/html.js';
 import { renderDiffMarkdown } from '../../src/render/diff/markdown.js';
 import { renderDiffText } from '../../src/render/diff/text.js';
-import { fixtureBase, scratchRulesets } from '../fixtures/helpers.js';
+import { fixtureBase, fixtureRulesets, scratchRulesets } from '../fixtures/helpers.js';
 import { editFile } from '../helper.js';
 
 const cli = `${repoRoot}dist/cli/main.js`;
@@ -138,14 +138,7 @@ describe('credit-policy diff', () => {
   });
 
   it('looks ids up in --rules', () => {
-    const r = run(
-      'diff',
-      'yinfa-2018-102',
-      'yinfa-2018-102-amended-2025',
-      '--rules',
-      'test/fixtures/rulesets',
-      '--json',
-    );
+    const r = run('diff', 'yinfa-2018-102', 'yinfa-2018-102-amended-2025', '--rules', fixtureRulesets, '--json');
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout).counts.band).toBe(5);
   });

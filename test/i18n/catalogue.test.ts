@@ -4,7 +4,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../src/artifacts/artifacts.js';
-import { codeInfo, severities, type Code } from '../../src/diagnostics/codes.js';
+import { type Code, severities } from '../../src/diagnostics/codes.js';
+import { codeInfo } from '../../src/render/diagnostics/codes.js';
 import { langFromAcceptLanguage, langs, loadCatalogue, translator } from '../../src/i18n/i18n.js';
 
 /** flatten: key paths to texts, with i18next's plural suffixes folded into the base key. */

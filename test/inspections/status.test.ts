@@ -10,10 +10,11 @@ import { checkPlans, readPlanDir, type InspectionPlan } from '../../src/inspecti
 import { InspectionService } from '../../src/inspections/service.js';
 import { renderInspectionsHtml } from '../../src/render/inspections/html.js';
 import { renderInspectionsText } from '../../src/render/inspections/text.js';
+import { mainRulesetDir } from '../helper.js';
 
 let service: InspectionService;
 beforeAll(async () => {
-  service = await InspectionService.load();
+  service = await InspectionService.load({ rulesetDir: mainRulesetDir });
 });
 
 function judge(plans: InspectionPlan[], asOf: string) {

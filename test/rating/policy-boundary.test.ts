@@ -10,8 +10,8 @@ import { compileSchema } from '../../src/validation/ajv.js';
 import { caseWith, mainRulesetDir, wasmPath } from '../helper.js';
 import { loadRuleset } from '../../src/rules/load.js';
 import { ratedInput } from './arbitraries.js';
+import { fixtureRulesets as fixtures } from '../fixtures/helpers.js';
 
-const fixtures = new URL('../fixtures/rulesets/', import.meta.url).pathname;
 const validData = compileSchema('policy/data.schema.json');
 const validCompact = compileSchema('policy/compact-result.schema.json');
 

@@ -1,11 +1,11 @@
 // Render stage: `check` as GitHub Actions workflow commands, so each problem is annotated on the line
 // of the pull request it belongs to.
-import { summaryLine, type CheckFindings } from '../../check/findings.js';
-import { codeInfo } from '../../diagnostics/codes.js';
+import type { CheckFindings } from '../../diagnostics/findings.js';
+import { codeInfo } from './codes.js';
 import type { Diagnostic } from '../../diagnostics/diagnostics.js';
 import { defaultLang, type Lang } from '../../i18n/i18n.js';
 import { localText } from '../../i18n/message.js';
-import { coverageLines } from './text.js';
+import { coverageLines, summaryLine } from './text.js';
 
 /** escapeData escapes a workflow command's message: %, CR and LF. */
 export function escapeData(s: string): string {

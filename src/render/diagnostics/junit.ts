@@ -1,8 +1,9 @@
 // Render stage: `check` as JUnit XML for CI dashboards: one testsuite per ruleset (its rule tests, and
 // its problems as failing testcases), one for the Rego, and one for problems outside both.
 import { basename } from 'node:path';
-import type { CheckFindings } from '../../check/findings.js';
-import { formatDiagnostic, type Diagnostic } from '../../diagnostics/diagnostics.js';
+import type { CheckFindings } from '../../diagnostics/findings.js';
+import type { Diagnostic } from '../../diagnostics/diagnostics.js';
+import { diagnosticLine } from './text.js';
 import { defaultLang, type Lang } from '../../i18n/i18n.js';
 import { localText } from '../../i18n/message.js';
 
@@ -37,9 +38,8 @@ function diagnosticCase(d: Diagnostic, lang: Lang): Case {
     file: d.file,
     line: d.line,
   };
-  if (d.severity === 'error')
-    c.failure = { message: localText(d, lang), type: d.code, text: formatDiagnostic(d, lang) };
-  else c.out = formatDiagnostic(d, lang);
+  if (d.severity === 'error') c.failure = { message: localText(d, lang), type: d.code, text: diagnosticLine(d, lang) };
+  else c.out = diagnosticLine(d, lang);
   return c;
 }
 

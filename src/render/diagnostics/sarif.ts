@@ -1,7 +1,7 @@
 // Render stage: `check` as SARIF 2.1.0, for code-scanning tools: each code the results use is a rule
 // of the driver (with its title and what to do), every problem a result at its file, line and column.
-import type { CheckFindings } from '../../check/findings.js';
-import { codeList } from '../../diagnostics/codes.js';
+import type { CheckFindings } from '../../diagnostics/findings.js';
+import { codeList } from './codes.js';
 import type { Diagnostic } from '../../diagnostics/diagnostics.js';
 import { defaultLang, type Lang } from '../../i18n/i18n.js';
 import { localText } from '../../i18n/message.js';

@@ -1,13 +1,15 @@
 // Render stage: `check` as text for a terminal: one `file:line:col: severity CODE: path message` line
 // per problem, the notes, the coverage table when asked for, and a summary line.
-import { percent, summaryLine, type CheckFindings, type RulesetCoverage } from '../../check/findings.js';
-import { formatDiagnostic } from '../../diagnostics/diagnostics.js';
+import { type Diagnostic, formatDiagnostic, where } from '../../diagnostics/diagnostics.js';
+import { type CheckFindings, exitCode, countBySeverity, type RulesetCoverage } from '../../diagnostics/findings.js';
 import { defaultLang, displayWidth, type Lang, padDisplay, translator } from '../../i18n/i18n.js';
+import { localText } from '../../i18n/message.js';
+import { codeInfo } from './codes.js';
 
 /** renderCheckText renders the whole report (Chinese by default); it ends with a newline. */
 export function renderCheckText(report: CheckFindings, lang: Lang = defaultLang): string {
   const t = translator(lang);
-  const lines = report.diagnostics.map((d) => formatDiagnostic(d, lang));
+  const lines = report.diagnostics.map((d) => diagnosticLine(d, lang));
   for (const note of report.notes) lines.push(t('check.info', { note }));
   for (const c of report.coverage ?? []) lines.push(...coverageLines(c, lang));
   lines.push(summaryLine(report, lang));
@@ -33,4 +35,39 @@ export function coverageLines(c: RulesetCoverage, lang: Lang = defaultLang): str
       return `  ${label} ${counts}${k.missing.length ? `  ${t('check.missing', { list: k.missing.join(', ') })}` : ''}`;
     }),
   ];
+}
+
+/**
+ * diagnosticLine is formatDiagnostic's line in the language asked for. In Chinese (the default of
+ * `check`'s text output) the severity, the code's title and the message are Chinese (a message from
+ * outside the catalogue, such as a tool's, stays as the tool wrote it).
+ */
+export function diagnosticLine(d: Diagnostic, lang: Lang = defaultLang): string {
+  if (lang !== 'zh') return formatDiagnostic(d);
+  const t = translator('zh');
+  const subject = d.path ? `${d.path} ` : '';
+  return `${where(d)}: ${t(`common.severity.${d.severity}`)} ${d.code}（${codeInfo(d.code, 'zh').title}）: ${subject}${localText(d, 'zh')}`;
+}
+
+/** summaryLine: one line a person reads first, in the language asked for (Chinese by default). */
+export function summaryLine(report: CheckFindings, lang: Lang = defaultLang): string {
+  const t = translator(lang);
+  const { errors, warnings } = countBySeverity(report);
+  const parts = [t('check.errors', { count: errors }), t('check.warnings', { count: warnings })];
+  parts.push(t('check.ruleTests', report.ruleTests));
+  for (const c of report.coverage ?? [])
+    parts.push(
+      t('check.coverage', {
+        ruleset: c.ruleset,
+        covered: c.covered,
+        total: c.total,
+        percent: percent(c.covered, c.total),
+      }),
+    );
+  const sep = lang === 'zh' ? '；' : '; ';
+  return t(exitCode(report) ? 'check.failed' : 'check.passed', { parts: parts.join(sep) });
+}
+
+export function percent(covered: number, total: number): string {
+  return total === 0 ? '100%' : `${Math.floor((covered / total) * 1000) / 10}%`;
 }

@@ -91,6 +91,13 @@ export function brief(v: unknown, t: T): string {
   return json(v);
 }
 
+/** changeValue: a changed value as one line: the new value, the old one, or `old → new`. */
+export function changeValue(c: Change, t: T): string {
+  if (c.action === 'added') return shown(c, 'to', t);
+  if (c.action === 'removed') return shown(c, 'from', t);
+  return `${shown(c, 'from', t)} → ${shown(c, 'to', t)}`;
+}
+
 /** shown renders one side of a change: `brief`, except that no end year is "open" and no region "national". */
 export function shown(c: Change, side: 'from' | 'to', t: T): string {
   const v = c[side];

@@ -3,7 +3,7 @@
 // escaped so that it can never break the comment's formatting.
 import type { RulesetDiff, RulesetRef } from '../../diff/diff.js';
 import { defaultLang, type Lang, type T, translator } from '../../i18n/i18n.js';
-import { actionMark, clauseLines, groupChanges, headline, isText, kindLabel, shown } from './groups.js';
+import { actionMark, changeValue, clauseLines, groupChanges, headline, isText, kindLabel } from './groups.js';
 
 /** renderDiffMarkdown renders the whole diff. */
 export function renderDiffMarkdown(diff: RulesetDiff, lang: Lang = defaultLang): string {
@@ -29,13 +29,7 @@ export function renderDiffMarkdown(diff: RulesetDiff, lang: Lang = defaultLang):
         if (c.from !== undefined) lines.push(`  - ${t('diff.before')}${colon}${escapeMarkdown(String(c.from))}`);
         if (c.to !== undefined) lines.push(`  - ${t('diff.after')}${colon}${escapeMarkdown(String(c.to))}`);
       } else {
-        const value =
-          c.action === 'added'
-            ? shown(c, 'to', t)
-            : c.action === 'removed'
-              ? shown(c, 'from', t)
-              : `${shown(c, 'from', t)} → ${shown(c, 'to', t)}`;
-        lines.push(`${head}: ${escapeMarkdown(value)}`);
+        lines.push(`${head}: ${escapeMarkdown(changeValue(c, t))}`);
       }
       for (const l of clauseLines(c, t)) lines.push(`  - ${l.label}${colon}${escapeMarkdown(l.text)}`);
     }

@@ -2,7 +2,7 @@
 // change (+ added, - removed, ~ changed) and the clause text of both sides beneath it.
 import type { RulesetDiff, RulesetRef } from '../../diff/diff.js';
 import { defaultLang, displayWidth, type Lang, padDisplay, translator } from '../../i18n/i18n.js';
-import { actionMark, clauseLines, groupChanges, headline, isText, kindLabel, shown } from './groups.js';
+import { actionMark, changeValue, clauseLines, groupChanges, headline, isText, kindLabel } from './groups.js';
 
 /** renderDiffText renders the whole diff. */
 export function renderDiffText(diff: RulesetDiff, lang: Lang = defaultLang): string {
@@ -20,13 +20,7 @@ export function renderDiffText(diff: RulesetDiff, lang: Lang = defaultLang): str
         if (c.from !== undefined) lines.push(`      ${pad(`${t('diff.before')}:`, 14)} ${c.from}`);
         if (c.to !== undefined) lines.push(`      ${pad(`${t('diff.after')}:`, 14)} ${c.to}`);
       } else {
-        const value =
-          c.action === 'added'
-            ? shown(c, 'to', t)
-            : c.action === 'removed'
-              ? shown(c, 'from', t)
-              : `${shown(c, 'from', t)} → ${shown(c, 'to', t)}`;
-        lines.push(`  ${actionMark[c.action]} ${label}  ${where}: ${value}`);
+        lines.push(`  ${actionMark[c.action]} ${label}  ${where}: ${changeValue(c, t)}`);
       }
       for (const l of clauseLines(c, t)) lines.push(`      ${pad(`${l.label}:`, 14)} ${l.text}`);
     }

@@ -1,21 +1,25 @@
 // Service: the inspections of annex 4 over HTTP. `POST /v1/inspections/status` takes inspection plans
 // (each as schemas/inspections/inspection-plan.schema.json) and a day, and answers what is due,
-// overdue, late, missing or complete, each with its clause. A self-contained plugin with its own
-// schemas, refusing with the service's error body.
+// overdue, late, missing or complete, each with its clause, by the inspections.yaml of the ruleset in
+// force for that day's year. A self-contained plugin with its own schemas, refusing with the service's
+// error body.
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
 import { checkPlans } from '../../inspections/plans.js';
-import { InspectionService, type InspectionServiceOptions } from '../../inspections/service.js';
+import type { InspectionService } from '../../inspections/service.js';
+import { rulesetsDir } from '../../artifacts/artifacts.js';
+import { civil, today } from '../../obligations/dates.js';
+import { Registry } from '../../rules/registry.js';
 import { createAjv, readSchema } from '../../validation/ajv.js';
 import { explainErrors, type Problem } from '../../validation/explain.js';
 import { sendError } from '../http/errors.js';
 import { errorResponses } from '../http/schemas.js';
+import { type Duties, DutiesByYear, yearOfDate } from '../runtime/duties.js';
 
 export interface InspectionRoutesOptions {
-  /** A loaded service; when left out, the repo's own inspections.yaml, calendars and policy are loaded. */
+  /** One loaded service for every day; when left out, the ruleset in force for the day's year decides. */
   service?: InspectionService;
-  serviceOptions?: InspectionServiceOptions;
-  /** The live service of the app's reloadable rules, read once per request; wins when it has one. */
-  current?: () => InspectionService | undefined;
+  /** The live duties of the app's reloadable rules, read once per request. */
+  current?: () => Duties | undefined;
 }
 
 const api = readSchema('inspections/status.schema.json');
@@ -32,13 +36,20 @@ function refuse(reply: FastifyReply, problems: Problem[]): FastifyReply {
 }
 
 export const inspectionRoutes: FastifyPluginAsync<InspectionRoutesOptions> = async (app, options) => {
-  // The live version's service when the rules were loaded from folders; else the one given, or the repo's own.
-  let fixed = options.service;
-  const serviceOf = async (): Promise<InspectionService> => {
-    const live = options.current?.();
-    if (live) return live;
-    fixed ??= await InspectionService.load(options.serviceOptions);
-    return fixed;
+  // The service given; else that of the ruleset in force for the year, from the live rules or, where
+  // they hold no inspections.yaml (a bare Rater), from the repo's own rulesets.
+  let own: Promise<Duties | undefined> | undefined;
+  const serviceOf = async (year: number) => {
+    if (options.service) return { ok: true as const, result: options.service };
+    const live = options.current?.()?.inspectionsFor(year, '/asOf');
+    if (live && (!live.ok || live.result)) return live;
+    own ??= Registry.load(rulesetsDir).then((registry) => DutiesByYear.load(registry));
+    const found = (await own)?.inspectionsFor(year, '/asOf');
+    if (found && (!found.ok || found.result)) return found;
+    return {
+      ok: false as const,
+      problems: [{ path: '/asOf', message: `no ruleset in force for ${year} has inspections.yaml` }],
+    };
   };
   const ajv = createAjv();
   ajv.addSchema(plan);
@@ -71,7 +82,9 @@ export const inspectionRoutes: FastifyPluginAsync<InspectionRoutesOptions> = asy
         return refuse(reply, explainErrors(request.validationError.validation as never, request.body));
       const { plans, problems } = checkPlans(request.body.plans);
       if (problems.length) return refuse(reply, problems);
-      const outcome = (await serviceOf()).status(plans, request.body.asOf);
+      const found = await serviceOf(yearOfDate(request.body.asOf) ?? civil(today()).year);
+      if (!found.ok) return refuse(reply, found.problems);
+      const outcome = found.result!.status(plans, request.body.asOf);
       if (!outcome.ok) return refuse(reply, outcome.problems);
       return reply.type('application/json; charset=utf-8').send(outcome.result);
     },

@@ -1,21 +1,19 @@
 // Service: the deadlines of 银发〔2018〕102号 over HTTP. `POST /v1/obligations/due` answers when an
 // obligation falls due for a reporter (and whether it was met); `GET /v1/obligations/calendar` lists
-// an institution's due dates for a year. A self-contained plugin: it reads the app's live
-// ObligationService (or loads its own), validates with its own schemas
-// (schemas/obligations/api.schema.json) and refuses with the service's error body.
+// an institution's due dates for a year. A self-contained plugin: it answers with the obligations of the
+// ruleset in force for the year asked about (that of `start`, or `year`), validates with its own
+// schemas (schemas/obligations/api.schema.json) and refuses with the service's error body.
 import type { FastifyPluginAsync, FastifyReply } from 'fastify';
-import { ObligationService, type ServiceOptions } from '../../obligations/service.js';
+import { civil, today } from '../../obligations/dates.js';
 import { createAjv, readSchema } from '../../validation/ajv.js';
 import { explainErrors, type Problem } from '../../validation/explain.js';
 import { sendError } from '../http/errors.js';
 import { errorResponses } from '../http/schemas.js';
+import { type Duties, yearOfDate } from '../runtime/duties.js';
 
 export interface ObligationRoutesOptions {
-  /** A loaded service; when left out, the repo's own obligations, calendars and policy are loaded. */
-  service?: ObligationService;
-  serviceOptions?: ServiceOptions;
-  /** The live service, read once per request (the app's reloadable rules); wins over `service`. */
-  current?: () => ObligationService;
+  /** The live obligations by year, read once per request (the app's reloadable rules). */
+  current: () => Duties;
 }
 
 const api = readSchema('obligations/api.schema.json');
@@ -56,10 +54,6 @@ function refuse(reply: FastifyReply, problems: Problem[]): FastifyReply {
 }
 
 export const obligationRoutes: FastifyPluginAsync<ObligationRoutesOptions> = async (app, options) => {
-  const fixed = options.current
-    ? undefined
-    : (options.service ?? (await ObligationService.load(options.serviceOptions)));
-  const serviceOf = (): ObligationService => options.current?.() ?? fixed!;
   // The obligations schemas are not among the app's shared ones: this scope validates with its own.
   const ajv = createAjv();
   ajv.addSchema(api);
@@ -90,7 +84,11 @@ export const obligationRoutes: FastifyPluginAsync<ObligationRoutesOptions> = asy
       },
     },
     async (request, reply) => {
-      const outcome = serviceOf().due(request.body);
+      // A start that is no date is refused by the service of this year, with the other problems.
+      const year = yearOfDate((request.body as { start?: unknown } | null)?.start) ?? civil(today()).year;
+      const found = options.current().obligationsFor(year, '/start');
+      if (!found.ok) return refuse(reply, found.problems);
+      const outcome = found.result.due(request.body);
       if (!outcome.ok) return refuse(reply, outcome.problems);
       return reply.type('application/json; charset=utf-8').send(outcome.result);
     },
@@ -117,7 +115,9 @@ export const obligationRoutes: FastifyPluginAsync<ObligationRoutesOptions> = asy
       if (request.validationError)
         return refuse(reply, explainErrors(request.validationError.validation as never, request.query));
       const q = request.query;
-      const outcome = serviceOf().calendarFor({
+      const found = options.current().obligationsFor(q.year);
+      if (!found.ok) return refuse(reply, found.problems);
+      const outcome = found.result.calendarFor({
         institution: q.institution,
         year: q.year,
         ...(q.branchOf ? { branchOf: q.branchOf } : {}),

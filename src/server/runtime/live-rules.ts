@@ -3,23 +3,23 @@
 // and only then swapped in with one assignment. A request reads `current` once when it starts, so it
 // finishes on the version it began with; a refused version leaves the live one serving.
 import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { readFile } from 'node:fs/promises';
 import { failureDiagnostics, loadRuleTests, runRuleTest, type RuleTestOutcome } from '../../check/rule-tests.js';
 import { EngineError } from '../../engine/errors.js';
-import { InspectionService } from '../../inspections/service.js';
-import { inspectionsFile } from '../../inspections/rules.js';
-import { ObligationService, type ServiceOptions } from '../../obligations/service.js';
+import type { ObligationService } from '../../obligations/service.js';
 import { Rater } from '../../rating/rater.js';
 import { formatDiagnostic, RulesError, type Diagnostic } from '../../diagnostics/diagnostics.js';
+import { type Duties, DutiesByYear, type DutiesOptions, fixedDuties } from './duties.js';
 
 /** RulesSource: where a version is loaded from. */
 export interface RulesSource {
   rulesetsDir: string;
   wasmPath: string;
-  /** Where the obligations are read from (default: the yinfa-2018-102 folder of rulesetsDir); false: none. */
-  obligations?: ServiceOptions | false;
+  /**
+   * The calendars and policy of the obligations and inspections, which come from the obligations.yaml
+   * and inspections.yaml of the ruleset in force for each year (default: the repo's); false: none.
+   */
+  obligations?: DutiesOptions | false;
   /** Run every ruleset's rule tests (tests/*.yaml) before a version may serve (default true). */
   ruleTests?: boolean;
 }
@@ -27,9 +27,8 @@ export interface RulesSource {
 /** RulesVersion: one loaded, checked version of the rules, and what identifies it. */
 export interface RulesVersion {
   rater: Rater;
-  obligations?: ObligationService;
-  /** Annex 4 inspections, when the obligations' ruleset folder has an inspections.yaml. */
-  inspections?: InspectionService;
+  /** Deadlines and annex 4 inspections by year, when a ruleset of the version has an obligations.yaml. */
+  obligations?: Duties;
   rulesets: { id: string; hash: string }[];
   /** sha256 of the compiled policy's bytes, or null when the version was handed over already loaded. */
   wasmSha256: string | null;
@@ -61,8 +60,6 @@ export class VersionRefused extends Error {
   }
 }
 
-export const defaultObligationsRuleset = 'yinfa-2018-102';
-
 /** describeVersion is what /readyz and /v1/status say of a version. */
 export function describeVersion(v: RulesVersion) {
   return { rulesets: v.rulesets, wasmSha256: v.wasmSha256, obligationsHash: v.obligationsHash, loadedAt: v.loadedAt };
@@ -88,7 +85,7 @@ export class LiveRules {
 
   /** fixed serves an already loaded Rater (tests, embedding); it cannot be reloaded. */
   static fixed(rater: Rater, obligations?: ObligationService): LiveRules {
-    return new LiveRules(versionOf(rater, obligations, null));
+    return new LiveRules(versionOf(rater, obligations ? fixedDuties(obligations) : undefined, null));
   }
 
   /** current is the live version; read it once per request. */
@@ -139,25 +136,12 @@ export class LiveRules {
 export async function loadVersion(source: RulesSource): Promise<RulesVersion> {
   const before = await wasmDigest(source.wasmPath);
   let rater: Rater;
-  let obligations: ObligationService | undefined;
-  let inspections: InspectionService | undefined;
+  let obligations: Duties | undefined;
   try {
     rater = await Rater.load(source.rulesetsDir, source.wasmPath);
+    // Deadlines and annex 4 inspections of every ruleset that has them, chosen by year as the rating is.
     if (source.obligations !== false)
-      obligations = await ObligationService.load({
-        ruleset: rater.registry.get(defaultObligationsRuleset),
-        wasmPath: source.wasmPath,
-        ...source.obligations,
-      });
-    // Annex 4 inspections read the same ruleset folder, calendars and WASM, and reload with them.
-    const given = source.obligations || {};
-    const dir = given.rulesetDir ?? join(source.rulesetsDir, defaultObligationsRuleset);
-    if (obligations && existsSync(join(dir, inspectionsFile)))
-      inspections = await InspectionService.load({
-        rulesetDir: dir,
-        wasmPath: given.wasmPath ?? source.wasmPath,
-        ...(given.calendarsDir ? { calendarsDir: given.calendarsDir } : {}),
-      });
+      obligations = await DutiesByYear.load(rater.registry, { wasmPath: source.wasmPath, ...source.obligations });
   } catch (err) {
     throw refusedFrom(err);
   }
@@ -169,11 +153,11 @@ export async function loadVersion(source: RulesSource): Promise<RulesVersion> {
       message: `${source.wasmPath} changed while it was being loaded; reload again once it is written`,
       diagnostics: [],
     });
-  return { ...versionOf(rater, obligations, before), ...(inspections ? { inspections } : {}) };
+  return versionOf(rater, obligations, before);
 }
 
 /** versionOf names a loaded version by what it serves: ruleset hashes, WASM digest, obligations. */
-function versionOf(rater: Rater, obligations: ObligationService | undefined, wasmSha256: string | null): RulesVersion {
+function versionOf(rater: Rater, obligations: Duties | undefined, wasmSha256: string | null): RulesVersion {
   return {
     rater,
     obligations,

@@ -1,7 +1,6 @@
-// Check stage: the one result model of `check`. Every output format is a pure function of it, and the
-// exit code comes from it, never from a formatter.
-import type { Diagnostic } from '../diagnostics/diagnostics.js';
-import { defaultLang, type Lang, translator } from '../i18n/i18n.js';
+// Diagnostics: the one result model of `check` (its diagnostics, rule tests and coverage), beside the
+// Diagnostic it collects. Every output format is a pure function of it, and the exit code comes from it.
+import type { Diagnostic } from './diagnostics.js';
 
 /** RuleTestRecord: one YAML rule test and how it went. */
 export interface RuleTestRecord {
@@ -65,27 +64,4 @@ export function countBySeverity(report: CheckFindings): { errors: number; warnin
 /** exitCode: 1 when the report holds any error (a failed rule test and a coverage gap are errors too), else 0. */
 export function exitCode(report: CheckFindings): 0 | 1 {
   return countBySeverity(report).errors > 0 ? 1 : 0;
-}
-
-/** summaryLine: one line a person reads first, in the language asked for (Chinese by default). */
-export function summaryLine(report: CheckFindings, lang: Lang = defaultLang): string {
-  const t = translator(lang);
-  const { errors, warnings } = countBySeverity(report);
-  const parts = [t('check.errors', { count: errors }), t('check.warnings', { count: warnings })];
-  parts.push(t('check.ruleTests', report.ruleTests));
-  for (const c of report.coverage ?? [])
-    parts.push(
-      t('check.coverage', {
-        ruleset: c.ruleset,
-        covered: c.covered,
-        total: c.total,
-        percent: percent(c.covered, c.total),
-      }),
-    );
-  const sep = lang === 'zh' ? '；' : '; ';
-  return t(exitCode(report) ? 'check.failed' : 'check.passed', { parts: parts.join(sep) });
-}
-
-export function percent(covered: number, total: number): string {
-  return total === 0 ? '100%' : `${Math.floor((covered / total) * 1000) / 10}%`;
 }
