@@ -96,32 +96,20 @@ describe('diagnostic messages', () => {
   });
 
   // Known English text that is not a diagnostic's message, each with why it is still English (the
-  // lead's issue #16 lists them as not done): matched by the literal's opening words.
-  const notYet: [file: string, start: string, why: string][] = [
-    [
-      'obligations/calendar.ts',
-      '`${date} is a day off',
-      'explains a deadline in `due`/`calendar` output (CLI, point 3)',
-    ],
-    [
-      'obligations/calendar.ts',
-      '`${date} is a working day',
-      'explains a deadline in `due`/`calendar` output (point 3)',
-    ],
-    ['obligations/calendar.ts', '`no working-day calendar', 'a thrown CalendarError the CLI prints (point 3)'],
-    ['evidence/derive.ts', "'not derived (", 'a reason inside the rating result (JSON), not a diagnostic'],
-    ['evidence/derive.ts', '`not derived (', 'a reason inside the rating result (JSON), not a diagnostic'],
-    ['security/keys-file.ts', '`cannot read the keys file', 'a thrown KeysError the CLI prints (point 3)'],
-    ['security/keys-file.ts', '`the keys file', 'a thrown KeysError the CLI prints (point 3)'],
-    [
-      'check/rule-tests.ts',
-      '`the input was refused',
-      'a rule-test failure, kept as text in ruleTests.tests[].failures',
-    ],
-    ['check/rule-tests.ts', '`expected a problem', 'a rule-test failure (ruleTests.tests[].failures)'],
-    ['check/rule-tests.ts', "'expected the input", 'a rule-test failure (ruleTests.tests[].failures)'],
-    ['check/rule-tests.ts', '`rule ${rule}: expected', 'a rule-test failure (ruleTests.tests[].failures)'],
-    ['check/rule-tests.ts', '`interpretation ${id}: expected', 'a rule-test failure (ruleTests.tests[].failures)'],
+  // lead's issue #16 lists them as not done): matched by a fragment of the literal.
+  const notYet: [file: string, fragment: string, why: string][] = [
+    ['obligations/calendar.ts', 'is a day off for', 'explains a deadline in `due`/`calendar` output (CLI, point 3)'],
+    ['obligations/calendar.ts', 'is a working day in place of', 'explains a deadline in `due`/`calendar` output'],
+    ['obligations/calendar.ts', 'no working-day calendar for', 'a thrown CalendarError the CLI prints (point 3)'],
+    ['evidence/derive.ts', 'not derived (the number of users', 'a reason inside the rating result (JSON)'],
+    ['evidence/derive.ts', 'not derived (policies/calendars', 'a reason inside the rating result (JSON)'],
+    ['security/keys-file.ts', 'cannot read the keys file', 'a thrown KeysError the CLI prints (point 3)'],
+    ['security/keys-file.ts', 'is refused', 'a thrown KeysError the CLI prints (point 3)'],
+    ['check/rule-tests.ts', 'the input was refused', 'a rule-test failure, kept as text in ruleTests.tests[].failures'],
+    ['check/rule-tests.ts', 'expected a problem at', 'a rule-test failure (ruleTests.tests[].failures)'],
+    ['check/rule-tests.ts', 'expected the input to be refused', 'a rule-test failure (ruleTests.tests[].failures)'],
+    ['check/rule-tests.ts', 'but it did not apply', 'a rule-test failure (ruleTests.tests[].failures)'],
+    ['check/rule-tests.ts', 'expected it to be listed', 'a rule-test failure (ruleTests.tests[].failures)'],
   ];
 
   it('keeps English sentences out of the emitters', () => {
@@ -129,12 +117,12 @@ describe('diagnostic messages', () => {
       const code = text.get(f);
       if (code === undefined) throw new Error(`${f} is gone: update the list of emitters`);
       return sentences(code)
-        .filter((s) => !notYet.some(([file, start]) => file === f && s.startsWith(start)))
+        .filter((s) => !notYet.some(([file, fragment]) => file === f && s.includes(fragment)))
         .map((s) => `${f}: ${s}`);
     });
     expect(found).toEqual([]);
     // The list of exceptions only shrinks: each still names something in the code.
-    for (const [file, start] of notYet) expect(text.get(file), `${file} ${start}`).toContain(start);
+    for (const [file, fragment] of notYet) expect(text.get(file), `${file} ${fragment}`).toContain(fragment);
   });
 
   it('renders values and nested messages in each language', () => {
