@@ -1,5 +1,7 @@
 # Unit tests of the generic rating logic on a small synthetic table, independent of any ruleset's
-# numbers. Run on both targets: `opa test -t rego` and `opa test -t wasm`.
+# numbers. Run on both targets: `opa test -t rego` and `opa test -t wasm`. The table has the shape of
+# the data the host compiles (test/check/rego.test.ts validates it against
+# schemas/policy/data.schema.json); compiled_test.rego runs on the compiler's own output.
 package rating_test
 
 import data.rating

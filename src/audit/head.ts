@@ -3,8 +3,17 @@
 // rename it over the old one, fsync the folder), so the end of the chain is anchored outside the log.
 import { open, readFile, rename } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import type { ValidateFunction } from 'ajv';
+import type { SignedHead } from '../../generated/types/audit/signed-head.js';
+import { parseYamlSource } from '../diagnostics/yaml-source.js';
+import { compileSchema } from '../validation/ajv.js';
+import { explainErrors, pointerSegments } from '../validation/explain.js';
+import { parseJsonText } from '../validation/json-syntax.js';
 import { canonicalJson } from './canonical.js';
 import type { Checkpoint } from './entry.js';
+
+/** SignedHead: the head file's content (schemas/audit/signed-head.schema.json). */
+export type { SignedHead };
 
 /** headPathFor: where the signed head of the log `path` is kept (`decisions.jsonl.head.json`). */
 export function headPathFor(logPath: string): string {
@@ -33,8 +42,13 @@ export class HeadError extends Error {
   }
 }
 
-/** readHead reads a head file; undefined when there is none. */
-export async function readHead(path: string): Promise<Checkpoint | undefined> {
+let validateHead: ValidateFunction | undefined;
+
+/**
+ * readHead reads a head file (schemas/audit/signed-head.schema.json); undefined when there is none. A
+ * file that is not one is a HeadError naming the file, the line and column, and what is wrong there.
+ */
+export async function readHead(path: string): Promise<SignedHead | undefined> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
@@ -42,27 +56,30 @@ export async function readHead(path: string): Promise<Checkpoint | undefined> {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw new HeadError(`cannot read the signed head ${path}: ${(err as Error).message}`);
   }
-  try {
-    const parsed = JSON.parse(text) as Checkpoint;
-    const c = parsed.checkpoint;
-    if (
-      typeof parsed.signature === 'string' &&
-      c &&
-      Number.isInteger(c.seq) &&
-      typeof c.head === 'string' &&
-      typeof c.time === 'string' &&
-      typeof c.keyId === 'string' &&
-      typeof c.publicKey === 'string'
-    )
-      return parsed;
-  } catch {
-    // Reported below with the same message as a wrong shape.
-  }
-  throw new HeadError(`${path} is not a signed head ({"checkpoint":{seq,head,time,keyId,publicKey},"signature"})`);
+  const parsed = parseJsonText(text);
+  if (!parsed.ok)
+    throw new HeadError(
+      `${path}:${parsed.line}:${parsed.column}: the signed head is not valid JSON: ${parsed.message}`,
+    );
+  validateHead ??= compileSchema('audit/signed-head.schema.json');
+  if (validateHead(parsed.value)) return parsed.value as SignedHead;
+  const problems = explainErrors(validateHead.errors, parsed.value);
+  const source = parseYamlSource(path, text).source;
+  const [first] = problems;
+  const { line, column } = source?.locate(pointerSegments(first.path), first.message.startsWith('unknown key')) ?? {
+    line: 1,
+    column: 1,
+  };
+  const where = (p: { path: string }) => (p.path ? `${pointerSegments(p.path).join('.')} ` : '');
+  throw new HeadError(
+    `${path}:${line}:${column}: not a signed head (schemas/audit/signed-head.schema.json): ${problems
+      .map((p) => `${where(p)}${p.message}`)
+      .join('; ')}`,
+  );
 }
 
 /** writeHead replaces the head file atomically: a reader sees the old head or the new one, never a mix. */
-export async function writeHead(path: string, head: Checkpoint, sync = true): Promise<void> {
+export async function writeHead(path: string, head: Checkpoint | SignedHead, sync = true): Promise<void> {
   const tmp = `${path}.tmp`;
   const h = await open(tmp, 'w', 0o600);
   try {

@@ -68,6 +68,8 @@ export interface Decision {
   result: { ruleset: { id: string; hash: string } };
   /** The client's Idempotency-Key, when it sent one. */
   idempotencyKey?: string;
+  /** For a rating made from evidence: the derived findings (with their rows and file hashes) it rated. */
+  inputEvidence?: DecisionEntry['inputEvidence'];
 }
 
 /** LogStatus: where a log stands, for /v1/status. */
@@ -392,6 +394,7 @@ export function buildEntryLine(
     `{"caller":${JSON.stringify(entry.caller)}` +
     member('idempotencyKey', entry.idempotencyKey === undefined ? undefined : JSON.stringify(entry.idempotencyKey)) +
     member('input', inputText) +
+    member('inputEvidence', entry.inputEvidence === undefined ? undefined : canonicalJson(entry.inputEvidence)) +
     member('inputHash', JSON.stringify(entry.inputHash)) +
     member('prevHash', JSON.stringify(entry.prevHash)) +
     member('redacted', entry.redacted === undefined ? undefined : canonicalJson(entry.redacted)) +
@@ -432,6 +435,8 @@ function entryBody(
   const redacted: NonNullable<DecisionEntry['redacted']> = { dropped: [], masked: [] };
   if (rules.drop?.includes('')) redacted.dropped.push('');
   else {
+    // The derived findings are the rest of the input: kept with it, left out with it.
+    if (decision.inputEvidence !== undefined) entry.inputEvidence = decision.inputEvidence;
     const r = redact(decision.input, rules);
     entry.input = r.value as DecisionEntry['input'];
     redacted.dropped.push(...r.dropped);

@@ -2,6 +2,7 @@
 // found by hash among the rulesets loaded now or in the git history of their folder (each revision
 // hashed exactly as the loader hashes), and compared with the logged result.
 import { relative, resolve } from 'node:path';
+import { attachEvidence, mergeFindings } from '../evidence/merge.js';
 import { RulesetRater } from '../rating/ruleset-rater.js';
 import { commitsTouching, gitFolder, topLevel } from '../diff/git.js';
 import type { PolicyModule } from '../engine/engine.js';
@@ -24,6 +25,8 @@ export interface ReplayOutcome {
   /** For `differs`: the fields of the result that differ, with both values where short. */
   differences?: { field: string; logged: unknown; now: unknown }[];
   reason?: string;
+  /** For a decision made from evidence: the files its findings were derived from, and how many findings. */
+  fromEvidence?: { tables: { table: string; file: string; rows: number; sha256: string }[]; derived: number };
 }
 
 export interface ReplayOptions {
@@ -120,13 +123,39 @@ export async function* replayLog(file: string, options: ReplayOptions): AsyncGen
       };
       continue;
     }
-    const outcome = found.rater.evaluate(e.input);
-    const now = outcome.ok ? outcome.result : { refused: outcome.problems };
+    const now = rateAgain(found.rater, e);
+    const ev = e.inputEvidence;
+    const fromEvidence = ev && {
+      fromEvidence: { tables: ev.derived.tables, derived: ev.derived.derived.length },
+    };
     const differences = compare(e.result, now);
     yield differences.length
-      ? { ...base, status: 'differs', foundIn: found.foundIn, differences }
-      : { ...base, status: 'reproduced', foundIn: found.foundIn };
+      ? { ...base, status: 'differs', foundIn: found.foundIn, differences, ...fromEvidence }
+      : { ...base, status: 'reproduced', foundIn: found.foundIn, ...fromEvidence };
   }
+}
+
+/**
+ * rateAgain rates a logged input as it was rated: a decision made from evidence has its logged derived
+ * findings joined in again (overrides and all) and its evidence trail attached, as when it was made.
+ */
+function rateAgain(rater: RulesetRater, e: DecisionEntry): unknown {
+  const ev = e.inputEvidence;
+  if (!ev) {
+    const outcome = rater.evaluate(e.input);
+    return outcome.ok ? outcome.result : { refused: outcome.problems };
+  }
+  const merged = mergeFindings(e.input, ev.derived as Parameters<typeof mergeFindings>[1]);
+  if (!merged.ok) return { refused: merged.problems };
+  const outcome = rater.evaluate(merged.input);
+  if (!outcome.ok) return { refused: outcome.problems };
+  return attachEvidence(
+    outcome.result,
+    outcome.ruleset,
+    ev.derived as Parameters<typeof mergeFindings>[1],
+    merged.evidence,
+    ev.findingsFile,
+  );
 }
 
 // The top-level fields whose canonical JSON differs; short values are shown, long ones elided.

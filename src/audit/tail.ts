@@ -2,26 +2,51 @@
 // without reading the whole file), each line with where it starts and whether it was complete.
 import { createReadStream } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
+import type { FastEntry } from './fast-entry.js';
 
 /** LogLine: one line of a log file, without its newline; `complete` is false for a torn last line. */
 export interface LogLine {
   number: number;
   offset: number;
-  text: string;
+  /** The line's bytes (valid while the caller holds them: they are not reused). */
+  bytes: Buffer;
+  /** The line as text, decoded when first asked for. */
+  readonly text: string;
   complete: boolean;
+  /** The entry as read from its bytes in a worker thread (null: not in that form); absent: not tried. */
+  fast?: FastEntry | null;
 }
 
-/** readLines streams the lines of a file; the last is `complete: false` when no newline ends it. */
+export class Line implements LogLine {
+  #text?: string;
+  constructor(
+    readonly number: number,
+    readonly offset: number,
+    readonly bytes: Buffer,
+    readonly complete: boolean,
+    readonly fast?: FastEntry | null,
+  ) {}
+  get text(): string {
+    this.#text ??= this.bytes.toString('utf8');
+    return this.#text;
+  }
+}
+
+/**
+ * readLines streams the lines of a file in large chunks, each line a view of its chunk (copied only
+ * when it spans two); the last is `complete: false` when no newline ends it.
+ */
 export async function* readLines(path: string): AsyncGenerator<LogLine> {
   let pending: Buffer[] = [];
   let offset = 0;
   let start = 0;
   let number = 0;
-  for await (const chunk of createReadStream(path) as AsyncIterable<Buffer>) {
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 }) as AsyncIterable<Buffer>) {
     let from = 0;
     for (let i = chunk.indexOf(10); i >= 0; i = chunk.indexOf(10, i + 1)) {
-      pending.push(chunk.subarray(from, i));
-      yield { number: ++number, offset: start, text: Buffer.concat(pending).toString('utf8'), complete: true };
+      const piece = chunk.subarray(from, i);
+      const bytes = pending.length ? Buffer.concat([...pending, piece]) : piece;
+      yield new Line(++number, start, bytes, true);
       start = offset + i + 1;
       pending = [];
       from = i + 1;
@@ -29,8 +54,7 @@ export async function* readLines(path: string): AsyncGenerator<LogLine> {
     if (from < chunk.length) pending.push(chunk.subarray(from));
     offset += chunk.length;
   }
-  if (pending.length)
-    yield { number: ++number, offset: start, text: Buffer.concat(pending).toString('utf8'), complete: false };
+  if (pending.length) yield new Line(++number, start, Buffer.concat(pending), false);
 }
 
 /**

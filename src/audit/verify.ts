@@ -4,13 +4,16 @@
 // A rotated log is checked across its files as one chain. It stops at the first broken line.
 import type { KeyObject } from 'node:crypto';
 import { createHash } from 'node:crypto';
-import { readdir } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { canonicalHash } from './canonical.js';
 import { type Checkpoint, type DecisionEntry, entryHash, genesisHash, isCheckpoint, isRepair } from './entry.js';
 import { HeadError, headPathFor, partPattern, readHead } from './head.js';
 import { checkSignature, keyIdOf, publicKeyFromBase64 } from './keys.js';
+import { fastEntry } from './fast-entry.js';
 import { readLines } from './tail.js';
+import { createHashPool, readCheckedLines } from './verify-threads.js';
 
 /** VerifyReport: what verify-log found for one chain. */
 export interface VerifyReport {
@@ -55,7 +58,14 @@ export interface VerifyOptions {
   publicKey?: KeyObject;
   /** The signed head to check the end against (default: `FILE.head.json`); false: no head check. */
   headPath?: string | false;
+  /**
+   * Worker threads that hash the entries (default: one per core for a log over 64 MB, else none; 0:
+   * none). The main thread checks the order of the chain either way.
+   */
+  threads?: number;
 }
+
+const threadsFrom = 64 << 20;
 
 /** chainFiles: the rotated files of a log, oldest first, then the log itself. */
 export async function chainFiles(file: string): Promise<string[]> {
@@ -158,120 +168,161 @@ export async function verifyLog(file: string, options: VerifyOptions = {}): Prom
     report.signedHead = { seq: c.seq, hash: c.head, time: c.time };
   }
   let headFound = signedHead?.checkpoint.seq === 0;
+  const signedSeqAhead = signedHead?.checkpoint.seq ?? 0;
   let started = false;
 
-  for (const f of files) {
-    current = f;
-    const last = f === file;
-    let lineNo = 0;
-    for await (const line of readLines(f)) {
-      lineNo = line.number;
-      if (!line.complete) {
-        report.warnings.push(
-          `${files.length > 1 ? `${f}: ` : ''}line ${line.number} is torn (no newline: an interrupted write, never acknowledged); opening the log with its appender moves it aside and records the repair`,
-        );
-        break;
-      }
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(line.text);
-      } catch {
-        return fail(line.number, 'is not JSON');
-      }
-      if (isCheckpoint(parsed)) {
-        const body = parsed.checkpoint;
-        if (body.seq !== report.lastSeq || body.head !== report.head)
-          return fail(
-            line.number,
-            `a checkpoint of entry ${body.seq} (head ${body.head}) that does not match the chain at this point (entry ${report.lastSeq}, head ${report.head})`,
-          );
-        const bad = checkSigned(parsed, 'a checkpoint');
-        if (bad) return fail(line.number, bad.replace('of a checkpoint', 'of the checkpoint'));
-        if (report.keyId !== body.keyId)
+  let bytes = 0;
+  for (const f of files)
+    bytes += await stat(f).then(
+      (s) => s.size,
+      () => 0,
+    );
+  const pool = createHashPool(options.threads ?? (bytes >= threadsFrom ? availableParallelism() : 0));
+  try {
+    return await readChain();
+  } finally {
+    await pool?.destroy();
+  }
+
+  async function readChain(): Promise<VerifyReport> {
+    for (const f of files) {
+      current = f;
+      const last = f === file;
+      let lineNo = 0;
+      for await (const line of pool ? readCheckedLines(f, pool) : readLines(f)) {
+        lineNo = line.number;
+        if (!line.complete) {
           report.warnings.push(
-            `line ${line.number}: the checkpoint is signed by another key (${body.keyId}) than the earlier ones`,
+            `${files.length > 1 ? `${f}: ` : ''}line ${line.number} is torn (no newline: an interrupted write, never acknowledged); opening the log with its appender moves it aside and records the repair`,
           );
-        report.checkpoints++;
-        signedSeq = body.seq;
-        continue;
-      }
-      const e = parsed as DecisionEntry & { repair?: { bytes: number; movedTo: string } };
-      const repair = isRepair(parsed);
-      if (!repair) {
-        const missing = entryFields.filter((k) => !(k in (e as object)));
-        if (missing.length)
-          return fail(line.number, `is neither an entry nor a checkpoint: it lacks ${missing.join(', ')}`);
-      }
-      if (!started) {
-        started = true;
-        // A chain whose oldest files were archived away starts later; the first entry's seq says where.
-        if (e.seq !== 1 && files.length > 1 && f !== files[0]) report.lastSeq = e.seq - 1;
-      }
-      const expected = report.lastSeq + 1;
-      if (e.seq !== expected)
-        return e.seq > expected
-          ? fail(
+          break;
+        }
+        // Most lines: an entry in the appender's form, read from its bytes (src/audit/fast-entry.ts),
+        // when a signature covers it (seq up to the signed head's). Lines after it, which only the chain
+        // covers, and anything else are parsed in full, which also says what is wrong with a bad one.
+        const fast = signedSeqAhead > 0 ? (line.fast === undefined ? fastEntry(line.bytes) : line.fast) : undefined;
+        if (fast && fast.seq <= signedSeqAhead && started && fast.seq === report.lastSeq + 1) {
+          if (fast.prevHash !== report.head)
+            return fail(
               line.number,
-              `entry ${expected}${e.seq - 1 > expected ? `–${e.seq - 1}` : ''} is missing: this line is entry ${e.seq}, after entry ${report.lastSeq}`,
-              expected,
-            )
-          : fail(
-              line.number,
-              `entry ${e.seq} comes after entry ${report.lastSeq}: an entry was repeated or moved`,
-              e.seq,
+              `entry ${fast.seq} does not follow entry ${report.lastSeq}: its prevHash is not that entry's hash`,
+              fast.seq,
             );
-      if (!hashHolds(line.text, e))
-        return fail(
-          line.number,
-          `entry ${e.seq} does not match its hash: its content was changed after it was written`,
-          e.seq,
-        );
-      if (e.prevHash !== report.head)
-        return fail(
-          line.number,
-          `entry ${e.seq} does not follow entry ${report.lastSeq}: its prevHash is not that entry's hash`,
-          e.seq,
-        );
-      if (!repair && e.redacted === undefined && 'input' in e && !inputHolds(e))
-        return fail(line.number, `entry ${e.seq}: its input does not match its inputHash`, e.seq);
-      if (repair) report.repairs.push({ seq: e.seq, bytes: e.repair!.bytes, movedTo: e.repair!.movedTo });
-      else report.entries++;
-      report.lastSeq = e.seq;
-      report.head = e.hash;
-      if (signedHead && e.seq === signedHead.checkpoint.seq) {
-        if (e.hash !== signedHead.checkpoint.head)
+          report.entries++;
+          report.lastSeq = fast.seq;
+          report.head = fast.hash;
+          if (fast.seq === signedSeqAhead) {
+            if (fast.hash !== signedHead!.checkpoint.head)
+              return fail(
+                line.number,
+                `entry ${fast.seq} is not the entry the signed head names (${signedHead!.checkpoint.head}): the end of the log was rewritten`,
+                fast.seq,
+              );
+            headFound = true;
+          }
+          continue;
+        }
+        let parsed: unknown;
+        try {
+          parsed = JSON.parse(line.text);
+        } catch {
+          return fail(line.number, 'is not JSON');
+        }
+        if (isCheckpoint(parsed)) {
+          const body = parsed.checkpoint;
+          if (body.seq !== report.lastSeq || body.head !== report.head)
+            return fail(
+              line.number,
+              `a checkpoint of entry ${body.seq} (head ${body.head}) that does not match the chain at this point (entry ${report.lastSeq}, head ${report.head})`,
+            );
+          const bad = checkSigned(parsed, 'a checkpoint');
+          if (bad) return fail(line.number, bad.replace('of a checkpoint', 'of the checkpoint'));
+          if (report.keyId !== body.keyId)
+            report.warnings.push(
+              `line ${line.number}: the checkpoint is signed by another key (${body.keyId}) than the earlier ones`,
+            );
+          report.checkpoints++;
+          signedSeq = body.seq;
+          continue;
+        }
+        const e = parsed as DecisionEntry & { repair?: { bytes: number; movedTo: string } };
+        const repair = isRepair(parsed);
+        if (!repair) {
+          const missing = entryFields.filter((k) => !(k in (e as object)));
+          if (missing.length)
+            return fail(line.number, `is neither an entry nor a checkpoint: it lacks ${missing.join(', ')}`);
+        }
+        if (!started) {
+          started = true;
+          // A chain whose oldest files were archived away starts later; the first entry's seq says where.
+          if (e.seq !== 1 && files.length > 1 && f !== files[0]) report.lastSeq = e.seq - 1;
+        }
+        const expected = report.lastSeq + 1;
+        if (e.seq !== expected)
+          return e.seq > expected
+            ? fail(
+                line.number,
+                `entry ${expected}${e.seq - 1 > expected ? `–${e.seq - 1}` : ''} is missing: this line is entry ${e.seq}, after entry ${report.lastSeq}`,
+                expected,
+              )
+            : fail(
+                line.number,
+                `entry ${e.seq} comes after entry ${report.lastSeq}: an entry was repeated or moved`,
+                e.seq,
+              );
+        if (!hashHolds(line.text, e))
           return fail(
             line.number,
-            `entry ${e.seq} is not the entry the signed head names (${signedHead.checkpoint.head}): the end of the log was rewritten`,
+            `entry ${e.seq} does not match its hash: its content was changed after it was written`,
             e.seq,
           );
-        headFound = true;
+        if (e.prevHash !== report.head)
+          return fail(
+            line.number,
+            `entry ${e.seq} does not follow entry ${report.lastSeq}: its prevHash is not that entry's hash`,
+            e.seq,
+          );
+        if (!repair && e.redacted === undefined && 'input' in e && !inputHolds(e))
+          return fail(line.number, `entry ${e.seq}: its input does not match its inputHash`, e.seq);
+        if (repair) report.repairs.push({ seq: e.seq, bytes: e.repair!.bytes, movedTo: e.repair!.movedTo });
+        else report.entries++;
+        report.lastSeq = e.seq;
+        report.head = e.hash;
+        if (signedHead && e.seq === signedHead.checkpoint.seq) {
+          if (e.hash !== signedHead.checkpoint.head)
+            return fail(
+              line.number,
+              `entry ${e.seq} is not the entry the signed head names (${signedHead.checkpoint.head}): the end of the log was rewritten`,
+              e.seq,
+            );
+          headFound = true;
+        }
       }
+      if (!last && lineNo === 0) report.warnings.push(`${f} is empty`);
     }
-    if (!last && lineNo === 0) report.warnings.push(`${f} is empty`);
+    if (signedHead && !headFound) {
+      const s = signedHead.checkpoint.seq;
+      current = file;
+      return fail(
+        0,
+        report.lastSeq === 0
+          ? `the log holds no entry, but its signed head names entry ${s}: the log was emptied`
+          : `the log ends at entry ${report.lastSeq}, but its signed head names entry ${s}: entries ${report.lastSeq + 1}–${s} were cut off its end`,
+        report.lastSeq + 1,
+      );
+    }
+    const anchored = Math.max(signedSeq, signedHead?.checkpoint.seq ?? 0);
+    report.chainOnly = Math.max(0, report.lastSeq - anchored);
+    if (report.chainOnly > 0)
+      report.warnings.push(
+        `entries ${anchored + 1}–${report.lastSeq} (${report.chainOnly}) come after the last signature and are covered by the hash chain only`,
+      );
+    if (report.keyId && !pinned)
+      report.warnings.push(
+        'signatures were checked with the key written in the log itself; give --public-key to check them against the key you trust',
+      );
+    return report;
   }
-  if (signedHead && !headFound) {
-    const s = signedHead.checkpoint.seq;
-    current = file;
-    return fail(
-      0,
-      report.lastSeq === 0
-        ? `the log holds no entry, but its signed head names entry ${s}: the log was emptied`
-        : `the log ends at entry ${report.lastSeq}, but its signed head names entry ${s}: entries ${report.lastSeq + 1}–${s} were cut off its end`,
-      report.lastSeq + 1,
-    );
-  }
-  const anchored = Math.max(signedSeq, signedHead?.checkpoint.seq ?? 0);
-  report.chainOnly = Math.max(0, report.lastSeq - anchored);
-  if (report.chainOnly > 0)
-    report.warnings.push(
-      `entries ${anchored + 1}–${report.lastSeq} (${report.chainOnly}) come after the last signature and are covered by the hash chain only`,
-    );
-  if (report.keyId && !pinned)
-    report.warnings.push(
-      'signatures were checked with the key written in the log itself; give --public-key to check them against the key you trust',
-    );
-  return report;
 }
 
 // The line as written is canonical JSON; its hash is that text without the `hash` member. A line

@@ -13,7 +13,10 @@ import { checkRego } from './rego.js';
 import type { CheckFindings } from '../diagnostics/findings.js';
 import { validateRules } from './rules.js';
 import { runRuleTests } from './run-rule-tests.js';
-import { resolveTargets, rulesetFolders } from './targets.js';
+import { resolveTargets, rulesetFolders, type Targets } from './targets.js';
+import type { PolicyData } from '../../generated/types/policy/data.js';
+import { compilePolicyData } from '../rules/compile.js';
+import { loadRuleset } from '../rules/load.js';
 
 export interface CheckOptions {
   /** Ruleset folders, folders of rulesets, policies folders, calendars folders or Rego folders; the repo's policies/ by default. */
@@ -55,7 +58,9 @@ export async function runCheck(opts: CheckOptions = {}): Promise<CheckFindings> 
   const blocked = (dir: string) => rules.some((d) => d.severity === 'error' && isUnder(resolve(root, d.file), dir));
 
   if (targets.rego.length) {
-    report.diagnostics.push(...checkRego(opts.opa ?? ensureOpa(), targets.rego, root));
+    report.diagnostics.push(
+      ...(await checkRego(opts.opa ?? ensureOpa(), targets.rego, root, await compiledOf(targets))),
+    );
     const regal = opts.regal === null ? undefined : (opts.regal ?? findRegal()?.bin);
     if (regal) {
       const lint = lintRego(regal, targets.rego, root);
@@ -89,6 +94,19 @@ export async function runCheck(opts: CheckOptions = {}): Promise<CheckFindings> 
     }
   }
   return report;
+}
+
+// The policy data of the first ruleset checked that loads: the Rego tests run on what its rules compile
+// to. None among the targets (only Rego folders given): checkRego takes the repo's ruleset in force.
+async function compiledOf(targets: Targets): Promise<PolicyData | undefined> {
+  for (const dir of [...targets.rulesetRoots.flatMap(rulesetFolders), ...targets.rulesets]) {
+    try {
+      return compilePolicyData(await loadRuleset(dir));
+    } catch {
+      // Its problems are the rule files' diagnostics; the next ruleset, or the default, serves the tests.
+    }
+  }
+  return undefined;
 }
 
 function isUnder(file: string, dir: string): boolean {

@@ -6,7 +6,7 @@ import type { RatingResult } from '../rating/decorate.js';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import { type Message, msg, said } from '../i18n/message.js';
 import { readablePath } from '../diagnostics/positioned.js';
-import { ruleFiles, type RuleFileKey, type RuleSet, type Rule } from '../rules/ruleset.js';
+import { type Grading, ruleFiles, type RuleFileKey, type RuleSet, type Rule } from '../rules/ruleset.js';
 import { inBounds } from '../rules/semantic.js';
 import { readYamlSource, type JsonPath, type YamlSource } from '../diagnostics/yaml-source.js';
 import type { CoverageCategoryName, RulesetCoverage } from '../diagnostics/findings.js';
@@ -41,99 +41,87 @@ export function elementsOf(rs: RuleSet): Element[] {
     d.indicators.forEach((ind, ii) => {
       ind.items.forEach((item, ti) => {
         item.rules.forEach((rule, ri) => {
-          const rp: JsonPath = ['dimensions', di, 'indicators', ii, 'items', ti, 'rules', ri];
-          const of = rule.id;
-          out.push({
-            category: 'rules',
-            id: rule.id,
-            file: 'table',
-            path: rp,
-            label: msg('diag.coverage.rule', { rule: of, kind: rule.kind }),
-          });
-          if (rule.kind === 'tiers')
-            rule.tiers.forEach((t, n) => {
-              out.push({
-                category: 'tiers',
-                id: `${rule.id}#${n}`,
-                file: 'table',
-                path: [...rp, 'tiers', n],
-                label: msg('diag.coverage.tier', { n, bounds: bounds(t.when), rule: of }),
-              });
-            });
-          if (rule.kind === 'choice')
-            rule.options.forEach((o, n) => {
-              out.push({
-                category: 'choices',
-                id: `${rule.id}=${o.value}`,
-                file: 'table',
-                path: [...rp, 'options', n],
-                label: msg('diag.coverage.option', { value: o.value, rule: of }),
-              });
-            });
-          if (rule.kind === 'perOccurrence' && rule.cap)
-            out.push({
-              category: 'caps',
-              id: rule.id,
-              file: 'table',
-              path: [...rp, 'cap'],
-              label: msg('diag.coverage.cap', { points: rule.cap.points, rule: of }),
-            });
-          if (rule.kind === 'zeroIf')
-            out.push({
-              category: 'zeroRules',
-              id: rule.id,
-              file: 'table',
-              path: rp,
-              label: msg('diag.coverage.zeroRule', { rule: rule.id }),
-            });
+          out.push(...ruleElements(rule, ['dimensions', di, 'indicators', ii, 'items', ti, 'rules', ri]));
         });
       });
     });
   });
-  const g = rs.grading;
-  g.downgrade.triggers.forEach((t, n) => {
-    out.push({
-      category: 'downgradeTriggers',
-      id: t.id,
-      file: 'grading',
-      path: ['downgrade', 'triggers', n],
-      label: msg('diag.coverage.downgradeTrigger', { id: t.id }),
+  return [...out, ...gradingElements(rs.grading)];
+}
+
+/** element: one element of a rule file. */
+function element(
+  file: RuleFileKey,
+  category: CoverageCategoryName,
+  id: string,
+  path: JsonPath,
+  label: Message,
+): Element {
+  return { category, id, file, path, label };
+}
+
+/** ruleElements: a rule of the scoring table, and its tiers, options, cap or zeroing. */
+function ruleElements(rule: Rule, rp: JsonPath): Element[] {
+  const of = rule.id;
+  const out = [element('table', 'rules', rule.id, rp, msg('diag.coverage.rule', { rule: of, kind: rule.kind }))];
+  if (rule.kind === 'tiers')
+    rule.tiers.forEach((t, n) => {
+      out.push(
+        element(
+          'table',
+          'tiers',
+          `${rule.id}#${n}`,
+          [...rp, 'tiers', n],
+          msg('diag.coverage.tier', { n, bounds: bounds(t.when), rule: of }),
+        ),
+      );
     });
-  });
-  g.zeroScore.triggers.forEach((t, n) => {
-    out.push({
-      category: 'zeroScoreTriggers',
-      id: t.id,
-      file: 'grading',
-      path: ['zeroScore', 'triggers', n],
-      label: msg('diag.coverage.zeroScoreTrigger', { id: t.id }),
+  if (rule.kind === 'choice')
+    rule.options.forEach((o, n) => {
+      out.push(
+        element(
+          'table',
+          'choices',
+          `${rule.id}=${o.value}`,
+          [...rp, 'options', n],
+          msg('diag.coverage.option', { value: o.value, rule: of }),
+        ),
+      );
     });
-  });
-  g.bands.grades.forEach((b, n) => {
-    out.push({
-      category: 'grades',
-      id: b.grade,
-      file: 'grading',
-      path: ['bands', 'grades', n],
-      label: msg('diag.coverage.grade', { grade: b.grade }),
-    });
-  });
-  for (const key of Object.keys(g.measures.results))
-    out.push({
-      category: 'measures',
-      id: key,
-      file: 'grading',
-      path: ['measures', 'results', key],
-      label: msg('diag.coverage.measures', { result: key }),
-    });
-  out.push({
-    category: 'notRated',
-    id: 'notRated',
-    file: 'grading',
-    path: ['notRated'],
-    label: msg('diag.coverage.notRated'),
-  });
+  if (rule.kind === 'perOccurrence' && rule.cap)
+    out.push(
+      element(
+        'table',
+        'caps',
+        rule.id,
+        [...rp, 'cap'],
+        msg('diag.coverage.cap', { points: rule.cap.points, rule: of }),
+      ),
+    );
+  if (rule.kind === 'zeroIf')
+    out.push(element('table', 'zeroRules', rule.id, rp, msg('diag.coverage.zeroRule', { rule: rule.id })));
   return out;
+}
+
+/** gradingElements: the triggers, grades, measure results and not-rated case of grading.yaml. */
+function gradingElements(g: Grading): Element[] {
+  const at = (category: CoverageCategoryName, id: string, path: JsonPath, label: Message) =>
+    element('grading', category, id, path, label);
+  return [
+    ...g.downgrade.triggers.map((t, n) =>
+      at('downgradeTriggers', t.id, ['downgrade', 'triggers', n], msg('diag.coverage.downgradeTrigger', { id: t.id })),
+    ),
+    ...g.zeroScore.triggers.map((t, n) =>
+      at('zeroScoreTriggers', t.id, ['zeroScore', 'triggers', n], msg('diag.coverage.zeroScoreTrigger', { id: t.id })),
+    ),
+    ...g.bands.grades.map((b, n) =>
+      at('grades', b.grade, ['bands', 'grades', n], msg('diag.coverage.grade', { grade: b.grade })),
+    ),
+    ...Object.keys(g.measures.results).map((key) =>
+      at('measures', key, ['measures', 'results', key], msg('diag.coverage.measures', { result: key })),
+    ),
+    at('notRated', 'notRated', ['notRated'], msg('diag.coverage.notRated')),
+  ];
 }
 
 function bounds(w: { gte?: number; gt?: number; lte?: number; lt?: number }): string {

@@ -1,11 +1,19 @@
 // Check stage: the Rego side of `check`: `opa check --strict`, `opa fmt` (unformatted is an error,
-// with the diff), and `opa test` on both the interpreter and the WebAssembly target.
+// with the diff), and `opa test` on both the interpreter and the WebAssembly target, given the data the
+// host compiles from a ruleset as data.compiled (policies/rating/compiled_test.rego reads it).
 import { msg, said } from '../i18n/message.js';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { relative } from 'node:path';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, relative } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
+import type { PolicyData } from '../../generated/types/policy/data.js';
+import { rulesetsDir } from '../artifacts/artifacts.js';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
+import { compilePolicyData } from '../rules/compile.js';
+import { Registry } from '../rules/registry.js';
+import { compileSchema } from '../validation/ajv.js';
+import { explainErrors } from '../validation/explain.js';
 
 interface OpaLocation {
   file: string;
@@ -22,8 +30,22 @@ function at(loc: OpaLocation | undefined, root: string): Pick<Diagnostic, 'file'
   return loc ? { file: relative(root, loc.file) || loc.file, line: loc.row, column: loc.col } : { file: '(rego)' };
 }
 
-/** checkRego runs every Rego check on the given folders and returns their problems. */
-export function checkRego(opa: string, dirs: string[], root = process.cwd()): Diagnostic[] {
+/** compiledInForce is the policy data of the repo's ruleset in force this year: the Rego tests' default data. */
+export async function compiledInForce(): Promise<PolicyData> {
+  return compilePolicyData((await Registry.load(rulesetsDir)).select(new Date().getUTCFullYear()));
+}
+
+/**
+ * checkRego runs every Rego check on the given folders and returns their problems; the tests run with
+ * `compiled` (by default that of the ruleset in force) as data.compiled, after it is checked against
+ * schemas/policy/data.schema.json, the shape the Rego is written for.
+ */
+export async function checkRego(
+  opa: string,
+  dirs: string[],
+  root = process.cwd(),
+  compiled?: PolicyData,
+): Promise<Diagnostic[]> {
   const out: Diagnostic[] = [];
 
   const strict = run(opa, ['check', '--strict', '--format', 'json', ...dirs]);
@@ -71,8 +93,34 @@ export function checkRego(opa: string, dirs: string[], root = process.cwd()): Di
     });
   }
 
+  const data = compiled ?? (await compiledInForce());
+  const validData = compileSchema('policy/data.schema.json');
+  if (!validData(data)) {
+    for (const p of explainErrors(validData.errors, data))
+      out.push({
+        code: 'REGO003',
+        severity: 'error',
+        file: '(compiled policy data)',
+        message: `does not fit schemas/policy/data.schema.json at ${p.path || '/'}: ${p.message}`,
+      });
+    return out;
+  }
+  const dataDir = mkdtempSync(join(tmpdir(), 'credit-policy-rego-data-'));
+  try {
+    const dataFile = join(dataDir, 'compiled.json');
+    writeFileSync(dataFile, JSON.stringify({ compiled: data }));
+    out.push(...runTests(opa, [...dirs, dataFile], root));
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+  return out;
+}
+
+// `opa test` on both targets; every failing or erroring test at its line.
+function runTests(opa: string, paths: string[], root: string): Diagnostic[] {
+  const out: Diagnostic[] = [];
   for (const target of ['rego', 'wasm'] as const) {
-    const test = run(opa, ['test', '-t', target, '--format', 'json', ...dirs]);
+    const test = run(opa, ['test', '-t', target, '--format', 'json', ...paths]);
     const results = safeJson(test.stdout) as
       | { location?: OpaLocation; name: string; fail?: boolean; error?: { message?: string }; skip?: boolean }[]
       | undefined;

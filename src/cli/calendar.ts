@@ -4,7 +4,7 @@ import { cliLang } from './lang.js';
 import type { Command } from 'commander';
 import type { ReporterKind } from '../obligations/load.js';
 import { renderCalendarText } from '../render/obligations/text.js';
-import { loadService, refuse, withServiceOptions, type ServiceFlags } from './due.js';
+import { refuse, serviceForYear, withServiceOptions, type ServiceFlags } from './due.js';
 
 const kinds = ['national', 'local', 'branch', 'operator', 'pboc', 'pboc-branch', 'pboc-any-branch'];
 
@@ -35,7 +35,8 @@ export function registerCalendar(program: Command): void {
       );
     if (!/^\d{4}$/.test(flags.year))
       return refuse('calendar', [{ path: '/year', message: `must be a year (YYYY), not "${flags.year}"` }], flags.json);
-    const service = await loadService(flags);
+    const service = await serviceForYear(flags, Number(flags.year), '/year', 'calendar');
+    if (!service) return;
     const outcome = service.calendarFor({
       institution: flags.institution,
       year: Number(flags.year),

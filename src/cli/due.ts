@@ -3,8 +3,10 @@
 import { cliLang } from './lang.js';
 import type { Command } from 'commander';
 import { wasmPath } from '../artifacts/artifacts.js';
+import { civil, parseLooseDate } from '../obligations/dates.js';
 import { calendarsDir, ObligationService } from '../obligations/service.js';
 import { renderDueText } from '../render/obligations/text.js';
+import { SelectionError } from '../rules/registry.js';
 import type { Problem } from '../validation/explain.js';
 import { renderProblemsText } from '../render/rating/text.js';
 
@@ -18,13 +20,38 @@ export interface ServiceFlags {
 /** withServiceOptions adds --rules, --calendars and --wasm to a command. */
 export function withServiceOptions(command: Command): Command {
   return command
-    .option('--rules <dir>', 'the ruleset folder holding obligations.yaml (default: the ruleset in force this year)')
+    .option(
+      '--rules <dir>',
+      'the ruleset folder holding obligations.yaml (default: the ruleset in force for the year asked about)',
+    )
     .option('--calendars <dir>', 'folder of working-day calendars, one <year>.yaml each', calendarsDir)
     .option('--wasm <file>', 'compiled policy', wasmPath);
 }
 
-export function loadService(flags: ServiceFlags): Promise<ObligationService> {
-  return ObligationService.load({ rulesetDir: flags.rules, calendarsDir: flags.calendars, wasmPath: flags.wasm });
+/** loadService loads the obligations of --rules, or of the ruleset in force for `year` (default: this year). */
+export function loadService(flags: ServiceFlags, year?: number): Promise<ObligationService> {
+  return ObligationService.load({
+    rulesetDir: flags.rules,
+    calendarsDir: flags.calendars,
+    wasmPath: flags.wasm,
+    ...(year !== undefined ? { year } : {}),
+  });
+}
+
+/** serviceForYear loads the obligations in force for a year, or refuses (exit 1) a year no ruleset decides. */
+export async function serviceForYear(
+  flags: ServiceFlags & { json?: boolean },
+  year: number | undefined,
+  at: string,
+  source: string,
+): Promise<ObligationService | undefined> {
+  try {
+    return await loadService(flags, year);
+  } catch (err) {
+    if (!(err instanceof SelectionError)) throw err;
+    refuse(source, [{ path: at, message: err.message, allowed: err.allowed }], flags.json);
+    return undefined;
+  }
 }
 
 /** refuse prints why a question was refused (JSON on stdout with --json) and sets exit code 1. */
@@ -64,7 +91,9 @@ export function registerDue(program: Command): void {
       .option('--as-of <date>', 'judge a deadline not yet met as of this day (pending or missing)')
       .option('--json', 'print the answer as JSON'),
   ).action(async (flags: DueFlags) => {
-    const service = await loadService(flags);
+    const start = parseLooseDate(flags.start);
+    const service = await serviceForYear(flags, start === undefined ? undefined : civil(start).year, '/start', 'due');
+    if (!service) return;
     const request: Record<string, unknown> = { obligation: flags.obligation, start: flags.start };
     if (flags.reporter !== undefined) request.reporter = flags.reporter;
     if (flags.institution !== undefined)

@@ -1,7 +1,10 @@
 // CLI: `evaluate FILE|-`: rates one case and prints the breakdown, or the result as JSON, or the
 // printable report as HTML or PDF (`--format`). With --evidence DIR the countable findings are derived
 // from the evidence first and the result carries the rows behind each deduction.
+import { userInfo } from 'node:os';
+import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
+import { createDecisionLog, type Decision } from '../audit/log.js';
 import { attachEvidence, mergeFindings } from '../evidence/merge.js';
 import { Deriver } from '../evidence/service.js';
 import type { RatingResult } from '../rating/decorate.js';
@@ -27,6 +30,8 @@ interface EvaluateFlags extends EvidenceOptions {
   out?: string;
   rules: string;
   wasm: string;
+  decisionLog?: string;
+  decisionKey?: string;
 }
 
 export function registerEvaluate(program: Command): void {
@@ -40,10 +45,14 @@ export function registerEvaluate(program: Command): void {
     .option('--rules <dir>', 'folder of rulesets', defaults.rules)
     .option('--wasm <file>', 'compiled policy', defaults.wasm)
     .option('--evidence <dir>', 'derive the countable findings from this evidence folder first')
+    .option('--findings-out <file>', 'with --evidence: where the findings file (every row) is written', 'findings.json')
     .option(
-      '--findings-out <file>',
-      'with --evidence: where the findings file (every row) is written',
-      'findings.json',
+      '--decision-log <file>',
+      'append the rating to this decision log (with --evidence, with the findings it rated, so replay reproduces it)',
+    )
+    .option(
+      '--decision-key <file>',
+      "the log's Ed25519 signing key (default: decision-key.pem beside the log, made when missing)",
     );
   withEvidenceOptions(command).action(async (file: string, opts: EvaluateFlags) => {
     const format = formatOf(opts);
@@ -63,6 +72,7 @@ export function registerEvaluate(program: Command): void {
     };
     const rater = await Rater.load(opts.rules, opts.wasm);
     let r: RatingResult;
+    let inputEvidence: Decision['inputEvidence'];
     if (!opts.evidence) {
       const outcome = rater.evaluate(parsed.value);
       if (!outcome.ok) return refuse(outcome.problems);
@@ -96,7 +106,9 @@ export function registerEvaluate(program: Command): void {
       if (!outcome.ok) return refuse(outcome.problems);
       await writeJsonAtomically(opts.findingsOut, derived);
       r = attachEvidence(outcome.result, outcome.ruleset, derived, merged.evidence, opts.findingsOut);
+      inputEvidence = { derived, findingsFile: opts.findingsOut };
     }
+    if (opts.decisionLog) await logDecision(opts.decisionLog, opts.decisionKey, parsed.value, r, inputEvidence);
     const output =
       format === 'pdf'
         ? await printPdf(r)
@@ -109,6 +121,33 @@ export function registerEvaluate(program: Command): void {
     if (opts.out) await writeOutput(opts.out, output);
     else process.stdout.write(output);
   });
+}
+
+/** logDecision appends one rating (and, from evidence, the findings it rated) to a signed decision log. */
+async function logDecision(
+  path: string,
+  key: string | undefined,
+  input: unknown,
+  result: RatingResult,
+  inputEvidence: Decision['inputEvidence'],
+): Promise<void> {
+  const log = await createDecisionLog({
+    path,
+    privateKeyPath: key ?? join(dirname(path), 'decision-key.pem'),
+    createKey: key === undefined,
+    onKeyCreated: (priv, pub) =>
+      process.stderr.write(`made a signing key for the decision log: ${priv} (private) and ${pub} (public)\n`),
+  });
+  try {
+    await log.append({
+      caller: `cli:${userInfo().username}`,
+      input,
+      result,
+      ...(inputEvidence ? { inputEvidence } : {}),
+    });
+  } finally {
+    await log.close();
+  }
 }
 
 function formatOf(opts: EvaluateFlags): Format {

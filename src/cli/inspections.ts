@@ -7,7 +7,8 @@ import { rulesetsDir, wasmPath } from '../artifacts/artifacts.js';
 import { readPlanDir } from '../inspections/plans.js';
 import { InspectionService } from '../inspections/service.js';
 import { calendarsDir } from '../obligations/service.js';
-import { formatIsoDate, today } from '../obligations/dates.js';
+import { civil, formatIsoDate, parseIsoDate, today } from '../obligations/dates.js';
+import { Registry, SelectionError } from '../rules/registry.js';
 import { diagnosticLine } from '../render/diagnostics/text.js';
 import { inspectionsFormats, type InspectionsFormat } from '../render/inspections/formats.js';
 import { refuse } from './due.js';
@@ -17,7 +18,7 @@ interface InspectionFlags {
   asOf?: string;
   out?: string;
   format: InspectionsFormat;
-  rules: string;
+  rules?: string;
   calendars: string;
   wasm: string;
 }
@@ -37,7 +38,10 @@ export function registerInspections(program: Command): void {
     .addOption(
       new Option('--format <format>', 'output format').choices(Object.keys(inspectionsFormats)).default('text'),
     )
-    .option('--rules <dir>', 'the ruleset folder holding inspections.yaml', `${rulesetsDir}yinfa-2018-102`)
+    .option(
+      '--rules <dir>',
+      'the ruleset folder holding inspections.yaml (default: the ruleset in force for the year of --as-of)',
+    )
     .option('--calendars <dir>', 'folder of working-day calendars, one <year>.yaml each', calendarsDir)
     .option('--wasm <file>', 'compiled policy', wasmPath)
     .action(async (dir: string, flags: InspectionFlags) => {
@@ -54,15 +58,28 @@ export function registerInspections(program: Command): void {
         process.exitCode = 1;
         return;
       }
-      const service = await InspectionService.load({
-        rulesetDir: flags.rules,
-        calendarsDir: flags.calendars,
-        wasmPath: flags.wasm,
-      });
-      const outcome = service.status(plans, flags.asOf ?? formatIsoDate(today()));
+      const asOf = flags.asOf ?? formatIsoDate(today());
+      const rulesetDir = flags.rules ?? (await rulesInForce(asOf, json));
+      if (rulesetDir === undefined) return;
+      const service = await InspectionService.load({ rulesetDir, calendarsDir: flags.calendars, wasmPath: flags.wasm });
+      const outcome = service.status(plans, asOf);
       if (!outcome.ok) return refuse('inspections status', outcome.problems, json);
       const bytes = await inspectionsFormats[flags.format](outcome.result, cliLang());
       if (flags.out) await writeFile(flags.out, bytes);
       else process.stdout.write(bytes);
     });
+}
+
+// The folder of the ruleset in force for the year of the day judged (as the server chooses it), or a
+// refusal (exit 1) when no ruleset decides that year. A day that is no date is refused by the service.
+async function rulesInForce(asOf: string, json: boolean): Promise<string | undefined> {
+  const day = parseIsoDate(asOf);
+  const year = day === undefined ? civil(today()).year : civil(day).year;
+  try {
+    return (await Registry.load(rulesetsDir)).select(year).dir;
+  } catch (err) {
+    if (!(err instanceof SelectionError)) throw err;
+    refuse('inspections status', [{ path: '/asOf', message: err.message, allowed: err.allowed }], json);
+    return undefined;
+  }
 }

@@ -16,7 +16,15 @@ export function registerVerifyLog(program: Command): void {
     .argument('<path>', 'a decision log (JSON Lines), or a folder of them')
     .option('--public-key <pem>', 'the Ed25519 public key (PEM) every signature must be made with')
     .option('--json', 'print the report as JSON')
-    .action(async (path: string, opts: { publicKey?: string; json?: boolean }) => {
+    .option(
+      '--threads <n>',
+      'worker threads that hash the entries (default: one per core for a log over 64 MB; 0: none)',
+      (v: string) => {
+        if (!/^\d{1,3}$/.test(v)) throw new UsageError(`--threads ${v}: give a whole number of threads (0: none)`);
+        return Number(v);
+      },
+    )
+    .action(async (path: string, opts: { publicKey?: string; json?: boolean; threads?: number }) => {
       let publicKey: Awaited<ReturnType<typeof readPublicKey>> | undefined;
       try {
         publicKey = opts.publicKey ? await readPublicKey(opts.publicKey) : undefined;
@@ -27,8 +35,8 @@ export function registerVerifyLog(program: Command): void {
       const info = await stat(path).catch(() => undefined);
       if (!info) throw new UsageError(`cannot read ${path}: no such file or folder`);
       const reports = info.isDirectory()
-        ? await verifyFolder(path, { publicKey })
-        : [await verifyLog(path, { publicKey })];
+        ? await verifyFolder(path, { publicKey, threads: opts.threads })
+        : [await verifyLog(path, { publicKey, threads: opts.threads })];
       if (info.isDirectory() && !reports.length) throw new UsageError(`${path} holds no decision log (*.jsonl)`);
       const json = info.isDirectory() ? reports : reports[0];
       process.stdout.write(opts.json ? `${JSON.stringify(json, null, 2)}\n` : reports.map(renderVerifyReport).join(''));

@@ -73,6 +73,7 @@ export const severities = {
   EVID030: 'error',
   EVID031: 'error',
   EVID032: 'error',
+  EVID040: 'error',
 } as const satisfies Record<string, Severity>;
 
 export type Code = keyof typeof severities;

@@ -1,7 +1,9 @@
 // Diagnostics: reads one YAML rule file keeping every node's position, so later stages can point a
 // policy editor at the exact line and column of a problem.
-import { readFile } from 'node:fs/promises';
+import type { Dirent } from 'node:fs';
+import { readdir, readFile } from 'node:fs/promises';
 import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import type { Code } from './codes.js';
 import type { Diagnostic } from './diagnostics.js';
 import { msg, said } from '../i18n/message.js';
 
@@ -61,6 +63,26 @@ export async function readYamlSource(
     };
   }
   return parseYamlSource(label, text);
+}
+
+/** readFolder lists a folder of rule files; an unreadable folder is a diagnostic (`code`) naming `what` it holds. */
+export async function readFolder(
+  dir: string,
+  code: Code,
+  what: 'rulesets' | 'calendars',
+): Promise<{ entries: Dirent[] } | { diagnostic: Diagnostic }> {
+  try {
+    return { entries: await readdir(dir, { withFileTypes: true }) };
+  } catch (err) {
+    return {
+      diagnostic: {
+        code,
+        severity: 'error',
+        file: dir,
+        ...said(msg(`diag.load.folderUnreadable.${what}`, { reason: (err as Error).message })),
+      },
+    };
+  }
 }
 
 // The deepest node on the path: a missing key points at its parent, an unknown key at the key itself.

@@ -144,5 +144,27 @@ export function attachEvidence(
       }),
     };
   });
-  return { ...result, items, evidence: { ...(findingsFile ? { findingsFile } : {}), ...evidence } };
+  return {
+    ...result,
+    items,
+    interpretations: [...result.interpretations, ...derivationReadings(rs, evidence)],
+    evidence: { ...(findingsFile ? { findingsFile } : {}), ...evidence },
+  };
+}
+
+/**
+ * derivationReadings: the readings of derivation.yaml that the rating relied on: the period's, and each
+ * item's whose derived value was rated (an overridden value rests on the assessor, not on the reading).
+ */
+export function derivationReadings(rs: RuleSet, evidence: Evidence): RatingResult['interpretations'] {
+  const d = rs.derivation;
+  const used = new Set(evidence.derived.map((f) => f.item));
+  if (!d || !used.size) return [];
+  const out: RatingResult['interpretations'] = [];
+  if (d.period.interpretation)
+    out.push({ id: 'derivation-period', about: '第九条', reading: d.period.interpretation.reading });
+  for (const item of d.items)
+    if (item.interpretation && used.has(item.id))
+      out.push({ id: `derivation-${item.id}`, about: item.id, reading: item.interpretation.reading });
+  return out;
 }

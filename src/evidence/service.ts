@@ -24,6 +24,8 @@ export interface DeriveRequest {
   usersNeeded?: number;
   ruleset?: string;
   chunkSize?: number;
+  /** Files are named relative to this folder in findings and problems (default: the working folder). */
+  displayRoot?: string;
   record?: (entrypoint: 'marks' | 'summary', input: unknown) => void;
 }
 
@@ -35,6 +37,19 @@ export class Deriver {
     private readonly calendar: WorkingCalendar,
     readonly specs: Map<TableName, TableSpec>,
   ) {}
+
+  /** assemble derives with rulesets and a policy already loaded (the service's, so the hashes agree). */
+  static async assemble(
+    registry: Registry,
+    module: PolicyModule,
+    p: { calendars: string; headers: string; calendar?: WorkingCalendar },
+  ): Promise<Deriver> {
+    const [calendar, specs] = await Promise.all([
+      p.calendar ?? WorkingCalendar.load(p.calendars),
+      loadTableSpecs(p.headers),
+    ]);
+    return new Deriver(registry, module, calendar, specs);
+  }
 
   static async load(p: DeriverPaths): Promise<Deriver> {
     const [registry, module, calendar, specs] = await Promise.all([

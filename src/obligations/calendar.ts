@@ -10,12 +10,11 @@
 //
 // A day of a year without a calendar file is an error (CALENDAR_YEAR_MISSING), never a guess from
 // weekends alone: a State Council notice can move any weekend or weekday.
-import { readdir } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { CalendarYear } from '../../generated/types/obligations/calendar.js';
 import type { Code } from '../diagnostics/codes.js';
 import { hasErrors, RulesError, type Diagnostic } from '../diagnostics/diagnostics.js';
-import { readYamlSource, type JsonPath, type YamlSource } from '../diagnostics/yaml-source.js';
+import { readFolder, readYamlSource, type JsonPath, type YamlSource } from '../diagnostics/yaml-source.js';
 import { compileSchema } from '../validation/ajv.js';
 import { explainMessages, pointerSegments } from '../validation/explain.js';
 import { asMessage, type Message, msg, said } from '../i18n/message.js';
@@ -60,22 +59,12 @@ export class WorkingCalendar {
     dir: string,
     displayRoot = process.cwd(),
   ): Promise<{ calendar?: WorkingCalendar; diagnostics: Diagnostic[]; texts: { name: string; content: string }[] }> {
-    let names: string[];
-    try {
-      names = (await readdir(dir)).filter((n) => /\.ya?ml$/.test(n)).sort();
-    } catch (err) {
-      return {
-        diagnostics: [
-          {
-            code: 'CAL002',
-            severity: 'error',
-            file: dir,
-            ...said(msg('diag.calendar.unreadable', { reason: (err as Error).message })),
-          },
-        ],
-        texts: [],
-      };
-    }
+    const folder = await readFolder(dir, 'CAL002', 'calendars');
+    if ('diagnostic' in folder) return { diagnostics: [folder.diagnostic], texts: [] };
+    const names = folder.entries
+      .map((e) => e.name)
+      .filter((n) => /\.ya?ml$/.test(n))
+      .sort();
     validate ??= compileSchema('obligations/calendar.schema.json');
     const diagnostics: Diagnostic[] = [];
     const years: CalendarYear[] = [];

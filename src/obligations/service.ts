@@ -49,8 +49,10 @@ export interface CalendarRequest {
 export interface ServiceOptions {
   /** The ruleset whose obligations.yaml and annex 1 list apply, as the registry loaded it. */
   ruleset?: RuleSet;
-  /** Without `ruleset`: one ruleset folder; without either, the ruleset in force this year in policies/rulesets. */
+  /** Without `ruleset`: one ruleset folder; without either, the ruleset in force for `year` in policies/rulesets. */
   rulesetDir?: string;
+  /** The year whose ruleset applies when neither `ruleset` nor `rulesetDir` is given (default: this year). */
+  year?: number;
   calendarsDir?: string;
   wasmPath?: string;
 }
@@ -66,7 +68,7 @@ export class ObligationService {
   ) {}
 
   static async load(options: ServiceOptions = {}): Promise<ObligationService> {
-    const ruleset = options.ruleset ?? (await rulesetFor(options.rulesetDir));
+    const ruleset = options.ruleset ?? (await rulesetFor(options.rulesetDir, options.year));
     const set = await loadObligations(ruleset.dir);
     const national = { institutions: ruleset.institutions };
     const { calendar, diagnostics, texts } = await WorkingCalendar.inspect(options.calendarsDir ?? calendarsDir);
@@ -380,9 +382,9 @@ function periodStarts(kind: 'monthly' | 'quarterly' | 'annual', year: number): D
   return out;
 }
 
-// A ruleset folder named on its own, or the ruleset the registry holds in force for this year: the
+// A ruleset folder named on its own, or the ruleset the registry holds in force for the year: the
 // obligations follow the rules in force, as ratings do.
-async function rulesetFor(dir: string | undefined): Promise<RuleSet> {
+async function rulesetFor(dir: string | undefined, year = civil(today()).year): Promise<RuleSet> {
   if (dir) return loadRuleset(dir);
-  return (await Registry.load(rulesetsDir)).select(civil(today()).year);
+  return (await Registry.load(rulesetsDir)).select(year);
 }

@@ -12,6 +12,8 @@ export class Rater {
   private constructor(
     readonly registry: Registry,
     private readonly raters: Map<string, RulesetRater>,
+    /** The compiled policy the rulesets are rated with (derivation from evidence runs in it too). */
+    readonly module: PolicyModule,
   ) {}
 
   static async load(rulesetsDir: string, wasmPath: string): Promise<Rater> {
@@ -19,7 +21,7 @@ export class Rater {
     const module = await PolicyModule.fromFile(wasmPath);
     const raters = new Map<string, RulesetRater>();
     for (const ruleset of registry.rulesets) raters.set(ruleset.id, await RulesetRater.create(module, ruleset));
-    return new Rater(registry, raters);
+    return new Rater(registry, raters, module);
   }
 
   inputSchema(id: string): Record<string, unknown> | undefined {

@@ -179,6 +179,16 @@ export async function inspectFolder(
   return { ruleset, diagnostics, sourceText };
 }
 
+type OverlayMeta = RulesetMeta & { extends: string; overrides: NonNullable<RulesetMeta['overrides']> };
+
+/** Overlay: an overlay's ruleset.yaml, its overrides applied to its base, and where problems go. */
+interface Overlay {
+  metaSource: YamlSource;
+  meta: OverlayMeta;
+  applied: ReturnType<typeof applyOverrides>;
+  diagnostics: Diagnostic[];
+}
+
 // An overlay: its ruleset.yaml (meta, extends, overrides) over the full RuleSet of its base.
 async function inspectOverlay(
   folder: RuleFolder,
@@ -196,7 +206,56 @@ async function inspectOverlay(
     );
     return { diagnostics };
   }
-  const meta = metaSource.data as RulesetMeta & { extends: string; overrides: NonNullable<RulesetMeta['overrides']> };
+  const meta = metaSource.data as OverlayMeta;
+  const base = await overlayBase(folder, metaSource, meta, diagnostics, resolveBase, chain);
+  if (!base?.ruleset) return { diagnostics };
+  const baseRs = base.ruleset;
+  checkOverlaySpan(metaSource, meta, baseRs, diagnostics);
+
+  const overlay: Overlay = { metaSource, meta, applied: applyOverrides(baseRs, meta.overrides), diagnostics };
+  for (const p of overlay.applied.problems)
+    diagnostics.push(positioned(metaSource, p.code, ['overrides', p.index, ...p.at], p.message));
+  if (hasErrors(diagnostics)) return { diagnostics };
+
+  const ownText = await readSourceText(folder, metaSource, meta, diagnostics);
+  const sourceText =
+    base.sourceText === undefined && ownText === undefined
+      ? undefined
+      : [base.sourceText, ownText].filter((t) => t !== undefined).join('\n');
+  checkOverlayDocs(overlay, ownText, sourceText);
+  if (hasErrors(diagnostics)) return { diagnostics };
+  const docs = overlay.applied.docs;
+  const parts: RulesetParts = { meta, ...overlayParts(docs), sourceText };
+  checkOverlayRuleset(overlay, parts, baseRs);
+  if (hasErrors(diagnostics)) return { diagnostics };
+
+  const { sourceText: _, ...content } = parts;
+  const ruleset = withOverrides(
+    {
+      id: meta.id,
+      dir: folder.dir,
+      hash: overlayHash(metaSource.text, baseRs),
+      files: overlayFiles(metaSource.text, baseRs),
+      ...content,
+      // An overlay derives findings as its base does, with its overrides of derivation.yaml.
+      ...(docs.derivation ? { derivation: docs.derivation } : {}),
+      items: indexItems(parts.table),
+      rules: indexRules(parts.table),
+    },
+    overlay.applied.applied,
+  );
+  return { ruleset, diagnostics, sourceText };
+}
+
+/** overlayBase inspects the ruleset an overlay extends; undefined (and a diagnostic) when it cannot. */
+async function overlayBase(
+  folder: RuleFolder,
+  metaSource: YamlSource,
+  meta: OverlayMeta,
+  diagnostics: Diagnostic[],
+  resolveBase: BaseResolver | undefined,
+  chain: readonly string[],
+): Promise<Inspection | undefined> {
   if (chain.includes(meta.extends) || meta.extends === meta.id) {
     diagnostics.push(
       positioned(
@@ -210,7 +269,7 @@ async function inspectOverlay(
         }),
       ),
     );
-    return { diagnostics };
+    return undefined;
   }
   const base = await (
     resolveBase ?? ((id: string) => inspectFolder(folder.sibling(id), undefined, [...chain, meta.id]))
@@ -226,9 +285,13 @@ async function inspectOverlay(
         })
       : msg('diag.load.baseUnloadable', { base: meta.extends });
     diagnostics.push(positioned(metaSource, 'RULE080', ['extends'], message));
-    return { diagnostics };
+    return undefined;
   }
-  const baseRs = base.ruleset;
+  return base;
+}
+
+/** checkOverlaySpan: an overlay's rating years lie within those of the ruleset it extends. */
+function checkOverlaySpan(metaSource: YamlSource, meta: OverlayMeta, baseRs: RuleSet, diagnostics: Diagnostic[]): void {
   const { fromYear, untilYear } = meta.effective;
   const baseSpan = baseRs.meta.effective;
   if (
@@ -249,21 +312,21 @@ async function inspectOverlay(
         }),
       ),
     );
+}
 
-  const applied = applyOverrides(baseRs, meta.overrides);
-  for (const p of applied.problems)
-    diagnostics.push(positioned(metaSource, p.code, ['overrides', p.index, ...p.at], p.message));
-  if (hasErrors(diagnostics)) return { diagnostics };
-
-  const ownText = await readSourceText(folder, metaSource, meta, diagnostics);
-  const sourceText =
-    base.sourceText === undefined && ownText === undefined
-      ? undefined
-      : [base.sourceText, ownText].filter((t) => t !== undefined).join('\n');
-  // derivation.yaml after the overrides: still valid, and still fitting the (overridden) table.
-  if (applied.docs.derivation) {
-    const docs = applied.docs;
-    const derivation = applied.docs.derivation;
+/**
+ * checkOverlayDocs: after the overrides, derivation.yaml is still valid and still fits the table,
+ * every override quotes its source verbatim, and every resolved document is still a valid rule file;
+ * a problem is shown at the override that caused it.
+ */
+function checkOverlayDocs(
+  { metaSource, meta, applied, diagnostics }: Overlay,
+  ownText: string | undefined,
+  sourceText: string | undefined,
+): void {
+  const docs = applied.docs;
+  if (docs.derivation) {
+    const derivation = docs.derivation;
     const schemaProblems = validateDerivation(derivation);
     for (const p of schemaProblems)
       diagnostics.push(
@@ -292,9 +355,6 @@ async function inspectOverlay(
         ),
       );
   });
-  // The resolved documents must still be valid rule files, and the resolved ruleset a valid whole;
-  // a problem is shown at the override that caused it.
-  const docs = applied.docs;
   for (const key of ['table', 'grading', 'institutions', 'interpretations'] as const) {
     const v = validatorFor(key);
     if (!v(docs[key]))
@@ -303,8 +363,15 @@ async function inspectOverlay(
           overlayProblem(metaSource, applied.targets, docs, key, pointerSegments(p.path), 'RULE003', asMessage(p)),
         );
   }
-  if (hasErrors(diagnostics)) return { diagnostics };
-  const parts: RulesetParts = { meta, ...overlayParts(docs), sourceText };
+}
+
+/** checkOverlayRuleset: the resolved ruleset is a valid whole; warnings only where an override caused them. */
+function checkOverlayRuleset(
+  { metaSource, applied, diagnostics }: Overlay,
+  parts: RulesetParts,
+  baseRs: RuleSet,
+): void {
+  const docs = applied.docs;
   // The base's own rating years may rest on an interpretation that the overlay's meta does not name.
   const baseReading = baseRs.meta.effective.interpretation;
   const unusedBaseReading = (p: { code: string; file: string; path: JsonPath }) =>
@@ -319,24 +386,6 @@ async function inspectOverlay(
         overlayProblem(metaSource, applied.targets, docs, p.file, p.path, p.code, p.message, p.severity),
       );
   }
-  if (hasErrors(diagnostics)) return { diagnostics };
-
-  const { sourceText: _, ...content } = parts;
-  const ruleset = withOverrides(
-    {
-      id: meta.id,
-      dir: folder.dir,
-      hash: overlayHash(metaSource.text, baseRs),
-      files: overlayFiles(metaSource.text, baseRs),
-      ...content,
-      // An overlay derives findings as its base does, with its overrides of derivation.yaml.
-      ...(docs.derivation ? { derivation: docs.derivation } : {}),
-      items: indexItems(parts.table),
-      rules: indexRules(parts.table),
-    },
-    applied.applied,
-  );
-  return { ruleset, diagnostics, sourceText };
 }
 
 function overlayParts(docs: OverlayDocs): Omit<RulesetParts, 'meta' | 'sourceText'> {

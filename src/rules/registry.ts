@@ -1,9 +1,9 @@
 // Rules stage: every ruleset under policies/rulesets/, and the choice of the one in force for an
 // input's rating year and region. Two rulesets claiming the same year and region is a load error.
 // An overlay (a regional rule) is resolved against the base beside it, which is loaded only once.
-import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { RulesError, type Diagnostic } from '../diagnostics/diagnostics.js';
+import { readFolder } from '../diagnostics/yaml-source.js';
 import { fsFolder, inspectFolder, type Inspection } from './load.js';
 import type { RuleSet } from './ruleset.js';
 
@@ -31,24 +31,12 @@ export class Registry {
 
   /** inspect reads every ruleset folder of `dir` and returns the registry, or none, with every diagnostic. */
   static async inspect(dir: string): Promise<{ registry?: Registry; diagnostics: Diagnostic[] }> {
-    let names: string[];
-    try {
-      names = (await readdir(dir, { withFileTypes: true }))
-        .filter((e) => e.isDirectory())
-        .map((e) => e.name)
-        .sort();
-    } catch (err) {
-      return {
-        diagnostics: [
-          {
-            code: 'RULE002',
-            severity: 'error',
-            file: dir,
-            message: `cannot read the rulesets folder: ${(err as Error).message}`,
-          },
-        ],
-      };
-    }
+    const folder = await readFolder(dir, 'RULE002', 'rulesets');
+    if ('diagnostic' in folder) return { diagnostics: [folder.diagnostic] };
+    const names = folder.entries
+      .filter((e) => e.isDirectory())
+      .map((e) => e.name)
+      .sort();
     const diagnostics: Diagnostic[] = [];
     const rulesets: RuleSet[] = [];
     // Each folder is inspected once, whether for itself or as the base of an overlay beside it.

@@ -36,6 +36,8 @@ import { batchRoutes } from './routes/batch.js';
 import { diffRoutes } from './routes/diff.js';
 import { describeApi, docsRoutes } from './routes/docs.js';
 import { evaluateRoutes } from './routes/evaluate.js';
+import { findingsRoutes } from './routes/findings.js';
+import type { Deriver } from '../evidence/service.js';
 import { healthRoutes } from './routes/health.js';
 import { inspectionRoutes } from './routes/inspections.js';
 import { obligationRoutes } from './routes/obligations.js';
@@ -59,6 +61,12 @@ export interface AppOptions {
   batchBodyLimit?: number;
   /** The most inputs rated in one batch request, JSON or NDJSON (1000). */
   batchMaxElements?: number;
+  /** The largest evidence upload, all parts together, in bytes (64 MiB). */
+  evidenceBodyLimit?: number;
+  /** Milliseconds deriving findings from one upload (and rating them) may take (60 s). */
+  derivationTimeout?: number;
+  /** With a bare Rater: what derives findings from evidence (by default one over the Rater's own rulesets and policy). */
+  deriver?: Deriver;
   /** Milliseconds one request's evaluation work may take, decision-log writes included (10 s). */
   evaluationTimeout?: number;
   /** Milliseconds to receive a whole request, enforced within a second (120 s; an NDJSON upload must fit in it). */
@@ -156,7 +164,10 @@ export function buildApp(options: AppOptions): FastifyInstance {
     httpPart === 'querystring' ? queryAjv.compile(schema) : ajv.compile(schema),
   );
 
-  const live = options.rater instanceof LiveRules ? options.rater : LiveRules.fixed(options.rater, options.obligations);
+  const live =
+    options.rater instanceof LiveRules
+      ? options.rater
+      : LiveRules.fixed(options.rater, options.obligations, options.deriver);
   const keys = options.keys instanceof KeyStore ? options.keys : new KeyStore(options.keys);
   const operations = options.operationsLog ?? loggerOperationsLog(app.log);
   const docs = options.docs ?? 'public';
@@ -194,6 +205,12 @@ export function buildApp(options: AppOptions): FastifyInstance {
   app.register(rulesetRoutes, { live });
   app.register(diffRoutes, { current: () => live.current.rater.registry });
   app.register(evaluateRoutes, { live, decisions, evaluationTimeout, pdf });
+  app.register(findingsRoutes, {
+    live,
+    decisions,
+    bodyLimit: options.evidenceBodyLimit ?? 64 * 1024 * 1024,
+    timeout: options.derivationTimeout ?? 60_000,
+  });
   app.register(batchRoutes, {
     live,
     decisions,

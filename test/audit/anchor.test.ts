@@ -2,54 +2,27 @@
 // deleted, tail cut, file emptied, head deleted, a cut log reopened, an unsigned log, a full disk)
 // is now found, and group commit, withdrawal, rotation and file modes hold.
 import { spawn } from 'node:child_process';
-import { mkdtemp, readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile, rm, stat, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../src/audit/canonical.js';
 import { entryHash } from '../../src/audit/entry.js';
 import { headPathFor, readHead } from '../../src/audit/head.js';
-import { readPublicKey } from '../../src/audit/keys.js';
-import { createDecisionLog, type Decision, type DecisionLogOptions } from '../../src/audit/log.js';
+import { createDecisionLog, type DecisionLogOptions } from '../../src/audit/log.js';
 import { verifyFolder, verifyLog } from '../../src/audit/verify.js';
+import { compileSchema } from '../../src/validation/ajv.js';
 import { repoRoot } from '../../src/artifacts/artifacts.js';
-import type { Rater } from '../../src/rating/rater.js';
-import { caseWith, loadRater } from '../helper.js';
+import { useLogFixture } from './log-fixture.js';
 
-let rater: Rater;
+const f = useLogFixture('anchor', { checkpointEvery: 3 });
 let dir: string;
 let log: string;
 let key: string;
 let pub: string;
-
-beforeAll(async () => {
-  rater = await loadRater();
+beforeEach(() => {
+  ({ dir, log, key, pub } = f);
 });
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'credit-policy-anchor-'));
-  log = join(dir, 'decisions.jsonl');
-  key = join(dir, 'signing.pem');
-  pub = join(dir, 'signing.pub.pem');
-});
-
-function decision(n: number): Decision {
-  const input = caseWith({ '1.1': { organisationDeficiencies: n % 5 } });
-  const outcome = rater.evaluate(input);
-  if (!outcome.ok) throw new Error('the test case was refused');
-  return { caller: `test-${n}`, input, result: outcome.result };
-}
-
-const open = (options: Partial<DecisionLogOptions> = {}) =>
-  createDecisionLog({ path: log, privateKeyPath: key, createKey: true, checkpointEvery: 3, ...options });
-
-async function writeLog(count: number, options: Partial<DecisionLogOptions> = {}): Promise<void> {
-  const l = await open(options);
-  for (let n = 1; n <= count; n++) await l.append(decision(n));
-  await l.close();
-}
-const lines = async (path = log) => (await readFile(path, 'utf8')).split('\n').filter(Boolean);
-const setLines = (ls: string[]) => writeFile(log, ls.map((l) => `${l}\n`).join(''));
-const pinned = async () => ({ publicKey: await readPublicKey(pub) });
+const { decision, open, writeLog, lines, setLines, pinned } = f;
 
 describe('the anchored end of a decision log', () => {
   it('verifies whole, with the signed head naming the last entry and nothing covered by the chain only', async () => {
@@ -102,6 +75,38 @@ describe('the anchored end of a decision log', () => {
     );
     await rm(headPathFor(log));
     expect((await verifyLog(log)).broken?.reason).toMatch(/^the signed head .*decisions\.jsonl\.head\.json is missing/);
+  });
+
+  it('keeps a head that its schema accepts, also for a log that holds no entry yet', async () => {
+    const validate = compileSchema('audit/signed-head.schema.json');
+    await (await open()).close();
+    const empty = JSON.parse(await readFile(headPathFor(log), 'utf8'));
+    expect(empty.checkpoint).toMatchObject({ seq: 0, head: `sha256:${'0'.repeat(64)}` });
+    expect(validate(empty)).toBe(true);
+    await writeLog(4);
+    expect(validate(JSON.parse(await readFile(headPathFor(log), 'utf8')))).toBe(true);
+    expect(await verifyLog(log)).toMatchObject({ ok: true, entries: 4 });
+  });
+
+  it('refuses a head file of the wrong shape or not JSON, naming the file, line, column and field', async () => {
+    await writeLog(2);
+    const path = headPathFor(log);
+    const head = JSON.parse(await readFile(path, 'utf8'));
+    await writeFile(path, JSON.stringify({ ...head, checkpoint: { ...head.checkpoint, seq: -1 } }, null, 2));
+    const line = (await readFile(path, 'utf8')).split('\n').findIndex((l) => l.includes('"seq"')) + 1;
+    expect((await verifyLog(log)).broken).toMatchObject({
+      line: 0,
+      reason: expect.stringMatching(
+        new RegExp(
+          `^${path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:${line}:\\d+: not a signed head \\(schemas/audit/signed-head\\.schema\\.json\\): checkpoint\\.seq must be`,
+        ),
+      ),
+    });
+    await writeFile(path, JSON.stringify({ ...head, extra: 1 }));
+    expect((await verifyLog(log)).broken?.reason).toMatch(/head\.json:1:\d+: not a signed head .*unknown key "extra"/);
+    await writeFile(path, '{"checkpoint":');
+    expect((await verifyLog(log)).broken?.reason).toMatch(/head\.json:1:\d+: the signed head is not valid JSON/);
+    await expect(open()).rejects.toThrow(/head\.json:1:\d+: the signed head is not valid JSON/);
   });
 
   it('says how many entries only the chain covers', async () => {
@@ -245,7 +250,7 @@ describe('the lines written', () => {
       ['masked', { mask: ['/institution/name'], resultMask: ['/institution/name'], drop: ['/no/such'] }],
       ['dropped', { drop: [''] }],
     ] as const) {
-      log = join(dir, `${name}.jsonl`);
+      log = f.log = join(dir, `${name}.jsonl`);
       const l = await open(options);
       await l.append({ ...decision(1), idempotencyKey: 'k-1' });
       await l.append(decision(2));

@@ -2,61 +2,29 @@
 // entry is found at that entry; a torn last line is cut on reopen and the log goes on; a forged
 // checkpoint signature is found; masked and dropped input fields stay out of the file.
 import { spawnSync } from 'node:child_process';
-import { appendFile, mkdtemp, readdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { appendFile, readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { canonicalHash, canonicalJson } from '../../src/audit/canonical.js';
 import { entryHash, genesisHash, type DecisionEntry } from '../../src/audit/entry.js';
 import { generateSigningKey, readPublicKey } from '../../src/audit/keys.js';
-import { createDecisionLog, type Decision, type DecisionLogOptions } from '../../src/audit/log.js';
+import { createDecisionLog } from '../../src/audit/log.js';
 import { verifyLog } from '../../src/audit/verify.js';
 import { compileSchema } from '../../src/validation/ajv.js';
 import { repoRoot } from '../../src/artifacts/artifacts.js';
 import type { Rater } from '../../src/rating/rater.js';
-import { caseWith, loadRater } from '../helper.js';
+import { useLogFixture } from './log-fixture.js';
 
+const f = useLogFixture('log', { checkpointEvery: 2, circumstances: true });
 let rater: Rater;
 let dir: string;
 let log: string;
 let key: string;
 let pub: string;
-
-beforeAll(async () => {
-  rater = await loadRater();
+beforeEach(() => {
+  ({ rater, dir, log, key, pub } = f);
 });
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'credit-policy-log-'));
-  log = join(dir, 'decisions.jsonl');
-  key = join(dir, 'signing.pem');
-  pub = join(dir, 'signing.pub.pem');
-});
-
-/** decision rates the n-th of a few different cases. */
-function decision(n: number): Decision {
-  const input = caseWith(
-    { '1.1': { organisationDeficiencies: n % 5 } },
-    { circumstances: { seriousViolationsOfOneType: n % 2 } },
-  );
-  const outcome = rater.evaluate(input);
-  if (!outcome.ok) throw new Error('the test case was refused');
-  return { caller: `test-${n}`, input, result: outcome.result };
-}
-
-async function writeLog(count: number, options: Partial<DecisionLogOptions> = {}): Promise<void> {
-  const l = await createDecisionLog({
-    path: log,
-    privateKeyPath: key,
-    createKey: true,
-    checkpointEvery: 2,
-    ...options,
-  });
-  for (let n = 1; n <= count; n++) await l.append(decision(n));
-  await l.close();
-}
-
-const lines = async () => (await readFile(log, 'utf8')).split('\n').filter(Boolean);
-const setLines = (ls: string[]) => writeFile(log, ls.map((l) => `${l}\n`).join(''));
+const { decision, writeLog, lines, setLines } = f;
 
 describe('a decision log', () => {
   it('holds one canonical JSON line per decision, chained by hash, with signed checkpoints every N and at close', async () => {

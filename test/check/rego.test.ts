@@ -1,12 +1,14 @@
 // The Rego passes `opa check --strict`, is formatted, and its tests pass on both targets; a broken
 // or unformatted file is reported at its line.
+import { spawnSync } from 'node:child_process';
 import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureOpa } from '../../src/toolchain/ensure-opa.js';
 import { regoDirs, repoRoot } from '../../src/artifacts/artifacts.js';
-import { checkRego } from '../../src/check/rego.js';
+import { checkRego, compiledInForce } from '../../src/check/rego.js';
+import { compileSchema } from '../../src/validation/ajv.js';
 import { formatDiagnostic } from '../../src/diagnostics/diagnostics.js';
 
 let opa: string;
@@ -21,8 +23,8 @@ async function copyRego(): Promise<string> {
 }
 
 describe('the Rego', () => {
-  it('is strict-clean, formatted, and passes its tests on the rego and wasm targets', () => {
-    expect(checkRego(opa, regoDirs, repoRoot).map(formatDiagnostic)).toEqual([]);
+  it('is strict-clean, formatted, and passes its tests on the rego and wasm targets', async () => {
+    expect((await checkRego(opa, regoDirs, repoRoot)).map(formatDiagnostic)).toEqual([]);
   });
 
   it('unformatted is an error with the diff', async () => {
@@ -35,7 +37,7 @@ describe('the Rego', () => {
         'not_rated if   institution.newlyConnected == true',
       ),
     );
-    const out = checkRego(opa, [join(dir, 'rating')], dir);
+    const out = await checkRego(opa, [join(dir, 'rating')], dir);
     expect(out).toHaveLength(1);
     expect(out[0].code).toBe('REGO002');
     expect(out[0].file).toBe('rating/rating.rego');
@@ -52,7 +54,7 @@ describe('the Rego', () => {
         '	r.score == 499\n	r.grade == "A"',
       ),
     );
-    const out = checkRego(opa, [join(dir, 'rating')], dir).map(formatDiagnostic);
+    const out = (await checkRego(opa, [join(dir, 'rating')], dir)).map(formatDiagnostic);
     expect(out).toEqual([
       expect.stringMatching(
         /^rating\/rating_test\.rego:\d+:1: error REGO003: opa test -t rego: test_clean_scores_every_item_in_full failed$/,
@@ -66,11 +68,46 @@ describe('the Rego', () => {
   it('that does not compile is reported with the position', async () => {
     const dir = await copyRego();
     await writeFile(join(dir, 'rating', 'broken.rego'), 'package rating\n\nbroken := undefined_var\n');
-    const out = checkRego(opa, [join(dir, 'rating')], dir).map(formatDiagnostic);
+    const out = (await checkRego(opa, [join(dir, 'rating')], dir)).map(formatDiagnostic);
     expect(out).toEqual([
       expect.stringMatching(
         /^rating\/broken\.rego:3:11: error REGO001: opa check --strict: rego_unsafe_var_error: var undefined_var is unsafe$/,
       ),
     ]);
+  });
+
+  it('runs its compiled-data tests on what the compiler writes, and refuses data off the schema', async () => {
+    const compiled = await compiledInForce();
+    expect(compileSchema('policy/data.schema.json')(compiled)).toBe(true);
+    const broken = structuredClone(compiled) as unknown as { ruleset: Record<string, unknown> };
+    broken.ruleset.rules = broken.ruleset.rulesOf;
+    delete broken.ruleset.rulesOf;
+    const out = (await checkRego(opa, regoDirs, repoRoot, broken as never)).map(formatDiagnostic);
+    expect(out).toEqual([
+      expect.stringMatching(
+        /^\(compiled policy data\): error REGO003: does not fit schemas\/policy\/data\.schema\.json/,
+      ),
+      expect.stringMatching(
+        /^\(compiled policy data\): error REGO003: does not fit schemas\/policy\/data\.schema\.json/,
+      ),
+    ]);
+  });
+
+  it('without the compiled data its compiled-data tests fail, never pass on nothing', () => {
+    const r = spawnSync(opa, ['test', '--format', 'json', regoDirs[0]], { encoding: 'utf8' });
+    const failed = (JSON.parse(r.stdout) as { package: string; name: string; fail?: boolean }[])
+      .filter((t) => t.fail)
+      .map((t) => t.package);
+    expect(failed.length).toBeGreaterThan(0);
+    expect(new Set(failed)).toEqual(new Set(['data.rating_compiled_test']));
+  });
+
+  it("the synthetic table of rating_test.rego has the compiled data's shape (schemas/policy/data.schema.json)", () => {
+    const r = spawnSync(opa, ['eval', '--format', 'raw', '-d', regoDirs[0], 'data.rating_test.table'], {
+      encoding: 'utf8',
+    });
+    const validData = compileSchema('policy/data.schema.json');
+    const table = JSON.parse(r.stdout);
+    expect(validData({ ruleset: table }) ? [] : validData.errors).toEqual([]);
   });
 });

@@ -201,6 +201,69 @@ describe('the example through the CLI', () => {
     ]);
     expect(r.stdout).toContain('<ul class="evidence"><li>users 第 6 行 U05（filed-late）</li></ul>');
     expect(r.stdout).toContain('<h2>事实来源</h2>');
+    // The derivation's readings are listed with the scoring table's.
+    expect(r.stdout).toContain('<code>derivation-5.4</code> 5.4');
+  });
+
+  it('the text report lists the readings of derivation.yaml the derived findings used', () => {
+    const r = run([
+      'evaluate',
+      `${exampleDir}/case.json`,
+      '--evidence',
+      exampleDir,
+      '--users-needed',
+      '4',
+      '--findings-out',
+      join(tmpdir(), `cp-f-${process.pid}-readings.json`),
+    ]);
+    expect(r.stdout).toContain('[derivation-5.4] 5.4：A user whose operator left counts');
+    expect(r.stdout).toContain('[derivation-period] 第九条：Rows are read for the rating year');
+    expect(r.stdout).not.toContain('[derivation-8.1]');
+  });
+
+  it('evaluate --evidence --decision-log logs the rating with its findings, and replay reproduces it from evidence', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'cp-evidence-log-'));
+    const log = join(dir, 'decisions.jsonl');
+    const rated = run([
+      'evaluate',
+      `${exampleDir}/case.json`,
+      '--evidence',
+      exampleDir,
+      '--users-needed',
+      '4',
+      '--findings-out',
+      join(dir, 'findings.json'),
+      '--decision-log',
+      log,
+      '--json',
+    ]);
+    expect(rated.code).toBe(0);
+    expect(JSON.parse(rated.stdout).score).toBe(83.7);
+    const [entry] = (await readFile(log, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(entry.inputEvidence.findingsFile).toBe(join(dir, 'findings.json'));
+    expect(entry.inputEvidence.derived.derived).toHaveLength(18);
+    const replay = run(['replay', log]);
+    expect(replay.code).toBe(0);
+    expect(replay.stdout).toBe(
+      '1 decision: 1 reproduced, 0 no longer reproduce, 0 with rules not found, 0 skipped; 1 made from evidence, rated again with the findings logged with them (each evidence file named by its sha256)\n',
+    );
+    const json = run(['replay', log, '--json'])
+      .stdout.trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(json[0]).toMatchObject({ status: 'reproduced', fromEvidence: { derived: 18 } });
+    expect(json[0].fromEvidence.tables.find((t: { table: string }) => t.table === 'staff')).toEqual({
+      table: 'staff',
+      file: `${exampleDir}/员工.csv`,
+      rows: 6,
+      sha256: 'a885c78f9d5d04e743e0605c7f25a555de870ef16b316588b138c9ac2687cc28',
+    });
+    expect(json[1]).toEqual({
+      summary: { decisions: 1, reproduced: 1, differs: 0, skipped: 0, 'ruleset-not-found': 0, fromEvidence: 1 },
+    });
   });
 
   it('refuses a typed value that contradicts the evidence, naming the rows', async () => {

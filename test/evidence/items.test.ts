@@ -141,6 +141,31 @@ describe('5.4 用户停用', () => {
       'locked-late:idle-not-locked',
     ]);
   });
+
+  // 连续30天未进行查询操作的查询用户，应立即锁定: a login is not a 查询操作 (derivation.yaml's reading).
+  it('counts idleness in queries, not logins: a login after the last query does not restart the 30 days', async () => {
+    const f = await findings({
+      staff: [staff('S1')],
+      users: [
+        user('logs-in-only', { lastQuery: '2024-06-01', lastLogin: '2024-12-20' }),
+        user('queries', { lastQuery: '2024-12-20', lastLogin: '2024-12-20' }),
+      ],
+    });
+    const d = f.derived.find((x) => x.item === '5.4');
+    expect(d?.rows.map((r) => `${r.key}:${r.why}`)).toEqual(['logs-in-only:idle-not-locked']);
+    expect(d?.interpretation).toMatch(/counted in query operations only, never in logins\./);
+    // The query log, when supplied, decides; a login in it is no query either.
+    const g = await findings({
+      staff: [staff('S1')],
+      users: [user('logs-in-only', { lastQuery: '2024-12-20', lastLogin: '2024-12-20' })],
+      queries: [{ id: 'q1', user: 'logs-in-only', time: '2024-06-01', reason: 'loanApproval', registered: true }],
+    });
+    expect(g.derived.find((x) => x.item === '5.4')?.rows.map((r) => r.key)).toEqual(['logs-in-only']);
+  });
+
+  it.todo(
+    'counts every idle stretch of more than 30 days between two queries of the year, not only the one since the last query: 连续30天 reaches any stretch, but the derivation passes only each user’s last query day to the policy (see the reading in derivation.yaml)',
+  );
 });
 
 describe('5.6 密码更改周期不超过30天', () => {

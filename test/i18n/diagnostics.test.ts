@@ -39,6 +39,7 @@ const built = [
   ...[0, 1, 2, 3, 4, 5, 6].map((d) => `diag.calendar.weekday.d${d}`),
   ...['integer', 'number', 'string', 'boolean', 'object', 'array', 'null'].map((t) => `diag.schema.typeName.${t}`),
   ...['item', 'rule', 'interpretation', 'grade', 'trigger', 'measure'].map((w) => `diag.rules.entry.${w}`),
+  ...['rulesets', 'calendars'].map((w) => `diag.load.folderUnreadable.${w}`),
 ];
 
 const named = new Set<string>(built);

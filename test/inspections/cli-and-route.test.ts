@@ -82,6 +82,16 @@ describe('credit-policy inspections status', () => {
     expect(bad.stderr).toContain('/asOf: "2025-13-01" is not a date that exists (YYYY-MM-DD)');
     expect(bad.stderr).not.toContain('    at ');
   });
+
+  it('reads the inspections.yaml of the ruleset in force for the day judged, and refuses a year none decides', () => {
+    const early = run(['inspections', 'status', 'examples/inspections', '--as-of', '2017-05-01']);
+    expect([early.code, early.stderr]).toEqual([
+      1,
+      'inspections status: /asOf: no ruleset is in force for the rating year 2017 (allowed: yinfa-2018-102: 2018–open)\n',
+    ]);
+    const json = run(['inspections', 'status', 'examples/inspections', '--as-of', '2025-11-20', '--format', 'json']);
+    expect(JSON.parse(json.stdout).ruleset.id).toBe('yinfa-2018-102');
+  });
 });
 
 const ctx = useApp();

@@ -87,6 +87,22 @@ describe('credit-policy due', () => {
     expect(r.stdout).toBe('');
   });
 
+  it('refuses a year no ruleset decides (the obligations follow the ruleset in force), exit 1', () => {
+    const r = run([
+      'due',
+      '--obligation',
+      'internal-control-filing',
+      '--start',
+      '2017-03-01',
+      '--reporter',
+      'national',
+    ]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      'due: /start: no ruleset is in force for the rating year 2017 (allowed: yinfa-2018-102: 2018–open)\n',
+    );
+  });
+
   it('asks for the reporter when the deadline depends on it', () => {
     const r = run(['due', '--obligation', 'monthly-security-report', '--start', '2024-09']);
     expect(r.code).toBe(1);

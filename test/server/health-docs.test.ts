@@ -54,6 +54,8 @@ describe('GET /openapi.json', () => {
       '/v1/diff',
       '/v1/evaluate',
       '/v1/evaluate/batch',
+      '/v1/evaluate/evidence',
+      '/v1/findings/derive',
       '/v1/inspections/status',
       '/v1/obligations/calendar',
       '/v1/obligations/due',

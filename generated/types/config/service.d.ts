@@ -83,9 +83,17 @@ export interface ServiceSettings {
    */
   batchMaxElements: number;
   /**
+   * The largest evidence upload (POST /v1/findings/derive, /v1/evaluate/evidence), all parts together, in bytes; the parts are written to a temporary folder while the findings are derived.
+   */
+  evidenceBodyLimit: number;
+  /**
    * Milliseconds an evaluation may take.
    */
   evaluationTimeout: number;
+  /**
+   * Milliseconds deriving findings from one evidence upload (and rating them) may take.
+   */
+  derivationTimeout: number;
   /**
    * Milliseconds a whole request may take.
    */

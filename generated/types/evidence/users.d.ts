@@ -55,9 +55,13 @@ export interface UserRow {
    */
   locked?: string | null;
   /**
-   * Day of the user's last query, when no query log is supplied (with one, the log decides). 5.4.
+   * Day of the user's last query (查询操作), when no query log is supplied (with one, the log decides). 5.4: 「连续30天未进行查询操作的查询用户，应立即锁定」; idleness is counted in queries, not logins (derivation.yaml, 5.4's interpretation).
    */
   lastQuery?: string | null;
+  /**
+   * Day of the user's last login (最后登录), as exports often give it. Read so that such exports load, and never used for 5.4: a login without a query is not a 查询操作, so it does not restart the 30 days (derivation.yaml, 5.4's interpretation).
+   */
+  lastLogin?: string | null;
   /**
    * Day the password was last changed. 5.6: 「密码更改周期不超过30天」.
    */

@@ -5,11 +5,11 @@
  */
 
 /**
- * One reason a document was refused.
+ * One reason a document was refused. For an evidence upload, `part`, `row` and `column` place it in the uploaded table as a spreadsheet shows it (the header is row 1).
  */
 export interface Problem {
   /**
-   * JSON pointer to the offending value (for an unknown key, to the key itself).
+   * JSON pointer to the offending value (for an unknown key, to the key itself); for an evidence upload, /<table>/<row>/<column> (as far as it is known).
    */
   path: string;
   message: string;
@@ -17,4 +17,24 @@ export interface Problem {
    * What would be accepted here, when that can be said in a list.
    */
   allowed?: string[];
+  /**
+   * For an evidence upload: the diagnostic code (EVID0xx), listed in docs/codes.md.
+   */
+  code?: string;
+  /**
+   * For an evidence upload: the multipart part (its field name, and the file name it was sent as) the problem is in.
+   */
+  part?: string;
+  /**
+   * For an evidence upload: the evidence table the part was read as.
+   */
+  table?: string;
+  /**
+   * For an evidence upload: the row, numbered as a spreadsheet shows it (the header is row 1; an NDJSON line is its line number).
+   */
+  row?: number;
+  /**
+   * For an evidence upload: the column (its canonical name, or the header or key as sent when it is unknown).
+   */
+  column?: string;
 }

@@ -29,7 +29,11 @@ export function accessFor(method: string, url: string, docs: DocsAccess): Access
   if (url === '/openapi.json' || url === '/docs' || url.startsWith('/docs/'))
     return docs === 'public' ? 'public' : 'read';
   if (url.startsWith('/v1/admin/')) return 'admin';
-  if (method === 'POST' && (url === '/v1/evaluate' || url === '/v1/evaluate/batch')) return 'evaluate';
+  if (
+    method === 'POST' &&
+    ['/v1/evaluate', '/v1/evaluate/batch', '/v1/evaluate/evidence', '/v1/findings/derive'].includes(url)
+  )
+    return 'evaluate';
   return 'read';
 }
 

@@ -124,6 +124,8 @@ export function useJsonBodies(app: FastifyInstance, options: { requestTimeout: n
   });
   app.addHook('preValidation', async (request) => {
     // Only routes that read a body need one (POST /v1/admin/reload reads none).
+    // A multipart upload is read by its route as a stream (evidence-upload.ts), never as a body here.
+    if (request.headers['content-type']?.toLowerCase().startsWith('multipart/form-data')) return;
     if (request.method === 'POST' && request.body === undefined && request.routeOptions.schema?.body)
       throw new HttpError('empty-body', 'the request has no body; send a JSON document');
   });

@@ -13,6 +13,7 @@ const base = 'https://credit-policy.local/schemas/';
 /** ids names every shared schema a route refers to with `{ $ref: ids.x }`. */
 export const ids = {
   input: `${base}rating/evaluation-input.schema.json`,
+  findings: `${base}evidence/findings.schema.json`,
   result: `${base}rating/result.schema.json`,
   meta: `${base}rules/ruleset.schema.json`,
   table: `${base}rules/scoring-table.schema.json`,
@@ -24,6 +25,8 @@ export const ids = {
   batchEntry: `${base}http/batch-entry.schema.json`,
   rulesetSummary: `${base}http/ruleset-summary.schema.json`,
   ruleset: `${base}http/ruleset.schema.json`,
+  liveVersion: `${base}http/live-version.schema.json`,
+  reloadRecord: `${base}http/reload-record.schema.json`,
 } as const;
 
 /** ref is the `$ref` to a shared schema (or a JSON pointer inside it). */
@@ -41,6 +44,11 @@ export const errorCodes: Record<ErrorCode, { status: number; meaning: string }> 
     meaning: 'The input does not match the ruleset’s input schema; `problems` says where and what is allowed.',
   },
   'malformed-json': { status: 400, meaning: 'The body is not valid JSON; `message` gives the line and column.' },
+  'invalid-evidence': {
+    status: 400,
+    meaning:
+      'An evidence upload was refused: each of `problems` names the part (table), row and column, as a spreadsheet numbers them, and what is allowed there.',
+  },
   'empty-body': { status: 400, meaning: 'The body is empty.' },
   'bad-request': { status: 400, meaning: 'The request is malformed in another way (headers, length, URL).' },
   unauthorized: {

@@ -8,7 +8,7 @@ import { sendError } from '../http/errors.js';
 import { describeVersion, type LiveRules } from '../runtime/live-rules.js';
 import type { OperationsLog } from '../runtime/operations-log.js';
 import { reloadService } from '../runtime/reload.js';
-import { errorResponses } from '../http/schemas.js';
+import { errorResponses, ids, ref } from '../http/schemas.js';
 
 export interface AdminOptions {
   cluster: ClusterLink;
@@ -17,52 +17,6 @@ export interface AdminOptions {
   operations: OperationsLog;
   version: string;
 }
-
-const liveSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['rulesets', 'wasmSha256', 'obligationsHash', 'loadedAt'],
-  properties: {
-    rulesets: {
-      type: 'array',
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['id', 'hash'],
-        properties: { id: { type: 'string' }, hash: { type: 'string' } },
-      },
-    },
-    wasmSha256: { type: ['string', 'null'] },
-    obligationsHash: { type: ['string', 'null'] },
-    loadedAt: { type: 'string' },
-  },
-};
-
-const reloadRecordSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['ok', 'trigger', 'at', 'durationMs'],
-  properties: {
-    ok: { type: 'boolean' },
-    trigger: { type: 'string' },
-    at: { type: 'string' },
-    durationMs: { type: 'integer' },
-    error: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['kind', 'message', 'diagnostics'],
-      properties: {
-        kind: { type: 'string', enum: ['rules', 'wasm', 'rule-tests', 'changed-while-loading', 'unexpected'] },
-        message: { type: 'string' },
-        diagnostics: {
-          type: 'array',
-          items: { type: 'string' },
-          description: '`file:line:column: severity CODE: message`, one per problem.',
-        },
-      },
-    },
-  },
-};
 
 const keysSchema = {
   type: 'object',
@@ -85,8 +39,8 @@ const workerSchema = {
     worker: { type: 'integer', description: 'The worker number (1 to WORKERS).' },
     pid: { type: 'integer' },
     replica: { type: 'string', description: 'REPLICA_ID, when set.' },
-    live: liveSchema,
-    lastReload: reloadRecordSchema,
+    live: ref(ids.liveVersion),
+    lastReload: ref(ids.reloadRecord),
     decisionLog: {
       type: 'object',
       additionalProperties: false,
@@ -123,9 +77,9 @@ export const adminRoutes: FastifyPluginAsync<AdminOptions> = async (
             required: ['ok', 'rules', 'keys', 'live'],
             properties: {
               ok: { type: 'boolean', const: true },
-              rules: reloadRecordSchema,
+              rules: ref(ids.reloadRecord),
               keys: keysSchema,
-              live: liveSchema,
+              live: ref(ids.liveVersion),
             },
           },
           ...errorResponses(409, 422, 500),
@@ -177,13 +131,13 @@ export const adminRoutes: FastifyPluginAsync<AdminOptions> = async (
             properties: {
               service: { type: 'string', description: 'The service version.' },
               startedAt: { type: 'string' },
-              live: liveSchema,
+              live: ref(ids.liveVersion),
               reloadable: {
                 type: 'boolean',
                 description: 'False when the service was started with rules already loaded.',
               },
               lastReload: {
-                ...reloadRecordSchema,
+                ...ref(ids.reloadRecord),
                 description: 'The most recent reload, with its error when it was refused.',
               },
               workers: {

@@ -4,17 +4,7 @@
 // answers 503. Both routes are public; neither says more than which rules are served.
 import type { FastifyPluginAsync } from 'fastify';
 import type { LiveRules } from '../runtime/live-rules.js';
-import { errorResponses } from '../http/schemas.js';
-
-const rulesetRefs = {
-  type: 'array',
-  items: {
-    type: 'object',
-    additionalProperties: false,
-    required: ['id', 'hash'],
-    properties: { id: { type: 'string' }, hash: { type: 'string' } },
-  },
-};
+import { errorResponses, ids, ref } from '../http/schemas.js';
 
 export const healthRoutes: FastifyPluginAsync<{ live: LiveRules }> = async (app, { live }) => {
   app.get(
@@ -59,9 +49,9 @@ export const healthRoutes: FastifyPluginAsync<{ live: LiveRules }> = async (app,
             required: ['status', 'rulesets', 'wasmSha256', 'loadedAt', 'lastReloadFailed'],
             properties: {
               status: { type: 'string', const: 'ready' },
-              rulesets: rulesetRefs,
-              wasmSha256: { type: ['string', 'null'], description: 'sha256 of the compiled policy being served.' },
-              loadedAt: { type: 'string', description: 'When the live version was loaded (ISO 8601).' },
+              rulesets: ref(ids.liveVersion, '/properties/rulesets'),
+              wasmSha256: ref(ids.liveVersion, '/properties/wasmSha256'),
+              loadedAt: ref(ids.liveVersion, '/properties/loadedAt'),
               lastReloadFailed: {
                 type: 'boolean',
                 description:

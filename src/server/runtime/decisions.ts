@@ -4,7 +4,7 @@
 // already being written. With an Idempotency-Key, a retry gets the logged answer again.
 import type { FastifyBaseLogger } from 'fastify';
 import { canonicalHash } from '../../audit/canonical.js';
-import type { DecisionLog } from '../../audit/log.js';
+import type { Decision, DecisionLog } from '../../audit/log.js';
 import type { RatingResult } from '../../rating/decorate.js';
 import { HttpError } from '../http/errors.js';
 import { type IdempotencyStore, memoryIdempotencyStore } from './idempotency.js';
@@ -13,6 +13,8 @@ import { type IdempotencyStore, memoryIdempotencyStore } from './idempotency.js'
 export interface RecordOptions {
   signal?: AbortSignal;
   idempotencyKey?: string;
+  /** For a rating made from evidence: the derived findings it rated, so that a replay reproduces it. */
+  inputEvidence?: Decision['inputEvidence'];
 }
 
 /** Decisions: what the routes need of the decision log. */
@@ -48,7 +50,10 @@ export function decisionsOf(
   return {
     record: async (caller, input, result, options = {}) => {
       if (!log) return;
-      await log.append({ caller, input, result, ...idem(options) }, { signal: options.signal }).catch(refused);
+      const evidence = options.inputEvidence ? { inputEvidence: options.inputEvidence } : {};
+      await log
+        .append({ caller, input, result, ...idem(options), ...evidence }, { signal: options.signal })
+        .catch(refused);
     },
     recordAll: async (caller, items, options = {}) => {
       if (!log || !items.length) return;

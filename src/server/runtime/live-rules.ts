@@ -3,11 +3,18 @@
 // and only then swapped in with one assignment. A request reads `current` once when it starts, so it
 // finishes on the version it began with; a refused version leaves the live one serving.
 import { createHash } from 'node:crypto';
+import type { LiveVersion } from '../../../generated/types/http/live-version.js';
+import type { ReloadFailure, ReloadRecord } from '../../../generated/types/http/reload-record.js';
 import { readFile } from 'node:fs/promises';
 import { failureDiagnostics, loadRuleTests, runRuleTest, type RuleTestOutcome } from '../../check/rule-tests.js';
 import { EngineError } from '../../engine/errors.js';
 import type { ObligationService } from '../../obligations/service.js';
 import { Rater } from '../../rating/rater.js';
+import { existsSync } from 'node:fs';
+import { Deriver } from '../../evidence/service.js';
+import { defaultHeadersFile } from '../../evidence/tables.js';
+import { calendarsDir as defaultCalendarsDir } from '../../obligations/service.js';
+import { rulesetsDir as repoRulesetsDir } from '../../artifacts/artifacts.js';
 import { formatDiagnostic, RulesError, type Diagnostic } from '../../diagnostics/diagnostics.js';
 import { type Duties, DutiesByYear, type DutiesOptions, fixedDuties } from './duties.js';
 
@@ -29,28 +36,17 @@ export interface RulesVersion {
   rater: Rater;
   /** Deadlines and annex 4 inspections by year, when a ruleset of the version has an obligations.yaml. */
   obligations?: Duties;
-  rulesets: { id: string; hash: string }[];
+  /** Findings from evidence, with the same rulesets and policy as `rater` (so their hashes agree). */
+  deriver?: Deriver;
+  rulesets: LiveVersion['rulesets'];
   /** sha256 of the compiled policy's bytes, or null when the version was handed over already loaded. */
   wasmSha256: string | null;
   obligationsHash: string | null;
   loadedAt: string;
 }
 
-/** ReloadFailure: why a version was refused; diagnostics are `file:line:col: …` lines. */
-export interface ReloadFailure {
-  kind: 'rules' | 'wasm' | 'rule-tests' | 'changed-while-loading' | 'unexpected';
-  message: string;
-  diagnostics: string[];
-}
-
-/** ReloadRecord: the outcome of one reload. */
-export interface ReloadRecord {
-  ok: boolean;
-  trigger: string;
-  at: string;
-  durationMs: number;
-  error?: ReloadFailure;
-}
+/** ReloadRecord: the outcome of one reload; a failure's diagnostics are `file:line:col: …` lines. */
+export type { ReloadFailure, ReloadRecord };
 
 /** VersionRefused: a version that did not load or did not pass its checks. */
 export class VersionRefused extends Error {
@@ -61,7 +57,7 @@ export class VersionRefused extends Error {
 }
 
 /** describeVersion is what /readyz and /v1/status say of a version. */
-export function describeVersion(v: RulesVersion) {
+export function describeVersion(v: RulesVersion): LiveVersion {
   return { rulesets: v.rulesets, wasmSha256: v.wasmSha256, obligationsHash: v.obligationsHash, loadedAt: v.loadedAt };
 }
 
@@ -84,8 +80,11 @@ export class LiveRules {
   }
 
   /** fixed serves an already loaded Rater (tests, embedding); it cannot be reloaded. */
-  static fixed(rater: Rater, obligations?: ObligationService): LiveRules {
-    return new LiveRules(versionOf(rater, obligations ? fixedDuties(obligations) : undefined, null));
+  static fixed(rater: Rater, obligations?: ObligationService, deriver?: Deriver): LiveRules {
+    return new LiveRules({
+      ...versionOf(rater, obligations ? fixedDuties(obligations) : undefined, null),
+      ...(deriver ? { deriver } : {}),
+    });
   }
 
   /** current is the live version; read it once per request. */
@@ -137,11 +136,13 @@ export async function loadVersion(source: RulesSource): Promise<RulesVersion> {
   const before = await wasmDigest(source.wasmPath);
   let rater: Rater;
   let obligations: Duties | undefined;
+  let deriver: Deriver;
   try {
     rater = await Rater.load(source.rulesetsDir, source.wasmPath);
     // Deadlines and annex 4 inspections of every ruleset that has them, chosen by year as the rating is.
     if (source.obligations !== false)
       obligations = await DutiesByYear.load(rater.registry, { wasmPath: source.wasmPath, ...source.obligations });
+    deriver = await deriverFor(source, rater);
   } catch (err) {
     throw refusedFrom(err);
   }
@@ -153,7 +154,19 @@ export async function loadVersion(source: RulesSource): Promise<RulesVersion> {
       message: `${source.wasmPath} changed while it was being loaded; reload again once it is written`,
       diagnostics: [],
     });
-  return versionOf(rater, obligations, before);
+  return { ...versionOf(rater, obligations, before), deriver };
+}
+
+/**
+ * deriverFor reads findings from evidence with the version's own rulesets and policy, and the header
+ * mapping beside the rulesets folder (the repo's when that folder has none beside it).
+ */
+export function deriverFor(source: Pick<RulesSource, 'rulesetsDir' | 'obligations'>, rater: Rater): Promise<Deriver> {
+  const beside = defaultHeadersFile(source.rulesetsDir);
+  return Deriver.assemble(rater.registry, rater.module, {
+    calendars: (source.obligations ? source.obligations.calendarsDir : undefined) ?? defaultCalendarsDir,
+    headers: existsSync(beside) ? beside : defaultHeadersFile(repoRulesetsDir),
+  });
 }
 
 /** versionOf names a loaded version by what it serves: ruleset hashes, WASM digest, obligations. */

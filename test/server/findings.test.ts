@@ -1,0 +1,357 @@
+// POST /v1/findings/derive and POST /v1/evaluate/evidence: the synthetic example uploaded part by part
+// derives its hand-worked findings and rates to 83.7 (B); bad tables are refused with their part, row
+// and column; the service's keys and limits apply; a rating from evidence is logged so replay reproduces it.
+import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { createDecisionLog } from '../../src/audit/log.js';
+import { replayLog } from '../../src/audit/replay.js';
+import { rulesetsDir } from '../../src/artifacts/artifacts.js';
+import type { Deriver } from '../../src/evidence/service.js';
+import { deriverFor } from '../../src/server/runtime/live-rules.js';
+import { anonymous, bearer, testApp, useRater } from './helper.js';
+
+const exampleDir = 'examples/evidence/synthetic-bank';
+const ctx = useRater();
+let deriver: Deriver;
+let app: FastifyInstance;
+beforeAll(async () => {
+  deriver = await deriverFor({ rulesetsDir }, ctx.rater);
+  app = testApp({ rater: ctx.rater, deriver, pdf: false });
+});
+
+type Part = { name: string; filename?: string; type?: string; content: string | Buffer };
+
+/** form builds a multipart/form-data body by hand, so each test says exactly what is sent. */
+function form(parts: Part[]): { payload: Buffer; headers: Record<string, string> } {
+  const boundary = '----credit-policy-test-boundary';
+  const chunks: Buffer[] = [];
+  for (const p of parts) {
+    const disposition = `form-data; name="${p.name}"${p.filename !== undefined ? `; filename="${p.filename}"` : ''}`;
+    const head = `--${boundary}\r\nContent-Disposition: ${disposition}\r\n${p.filename !== undefined ? `Content-Type: ${p.type ?? 'application/octet-stream'}\r\n` : ''}\r\n`;
+    chunks.push(
+      Buffer.from(head),
+      Buffer.isBuffer(p.content) ? p.content : Buffer.from(p.content),
+      Buffer.from('\r\n'),
+    );
+  }
+  chunks.push(Buffer.from(`--${boundary}--\r\n`));
+  return { payload: Buffer.concat(chunks), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+}
+
+/** exampleParts: every table of the example, each part named by its file's base name (员工 for staff). */
+function exampleParts(): Part[] {
+  return readdirSync(exampleDir)
+    .filter((f) => !/README|case/.test(f))
+    .map((f) => ({ name: f.replace(/\.[a-z]+$/, ''), filename: f, content: readFileSync(join(exampleDir, f)) }));
+}
+
+const derive = (parts: Part[], query = 'institution=示例&year=2024&usersNeeded=4', headers = bearer('rater')) => {
+  const f = form(parts);
+  return app.inject({
+    method: 'POST',
+    url: `/v1/findings/derive?${encodeURI(query)}`,
+    payload: f.payload,
+    headers: { ...f.headers, ...headers },
+  });
+};
+
+/** withTable is the example with one table's part replaced (`replaces`: the example part it takes the place of). */
+const withTable = (name: string, content: string | Buffer, filename = `${name}.csv`, replaces = name) =>
+  exampleParts()
+    .filter((p) => p.name !== replaces)
+    .concat({ name, filename, content });
+
+describe('POST /v1/findings/derive', () => {
+  it('derives the example’s hand-worked findings from its uploaded tables, with the files as they were sent', async () => {
+    const res = await derive(exampleParts());
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body.notDerived).toEqual([]);
+    expect(body.findings).toEqual({
+      '2.3': { rulesNotFiled: 1 },
+      '3.2': { auditReportsNotFiled: 1 },
+      '5.1': { userCountDeviationPercent: 25 },
+      '5.2': { realNameNotEnforced: 1, usersNotRegistered: 1 },
+      '5.3': { sharedOrOverlappingUsers: true },
+      '5.4': { userDeactivationFailures: 2 },
+      '5.6': { passwordPolicyViolations: 3 },
+      '5.7': { nonRegularStaffUsers: true },
+      '6.2': { passRatePercent: 50 },
+      '6.3': { coveragePercent: 75 },
+      '8.1': { queriesWithoutAuthorization: 6 },
+      '8.2': { authorizationElementsMissing: 2, formatContractWithoutNotice: 1 },
+      '8.3': { queriesNotRegistered: 1, authorizationNotEnforced: 1 },
+      '10.1': { lateReplies: 2 },
+      '10.2': { lateCorrections: 2 },
+    });
+    const d = body.derived.find(
+      (x: { item: string; finding: string }) => x.item === '5.2' && x.finding === 'usersNotRegistered',
+    );
+    expect(d.rows).toEqual([{ table: 'users', row: 6, key: 'U05', why: 'filed-late' }]);
+    // The same findings as the CLI derives from the folder, file names and hashes included.
+    const cli = await deriver.derive({
+      dir: exampleDir,
+      displayRoot: exampleDir,
+      institution: '示例',
+      year: 2024,
+      usersNeeded: 4,
+    });
+    const byTable = (t: { table: string }[]) => [...t].sort((a, b) => a.table.localeCompare(b.table));
+    expect({ ...body, tables: byTable(body.tables) }).toEqual(
+      JSON.parse(JSON.stringify({ ...cli, tables: byTable(cli.tables) })),
+    );
+    expect(body.tables.find((t: { table: string }) => t.table === 'staff')).toMatchObject({
+      file: '员工.csv',
+      rows: 6,
+    });
+  });
+
+  it('leaves the items of a table not sent "not derived", and reads asOf', async () => {
+    const parts = exampleParts().filter((p) => p.name !== '异议');
+    const res = await derive(parts, 'institution=示例&year=2024&usersNeeded=4&asOf=2025-01-02');
+    expect(res.statusCode).toBe(200);
+    const body = res.json();
+    expect(body.notDerived).toEqual([
+      { item: '10.1', reason: 'not derived (table disputes not supplied)' },
+      { item: '10.2', reason: 'not derived (table disputes not supplied)' },
+    ]);
+    expect(body.findings['5.2']).toEqual({ realNameNotEnforced: 1, usersNotRegistered: 2 });
+  });
+
+  it('refuses an unknown header with its part, table and row 1, listing the accepted headers', async () => {
+    const users = readFileSync(join(exampleDir, 'users.csv'), 'utf8').replace('角色', '岗位');
+    const res = await derive(withTable('users', users));
+    expect(res.statusCode).toBe(400);
+    const body = res.json();
+    expect(body.error).toBe('invalid-evidence');
+    expect(body.problems[0]).toMatchObject({
+      code: 'EVID010',
+      part: 'users',
+      table: 'users',
+      row: 1,
+      path: '/users/1',
+    });
+    expect(body.problems[0].message).toMatch(
+      /^part users \(users\.csv\), row 1: unknown header "岗位" for the users table; accepted headers: .*roles \(角色/,
+    );
+  });
+
+  it('refuses a bad date with its part, row and column', async () => {
+    const users = readFileSync(join(exampleDir, 'users.csv'), 'utf8').replace('2024-09-27', '2024-09-31');
+    const res = await derive(withTable('征信系统用户', users, 'export.csv', 'users'));
+    expect(res.statusCode).toBe(400);
+    const [p] = res.json().problems;
+    expect(p).toMatchObject({
+      code: 'EVID020',
+      part: '征信系统用户',
+      table: 'users',
+      row: 6,
+      column: 'created',
+      path: '/users/6/created',
+    });
+    expect(p.message).toMatch(/^part 征信系统用户 \(export\.csv\), row 6, column created: /);
+    expect(p.message).toContain('2024-09-31');
+  });
+
+  it('refuses a query by a user not in the users table, naming the query row and the users part', async () => {
+    const queries = `${readFileSync(join(exampleDir, 'queries.csv'), 'utf8')}Q009,U99,2024-06-01,person,loanApproval,A01,yes,\n`;
+    const res = await derive(withTable('queries', queries));
+    expect(res.statusCode).toBe(400);
+    const [p] = res.json().problems;
+    expect(p).toMatchObject({ code: 'EVID031', part: 'queries', table: 'queries', row: 10, column: 'user' });
+    expect(p.message).toBe(
+      'part queries (queries.csv), row 10, column user: "U99" is not in the users table (part users, users.csv); every query must name a user of the system',
+    );
+  });
+
+  it('refuses a file in an encoding it does not read (UTF-16), naming the part', async () => {
+    const text = readFileSync(join(exampleDir, 'training.csv'), 'utf8');
+    const utf16 = Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]);
+    const res = await derive(withTable('training', utf16));
+    expect(res.statusCode).toBe(400);
+    expect(res.json().problems[0]).toMatchObject({ code: 'EVID003', part: 'training', table: 'training', row: 1 });
+    expect(res.json().problems[0].message).toContain('UTF-16');
+  });
+
+  it('refuses a part that names no table, a second part for one table, and a file of no known type', async () => {
+    const base = exampleParts().filter((p) => p.name !== 'training');
+    const res = await derive([
+      ...base,
+      { name: 'payroll', filename: 'payroll.csv', content: 'a,b\n' },
+      { name: 'staff', filename: 'staff.csv', content: 'id\n' },
+      { name: 'training', filename: 'training.pdf', type: 'application/pdf', content: '%PDF' },
+    ]);
+    expect(res.statusCode).toBe(400);
+    expect(res.json().problems.map((p: { code: string; part: string }) => [p.code, p.part])).toEqual([
+      ['EVID040', 'payroll'],
+      ['EVID005', 'staff'],
+      ['EVID004', 'training'],
+    ]);
+  });
+
+  it('refuses bad parameters before reading the upload, and a year no ruleset decides', async () => {
+    const noYear = await derive(exampleParts(), 'institution=示例');
+    expect(noYear.statusCode).toBe(400);
+    expect(noYear.json().error).toBe('invalid-input');
+    const badDay = await derive(exampleParts(), 'institution=示例&year=2024&asOf=2024-13-01');
+    expect(badDay.statusCode).toBe(400);
+    const early = await derive(exampleParts(), 'institution=示例&year=2024&asOf=2023-12-31');
+    expect(early.statusCode).toBe(400);
+    expect(early.json().problems[0]).toMatchObject({ code: 'EVID007', path: '/asOf' });
+    const old = await derive(exampleParts(), 'institution=示例&year=2010');
+    expect(old.statusCode).toBe(422);
+    expect(old.json().error).toBe('no-ruleset-in-force');
+  });
+
+  it('refuses a body that is not multipart (415), a malformed one (400), and one without tables (400)', async () => {
+    const json = await app.inject({ method: 'POST', url: '/v1/findings/derive?institution=a&year=2024', payload: {} });
+    expect(json.statusCode).toBe(415);
+    const torn = form(exampleParts());
+    const cut = await app.inject({
+      method: 'POST',
+      url: '/v1/findings/derive?institution=a&year=2024',
+      payload: torn.payload.subarray(0, 300),
+      headers: torn.headers,
+    });
+    expect(cut.statusCode).toBe(400);
+    const none = await derive([]);
+    expect(none.statusCode).toBe(400);
+    expect(none.json().error).toBe('invalid-evidence');
+  });
+
+  it('refuses an upload over EVIDENCE_BODY_LIMIT with 413', async () => {
+    const small = testApp({ rater: ctx.rater, deriver, pdf: false, evidenceBodyLimit: 4096 });
+    const big = `${readFileSync(join(exampleDir, 'queries.csv'), 'utf8')}${'Q1,U01,2024-01-02,person,loanApproval,A01,yes,\n'.repeat(200)}`;
+    const f = form(withTable('queries', big));
+    const declared = await small.inject({
+      method: 'POST',
+      url: '/v1/findings/derive?institution=a&year=2024',
+      payload: f.payload,
+      headers: f.headers,
+    });
+    expect(declared.statusCode).toBe(413);
+    expect(declared.json().error).toBe('body-too-large');
+    // Without a Content-Length (chunked): refused once the parts written pass the bound.
+    const { Readable } = await import('node:stream');
+    const streamed = await small.inject({
+      method: 'POST',
+      url: '/v1/findings/derive?institution=a&year=2024',
+      payload: Readable.from([f.payload]),
+      headers: { ...f.headers, 'transfer-encoding': 'chunked' },
+    });
+    expect(streamed.statusCode).toBe(413);
+    await small.close();
+  });
+
+  it('needs an API key with the evaluate scope', async () => {
+    const f = form(exampleParts());
+    const none = await anonymous(app)({
+      method: 'POST',
+      url: '/v1/findings/derive?institution=a&year=2024',
+      payload: f.payload,
+      headers: f.headers,
+    });
+    expect(none.statusCode).toBe(401);
+    const reader = await derive(exampleParts(), 'institution=a&year=2024', bearer('reader'));
+    expect(reader.statusCode).toBe(403);
+  });
+
+  it('is described in the API description with its parameters, parts and responses', async () => {
+    const doc = (await app.inject({ url: '/openapi.json' })).json();
+    const op = doc.paths['/v1/findings/derive'].post;
+    expect(op.operationId).toBe('deriveFindings');
+    expect(op.parameters.map((p: { name: string }) => p.name).sort()).toEqual([
+      'asOf',
+      'institution',
+      'region',
+      'ruleset',
+      'usersNeeded',
+      'year',
+    ]);
+    expect(Object.keys(op.requestBody.content)).toEqual(['multipart/form-data']);
+    expect(Object.keys(op.requestBody.content['multipart/form-data'].schema.properties)).toContain('queries');
+    expect(op.responses['200'].content['application/json'].schema.$ref).toBe('#/components/schemas/DerivedFindings');
+    expect(Object.keys(op.responses)).toEqual(expect.arrayContaining(['400', '401', '403', '413', '415', '429']));
+    expect(doc.paths['/v1/evaluate/evidence'].post.operationId).toBe('evaluateEvidence');
+  });
+});
+
+describe('POST /v1/evaluate/evidence', () => {
+  it('rates the example from its case and tables to 83.7 (B), logs it with its findings, and replay reproduces it', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'evidence-decisions-'));
+    const path = join(dir, 'decisions.jsonl');
+    const decisionLog = await createDecisionLog({ path, privateKeyPath: join(dir, 'key.pem'), createKey: true });
+    const logged = testApp({ rater: ctx.rater, deriver, pdf: false, decisionLog });
+    const f = form([
+      { name: 'case', filename: 'case.json', content: readFileSync(join(exampleDir, 'case.json')) },
+      ...exampleParts(),
+    ]);
+    const res = await logged.inject({
+      method: 'POST',
+      url: '/v1/evaluate/evidence?usersNeeded=4',
+      payload: f.payload,
+      headers: { ...f.headers, ...bearer('rater') },
+    });
+    expect(res.statusCode).toBe(200);
+    const result = res.json();
+    expect([result.score, result.grade]).toEqual([83.7, 'B']);
+    const item = (id: string) => result.items.find((i: { id: string }) => i.id === id);
+    expect(item('5.2').deductions[1].evidence).toEqual({
+      finding: 'usersNotRegistered',
+      source: 'derived',
+      total: 1,
+      rows: [{ table: 'users', row: 6, key: 'U05', why: 'filed-late' }],
+    });
+    expect(item('8.1').deductions[0].evidence).toMatchObject({ source: 'overridden', derivedValue: 6, total: 6 });
+    // The readings of derivation.yaml the derived findings used, beside the scoring table's; 8.1's value
+    // is the assessor's override, so its reading did not decide it.
+    const readings = result.interpretations.map((i: { id: string }) => i.id);
+    expect(readings).toEqual(expect.arrayContaining(['deviation-absolute', 'derivation-period', 'derivation-5.4']));
+    expect(readings).not.toContain('derivation-8.1');
+    expect(result.interpretations.find((i: { id: string }) => i.id === 'derivation-5.4')).toMatchObject({
+      about: '5.4',
+      reading: expect.stringContaining('Idleness is counted in query operations only, never in logins.'),
+    });
+    await logged.close();
+    const [entry] = (await readFile(path, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(entry.caller).toBe('rater');
+    expect(entry.inputEvidence.derived.findings['8.1']).toEqual({ queriesWithoutAuthorization: 6 });
+    expect(entry.inputEvidence.derived.tables.map((t: { file: string }) => t.file)).toContain('员工.csv');
+    const outcomes = [];
+    for await (const o of replayLog(path, { rules: rulesetsDir, module: ctx.rater.module })) outcomes.push(o);
+    expect(outcomes).toHaveLength(1);
+    expect(outcomes[0]).toMatchObject({ status: 'reproduced', fromEvidence: { derived: 18 } });
+    expect(outcomes[0].fromEvidence?.tables).toHaveLength(8);
+  });
+
+  it('refuses an upload without its case, and a typed finding the evidence contradicts', async () => {
+    const none = form(exampleParts());
+    const res = await app.inject({
+      method: 'POST',
+      url: '/v1/evaluate/evidence',
+      payload: none.payload,
+      headers: none.headers,
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().message).toContain('no part named case');
+    const c = JSON.parse(readFileSync(join(exampleDir, 'case.json'), 'utf8'));
+    c.assessorOverrides = [];
+    c.findings['8.1'] = { queriesWithoutAuthorization: 3 };
+    const f = form([{ name: 'case', content: JSON.stringify(c) }, ...exampleParts()]);
+    const bad = await app.inject({
+      method: 'POST',
+      url: '/v1/evaluate/evidence?usersNeeded=4',
+      payload: f.payload,
+      headers: f.headers,
+    });
+    expect(bad.statusCode).toBe(400);
+    expect(bad.json().problems[0]).toMatchObject({ path: '/findings/8.1/queriesWithoutAuthorization' });
+  });
+});
