@@ -7,6 +7,7 @@ import type {
   DecisionEntry,
   RepairEntry,
 } from '../../generated/types/audit/decision-log.js';
+import { createHash } from 'node:crypto';
 import { canonicalHash } from './canonical.js';
 
 /** genesisHash is the prevHash of the first entry of a log. */
@@ -31,4 +32,24 @@ export function isCheckpoint(line: unknown): line is Checkpoint {
 /** isRepair tells a repair link from a decision entry. */
 export function isRepair(line: unknown): line is RepairEntry {
   return line !== null && typeof line === 'object' && 'repair' in line;
+}
+
+// The line as written is canonical JSON; its hash is that text without the `hash` member. A line
+// rewritten in another (equivalent) form is checked the slow way, over its canonical form.
+export function hashHolds(text: string, e: { hash: string }): boolean {
+  const member = `"hash":${JSON.stringify(e.hash)}`;
+  const at = text.indexOf(member);
+  if (at > 0) {
+    const withComma = text[at - 1] === ',' ? at - 1 : at;
+    const end = withComma === at ? at + member.length + 1 : at + member.length;
+    const rest = text.slice(0, withComma) + text.slice(end);
+    if (`sha256:${createHash('sha256').update(rest, 'utf8').digest('hex')}` === e.hash) return true;
+  }
+  return entryHash(e as DecisionEntry) === e.hash;
+}
+
+/** inputHolds: the entry's input has the hash it names (as written, or in canonical form). */
+export function inputHolds(e: DecisionEntry): boolean {
+  const fast = `sha256:${createHash('sha256').update(JSON.stringify(e.input), 'utf8').digest('hex')}`;
+  return fast === e.inputHash || canonicalHash(e.input) === e.inputHash;
 }

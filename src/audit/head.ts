@@ -1,7 +1,7 @@
 // Audit stage: the signed head of a decision log: the newest checkpoint (sequence, hash, time, key),
 // kept in a file of its own beside the log and replaced atomically (write a temporary file, fsync it,
 // rename it over the old one, fsync the folder), so the end of the chain is anchored outside the log.
-import { open, readFile, rename } from 'node:fs/promises';
+import { open, readdir, readFile, rename } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import type { ValidateFunction } from 'ajv';
 import type { SignedHead } from '../../generated/types/audit/signed-head.js';
@@ -28,6 +28,19 @@ export function partPathFor(logPath: string, firstSeq: number): string {
 /** partPattern matches the rotated files of the log `path` (group 1: the first seq). */
 export function partPattern(logPath: string): RegExp {
   return new RegExp(`^${stemOf(logPath).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}\\.from-(\\d{12})\\.jsonl$`);
+}
+
+/** chainFiles: the rotated files of a log, oldest first, then the log itself. */
+export async function chainFiles(file: string): Promise<string[]> {
+  const pattern = partPattern(file);
+  let names: string[] = [];
+  try {
+    names = await readdir(dirname(file));
+  } catch {
+    return [file];
+  }
+  const parts = names.filter((n) => pattern.test(n)).sort();
+  return [...parts.map((n) => join(dirname(file), n)), file];
 }
 
 function stemOf(logPath: string): string {

@@ -3,13 +3,18 @@
 // head it names, and the signed head beside the log, so that a cut, emptied or rewritten end is found.
 // A rotated log is checked across its files as one chain. It stops at the first broken line.
 import type { KeyObject } from 'node:crypto';
-import { createHash } from 'node:crypto';
-import { readdir, stat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { basename, dirname, join } from 'node:path';
-import { canonicalHash } from './canonical.js';
-import { type Checkpoint, type DecisionEntry, entryHash, genesisHash, isCheckpoint, isRepair } from './entry.js';
-import { HeadError, headPathFor, partPattern, readHead } from './head.js';
+import {
+  type Checkpoint,
+  type DecisionEntry,
+  genesisHash,
+  hashHolds,
+  inputHolds,
+  isCheckpoint,
+  isRepair,
+} from './entry.js';
+import { chainFiles, HeadError, headPathFor, readHead } from './head.js';
 import { checkSignature, keyIdOf, publicKeyFromBase64 } from './keys.js';
 import { fastEntry } from './fast-entry.js';
 import { readLines } from './tail.js';
@@ -66,39 +71,6 @@ export interface VerifyOptions {
 }
 
 const threadsFrom = 64 << 20;
-
-/** chainFiles: the rotated files of a log, oldest first, then the log itself. */
-export async function chainFiles(file: string): Promise<string[]> {
-  const pattern = partPattern(file);
-  let names: string[] = [];
-  try {
-    names = await readdir(dirname(file));
-  } catch {
-    return [file];
-  }
-  const parts = names.filter((n) => pattern.test(n)).sort();
-  return [...parts.map((n) => join(dirname(file), n)), file];
-}
-
-/** verifyFolder checks every chain in a folder (one per `*.head.json`, e.g. one per replica). */
-export async function verifyFolder(
-  dir: string,
-  options: Omit<VerifyOptions, 'headPath'> = {},
-): Promise<VerifyReport[]> {
-  const names = await readdir(dir);
-  const logs = names.filter((n) => n.endsWith('.jsonl.head.json')).map((n) => n.slice(0, -'.head.json'.length));
-  const covered = new Set<string>();
-  const reports: VerifyReport[] = [];
-  for (const log of logs.sort()) {
-    const path = join(dir, log);
-    const r = await verifyLog(path, options);
-    for (const f of r.files) covered.add(basename(f));
-    reports.push(r);
-  }
-  for (const n of names.filter((n) => n.endsWith('.jsonl') && !covered.has(n)).sort())
-    if (!logs.some((l) => partPattern(join(dir, l)).test(n))) reports.push(await verifyLog(join(dir, n), options));
-  return reports;
-}
 
 /** verifyLog checks a log (with its rotated files); with `publicKey`, every signature must be by that key. */
 export async function verifyLog(file: string, options: VerifyOptions = {}): Promise<VerifyReport> {
@@ -323,23 +295,4 @@ export async function verifyLog(file: string, options: VerifyOptions = {}): Prom
       );
     return report;
   }
-}
-
-// The line as written is canonical JSON; its hash is that text without the `hash` member. A line
-// rewritten in another (equivalent) form is checked the slow way, over its canonical form.
-function hashHolds(text: string, e: { hash: string }): boolean {
-  const member = `"hash":${JSON.stringify(e.hash)}`;
-  const at = text.indexOf(member);
-  if (at > 0) {
-    const withComma = text[at - 1] === ',' ? at - 1 : at;
-    const end = withComma === at ? at + member.length + 1 : at + member.length;
-    const rest = text.slice(0, withComma) + text.slice(end);
-    if (`sha256:${createHash('sha256').update(rest, 'utf8').digest('hex')}` === e.hash) return true;
-  }
-  return entryHash(e as DecisionEntry) === e.hash;
-}
-
-function inputHolds(e: DecisionEntry): boolean {
-  const fast = `sha256:${createHash('sha256').update(JSON.stringify(e.input), 'utf8').digest('hex')}`;
-  return fast === e.inputHash || canonicalHash(e.input) === e.inputHash;
 }

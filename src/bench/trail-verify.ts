@@ -2,7 +2,7 @@
 // quickly from one template, then `credit-policy verify-log` timed, its memory sampled as it runs.
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,6 +24,8 @@ export interface VerifyRun {
   /** RSS growth: the highest sample in the second half of the run over the highest from 20% to 50% of it
    * (the first fifth is the start: loading the code and the worker threads). */
   growthMb: number;
+  /** CPU time verify-log used (all its threads, user and system), from its last /proc sample. */
+  cpuSeconds: number;
   /** The machine's 1-minute load average when the run started and when it ended. */
   load: [number, number];
   ok: boolean;
@@ -50,7 +52,9 @@ export async function measureVerify(entries: number, input: unknown, result: Rat
     });
     const samples: { t: number; rss: number }[] = [];
     let peakMb = 0;
+    let cpuSeconds = Number.NaN;
     const timer = setInterval(() => {
+      cpuSeconds = cpuOf(child.pid!) ?? cpuSeconds;
       const m = rssMb(child.pid!);
       if (Number.isFinite(m.rss)) samples.push({ t: performance.now() - t0, rss: m.rss });
       peakMb = Math.max(peakMb, m.peak || 0);
@@ -68,6 +72,7 @@ export async function measureVerify(entries: number, input: unknown, result: Rat
       megabytes,
       seconds,
       peakMb,
+      cpuSeconds,
       growthMb: late.length && early.length ? highest(late) - highest(early) : Number.NaN,
       load: [load0, loadavg()[0]],
       ok: report.ok,
@@ -115,4 +120,16 @@ export async function writeLongLog(path: string, entries: number, input: unknown
   // Reopened with its key, the log signs its end: a checkpoint line and the head beside it.
   const log = await createDecisionLog({ path, privateKeyPath: keyPath, fsync: false });
   await log.close();
+}
+
+/** cpuOf: the CPU seconds (user + system, every thread) a process has used so far, from /proc. */
+function cpuOf(pid: number): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces) in parentheses; utime and stime are 14 and 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return undefined;
+  }
 }

@@ -29,7 +29,7 @@ export const trailSection: Section = {
         ...sideBySide(runs),
         '',
         `- decision log on: fsync, group commit, a signed checkpoint every 1,000 entries or 1 s. The load generator (autocannon) runs on the same 2 cores as the workers, so two workers share the machine with it. Load average (1 min) ${fmt(load0, 1)} before the runs, ${fmt(load1, 1)} after.`,
-        `- verify-log over ${fmt(verify.entries)} entries and ${fmt(verify.checkpoints)} checkpoints (${fmt(verify.megabytes)} MB, the typical example with its full result each): ${fmt(verify.seconds, 1)} s, ${fmt(verify.entries / verify.seconds)} entries/s, peak RSS ${fmt(verify.peakMb)} MB (its second half over 20–50% of the run: ${fmt(verify.growthMb, 0)} MB), ${verify.ok ? 'ok' : 'NOT OK'}; load average ${fmt(verify.load[0], 1)} at its start, ${fmt(verify.load[1], 1)} at its end`,
+        `- verify-log over ${fmt(verify.entries)} entries and ${fmt(verify.checkpoints)} checkpoints (${fmt(verify.megabytes)} MB, the typical example with its full result each): ${fmt(verify.seconds, 1)} s, ${fmt(verify.entries / verify.seconds)} entries/s, CPU time ${fmt(verify.cpuSeconds, 1)} s (all its threads; the machine's other work takes the rest of the wall time), peak RSS ${fmt(verify.peakMb)} MB (its second half over 20–50% of the run: ${fmt(verify.growthMb, 0)} MB), ${verify.ok ? 'ok' : 'NOT OK'}; load average ${fmt(verify.load[0], 1)} at its start, ${fmt(verify.load[1], 1)} at its end`,
       ],
       rows,
       gaps: rows.filter((r) => !r.met).map((r) => `${r.measure}: ${r.ours} (target ${r.target})`),

@@ -4,7 +4,8 @@
 import { stat } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { KeyError, readPublicKey } from '../audit/keys.js';
-import { type VerifyReport, verifyFolder, verifyLog } from '../audit/verify.js';
+import { type VerifyReport, verifyLog } from '../audit/verify.js';
+import { verifyFolder } from '../audit/verify-folder.js';
 import { UsageError } from './io.js';
 
 export function registerVerifyLog(program: Command): void {

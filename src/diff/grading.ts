@@ -2,19 +2,20 @@
 // triggers with their thresholds, the measures of each result, and the not-rated rule.
 import type { Grading, RuleSet } from '../rules/ruleset.js';
 import { type Changes, keyed, type Place } from './compare.js';
+import type { ChangeKind } from './model.js';
 
 type Trigger = Grading['downgrade']['triggers'][number];
 
 /** diffGrading adds every change of grading.yaml. */
 export function diffGrading(a: RuleSet, b: RuleSet, out: Changes): void {
-  const ga = a.grading,
-    gb = b.grading;
+  for (const diff of [diffBands, diffCircumstances, diffDowngrade, diffZeroScore, diffMeasures, diffNotRated])
+    diff(a.grading, b.grading, out);
+}
+
+/** diffBands: the grade bands, their clause and reading. */
+function diffBands(ga: Grading, gb: Grading, out: Changes): void {
   const bands: Place = { section: 'grading', path: 'bands' };
-  out.value(bands, 'band', 'clause', ga.bands.clause, gb.bands.clause);
-  out.value(bands, 'band', 'interpretation', ga.bands.interpretation, gb.bands.interpretation, {
-    from: ga.bands.clause,
-    to: gb.bands.clause,
-  });
+  clauseAndReading(bands, 'band', ga.bands, gb.bands, out);
   keyed(ga.bands.grades, gb.bands.grades, (g) => g.grade, {
     removed: (g, id) => out.removed(bands, 'band', `[${id}]`, g, g.clause),
     added: (g, id) => out.added(bands, 'band', `[${id}]`, g, g.clause),
@@ -26,7 +27,10 @@ export function diffGrading(a: RuleSet, b: RuleSet, out: Changes): void {
       out.value(bands, 'band', `[${id}].description`, x.description, y.description);
     },
   });
+}
 
+/** diffCircumstances: the circumstances the triggers count. */
+function diffCircumstances(ga: Grading, gb: Grading, out: Changes): void {
   const circumstances: Place = { section: 'grading', path: 'circumstances' };
   keyed(Object.entries(ga.circumstances), Object.entries(gb.circumstances), ([name]) => name, {
     removed: ([, c], name) => out.removed(circumstances, 'circumstance', name, c),
@@ -36,7 +40,10 @@ export function diffGrading(a: RuleSet, b: RuleSet, out: Changes): void {
       out.value(circumstances, 'circumstance', `${name}.description`, x.description, y.description);
     },
   });
+}
 
+/** diffDowngrade: the downgrade and its triggers. */
+function diffDowngrade(ga: Grading, gb: Grading, out: Changes): void {
   const downgrade: Place = { section: 'grading', path: 'downgrade' };
   const dClause = { from: ga.downgrade.clause, to: gb.downgrade.clause };
   out.value(downgrade, 'trigger', 'clause', ga.downgrade.clause, gb.downgrade.clause);
@@ -58,15 +65,17 @@ export function diffGrading(a: RuleSet, b: RuleSet, out: Changes): void {
     dClause,
   );
   diffTriggers(ga.downgrade.triggers, gb.downgrade.triggers, downgrade, out);
+}
 
+/** diffZeroScore: the zero score and its triggers. */
+function diffZeroScore(ga: Grading, gb: Grading, out: Changes): void {
   const zero: Place = { section: 'grading', path: 'zeroScore' };
-  out.value(zero, 'trigger', 'clause', ga.zeroScore.clause, gb.zeroScore.clause);
-  out.value(zero, 'trigger', 'interpretation', ga.zeroScore.interpretation, gb.zeroScore.interpretation, {
-    from: ga.zeroScore.clause,
-    to: gb.zeroScore.clause,
-  });
+  clauseAndReading(zero, 'trigger', ga.zeroScore, gb.zeroScore, out);
   diffTriggers(ga.zeroScore.triggers, gb.zeroScore.triggers, zero, out);
+}
 
+/** diffMeasures: the measures of each result. */
+function diffMeasures(ga: Grading, gb: Grading, out: Changes): void {
   const measures: Place = { section: 'grading', path: 'measures' };
   out.value(measures, 'measure', 'clause', ga.measures.clause, gb.measures.clause);
   keyed(Object.entries(ga.measures.results), Object.entries(gb.measures.results), ([k]) => k, {
@@ -93,13 +102,24 @@ export function diffGrading(a: RuleSet, b: RuleSet, out: Changes): void {
       });
     },
   });
+}
 
+/** diffNotRated: the not-rated rule (第九条). */
+function diffNotRated(ga: Grading, gb: Grading, out: Changes): void {
   const notRated: Place = { section: 'grading', path: 'notRated' };
-  out.value(notRated, 'not-rated', 'clause', ga.notRated.clause, gb.notRated.clause);
-  out.value(notRated, 'not-rated', 'interpretation', ga.notRated.interpretation, gb.notRated.interpretation, {
-    from: ga.notRated.clause,
-    to: gb.notRated.clause,
-  });
+  clauseAndReading(notRated, 'not-rated', ga.notRated, gb.notRated, out);
+}
+
+/** clauseAndReading: a section's clause, and the interpretation it is read by. */
+function clauseAndReading(
+  place: Place,
+  kind: ChangeKind,
+  a: { clause: string; interpretation?: string },
+  b: { clause: string; interpretation?: string },
+  out: Changes,
+): void {
+  out.value(place, kind, 'clause', a.clause, b.clause);
+  out.value(place, kind, 'interpretation', a.interpretation, b.interpretation, { from: a.clause, to: b.clause });
 }
 
 function diffTriggers(a: Trigger[], b: Trigger[], place: Place, out: Changes): void {

@@ -19,59 +19,11 @@ export function diffTable(a: RuleSet, b: RuleSet, out: Changes): void {
   out.value({ section: 'table', path: '' }, 'metadata', 'title', a.table.title, b.table.title);
   out.value({ section: 'table', path: '' }, 'metadata', 'document', a.table.document, b.table.document);
 
-  keyed(a.table.dimensions, b.table.dimensions, (d) => d.id, {
-    removed: (d, id) =>
-      out.removed(
-        { section: 'table', path: 'dimensions' },
-        'dimension',
-        `[${id}]`,
-        { name: d.name, maxPoints: d.maxPoints },
-        d.clause,
-      ),
-    added: (d, id) =>
-      out.added(
-        { section: 'table', path: 'dimensions' },
-        'dimension',
-        `[${id}]`,
-        { name: d.name, maxPoints: d.maxPoints },
-        d.clause,
-      ),
-    both: (x, y, id) => {
-      const p: Place = { section: 'table', path: `dimensions[${id}]` };
-      const clause = { from: x.clause, to: y.clause };
-      out.value(p, 'dimension', 'name', x.name, y.name, clause);
-      out.value(p, 'dimension', 'maxPoints', x.maxPoints, y.maxPoints, clause);
-      out.value(p, 'dimension', 'clause', x.clause, y.clause);
-    },
-  });
+  const dimensions = (rs: RuleSet) => rs.table.dimensions.map((heading) => ({ heading }));
+  diffHeadings('dimension', 'dimensions', dimensions(a), dimensions(b), out);
   const indicators = (rs: RuleSet) =>
-    rs.table.dimensions.flatMap((d) => d.indicators.map((indicator) => ({ indicator, dimension: d.id })));
-  keyed(indicators(a), indicators(b), (i) => i.indicator.id, {
-    removed: ({ indicator: i }, id) =>
-      out.removed(
-        { section: 'table', path: 'indicators' },
-        'indicator',
-        `[${id}]`,
-        { name: i.name, maxPoints: i.maxPoints },
-        i.clause,
-      ),
-    added: ({ indicator: i }, id) =>
-      out.added(
-        { section: 'table', path: 'indicators' },
-        'indicator',
-        `[${id}]`,
-        { name: i.name, maxPoints: i.maxPoints },
-        i.clause,
-      ),
-    both: (x, y, id) => {
-      const p: Place = { section: 'table', path: `indicators[${id}]` };
-      const clause = { from: x.indicator.clause, to: y.indicator.clause };
-      out.value(p, 'indicator', 'dimension', x.dimension, y.dimension, clause);
-      out.value(p, 'indicator', 'name', x.indicator.name, y.indicator.name, clause);
-      out.value(p, 'indicator', 'maxPoints', x.indicator.maxPoints, y.indicator.maxPoints, clause);
-      out.value(p, 'indicator', 'clause', x.indicator.clause, y.indicator.clause);
-    },
-  });
+    rs.table.dimensions.flatMap((d) => d.indicators.map((heading) => ({ heading, dimension: d.id })));
+  diffHeadings('indicator', 'indicators', indicators(a), indicators(b), out);
 
   // Items go by the newer table's order, then those it no longer has.
   const order = [...b.items.keys(), ...[...a.items.keys()].filter((id) => !b.items.has(id))];
@@ -168,6 +120,35 @@ function diffRule(a: Rule, b: Rule, p: Place, out: Changes): void {
       });
       break;
   }
+}
+
+type Heading = { id: string; name: string; maxPoints: number; clause: string };
+
+/**
+ * diffHeadings: dimensions or indicators by id: one added or removed with its name and points, or
+ * each field that changed (an indicator's dimension too).
+ */
+function diffHeadings(
+  kind: 'dimension' | 'indicator',
+  list: string,
+  a: { heading: Heading; dimension?: string }[],
+  b: { heading: Heading; dimension?: string }[],
+  out: Changes,
+): void {
+  const place: Place = { section: 'table', path: list };
+  const brief = (h: Heading) => ({ name: h.name, maxPoints: h.maxPoints });
+  keyed(a, b, (r) => r.heading.id, {
+    removed: ({ heading: h }, id) => out.removed(place, kind, `[${id}]`, brief(h), h.clause),
+    added: ({ heading: h }, id) => out.added(place, kind, `[${id}]`, brief(h), h.clause),
+    both: ({ heading: x, dimension: xd }, { heading: y, dimension: yd }, id) => {
+      const p: Place = { section: 'table', path: `${list}[${id}]` };
+      const clause = { from: x.clause, to: y.clause };
+      if (kind === 'indicator') out.value(p, kind, 'dimension', xd, yd, clause);
+      out.value(p, kind, 'name', x.name, y.name, clause);
+      out.value(p, kind, 'maxPoints', x.maxPoints, y.maxPoints, clause);
+      out.value(p, kind, 'clause', x.clause, y.clause);
+    },
+  });
 }
 
 /**

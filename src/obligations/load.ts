@@ -9,14 +9,13 @@ import type {
   ObligationsFile,
   ReporterRule,
 } from '../../generated/types/obligations/obligations.js';
-import type { Code } from '../diagnostics/codes.js';
 import { hasErrors, RulesError, type Diagnostic } from '../diagnostics/diagnostics.js';
 import { positioned as at } from '../diagnostics/positioned.js';
 import type { JsonPath } from '../diagnostics/yaml-source.js';
-import { type Message, msg } from '../i18n/message.js';
+import { msg } from '../i18n/message.js';
 import { readSchema } from '../validation/ajv.js';
 import { daysInMonth } from './dates.js';
-import { dutyChecks, type Report, readDutyFile } from './rule-file.js';
+import { type DutyChecks, dutyChecks, type Report, readDutyFile } from './rule-file.js';
 
 export type { EventTypeColumn, Obligation, ObligationInterpretation, ObligationsFile, ReporterRule };
 
@@ -73,14 +72,23 @@ export async function loadObligations(rulesetDir: string): Promise<ObligationSet
 
 // What the schema cannot say: every id resolves, every reading is used, numbers fit their
 // schedule, every quote is in the source, and the form's columns are the report schema's counts.
-function checkObligations(doc: ObligationsFile, sourceText: string | undefined, sink: Report): void {
-  const report = (code: Code, path: JsonPath, key: string, params?: Message['params']) =>
-    sink(code, path, msg(key, params));
-  const { quoted, use, interpretations } = dutyChecks(doc, sourceText, sink);
-  const recipients = Object.keys(doc.recipients);
-  const events = Object.keys(doc.events);
+function checkObligations(doc: ObligationsFile, sourceText: string | undefined, report: Report): void {
+  const checks = dutyChecks(doc, sourceText, report);
+  checkForm(doc.monthlyReport, checks, report);
+  checks.quoted(doc.parties.operator.clause, ['parties', 'operator', 'clause']);
+  checks.use([doc.parties.interpretation], ['parties', 'interpretation']);
+  const seen = new Set<string>();
+  doc.obligations.forEach((o, n) => {
+    const op: JsonPath = ['obligations', n];
+    if (seen.has(o.id)) report('OBL010', [...op, 'id'], msg('diag.obligations.duplicateObligation', { id: o.id }));
+    seen.add(o.id);
+    checkObligation(doc, o, op, checks, report);
+  });
+  checks.interpretations(msg('diag.obligations.usedBy.obligations'));
+}
 
-  const form = doc.monthlyReport;
+/** checkForm: the monthly report form quotes its source, and its columns are the report schema's counts. */
+function checkForm(form: ObligationsFile['monthlyReport'], { quoted, use }: DutyChecks, report: Report): void {
   quoted(form.title, ['monthlyReport', 'title']);
   quoted(form.periodTemplate, ['monthlyReport', 'periodTemplate']);
   quoted(form.clause, ['monthlyReport', 'clause']);
@@ -99,61 +107,67 @@ function checkObligations(doc: ObligationsFile, sourceText: string | undefined, 
   ).definitions.counts.required;
   const keys = form.eventTypes.map((t) => t.key);
   if (keys.join() !== counts.join())
-    report('OBL021', ['monthlyReport', 'eventTypes'], 'diag.obligations.eventTypes', {
-      keys: keys.join(', '),
-      counts: counts.join(', '),
-    });
+    report(
+      'OBL021',
+      ['monthlyReport', 'eventTypes'],
+      msg('diag.obligations.eventTypes', { keys: keys.join(', '), counts: counts.join(', ') }),
+    );
   // The form's own words; 小计 and 合计 (the sums this project adds) are not on the form.
   const formHeadings = Object.entries(form.headings).filter(([k]) => k !== 'subtotal' && k !== 'total');
   for (const [k, v] of formHeadings)
     for (const text of Array.isArray(v) ? v : [v]) quoted(text, ['monthlyReport', 'headings', k]);
   for (const [k, v] of Object.entries(form.signatories)) quoted(v, ['monthlyReport', 'signatories', k]);
+}
 
-  quoted(doc.parties.operator.clause, ['parties', 'operator', 'clause']);
-  use([doc.parties.interpretation], ['parties', 'interpretation']);
-  const seen = new Set<string>();
-  doc.obligations.forEach((o, n) => {
-    const op: JsonPath = ['obligations', n];
-    if (seen.has(o.id)) report('OBL010', [...op, 'id'], 'diag.obligations.duplicateObligation', { id: o.id });
-    seen.add(o.id);
-    quoted(o.clause, [...op, 'clause']);
-    if (o.routeClause) quoted(o.routeClause, [...op, 'routeClause']);
-    use(o.interpretations, [...op, 'interpretations']);
-    if (o.inferred) use([o.inferred], [...op, 'inferred']);
-    if (!events.includes(o.start))
-      report('OBL011', [...op, 'start'], 'diag.obligations.unknownEvent', {
-        name: o.start,
-        declared: events.join(', '),
-      });
-    const s = o.schedule;
-    if (s.kind === 'annual') {
-      if ((s.day === undefined) === (s.lastDay === undefined))
-        report('OBL013', [...op, 'schedule'], 'diag.obligations.annualDay');
-      else if (s.day !== undefined && s.day > daysInMonth(2023, s.month))
-        report('OBL013', [...op, 'schedule', 'day'], 'diag.obligations.noSuchDay', { month: s.month, day: s.day });
-    }
-    for (const [kind, rule] of Object.entries(o.reporters) as [ReporterKind, ReporterRule][]) {
-      const rp: JsonPath = [...op, 'reporters', kind];
-      if (rule.recipient !== null && !recipients.includes(rule.recipient))
-        report('OBL011', [...rp, 'recipient'], 'diag.obligations.unknownRecipient', {
-          name: rule.recipient,
-          declared: recipients.join(', '),
-        });
-      if (rule.clause) quoted(rule.clause, [...rp, 'clause']);
-      use(rule.interpretations, [...rp, 'interpretations']);
-      if (rule.inferred) use([rule.inferred], [...rp, 'inferred']);
-      (rule.alsoTo ?? []).forEach((id, i) => {
-        if (!recipients.includes(id))
-          report('OBL011', [...rp, 'alsoTo', i], 'diag.obligations.unknownRecipient', {
-            name: id,
-            declared: recipients.join(', '),
-          });
-      });
-      if (rule.schedule?.day !== undefined && s.kind !== 'monthly' && s.kind !== 'quarterly')
-        report('OBL013', [...rp, 'schedule', 'day'], 'diag.obligations.dayNotMonthly', { kind: s.kind });
-      if (rule.schedule?.count !== undefined && s.kind !== 'after')
-        report('OBL013', [...rp, 'schedule', 'count'], 'diag.obligations.countNotAfter', { kind: s.kind });
-    }
-  });
-  interpretations(msg('diag.obligations.usedBy.obligations'));
+/** checkObligation: one obligation's quotes, readings, event, schedule and reporters resolve and fit. */
+function checkObligation(
+  doc: ObligationsFile,
+  o: Obligation,
+  op: JsonPath,
+  { quoted, use }: DutyChecks,
+  report: Report,
+): void {
+  const recipients = Object.keys(doc.recipients);
+  const events = Object.keys(doc.events);
+  quoted(o.clause, [...op, 'clause']);
+  if (o.routeClause) quoted(o.routeClause, [...op, 'routeClause']);
+  use(o.interpretations, [...op, 'interpretations']);
+  if (o.inferred) use([o.inferred], [...op, 'inferred']);
+  if (!events.includes(o.start))
+    report(
+      'OBL011',
+      [...op, 'start'],
+      msg('diag.obligations.unknownEvent', { name: o.start, declared: events.join(', ') }),
+    );
+  const s = o.schedule;
+  if (s.kind === 'annual') {
+    if ((s.day === undefined) === (s.lastDay === undefined))
+      report('OBL013', [...op, 'schedule'], msg('diag.obligations.annualDay'));
+    else if (s.day !== undefined && s.day > daysInMonth(2023, s.month))
+      report('OBL013', [...op, 'schedule', 'day'], msg('diag.obligations.noSuchDay', { month: s.month, day: s.day }));
+  }
+  for (const [kind, rule] of Object.entries(o.reporters) as [ReporterKind, ReporterRule][]) {
+    const rp: JsonPath = [...op, 'reporters', kind];
+    if (rule.recipient !== null && !recipients.includes(rule.recipient))
+      report(
+        'OBL011',
+        [...rp, 'recipient'],
+        msg('diag.obligations.unknownRecipient', { name: rule.recipient, declared: recipients.join(', ') }),
+      );
+    if (rule.clause) quoted(rule.clause, [...rp, 'clause']);
+    use(rule.interpretations, [...rp, 'interpretations']);
+    if (rule.inferred) use([rule.inferred], [...rp, 'inferred']);
+    (rule.alsoTo ?? []).forEach((id, i) => {
+      if (!recipients.includes(id))
+        report(
+          'OBL011',
+          [...rp, 'alsoTo', i],
+          msg('diag.obligations.unknownRecipient', { name: id, declared: recipients.join(', ') }),
+        );
+    });
+    if (rule.schedule?.day !== undefined && s.kind !== 'monthly' && s.kind !== 'quarterly')
+      report('OBL013', [...rp, 'schedule', 'day'], msg('diag.obligations.dayNotMonthly', { kind: s.kind }));
+    if (rule.schedule?.count !== undefined && s.kind !== 'after')
+      report('OBL013', [...rp, 'schedule', 'count'], msg('diag.obligations.countNotAfter', { kind: s.kind }));
+  }
 }

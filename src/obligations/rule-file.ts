@@ -4,6 +4,7 @@ import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import type { Code } from '../diagnostics/codes.js';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
+import { notVerbatim } from '../diagnostics/quotes.js';
 import { positioned } from '../diagnostics/positioned.js';
 import { type JsonPath, readYamlSource, type YamlSource } from '../diagnostics/yaml-source.js';
 import { compileSchema } from '../validation/ajv.js';
@@ -53,6 +54,9 @@ export async function readDutyFile<T extends { source: string }>(
 /** Report: how a duty file's check records one problem at a path of the document. */
 export type Report = (code: Code, path: JsonPath, message: Message) => void;
 
+/** DutyChecks: the checks dutyChecks returns for one duty file. */
+export type DutyChecks = ReturnType<typeof dutyChecks>;
+
 /**
  * dutyChecks: what every duty file is held to beyond its schema. `quoted` refuses a quote not in the
  * source verbatim, `use` an interpretation id that is not declared; `interpretations`, called last,
@@ -66,12 +70,8 @@ export function dutyChecks(
   const declared = new Set(doc.interpretations.map((i) => i.id));
   const used = new Set<string>();
   const quoted = (text: string, path: JsonPath) => {
-    if (sourceText !== undefined && !sourceText.includes(text))
-      report(
-        'OBL020',
-        path,
-        msg('diag.rules.notVerbatim', { text: text.length > 50 ? `${text.slice(0, 50)}…` : text }),
-      );
+    const problem = notVerbatim(text, sourceText);
+    if (problem) report('OBL020', path, problem);
   };
   const use = (ids: string[] | undefined, path: JsonPath) =>
     (ids ?? []).forEach((id, n) => {

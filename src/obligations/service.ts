@@ -189,43 +189,48 @@ export class ObligationService {
             recipient,
             ...extras,
           });
-        else
-          for (const start of periodStarts(s.kind, request.year)) {
-            if (civil(nominalDue(rule, start, this.calendar).nominal).year !== request.year) continue;
-            const d = computeDeadline(rule, start, this.calendar, this.eventName(rule));
-            result.dated.push({
-              due: formatIsoDate(d.due),
-              nominalDue: formatIsoDate(d.nominal),
-              moved: d.moved ? { from: formatIsoDate(d.moved.from), because: d.moved.because } : null,
-              obligation,
-              covers: { from: formatIsoDate(d.covers!.from), to: formatIsoDate(d.covers!.to) },
-              recipient,
-              rule: d.rule,
-              ...extras,
-              ...(this.set.byId.get(rule.id)?.atLeast ? { atLeast: this.set.byId.get(rule.id)?.atLeast } : {}),
-            });
-          }
+        else result.dated.push(...this.datedIn(rule, request.year, obligation, recipient, extras));
       }
     } catch (err) {
       if (err instanceof ObligationError) return { ok: false, problems: [{ path: '/year', message: err.message }] };
       throw err;
     }
-    result.dated.sort((a, b) =>
-      a.due < b.due
-        ? -1
-        : a.due > b.due
-          ? 1
-          : a.obligation.id < b.obligation.id
-            ? -1
-            : a.obligation.id > b.obligation.id
-              ? 1
-              : 0,
-    );
+    result.dated.sort((a, b) => compare(a.due, b.due) || compare(a.obligation.id, b.obligation.id));
     result.interpretations = this.interpretations(readings);
     result.calendars = result.dated.length
       ? this.calendarsUsed(dayOf(request.year, 1, 1), dayOf(request.year, 12, 31))
       : [];
     return { ok: true, result };
+  }
+
+  /** datedIn: the due dates of a periodic rule whose nominal day falls in `year`, each with what it covers. */
+  private datedIn(
+    rule: ResolvedRule,
+    year: number,
+    obligation: ObligationCalendar['dated'][number]['obligation'],
+    recipient: ObligationCalendar['dated'][number]['recipient'],
+    extras: ReturnType<ObligationService['extras']>,
+  ): ObligationCalendar['dated'] {
+    const s = rule.schedule;
+    if (s.kind === 'undated' || s.kind === 'after') return [];
+    const atLeast = this.set.byId.get(rule.id)?.atLeast;
+    const out: ObligationCalendar['dated'] = [];
+    for (const start of periodStarts(s.kind, year)) {
+      if (civil(nominalDue(rule, start, this.calendar).nominal).year !== year) continue;
+      const d = computeDeadline(rule, start, this.calendar, this.eventName(rule));
+      out.push({
+        due: formatIsoDate(d.due),
+        nominalDue: formatIsoDate(d.nominal),
+        moved: d.moved ? { from: formatIsoDate(d.moved.from), because: d.moved.because } : null,
+        obligation,
+        covers: { from: formatIsoDate(d.covers!.from), to: formatIsoDate(d.covers!.to) },
+        recipient,
+        rule: d.rule,
+        ...extras,
+        ...(atLeast ? { atLeast } : {}),
+      });
+    }
+    return out;
   }
 
   /** status classifies a submission, or its absence by `asOf` (ignored when there is one), against a deadline. */
@@ -387,4 +392,9 @@ function periodStarts(kind: 'monthly' | 'quarterly' | 'annual', year: number): D
 async function rulesetFor(dir: string | undefined, year = civil(today()).year): Promise<RuleSet> {
   if (dir) return loadRuleset(dir);
   return (await Registry.load(rulesetsDir)).select(year);
+}
+
+/** compare orders two strings (ISO dates, ids) as text. */
+function compare(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }

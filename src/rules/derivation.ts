@@ -8,6 +8,7 @@ import { type Explained, explainMessages, pointerSegments } from '../validation/
 import { asMessage, type Message, msg, said } from '../i18n/message.js';
 import type { Code } from '../diagnostics/codes.js';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
+import { notVerbatim } from '../diagnostics/quotes.js';
 import type { ScoringTable } from './ruleset.js';
 import { indexItems } from './ruleset.js';
 import { parseYamlSource, type JsonPath, type YamlSource } from '../diagnostics/yaml-source.js';
@@ -66,12 +67,12 @@ export function checkDerivation(
   sourceText: string | undefined,
 ): DerivationProblem[] {
   const out: DerivationProblem[] = [];
-  const at = (code: Code, path: JsonPath, key: string, params?: Message['params']) =>
-    out.push({ code, path, message: msg(key, params) });
+  const at = (code: Code, path: JsonPath, key: string | Message, params?: Message['params']) =>
+    out.push({ code, path, message: typeof key === 'string' ? msg(key, params) : key });
   const items = indexItems(table);
   const quoted = (clause: string, path: JsonPath) => {
-    if (sourceText !== undefined && !sourceText.includes(clause))
-      at('RULE061', path, 'diag.rules.notVerbatim', { text: clause.length > 50 ? `${clause.slice(0, 50)}…` : clause });
+    const problem = notVerbatim(clause, sourceText);
+    if (problem) at('RULE061', path, problem);
   };
   quoted(d.period.clause, ['period', 'clause']);
   const seen = new Set<string>();

@@ -9,6 +9,7 @@ import { compileSchema } from '../validation/ajv.js';
 import { explainMessages, pointerSegments } from '../validation/explain.js';
 import type { Code } from '../diagnostics/codes.js';
 import { hasErrors, RulesError, type Diagnostic } from '../diagnostics/diagnostics.js';
+import { notVerbatim } from '../diagnostics/quotes.js';
 import { asMessage, type Message, msg, said } from '../i18n/message.js';
 import { checkDerivation, derivationFile, inspectDerivation, validateDerivation } from './derivation.js';
 import { hashFiles } from './hash.js';
@@ -345,15 +346,8 @@ function checkOverlayDocs(
         diagnostics.push(overlayProblem(metaSource, applied.targets, docs, 'derivation', p.path, p.code, p.message));
   }
   meta.overrides.forEach((o, n) => {
-    if (ownText !== undefined && !ownText.includes(o.clause))
-      diagnostics.push(
-        positioned(
-          metaSource,
-          'RULE061',
-          ['overrides', n, 'clause'],
-          msg('diag.rules.notVerbatim', { text: o.clause.length > 50 ? `${o.clause.slice(0, 50)}…` : o.clause }),
-        ),
-      );
+    const problem = notVerbatim(o.clause, ownText);
+    if (problem) diagnostics.push(positioned(metaSource, 'RULE061', ['overrides', n, 'clause'], problem));
   });
   for (const key of ['table', 'grading', 'institutions', 'interpretations'] as const) {
     const v = validatorFor(key);

@@ -3,19 +3,13 @@
 // of one worker to all of them, shuts them all down on SIGTERM or SIGINT, restarts a worker that dies,
 // answers /v1/status with every worker's state, and holds the Idempotency-Keys for all of them.
 import cluster, { type Worker } from 'node:cluster';
+import type { WorkerStatus } from '../../generated/types/http/worker-status.js';
 import pino from 'pino';
 import type { Claim, IdempotencyStore } from './runtime/idempotency.js';
 import { memoryIdempotencyStore } from './runtime/idempotency.js';
 
-/** WorkerStatus: what /v1/status says of one worker. */
-export interface WorkerStatus {
-  worker: number;
-  pid: number;
-  replica?: string;
-  live: unknown;
-  lastReload?: unknown;
-  decisionLog?: { path: string; seq: number; checkpointed: number };
-}
+/** WorkerStatus: what /v1/status says of one worker (schemas/http/worker-status.schema.json). */
+export type { WorkerStatus };
 
 /** ClusterLink: what a worker's routes need of the other workers. */
 export interface ClusterLink {
@@ -51,101 +45,105 @@ export interface PrimaryOptions {
 
 /** runPrimary forks the workers and supervises them until shutdown; resolves with the exit code. */
 export function runPrimary(options: PrimaryOptions): Promise<number> {
-  const log = pino({ level: options.logLevel, base: { role: 'primary', pid: process.pid } });
-  const workers = new Map<number, Worker>();
-  const ready = new Set<number>();
-  const store = memoryIdempotencyStore();
-  const statusQueries = new Map<number, { replies: WorkerStatus[]; done: () => void }>();
-  let queryId = 0;
-  let shuttingDown = false;
-  let failed = 0;
-  let allReady = false;
-  let finish: (code: number) => void = () => undefined;
-  const finished = new Promise<number>((resolve) => {
-    finish = resolve;
+  const primary = new Primary(options);
+  process.on('SIGTERM', () => primary.shutdown('SIGTERM'));
+  process.on('SIGINT', () => primary.shutdown('SIGINT'));
+  process.on('SIGHUP', () => {
+    primary.log.info('SIGHUP: every worker reloads');
+    primary.broadcast({ type: 'reload', trigger: 'SIGHUP' });
   });
+  for (let i = 1; i <= options.workers; i++) primary.fork(i);
+  return primary.finished;
+}
 
+/** Primary: the workers, which of them listen, and the questions asked of all of them. */
+class Primary {
+  readonly log: pino.Logger;
+  readonly finished: Promise<number>;
+  private finish: (code: number) => void = () => undefined;
+  private readonly workers = new Map<number, Worker>();
+  private readonly ready = new Set<number>();
+  private readonly store = memoryIdempotencyStore();
+  private readonly statusQueries = new Map<number, { replies: WorkerStatus[]; done: () => void }>();
   // A reload asked before a worker listens is passed on once it does.
-  const reloadWhenReady = new Map<number, string>();
-  const broadcast = (msg: Message, except?: number) => {
-    for (const [i, w] of workers) {
+  private readonly reloadWhenReady = new Map<number, string>();
+  private queryId = 0;
+  private shuttingDown = false;
+  private failed = 0;
+  private allReady = false;
+
+  constructor(private readonly options: PrimaryOptions) {
+    this.log = pino({ level: options.logLevel, base: { role: 'primary', pid: process.pid } });
+    this.finished = new Promise<number>((resolve) => {
+      this.finish = resolve;
+    });
+  }
+
+  broadcast(msg: Message, except?: number): void {
+    for (const [i, w] of this.workers) {
       if (i === except || !w.isConnected()) continue;
-      if (ready.has(i)) w.send(msg);
-      else if (msg.type === 'reload') reloadWhenReady.set(i, msg.trigger);
+      if (this.ready.has(i)) w.send(msg);
+      else if (msg.type === 'reload') this.reloadWhenReady.set(i, msg.trigger);
       // A worker still starting has no handler for messages yet: shutdown reaches it as SIGTERM.
       else if (msg.type === 'shutdown') w.process.kill('SIGTERM');
     }
-  };
+  }
 
-  const fork = (index: number) => {
-    const w = cluster.fork({ ...options.env, CREDIT_POLICY_WORKER: String(index) });
-    workers.set(index, w);
-    w.on('message', (msg: Message) => onMessage(index, w, msg));
-    w.on('exit', (code, signal) => {
-      workers.delete(index);
-      ready.delete(index);
-      if (shuttingDown) {
-        if (!workers.size) finish(failed);
-        return;
-      }
-      if (!allReady) {
-        // A worker that cannot start (its decision log refused, say) stops the whole service; the
-        // others may not listen for messages yet, so they are sent SIGTERM.
-        log.error({ worker: index, code, signal }, 'a worker could not start; stopping the others');
-        shuttingDown = true;
-        failed = code || 1;
-        for (const other of workers.values()) other.process.kill('SIGTERM');
-        if (!workers.size) finish(failed);
-        return;
-      }
-      log.error({ worker: index, code, signal }, `worker ${index} stopped unexpectedly; starting it again`);
-      setTimeout(() => {
-        if (!shuttingDown) fork(index);
-      }, 500).unref();
-    });
-  };
+  fork(index: number): void {
+    const w = cluster.fork({ ...this.options.env, CREDIT_POLICY_WORKER: String(index) });
+    this.workers.set(index, w);
+    w.on('message', (msg: Message) => this.onMessage(index, w, msg));
+    w.on('exit', (code, signal) => this.onExit(index, code, signal));
+  }
 
-  const onMessage = (index: number, w: Worker, msg: Message) => {
+  shutdown(reason: string): void {
+    if (this.shuttingDown) {
+      for (const w of this.workers.values()) w.process.kill('SIGKILL');
+      this.finish(1);
+      return;
+    }
+    this.shuttingDown = true;
+    this.log.info({ reason }, 'shutting down every worker');
+    this.broadcast({ type: 'shutdown', reason });
+    if (!this.workers.size) this.finish(0);
+  }
+
+  private onExit(index: number, code: number, signal: string): void {
+    this.workers.delete(index);
+    this.ready.delete(index);
+    if (this.shuttingDown) {
+      if (!this.workers.size) this.finish(this.failed);
+      return;
+    }
+    if (!this.allReady) {
+      // A worker that cannot start (its decision log refused, say) stops the whole service; the
+      // others may not listen for messages yet, so they are sent SIGTERM.
+      this.log.error({ worker: index, code, signal }, 'a worker could not start; stopping the others');
+      this.shuttingDown = true;
+      this.failed = code || 1;
+      for (const other of this.workers.values()) other.process.kill('SIGTERM');
+      if (!this.workers.size) this.finish(this.failed);
+      return;
+    }
+    this.log.error({ worker: index, code, signal }, `worker ${index} stopped unexpectedly; starting it again`);
+    setTimeout(() => {
+      if (!this.shuttingDown) this.fork(index);
+    }, 500).unref();
+  }
+
+  private onMessage(index: number, w: Worker, msg: Message): void {
     switch (msg.type) {
-      case 'ready': {
-        ready.add(index);
-        const trigger = reloadWhenReady.get(index);
-        reloadWhenReady.delete(index);
-        if (trigger) w.send({ type: 'reload', trigger });
-        if (!allReady && ready.size === options.workers) {
-          allReady = true;
-          log.info({ workers: options.workers, url: msg.url }, `serving from ${options.workers} worker processes`);
-          options.onReady?.(msg.url);
-        }
+      case 'ready':
+        this.onReady(index, w, msg.url);
         return;
-      }
       case 'reload-others':
-        broadcast({ type: 'reload', trigger: msg.trigger }, index);
+        this.broadcast({ type: 'reload', trigger: msg.trigger }, index);
         return;
-      case 'status-request': {
-        const id = ++queryId;
-        const asked = [...workers.keys()].filter((i) => ready.has(i)).length;
-        const replies: WorkerStatus[] = [];
-        const send = () => {
-          statusQueries.delete(id);
-          if (w.isConnected())
-            w.send({ type: 'status-result', id: msg.id, workers: replies.sort((a, b) => a.worker - b.worker) });
-        };
-        const timer = setTimeout(send, 2000);
-        statusQueries.set(id, {
-          replies,
-          done: () => {
-            if (replies.length >= asked) {
-              clearTimeout(timer);
-              send();
-            }
-          },
-        });
-        broadcast({ type: 'status-query', id });
+      case 'status-request':
+        this.askStatus(w, msg.id);
         return;
-      }
       case 'status-reply': {
-        const q = statusQueries.get(msg.id);
+        const q = this.statusQueries.get(msg.id);
         if (q) {
           q.replies.push(msg.status);
           q.done();
@@ -153,39 +151,54 @@ export function runPrimary(options: PrimaryOptions): Promise<number> {
         return;
       }
       case 'idem-claim':
-        void store.claim(msg.scope, msg.key, msg.fingerprint).then((claim) => {
+        void this.store.claim(msg.scope, msg.key, msg.fingerprint).then((claim) => {
           if (w.isConnected()) w.send({ type: 'idem-result', id: msg.id, claim });
         });
         return;
       case 'idem-complete':
-        store.complete(msg.scope, msg.key, msg.answer);
+        this.store.complete(msg.scope, msg.key, msg.answer);
         return;
       case 'idem-release':
-        store.release(msg.scope, msg.key);
+        this.store.release(msg.scope, msg.key);
         return;
     }
-  };
+  }
 
-  const shutdown = (reason: string) => {
-    if (shuttingDown) {
-      for (const w of workers.values()) w.process.kill('SIGKILL');
-      finish(1);
-      return;
+  private onReady(index: number, w: Worker, url: string): void {
+    this.ready.add(index);
+    const trigger = this.reloadWhenReady.get(index);
+    this.reloadWhenReady.delete(index);
+    if (trigger) w.send({ type: 'reload', trigger });
+    if (!this.allReady && this.ready.size === this.options.workers) {
+      this.allReady = true;
+      const { workers } = this.options;
+      this.log.info({ workers, url }, `serving from ${workers} worker processes`);
+      this.options.onReady?.(url);
     }
-    shuttingDown = true;
-    log.info({ reason }, 'shutting down every worker');
-    broadcast({ type: 'shutdown', reason });
-    if (!workers.size) finish(0);
-  };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  process.on('SIGHUP', () => {
-    log.info('SIGHUP: every worker reloads');
-    broadcast({ type: 'reload', trigger: 'SIGHUP' });
-  });
+  }
 
-  for (let i = 1; i <= options.workers; i++) fork(i);
-  return finished;
+  /** askStatus asks every listening worker for its status and answers `w` when all replied (or after 2 s). */
+  private askStatus(w: Worker, requestId: number): void {
+    const id = ++this.queryId;
+    const asked = [...this.workers.keys()].filter((i) => this.ready.has(i)).length;
+    const replies: WorkerStatus[] = [];
+    const send = () => {
+      this.statusQueries.delete(id);
+      if (w.isConnected())
+        w.send({ type: 'status-result', id: requestId, workers: replies.sort((a, b) => a.worker - b.worker) });
+    };
+    const timer = setTimeout(send, 2000);
+    this.statusQueries.set(id, {
+      replies,
+      done: () => {
+        if (replies.length >= asked) {
+          clearTimeout(timer);
+          send();
+        }
+      },
+    });
+    this.broadcast({ type: 'status-query', id });
+  }
 }
 
 /** WorkerHooks: what a worker does when the primary asks. */

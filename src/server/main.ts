@@ -34,33 +34,8 @@ process.on('SIGHUP', earlyHup);
 async function main(): Promise<void> {
   const config = configFromEnv();
   const { keys, secret } = await loadKeys(config);
-  if (!isLoopback(config.host)) {
-    if (secret)
-      throw new ConfigError(
-        `HOST=${config.host} is not a loopback address, and no API keys are configured: make one with \`credit-policy keys add <name> --scopes evaluate,read --file keys.json\` and set API_KEYS_FILE=keys.json`,
-      );
-    if (!config.tls && !config.allowPlainHttp)
-      throw new ConfigError(
-        `HOST=${config.host} would carry API keys in clear over the network: give TLS_CERT and TLS_KEY, or set ALLOW_PLAIN_HTTP=1 when a TLS-terminating proxy sits in front`,
-      );
-  }
-  if (cluster.isPrimary && config.workers > 1) {
-    // An operator's mistake is said once, by the primary, before any worker is started.
-    if (config.operationsLog) checkOperationsLog(config.operationsLog);
-    if (config.port !== 0) await checkPortFree(config.host, config.port);
-    // The signing key is made (or found missing) once, before any worker opens its chain.
-    if (config.decisionLog) await prepareSigningKey(config.decisionLog);
-    process.off('SIGHUP', earlyHup);
-    const code = await runPrimary({
-      workers: config.workers,
-      logLevel: config.logLevel,
-      env: secret ? { [localKeyVariable]: secret } : {},
-      onReady: (url) => {
-        if (secret) announceLocalKey(url, secret);
-      },
-    });
-    process.exit(code);
-  }
+  checkExposure(config, secret);
+  if (cluster.isPrimary && config.workers > 1) return runWorkers(config, secret);
   const index = cluster.isWorker ? Number(process.env.CREDIT_POLICY_WORKER) : 1;
   const workers = cluster.isWorker ? config.workers : 1;
   const live = await LiveRules.load({
@@ -79,6 +54,7 @@ async function main(): Promise<void> {
           replicaLogPath(config.decisionLog.checkpointExport, config.replicaId, index, workers),
       )
     : undefined;
+  const worker = { index, ...(config.replicaId ? { replica: config.replicaId } : {}) };
   let link: ReturnType<typeof workerLink> | undefined;
   let serving: Serving | undefined;
   if (cluster.isWorker)
@@ -86,16 +62,69 @@ async function main(): Promise<void> {
       reload: async (trigger) => {
         if (serving) await reload(serving, config, trigger);
       },
-      status: () =>
-        describeWorker(live, decisionLog, { index, ...(config.replicaId ? { replica: config.replicaId } : {}) }),
+      status: () => describeWorker(live, decisionLog, worker),
       shutdown: async (reason) => {
         await serving?.shutdown(reason);
         process.exit(0);
       },
     });
   serving = await serve({
+    ...(await serveOptions(config)),
     rater: live,
     keys,
+    decisionLog,
+    worker,
+    ...(link ? { cluster: link.link, idempotency: ipcIdempotencyStore() } : {}),
+  });
+  logRepairs(serving, warnings);
+  if (link) {
+    // The primary passes signals on; a worker's own handlers would act twice on a terminal's Ctrl-C.
+    link.ready(serving.url);
+    process.off('SIGHUP', earlyHup);
+    process.on('SIGHUP', () => undefined);
+    onSignals(serving);
+    return;
+  }
+  if (secret) announceLocalKey(serving.url, secret);
+  onSignals(serving);
+  onReloadSignal(serving, config);
+}
+
+/** checkExposure refuses to listen beyond loopback without API keys, or with them in clear text. */
+function checkExposure(config: ServiceConfig, secret: string | undefined): void {
+  if (isLoopback(config.host)) return;
+  if (secret)
+    throw new ConfigError(
+      `HOST=${config.host} is not a loopback address, and no API keys are configured: make one with \`credit-policy keys add <name> --scopes evaluate,read --file keys.json\` and set API_KEYS_FILE=keys.json`,
+    );
+  if (!config.tls && !config.allowPlainHttp)
+    throw new ConfigError(
+      `HOST=${config.host} would carry API keys in clear over the network: give TLS_CERT and TLS_KEY, or set ALLOW_PLAIN_HTTP=1 when a TLS-terminating proxy sits in front`,
+    );
+}
+
+/** runWorkers: the primary of several workers checks once what they share, forks them, and exits with them. */
+async function runWorkers(config: ServiceConfig, secret: string | undefined): Promise<void> {
+  // An operator's mistake is said once, by the primary, before any worker is started.
+  if (config.operationsLog) checkOperationsLog(config.operationsLog);
+  if (config.port !== 0) await checkPortFree(config.host, config.port);
+  // The signing key is made (or found missing) once, before any worker opens its chain.
+  if (config.decisionLog) await prepareSigningKey(config.decisionLog);
+  process.off('SIGHUP', earlyHup);
+  const code = await runPrimary({
+    workers: config.workers,
+    logLevel: config.logLevel,
+    env: secret ? { [localKeyVariable]: secret } : {},
+    onReady: (url) => {
+      if (secret) announceLocalKey(url, secret);
+    },
+  });
+  process.exit(code);
+}
+
+/** serveOptions: what the service is configured with, as `serve` takes it. */
+async function serveOptions(config: ServiceConfig) {
+  return {
     port: config.port,
     host: config.host,
     logger: { level: config.logLevel },
@@ -111,11 +140,12 @@ async function main(): Promise<void> {
     requestTimeout: config.requestTimeout,
     rateLimit: config.rateLimit,
     pressure: config.pressure,
-    decisionLog,
     operationsLog: config.operationsLog ? fileOperationsLog(config.operationsLog) : undefined,
-    worker: { index, ...(config.replicaId ? { replica: config.replicaId } : {}) },
-    ...(link ? { cluster: link.link, idempotency: ipcIdempotencyStore() } : {}),
-  });
+  };
+}
+
+/** logRepairs: what opening the decision log repaired, in the service log and the operations log. */
+function logRepairs(serving: Serving, warnings: string[]): void {
   for (const message of warnings) {
     serving.app.log.warn(message);
     serving.app.operations.write({
@@ -126,17 +156,6 @@ async function main(): Promise<void> {
       message,
     });
   }
-  if (link) {
-    // The primary passes signals on; a worker's own handlers would act twice on a terminal's Ctrl-C.
-    link.ready(serving.url);
-    process.off('SIGHUP', earlyHup);
-    process.on('SIGHUP', () => undefined);
-    onSignals(serving);
-    return;
-  }
-  if (secret) announceLocalKey(serving.url, secret);
-  onSignals(serving);
-  onReloadSignal(serving, config);
 }
 
 /** localKeyVariable carries the key made for a first run from the primary to its workers. */

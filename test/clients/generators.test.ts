@@ -144,6 +144,10 @@ describe('a TypeScript client (openapi-typescript + openapi-fetch)', () => {
       evaluate: [expect.any(Number), expect.stringMatching(/^[ABCD]$/)],
       refused: [422, 'no-ruleset-in-force'],
       batch: [expect.stringMatching(/^[ABCD]$/), expect.stringMatching(/^[ABCD]$/)],
+      // U1 last queried on 2024-06-01 and was never locked: one idle query user (5.4).
+      derived: { userDeactivationFailures: 1 },
+      // 5.2 (two findings), 5.3, 5.4, 5.6 and 5.7 are derived from the users and staff tables.
+      fromEvidence: [expect.stringMatching(/^[ABCD]$/), 6],
       due: expect.stringMatching(/^2024-02-\d\d$/),
       calendar: 'local',
       inspections: expect.any(Number),

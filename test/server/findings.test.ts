@@ -2,7 +2,7 @@
 // derives its hand-worked findings and rates to 83.7 (B); bad tables are refused with their part, row
 // and column; the service's keys and limits apply; a rating from evidence is logged so replay reproduces it.
 import { readdirSync, readFileSync } from 'node:fs';
-import { mkdtemp, readFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -245,6 +245,25 @@ describe('POST /v1/findings/derive', () => {
     });
     expect(streamed.statusCode).toBe(413);
     await small.close();
+  });
+
+  it('answers 503 timeout past DERIVATION_TIMEOUT_MS, and leaves no upload folder behind', async () => {
+    const uploads = async () => (await readdir(tmpdir())).filter((n) => n.startsWith('credit-policy-upload-'));
+    const before = await uploads();
+    const hurried = testApp({ rater: ctx.rater, deriver, pdf: false, derivationTimeout: 1 });
+    const f = form(exampleParts());
+    const res = await hurried.inject({
+      method: 'POST',
+      url: '/v1/findings/derive?institution=a&year=2024',
+      payload: f.payload,
+      headers: f.headers,
+    });
+    expect(res.statusCode).toBe(503);
+    expect(res.json().error).toBe('timeout');
+    expect(res.headers['retry-after']).toBeDefined();
+    await hurried.close();
+    // The folder goes once the derivation it was cut short of ends.
+    await expect.poll(uploads, { timeout: 10_000 }).toEqual(before);
   });
 
   it('needs an API key with the evaluate scope', async () => {

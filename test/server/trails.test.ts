@@ -220,4 +220,45 @@ describe('what is logged is answered', () => {
     ]);
     expect(await verifyLog(path)).toMatchObject({ ok: true, entries: 4 });
   });
+
+  it('a retried NDJSON stream with the same Idempotency-Key gets its logged lines back, logging only new ones', async () => {
+    const { path, app } = await open();
+    const stream = (key: string, lines: string[]) =>
+      app.inject({
+        method: 'POST',
+        url: '/v1/evaluate/batch',
+        payload: `${lines.join('\n')}\n`,
+        headers: { 'content-type': 'application/x-ndjson', 'idempotency-key': key, ...bearer('rater') },
+      });
+    const lines = [exampleLine('typical-bank'), '{oops', exampleLine('clean-bank')];
+    const first = await stream('stream-1', lines);
+    expect(first.statusCode).toBe(200);
+    const answered = jsonLines(first.body);
+    expect(answered.map((e) => [e.line, e.ok, e.ok ? e.result.grade : e.error])).toEqual([
+      [1, true, 'B'],
+      [2, false, 'malformed-json'],
+      [3, true, 'A'],
+    ]);
+    // The same stream again: the same answers, nothing logged twice.
+    expect(jsonLines((await stream('stream-1', lines)).body)).toEqual(answered);
+    expect((await entries(path)).map((e) => [e.seq, e.idempotencyKey, e.result.grade])).toEqual([
+      [1, 'stream-1', 'B'],
+      [2, 'stream-1', 'A'],
+    ]);
+    // A retry of a stream the first attempt did not finish: the lines logged come back, the rest are rated.
+    const longer = await stream('stream-1', [...lines, exampleLine('zero-score-bank')]);
+    expect(jsonLines(longer.body)).toEqual([...answered, expect.objectContaining({ line: 4, ok: true })]);
+    // Another input on a line the key already answered is refused there, and not logged.
+    const other = jsonLines((await stream('stream-1', [exampleLine('clean-bank')])).body);
+    expect(other).toEqual([
+      expect.objectContaining({ line: 1, ok: false, status: 422, error: 'idempotency-key-reused' }),
+    ]);
+    await app.close();
+    expect((await entries(path)).map((e) => [e.seq, e.result.grade])).toEqual([
+      [1, 'B'],
+      [2, 'A'],
+      [3, 'D'],
+    ]);
+    expect(await verifyLog(path)).toMatchObject({ ok: true, entries: 3 });
+  });
 });

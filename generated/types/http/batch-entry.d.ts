@@ -33,6 +33,7 @@ export interface BatchFailure {
     | "no-ruleset-in-force"
     | "internal-error"
     | "timeout"
-    | "decision-log-unavailable";
+    | "decision-log-unavailable"
+    | "idempotency-key-reused";
   problems: Problem[];
 }

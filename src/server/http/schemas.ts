@@ -27,6 +27,7 @@ export const ids = {
   ruleset: `${base}http/ruleset.schema.json`,
   liveVersion: `${base}http/live-version.schema.json`,
   reloadRecord: `${base}http/reload-record.schema.json`,
+  workerStatus: `${base}http/worker-status.schema.json`,
 } as const;
 
 /** ref is the `$ref` to a shared schema (or a JSON pointer inside it). */

@@ -31,29 +31,6 @@ const keysSchema = {
   },
 };
 
-const workerSchema = {
-  type: 'object',
-  additionalProperties: false,
-  required: ['worker', 'pid', 'live'],
-  properties: {
-    worker: { type: 'integer', description: 'The worker number (1 to WORKERS).' },
-    pid: { type: 'integer' },
-    replica: { type: 'string', description: 'REPLICA_ID, when set.' },
-    live: ref(ids.liveVersion),
-    lastReload: ref(ids.reloadRecord),
-    decisionLog: {
-      type: 'object',
-      additionalProperties: false,
-      required: ['path', 'seq', 'checkpointed'],
-      properties: {
-        path: { type: 'string', description: 'The file this worker’s chain is written to.' },
-        seq: { type: 'integer', description: 'The last entry written.' },
-        checkpointed: { type: 'integer', description: 'The last entry covered by a signed checkpoint.' },
-      },
-    },
-  },
-};
-
 export const adminRoutes: FastifyPluginAsync<AdminOptions> = async (
   app,
   { live, keys, operations, version, cluster },
@@ -142,7 +119,7 @@ export const adminRoutes: FastifyPluginAsync<AdminOptions> = async (
               },
               workers: {
                 type: 'array',
-                items: workerSchema,
+                items: ref(ids.workerStatus),
                 description:
                   'Every worker process serving (one per core by default): its rules, its last reload and its decision log chain.',
               },

@@ -44,7 +44,7 @@ const batchSchema = {
   operationId: 'evaluateBatch',
   summary: 'Rate many inputs, each on its own',
   description:
-    'A JSON array of evaluation inputs is answered with a JSON array of entries in the same order; NDJSON (one input per line, `Content-Type: application/x-ndjson`) is answered with NDJSON, one entry per non-blank line, streamed as it is read, each entry naming its `line`. One refused element never fails the others. Send and read concurrently when streaming large batches. A JSON array with more elements than the service rates in one request is refused with 413 `batch-too-large`; an NDJSON stream that goes past that number ends with one `batch-too-large` entry.',
+    'A JSON array of evaluation inputs is answered with a JSON array of entries in the same order; NDJSON (one input per line, `Content-Type: application/x-ndjson`) is answered with NDJSON, one entry per non-blank line, streamed as it is read, each entry naming its `line`. One refused element never fails the others. Send and read concurrently when streaming large batches. With an `Idempotency-Key`, a retry gets back what was logged (a JSON array as a whole; NDJSON line by line, so a retry of a stream cut short rates only the lines not yet logged), and an NDJSON stream is bounded to 1,000 lines. A JSON array with more elements than the service rates in one request is refused with 413 `batch-too-large`; an NDJSON stream that goes past that number ends with one `batch-too-large` entry.',
   tags: ['evaluate'],
   body: {
     content: {
@@ -77,7 +77,16 @@ interface BatchContext extends BatchOptions {
   caller: string;
   log: FastifyBaseLogger;
   parse: (text: string) => ParsedBody;
+  /** The request's Idempotency-Key (NDJSON: each line is remembered under it by its number). */
+  key?: string;
 }
+
+/**
+ * keyedStreamLines: the most lines of an NDJSON stream sent with an Idempotency-Key. Each line's answer
+ * is kept for retries; the bound keeps a stream's answers within what the key store holds, so a retry
+ * never finds its first lines forgotten and logs them twice.
+ */
+export const keyedStreamLines = 1000;
 
 export const batchRoutes: FastifyPluginAsync<BatchOptions> = async (app, options) => {
   // The request stream itself is the body; readLines consumes it incrementally.
@@ -93,19 +102,19 @@ export const batchRoutes: FastifyPluginAsync<BatchOptions> = async (app, options
       // The version live when the request starts rates all of it, whatever reloads happen meanwhile.
       const { rater } = options.live.current;
       const context = { ...options, rater, caller: request.caller?.name ?? 'anonymous', log: request.log, parse };
+      const key = idempotencyKeyOf(request.headers);
+      if (key instanceof Error) return sendError(reply, { error: 'bad-request', message: key.message });
       if (request.headers['content-type']?.toLowerCase().startsWith(ndjson)) {
         // Each entry is built by this service in the BatchEntry shape (the JSON path below is serialized
         // through that schema and tested against it); JSON.stringify writes long clause text far faster
         // than the schema serializer's character-by-character escaping, which dominated a long stream.
-        const entries = streamEntries(request, context);
+        const entries = streamEntries(request, { ...context, key });
         return reply
           .type(`${ndjson}; charset=utf-8`)
           .send(Readable.from(mapAsync(entries, (e) => `${JSON.stringify(e)}\n`)));
       }
       const inputs = request.body as unknown[];
       if (inputs.length > maxElements) return sendError(reply, tooLarge(inputs.length, maxElements));
-      const key = idempotencyKeyOf(request.headers);
-      if (key instanceof Error) return sendError(reply, { error: 'bad-request', message: key.message });
       const entries = await options.decisions.once(context.caller, key, inputs, '/v1/evaluate/batch', () =>
         rateArray(inputs, key, context),
       );
@@ -152,7 +161,8 @@ async function rateArray(inputs: unknown[], key: string | undefined, context: Ba
  * and recorded. Past the element bound it yields one `batch-too-large` entry and reads no further.
  */
 async function* streamEntries(request: FastifyRequest, context: BatchContext): AsyncGenerator<BatchEntry> {
-  const { lineLimit, maxElements } = context;
+  const { lineLimit } = context;
+  const maxElements = context.key === undefined ? context.maxElements : Math.min(context.maxElements, keyedStreamLines);
   const audit = { elements: 0, refused: 0 };
   request.audit = audit;
   // Stopping early must not destroy the request (and with it the socket the answer goes out on):
@@ -164,7 +174,7 @@ async function* streamEntries(request: FastifyRequest, context: BatchContext): A
       if (!l.tooLong && l.text.trim() === '') continue;
       if (audit.elements === maxElements) {
         audit.refused += 1;
-        const message = `line ${l.number} is past the bound of ${maxElements} inputs in one request; it and the lines after it were not read`;
+        const message = `line ${l.number} is past the bound of ${maxElements} inputs in one request${context.key === undefined ? '' : ' sent with an Idempotency-Key'}; it and the lines after it were not read`;
         yield { ...failure('batch-too-large', [{ path: '', message }]), line: l.number };
         return;
       }
@@ -190,15 +200,28 @@ async function lineEntry(l: NdjsonLine, context: BatchContext): Promise<BatchEnt
       parsed.error.error,
       parsed.error.problems ?? [{ path: '', message: `line ${l.number} is ${parsed.message}` }],
     );
-  const entry = evaluateEntry(context.rater, parsed.value, context.log);
-  if (!entry.ok) return entry;
-  const deadline = new Deadline(context.evaluationTimeout);
-  return recordEntry(entry, () =>
-    context.decisions.record(context.caller, parsed.value, entry.result, {
+  // Rated and logged; a log that cannot take it throws (an HttpError), so a keyed line is not kept.
+  const rate = async (): Promise<BatchEntry> => {
+    const entry = evaluateEntry(context.rater, parsed.value, context.log);
+    if (!entry.ok) return entry;
+    const deadline = new Deadline(context.evaluationTimeout);
+    await context.decisions.record(context.caller, parsed.value, entry.result, {
       signal: deadline.signal(`line ${l.number}`),
-    }),
+      ...(context.key === undefined ? {} : { idempotencyKey: context.key }),
+    });
+    return entry;
+  };
+  // With a key, each line is rated and logged once: a retried stream gets the lines already logged
+  // back as they were answered, and rates only the lines the first attempt did not reach.
+  const key = context.key;
+  return refusedByLog(() =>
+    key === undefined
+      ? rate()
+      : context.decisions.once(context.caller, `${key}\u0000line ${l.number}`, parsed.value, ndjsonRoute, rate),
   );
 }
+
+const ndjsonRoute = '/v1/evaluate/batch (NDJSON line)';
 
 /** drain reads and drops what is left of a request body, so its client can finish sending. */
 async function drain(source: AsyncIterator<unknown>): Promise<void> {
@@ -209,11 +232,13 @@ async function drain(source: AsyncIterator<unknown>): Promise<void> {
   }
 }
 
-/** recordEntry turns an entry the decision log could not take into that element's refusal. */
-async function recordEntry(entry: BatchEntry, record: () => Promise<unknown>): Promise<BatchEntry> {
+/**
+ * refusedByLog turns a line the decision log could not take (or whose Idempotency-Key was used for
+ * another input) into that element's refusal.
+ */
+async function refusedByLog(rate: () => Promise<BatchEntry>): Promise<BatchEntry> {
   try {
-    await record();
-    return entry;
+    return await rate();
   } catch (err) {
     if (!(err instanceof HttpError)) throw err;
     return failure(err.error, [{ path: '', message: err.message }]);
