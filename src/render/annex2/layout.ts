@@ -44,6 +44,35 @@ export function annex2Table(
   signatories?: Partial<Signatories>,
   headOfficeLabel = '全国性接入机构的总行（不计入合计）',
 ): Annex2Table {
+  const only =
+    data.regions.length === 1 && data.regions[0].rows.length === 1 ? data.regions[0].rows[0].signatories : undefined;
+  const sign = (k: keyof Signatories) => ({ label: form.signatories[k], value: signatories?.[k] ?? only?.[k] ?? '' });
+  const [year, month] = data.period.split('-');
+  return {
+    title: form.title,
+    periodLabel: form.periodTemplate.replace('****', year).replace('**', month),
+    period: data.period,
+    signatories: {
+      reportingUnit: sign('reportingUnit'),
+      signedBy: sign('signedBy'),
+      reviewedBy: sign('reviewedBy'),
+      preparedBy: sign('preparedBy'),
+    },
+    corner: [form.headings.corner[0], form.headings.corner[1]],
+    eventTypesHeading: form.headings.eventTypes,
+    columns: [
+      form.headings.region,
+      form.headings.institution,
+      ...form.eventTypes.map((t) => t.column),
+      form.headings.remarks,
+    ],
+    rows: annex2Rows(form, data, headOfficeLabel),
+    notes: form.notes,
+  };
+}
+
+/** annex2Rows: the institutions' rows, region by region with their 小计, the 合计, then the head offices apart. */
+function annex2Rows(form: MonthlyReportForm, data: Aggregated, headOfficeLabel: string): Annex2Row[] {
   const keys = form.eventTypes.map((t) => t.key as keyof EventCounts);
   const counts = (c: EventCounts) => keys.map((k) => c[k]);
   const rows: Annex2Row[] = [];
@@ -78,31 +107,7 @@ export function annex2Table(
       counts: counts(r.counts),
       remarks: remarksText(form, r),
     });
-  const only =
-    data.regions.length === 1 && data.regions[0].rows.length === 1 ? data.regions[0].rows[0].signatories : undefined;
-  const sign = (k: keyof Signatories) => ({ label: form.signatories[k], value: signatories?.[k] ?? only?.[k] ?? '' });
-  const [year, month] = data.period.split('-');
-  return {
-    title: form.title,
-    periodLabel: form.periodTemplate.replace('****', year).replace('**', month),
-    period: data.period,
-    signatories: {
-      reportingUnit: sign('reportingUnit'),
-      signedBy: sign('signedBy'),
-      reviewedBy: sign('reviewedBy'),
-      preparedBy: sign('preparedBy'),
-    },
-    corner: [form.headings.corner[0], form.headings.corner[1]],
-    eventTypesHeading: form.headings.eventTypes,
-    columns: [
-      form.headings.region,
-      form.headings.institution,
-      ...form.eventTypes.map((t) => t.column),
-      form.headings.remarks,
-    ],
-    rows,
-    notes: form.notes,
-  };
+  return rows;
 }
 
 /** remarksText writes a report's remarks in the form's 备注 cell: 异常查询：…；违规使用：…（另附：…）. */
