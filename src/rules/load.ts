@@ -119,21 +119,7 @@ export async function inspectFolder(
   if (metaRead.source && metaData !== null && typeof metaData === 'object' && 'extends' in metaData)
     return inspectOverlay(folder, metaRead.source, diagnostics, resolveBase, chain);
 
-  const sources = {} as Record<RuleFileKey, YamlSource>;
-  for (const key of Object.keys(ruleFiles) as RuleFileKey[]) {
-    const { source, diagnostics: found } =
-      key === 'meta' ? { source: metaRead.source, diagnostics: [] } : await readSource(folder, ruleFiles[key]);
-    diagnostics.push(...found);
-    if (!source) continue;
-    const validate = validatorFor(key);
-    if (validate(source.data)) sources[key] = source;
-    else
-      diagnostics.push(
-        ...explainMessages(validate.errors, source.data).map((p) =>
-          positioned(source, 'RULE003', pointerSegments(p.path), asMessage(p)),
-        ),
-      );
-  }
+  const sources = await readRuleFiles(folder, metaRead.source, diagnostics);
   if (hasErrors(diagnostics)) return { diagnostics };
 
   const parts = {
@@ -153,16 +139,8 @@ export async function inspectFolder(
     name: ruleFiles[k],
     content: sources[k].text,
   }));
-  // derivation.yaml is optional: a ruleset without it derives no findings from evidence.
-  const derivationText = await readOptional(folder, derivationFile);
-  let derivation: RuleSet['derivation'];
-  if (derivationText !== undefined) {
-    const found = inspectDerivation(folder.label(derivationFile), derivationText, parts.table, sourceText);
-    diagnostics.push(...found.diagnostics);
-    if (hasErrors(diagnostics)) return { diagnostics };
-    derivation = found.derivation;
-    files.push({ name: derivationFile, content: derivationText });
-  }
+  const derivation = await readDerivation(folder, parts, sourceText, diagnostics, files);
+  if (hasErrors(diagnostics)) return { diagnostics };
   const { sourceText: _, ...content } = parts;
   const ruleset = withOverrides(
     {
@@ -178,6 +156,50 @@ export async function inspectFolder(
     [],
   );
   return { ruleset, diagnostics, sourceText };
+}
+
+/** readRuleFiles reads every rule file (meta.yaml already read) and keeps those that fit their schema; the others' problems go to diagnostics. */
+async function readRuleFiles(
+  folder: RuleFolder,
+  meta: YamlSource | undefined,
+  diagnostics: Diagnostic[],
+): Promise<Record<RuleFileKey, YamlSource>> {
+  const sources = {} as Record<RuleFileKey, YamlSource>;
+  for (const key of Object.keys(ruleFiles) as RuleFileKey[]) {
+    const { source, diagnostics: found } =
+      key === 'meta' ? { source: meta, diagnostics: [] } : await readSource(folder, ruleFiles[key]);
+    diagnostics.push(...found);
+    if (!source) continue;
+    const validate = validatorFor(key);
+    if (validate(source.data)) sources[key] = source;
+    else
+      diagnostics.push(
+        ...explainMessages(validate.errors, source.data).map((p) =>
+          positioned(source, 'RULE003', pointerSegments(p.path), asMessage(p)),
+        ),
+      );
+  }
+  return sources;
+}
+
+/**
+ * readDerivation reads the optional derivation.yaml (a ruleset without it derives no findings from
+ * evidence); its problems go to diagnostics and, when it is there, its text to the hashed files.
+ */
+async function readDerivation(
+  folder: RuleFolder,
+  parts: RulesetParts,
+  sourceText: RulesetParts['sourceText'],
+  diagnostics: Diagnostic[],
+  files: { name: string; content: string }[],
+): Promise<RuleSet['derivation']> {
+  const derivationText = await readOptional(folder, derivationFile);
+  if (derivationText === undefined) return undefined;
+  const found = inspectDerivation(folder.label(derivationFile), derivationText, parts.table, sourceText);
+  diagnostics.push(...found.diagnostics);
+  if (hasErrors(found.diagnostics)) return undefined;
+  files.push({ name: derivationFile, content: derivationText });
+  return found.derivation;
 }
 
 type OverlayMeta = RulesetMeta & { extends: string; overrides: NonNullable<RulesetMeta['overrides']> };
