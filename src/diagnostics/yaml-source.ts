@@ -43,13 +43,21 @@ export function parseYamlSource(file: string, text: string): { source?: YamlSour
 }
 
 /** readYamlSource reads and parses a file; an unreadable file is a diagnostic, not a crash. */
-export async function readYamlSource(
+export function readYamlSource(
   file: string,
   label = file,
 ): Promise<{ source?: YamlSource; diagnostics: Diagnostic[] }> {
+  return readYamlWith(() => readFile(file, 'utf8'), label);
+}
+
+/** readYamlWith parses the text `read` answers (from disk, a git tree, …) as the file `label`; a read that fails is a diagnostic. */
+export async function readYamlWith(
+  read: () => Promise<string>,
+  label: string,
+): Promise<{ source?: YamlSource; diagnostics: Diagnostic[] }> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await read();
   } catch (err) {
     return {
       diagnostics: [

@@ -10,7 +10,7 @@ import { explainMessages, pointerSegments } from '../validation/explain.js';
 import type { Code } from '../diagnostics/codes.js';
 import { hasErrors, RulesError, type Diagnostic } from '../diagnostics/diagnostics.js';
 import { notVerbatim } from '../diagnostics/quotes.js';
-import { asMessage, type Message, msg, said } from '../i18n/message.js';
+import { asMessage, type Message, msg } from '../i18n/message.js';
 import { checkDerivation, derivationFile, inspectDerivation, validateDerivation } from './derivation.js';
 import { hashFiles } from './hash.js';
 import {
@@ -25,7 +25,7 @@ import {
 } from './overlay.js';
 import { indexItems, indexRules, ruleFiles, type RuleFileKey, type RuleSet, type RulesetMeta } from './ruleset.js';
 import { checkRuleset, type RulesetParts } from './semantic.js';
-import { parseYamlSource, type JsonPath, type YamlSource } from '../diagnostics/yaml-source.js';
+import { readYamlWith, type JsonPath, type YamlSource } from '../diagnostics/yaml-source.js';
 import { positioned, readablePath } from '../diagnostics/positioned.js';
 
 const schemaOf: Record<RuleFileKey, string> = {
@@ -442,27 +442,8 @@ function withOverrides(rs: RuleSet, overrides: AppliedOverride[]): RuleSet {
   return Object.assign(rs, { overrides });
 }
 
-async function readSource(
-  folder: RuleFolder,
-  name: string,
-): Promise<{ source?: YamlSource; diagnostics: Diagnostic[] }> {
-  const label = folder.label(name);
-  let text: string;
-  try {
-    text = await folder.read(name);
-  } catch (err) {
-    return {
-      diagnostics: [
-        {
-          code: 'RULE002',
-          severity: 'error',
-          file: label,
-          ...said(msg('diag.load.cannotRead', { reason: (err as Error).message })),
-        },
-      ],
-    };
-  }
-  return parseYamlSource(label, text);
+function readSource(folder: RuleFolder, name: string): Promise<{ source?: YamlSource; diagnostics: Diagnostic[] }> {
+  return readYamlWith(() => folder.read(name), folder.label(name));
 }
 
 // A file the folder may lack: undefined when it does not exist.
