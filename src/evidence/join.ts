@@ -2,6 +2,7 @@
 // large ones, queries and authorizations, chunk by chunk), checks the keys between them, joins what
 // each row's input needs by key, and hands the chunks to the policy for marking.
 import type { Collector } from './errors.js';
+import { type IdleSource, QueryDays, stretchDetail, userStretches } from './idle.js';
 import { problem } from './errors.js';
 import type { Marker } from './marker.js';
 import type { Points } from './points.js';
@@ -18,6 +19,7 @@ import {
   userInput,
 } from './shape.js';
 import type { TableName, TableSpec } from './tables.js';
+import type { Tally } from './tally.js';
 
 /** JoinSetup: the located tables and what marking them needs. */
 export interface JoinSetup {
@@ -28,6 +30,8 @@ export interface JoinSetup {
   points: Points;
   context: Context;
   marker: Marker;
+  /** The tally the marker sums into, given the rows behind an idle stretch's mark. */
+  tally?: Tally;
   chunkSize?: number;
   record?: (entrypoint: 'marks' | 'summary', input: unknown) => void;
 }
@@ -98,7 +102,9 @@ export async function markTables(s: JoinSetup): Promise<Map<TableName, number>> 
   }
   errors.throwIfAny();
 
-  const lastQuery = files.has('queries') ? new Map<string, string>() : undefined;
+  // Each query's user and day, kept compactly: the idle stretches of 5.4 need every query, in any order.
+  const userIndex = new Map(users.map((u, i) => [u.key, i]));
+  const log = files.has('queries') ? new QueryDays(userIndex) : undefined;
   for await (const chunk of read('queries')) {
     const known: Row[] = [];
     for (const q of chunk) {
@@ -115,9 +121,7 @@ export async function markTables(s: JoinSetup): Promise<Map<TableName, number>> 
         );
         continue;
       }
-      const day = q.values.time as string;
-      const prior = lastQuery!.get(user);
-      if (prior === undefined || day > prior) lastQuery!.set(user, day);
+      log!.add(user, points.of(q.values.time as string).day, q.row, q.key);
       known.push(q);
     }
     if (errors.count === 0)
@@ -130,11 +134,21 @@ export async function markTables(s: JoinSetup): Promise<Map<TableName, number>> 
   errors.throwIfAny();
 
   // The held tables go to the policy in chunks too: the policy's memory grows to its largest input.
+  const idle: IdleSource = {
+    log,
+    users: userIndex,
+    points,
+    from: context.from,
+    to: context.to,
+    asOf: (context.asOf as { day: number }).day,
+  };
+  // A stretch the policy marks is named by its index; the findings file gets its bounding rows.
+  if (s.tally) s.tally.detail = (table, r, m) => (table === 'users' ? stretchDetail(idle, r, m) : undefined);
   for (const chunk of chunked(users, s.chunkSize))
     await mark(
       'users',
       chunk,
-      chunk.map((u) => userInput(u, points, staff, lastQuery)),
+      chunk.map((u) => userInput(u, points, staff, userStretches(idle, u))),
     );
   for (const chunk of chunked([...(staff?.values() ?? [])], s.chunkSize))
     await mark(
