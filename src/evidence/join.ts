@@ -144,12 +144,24 @@ export async function markTables(s: JoinSetup): Promise<Map<TableName, number>> 
   };
   // A stretch the policy marks is named by its index; the findings file gets its bounding rows.
   if (s.tally) s.tally.detail = (table, r, m) => (table === 'users' ? stretchDetail(idle, r, m) : undefined);
-  for (const chunk of chunked(users, s.chunkSize))
-    await mark(
-      'users',
-      chunk,
-      chunk.map((u) => userInput(u, points, staff, userStretches(idle, u))),
-    );
+  // A user's input grows with its idle stretches (hundreds for a busy user), so its chunks are
+  // bounded by rows and stretches together, like a chunk of queries: the policy's memory stays small.
+  let chunk: Row[] = [];
+  let inputs: unknown[] = [];
+  let weight = 0;
+  for (const u of users) {
+    const stretches = userStretches(idle, u);
+    chunk.push(u);
+    inputs.push(userInput(u, points, staff, stretches));
+    weight += 1 + stretches.length;
+    if (weight >= (s.chunkSize ?? defaultChunkSize)) {
+      await mark('users', chunk, inputs);
+      chunk = [];
+      inputs = [];
+      weight = 0;
+    }
+  }
+  if (chunk.length) await mark('users', chunk, inputs);
   for (const chunk of chunked([...(staff?.values() ?? [])], s.chunkSize))
     await mark(
       'staff',
