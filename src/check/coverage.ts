@@ -4,6 +4,7 @@
 import { join } from 'node:path';
 import type { RatingResult } from '../rating/decorate.js';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
+import { type Message, msg, said } from '../i18n/message.js';
 import { readablePath } from '../diagnostics/positioned.js';
 import { type Grading, ruleFiles, type RuleFileKey, type RuleSet, type Rule } from '../rules/ruleset.js';
 import { inBounds } from '../rules/semantic.js';
@@ -17,7 +18,7 @@ export interface Element {
   file: RuleFileKey;
   path: JsonPath;
   /** What it is, for the message: `tier 1 (gte 96, lt 97) of rule "7.3:data-quality-score"`. */
-  label: string;
+  label: Message;
 }
 
 const categories: CoverageCategoryName[] = [
@@ -32,19 +33,6 @@ const categories: CoverageCategoryName[] = [
   'measures',
   'notRated',
 ];
-
-const reached: Record<CoverageCategoryName, string> = {
-  rules: 'is applied by no rule test',
-  tiers: 'is reached by no rule test',
-  choices: 'is chosen by no rule test',
-  caps: 'limits the deduction in no rule test',
-  zeroRules: 'zeroes its item in no rule test',
-  downgradeTriggers: 'fires in no rule test',
-  zeroScoreTriggers: 'fires in no rule test',
-  grades: 'is the result of no rule test',
-  measures: 'are applied in no rule test',
-  notRated: 'is the result of no rule test',
-};
 
 /** elementsOf lists the elements of a ruleset in the order of its files. */
 export function elementsOf(rs: RuleSet): Element[] {
@@ -67,49 +55,72 @@ function element(
   category: CoverageCategoryName,
   id: string,
   path: JsonPath,
-  label: string,
+  label: Message,
 ): Element {
   return { category, id, file, path, label };
 }
 
 /** ruleElements: a rule of the scoring table, and its tiers, options, cap or zeroing. */
 function ruleElements(rule: Rule, rp: JsonPath): Element[] {
-  const of = `rule "${rule.id}"`;
-  const out = [element('table', 'rules', rule.id, rp, `${of} (${rule.kind})`)];
+  const of = rule.id;
+  const out = [element('table', 'rules', rule.id, rp, msg('diag.coverage.rule', { rule: of, kind: rule.kind }))];
   if (rule.kind === 'tiers')
     rule.tiers.forEach((t, n) => {
       out.push(
-        element('table', 'tiers', `${rule.id}#${n}`, [...rp, 'tiers', n], `tier ${n} (${bounds(t.when)}) of ${of}`),
+        element(
+          'table',
+          'tiers',
+          `${rule.id}#${n}`,
+          [...rp, 'tiers', n],
+          msg('diag.coverage.tier', { n, bounds: bounds(t.when), rule: of }),
+        ),
       );
     });
   if (rule.kind === 'choice')
     rule.options.forEach((o, n) => {
       out.push(
-        element('table', 'choices', `${rule.id}=${o.value}`, [...rp, 'options', n], `option "${o.value}" of ${of}`),
+        element(
+          'table',
+          'choices',
+          `${rule.id}=${o.value}`,
+          [...rp, 'options', n],
+          msg('diag.coverage.option', { value: o.value, rule: of }),
+        ),
       );
     });
   if (rule.kind === 'perOccurrence' && rule.cap)
-    out.push(element('table', 'caps', rule.id, [...rp, 'cap'], `the cap of ${rule.cap.points} of ${of}`));
-  if (rule.kind === 'zeroIf') out.push(element('table', 'zeroRules', rule.id, rp, `zero rule "${rule.id}"`));
+    out.push(
+      element(
+        'table',
+        'caps',
+        rule.id,
+        [...rp, 'cap'],
+        msg('diag.coverage.cap', { points: rule.cap.points, rule: of }),
+      ),
+    );
+  if (rule.kind === 'zeroIf')
+    out.push(element('table', 'zeroRules', rule.id, rp, msg('diag.coverage.zeroRule', { rule: rule.id })));
   return out;
 }
 
 /** gradingElements: the triggers, grades, measure results and not-rated case of grading.yaml. */
 function gradingElements(g: Grading): Element[] {
-  const at = (category: CoverageCategoryName, id: string, path: JsonPath, label: string) =>
+  const at = (category: CoverageCategoryName, id: string, path: JsonPath, label: Message) =>
     element('grading', category, id, path, label);
   return [
     ...g.downgrade.triggers.map((t, n) =>
-      at('downgradeTriggers', t.id, ['downgrade', 'triggers', n], `downgrade trigger ${t.id}`),
+      at('downgradeTriggers', t.id, ['downgrade', 'triggers', n], msg('diag.coverage.downgradeTrigger', { id: t.id })),
     ),
     ...g.zeroScore.triggers.map((t, n) =>
-      at('zeroScoreTriggers', t.id, ['zeroScore', 'triggers', n], `zero-score trigger ${t.id}`),
+      at('zeroScoreTriggers', t.id, ['zeroScore', 'triggers', n], msg('diag.coverage.zeroScoreTrigger', { id: t.id })),
     ),
-    ...g.bands.grades.map((b, n) => at('grades', b.grade, ['bands', 'grades', n], `grade ${b.grade}`)),
+    ...g.bands.grades.map((b, n) =>
+      at('grades', b.grade, ['bands', 'grades', n], msg('diag.coverage.grade', { grade: b.grade })),
+    ),
     ...Object.keys(g.measures.results).map((key) =>
-      at('measures', key, ['measures', 'results', key], `the measures of result "${key}"`),
+      at('measures', key, ['measures', 'results', key], msg('diag.coverage.measures', { result: key })),
     ),
-    at('notRated', 'notRated', ['notRated'], 'the not-rated case (第九条)'),
+    at('notRated', 'notRated', ['notRated'], msg('diag.coverage.notRated')),
   ];
 }
 
@@ -217,7 +228,7 @@ export async function coverageDiagnostics(
       line: at?.line,
       column: at?.column,
       path: source ? readablePath(source.data, e.path) : undefined,
-      message: `${e.label} ${reached[e.category]}`,
+      ...said(msg(`diag.coverage.missed.${e.category}`, { what: e.label })),
     });
   }
   return out;

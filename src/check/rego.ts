@@ -1,6 +1,7 @@
 // Check stage: the Rego side of `check`: `opa check --strict`, `opa fmt` (unformatted is an error,
 // with the diff), and `opa test` on both the interpreter and the WebAssembly target, given the data the
 // host compiles from a ruleset as data.compiled (policies/rating/compiled_test.rego reads it).
+import { msg, said } from '../i18n/message.js';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -87,7 +88,8 @@ export async function checkRego(
       severity: 'error',
       file: name,
       line: firstChangedLine(diff),
-      message: `is not formatted as \`opa fmt\` would write it; run \`opa fmt -w ${name}\`:\n${diff}`,
+      // The diff is opa fmt's, as it prints it.
+      ...said(msg('diag.rego.unformatted', { name, diff })),
     });
   }
 

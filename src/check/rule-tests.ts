@@ -9,7 +9,8 @@ import { readYamlSource, type YamlSource } from '../diagnostics/yaml-source.js';
 import type { RatingResult } from '../rating/decorate.js';
 import type { Rater } from '../rating/rater.js';
 import { compileSchema } from '../validation/ajv.js';
-import { explainErrors, pointerSegments } from '../validation/explain.js';
+import { explainMessages, pointerSegments } from '../validation/explain.js';
+import { msg, said } from '../i18n/message.js';
 
 export interface RuleTestCase {
   file: string;
@@ -49,7 +50,7 @@ export async function loadRuleTests(
     diagnostics.push(...found);
     if (!source) continue;
     if (!validateFile(source.data)) {
-      for (const p of explainErrors(validateFile.errors, source.data)) {
+      for (const p of explainMessages(validateFile.errors, source.data)) {
         // As for rule files: an unknown key is shown at the key, and paths read `tests[0].expect`.
         const segments = pointerSegments(p.path);
         const unknownKey = p.message.startsWith('unknown key');
@@ -63,6 +64,8 @@ export async function loadRuleTests(
           column,
           path,
           message: p.message,
+          messageId: p.messageId,
+          params: p.params,
         });
       }
       continue;
@@ -175,6 +178,7 @@ export function failureDiagnostics(outcomes: RuleTestOutcome[]): Diagnostic[] {
       line: o.test.line,
       column: 5,
       path: `tests[${o.test.index}]`,
-      message: `rule test "${o.test.name}" failed: ${o.failures.join('; ')}`,
+      // The failures name fields of the test file and values (`score: expected 8.5, got 9`), as written.
+      ...said(msg('diag.test.failed', { name: o.test.name, failures: o.failures.join('; ') })),
     }));
 }

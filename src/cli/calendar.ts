@@ -1,5 +1,6 @@
 // CLI: `calendar --institution NAME --year YEAR`: an institution's due dates in a year, each traced
 // to its clause, and the deadlines that run from an event.
+import { cliLang } from './lang.js';
 import type { Command } from 'commander';
 import type { ReporterKind } from '../obligations/load.js';
 import { renderCalendarText } from '../render/obligations/text.js';
@@ -44,7 +45,7 @@ export function registerCalendar(program: Command): void {
     });
     if (!outcome.ok) return refuse('calendar', outcome.problems, flags.json);
     process.stdout.write(
-      flags.json ? `${JSON.stringify(outcome.result, null, 2)}\n` : renderCalendarText(outcome.result),
+      flags.json ? `${JSON.stringify(outcome.result, null, 2)}\n` : renderCalendarText(outcome.result, cliLang()),
     );
   });
 }

@@ -1,5 +1,6 @@
 // CLI: `due --obligation ID --start DATE`: when an obligation falls due for a reporter, on the
 // working-day calendar, and (with --submitted or --as-of) whether it was met.
+import { cliLang } from './lang.js';
 import type { Command } from 'commander';
 import { wasmPath } from '../artifacts/artifacts.js';
 import { civil, parseLooseDate } from '../obligations/dates.js';
@@ -101,6 +102,8 @@ export function registerDue(program: Command): void {
     if (flags.asOf !== undefined) request.asOf = flags.asOf;
     const outcome = service.due(request);
     if (!outcome.ok) return refuse('due', outcome.problems, flags.json);
-    process.stdout.write(flags.json ? `${JSON.stringify(outcome.result, null, 2)}\n` : renderDueText(outcome.result));
+    process.stdout.write(
+      flags.json ? `${JSON.stringify(outcome.result, null, 2)}\n` : renderDueText(outcome.result, cliLang()),
+    );
   });
 }

@@ -1,5 +1,6 @@
 // CLI: `inspections status PLAN_DIR --as-of DATE`: the inspections of annex 4 (征信信息安全巡查试行办法)
 // in a folder of yearly plans: what is due, overdue, late, missing or complete, each with its clause.
+import { cliLang } from './lang.js';
 import { writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
 import { rulesetsDir, wasmPath } from '../artifacts/artifacts.js';
@@ -8,7 +9,7 @@ import { InspectionService } from '../inspections/service.js';
 import { calendarsDir } from '../obligations/service.js';
 import { civil, formatIsoDate, parseIsoDate, today } from '../obligations/dates.js';
 import { Registry, SelectionError } from '../rules/registry.js';
-import { formatDiagnostic } from '../diagnostics/diagnostics.js';
+import { diagnosticLine } from '../render/diagnostics/text.js';
 import { inspectionsFormats, type InspectionsFormat } from '../render/inspections/formats.js';
 import { refuse } from './due.js';
 import { UsageError } from './io.js';
@@ -53,7 +54,7 @@ export function registerInspections(program: Command): void {
           process.stdout.write(
             `${JSON.stringify({ problems: diagnostics.map((d) => ({ path: d.path ?? '', file: d.file, line: d.line, message: d.message })) }, null, 2)}\n`,
           );
-        else process.stderr.write(diagnostics.map((d) => `${formatDiagnostic(d)}\n`).join(''));
+        else process.stderr.write(diagnostics.map((d) => `${diagnosticLine(d, cliLang())}\n`).join(''));
         process.exitCode = 1;
         return;
       }
@@ -63,7 +64,7 @@ export function registerInspections(program: Command): void {
       const service = await InspectionService.load({ rulesetDir, calendarsDir: flags.calendars, wasmPath: flags.wasm });
       const outcome = service.status(plans, asOf);
       if (!outcome.ok) return refuse('inspections status', outcome.problems, json);
-      const bytes = await inspectionsFormats[flags.format](outcome.result);
+      const bytes = await inspectionsFormats[flags.format](outcome.result, cliLang());
       if (flags.out) await writeFile(flags.out, bytes);
       else process.stdout.write(bytes);
     });

@@ -48,7 +48,8 @@ program.parseAsync(process.argv).catch((err: unknown) => {
   }
   // Bad evidence is bad input, like a refused case: exit 1 with every positioned problem.
   if (err instanceof EvidenceError) {
-    process.stderr.write(`${err.message}\n`);
+    const head = translator(cliLang())('cli.evidenceErrors', { count: err.diagnostics.length });
+    process.stderr.write(`${[head, ...err.diagnostics.map((d) => diagnosticLine(d, cliLang()))].join('\n')}\n`);
     process.exitCode = 1;
     return;
   }

@@ -1,5 +1,6 @@
 // Diagnostics: the one shape every problem takes, whether it comes from YAML syntax, the schema, a
 // semantic check, the Rego tool chain or a rule test, so every output format prints all of them.
+import type { MessageParam } from '../i18n/message.js';
 import type { Code, Severity } from './codes.js';
 
 export type { Severity };
@@ -14,7 +15,12 @@ export interface Diagnostic {
   column?: number;
   /** Readable path inside the document, e.g. `items[5.6].rules[0].points`. */
   path?: string;
+  /** The message in English (logs, the API, and readers that predate the catalogue read this). */
   message: string;
+  /** The message's catalogue key (`diag.…`): stable across languages, what a tool matches on. */
+  messageId?: string;
+  /** The values the message interpolates, by name. */
+  params?: Record<string, MessageParam>;
 }
 
 /**

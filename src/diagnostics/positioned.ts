@@ -1,5 +1,6 @@
 // Diagnostics: a problem at a place in a YAML rule file, given by its JSON path: the line and column
 // come from the file's positions, the path is written the way a policy editor reads it.
+import { type Message, said } from '../i18n/message.js';
 import type { Code } from './codes.js';
 import type { Diagnostic } from './diagnostics.js';
 import type { JsonPath, YamlSource } from './yaml-source.js';
@@ -9,10 +10,11 @@ export function positioned(
   source: YamlSource,
   code: Code,
   path: JsonPath,
-  message: string,
+  message: Message | string,
   severity: Diagnostic['severity'] = 'error',
 ): Diagnostic {
-  const unknownKey = message.startsWith('unknown key');
+  const text = said(message);
+  const unknownKey = text.messageId === 'diag.schema.unknownKey' || text.message.startsWith('unknown key');
   const { line, column } = source.locate(path, unknownKey);
   return {
     code,
@@ -21,7 +23,7 @@ export function positioned(
     line,
     column,
     path: readablePath(source.data, unknownKey ? path.slice(0, -1) : path),
-    message,
+    ...text,
   };
 }
 

@@ -5,6 +5,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { Code } from './codes.js';
 import type { Diagnostic } from './diagnostics.js';
+import { msg, said } from '../i18n/message.js';
 
 export type JsonPath = readonly (string | number)[];
 
@@ -29,7 +30,7 @@ export function parseYamlSource(file: string, text: string): { source?: YamlSour
       file,
       line: pos.line,
       column: pos.col,
-      message: `YAML syntax: ${e.message.split('\n')[0]}`,
+      ...said(msg('diag.load.yamlSyntax', { reason: e.message.split('\n')[0] })),
     };
   });
   if (diagnostics.length > 0) return { diagnostics };
@@ -52,7 +53,12 @@ export async function readYamlSource(
   } catch (err) {
     return {
       diagnostics: [
-        { code: 'RULE002', severity: 'error', file: label, message: `cannot read file: ${(err as Error).message}` },
+        {
+          code: 'RULE002',
+          severity: 'error',
+          file: label,
+          ...said(msg('diag.load.cannotRead', { reason: (err as Error).message })),
+        },
       ],
     };
   }
@@ -63,7 +69,7 @@ export async function readYamlSource(
 export async function readFolder(
   dir: string,
   code: Code,
-  what: string,
+  what: 'rulesets' | 'calendars',
 ): Promise<{ entries: Dirent[] } | { diagnostic: Diagnostic }> {
   try {
     return { entries: await readdir(dir, { withFileTypes: true }) };
@@ -73,7 +79,7 @@ export async function readFolder(
         code,
         severity: 'error',
         file: dir,
-        message: `cannot read the ${what} folder: ${(err as Error).message}`,
+        ...said(msg(`diag.load.folderUnreadable.${what}`, { reason: (err as Error).message })),
       },
     };
   }

@@ -1,6 +1,7 @@
 // Evidence stage: the incidents table (风险事件) drafted into the monthly 征信信息安全情况统计表 of
 // annex 2, one report per month of the year, months without events as zero reports (零报告). The
 // drafts are ordinary monthly reports: the existing report validation and rendering take them as they are.
+import { msg } from '../i18n/message.js';
 import type { MonthlyReport } from '../../generated/types/obligations/monthly-report.js';
 import { Collector, problem } from './errors.js';
 import { locateTables } from './files.js';
@@ -25,10 +26,7 @@ export async function draftMonthlyReports(o: DraftOptions): Promise<MonthlyRepor
   const files = await locateTables(o.dir, o.specs, errors);
   errors.throwIfAny();
   const file = files.get('incidents');
-  if (!file)
-    errors.add(
-      problem('EVID012', o.dir, 'has no incidents table (风险事件), so no monthly report can be drafted from it'),
-    );
+  if (!file) errors.add(problem('EVID012', o.dir, msg('diag.evidence.noIncidents')));
   errors.throwIfAny();
   const months = Array.from({ length: 12 }, () => ({
     counts: { abnormalQueries: 0, unauthorizedQueries: 0, illegalProvisions: 0, misuses: 0, creditReportLeaks: 0 },

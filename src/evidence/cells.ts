@@ -1,12 +1,13 @@
 // Evidence stage: turns one cell (text from CSV or XLSX, a JSON value from NDJSON) into its typed
 // value, or says what the column allows. Dates become YYYY-MM-DD; a time of day is dropped.
+import { type Message, type MessageParam, msg } from '../i18n/message.js';
 import { daysInMonth } from '../obligations/dates.js';
 import { type ColumnSpec, fold } from './tables.js';
 
 export type CellValue = string | boolean | string[] | null;
 
 /** CellResult: the value, or why the cell was refused and what the column allows. */
-export type CellResult = { ok: true; value: CellValue } | { ok: false; message: string };
+export type CellResult = { ok: true; value: CellValue } | { ok: false; message: Message };
 
 const dateRe =
   /^(\d{4})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
@@ -85,21 +86,28 @@ const show = (v: unknown) => (typeof v === 'string' ? `"${v}"` : JSON.stringify(
 export function parseCell(raw: unknown, col: ColumnSpec, booleans: Map<string, boolean>): CellResult {
   if (raw === null || raw === undefined || (typeof raw === 'string' && raw.trim() === '')) {
     if (col.required && !col.nullable)
-      return { ok: false, message: `is empty; the column ${col.name} needs a value (${allowedText(col, booleans)})` };
+      return {
+        ok: false,
+        message: msg('diag.evidence.cell.empty', { column: col.name, allowed: allowedText(col, booleans) }),
+      };
     return { ok: true, value: col.kind === 'list' ? [] : null };
   }
   if (typeof raw === 'string' && raw.includes('\uFFFD'))
     return {
       ok: false,
-      message: "has bytes that are not valid in the file's encoding; save the file as UTF-8 (or GB18030)",
+      message: msg('diag.evidence.cell.badBytes'),
     };
   switch (col.kind) {
     case 'text': {
       const s = typeof raw === 'number' ? String(raw) : raw;
-      if (typeof s !== 'string') return { ok: false, message: `is ${show(raw)}; ${col.name} is text` };
+      if (typeof s !== 'string')
+        return { ok: false, message: msg('diag.evidence.cell.notText', { value: show(raw), column: col.name }) };
       const t = s.trim();
       if (col.maxLength !== undefined && t.length > col.maxLength)
-        return { ok: false, message: `is ${t.length} characters long; ${col.name} allows at most ${col.maxLength}` };
+        return {
+          ok: false,
+          message: msg('diag.evidence.cell.tooLong', { length: t.length, column: col.name, max: col.maxLength }),
+        };
       return { ok: true, value: t };
     }
     case 'date': {
@@ -107,7 +115,10 @@ export function parseCell(raw: unknown, col: ColumnSpec, booleans: Map<string, b
       if (d === undefined)
         return {
           ok: false,
-          message: `is ${show(raw)}, not a date; ${col.name} allows a date such as 2024-03-05, 2024/3/5 or 2024年3月5日${col.nullable ? ', or an empty cell' : ''}`,
+          message: msg(col.nullable ? 'diag.evidence.cell.notDateOrEmpty' : 'diag.evidence.cell.notDate', {
+            value: show(raw),
+            column: col.name,
+          }),
         };
       return { ok: true, value: d };
     }
@@ -115,13 +126,27 @@ export function parseCell(raw: unknown, col: ColumnSpec, booleans: Map<string, b
       if (typeof raw === 'boolean') return { ok: true, value: raw };
       const b = typeof raw === 'string' || typeof raw === 'number' ? booleans.get(fold(String(raw))) : undefined;
       if (b === undefined)
-        return { ok: false, message: `is ${show(raw)}; ${col.name} allows ${allowedText(col, booleans)}` };
+        return {
+          ok: false,
+          message: msg('diag.evidence.cell.notAllowed', {
+            value: show(raw),
+            column: col.name,
+            allowed: allowedText(col, booleans),
+          }),
+        };
       return { ok: true, value: b };
     }
     case 'enum': {
       const v = typeof raw === 'string' ? col.values?.get(fold(raw)) : undefined;
       if (v === undefined)
-        return { ok: false, message: `is ${show(raw)}; ${col.name} allows ${allowedText(col, booleans)}` };
+        return {
+          ok: false,
+          message: msg('diag.evidence.cell.notAllowed', {
+            value: show(raw),
+            column: col.name,
+            allowed: allowedText(col, booleans),
+          }),
+        };
       return { ok: true, value: v };
     }
     case 'list': {
@@ -133,7 +158,11 @@ export function parseCell(raw: unknown, col: ColumnSpec, booleans: Map<string, b
         if (v === undefined)
           return {
             ok: false,
-            message: `has ${show(p)}; ${col.name} allows a list (separated by ; or 、) of ${allowedText(col, booleans)}`,
+            message: msg('diag.evidence.cell.notInList', {
+              value: show(p),
+              column: col.name,
+              allowed: allowedText(col, booleans),
+            }),
           };
         if (!out.includes(v)) out.push(v);
       }
@@ -142,10 +171,10 @@ export function parseCell(raw: unknown, col: ColumnSpec, booleans: Map<string, b
   }
 }
 
-function allowedText(col: ColumnSpec, booleans: Map<string, boolean>): string {
+function allowedText(col: ColumnSpec, booleans: Map<string, boolean>): MessageParam {
   if (col.kind === 'boolean') {
     const words = (want: boolean) => [...booleans].filter(([, b]) => b === want).map(([w]) => w);
-    return `yes (${words(true).join(', ')}) or no (${words(false).join(', ')})`;
+    return msg('diag.evidence.cell.allowedBoolean', { yes: words(true).join(', '), no: words(false).join(', ') });
   }
   if (col.kind === 'enum' || col.kind === 'list') {
     const byCode = new Map<string, string[]>();
@@ -155,6 +184,6 @@ function allowedText(col: ColumnSpec, booleans: Map<string, boolean>): string {
       .map((c) => (byCode.get(c)?.length ? `${c} (${byCode.get(c)!.join(', ')})` : c))
       .join(', ');
   }
-  if (col.kind === 'date') return 'a date such as 2024-03-05';
-  return 'text';
+  if (col.kind === 'date') return msg('diag.evidence.cell.allowedDate');
+  return msg('diag.evidence.cell.allowedText');
 }

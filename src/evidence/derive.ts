@@ -1,6 +1,7 @@
 // Evidence stage: the derivation pipeline, top to bottom: find the tables in a folder, read them as
 // streams, join them by key and let the policy mark rows chunk by chunk (join.ts), sum the marks, and
 // let the policy turn the totals into findings. Each finding keeps the rows behind it.
+import { msg } from '../i18n/message.js';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -51,11 +52,7 @@ export async function deriveFindings(o: DeriveOptions): Promise<DerivedFindings>
   const derivation = o.ruleset.derivation;
   if (!derivation)
     throw new EvidenceError([
-      problem(
-        'EVID006',
-        o.ruleset.dir,
-        `the ruleset ${o.ruleset.id} has no derivation.yaml, so it derives no findings from evidence`,
-      ),
+      problem('EVID006', o.ruleset.dir, msg('diag.evidence.noDerivation', { id: o.ruleset.id })),
     ]);
   const from = dayOf(o.year, 1, 1);
   const to = dayOf(o.year, 12, 31);
@@ -63,11 +60,7 @@ export async function deriveFindings(o: DeriveOptions): Promise<DerivedFindings>
   const asOfDay = parseIsoDate(asOfIso);
   if (asOfDay === undefined || asOfDay < from)
     throw new EvidenceError([
-      problem(
-        'EVID007',
-        '--as-of',
-        `is "${asOfIso}"; it must be a date (YYYY-MM-DD) on or after ${formatIsoDate(from)}`,
-      ),
+      problem('EVID007', '--as-of', msg('diag.evidence.asOf', { value: asOfIso, from: formatIsoDate(from) })),
     ]);
   const files = await locateTables(o.dir, o.specs, errors);
   errors.throwIfAny();
@@ -161,7 +154,9 @@ export async function deriveFindings(o: DeriveOptions): Promise<DerivedFindings>
         ...(how === 'percent' || how === 'deviation' ? { counted: t?.counted ?? 0 } : {}),
         total: rows.length,
         rows,
-        ...(di.interpretation ? { interpretation: di.interpretation.reading } : {}),
+        ...(di.interpretation
+          ? { interpretationZh: di.interpretation.readingZh, interpretation: di.interpretation.reading }
+          : {}),
       });
     }
   }

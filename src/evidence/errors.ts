@@ -1,5 +1,6 @@
 // Evidence stage: the one error shape of evidence files, positioned at file:row:column so an
 // inspector can find the cell in the spreadsheet the export came from.
+import { type Message, msg, said } from '../i18n/message.js';
 import type { Code } from '../diagnostics/codes.js';
 import { type Diagnostic, formatDiagnostic } from '../diagnostics/diagnostics.js';
 
@@ -14,14 +15,20 @@ export class EvidenceError extends Error {
 }
 
 /** problem builds one evidence diagnostic; `line` is the table's row (the header is row 1). */
-export function problem(code: Code, file: string, message: string, row?: number, column?: string): Diagnostic {
+export function problem(
+  code: Code,
+  file: string,
+  message: Message | string,
+  row?: number,
+  column?: string,
+): Diagnostic {
   return {
     code,
     severity: 'error',
     file,
     ...(row !== undefined ? { line: row } : {}),
     ...(column !== undefined ? { path: column } : {}),
-    message,
+    ...said(message),
   };
 }
 
@@ -49,7 +56,7 @@ export class Collector {
         code: 'EVID000',
         severity: 'error',
         file: '',
-        message: `and ${this.dropped} more problem(s) not listed`,
+        ...said(msg('diag.evidence.more', { count: this.dropped })),
       });
     throw new EvidenceError(all);
   }

@@ -1,4 +1,5 @@
 // Evidence stage: finds each table's file in an evidence folder by the names headers.yaml gives it.
+import { msg } from '../i18n/message.js';
 import { readdir } from 'node:fs/promises';
 import { join, parse } from 'node:path';
 import { type Collector, problem } from './errors.js';
@@ -16,7 +17,7 @@ export async function locateTables(
   try {
     names = (await readdir(dir)).sort();
   } catch (err) {
-    errors.add(problem('EVID001', dir, `cannot read the evidence folder: ${(err as Error).message}`));
+    errors.add(problem('EVID001', dir, msg('diag.evidence.folderUnreadable', { reason: (err as Error).message })));
     return new Map();
   }
   const found = new Map<TableName, string>();
@@ -29,7 +30,9 @@ export async function locateTables(
         problem(
           'EVID004',
           join(dir, name),
-          `is a ${ext || 'file without extension'}; the ${table.name} table is read from .csv, .xlsx, .ndjson or .jsonl`,
+          ext
+            ? msg('diag.evidence.fileType', { ext, table: table.name })
+            : msg('diag.evidence.noExtension', { table: table.name }),
         ),
       );
       continue;
@@ -37,11 +40,7 @@ export async function locateTables(
     const prior = found.get(table.name);
     if (prior) {
       errors.add(
-        problem(
-          'EVID005',
-          join(dir, name),
-          `is a second file for the ${table.name} table (the first: ${prior}); keep one`,
-        ),
+        problem('EVID005', join(dir, name), msg('diag.evidence.secondFile', { table: table.name, first: prior })),
       );
       continue;
     }

@@ -1,6 +1,7 @@
 // Evidence stage: the joins and the marking. Reads each table as a stream (the small ones held, the
 // large ones, queries and authorizations, chunk by chunk), checks the keys between them, joins what
 // each row's input needs by key, and hands the chunks to the policy for marking.
+import { msg } from '../i18n/message.js';
 import type { Collector } from './errors.js';
 import { type IdleSource, QueryDays, stretchDetail, userStretches } from './idle.js';
 import { problem } from './errors.js';
@@ -72,7 +73,7 @@ export async function markTables(s: JoinSetup): Promise<Map<TableName, number>> 
           problem(
             'EVID030',
             label(files.get('users')!),
-            `"${u.values.holder}" is not in the staff table (${label(files.get('staff')!)})`,
+            msg('diag.evidence.notStaff', { who: String(u.values.holder), staff: label(files.get('staff')!) }),
             u.row,
             'holder',
           ),
@@ -86,7 +87,7 @@ export async function markTables(s: JoinSetup): Promise<Map<TableName, number>> 
           problem(
             'EVID032',
             label(files.get('training')!),
-            `"${s}" is not in the staff table (${label(files.get('staff')!)})`,
+            msg('diag.evidence.notStaff', { who: s, staff: label(files.get('staff')!) }),
             t.row,
             'staff',
           ),
@@ -114,7 +115,7 @@ export async function markTables(s: JoinSetup): Promise<Map<TableName, number>> 
           problem(
             'EVID031',
             label(files.get('queries')!),
-            `"${user}" is not in the users table (${label(files.get('users')!)}); every query must name a user of the system`,
+            msg('diag.evidence.notUser', { user, users: label(files.get('users')!) }),
             q.row,
             'user',
           ),

@@ -1,5 +1,6 @@
 // Evidence stage: the raw rows of a CSV evidence file, in UTF-8 (with or without BOM) or GB18030,
 // parsed by csv-parse and handed on in batches.
+import { type Message, msg } from '../i18n/message.js';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';
@@ -12,7 +13,7 @@ import type { TableSpec } from './tables.js';
 export type Encoding = 'utf8' | 'gb18030';
 
 /** sniffEncoding decides from the first bytes: a UTF-8 BOM or valid UTF-8 is UTF-8, else GB18030. */
-export async function sniffEncoding(file: string): Promise<{ encoding: Encoding } | { refused: string }> {
+export async function sniffEncoding(file: string): Promise<{ encoding: Encoding } | { refused: Message }> {
   const fh = await open(file, 'r');
   try {
     const buf = Buffer.alloc(65536);
@@ -20,7 +21,7 @@ export async function sniffEncoding(file: string): Promise<{ encoding: Encoding 
     const head = buf.subarray(0, bytesRead);
     if (head[0] === 0xef && head[1] === 0xbb && head[2] === 0xbf) return { encoding: 'utf8' };
     if ((head[0] === 0xff && head[1] === 0xfe) || (head[0] === 0xfe && head[1] === 0xff))
-      return { refused: 'is UTF-16 (it starts with a UTF-16 byte order mark); save it as UTF-8 or GB18030' };
+      return { refused: msg('diag.evidence.read.utf16') };
     try {
       new TextDecoder('utf-8', { fatal: true }).decode(head, { stream: bytesRead === buf.length });
       return { encoding: 'utf8' };
@@ -44,10 +45,7 @@ export async function* csvCells(
     errors.add(problem('EVID003', label, sniffed.refused, 1));
     return;
   }
-  const hint =
-    sniffed.encoding === 'gb18030'
-      ? ' (the file is not UTF-8, so it was read as GB18030; if it is in another encoding, save it as UTF-8)'
-      : '';
+  const hint = sniffed.encoding === 'gb18030' ? msg('diag.evidence.read.readAsGb18030') : '';
   const source: Readable =
     sniffed.encoding === 'utf8'
       ? createReadStream(file, { encoding: 'utf8' })
@@ -79,17 +77,12 @@ export async function* csvCells(
     }
   } catch (err) {
     const e = err as CsvRecordError;
-    const where =
-      e.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH'
-        ? 'a row with a different number of cells than the header'
-        : e.message;
+    const where = e.code === 'CSV_RECORD_INCONSISTENT_FIELDS_LENGTH' ? msg('diag.evidence.read.cellCount') : e.message;
     // csv-parse counts the records before the bad one (the header among them).
-    errors.add(problem('EVID002', label, `is not valid CSV: ${where}`, (e.records ?? row) + 1));
+    errors.add(problem('EVID002', label, msg('diag.evidence.read.notCsv', { where }), (e.records ?? row) + 1));
   } finally {
     source.destroy();
   }
   if (!cols)
-    errors.add(
-      problem('EVID012', label, `is empty; it needs a header row (accepted headers: ${acceptedList(spec)})`, 1),
-    );
+    errors.add(problem('EVID012', label, msg('diag.evidence.read.emptyFile', { accepted: acceptedList(spec) }), 1));
 }

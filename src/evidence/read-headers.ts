@@ -1,5 +1,6 @@
 // Evidence stage: the header row of an evidence file resolved to the table's columns, with unknown,
 // repeated and missing headers reported at row 1; and the raw row shape every reader yields.
+import { type MessageParam, msg } from '../i18n/message.js';
 import { type Collector, problem } from './errors.js';
 import { type ColumnSpec, fold, type TableSpec } from './tables.js';
 
@@ -23,7 +24,7 @@ export function mapHeaders(
   spec: TableSpec,
   label: string,
   errors: Collector,
-  hint = '',
+  hint: MessageParam = '',
 ): (ColumnSpec | undefined)[] {
   const byName = new Map(spec.columns.map((c) => [c.name, c]));
   const seen = new Map<string, string>();
@@ -34,7 +35,7 @@ export function mapHeaders(
         problem(
           'EVID010',
           label,
-          `unknown header "${h}" for the ${spec.name} table${hint}; accepted headers: ${acceptedList(spec)}`,
+          msg('diag.evidence.read.unknownHeader', { header: h, table: spec.name, hint, accepted: acceptedList(spec) }),
           1,
         ),
       );
@@ -45,7 +46,7 @@ export function mapHeaders(
         problem(
           'EVID011',
           label,
-          `headers "${seen.get(name)}" and "${h}" both name the column ${name}; keep one`,
+          msg('diag.evidence.read.twoHeaders', { first: seen.get(name) ?? '', second: h, column: name }),
           1,
           h,
         ),
@@ -61,7 +62,12 @@ export function mapHeaders(
         problem(
           'EVID012',
           label,
-          `missing the required column ${c.name} of the ${spec.name} table${hint}; accepted headers for it: ${c.headers.join(', ')}`,
+          msg('diag.evidence.read.missingColumn', {
+            column: c.name,
+            table: spec.name,
+            hint,
+            accepted: c.headers.join(', '),
+          }),
           1,
         ),
       );

@@ -1,5 +1,6 @@
 // Evidence stage: the raw rows of an NDJSON evidence file (one JSON object per line, keys as headers),
 // handed on in batches.
+import { msg } from '../i18n/message.js';
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { type Collector, problem } from './errors.js';
@@ -25,11 +26,13 @@ export async function* ndjsonCells(
     try {
       obj = JSON.parse(line);
     } catch (err) {
-      errors.add(problem('EVID002', label, `line is not JSON: ${(err as Error).message}`, n));
+      errors.add(
+        problem('EVID002', label, msg('diag.evidence.read.lineNotJson', { reason: (err as Error).message }), n),
+      );
       continue;
     }
     if (obj === null || typeof obj !== 'object' || Array.isArray(obj)) {
-      errors.add(problem('EVID002', label, 'line is not a JSON object (one row per line)', n));
+      errors.add(problem('EVID002', label, msg('diag.evidence.read.lineNotObject'), n));
       continue;
     }
     const cols: number[] = [];
@@ -45,7 +48,7 @@ export async function* ndjsonCells(
           problem(
             'EVID010',
             label,
-            `unknown key "${k}" for the ${spec.name} table; accepted: ${acceptedList(spec)}`,
+            msg('diag.evidence.read.unknownKey', { key: k, table: spec.name, accepted: acceptedList(spec) }),
             n,
             k,
           ),

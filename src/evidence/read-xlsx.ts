@@ -1,6 +1,7 @@
 // Evidence stage: the rows of an XLSX evidence file, streamed from its first worksheet (exceljs's
 // streaming reader, so a large export is never held whole). Cells become the text a CSV would hold:
 // a date cell its YYYY-MM-DD, a number its digits, rich text its characters, a formula its result.
+import { msg } from '../i18n/message.js';
 import ExcelJS from 'exceljs';
 import { type Collector, problem } from './errors.js';
 import { acceptedList, columnIndexes, mapHeaders, type RawRow } from './read-headers.js';
@@ -29,20 +30,13 @@ export async function* xlsxCells(
       }
     }
   } catch (err) {
-    errors.add(problem('EVID002', label, `is not a readable XLSX workbook: ${(err as Error).message}`));
+    errors.add(problem('EVID002', label, msg('diag.evidence.read.notXlsx', { reason: (err as Error).message })));
     if (batch.length) yield batch;
     return;
   }
   if (batch.length) yield batch;
   if (!cols)
-    errors.add(
-      problem(
-        'EVID012',
-        label,
-        `has no header row in its first worksheet (accepted headers: ${acceptedList(spec)})`,
-        1,
-      ),
-    );
+    errors.add(problem('EVID012', label, msg('diag.evidence.read.noHeaderXlsx', { accepted: acceptedList(spec) }), 1));
 }
 
 /** xlsxRecords yields [row number, cell texts] for each non-empty row of the first worksheet. */

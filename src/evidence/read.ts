@@ -1,6 +1,7 @@
 // Evidence stage: streams one evidence file (CSV in UTF-8 with or without BOM or in GB18030, XLSX, or
 // NDJSON) as typed rows in chunks, mapping headers to columns and refusing bad cells and duplicate
 // keys with their file:row:column. Rows are numbered as a spreadsheet shows them: the header is row 1.
+import { msg } from '../i18n/message.js';
 import { type CellValue, cellConverter, type FastCell, parseCell } from './cells.js';
 import { type Collector, problem } from './errors.js';
 import { KeySet } from './keyset.js';
@@ -68,7 +69,13 @@ class RowBuilder {
       else if (c.required) {
         ok = false;
         this.errors.add(
-          problem('EVID012', this.label, `has no ${c.name}; the ${spec.name} table requires it`, row, c.name),
+          problem(
+            'EVID012',
+            this.label,
+            msg('diag.evidence.read.missingCell', { column: c.name, table: spec.name }),
+            row,
+            c.name,
+          ),
         );
       } else values[c.name] = c.kind === 'list' ? [] : null;
     }
@@ -79,7 +86,7 @@ class RowBuilder {
         problem(
           'EVID021',
           this.label,
-          `duplicate key ${spec.key.join('+')} "${key}"; each row of ${spec.name} needs its own`,
+          msg('diag.evidence.read.duplicateKey', { columns: spec.key.join('+'), key, table: spec.name }),
           row,
           spec.key[0],
         ),

@@ -1,12 +1,13 @@
 // Evidence stage: what each evidence table is: its columns and their types (from
 // schemas/evidence/<table>.schema.json) and the headers and cell words accepted for them (from
 // policies/evidence/headers.yaml).
+import { asMessage, type Message, msg, said } from '../i18n/message.js';
 import { join, relative } from 'node:path';
 import type { EvidenceHeaders } from '../../generated/types/evidence/headers.js';
 import { hasErrors, RulesError, type Diagnostic } from '../diagnostics/diagnostics.js';
 import { readYamlSource } from '../diagnostics/yaml-source.js';
 import { compileSchema, readSchema } from '../validation/ajv.js';
-import { explainErrors, pointerSegments } from '../validation/explain.js';
+import { explainMessages, pointerSegments } from '../validation/explain.js';
 
 export const tableNames = [
   'users',
@@ -81,12 +82,12 @@ export async function loadTableSpecs(
   if (!source) throw new RulesError(diagnostics);
   const validate = compileSchema('evidence/headers.schema.json');
   const out: Diagnostic[] = [];
-  const at = (path: (string | number)[], message: string) => {
+  const at = (path: (string | number)[], message: Message) => {
     const { line, column } = source.locate(path);
-    out.push({ code: 'EVID008', severity: 'error', file: label, line, column, path: path.join('.'), message });
+    out.push({ code: 'EVID008', severity: 'error', file: label, line, column, path: path.join('.'), ...said(message) });
   };
   if (!validate(source.data))
-    for (const p of explainErrors(validate.errors, source.data)) at(pointerSegments(p.path), p.message);
+    for (const p of explainMessages(validate.errors, source.data)) at(pointerSegments(p.path), asMessage(p));
   if (hasErrors(out)) throw new RulesError(out);
   const data = source.data as EvidenceHeaders;
   const booleans = new Map<string, boolean>();
@@ -96,7 +97,7 @@ export async function loadTableSpecs(
   for (const name of tableNames) {
     const t = data.tables[name];
     if (!t) {
-      at(['tables'], `has no entry for the table "${name}"; every table needs one: ${tableNames.join(', ')}`);
+      at(['tables'], msg('diag.evidence.headers.noTable', { name, tables: tableNames.join(', ') }));
       continue;
     }
     const schema = readSchema(`evidence/${name}.schema.json`) as {
@@ -108,10 +109,7 @@ export async function loadTableSpecs(
     for (const [col, p] of Object.entries(schema.properties)) {
       const headers = t.columns[col];
       if (!headers) {
-        at(
-          ['tables', name, 'columns'],
-          `has no headers for the column "${col}" of schemas/evidence/${name}.schema.json`,
-        );
+        at(['tables', name, 'columns'], msg('diag.evidence.headers.noHeaders', { column: col, name }));
         continue;
       }
       const k = kindOf(p);
@@ -120,7 +118,10 @@ export async function loadTableSpecs(
         values = new Map(k.enum.map((v) => [fold(v), v]));
         for (const [code, words] of Object.entries(data.values[col] ?? {})) {
           if (!k.enum.includes(code))
-            at(['values', col, code], `is not a value of ${name}.${col}; its values: ${k.enum.join(', ')}`);
+            at(
+              ['values', col, code],
+              msg('diag.evidence.headers.notValue', { name, column: col, values: k.enum.join(', ') }),
+            );
           for (const w of words as string[]) values.set(fold(w), code);
         }
       }
@@ -141,7 +142,7 @@ export async function loadTableSpecs(
       if (!(col in schema.properties))
         at(
           ['tables', name, 'columns', col],
-          `is not a column of schemas/evidence/${name}.schema.json; its columns: ${Object.keys(schema.properties).join(', ')}`,
+          msg('diag.evidence.headers.notColumn', { name, columns: Object.keys(schema.properties).join(', ') }),
         );
     specs.set(name, { name, files: t.files, key: t.key, columns, byHeader, booleans });
   }

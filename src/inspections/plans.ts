@@ -9,7 +9,8 @@ import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import { positioned } from '../diagnostics/positioned.js';
 import { readYamlSource, type JsonPath, type YamlSource } from '../diagnostics/yaml-source.js';
 import { compileSchema } from '../validation/ajv.js';
-import { explainErrors, pointerSegments } from '../validation/explain.js';
+import { explainMessages, pointerSegments } from '../validation/explain.js';
+import { asMessage, type Message, msg, said } from '../i18n/message.js';
 import { parseIsoDate } from '../obligations/dates.js';
 
 export type { InspectionPlan, InspectionRecord };
@@ -23,7 +24,7 @@ export interface LoadedPlan {
 const planExtensions = new Set(['.yaml', '.yml', '.json']);
 let validate: ReturnType<typeof compileSchema> | undefined;
 
-type Report = (path: JsonPath, message: string) => void;
+type Report = (path: JsonPath, message: Message) => void;
 
 /** readPlanDir reads every plan file of a folder, in name order; problems come back as diagnostics. */
 export async function readPlanDir(
@@ -34,15 +35,18 @@ export async function readPlanDir(
   let names: string[];
   try {
     if (!(await stat(dir)).isDirectory())
-      return { plans: [], diagnostics: [problem(dir, 'is not a folder; give the folder that holds the plan files')] };
+      return { plans: [], diagnostics: [problem(dir, msg('diag.inspections.notFolder'))] };
     names = (await readdir(dir)).filter((n) => planExtensions.has(extname(n).toLowerCase())).sort();
   } catch (err) {
-    return { plans: [], diagnostics: [problem(dir, `cannot read the folder: ${(err as Error).message}`)] };
+    return {
+      plans: [],
+      diagnostics: [problem(dir, msg('diag.inspections.unreadable', { reason: (err as Error).message }))],
+    };
   }
   if (!names.length)
     return {
       plans: [],
-      diagnostics: [problem(dir, 'holds no plan file (*.yaml, *.yml or *.json, one per unit and year)')],
+      diagnostics: [problem(dir, msg('diag.inspections.noPlans'))],
     };
   const plans: LoadedPlan[] = [];
   for (const name of names) {
@@ -60,21 +64,26 @@ export async function readPlanDir(
 
 /** checkPlans validates the plans of a request; problems carry JSON pointers under /plans/N. */
 export function checkPlans(data: unknown[]): { plans: LoadedPlan[]; problems: { path: string; message: string }[] } {
+  // The API's problems carry English text (the route's schema), as every refusal of the service does.
   const problems: { path: string; message: string }[] = [];
   const plans: LoadedPlan[] = [];
   data.forEach((plan, n) => {
     const before = problems.length;
-    checkPlan(plan, (p, message) => problems.push({ path: `/plans/${n}${pointer(p)}`, message }));
+    checkPlan(plan, (p, message) =>
+      problems.push({ path: `/plans/${n}${pointer(p)}`, message: said(message).message }),
+    );
     if (problems.length === before) plans.push({ source: `/plans/${n}`, plan: plan as InspectionPlan });
   });
-  crossCheck(plans, (i, p, message) => problems.push({ path: `${plans[i].source}${pointer(p)}`, message }));
+  crossCheck(plans, (i, p, message) =>
+    problems.push({ path: `${plans[i].source}${pointer(p)}`, message: said(message).message }),
+  );
   return { plans, problems };
 }
 
 function checkPlan(data: unknown, report: Report): void {
   validate ??= compileSchema('inspections/inspection-plan.schema.json');
   if (!validate(data)) {
-    for (const p of explainErrors(validate.errors, data)) report(pointerSegments(p.path), p.message);
+    for (const p of explainMessages(validate.errors, data)) report(pointerSegments(p.path), asMessage(p));
     return;
   }
   const plan = data as InspectionPlan;
@@ -82,17 +91,14 @@ function checkPlan(data: unknown, report: Report): void {
   const ids = new Set<string>();
   plan.inspections.forEach((r, n) => {
     const rp: JsonPath = ['inspections', n];
-    if (ids.has(r.id)) report([...rp, 'id'], `inspection id "${r.id}" is used twice in this plan; ids must be unique`);
+    if (ids.has(r.id)) report([...rp, 'id'], msg('diag.inspections.duplicateId', { id: r.id }));
     ids.add(r.id);
     if (!listed.has(r.institution))
-      report(
-        [...rp, 'institution'],
-        `"${r.institution}" is not among the institutions of the plan; list every institution of the region under institutions (they are what 全覆盖 is judged on)`,
-      );
+      report([...rp, 'institution'], msg('diag.inspections.unlisted', { name: r.institution }));
     const day = (value: string | undefined, path: JsonPath) => {
       if (value === undefined) return undefined;
       const d = parseIsoDate(value);
-      if (d === undefined) report(path, `"${value}" is not a date that exists (YYYY-MM-DD)`);
+      if (d === undefined) report(path, msg('diag.inspections.notDate', { value }));
       return d;
     };
     const from = day(r.fieldwork?.from, [...rp, 'fieldwork', 'from']);
@@ -103,33 +109,45 @@ function checkPlan(data: unknown, report: Report): void {
     if (from !== undefined && to !== undefined && from > to)
       report(
         [...rp, 'fieldwork', 'to'],
-        `the fieldwork ends (${r.fieldwork?.to}) before it starts (${r.fieldwork?.from})`,
+        msg('diag.inspections.fieldworkReversed', { to: r.fieldwork?.to ?? '', from: r.fieldwork?.from ?? '' }),
       );
     // Each step needs the one it follows (五（五）report after the fieldwork, 五（六）feedback on the
     // report, 六（二）rectification after the feedback) and does not come before it.
-    const steps: [number | undefined, string, JsonPath, number | undefined, string][] = [
-      [reportDay, 'the report', [...rp, 'reportSubmitted'], to, 'the end of the fieldwork'],
-      [feedback, 'the feedback', [...rp, 'feedbackReceived'], reportDay, 'the report'],
+    const steps: [number | undefined, Message, JsonPath, number | undefined, Message][] = [
+      [
+        reportDay,
+        msg('diag.inspections.step.report'),
+        [...rp, 'reportSubmitted'],
+        to,
+        msg('diag.inspections.step.fieldworkEnd'),
+      ],
+      [
+        feedback,
+        msg('diag.inspections.step.feedback'),
+        [...rp, 'feedbackReceived'],
+        reportDay,
+        msg('diag.inspections.step.report'),
+      ],
       [
         rect,
-        'the rectification report',
+        msg('diag.inspections.step.rectification'),
         [...rp, 'rectificationSubmitted'],
         feedback ?? reportDay,
-        'the feedback (or the report)',
+        msg('diag.inspections.step.feedbackOrReport'),
       ],
     ];
     for (const [d, what, path, before, beforeWhat] of steps) {
       if (d === undefined) continue;
-      if (before === undefined) report(path, `gives ${what} without ${beforeWhat}; give ${beforeWhat} too`);
-      else if (d < before) report(path, `${what} comes before ${beforeWhat}`);
+      if (before === undefined) report(path, msg('diag.inspections.stepWithout', { what, before: beforeWhat }));
+      else if (d < before) report(path, msg('diag.inspections.stepBefore', { what, before: beforeWhat }));
     }
     if (r.noFindings && rect !== undefined)
-      report([...rp, 'noFindings'], 'says the feedback raised no problem, yet gives a rectification report; keep one');
+      report([...rp, 'noFindings'], msg('diag.inspections.noFindingsButRectified'));
   });
 }
 
 // One plan per unit and year, and one record id per unit across its years.
-function crossCheck(plans: LoadedPlan[], report: (plan: number, path: JsonPath, message: string) => void): void {
+function crossCheck(plans: LoadedPlan[], report: (plan: number, path: JsonPath, message: Message) => void): void {
   const years = new Map<string, number>();
   const ids = new Map<string, string>();
   plans.forEach(({ plan, source }, i) => {
@@ -139,7 +157,12 @@ function crossCheck(plans: LoadedPlan[], report: (plan: number, path: JsonPath, 
       report(
         i,
         ['year'],
-        `${plan.organizingUnit} has two plans for ${plan.year} (${plans[first].source} and ${source}); keep one`,
+        msg('diag.inspections.twoPlans', {
+          unit: plan.organizingUnit,
+          year: plan.year,
+          first: plans[first].source,
+          second: source,
+        }),
       );
     else years.set(key, i);
     plan.inspections.forEach((r, n) => {
@@ -149,7 +172,7 @@ function crossCheck(plans: LoadedPlan[], report: (plan: number, path: JsonPath, 
         report(
           i,
           ['inspections', n, 'id'],
-          `inspection id "${r.id}" of ${plan.organizingUnit} is also used in ${where}`,
+          msg('diag.inspections.idElsewhere', { id: r.id, unit: plan.organizingUnit, where }),
         );
       else ids.set(idKey, source);
     });
@@ -167,10 +190,10 @@ function readable(path: JsonPath): string {
     .replace(/^\./, '');
 }
 
-function problem(file: string, message: string): Diagnostic {
-  return { code: 'OBL002', severity: 'error', file, message };
+function problem(file: string, message: Message): Diagnostic {
+  return { code: 'OBL002', severity: 'error', file, ...said(message) };
 }
 
-function at(source: YamlSource, path: JsonPath, message: string): Diagnostic {
+function at(source: YamlSource, path: JsonPath, message: Message): Diagnostic {
   return positioned(source, 'OBL003', path, message);
 }

@@ -1,6 +1,7 @@
 // Inspections stage: reads inspections.yaml of a ruleset folder (the numbers of annex 4, kept with
 // positions), validates it against its schema and against the source text, and compiles the data
 // document the Rego of policies/inspections reads as data.annex4.
+import { type Message, msg } from '../i18n/message.js';
 import type {
   InspectionInterpretation,
   InspectionRulesFile,
@@ -36,7 +37,7 @@ export async function inspectInspectionRules(
   );
   if (!file) return { diagnostics };
   const { source, doc, sourceText } = file;
-  const report = (code: Code, path: JsonPath, message: string) => diagnostics.push(at(source, code, path, message));
+  const report = (code: Code, path: JsonPath, message: Message) => diagnostics.push(at(source, code, path, message));
   const { quoted, use, interpretations } = dutyChecks(doc, sourceText, report);
   for (const section of ['plan', 'team', 'report', 'rectification', 'coverage'] as const) {
     const s = doc[section];
@@ -47,7 +48,7 @@ export async function inspectInspectionRules(
   doc.rectification.recipients.forEach((r, n) => {
     quoted(r, ['rectification', 'recipients', n]);
   });
-  interpretations('any rule');
+  interpretations(msg('diag.obligations.usedBy.inspections'));
   if (hasErrors(diagnostics)) return { diagnostics };
   return {
     rules: {

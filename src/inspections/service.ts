@@ -154,7 +154,7 @@ export class InspectionService {
 
   private reading(id: string): InspectionReadingRef {
     const i = this.rules.interpretations.get(id)!;
-    return { id: i.id, about: i.about, reading: i.reading };
+    return { id: i.id, about: i.about, readingZh: i.readingZh, reading: i.reading };
   }
 
   private calendarsUsed(from: Day, to: Day): InspectionsStatus['calendars'] {

@@ -16,8 +16,9 @@ import type { Code } from '../diagnostics/codes.js';
 import { hasErrors, RulesError, type Diagnostic } from '../diagnostics/diagnostics.js';
 import { readFolder, readYamlSource, type JsonPath, type YamlSource } from '../diagnostics/yaml-source.js';
 import { compileSchema } from '../validation/ajv.js';
-import { explainErrors, pointerSegments } from '../validation/explain.js';
-import { civil, dayOf, formatIsoDate, isWeekend, parseIsoDate, weekdayName, type Day } from './dates.js';
+import { explainMessages, pointerSegments } from '../validation/explain.js';
+import { asMessage, type Message, msg, said } from '../i18n/message.js';
+import { civil, dayOf, formatIsoDate, isWeekend, parseIsoDate, weekday, weekdayName, type Day } from './dates.js';
 import { ObligationError } from './errors.js';
 
 export type { CalendarYear };
@@ -74,13 +75,13 @@ export class WorkingCalendar {
       diagnostics.push(...found);
       if (!source) continue;
       if (!validate(source.data)) {
-        for (const p of explainErrors(validate.errors, source.data))
-          diagnostics.push(at(source, 'CAL003', pointerSegments(p.path), p.message));
+        for (const p of explainMessages(validate.errors, source.data))
+          diagnostics.push(at(source, 'CAL003', pointerSegments(p.path), asMessage(p)));
         continue;
       }
       const data = source.data as CalendarYear;
       const before = diagnostics.length;
-      checkYear(name, data, (path, message) => diagnostics.push(at(source, 'CAL004', path, message)));
+      checkYear(name, data, (path, key, params) => diagnostics.push(at(source, 'CAL004', path, msg(key, params))));
       if (diagnostics.length === before) {
         years.push(data);
         texts.push({ name: `calendars/${name}`, content: source.text });
@@ -180,16 +181,20 @@ function indexYear(data: CalendarYear): YearIndex {
 
 // What the schema cannot say: the file is the year it names, its dates lie in that year, ranges
 // run forwards and do not overlap, and only weekend days are made working days.
-function checkYear(fileName: string, data: CalendarYear, report: (path: JsonPath, message: string) => void): void {
+function checkYear(
+  fileName: string,
+  data: CalendarYear,
+  report: (path: JsonPath, key: string, params?: Message['params']) => void,
+): void {
   const named = /^(\d{4})\.ya?ml$/.exec(fileName)?.[1];
   if (named !== String(data.year)) {
-    report(['year'], `is ${data.year}, but the file is named ${fileName}; name it ${data.year}.yaml`);
+    report(['year'], 'diag.calendar.yearName', { year: data.year, file: fileName });
     return;
   }
   const inYear = (text: string, path: JsonPath): Day | undefined => {
     const d = parseIsoDate(text);
-    if (d === undefined) report(path, `"${text}" is not a date`);
-    else if (civil(d).year !== data.year) report(path, `${text} is not in ${data.year}`);
+    if (d === undefined) report(path, 'diag.calendar.notDate', { text });
+    else if (civil(d).year !== data.year) report(path, 'diag.calendar.notInYear', { text, year: data.year });
     else return d;
     return undefined;
   };
@@ -198,11 +203,10 @@ function checkYear(fileName: string, data: CalendarYear, report: (path: JsonPath
     const from = inYear(h.off.from, ['holidays', n, 'off', 'from']);
     const to = inYear(h.off.to, ['holidays', n, 'off', 'to']);
     if (from !== undefined && to !== undefined) {
-      if (from > to)
-        report(['holidays', n, 'off'], `runs from ${h.off.from} to ${h.off.to}: from must not be after to`);
+      if (from > to) report(['holidays', n, 'off'], 'diag.calendar.reversed', { from: h.off.from, to: h.off.to });
       for (let d = from; d <= to; d++) {
         const other = taken.get(d);
-        if (other) report(['holidays', n, 'off'], `${formatIsoDate(d)} is already a day off for ${other}`);
+        if (other) report(['holidays', n, 'off'], 'diag.calendar.alreadyOff', { day: formatIsoDate(d), other });
         taken.set(d, h.name);
       }
     }
@@ -212,16 +216,17 @@ function checkYear(fileName: string, data: CalendarYear, report: (path: JsonPath
       const d = inYear(w, ['holidays', n, 'workdays', k]);
       if (d === undefined) return;
       if (!isWeekend(d))
-        report(
-          ['holidays', n, 'workdays', k],
-          `${w} is a ${weekdayName(d)}, already a working day; only a Saturday or Sunday can be made one`,
-        );
-      if (taken.has(d)) report(['holidays', n, 'workdays', k], `${w} is also a day off for ${taken.get(d)}`);
+        report(['holidays', n, 'workdays', k], 'diag.calendar.alreadyWorking', {
+          day: w,
+          weekday: msg(`diag.calendar.weekday.d${weekday(d)}`),
+        });
+      if (taken.has(d))
+        report(['holidays', n, 'workdays', k], 'diag.calendar.alsoOff', { day: w, other: taken.get(d) ?? '' });
     });
   });
 }
 
-function at(source: YamlSource, code: Code, path: JsonPath, message: string): Diagnostic {
-  const { line, column } = source.locate(path, message.startsWith('unknown key'));
-  return { code, severity: 'error', file: source.file, line, column, path: path.join('.'), message };
+function at(source: YamlSource, code: Code, path: JsonPath, message: Message): Diagnostic {
+  const { line, column } = source.locate(path, message.key.startsWith('diag.schema.unknownKey'));
+  return { code, severity: 'error', file: source.file, line, column, path: path.join('.'), ...said(message) };
 }

@@ -12,6 +12,7 @@ import type {
 import { hasErrors, RulesError, type Diagnostic } from '../diagnostics/diagnostics.js';
 import { positioned as at } from '../diagnostics/positioned.js';
 import type { JsonPath } from '../diagnostics/yaml-source.js';
+import { msg } from '../i18n/message.js';
 import { readSchema } from '../validation/ajv.js';
 import { daysInMonth } from './dates.js';
 import { type DutyChecks, dutyChecks, type Report, readDutyFile } from './rule-file.js';
@@ -79,11 +80,11 @@ function checkObligations(doc: ObligationsFile, sourceText: string | undefined, 
   const seen = new Set<string>();
   doc.obligations.forEach((o, n) => {
     const op: JsonPath = ['obligations', n];
-    if (seen.has(o.id)) report('OBL010', [...op, 'id'], `obligation id "${o.id}" is used twice; ids must be unique`);
+    if (seen.has(o.id)) report('OBL010', [...op, 'id'], msg('diag.obligations.duplicateObligation', { id: o.id }));
     seen.add(o.id);
     checkObligation(doc, o, op, checks, report);
   });
-  checks.interpretations('any obligation or by the report form');
+  checks.interpretations(msg('diag.obligations.usedBy.obligations'));
 }
 
 /** checkForm: the monthly report form quotes its source, and its columns are the report schema's counts. */
@@ -109,7 +110,7 @@ function checkForm(form: ObligationsFile['monthlyReport'], { quoted, use }: Duty
     report(
       'OBL021',
       ['monthlyReport', 'eventTypes'],
-      `lists ${keys.join(', ')}; the counts of monthly-report.schema.json are ${counts.join(', ')}, in that order`,
+      msg('diag.obligations.eventTypes', { keys: keys.join(', '), counts: counts.join(', ') }),
     );
   // The form's own words; 小计 and 合计 (the sums this project adds) are not on the form.
   const formHeadings = Object.entries(form.headings).filter(([k]) => k !== 'subtotal' && k !== 'total');
@@ -136,14 +137,14 @@ function checkObligation(
     report(
       'OBL011',
       [...op, 'start'],
-      `names the event "${o.start}", which events does not declare; declared: ${events.join(', ')}`,
+      msg('diag.obligations.unknownEvent', { name: o.start, declared: events.join(', ') }),
     );
   const s = o.schedule;
   if (s.kind === 'annual') {
     if ((s.day === undefined) === (s.lastDay === undefined))
-      report('OBL013', [...op, 'schedule'], 'an annual schedule needs exactly one of day or lastDay');
+      report('OBL013', [...op, 'schedule'], msg('diag.obligations.annualDay'));
     else if (s.day !== undefined && s.day > daysInMonth(2023, s.month))
-      report('OBL013', [...op, 'schedule', 'day'], `month ${s.month} has no day ${s.day} in every year`);
+      report('OBL013', [...op, 'schedule', 'day'], msg('diag.obligations.noSuchDay', { month: s.month, day: s.day }));
   }
   for (const [kind, rule] of Object.entries(o.reporters) as [ReporterKind, ReporterRule][]) {
     const rp: JsonPath = [...op, 'reporters', kind];
@@ -151,7 +152,7 @@ function checkObligation(
       report(
         'OBL011',
         [...rp, 'recipient'],
-        `names the recipient "${rule.recipient}", which recipients does not declare; declared: ${recipients.join(', ')}`,
+        msg('diag.obligations.unknownRecipient', { name: rule.recipient, declared: recipients.join(', ') }),
       );
     if (rule.clause) quoted(rule.clause, [...rp, 'clause']);
     use(rule.interpretations, [...rp, 'interpretations']);
@@ -161,20 +162,12 @@ function checkObligation(
         report(
           'OBL011',
           [...rp, 'alsoTo', i],
-          `names the recipient "${id}", which recipients does not declare; declared: ${recipients.join(', ')}`,
+          msg('diag.obligations.unknownRecipient', { name: id, declared: recipients.join(', ') }),
         );
     });
     if (rule.schedule?.day !== undefined && s.kind !== 'monthly' && s.kind !== 'quarterly')
-      report(
-        'OBL013',
-        [...rp, 'schedule', 'day'],
-        `sets a day of the month, but the schedule is ${s.kind}; only monthly and quarterly schedules have one`,
-      );
+      report('OBL013', [...rp, 'schedule', 'day'], msg('diag.obligations.dayNotMonthly', { kind: s.kind }));
     if (rule.schedule?.count !== undefined && s.kind !== 'after')
-      report(
-        'OBL013',
-        [...rp, 'schedule', 'count'],
-        `sets a count, but the schedule is ${s.kind}; only an after schedule counts`,
-      );
+      report('OBL013', [...rp, 'schedule', 'count'], msg('diag.obligations.countNotAfter', { kind: s.kind }));
   }
 }

@@ -5,7 +5,7 @@
 import type { MonthlyReport, EventCounts } from '../../generated/types/obligations/monthly-report.js';
 import type { DueStatus } from '../../generated/types/obligations/api.js';
 import { compileSchema } from '../validation/ajv.js';
-import { explainErrors } from '../validation/explain.js';
+import { explainMessages } from '../validation/explain.js';
 import { addMonths, dayOf, formatIsoDate, monthOf, parseIsoDate, today, type Day } from './dates.js';
 import { ObligationError } from './errors.js';
 import type { ReportProblem } from './policy.js';
@@ -59,7 +59,7 @@ export function checkReports(
       typeof (item.value as { id?: unknown } | null)?.id === 'string' ? (item.value as { id: string }).id : undefined;
     if (validateReport(item.value)) reports.push({ source: item.source, report: item.value as MonthlyReport });
     else
-      for (const p of explainErrors(validateReport.errors, item.value))
+      for (const p of explainMessages(validateReport.errors, item.value))
         diagnostics.push({
           code: 'report-schema',
           severity: 'error',

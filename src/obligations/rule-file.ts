@@ -8,7 +8,8 @@ import { notVerbatim } from '../diagnostics/quotes.js';
 import { positioned } from '../diagnostics/positioned.js';
 import { type JsonPath, readYamlSource, type YamlSource } from '../diagnostics/yaml-source.js';
 import { compileSchema } from '../validation/ajv.js';
-import { explainErrors, pointerSegments } from '../validation/explain.js';
+import { explainMessages, pointerSegments } from '../validation/explain.js';
+import { asMessage, type Message, msg } from '../i18n/message.js';
 
 /** DutyFile: a duty file that passed its schema, and the source text (line breaks removed) it quotes. */
 export interface DutyFile<T> {
@@ -33,8 +34,8 @@ export async function readDutyFile<T extends { source: string }>(
   const validate = validators.get(schemaId) ?? compileSchema(schemaId);
   validators.set(schemaId, validate);
   if (!validate(source.data)) {
-    for (const p of explainErrors(validate.errors, source.data))
-      diagnostics.push(positioned(source, 'OBL003', pointerSegments(p.path), p.message));
+    for (const p of explainMessages(validate.errors, source.data))
+      diagnostics.push(positioned(source, 'OBL003', pointerSegments(p.path), asMessage(p)));
     return { diagnostics };
   }
   const doc = source.data as T;
@@ -44,14 +45,14 @@ export async function readDutyFile<T extends { source: string }>(
     sourceText = (await readFile(join(rulesetDir, doc.source), 'utf8')).replace(/\r?\n/g, '');
   } catch (err) {
     diagnostics.push(
-      positioned(source, 'OBL002', ['source'], `names a source text that cannot be read: ${(err as Error).message}`),
+      positioned(source, 'OBL002', ['source'], msg('diag.load.sourceUnreadable', { reason: (err as Error).message })),
     );
   }
   return { file: { source, doc, sourceText }, diagnostics };
 }
 
 /** Report: how a duty file's check records one problem at a path of the document. */
-export type Report = (code: Code, path: JsonPath, message: string) => void;
+export type Report = (code: Code, path: JsonPath, message: Message) => void;
 
 /** DutyChecks: the checks dutyChecks returns for one duty file. */
 export type DutyChecks = ReturnType<typeof dutyChecks>;
@@ -79,18 +80,22 @@ export function dutyChecks(
         report(
           'OBL011',
           [...path, n],
-          `refers to interpretation "${id}", which is not defined under interpretations; defined: ${[...declared].join(', ')}`,
+          msg('diag.obligations.unknownInterpretation', { id, defined: [...declared].join(', ') }),
         );
     });
-  const interpretations = (usedBy: string) => {
+  const interpretations = (usedBy: Message) => {
     const ids = new Set<string>();
     doc.interpretations.forEach((i, n) => {
       if (ids.has(i.id))
-        report('OBL010', ['interpretations', n, 'id'], `interpretation id "${i.id}" is used twice; ids must be unique`);
+        report('OBL010', ['interpretations', n, 'id'], msg('diag.obligations.duplicateInterpretation', { id: i.id }));
       ids.add(i.id);
       quoted(i.quote, ['interpretations', n, 'quote']);
       if (!used.has(i.id))
-        report('OBL012', ['interpretations', n, 'id'], `interpretation "${i.id}" is not used by ${usedBy}`);
+        report(
+          'OBL012',
+          ['interpretations', n, 'id'],
+          msg('diag.obligations.interpretationUnusedBy', { id: i.id, usedBy }),
+        );
     });
   };
   return { quoted, use, interpretations };

@@ -261,7 +261,7 @@ export class ObligationService {
     if (rule.alsoTo?.length) out.alsoTo = rule.alsoTo.map((id) => ({ id, name: this.set.doc.recipients[id].name }));
     if (rule.inferred) {
       const i = this.set.interpretations.get(rule.inferred);
-      if (i) out.inferred = { id: i.id, reading: i.reading };
+      if (i) out.inferred = { id: i.id, readingZh: i.readingZh, reading: i.reading };
     }
     return out;
   }
@@ -311,7 +311,7 @@ export class ObligationService {
   interpretations(ids: string[]): InterpretationRef[] {
     return [...new Set(ids)].map((id) => {
       const i = this.set.interpretations.get(id)!;
-      return { id: i.id, about: i.about, reading: i.reading };
+      return { id: i.id, about: i.about, readingZh: i.readingZh, reading: i.reading };
     });
   }
 

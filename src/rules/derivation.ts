@@ -4,7 +4,8 @@
 // document the derivation policy (policies/derive) reads.
 import type { Derivation } from '../../generated/types/rules/derivation.js';
 import { compileSchema } from '../validation/ajv.js';
-import { explainErrors, pointerSegments } from '../validation/explain.js';
+import { type Explained, explainMessages, pointerSegments } from '../validation/explain.js';
+import { asMessage, type Message, msg, said } from '../i18n/message.js';
 import type { Code } from '../diagnostics/codes.js';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import { notVerbatim } from '../diagnostics/quotes.js';
@@ -26,9 +27,9 @@ const findingTypeFor: Record<string, string[]> = {
 let validate: ReturnType<typeof compileSchema> | undefined;
 
 /** validateDerivation checks a derivation document against its schema (an overlay's, after overrides). */
-export function validateDerivation(data: unknown): { path: string; message: string }[] {
+export function validateDerivation(data: unknown): Explained[] {
   validate ??= compileSchema('rules/derivation.schema.json');
-  return validate(data) ? [] : explainErrors(validate.errors, data);
+  return validate(data) ? [] : explainMessages(validate.errors, data);
 }
 
 /** inspectDerivation parses and checks derivation.yaml text; `label` names it in diagnostics. */
@@ -41,9 +42,10 @@ export function inspectDerivation(
   const { source, diagnostics } = parseYamlSource(label, text);
   if (!source) return { diagnostics };
   validate ??= compileSchema('rules/derivation.schema.json');
-  const at = (code: Code, path: JsonPath, message: string) => diagnostics.push(positioned(source, code, path, message));
+  const at = (code: Code, path: JsonPath, message: Message) =>
+    diagnostics.push(positioned(source, code, path, message));
   if (!validate(source.data)) {
-    for (const p of explainErrors(validate.errors, source.data)) at('RULE003', pointerSegments(p.path), p.message);
+    for (const p of explainMessages(validate.errors, source.data)) at('RULE003', pointerSegments(p.path), asMessage(p));
     return { diagnostics };
   }
   const d = source.data as Derivation;
@@ -55,7 +57,7 @@ export function inspectDerivation(
 export interface DerivationProblem {
   code: Code;
   path: JsonPath;
-  message: string;
+  message: Message;
 }
 
 /** checkDerivation checks what the schema cannot: items and findings exist, types fit, clauses are quoted. */
@@ -65,7 +67,8 @@ export function checkDerivation(
   sourceText: string | undefined,
 ): DerivationProblem[] {
   const out: DerivationProblem[] = [];
-  const at = (code: Code, path: JsonPath, message: string) => out.push({ code, path, message });
+  const at = (code: Code, path: JsonPath, key: string | Message, params?: Message['params']) =>
+    out.push({ code, path, message: typeof key === 'string' ? msg(key, params) : key });
   const items = indexItems(table);
   const quoted = (clause: string, path: JsonPath) => {
     const problem = notVerbatim(clause, sourceText);
@@ -74,26 +77,26 @@ export function checkDerivation(
   quoted(d.period.clause, ['period', 'clause']);
   const seen = new Set<string>();
   d.items.forEach((di, n) => {
-    if (seen.has(di.id)) at('RULE010', ['items', n, 'id'], `item "${di.id}" is derived twice; keep one entry`);
+    if (seen.has(di.id)) at('RULE010', ['items', n, 'id'], 'diag.derivation.twice', { id: di.id });
     seen.add(di.id);
     const placed = items.get(di.id);
     if (!placed) {
-      at('RULE011', ['items', n, 'id'], `names item "${di.id}", which the scoring table does not have`);
+      at('RULE011', ['items', n, 'id'], 'diag.derivation.unknownItem', { id: di.id });
       return;
     }
     quoted(di.clause, ['items', n, 'clause']);
     for (const [name, how] of Object.entries(di.derives)) {
       const f = placed.item.findings?.[name];
       if (!f)
-        at(
-          'RULE011',
-          ['items', n, 'derives', name],
-          `item ${di.id} declares no finding "${name}"; it declares: ${Object.keys(placed.item.findings ?? {}).join(', ')}`,
-        );
+        at('RULE011', ['items', n, 'derives', name], 'diag.derivation.unknownFinding', {
+          id: di.id,
+          name,
+          declared: Object.keys(placed.item.findings ?? {}).join(', '),
+        });
       else if (!findingTypeFor[how].includes(f.type))
-        at('RULE013', ['items', n, 'derives', name], `derives a ${how}, but ${di.id}.${name} is a ${f.type}`);
+        at('RULE013', ['items', n, 'derives', name], 'diag.derivation.type', { how, id: di.id, name, type: f.type });
       if (how === 'deviation' && di.needs !== 'usersNeeded')
-        at('RULE013', ['items', n, 'needs'], 'a deviation needs `needs: usersNeeded` (the number it deviates from)');
+        at('RULE013', ['items', n, 'needs'], 'diag.derivation.deviationNeeds');
     }
     for (const [name, p] of Object.entries(di.parameters)) quoted(p.clause, ['items', n, 'parameters', name, 'clause']);
   });
@@ -111,7 +114,7 @@ export function compileDerivationData(d: Derivation): { derivation: { items: Rec
   return { derivation: { items } };
 }
 
-function positioned(source: YamlSource, code: Code, path: JsonPath, message: string): Diagnostic {
-  const { line, column } = source.locate(path, message.startsWith('unknown key'));
-  return { code, severity: 'error', file: source.file, line, column, path: path.join('.'), message };
+function positioned(source: YamlSource, code: Code, path: JsonPath, message: Message): Diagnostic {
+  const { line, column } = source.locate(path, message.key.startsWith('diag.schema.unknownKey'));
+  return { code, severity: 'error', file: source.file, line, column, path: path.join('.'), ...said(message) };
 }

@@ -6,10 +6,11 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
 import type { ValidateFunction } from 'ajv';
 import { compileSchema } from '../validation/ajv.js';
-import { explainErrors, pointerSegments } from '../validation/explain.js';
+import { explainMessages, pointerSegments } from '../validation/explain.js';
 import type { Code } from '../diagnostics/codes.js';
 import { hasErrors, RulesError, type Diagnostic } from '../diagnostics/diagnostics.js';
 import { notVerbatim } from '../diagnostics/quotes.js';
+import { asMessage, type Message, msg, said } from '../i18n/message.js';
 import { checkDerivation, derivationFile, inspectDerivation, validateDerivation } from './derivation.js';
 import { hashFiles } from './hash.js';
 import {
@@ -128,8 +129,8 @@ export async function inspectFolder(
     if (validate(source.data)) sources[key] = source;
     else
       diagnostics.push(
-        ...explainErrors(validate.errors, source.data).map((p) =>
-          positioned(source, 'RULE003', pointerSegments(p.path), p.message),
+        ...explainMessages(validate.errors, source.data).map((p) =>
+          positioned(source, 'RULE003', pointerSegments(p.path), asMessage(p)),
         ),
       );
   }
@@ -200,8 +201,8 @@ async function inspectOverlay(
   const validate = validatorFor('meta');
   if (!validate(metaSource.data)) {
     diagnostics.push(
-      ...explainErrors(validate.errors, metaSource.data).map((p) =>
-        positioned(metaSource, 'RULE003', pointerSegments(p.path), p.message),
+      ...explainMessages(validate.errors, metaSource.data).map((p) =>
+        positioned(metaSource, 'RULE003', pointerSegments(p.path), asMessage(p)),
       ),
     );
     return { diagnostics };
@@ -262,7 +263,11 @@ async function overlayBase(
         metaSource,
         'RULE083',
         ['extends'],
-        `extends "${meta.extends}", which leads back to "${meta.id}": ${[...chain, meta.id, meta.extends].join(' → ')}`,
+        msg('diag.load.cycle', {
+          base: meta.extends,
+          id: meta.id,
+          chain: [...chain, meta.id, meta.extends].join(' → '),
+        }),
       ),
     );
     return undefined;
@@ -272,17 +277,15 @@ async function overlayBase(
   )(meta.extends);
   if (!base.ruleset) {
     const errors = base.diagnostics.filter((d) => d.severity === 'error');
-    const why = errors.length
-      ? `; it has ${errors.length} error(s), the first: ${errors[0].file}: ${errors[0].message}`
-      : '';
-    diagnostics.push(
-      positioned(
-        metaSource,
-        'RULE080',
-        ['extends'],
-        `extends "${meta.extends}", which cannot be loaded from beside this folder${why}`,
-      ),
-    );
+    const message = errors.length
+      ? msg('diag.load.baseUnloadableWhy', {
+          base: meta.extends,
+          count: errors.length,
+          file: errors[0].file,
+          first: asMessage(errors[0]),
+        })
+      : msg('diag.load.baseUnloadable', { base: meta.extends });
+    diagnostics.push(positioned(metaSource, 'RULE080', ['extends'], message));
     return undefined;
   }
   return base;
@@ -301,7 +304,13 @@ function checkOverlaySpan(metaSource: YamlSource, meta: OverlayMeta, baseRs: Rul
         metaSource,
         'RULE084',
         ['effective'],
-        `covers ${fromYear}–${untilYear ?? 'open'}, but the ruleset it extends, "${baseRs.id}", covers only ${baseSpan.fromYear}–${baseSpan.untilYear ?? 'open'}`,
+        msg('diag.load.overlaySpan', {
+          from: fromYear,
+          until: untilYear ?? msg('diag.load.open'),
+          base: baseRs.id,
+          baseFrom: baseSpan.fromYear,
+          baseUntil: baseSpan.untilYear ?? msg('diag.load.open'),
+        }),
       ),
     );
 }
@@ -322,7 +331,15 @@ function checkOverlayDocs(
     const schemaProblems = validateDerivation(derivation);
     for (const p of schemaProblems)
       diagnostics.push(
-        overlayProblem(metaSource, applied.targets, docs, 'derivation', pointerSegments(p.path), 'RULE003', p.message),
+        overlayProblem(
+          metaSource,
+          applied.targets,
+          docs,
+          'derivation',
+          pointerSegments(p.path),
+          'RULE003',
+          asMessage(p),
+        ),
       );
     if (!schemaProblems.length)
       for (const p of checkDerivation(derivation, docs.table, sourceText))
@@ -335,9 +352,9 @@ function checkOverlayDocs(
   for (const key of ['table', 'grading', 'institutions', 'interpretations'] as const) {
     const v = validatorFor(key);
     if (!v(docs[key]))
-      for (const p of explainErrors(v.errors, docs[key]))
+      for (const p of explainMessages(v.errors, docs[key]))
         diagnostics.push(
-          overlayProblem(metaSource, applied.targets, docs, key, pointerSegments(p.path), 'RULE003', p.message),
+          overlayProblem(metaSource, applied.targets, docs, key, pointerSegments(p.path), 'RULE003', asMessage(p)),
         );
   }
 }
@@ -381,7 +398,7 @@ function overlayProblem(
   file: DocKey,
   path: JsonPath,
   code: Code,
-  message: string,
+  message: Message,
   severity: Diagnostic['severity'] = 'error',
 ): Diagnostic {
   const index = attributeProblem(targets, file, path);
@@ -390,7 +407,11 @@ function overlayProblem(
     metaSource,
     code,
     where,
-    `${file === 'derivation' ? derivationFile : ruleFiles[file]} ${readablePath(docs[file], path)} ${message}`,
+    msg('diag.overlay.inFile', {
+      file: file === 'derivation' ? derivationFile : ruleFiles[file],
+      path: readablePath(docs[file], path),
+      detail: message,
+    }),
     severity,
   );
 }
@@ -410,7 +431,12 @@ async function readSource(
   } catch (err) {
     return {
       diagnostics: [
-        { code: 'RULE002', severity: 'error', file: label, message: `cannot read file: ${(err as Error).message}` },
+        {
+          code: 'RULE002',
+          severity: 'error',
+          file: label,
+          ...said(msg('diag.load.cannotRead', { reason: (err as Error).message })),
+        },
       ],
     };
   }
@@ -441,7 +467,7 @@ async function readSourceText(
         metaSource,
         'RULE002',
         ['source'],
-        `names a source text that cannot be read: ${(err as Error).message}`,
+        msg('diag.load.sourceUnreadable', { reason: (err as Error).message }),
       ),
     );
     return undefined;

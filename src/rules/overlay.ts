@@ -3,6 +3,7 @@
 // (`items[5.2].rules[5.2:user-not-registered].points`), so the result is an ordinary RuleSet and the
 // engine needs no change; the RuleSet lists the overrides it took, each with its clause.
 import type { Code } from '../diagnostics/codes.js';
+import { type Message, msg } from '../i18n/message.js';
 import { hashFiles, sha256 } from './hash.js';
 import type { Grading, Institutions, Interpretation, RuleFileKey, RuleSet, ScoringTable } from './ruleset.js';
 import type { Override } from '../../generated/types/rules/ruleset.js';
@@ -39,7 +40,7 @@ export interface OverrideProblem {
   index: number;
   at: JsonPath;
   code: Code;
-  message: string;
+  message: Message;
 }
 
 /** overridesOf lists the overrides a RuleSet was resolved with (none for a ruleset that is not an overlay). */
@@ -69,23 +70,23 @@ export function applyOverrides(
   const problems: OverrideProblem[] = [];
   const seen = new Set<string>();
   overrides.forEach((o, index) => {
-    const fail = (code: Code, at: JsonPath, message: string) => {
+    const fail = (code: Code, at: JsonPath, message: Message) => {
       problems.push({ index, at, code, message });
       targets.push(undefined);
     };
     if (seen.has(o.id)) {
-      fail('RULE010', ['id'], `override id "${o.id}" is used twice; ids must be unique`);
+      fail('RULE010', ['id'], msg('diag.overlay.duplicateId', { id: o.id }));
       return;
     }
     seen.add(o.id);
     const ops = (['set', 'add', 'remove'] as const).filter((k) => k in o);
     if (ops.length !== 1) {
-      fail('RULE082', [], `needs exactly one of set, add or remove; has ${ops.join(', ') || 'none'}`);
+      fail('RULE082', [], msg('diag.overlay.oneOperation', { has: ops.join(', ') || '—' }));
       return;
     }
     const outcome = applyOne(docs, o, ops[0]);
     if ('message' in outcome) {
-      fail(outcome.code, [outcome.at], `path ${o.path}: ${outcome.message}`);
+      fail(outcome.code, [outcome.at], msg('diag.overlay.atPath', { path: o.path, detail: outcome.message }));
       return;
     }
     targets.push(outcome);
@@ -133,7 +134,7 @@ export function overlayFiles(metaText: string, base: RuleSet): { name: string; s
 }
 
 type Step = { key: string } | { select: string } | { index: number };
-type Failure = { code: Code; at: string; message: string };
+type Failure = { code: Code; at: string; message: Message };
 
 const roots: Record<string, DocKey> = {
   table: 'table',
@@ -148,7 +149,7 @@ const entryKeys = ['id', 'grade', 'circumstance', 'value', 'name'] as const;
 
 function applyOne(docs: OverlayDocs, o: Override, op: 'set' | 'add' | 'remove'): OverrideTarget | Failure {
   const parsed = parsePath(o.path);
-  if (typeof parsed === 'string') return { code: 'RULE081', at: 'path', message: parsed };
+  if (!Array.isArray(parsed)) return { code: 'RULE081', at: 'path', message: parsed };
   const rooted = rootOf(docs, parsed);
   if ('message' in rooted) return rooted;
   const { file, steps } = rooted;
@@ -162,14 +163,14 @@ function applyOne(docs: OverlayDocs, o: Override, op: 'set' | 'add' | 'remove'):
         return {
           code: 'RULE081',
           at: 'path',
-          message: `${describe(steps, n, rooted)} is not a mapping, so it has no key "${step.key}"`,
+          message: msg('diag.overlay.notMapping', { where: describe(steps, n, rooted), key: step.key }),
         };
       if (last) return finish(cur, step.key, path, file, op, o, where);
       if (!Object.hasOwn(cur, step.key))
         return {
           code: 'RULE081',
           at: 'path',
-          message: `${where} does not exist; keys here: ${Object.keys(cur).join(', ')}`,
+          message: msg('diag.overlay.noKey', { where, keys: Object.keys(cur).join(', ') }),
         };
       path.push(step.key);
       cur = cur[step.key];
@@ -178,21 +179,27 @@ function applyOne(docs: OverlayDocs, o: Override, op: 'set' | 'add' | 'remove'):
         return {
           code: 'RULE081',
           at: 'path',
-          message: `${describe(steps, n, rooted)} is not a list, so [${'select' in step ? step.select : step.index}] names nothing`,
+          message: msg('diag.overlay.notList', {
+            where: describe(steps, n, rooted),
+            select: 'select' in step ? step.select : step.index,
+          }),
         };
       const at = 'index' in step ? step.index : findEntry(cur, step.select);
       if (at < 0 || at >= cur.length)
         return {
           code: 'RULE081',
           at: 'path',
-          message: `${where} names no entry; entries here: ${cur.map((e, k) => entryName(e) ?? String(k)).join(', ')}`,
+          message: msg('diag.overlay.noEntry', {
+            where,
+            entries: cur.map((e, k) => entryName(e) ?? String(k)).join(', '),
+          }),
         };
       if (last) return finish(cur, at, path, file, op, o, where);
       path.push(at);
       cur = cur[at];
     }
   }
-  return { code: 'RULE081', at: 'path', message: 'names a whole rule file; name what in it changes' };
+  return { code: 'RULE081', at: 'path', message: msg('diag.overlay.wholeFile') };
 }
 
 // Applies the operation at the last step: `container[key]`, where container is the parent.
@@ -203,7 +210,7 @@ function finish(
   file: DocKey,
   op: 'set' | 'add' | 'remove',
   o: Override,
-  where: string,
+  where: string | Message,
 ): OverrideTarget | Failure {
   const exists = Array.isArray(container) ? typeof key === 'number' : Object.hasOwn(container, key);
   const target = { file, path: [...path, key] };
@@ -212,7 +219,7 @@ function finish(
       return {
         code: 'RULE081',
         at: 'path',
-        message: `${where} does not exist; set changes what is there (use add for something new); keys here: ${Object.keys(container).join(', ')}`,
+        message: msg('diag.overlay.setMissing', { where, keys: Object.keys(container).join(', ') }),
       };
     (container as Record<string | number, unknown>)[key] = structuredClone(o.set);
     return target;
@@ -222,7 +229,7 @@ function finish(
       return {
         code: 'RULE081',
         at: 'path',
-        message: `${where} does not exist, so it cannot be removed; keys here: ${Object.keys(container).join(', ')}`,
+        message: msg('diag.overlay.removeMissing', { where, keys: Object.keys(container).join(', ') }),
       };
     if (Array.isArray(container)) container.splice(key as number, 1);
     else delete container[key];
@@ -237,14 +244,14 @@ function finish(
     return {
       code: 'RULE082',
       at: 'add',
-      message: `${where} is already there; add appends to a list or adds a new key, use set to change a value`,
+      message: msg('diag.overlay.addExisting', { where }),
     };
   const name = entryName(o.add);
   if (name !== undefined && findEntry(value, name) >= 0)
     return {
       code: 'RULE082',
       at: 'add',
-      message: `${where} already has an entry "${name}"; use set on ${o.path}[${name}] to change it`,
+      message: msg('diag.overlay.addDuplicate', { where, name, path: o.path }),
     };
   value.push(structuredClone(o.add));
   return { file, path: [...path, key, value.length - 1] };
@@ -281,7 +288,7 @@ function rootOf(
     return {
       code: 'RULE081',
       at: 'path',
-      message: `the table has no item "${second.select}"; items: ${ids.join(', ')}`,
+      message: msg('diag.overlay.noItem', { id: second.select, ids: ids.join(', ') }),
     };
   }
   if (first && 'key' in first && roots[first.key]) {
@@ -294,26 +301,26 @@ function rootOf(
   return {
     code: 'RULE081',
     at: 'path',
-    message: `must start with items[ID], table, grading, institutions, interpretations or derivation`,
+    message: msg('diag.overlay.badRoot'),
   };
 }
 
 /** parsePath splits `a.b[c].d` into steps; brackets may hold dots and colons (`items[5.2]`). */
-function parsePath(text: string): Step[] | string {
+function parsePath(text: string): Step[] | Message {
   const steps: Step[] = [];
   let i = 0;
   while (i < text.length) {
     const c = text[i];
     if (c === '[') {
       const end = text.indexOf(']', i);
-      if (end < 0) return `has a "[" at ${i + 1} that is never closed`;
+      if (end < 0) return msg('diag.overlay.unclosed', { at: i + 1 });
       const inner = text.slice(i + 1, end);
-      if (!inner) return `has an empty [] at ${i + 1}`;
+      if (!inner) return msg('diag.overlay.emptyBrackets', { at: i + 1 });
       steps.push({ select: inner });
       i = end + 1;
     } else if (c === '.') {
       if (i === 0 || text[i + 1] === undefined || text[i + 1] === '.' || text[i + 1] === '[')
-        return `has a misplaced "." at ${i + 1}`;
+        return msg('diag.overlay.misplacedDot', { at: i + 1 });
       i++;
     } else {
       let end = i;
@@ -322,7 +329,7 @@ function parsePath(text: string): Step[] | string {
       i = end;
     }
   }
-  return steps.length ? steps : 'is empty';
+  return steps.length ? steps : msg('diag.overlay.emptyPath');
 }
 
 function findEntry(list: unknown[], name: string): number {
@@ -338,11 +345,11 @@ function entryName(e: unknown): string | undefined {
 }
 
 // Names the first `count` steps as the override's author wrote them.
-function describe(steps: Step[], count: number, root: { prefix: string; hidden: number }): string {
+function describe(steps: Step[], count: number, root: { prefix: string; hidden: number }): string | Message {
   let out = root.prefix;
   for (const s of steps.slice(root.hidden, Math.max(root.hidden, count)))
     out += 'key' in s ? `${out ? '.' : ''}${s.key}` : `[${'select' in s ? s.select : s.index}]`;
-  return out || '(the file)';
+  return out || msg('diag.overlay.theFile');
 }
 
 function isObject(v: unknown): v is Record<string, unknown> {

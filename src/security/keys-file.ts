@@ -9,7 +9,8 @@ import type { Code } from '../diagnostics/codes.js';
 import { formatDiagnostic, type Diagnostic } from '../diagnostics/diagnostics.js';
 import { parseYamlSource } from '../diagnostics/yaml-source.js';
 import { createAjv } from '../validation/ajv.js';
-import { explainErrors, pointerSegments } from '../validation/explain.js';
+import { explainMessages, pointerSegments } from '../validation/explain.js';
+import { type Message, msg, said } from '../i18n/message.js';
 import { keysFileSchema, type ApiKey } from './api-keys.js';
 
 let validate: ReturnType<ReturnType<typeof createAjv>['compile']> | undefined;
@@ -32,7 +33,7 @@ export function parseKeys(text: string, file: string): { keys?: ApiKey[]; diagno
   validate ??= createAjv().compile(keysFileSchema);
   if (!validate(source.data)) {
     return {
-      diagnostics: explainErrors(validate.errors, source.data).map((p) => {
+      diagnostics: explainMessages(validate.errors, source.data).map((p) => {
         const segments = pointerSegments(p.path);
         const { line, column } = source.locate(segments, p.message.startsWith('unknown key'));
         return {
@@ -43,13 +44,15 @@ export function parseKeys(text: string, file: string): { keys?: ApiKey[]; diagno
           column,
           path: p.path || '/',
           message: p.message,
+          messageId: p.messageId,
+          params: p.params,
         };
       }),
     };
   }
   const keys = (source.data as { keys: ApiKey[] }).keys;
   const found: Diagnostic[] = [];
-  const duplicates = (field: 'name' | 'hash', code: Code, say: (k: ApiKey, first: number) => string) => {
+  const duplicates = (field: 'name' | 'hash', code: Code, say: (k: ApiKey, first: number) => Message) => {
     const first = new Map<string, number>();
     keys.forEach((k, i) => {
       const before = first.get(k[field]);
@@ -58,20 +61,11 @@ export function parseKeys(text: string, file: string): { keys?: ApiKey[]; diagno
         return;
       }
       const { line, column } = source.locate(['keys', i, field]);
-      found.push({ code, severity: 'error', file, line, column, path: `/keys/${i}/${field}`, message: say(k, before) });
+      found.push({ code, severity: 'error', file, line, column, path: `/keys/${i}/${field}`, ...said(say(k, before)) });
     });
   };
-  duplicates(
-    'name',
-    'KEY003',
-    (k, i) => `"${k.name}" already names key ${i}: a name is one user or service, with one key`,
-  );
-  duplicates(
-    'hash',
-    'KEY004',
-    (_k, i) =>
-      `is the same secret as key ${i} ("${keys[i].name}"): keys are not shared; make one for each user or service`,
-  );
+  duplicates('name', 'KEY003', (k, i) => msg('diag.keys.sameName', { name: k.name, index: i }));
+  duplicates('hash', 'KEY004', (_k, i) => msg('diag.keys.sameSecret', { index: i, name: keys[i].name }));
   found.sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
   return found.length ? { diagnostics: found } : { keys, diagnostics: [] };
 }

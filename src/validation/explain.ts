@@ -2,19 +2,33 @@
 // wrong, and what is allowed instead.
 import type { ErrorObject } from 'ajv';
 import type { Problem } from '../../generated/types/http/problem.js';
+import { type Message, type MessageParam, msg, said } from '../i18n/message.js';
 
 /** Problem: one reason a document was refused (schemas/http/problem.schema.json). */
 export type { Problem };
 
-/** explainErrors rewrites ajv errors, dropping the combinator noise around the specific ones. */
+/** Explained: a Problem that also keeps its message as a catalogue key and values (see i18n/message.ts). */
+export type Explained = Problem & { messageId?: string; params?: Record<string, MessageParam> };
+
+/** explainErrors rewrites ajv errors into Problems as the API and the rating results carry them (English). */
 export function explainErrors(errors: readonly ErrorObject[] | null | undefined, data?: unknown): Problem[] {
+  return explainMessages(errors, data).map(({ messageId: _, params: __, ...p }) => p);
+}
+
+/**
+ * explainMessages rewrites ajv errors, dropping the combinator noise around the specific ones; each
+ * problem keeps its message's key and values, for the loaders, whose diagnostics are shown in the
+ * language the reader chose.
+ */
+export function explainMessages(errors: readonly ErrorObject[] | null | undefined, data?: unknown): Explained[] {
   if (!errors) return [];
   const specific = errors.filter((e) => !['if', 'oneOf', 'anyOf', 'allOf'].includes(e.keyword));
   const chosen = specific.length > 0 ? specific : errors;
   const seen = new Set<string>();
-  const problems: Problem[] = [];
+  const problems: Explained[] = [];
   for (const e of chosen) {
-    const p = explainOne(e, data);
+    const { path, message, allowed } = explainOne(e, data);
+    const p: Explained = { path, ...said(message), ...(allowed ? { allowed } : {}) };
     const key = `${p.path}\u0000${p.message}`;
     if (!seen.has(key)) {
       seen.add(key);
@@ -24,7 +38,7 @@ export function explainErrors(errors: readonly ErrorObject[] | null | undefined,
   return problems;
 }
 
-function explainOne(e: ErrorObject, data: unknown): Problem {
+function explainOne(e: ErrorObject, data: unknown): { path: string; message: Message | string; allowed?: string[] } {
   const at = e.instancePath;
   const params = e.params as Record<string, unknown>;
   const actual = describe(valueAt(data, at));
@@ -32,31 +46,36 @@ function explainOne(e: ErrorObject, data: unknown): Problem {
     case 'required':
       return {
         path: at,
-        message: `missing required key "${params.missingProperty}"`,
+        message: msg('diag.schema.required', { key: String(params.missingProperty) }),
         allowed: [String(params.missingProperty)],
       };
     case 'additionalProperties': {
       const allowed = Object.keys((e.parentSchema?.properties as object | undefined) ?? {});
       const key = String(params.additionalProperty);
-      const hint = allowed.length ? `; allowed keys are: ${allowed.join(', ')}` : '; no other keys are allowed here';
-      return { path: `${at}/${escapePointer(key)}`, message: `unknown key "${key}"${hint}`, allowed };
+      return {
+        path: `${at}/${escapePointer(key)}`,
+        message: allowed.length
+          ? msg('diag.schema.unknownKey', { key, allowed: allowed.join(', ') })
+          : msg('diag.schema.unknownKeyNoOther', { key }),
+        allowed,
+      };
     }
     case 'propertyNames':
-      return { path: at, message: `has a key that is not allowed: "${String(params.propertyName)}"` };
+      return { path: at, message: msg('diag.schema.propertyName', { key: String(params.propertyName) }) };
     case 'type':
       return {
         path: at,
-        message: `must be ${article(String(params.type))}, not ${actual}`,
+        message: msg('diag.schema.type', { type: typeName(String(params.type)), actual }),
         allowed: [String(params.type)],
       };
     case 'enum': {
       const allowed = (params.allowedValues as unknown[]).map(String);
-      return { path: at, message: `must be one of ${allowed.join(', ')}, not ${actual}`, allowed };
+      return { path: at, message: msg('diag.schema.enum', { allowed: allowed.join(', '), actual }), allowed };
     }
     case 'const':
       return {
         path: at,
-        message: `must be ${JSON.stringify(params.allowedValue)}, not ${actual}`,
+        message: msg('diag.schema.const', { value: JSON.stringify(params.allowedValue), actual }),
         allowed: [String(params.allowedValue)],
       };
     case 'minimum':
@@ -66,46 +85,50 @@ function explainOne(e: ErrorObject, data: unknown): Problem {
       const op = { minimum: '≥', maximum: '≤', exclusiveMinimum: '>', exclusiveMaximum: '<' }[e.keyword];
       return {
         path: at,
-        message: `must be a number ${op} ${params.limit}, not ${actual}`,
+        message: msg('diag.schema.limit', { op, limit: String(params.limit), actual }),
         allowed: [`${op} ${params.limit}`],
       };
     }
     case 'minLength':
-      return { path: at, message: 'must not be empty' };
+      return { path: at, message: msg('diag.schema.empty') };
     case 'minItems':
-      return { path: at, message: `must have at least ${params.limit} entr${params.limit === 1 ? 'y' : 'ies'}` };
+      return { path: at, message: msg('diag.schema.minItems', { count: Number(params.limit) }) };
     case 'maxItems':
-      return { path: at, message: `must have at most ${params.limit} entries` };
+      return { path: at, message: msg('diag.schema.maxItems', { count: Number(params.limit) }) };
     case 'uniqueItems':
-      return { path: at, message: `must not repeat an entry (entries ${params.j} and ${params.i} are the same)` };
+      return { path: at, message: msg('diag.schema.uniqueItems', { j: String(params.j), i: String(params.i) }) };
     case 'minProperties':
-      return { path: at, message: `must have at least ${params.limit} key(s)` };
+      return { path: at, message: msg('diag.schema.minProperties', { count: Number(params.limit) }) };
     case 'pattern':
       return {
         path: at,
-        message: `must match ${String(params.pattern)}, not ${actual}`,
+        message: msg('diag.schema.pattern', { pattern: String(params.pattern), actual }),
         allowed: [String(params.pattern)],
       };
     case 'format':
       return {
         path: at,
-        message: `must be a ${String(params.format)}, not ${actual}`,
+        message: msg('diag.schema.format', { format: String(params.format), actual }),
         allowed: [String(params.format)],
       };
     case 'multipleOf':
-      return { path: at, message: `must be a multiple of ${params.multipleOf}, not ${actual}` };
+      return { path: at, message: msg('diag.schema.multipleOf', { of: String(params.multipleOf), actual }) };
     case 'discriminator': {
       const allowed = discriminatorValues(e);
       return {
         path: `${at}/${String(params.tag)}`,
-        message: `must be one of ${allowed.join(', ')}, not ${describe(valueAt(data, `${at}/${String(params.tag)}`))}`,
+        message: msg('diag.schema.enum', {
+          allowed: allowed.join(', '),
+          actual: describe(valueAt(data, `${at}/${String(params.tag)}`)),
+        }),
         allowed,
       };
     }
     case 'oneOf':
-      return { path: at, message: 'matches none of the allowed forms' };
+      return { path: at, message: msg('diag.schema.oneOf') };
     default:
-      return { path: at, message: e.message ?? 'is not valid' };
+      // ajv's own wording, for a keyword our schemas do not use yet: kept as ajv writes it (English).
+      return { path: at, message: e.message ?? msg('diag.schema.invalid') };
   }
 }
 
@@ -121,29 +144,20 @@ function discriminatorValues(e: ErrorObject): string[] {
   );
 }
 
-function article(type: string): string {
-  return (
-    (
-      {
-        integer: 'a whole number',
-        number: 'a number',
-        string: 'text',
-        boolean: 'true or false',
-        object: 'a mapping',
-        array: 'a list',
-        null: 'null',
-      } as Record<string, string>
-    )[type] ?? type
-  );
+const typeNames = ['integer', 'number', 'string', 'boolean', 'object', 'array', 'null'];
+
+// A JSON type as a rule editor calls it ("a whole number", "a list"); an unknown one as it is.
+function typeName(type: string): MessageParam {
+  return typeNames.includes(type) ? msg(`diag.schema.typeName.${type}`) : type;
 }
 
 /** describe names a value the way a rule editor sees it: `"0.2" (text)`, `-1`, `a list`. */
-export function describe(v: unknown): string {
-  if (v === undefined) return 'nothing';
+export function describe(v: unknown): MessageParam {
+  if (v === undefined) return msg('diag.schema.value.nothing');
   if (v === null) return 'null';
-  if (typeof v === 'string') return `"${v.length > 40 ? `${v.slice(0, 40)}…` : v}" (text)`;
-  if (Array.isArray(v)) return 'a list';
-  if (typeof v === 'object') return 'a mapping';
+  if (typeof v === 'string') return msg('diag.schema.value.text', { text: v.length > 40 ? `${v.slice(0, 40)}…` : v });
+  if (Array.isArray(v)) return msg('diag.schema.value.list');
+  if (typeof v === 'object') return msg('diag.schema.value.mapping');
   return String(v);
 }
 

@@ -2,7 +2,9 @@
 // the sources it was built from. Fix with `npm run generate`.
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { capabilities } from '../../src/build/build-policy.js';
+import { buildWasm, capabilities } from '../../src/build/build-policy.js';
+import { capabilitiesPath } from '../../src/build/paths.js';
+import { ensureOpa } from '../../src/toolchain/ensure-opa.js';
 import { generateTypes } from '../../src/build/generate-types.js';
 import { sdkVersion, sourceHashes, type Manifest } from '../../src/build/manifest.js';
 import { opaVersion, repoRoot } from '../../src/artifacts/artifacts.js';
@@ -24,6 +26,13 @@ describe('generated/', () => {
     for (const [path, hash] of Object.entries(manifest.outputs))
       expect(sha256(await readFile(repoRoot + path)), path).toBe(hash);
   });
+
+  // OPA writes the Rego files' paths into the module; built from any checkout, the bytes must be the
+  // committed ones, or an auditor could not rebuild the hash a decision names.
+  it('has the policy.wasm the pinned OPA builds from these sources, byte for byte', async () => {
+    const built = await buildWasm(ensureOpa(), capabilitiesPath);
+    expect(sha256(built)).toBe(manifest.outputs['generated/policy.wasm']);
+  }, 120_000);
 
   it('has types equal to what the schemas generate now', async () => {
     const fresh = await generateTypes();

@@ -40,10 +40,12 @@ describe('derivation.yaml', () => {
         code: 'RULE061',
         severity: 'error',
         file: 'yinfa-2018-102/derivation.yaml',
-        line: 104,
+        line: 110,
         column: 17,
         path: 'items.6.parameters.passwordMaxAgeDays.clause',
         message: 'quotes text that is not in the source verbatim: "密码更改周期不超过45天"',
+        messageId: 'diag.rules.notVerbatim',
+        params: { text: '密码更改周期不超过45天' },
       },
     ]);
   });
@@ -59,7 +61,7 @@ describe('derivation.yaml', () => {
     expect(diagnostics.filter((d) => d.severity === 'error').map((d) => [d.code, d.line, d.message])).toEqual([
       [
         'RULE011',
-        170,
+        182,
         'item 10.1 declares no finding "lateAnswers"; it declares: lateReplies, complaintsCaused, lawsuitsCaused, lawsuitLost',
       ],
     ]);

@@ -72,10 +72,11 @@ describe('credit-policy inspections status', () => {
 
   it('refuses a missing folder and a bad date, exit 1, no stack trace', () => {
     const missing = run(['inspections', 'status', 'no/such/dir', '--as-of', '2025-11-20']);
-    expect([missing.code, missing.stderr]).toEqual([
-      1,
-      expect.stringContaining('no/such/dir: error OBL002: cannot read the folder'),
-    ]);
+    expect([missing.code, missing.stderr]).toEqual([1, expect.stringContaining('no/such/dir: 错误 OBL002')]);
+    expect(missing.stderr).toContain('无法读取文件夹：');
+    // In English with --lang en, the same line as before the catalogue.
+    const english = run(['inspections', 'status', 'no/such/dir', '--as-of', '2025-11-20', '--lang', 'en']);
+    expect(english.stderr).toContain('no/such/dir: error OBL002: cannot read the folder');
     const bad = run(['inspections', 'status', 'examples/inspections', '--as-of', '2025-13-01']);
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('/asOf: "2025-13-01" is not a date that exists (YYYY-MM-DD)');

@@ -128,7 +128,7 @@ describe('a calendar file', () => {
     );
     expect(out).toEqual([
       expect.stringMatching(
-        /^2024\.yaml:21:16: error CAL004: holidays\.2\.workdays\.0 2024-04-08 is a 星期一, already a working day; only a Saturday or Sunday can be made one$/,
+        /^2024\.yaml:21:16: error CAL004: holidays\.2\.workdays\.0 2024-04-08 is a Monday, already a working day; only a Saturday or Sunday can be made one$/,
       ),
     ]);
   });

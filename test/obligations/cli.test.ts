@@ -27,6 +27,8 @@ describe('credit-policy due', () => {
       'local',
       '--submitted',
       '2024-10-09',
+      '--lang',
+      'en',
     ]);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Due 2024-10-08（星期二）: monthly-security-report');
@@ -37,6 +39,15 @@ describe('credit-policy due', () => {
     expect(r.stdout).toContain(
       '             地方性接入机构和全国性接入机构的分支机构应于每月初 6 日内将上月情况报所在地人民银行分支机构',
     );
+  });
+
+  it('is Chinese by default: labels, the status and the readings', () => {
+    const args = ['due', '--obligation', 'monthly-security-report', '--start', '2024-09', '--reporter', 'local'];
+    const r = run([...args, '--submitted', '2024-10-09']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('到期日 2024-10-08（星期二）：monthly-security-report');
+    expect(r.stdout).toContain('  状态：          逾期 1 个工作日（1 日），2024-10-09 报送');
+    expect(r.stdout).toContain('  所依据的解释：  [ri-is-calendar-day] “日”指自然日；只有“工作日”才按工作日计算。');
   });
 
   it('prints JSON with --json', () => {

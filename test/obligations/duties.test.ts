@@ -35,7 +35,7 @@ describe('the operator (运行机构)', () => {
       '2025-05-12',
     ]);
     expect(out.result.inferred?.id).toBe('operator-reports-to-the-bureau');
-    expect(renderDueText(out.result)).toContain('inferred:  the text states no such date or route');
+    expect(renderDueText(out.result, 'en')).toContain('inferred:  the text states no such date or route');
   });
 
   it('reports its rectification to 巡查组织单位 and 有关部门 in 15 working days (附件4 六（二）)', () => {

@@ -75,6 +75,10 @@ export interface DerivedFinding {
   total: number;
   rows: EvidenceRow[];
   /**
+   * The same reading in Chinese (the primary text of derivation.yaml's readingZh).
+   */
+  interpretationZh?: string;
+  /**
    * The reading of the source the derivation used (derivation.yaml).
    */
   interpretation?: string;

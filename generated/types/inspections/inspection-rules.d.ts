@@ -65,6 +65,10 @@ export interface InspectionInterpretation {
   id: Id;
   about: string;
   quote: string;
+  /**
+   * The reading in Chinese: the primary text, shown by default.
+   */
+  readingZh: string;
   reading: string;
   reason: string;
 }

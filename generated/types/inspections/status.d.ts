@@ -105,6 +105,10 @@ export interface InspectionSpan {
 export interface InspectionReadingRef {
   id: string;
   about: string;
+  /**
+   * The reading in Chinese (primary); reading is the English.
+   */
+  readingZh?: string;
   reading: string;
 }
 export interface CoverageStatus {

@@ -137,6 +137,10 @@ export interface Span {
 export interface InterpretationRef {
   id: string;
   about: string;
+  /**
+   * The reading in Chinese (primary); reading is the English.
+   */
+  readingZh?: string;
   reading: string;
 }
 export interface CalendarRef {
@@ -149,6 +153,10 @@ export interface CalendarRef {
  */
 export interface InferredRef {
   id: string;
+  /**
+   * The reading in Chinese (primary); reading is the English.
+   */
+  readingZh?: string;
   reading: string;
 }
 /**

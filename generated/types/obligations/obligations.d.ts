@@ -229,6 +229,10 @@ export interface ObligationInterpretation {
    * The source text read, quoted exactly.
    */
   quote: string;
+  /**
+   * The reading in Chinese: the primary text, shown by default.
+   */
+  readingZh: string;
   reading: string;
   reason: string;
 }

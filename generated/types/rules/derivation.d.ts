@@ -16,6 +16,10 @@ export interface Derivation {
   items: DerivedItem[];
 }
 export interface DerivationInterpretation {
+  /**
+   * The reading in Chinese: the primary text, shown by default.
+   */
+  readingZh: string;
   reading: string;
   reason: string;
 }

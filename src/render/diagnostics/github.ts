@@ -4,6 +4,7 @@ import type { CheckFindings } from '../../diagnostics/findings.js';
 import { codeInfo } from './codes.js';
 import type { Diagnostic } from '../../diagnostics/diagnostics.js';
 import { defaultLang, type Lang } from '../../i18n/i18n.js';
+import { localText } from '../../i18n/message.js';
 import { coverageLines, summaryLine } from './text.js';
 
 /** escapeData escapes a workflow command's message: %, CR and LF. */
@@ -22,7 +23,8 @@ function annotation(d: Diagnostic, lang: Lang): string {
   if (d.column !== undefined) props.push(`col=${d.column}`);
   // The title starts with the stable code; in Chinese the code's title follows it.
   props.push(`title=${escapeProperty(lang === 'zh' ? `${d.code} ${codeInfo(d.code, 'zh').title}` : d.code)}`);
-  const message = d.path ? `${d.path} ${d.message}` : d.message;
+  const text = localText(d, lang);
+  const message = d.path ? `${d.path} ${text}` : text;
   return `::${d.severity === 'error' ? 'error' : 'warning'} ${props.join(',')}::${escapeData(message)}`;
 }
 

@@ -1,6 +1,11 @@
-// Render stage: `check` as JSON: the report model itself, for tools.
+// Render stage: `check` as JSON: the report model itself, for tools. Each diagnostic's `message` is in
+// the language asked for (Chinese by default, `--lang en` for the English text); a tool matches on the
+// stable `code`, `messageId` and `params`, which are the same in every language.
 import type { CheckFindings } from '../../diagnostics/findings.js';
+import { defaultLang, type Lang } from '../../i18n/i18n.js';
+import { localText } from '../../i18n/message.js';
 
-export function renderCheckJson(report: CheckFindings): string {
-  return `${JSON.stringify(report, null, 2)}\n`;
+export function renderCheckJson(report: CheckFindings, lang: Lang = defaultLang): string {
+  const diagnostics = report.diagnostics.map((d) => ({ ...d, message: localText(d, lang) }));
+  return `${JSON.stringify({ ...report, diagnostics }, null, 2)}\n`;
 }

@@ -2,7 +2,10 @@
 // its problems as failing testcases), one for the Rego, and one for problems outside both.
 import { basename } from 'node:path';
 import type { CheckFindings } from '../../diagnostics/findings.js';
-import { formatDiagnostic, type Diagnostic } from '../../diagnostics/diagnostics.js';
+import type { Diagnostic } from '../../diagnostics/diagnostics.js';
+import { diagnosticLine } from './text.js';
+import { defaultLang, type Lang } from '../../i18n/i18n.js';
+import { localText } from '../../i18n/message.js';
 
 interface Case {
   name: string;
@@ -27,7 +30,7 @@ export function escapeXml(s: string): string {
 }
 
 // An error is a failing testcase; a warning a passing one that carries its text.
-function diagnosticCase(d: Diagnostic): Case {
+function diagnosticCase(d: Diagnostic, lang: Lang): Case {
   const where = [d.file, d.line, d.column].filter((x) => x !== undefined).join(':');
   const c: Case = {
     name: `${d.code} ${where}${d.path ? ` ${d.path}` : ''}`,
@@ -35,8 +38,8 @@ function diagnosticCase(d: Diagnostic): Case {
     file: d.file,
     line: d.line,
   };
-  if (d.severity === 'error') c.failure = { message: d.message, type: d.code, text: formatDiagnostic(d) };
-  else c.out = formatDiagnostic(d);
+  if (d.severity === 'error') c.failure = { message: localText(d, lang), type: d.code, text: diagnosticLine(d, lang) };
+  else c.out = diagnosticLine(d, lang);
   return c;
 }
 
@@ -45,7 +48,7 @@ function isUnder(file: string, dir: string): boolean {
 }
 
 /** renderCheckJunit renders the report as one <testsuites> document. */
-export function renderCheckJunit(report: CheckFindings): string {
+export function renderCheckJunit(report: CheckFindings, lang: Lang = defaultLang): string {
   const suites = new Map<string, Case[]>();
   const suite = (name: string) => suites.get(name) ?? suites.set(name, []).get(name)!;
   for (const rs of report.checked.rulesets) suite(rs.id);
@@ -65,7 +68,7 @@ export function renderCheckJunit(report: CheckFindings): string {
     const owner = d.code.startsWith('REGO')
       ? 'rego'
       : (report.checked.rulesets.find((rs) => isUnder(d.file, rs.dir))?.id ?? 'policies');
-    suite(owner).push(diagnosticCase(d));
+    suite(owner).push(diagnosticCase(d, lang));
   }
   const rego = suites.get('rego');
   if (rego && rego.length === 0)

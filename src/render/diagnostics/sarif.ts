@@ -3,14 +3,16 @@
 import type { CheckFindings } from '../../diagnostics/findings.js';
 import { codeList } from './codes.js';
 import type { Diagnostic } from '../../diagnostics/diagnostics.js';
+import { defaultLang, type Lang } from '../../i18n/i18n.js';
+import { localText } from '../../i18n/message.js';
 
 export const sarifSchema = 'https://json.schemastore.org/sarif-2.1.0.json';
 
-function result(d: Diagnostic, ruleIndex: Map<string, number>): Record<string, unknown> {
+function result(d: Diagnostic, ruleIndex: Map<string, number>, lang: Lang): Record<string, unknown> {
   const r: Record<string, unknown> = {
     ruleId: d.code,
     level: d.severity === 'error' ? 'error' : 'warning',
-    message: { text: d.path ? `${d.path} ${d.message}` : d.message },
+    message: { text: d.path ? `${d.path} ${localText(d, lang)}` : localText(d, lang) },
   };
   const index = ruleIndex.get(d.code);
   if (index !== undefined) r.ruleIndex = index;
@@ -37,7 +39,7 @@ function identifier(title: string): string {
 }
 
 /** renderCheckSarif renders the report as one SARIF log with one run. */
-export function renderCheckSarif(report: CheckFindings): string {
+export function renderCheckSarif(report: CheckFindings, lang: Lang = defaultLang): string {
   // The driver lists the codes the results use (as ESLint's SARIF output does), in declaration order.
   const usedCodes = new Set(report.diagnostics.map((d) => d.code));
   const rules = codeList.filter((c) => usedCodes.has(c.code));
@@ -66,7 +68,7 @@ export function renderCheckSarif(report: CheckFindings): string {
             toolExecutionNotifications: report.notes.map((n) => ({ level: 'note', message: { text: n } })),
           },
         ],
-        results: report.diagnostics.map((d) => result(d, ruleIndex)),
+        results: report.diagnostics.map((d) => result(d, ruleIndex, lang)),
         properties: {
           ruleTests: { passed: report.ruleTests.passed, failed: report.ruleTests.failed },
           ...(report.coverage ? { coverage: report.coverage } : {}),

@@ -3,6 +3,7 @@
 import { type Diagnostic, formatDiagnostic, where } from '../../diagnostics/diagnostics.js';
 import { type CheckFindings, exitCode, countBySeverity, type RulesetCoverage } from '../../diagnostics/findings.js';
 import { defaultLang, displayWidth, type Lang, padDisplay, translator } from '../../i18n/i18n.js';
+import { localText } from '../../i18n/message.js';
 import { codeInfo } from './codes.js';
 
 /** renderCheckText renders the whole report (Chinese by default); it ends with a newline. */
@@ -38,14 +39,14 @@ export function coverageLines(c: RulesetCoverage, lang: Lang = defaultLang): str
 
 /**
  * diagnosticLine is formatDiagnostic's line in the language asked for. In Chinese (the default of
- * `check`'s text output) the severity is Chinese and the code's Chinese title follows it, so that a
- * reader knows the kind of problem even where the detail of the message is English.
+ * `check`'s text output) the severity, the code's title and the message are Chinese (a message from
+ * outside the catalogue, such as a tool's, stays as the tool wrote it).
  */
 export function diagnosticLine(d: Diagnostic, lang: Lang = defaultLang): string {
   if (lang !== 'zh') return formatDiagnostic(d);
   const t = translator('zh');
   const subject = d.path ? `${d.path} ` : '';
-  return `${where(d)}: ${t(`common.severity.${d.severity}`)} ${d.code}（${codeInfo(d.code, 'zh').title}）: ${subject}${d.message}`;
+  return `${where(d)}: ${t(`common.severity.${d.severity}`)} ${d.code}（${codeInfo(d.code, 'zh').title}）: ${subject}${localText(d, 'zh')}`;
 }
 
 /** summaryLine: one line a person reads first, in the language asked for (Chinese by default). */

@@ -1,5 +1,6 @@
 // Report stage: the output formats of `inspections status`, one renderer each.
 import type { InspectionsStatus } from '../../../generated/types/inspections/status.js';
+import type { Lang } from '../../i18n/i18n.js';
 import { renderInspectionsHtml } from './html.js';
 import { renderInspectionsText } from './text.js';
 import { renderInspectionsXlsx } from './xlsx.js';
@@ -9,6 +10,6 @@ export const inspectionsFormats = {
   json: (r: InspectionsStatus) => `${JSON.stringify(r, null, 2)}\n`,
   html: renderInspectionsHtml,
   xlsx: renderInspectionsXlsx,
-} satisfies Record<string, (r: InspectionsStatus) => string | Promise<string | Buffer>>;
+} satisfies Record<string, (r: InspectionsStatus, lang?: Lang) => string | Promise<string | Buffer>>;
 
 export type InspectionsFormat = keyof typeof inspectionsFormats;

@@ -1,5 +1,7 @@
 // Report stage: the printable page of `inspections status --format html`: the plans, the inspections
 // with their deadlines and the coverage of annex 4, each status beside its clause.
+import { defaultLang, type Lang } from '../../i18n/i18n.js';
+import { readingIn } from '../rating/text.js';
 import type { InspectionsStatus } from '../../../generated/types/inspections/status.js';
 import { escapeHtml, htmlPage } from '../page/html-page.js';
 import { stageText } from './text.js';
@@ -13,7 +15,7 @@ th { background: #f0f0f0; }
 .complete, .covered, .present { color: #1d6b1d; }
 .clause { color: #555; font-size: .9em; }`;
 
-export function renderInspectionsHtml(r: InspectionsStatus): string {
+export function renderInspectionsHtml(r: InspectionsStatus, lang: Lang = defaultLang): string {
   const cell = (status: string) => `<td class="${escapeHtml(status)}">${escapeHtml(status)}</td>`;
   const s = r.summary;
   const body = `<h1>征信信息安全巡查 · ${escapeHtml(r.asOf)}</h1>
@@ -39,7 +41,7 @@ ${r.coverage.map((c) => `<tr><td>${escapeHtml(c.institution)}</td><td>${escapeHt
 </table>
 <p class="clause">${escapeHtml(r.coverage[0]?.clause ?? '')}</p>
 <h2>所依据的解释</h2>
-<ul>${r.interpretations.map((i) => `<li>[${escapeHtml(i.id)}] ${escapeHtml(i.reading)}</li>`).join('')}</ul>
+<ul>${r.interpretations.map((i) => `<li>[${escapeHtml(i.id)}] ${escapeHtml(readingIn(i, lang))}</li>`).join('')}</ul>
 <footer>规则：<code>${escapeHtml(r.ruleset.id)}</code> · <code>${escapeHtml(r.ruleset.hash)}</code> · ${r.calendars.map((c) => escapeHtml(c.number)).join('，')}</footer>`;
   return htmlPage(`征信信息安全巡查 ${r.asOf}`, css, body);
 }

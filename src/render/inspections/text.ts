@@ -1,5 +1,7 @@
 // Report stage: the readable answer of `inspections status`: each plan year, inspection and
 // institution of annex 4 with its status and its clause, the readings relied on and the calendars.
+import { defaultLang, type Lang } from '../../i18n/i18n.js';
+import { readingIn } from '../rating/text.js';
 import type {
   InspectionSpan,
   InspectionStage,
@@ -29,7 +31,7 @@ export function stageText(s: InspectionStage): string {
   }
 }
 
-export function renderInspectionsText(r: InspectionsStatus): string {
+export function renderInspectionsText(r: InspectionsStatus, lang: Lang = defaultLang): string {
   const lines: string[] = [];
   const s = r.summary;
   lines.push(`Inspections (附件4) as of ${r.asOf}`);
@@ -72,7 +74,7 @@ export function renderInspectionsText(r: InspectionsStatus): string {
   if (r.coverage[0]) lines.push(`  coverage:      ${r.coverage[0].clause}`);
   if (r.interpretations.length) {
     lines.push('', 'Readings relied on:');
-    for (const i of r.interpretations) lines.push(`  [${i.id}] ${i.reading}`);
+    for (const i of r.interpretations) lines.push(`  [${i.id}] ${readingIn(i, lang)}`);
   }
   if (r.calendars.length) lines.push('', `Calendar: ${r.calendars.map((k) => `${k.number} (${k.year})`).join(', ')}`);
   lines.push(`Rules: ${r.ruleset.id} ${r.ruleset.hash}`);

@@ -1,5 +1,7 @@
 // Render stage: the readable answers of `due`, `calendar` and `report validate|status`, with the
 // clauses in the notice's own wording.
+import { defaultLang, displayWidth, type Lang, padDisplay, translator } from '../../i18n/i18n.js';
+import { readingIn } from '../rating/text.js';
 import type {
   DueResult,
   DueStatus,
@@ -25,54 +27,81 @@ function day(date: string): string {
   return `${date}（${weekdayName(parseIsoDate(date)!)}）`;
 }
 
-function span(s: Span): string {
-  const days = `${s.days} day${s.days === 1 ? '' : 's'}`;
-  return s.workingDays === undefined ? days : `${s.workingDays} working day${s.workingDays === 1 ? '' : 's'} (${days})`;
+function span(s: Span, lang: Lang = 'en'): string {
+  const t = translator(lang);
+  const days = t('cli.due.days', { count: s.days });
+  return s.workingDays === undefined ? days : t('cli.due.workingDays', { count: s.workingDays, days });
 }
 
-/** statusText: "late by 4 working days (6 days), submitted 2024-11-12". */
-export function statusText(s: DueStatus | { status: 'received' }): string {
+/** statusText: "late by 4 working days (6 days), submitted 2024-11-12", in the language asked for. */
+export function statusText(s: DueStatus | { status: 'received' }, lang: Lang = 'en'): string {
+  const t = translator(lang);
   switch (s.status) {
-    case 'on-time':
-      return `on time, submitted ${(s as DueStatus).submitted}${s.early && s.early.days > 0 ? `, ${span(s.early)} early` : ''}`;
+    case 'on-time': {
+      const early = s.early && s.early.days > 0 ? t('cli.due.early', { span: span(s.early, lang) }) : '';
+      return t('cli.due.status.onTime', { submitted: (s as DueStatus).submitted, early });
+    }
     case 'late':
-      return `late by ${span(s.late!)}, submitted ${s.submitted}`;
+      return t('cli.due.status.late', { span: span(s.late!, lang), submitted: s.submitted });
     case 'out-of-time':
-      return `out of time by ${span(s.late!)}, submitted ${s.submitted}`;
+      return t('cli.due.status.outOfTime', { span: span(s.late!, lang), submitted: s.submitted });
     case 'missing':
-      return `missing: not done ${span(s.overdue!)} after the due date (as of ${s.asOf})`;
+      return t('cli.due.status.missing', { span: span(s.overdue!, lang), asOf: s.asOf });
     case 'lapsed':
-      return `lapsed: the right was not used by the due date (as of ${s.asOf})`;
+      return t('cli.due.status.lapsed', { asOf: s.asOf });
     case 'pending':
-      return `pending: ${span(s.left!)} left (as of ${s.asOf})`;
+      return t('cli.due.status.pending', { span: span(s.left!, lang), asOf: s.asOf });
     case 'received':
-      return 'received (the report names no submission day)';
+      return t('cli.due.status.received');
   }
 }
 
-export function renderDueText(r: DueResult): string {
+/** renderDueText: one deadline with its rule, clause and readings (Chinese by default, --lang en). */
+export function renderDueText(r: DueResult, lang: Lang = defaultLang): string {
+  const t = translator(lang);
+  // Labels are padded to one width, by display columns, so the values line up in either language.
+  const keys = [
+    'who',
+    'inferred',
+    'flag',
+    'from',
+    'covers',
+    'rule',
+    'moved',
+    'status',
+    'clause',
+    'route',
+    'readings',
+    'calendar',
+    'rules',
+  ];
+  const width = Math.max(...keys.map((k) => displayWidth(t(`cli.due.label.${k}`)))) + 2;
+  const label = (k: string) => `  ${padDisplay(t(`cli.due.label.${k}`), width)}`;
+  const blank = `  ${' '.repeat(width)}`;
   const lines: string[] = [];
-  lines.push(`Due ${day(r.due)}: ${r.obligation.id}, ${r.obligation.title}`);
-  lines.push(`  who:       ${r.reporter.name}${to(r.recipient, r.alsoTo)}`);
+  lines.push(t('cli.due.heading', { due: day(r.due), id: r.obligation.id, title: r.obligation.title }));
+  lines.push(`${label('who')}${r.reporter.name}${to(r.recipient, r.alsoTo)}`);
   if (r.inferred)
-    lines.push(`  inferred:  the text states no such date or route; [${r.inferred.id}] ${r.inferred.reading}`);
-  for (const f of r.flags ?? []) lines.push(`  flag:      ${f.code}: ${f.message}`);
-  lines.push(`  from:      ${day(r.start.date)} ${r.start.name}`);
-  if (r.covers) lines.push(`  covers:    ${r.covers.from} – ${r.covers.to}`);
-  lines.push(`  rule:      ${r.rule}`);
-  if (r.moved) lines.push(`  moved:     from ${r.moved.from}: ${r.moved.because}`);
-  if (r.status) lines.push(`  status:    ${statusText(r.status)}`);
-  lines.push(`  clause:    ${r.obligation.section} ${r.obligation.clause}`);
-  if (r.obligation.reporterClause) lines.push(`             ${r.obligation.reporterClause}`);
-  if (r.obligation.routeClause) lines.push(`  route:     ${r.obligation.routeClause}`);
+    lines.push(`${label('inferred')}${t('cli.due.inferred')}[${r.inferred.id}] ${readingIn(r.inferred, lang)}`);
+  for (const f of r.flags ?? []) lines.push(`${label('flag')}${f.code}: ${f.message}`);
+  lines.push(`${label('from')}${day(r.start.date)} ${r.start.name}`);
+  if (r.covers) lines.push(`${label('covers')}${r.covers.from} – ${r.covers.to}`);
+  lines.push(`${label('rule')}${r.rule}`);
+  if (r.moved)
+    lines.push(`${label('moved')}${t('cli.due.movedFrom', { from: r.moved.from, because: r.moved.because })}`);
+  if (r.status) lines.push(`${label('status')}${statusText(r.status, lang)}`);
+  lines.push(`${label('clause')}${r.obligation.section} ${r.obligation.clause}`);
+  if (r.obligation.reporterClause) lines.push(`${blank}${r.obligation.reporterClause}`);
+  if (r.obligation.routeClause) lines.push(`${label('route')}${r.obligation.routeClause}`);
   for (const [n, i] of r.interpretations.entries())
-    lines.push(`  ${n === 0 ? 'readings: ' : '          '} [${i.id}] ${i.reading}`);
-  if (r.calendars.length) lines.push(`  calendar:  ${r.calendars.map((c) => `${c.number} (${c.year})`).join(', ')}`);
-  lines.push(`  rules:     ${r.ruleset.id} ${r.ruleset.hash}`);
+    lines.push(`${n === 0 ? label('readings') : blank}[${i.id}] ${readingIn(i, lang)}`);
+  if (r.calendars.length)
+    lines.push(`${label('calendar')}${r.calendars.map((c) => `${c.number} (${c.year})`).join(', ')}`);
+  lines.push(`${label('rules')}${r.ruleset.id} ${r.ruleset.hash}`);
   return `${lines.join('\n')}\n`;
 }
 
-export function renderCalendarText(c: ObligationCalendar): string {
+export function renderCalendarText(c: ObligationCalendar, lang: Lang = defaultLang): string {
   const lines: string[] = [];
   const who = `${c.institution.name}${c.institution.branchOf ? `（${c.institution.branchOf}分支机构）` : ''}`;
   lines.push(`${who} · ${c.institution.kindName} (${c.institution.kind}) · due dates in ${c.year}`);
@@ -104,7 +133,7 @@ export function renderCalendarText(c: ObligationCalendar): string {
   }
   if (c.interpretations.length) {
     lines.push('', 'Readings relied on:');
-    for (const i of c.interpretations) lines.push(`  [${i.id}] ${i.reading}`);
+    for (const i of c.interpretations) lines.push(`  [${i.id}] ${readingIn(i, lang)}`);
   }
   if (c.calendars.length) lines.push('', `Calendar: ${c.calendars.map((k) => `${k.number} (${k.year})`).join(', ')}`);
   return `${lines.join('\n')}\n`;

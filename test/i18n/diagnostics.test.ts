@@ -1,0 +1,137 @@
+// The diagnostics' messages: every catalogue key a diagnostic emitter names exists in Chinese and in
+// English, every `diag.` key of the catalogue is named somewhere, and the emitters hold no English
+// sentence of their own (the text lives in locales/, the code keeps keys and values).
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { repoRoot } from '../../src/artifacts/artifacts.js';
+import { langs, loadCatalogue } from '../../src/i18n/i18n.js';
+import { renderMessage } from '../../src/i18n/message.js';
+
+function keysOf(o: Record<string, unknown>, prefix = ''): string[] {
+  return Object.entries(o).flatMap(([k, v]) =>
+    v !== null && typeof v === 'object' ? keysOf(v as Record<string, unknown>, `${prefix}${k}.`) : [`${prefix}${k}`],
+  );
+}
+const base = (k: string) => k.replace(/_(zero|one|two|few|many|other)$/, '');
+const catalogue = Object.fromEntries(langs.map((l) => [l, new Set(keysOf(loadCatalogue(l)).map(base))]));
+
+const src = join(repoRoot, 'src');
+const files = readdirSync(src, { withFileTypes: true, recursive: true })
+  .filter((e) => e.isFile() && e.name.endsWith('.ts'))
+  .map((e) => join(e.parentPath, e.name));
+const text = new Map(files.map((f) => [f.slice(src.length + 1), readFileSync(f, 'utf8')]));
+
+// Keys put together from a closed set of values, as the code builds them.
+const built = [
+  ...[
+    'rules',
+    'tiers',
+    'choices',
+    'caps',
+    'zeroRules',
+    'downgradeTriggers',
+    'zeroScoreTriggers',
+    'grades',
+    'measures',
+    'notRated',
+  ].map((c) => `diag.coverage.missed.${c}`),
+  ...[0, 1, 2, 3, 4, 5, 6].map((d) => `diag.calendar.weekday.d${d}`),
+  ...['integer', 'number', 'string', 'boolean', 'object', 'array', 'null'].map((t) => `diag.schema.typeName.${t}`),
+  ...['item', 'rule', 'interpretation', 'grade', 'trigger', 'measure'].map((w) => `diag.rules.entry.${w}`),
+  ...['rulesets', 'calendars'].map((w) => `diag.load.folderUnreadable.${w}`),
+];
+
+const named = new Set<string>(built);
+for (const t of text.values()) for (const m of t.matchAll(/'(diag\.[\w.]+)'/g)) named.add(m[1]);
+
+// The modules that make diagnostics a person reads (check, the loaders, evidence, keys).
+const emitters = [
+  'rules/semantic.ts',
+  'rules/semantic/context.ts',
+  'rules/semantic/table.ts',
+  'rules/semantic/tiers.ts',
+  'rules/semantic/grading.ts',
+  'rules/load.ts',
+  'rules/overlay.ts',
+  'rules/derivation.ts',
+  'validation/explain.ts',
+  'diagnostics/yaml-source.ts',
+  'obligations/load.ts',
+  'obligations/calendar.ts',
+  'obligations/rule-file.ts',
+  'inspections/plans.ts',
+  'inspections/rules.ts',
+  'evidence/cells.ts',
+  'evidence/read.ts',
+  'evidence/files.ts',
+  'evidence/derive.ts',
+  'evidence/annex2.ts',
+  'evidence/tables.ts',
+  'evidence/errors.ts',
+  'security/keys-file.ts',
+  'check/coverage.ts',
+  'check/rule-tests.ts',
+];
+
+/** sentences: string and template literals outside comments that read as English words (three in a row). */
+function sentences(code: string): string[] {
+  const noComments = code.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+  const literals = noComments.match(/'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"|`(?:[^`\\]|\\.)*`/g) ?? [];
+  return literals.filter((l) => /\b[A-Za-z]{2,} [a-z]{2,} [a-z]{2,}\b/.test(l.replace(/\$\{[^}]*\}/g, '')));
+}
+
+describe('diagnostic messages', () => {
+  it('names only keys the catalogue has, in both languages', () => {
+    expect(named.size).toBeGreaterThan(200);
+    for (const l of langs)
+      expect(
+        [...named].filter((k) => !catalogue[l].has(k)),
+        l,
+      ).toEqual([]);
+  });
+
+  it('leaves no diag. key of the catalogue unused', () => {
+    const unused = [...catalogue.en].filter((k) => k.startsWith('diag.') && !named.has(k));
+    expect(unused).toEqual([]);
+  });
+
+  // Known English text that is not a diagnostic's message, each with why it is still English (the
+  // lead's issue #16 lists them as not done): matched by a fragment of the literal.
+  const notYet: [file: string, fragment: string, why: string][] = [
+    ['obligations/calendar.ts', 'is a day off for', 'explains a deadline in `due`/`calendar` output (CLI, point 3)'],
+    ['obligations/calendar.ts', 'is a working day in place of', 'explains a deadline in `due`/`calendar` output'],
+    ['obligations/calendar.ts', 'no working-day calendar for', 'a thrown CalendarError the CLI prints (point 3)'],
+    ['evidence/derive.ts', 'not derived (the number of users', 'a reason inside the rating result (JSON)'],
+    ['evidence/derive.ts', 'not derived (policies/calendars', 'a reason inside the rating result (JSON)'],
+    ['security/keys-file.ts', 'cannot read the keys file', 'a thrown KeysError the CLI prints (point 3)'],
+    ['security/keys-file.ts', 'is refused', 'a thrown KeysError the CLI prints (point 3)'],
+    ['check/rule-tests.ts', 'the input was refused', 'a rule-test failure, kept as text in ruleTests.tests[].failures'],
+    ['check/rule-tests.ts', 'expected a problem at', 'a rule-test failure (ruleTests.tests[].failures)'],
+    ['check/rule-tests.ts', 'expected the input to be refused', 'a rule-test failure (ruleTests.tests[].failures)'],
+    ['check/rule-tests.ts', 'but it did not apply', 'a rule-test failure (ruleTests.tests[].failures)'],
+    ['check/rule-tests.ts', 'expected it to be listed', 'a rule-test failure (ruleTests.tests[].failures)'],
+  ];
+
+  it('keeps English sentences out of the emitters', () => {
+    const found = emitters.flatMap((f) => {
+      const code = text.get(f);
+      if (code === undefined) throw new Error(`${f} is gone: update the list of emitters`);
+      return sentences(code)
+        .filter((s) => !notYet.some(([file, fragment]) => file === f && s.includes(fragment)))
+        .map((s) => `${f}: ${s}`);
+    });
+    expect(found).toEqual([]);
+    // The list of exceptions only shrinks: each still names something in the code.
+    for (const [file, fragment] of notYet) expect(text.get(file), `${file} ${fragment}`).toContain(fragment);
+  });
+
+  it('renders values and nested messages in each language', () => {
+    const m = {
+      key: 'diag.rules.duplicateId',
+      params: { what: { key: 'diag.rules.entry.item' }, id: '5.2' },
+    };
+    expect(renderMessage(m, 'en')).toBe('item id "5.2" is used twice; ids must be unique');
+    expect(renderMessage(m, 'zh')).toBe('二级指标 id“5.2”使用了两次；id 须唯一');
+  });
+});
