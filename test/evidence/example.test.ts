@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../src/artifacts/artifacts.js';
 import type { DerivedFindings } from '../../src/evidence/derive.js';
+import { compileSchema } from '../../src/validation/ajv.js';
 import { exampleDir, loadDeriver } from './helper.js';
 
 const cli = `${repoRoot}dist/cli/main.js`;
@@ -182,6 +183,14 @@ describe('the example through the CLI', () => {
       total: 1,
       rows: [{ table: 'users', row: 6, key: 'U05', why: 'filed-late' }],
     });
+    // 5.4's rows carry their idle stretches into the result, which stays a RatingResult.
+    expect(item('5.4').deductions.find((d: { evidence?: unknown }) => d.evidence).evidence.rows[0]).toMatchObject({
+      key: 'U02',
+      why: 'idle-not-locked',
+      stretch: { days: 166, after: 'period-start', before: { table: 'queries', row: 5, key: 'Q004' } },
+    });
+    const valid = compileSchema('rating/result.schema.json');
+    expect(valid(result), JSON.stringify(valid.errors)).toBe(true);
     expect(item('8.1').deductions[0].count).toBe(5);
     expect(item('8.1').deductions[0].evidence).toMatchObject({ source: 'overridden', derivedValue: 6, total: 6 });
     expect(item('8.1').deductions[0].evidence.reason).toContain('A99');
