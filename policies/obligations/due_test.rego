@@ -49,12 +49,18 @@ test_a_name_on_annex_1_is_national if {
 }
 
 test_a_branch_of_a_national_institution_is_a_branch if {
-	r := due.resolve with data.notice as notice with input as {"obligation": "monthly", "institution": {"name": "中国工商银行北京市分行", "branchOf": "中国工商银行"}}
+	r := due.resolve with data.notice as notice with input as {
+		"obligation": "monthly",
+		"institution": {"name": "中国工商银行北京市分行", "branchOf": "中国工商银行"},
+	}
 	r == {"ok": false, "problems": [{"code": "not-applicable", "kind": "branch", "allowed": ["local", "national"]}]}
 }
 
 test_another_institution_is_local if {
-	r := due.resolve with data.notice as notice with input as {"obligation": "monthly", "institution": {"name": "某市农村商业银行"}}
+	r := due.resolve with data.notice as notice with input as {
+		"obligation": "monthly",
+		"institution": {"name": "某市农村商业银行"},
+	}
 	r.rule.kind == "local"
 }
 
@@ -157,7 +163,10 @@ test_a_pboc_name_is_flagged if {
 }
 
 test_further_recipients_and_inferred_dates_pass_through if {
-	n := object.union(notice, {"obligations": {"monthly": {"inferred": "a-reading", "reporters": {"national": {"recipient": "bureau", "alsoTo": ["departments"]}}}}})
+	n := object.union(notice, {"obligations": {"monthly": {
+		"inferred": "a-reading",
+		"reporters": {"national": {"recipient": "bureau", "alsoTo": ["departments"]}},
+	}}})
 	r := due.resolve with data.notice as n with input as {"obligation": "monthly", "reporter": "national"}
 	r.rule.alsoTo == ["departments"]
 	r.rule.inferred == "a-reading"

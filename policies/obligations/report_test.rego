@@ -21,12 +21,18 @@ test_a_zero_report_has_no_problem if {
 }
 
 test_a_count_without_a_remark_is_refused if {
-	c := check([rep("a", "甲银行", "2024-09", {"counts": {"abnormalQueries": 2, "misuses": 0}, "remarks": {"abnormalQueries": "  "}})])
+	c := check([rep("a", "甲银行", "2024-09", {
+		"counts": {"abnormalQueries": 2, "misuses": 0},
+		"remarks": {"abnormalQueries": "  "},
+	})])
 	c.problems == {{"code": "remarks-missing", "severity": "error", "report": 0, "eventType": "abnormalQueries"}}
 }
 
 test_a_count_with_its_remark_is_accepted if {
-	c := check([rep("a", "甲银行", "2024-09", {"counts": {"abnormalQueries": 0, "misuses": 1}, "remarks": {"misuses": "一笔贷后查询用于营销"}})])
+	c := check([rep("a", "甲银行", "2024-09", {
+		"counts": {"abnormalQueries": 0, "misuses": 1},
+		"remarks": {"misuses": "一笔贷后查询用于营销"},
+	})])
 	c.problems == set()
 }
 
@@ -51,7 +57,11 @@ test_an_explicit_correction_supersedes_the_original if {
 }
 
 test_a_correction_of_a_correction_leaves_the_last if {
-	c := check([rep("a", "甲银行", "2024-09", {}), rep("b", "甲银行", "2024-09", {"correctionOf": "a"}), rep("c", "甲银行", "2024-09", {"correctionOf": "b"})])
+	c := check([
+		rep("a", "甲银行", "2024-09", {}),
+		rep("b", "甲银行", "2024-09", {"correctionOf": "a"}),
+		rep("c", "甲银行", "2024-09", {"correctionOf": "b"}),
+	])
 	c == {"problems": set(), "effective": [2]}
 }
 
@@ -69,7 +79,11 @@ test_a_correction_must_be_of_the_same_reporter_and_month if {
 }
 
 test_two_corrections_of_one_report_conflict if {
-	c := check([rep("a", "甲银行", "2024-09", {}), rep("b", "甲银行", "2024-09", {"correctionOf": "a"}), rep("c", "甲银行", "2024-09", {"correctionOf": "a"})])
+	c := check([
+		rep("a", "甲银行", "2024-09", {}),
+		rep("b", "甲银行", "2024-09", {"correctionOf": "a"}),
+		rep("c", "甲银行", "2024-09", {"correctionOf": "a"}),
+	])
 	c.problems == {{"code": "correction-conflict", "severity": "error", "report": 2, "first": 1}}
 }
 
@@ -84,7 +98,10 @@ test_ids_are_unique if {
 }
 
 test_a_month_is_reported_after_it_ends if {
-	c := report.check with input as {"reports": [rep("a", "甲银行", "2024-10", {}), rep("b", "甲银行", "2024-09", {})], "asOfPeriod": "2024-10"}
+	c := report.check with input as {
+		"reports": [rep("a", "甲银行", "2024-10", {}), rep("b", "甲银行", "2024-09", {})],
+		"asOfPeriod": "2024-10",
+	}
 		with data.notice as notice
 	c.problems == {{"code": "period-not-over", "severity": "error", "report": 0, "asOfPeriod": "2024-10"}}
 }

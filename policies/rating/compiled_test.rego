@@ -25,7 +25,11 @@ test_a_clean_institution_scores_the_base_total_and_its_band if {
 	r.zeroScore == []
 }
 
-per_occurrence := [[owner, rule] | some owner, rules in compiled.rulesOf; some rule in rules; rule.kind == "perOccurrence"]
+per_occurrence := [[owner, rule] |
+	some owner, rules in compiled.rulesOf
+	some rule in rules
+	rule.kind == "perOccurrence"
+]
 
 # One occurrence deducts the rule's points, no more than its cap or the item's maximum.
 deducts_its_points_once(owner, rule) if {
@@ -79,7 +83,10 @@ test_every_downgrade_trigger_fires_at_its_threshold_and_lowers_the_grade if {
 test_no_count_trigger_fires_one_short_of_its_threshold if {
 	counted := [t | some t in compiled.downgrade.triggers; some c in t.conditions; c.type == "count"]
 	count(counted) > 0
-	fired := [t.id | some t in counted; count(result_of(object.union(clean, {"circumstances": short_of(t)})).downgrade) > 0]
+	fired := [t.id |
+		some t in counted
+		count(result_of(object.union(clean, {"circumstances": short_of(t)})).downgrade) > 0
+	]
 	fired == []
 }
 

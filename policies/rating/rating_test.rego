@@ -6,31 +6,58 @@ package rating_test
 
 import data.rating
 
-rule_a_per := {"id": "a:per", "kind": "perOccurrence", "reads": "a", "finding": "n", "order": 0, "interpretations": ["iper"], "points": 20, "cap": null}
+rule_a_per := {
+	"id": "a:per", "kind": "perOccurrence", "reads": "a", "finding": "n", "order": 0,
+	"interpretations": ["iper"], "points": 20, "cap": null,
+}
 
-rule_a_capped := {"id": "a:capped", "kind": "perOccurrence", "reads": "a", "finding": "m", "order": 1, "interpretations": [], "points": 50, "cap": 60}
+rule_a_capped := {
+	"id": "a:capped", "kind": "perOccurrence", "reads": "a", "finding": "m", "order": 1,
+	"interpretations": [], "points": 50, "cap": 60,
+}
 
-rule_a_fixed := {"id": "a:fixed", "kind": "fixed", "reads": "a", "finding": "f", "order": 2, "interpretations": [], "points": 50}
+rule_a_fixed := {
+	"id": "a:fixed", "kind": "fixed", "reads": "a", "finding": "f", "order": 2,
+	"interpretations": [], "points": 50,
+}
 
-rule_b_tiers := {"id": "b:tiers", "kind": "tiers", "reads": "b", "finding": "v", "order": 3, "interpretations": [], "tiers": [
-	{"when": {"gte": 80}, "deduct": 0, "zero": false, "interpretations": []},
-	{"when": {"gte": 60, "lt": 80}, "deduct": 100, "zero": false, "interpretations": ["itier"]},
-	{"when": {"lt": 60}, "deduct": 0, "zero": true, "interpretations": []},
-]}
+rule_b_tiers := {
+	"id": "b:tiers", "kind": "tiers", "reads": "b", "finding": "v", "order": 3,
+	"interpretations": [], "tiers": [
+		{"when": {"gte": 80}, "deduct": 0, "zero": false, "interpretations": []},
+		{"when": {"gte": 60, "lt": 80}, "deduct": 100, "zero": false, "interpretations": ["itier"]},
+		{"when": {"lt": 60}, "deduct": 0, "zero": true, "interpretations": []},
+	],
+}
 
 # b's zero rule reads a's flag, as 3.2 reads 3.1's no-audit finding.
-rule_b_zero := {"id": "b:zero", "kind": "zeroIf", "reads": "a", "finding": "f", "order": 4, "interpretations": [], "atLeast": 1}
+rule_b_zero := {
+	"id": "b:zero", "kind": "zeroIf", "reads": "a", "finding": "f", "order": 4,
+	"interpretations": [], "atLeast": 1,
+}
 
-rule_c_choice := {"id": "c:choice", "kind": "choice", "reads": "c", "finding": "k", "order": 5, "interpretations": [], "options": {
-	"good": {"deduct": 0, "zero": false, "interpretations": []},
-	"fair": {"deduct": 100, "zero": false, "interpretations": []},
-}}
+rule_c_choice := {
+	"id": "c:choice", "kind": "choice", "reads": "c", "finding": "k", "order": 5,
+	"interpretations": [], "options": {
+		"good": {"deduct": 0, "zero": false, "interpretations": []},
+		"fair": {"deduct": 100, "zero": false, "interpretations": []},
+	},
+}
 
-rule_x_bonus := {"id": "x:bonus", "kind": "bonus", "reads": "x", "finding": "b", "order": 6, "interpretations": [], "points": 200}
+rule_x_bonus := {
+	"id": "x:bonus", "kind": "bonus", "reads": "x", "finding": "b", "order": 6,
+	"interpretations": [], "points": 200,
+}
 
-down_flag := {"id": "down-flag", "interpretations": [], "conditions": [{"circumstance": "bad", "type": "flag", "atLeast": {"national": 1, "local": 1}}]}
+down_flag := {
+	"id": "down-flag", "interpretations": [],
+	"conditions": [{"circumstance": "bad", "type": "flag", "atLeast": {"national": 1, "local": 1}}],
+}
 
-down_count := {"id": "down-count", "interpretations": [], "conditions": [{"circumstance": "events", "type": "count", "atLeast": {"national": 3, "local": 3}}]}
+down_count := {
+	"id": "down-count", "interpretations": [],
+	"conditions": [{"circumstance": "events", "type": "count", "atLeast": {"national": 3, "local": 3}}],
+}
 
 zero_penalties := {"id": "zero-penalties", "interpretations": [], "conditions": [
 	{"circumstance": "penalties", "type": "count", "atLeast": {"national": 5, "local": 3}},
@@ -59,9 +86,15 @@ table := {
 	"bands": [{"grade": "A", "from": 450}, {"grade": "B", "from": 300}, {"grade": "D", "from": 0}],
 	"gradeOrder": ["A", "B", "D"],
 	"bandsInterpretation": "ibands",
-	"downgrade": {"steps": 1, "floorInterpretation": "ifloor", "onceInterpretation": "ionce", "triggers": [down_flag, down_count]},
+	"downgrade": {
+		"steps": 1, "floorInterpretation": "ifloor", "onceInterpretation": "ionce",
+		"triggers": [down_flag, down_count],
+	},
 	"zeroScore": {"triggers": [zero_penalties]},
-	"triggersByCircumstance": {"bad": [down_flag], "events": [down_count], "penalties": [zero_penalties], "unremedied": [zero_penalties]},
+	"triggersByCircumstance": {
+		"bad": [down_flag], "events": [down_count],
+		"penalties": [zero_penalties], "unremedied": [zero_penalties],
+	},
 	"zeroScoreInterpretation": "izero",
 	"notRatedInterpretation": "inew",
 	"institutionInterpretation": "ibranch",
@@ -156,7 +189,10 @@ test_count_trigger_below_threshold if {
 }
 
 test_downgrade_never_below_last_grade if {
-	r := result_of(object.union(with_findings({"a": {"n": 5}, "b": {"v": 10}, "c": {"k": "fair"}}), {"circumstances": {"bad": true}}))
+	r := result_of(object.union(
+		with_findings({"a": {"n": 5}, "b": {"v": 10}, "c": {"k": "fair"}}),
+		{"circumstances": {"bad": true}},
+	))
 	r.baseGrade == "D"
 	r.grade == "D"
 	"ifloor" in r.interpretations
@@ -168,7 +204,10 @@ test_zero_score_needs_every_condition_and_national_threshold if {
 	local.zeroScore == ["zero-penalties"]
 	local.measures == "zero"
 	local.grade == "D"
-	national := result_of(object.union(clean, {"institution": {"name": "Big Bank"}, "circumstances": {"penalties": 4, "unremedied": true}}))
+	national := result_of(object.union(clean, {
+		"institution": {"name": "Big Bank"},
+		"circumstances": {"penalties": 4, "unremedied": true},
+	}))
 	national.score == 500
 	national.institutionType == "national"
 	unremedied_missing := result_of(object.union(clean, {"circumstances": {"penalties": 9}}))
