@@ -120,7 +120,10 @@ problems contains {"code": "month-missing", "severity": "error", "report": j, "t
 	some m in numbers.range(min(months), max(months))
 	not months[m]
 	after := {k | some k, r in reports; reporter_key(r) == key; month_number(r.period) > m}
-	firsts := [k | some k in after; month_number(reports[k].period) == min({month_number(reports[x].period) | some x in after})]
+	firsts := [k |
+		some k in after
+		month_number(reports[k].period) == min({month_number(reports[x].period) | some x in after})
+	]
 	j := min({k | some k in firsts})
 }
 
@@ -154,12 +157,16 @@ regional := [r | some r in reports; not head_office(r)]
 regions := sort({r.region | some r in regional})
 
 # Rows sort by institution name within a region (Unicode order), so the table is reproducible.
-region_rows(g) := [pair[1] | some pair in sort([[r.institution, i] | some i, r in reports; r.region == g; not head_office(r)])]
+region_rows(g) := [pair[1] |
+	some pair in sort([[r.institution, i] | some i, r in reports; r.region == g; not head_office(r)])
+]
 
 head_office_rows := [pair[1] | some pair in sort([[r.institution, i] | some i, r in reports; head_office(r)])]
 
 aggregate := {
-	"regions": [{"region": g, "rows": region_rows(g), "total": totals([r | some r in regional; r.region == g])} | some g in regions],
+	"regions": [{"region": g, "rows": region_rows(g), "total": totals([r | some r in regional; r.region == g])} |
+		some g in regions
+	],
 	"total": totals(regional),
 	"headOffices": {"rows": head_office_rows, "total": totals([r | some r in reports; head_office(r)])},
 }

@@ -155,10 +155,13 @@ else := min([bonus, info.max]) if info.bonus
 
 else := max([0, info.max - deducted])
 
-# What each touched item moved from its untouched score (its max, or 0 for the bonus item), by dimension: computed once, read by the subtotals below.
+# What each touched item moved from its untouched score (its max, or 0 for the bonus item), by
+# dimension: computed once, read by the subtotals below.
 changes := [[rs.itemInfo[r.id].dimension, r.score - rs.itemInfo[r.id].base] | some r in items]
 
-dimensions := [{"id": dim.id, "score": dim.base + sum([c | some [d, c] in changes; d == dim.id])} | some dim in rs.dimensions]
+dimensions := [{"id": dim.id, "score": dim.base + sum([c | some [d, c] in changes; d == dim.id])} |
+	some dim in rs.dimensions
+]
 
 subtotal := rs.baseTotal + sum([c | some [_, c] in changes])
 
