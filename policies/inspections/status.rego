@@ -47,6 +47,8 @@ else := {"status": "due", "due": stage.due.day, "left": span(input.asOf, stage.d
 
 team_ok(i) if i.team >= rules.teamAtLeast
 
+team_ok(i) := false if not i.team >= rules.teamAtLeast
+
 on_site(i) if {
 	is_number(i.fieldworkFrom)
 	i.fieldworkFrom <= input.asOf.day
@@ -81,8 +83,6 @@ inspection(i) := {
 	"team": {"ok": team_ok(i), "size": i.team, "atLeast": rules.teamAtLeast},
 	"stages": stages(i),
 }
-
-team_ok(i) := false if not i.team >= rules.teamAtLeast
 
 # ---- coverage and plans ----------------------------------------------------------------------------
 
