@@ -245,7 +245,7 @@ describe('the example through the CLI', () => {
       .map((l) => JSON.parse(l));
     expect(entry.inputEvidence.findingsFile).toBe(join(dir, 'findings.json'));
     expect(entry.inputEvidence.derived.derived).toHaveLength(18);
-    const replay = run(['replay', log]);
+    const replay = run(['--lang', 'en', 'replay', log]);
     expect(replay.code).toBe(0);
     expect(replay.stdout).toBe(
       '1 decision: 1 reproduced, 0 no longer reproduce, 0 with rules not found, 0 skipped; 1 made from evidence, rated again with the findings logged with them (each evidence file named by its sha256)\n',
