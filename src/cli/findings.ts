@@ -55,13 +55,13 @@ export function registerFindings(program: Command): void {
         'draft the monthly 征信信息安全情况统计表 (annex 2) of each month of a year from the incidents table, zero reports included',
       )
       .argument('<evidence-dir>', 'folder holding the incidents table (风险事件)')
-      .requiredOption('--institution <name>', '机构名称')
-      .requiredOption('--region <region>', '地区')
+      .requiredOption('--institution <name>', "机构名称 (the institution's name)")
+      .requiredOption('--region <region>', '地区 (the region)')
       .requiredOption('--year <year>', 'the year whose months are drafted')
-      .requiredOption('--reporting-unit <name>', '填表单位')
-      .requiredOption('--signed-by <name>', '签发人')
-      .requiredOption('--reviewed-by <name>', '复核人')
-      .requiredOption('--prepared-by <name>', '填表人')
+      .requiredOption('--reporting-unit <name>', '填表单位 (the reporting unit)')
+      .requiredOption('--signed-by <name>', '签发人 (signed by)')
+      .requiredOption('--reviewed-by <name>', '复核人 (reviewed by)')
+      .requiredOption('--prepared-by <name>', '填表人 (prepared by)')
       .requiredOption('--out-dir <dir>', 'where the twelve drafts are written, one <YYYY-MM>.json each')
       .option('--headers <file>', 'the header mapping (default: policies/evidence/headers.yaml)'),
   ).action(async (dir: string, o: Annex2Options) => {

@@ -135,9 +135,9 @@ function registerRender(report: Command): void {
       .option('--out <file>', 'write to this file (required for xlsx on a terminal)')
       .option('--period <month>', 'the month (YYYY-MM), when the reports cover several')
       .option('--reporting-unit <name>', '填表单位 of the table (default: that of the only report)')
-      .option('--signed-by <name>', '签发人')
-      .option('--reviewed-by <name>', '复核人')
-      .option('--prepared-by <name>', '填表人')
+      .option('--signed-by <name>', '签发人 (signed by)')
+      .option('--reviewed-by <name>', '复核人 (reviewed by)')
+      .option('--prepared-by <name>', '填表人 (prepared by)')
       .option('--as-of <date>', 'refuse months not over on this day (default today)'),
   ).action(async (files: string[], flags: ReportFlags & { format: string; out?: string } & Partial<Signatories>) => {
     if (!['csv', 'xlsx', 'html'].includes(flags.format))
