@@ -134,6 +134,8 @@ async function derive(dir: string, o: Options): Promise<void> {
       ruleset: o.ruleset,
     });
     await writeJsonAtomically(o.out, result);
-    process.stdout.write(o.json ? `${JSON.stringify(result, null, 2)}\n` : renderFindingsText(result, o.out));
+    process.stdout.write(
+      o.json ? `${JSON.stringify(result, null, 2)}\n` : renderFindingsText(result, o.out, cliLang()),
+    );
   }
 }
