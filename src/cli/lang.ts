@@ -24,9 +24,11 @@ export function addLangOption(program: Command): void {
  * `--help` (answered while parsing) is already in that language; anything else is the default.
  */
 export function langFromArgv(argv: readonly string[]): Lang {
+  let lang: Lang = defaultLang;
+  // The last one wins, as commander reads a repeated option.
   for (let i = 0; i < argv.length; i++) {
     const value = argv[i] === '--lang' ? argv[i + 1] : argv[i].startsWith('--lang=') ? argv[i].slice(7) : undefined;
-    if (value !== undefined) return isLang(value) ? value : defaultLang;
+    if (value !== undefined) lang = isLang(value) ? value : defaultLang;
   }
-  return defaultLang;
+  return lang;
 }

@@ -8,7 +8,7 @@ import { type VerifyReport, verifyLog } from '../audit/verify.js';
 import { verifyFolder } from '../audit/verify-folder.js';
 import { type Lang, translator } from '../i18n/i18n.js';
 import { UsageError } from './io.js';
-import { cliLang } from './lang.js';
+import { cliLang, langFromArgv } from './lang.js';
 
 export function registerVerifyLog(program: Command): void {
   program
@@ -23,7 +23,9 @@ export function registerVerifyLog(program: Command): void {
       '--threads <n>',
       'worker threads that hash the entries (default: one per core for a log over 64 MB; 0: none)',
       (v: string) => {
-        if (!/^\d{1,3}$/.test(v)) throw new UsageError(`--threads ${v}: give a whole number of threads (0: none)`);
+        // Options are read before the run's language is set: take it from the command line.
+        if (!/^\d{1,3}$/.test(v))
+          throw new UsageError(translator(langFromArgv(process.argv))('cli.verifyLog.threads', { v }));
         return Number(v);
       },
     )
