@@ -132,21 +132,27 @@ stopped_by(u, day) if {
 	u.disabled.day <= day
 }
 
-locked_by(u, day) if {
+# A lock counts for an idle stretch when it came after the last activity before it (lockFrom: a lock
+# lifted for a query before the stretch does not lock it) and by the day the lock is due.
+locked_between(u, since, day) if {
 	given(u.locked)
+	u.locked.day >= since
 	u.locked.day <= day
 }
 
-marks contains mark(i, "5.4", "userDeactivationFailures", "idle-not-locked") if {
+# Every idle stretch of the year counts (每次): `idle` holds each as [from, to, lockFrom], the days
+# strictly between `from` and `to` having had no query. With idleDays of them the lock is due on the
+# next day (立即锁定), which is `from` + idleDays + 1; `s` names the stretch for the findings file.
+marks contains object.union(mark(i, "5.4", "userDeactivationFailures", "idle-not-locked"), {"s": s}) if {
 	input.table == "users"
 	some i, u in rows
 	some r in u.roles
 	r in param("5.4", "idleRoles")
-	limit := u.lastActive + param("5.4", "idleDays")
-	limit < ctx.asOf.day
-	limit >= ctx.from
-	not stopped_by(u, limit + 1)
-	not locked_by(u, limit + 1)
+	some s, st in u.idle
+	due := (st[0] + param("5.4", "idleDays")) + 1
+	due <= st[1]
+	not stopped_by(u, due)
+	not locked_between(u, st[2], due)
 }
 
 # 5.6: the initial password kept; a password older than the limit on the as-of day.

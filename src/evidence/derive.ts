@@ -120,6 +120,7 @@ export async function deriveFindings(o: DeriveOptions): Promise<DerivedFindings>
       points,
       context,
       marker,
+      tally,
       chunkSize: o.chunkSize,
       record: o.record,
     });

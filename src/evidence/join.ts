@@ -3,6 +3,7 @@
 // each row's input needs by key, and hands the chunks to the policy for marking.
 import { msg } from '../i18n/message.js';
 import type { Collector } from './errors.js';
+import { type IdleSource, QueryDays, stretchDetail, userStretches } from './idle.js';
 import { problem } from './errors.js';
 import type { Marker } from './marker.js';
 import type { Points } from './points.js';
@@ -19,6 +20,7 @@ import {
   userInput,
 } from './shape.js';
 import type { TableName, TableSpec } from './tables.js';
+import type { Tally } from './tally.js';
 
 /** JoinSetup: the located tables and what marking them needs. */
 export interface JoinSetup {
@@ -29,6 +31,8 @@ export interface JoinSetup {
   points: Points;
   context: Context;
   marker: Marker;
+  /** The tally the marker sums into, given the rows behind an idle stretch's mark. */
+  tally?: Tally;
   chunkSize?: number;
   record?: (entrypoint: 'marks' | 'summary', input: unknown) => void;
 }
@@ -99,7 +103,9 @@ export async function markTables(s: JoinSetup): Promise<Map<TableName, number>> 
   }
   errors.throwIfAny();
 
-  const lastQuery = files.has('queries') ? new Map<string, string>() : undefined;
+  // Each query's user and day, kept compactly: the idle stretches of 5.4 need every query, in any order.
+  const userIndex = new Map(users.map((u, i) => [u.key, i]));
+  const log = files.has('queries') ? new QueryDays(userIndex) : undefined;
   for await (const chunk of read('queries')) {
     const known: Row[] = [];
     for (const q of chunk) {
@@ -116,9 +122,7 @@ export async function markTables(s: JoinSetup): Promise<Map<TableName, number>> 
         );
         continue;
       }
-      const day = q.values.time as string;
-      const prior = lastQuery!.get(user);
-      if (prior === undefined || day > prior) lastQuery!.set(user, day);
+      log!.add(user, points.of(q.values.time as string).day, q.row, q.key);
       known.push(q);
     }
     if (errors.count === 0)
@@ -131,12 +135,34 @@ export async function markTables(s: JoinSetup): Promise<Map<TableName, number>> 
   errors.throwIfAny();
 
   // The held tables go to the policy in chunks too: the policy's memory grows to its largest input.
-  for (const chunk of chunked(users, s.chunkSize))
-    await mark(
-      'users',
-      chunk,
-      chunk.map((u) => userInput(u, points, staff, lastQuery)),
-    );
+  const idle: IdleSource = {
+    log,
+    users: userIndex,
+    points,
+    from: context.from,
+    to: context.to,
+    asOf: (context.asOf as { day: number }).day,
+  };
+  // A stretch the policy marks is named by its index; the findings file gets its bounding rows.
+  if (s.tally) s.tally.detail = (table, r, m) => (table === 'users' ? stretchDetail(idle, r, m) : undefined);
+  // A user's input grows with its idle stretches (hundreds for a busy user), so its chunks are
+  // bounded by rows and stretches together, like a chunk of queries: the policy's memory stays small.
+  let chunk: Row[] = [];
+  let inputs: unknown[] = [];
+  let weight = 0;
+  for (const u of users) {
+    const stretches = userStretches(idle, u);
+    chunk.push(u);
+    inputs.push(userInput(u, points, staff, stretches));
+    weight += 1 + stretches.length;
+    if (weight >= (s.chunkSize ?? defaultChunkSize)) {
+      await mark('users', chunk, inputs);
+      chunk = [];
+      inputs = [];
+      weight = 0;
+    }
+  }
+  if (chunk.length) await mark('users', chunk, inputs);
   for (const chunk of chunked([...(staff?.values() ?? [])], s.chunkSize))
     await mark(
       'staff',

@@ -10,6 +10,8 @@ export interface Mark {
   item: string;
   finding: string;
   why: string;
+  /** For an idle stretch (5.4): its index in the user's input `idle`. */
+  s?: number;
 }
 
 export interface Context {

@@ -2,6 +2,7 @@
 // other tables say about them joined in by key (a user's holder from staff, a query's authorization,
 // a person's training sessions) and every date turned into a point. No decision is taken here.
 import type { CellValue } from './cells.js';
+import type { Stretch } from './idle.js';
 import type { Points } from './points.js';
 import type { Row } from './read.js';
 
@@ -22,17 +23,11 @@ export function storeAuthorization(v: V): StoredAuthorization {
   };
 }
 
-/** userInput: `log` is the last query day per user from the query log, when one is supplied (it then decides). */
-export function userInput(
-  r: Row,
-  p: Points,
-  staff: Map<string, Row> | undefined,
-  log: Map<string, string> | undefined,
-): unknown {
+/** userInput: `idle` is the user's idle stretches in the period (idle.ts), each [from, to, lockFrom]. */
+export function userInput(r: Row, p: Points, staff: Map<string, Row> | undefined, idle: Stretch[]): unknown {
   const v = r.values;
   const holder = staff?.get(v.holder as string)?.values;
   const created = p.of(v.created as string);
-  const last = log ? log.get(r.key) : ((v.lastQuery as string | null) ?? undefined);
   return {
     roles: v.roles,
     system: v.system,
@@ -45,7 +40,7 @@ export function userInput(
     disabled: p.maybe(v.disabled),
     locked: p.maybe(v.locked),
     passwordChanged: p.maybe(v.passwordChanged),
-    lastActive: last !== undefined && last > (v.created as string) ? p.of(last).day : created.day,
+    idle: idle.map((s) => [s.from, s.to, s.lockFrom]),
     holder: holder ? { employment: holder.employment, left: p.maybe(holder.left) } : null,
   };
 }

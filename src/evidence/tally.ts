@@ -12,6 +12,8 @@ type How = 'count' | 'flag' | 'percent' | 'deviation';
 export class Tally {
   readonly totals: Totals = {};
   private readonly rows = new Map<string, EvidenceRow[]>();
+  /** detail adds what a mark says beyond its row (the bounds of an idle stretch). */
+  detail?: (table: string, row: Row, mark: Mark) => Partial<EvidenceRow> | undefined;
 
   /** `wanted` maps item → finding → how, for the pairs derived in this run. */
   constructor(private readonly wanted: Map<string, Map<string, How>>) {}
@@ -31,7 +33,13 @@ export class Tally {
       if (counted !== (how === 'deviation')) continue;
       const r = chunk[m.i];
       const k = `${m.item}\u0000${m.finding}`;
-      (this.rows.get(k) ?? this.rows.set(k, []).get(k)!).push({ table, row: r.row, key: r.key, why: m.why });
+      (this.rows.get(k) ?? this.rows.set(k, []).get(k)!).push({
+        table,
+        row: r.row,
+        key: r.key,
+        why: m.why,
+        ...this.detail?.(table, r, m),
+      });
     }
   }
 
@@ -49,7 +57,8 @@ export class Tally {
             ? -1
             : a.why > b.why
               ? 1
-              : 0,
+              : // Two idle stretches of one user: in the order of their days.
+                (a.stretch?.from ?? '').localeCompare(b.stretch?.from ?? ''),
     );
   }
 }

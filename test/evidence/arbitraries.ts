@@ -32,7 +32,16 @@ export const userRow = (p: Points) =>
       disabled: maybeDay,
       locked: maybeDay,
       passwordChanged: maybeDay,
-      lastActive: isoDay,
+      // Idle stretches as the host gives them (idle.ts): [from, to, lockFrom], lockFrom ≤ from < to.
+      idle: fc.array(
+        fc
+          .tuple(isoDay, fc.integer({ min: 2, max: 90 }), fc.integer({ min: 0, max: 60 }))
+          .map(([from, length, back]) => {
+            const day = p.of(from).day;
+            return [day, day + length, day - back];
+          }),
+        { maxLength: 4 },
+      ),
       holder: fc.option(
         fc.record({ employment: fc.constantFrom('formal', 'dispatched', 'temporary', 'outsourced'), left: maybeDay }),
         { nil: null },
@@ -46,7 +55,6 @@ export const userRow = (p: Points) =>
       disabled: p.maybe(u.disabled),
       locked: p.maybe(u.locked),
       passwordChanged: p.maybe(u.passwordChanged),
-      lastActive: p.of(u.lastActive).day,
       holder: u.holder ? { employment: u.holder.employment, left: p.maybe(u.holder.left) } : null,
     }));
 

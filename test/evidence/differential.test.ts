@@ -1,6 +1,5 @@
 // Differential test: the derivation policy compiled to WASM and run by OPA's interpreter (`opa eval`)
 // mark the same rows and summarise the same totals, on generated evidence of every table.
-import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { opaEval } from '../../src/toolchain/opa-eval.js';

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../src/artifacts/artifacts.js';
 import type { DerivedFindings } from '../../src/evidence/derive.js';
+import { compileSchema } from '../../src/validation/ajv.js';
 import { exampleDir, loadDeriver } from './helper.js';
 
 const cli = `${repoRoot}dist/cli/main.js`;
@@ -32,7 +33,7 @@ describe('the synthetic example derives its hand-worked findings', () => {
       '5.1': { userCountDeviationPercent: 25 },
       '5.2': { realNameNotEnforced: 1, usersNotRegistered: 1 },
       '5.3': { sharedOrOverlappingUsers: true },
-      '5.4': { userDeactivationFailures: 2 },
+      '5.4': { userDeactivationFailures: 6 },
       '5.6': { passwordPolicyViolations: 3 },
       '5.7': { nonRegularStaffUsers: true },
       '6.2': { passRatePercent: 50 },
@@ -53,7 +54,18 @@ describe('the synthetic example derives its hand-worked findings', () => {
     // 2024-09-27 (Fri) → 09-29 (Sun, a working day) → 09-30 → 10-08 → 10-09: four working days.
     ['5.2', 'usersNotRegistered', ['U05:filed-late']],
     ['5.3', 'sharedOrOverlappingUsers', ['U04:roles-combined', 'U06:shared']],
-    ['5.4', 'userDeactivationFailures', ['U02:not-stopped-on-leaving', 'U04:idle-not-locked']],
+    [
+      '5.4',
+      'userDeactivationFailures',
+      [
+        'U02:idle-not-locked',
+        'U02:not-stopped-on-leaving',
+        'U03:idle-not-locked',
+        'U03:idle-not-locked',
+        'U03:idle-not-locked',
+        'U04:idle-not-locked',
+      ],
+    ],
     ['5.6', 'passwordPolicyViolations', ['U04:initial-password-kept', 'U04:password-too-old', 'U06:password-too-old']],
     ['5.7', 'nonRegularStaffUsers', ['U03:dispatched']],
     ['6.2', 'passRatePercent', ['S02:no-test-passed', 'S03:no-test-passed']],
@@ -71,6 +83,18 @@ describe('the synthetic example derives its hand-worked findings', () => {
     ['10.2', 'lateCorrections', ['D03:not-corrected', 'D04:corrected-late']],
   ])('%s %s rests on the rows %j', (item, finding, rows) => {
     expect(rowsOf(item, finding)).toEqual(rows);
+  });
+
+  it('names each idle stretch of 5.4 by the query rows (or the bound) on either side', () => {
+    const d = f.derived.find((x) => x.item === '5.4');
+    const q = (row: number, key: string) => ({ table: 'queries', row, key });
+    expect(d?.rows.filter((r) => r.stretch).map((r) => [r.key, r.stretch])).toEqual([
+      ['U02', { from: '2024-01-01', to: '2024-06-14', days: 166, after: 'period-start', before: q(5, 'Q004') }],
+      ['U03', { from: '2024-04-03', to: '2024-05-17', days: 45, after: q(9, 'Q008'), before: q(3, 'Q002') }],
+      ['U03', { from: '2024-05-19', to: '2024-08-07', days: 81, after: q(3, 'Q002'), before: q(7, 'Q006') }],
+      ['U03', { from: '2024-08-09', to: '2024-12-19', days: 133, after: q(7, 'Q006'), before: q(6, 'Q005') }],
+      ['U04', { from: '2024-10-21', to: '2024-12-30', days: 71, after: q(4, 'Q003'), before: 'as-of' }],
+    ]);
   });
 
   it('names each row by table, spreadsheet row and key, and each file by its hash', () => {
@@ -168,7 +192,7 @@ describe('the example through the CLI', () => {
     expect(r.stderr).toBe('');
     const result = JSON.parse(r.stdout);
     // 97 (100 less the 3 bonus points of item 18, not earned) less the hand-worked deductions:
-    // 2.3 0.2, 3.2 0.5, 5.1 0.5, 5.2 0.7, 5.3 1, 5.4 1, 5.6 1, 5.7 1, 6.2 2, 6.3 1, 8.1 3, 8.2 0.3,
+    // 2.3 0.2, 3.2 0.5, 5.1 0.5, 5.2 0.7, 5.3 1, 5.4 1 (of 3), 5.6 1, 5.7 1, 6.2 2, 6.3 1, 8.1 3, 8.2 0.3,
     // 8.3 0.3, 10.1 0.4, 10.2 0.4 = 13.3.
     expect([result.score, result.grade]).toEqual([83.7, 'B']);
     const item = (id: string) => result.items.find((i: { id: string }) => i.id === id);
@@ -178,6 +202,14 @@ describe('the example through the CLI', () => {
       total: 1,
       rows: [{ table: 'users', row: 6, key: 'U05', why: 'filed-late' }],
     });
+    // 5.4's rows carry their idle stretches into the result, which stays a RatingResult.
+    expect(item('5.4').deductions.find((d: { evidence?: unknown }) => d.evidence).evidence.rows[0]).toMatchObject({
+      key: 'U02',
+      why: 'idle-not-locked',
+      stretch: { days: 166, after: 'period-start', before: { table: 'queries', row: 5, key: 'Q004' } },
+    });
+    const valid = compileSchema('rating/result.schema.json');
+    expect(valid(result), JSON.stringify(valid.errors)).toBe(true);
     expect(item('8.1').deductions[0].count).toBe(5);
     expect(item('8.1').deductions[0].evidence).toMatchObject({ source: 'overridden', derivedValue: 6, total: 6 });
     expect(item('8.1').deductions[0].evidence.reason).toContain('A99');

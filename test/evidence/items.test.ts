@@ -131,7 +131,10 @@ describe('5.4 用户停用', () => {
   it('locks a query user on the 31st day without a query, from the query log', async () => {
     const f = await findings({
       staff: [staff('S1')],
-      users: [user('locked-in-time', { locked: '2024-07-02' }), user('locked-late', { locked: '2024-07-03' })],
+      users: [
+        user('locked-in-time', { created: '2024-05-20', locked: '2024-07-02' }),
+        user('locked-late', { created: '2024-05-20', locked: '2024-07-03' }),
+      ],
       queries: [
         { id: 'q1', user: 'locked-in-time', time: '2024-06-01', reason: 'loanApproval', registered: true },
         { id: 'q2', user: 'locked-late', time: '2024-06-01', reason: 'loanApproval', registered: true },
@@ -157,15 +160,94 @@ describe('5.4 用户停用', () => {
     // The query log, when supplied, decides; a login in it is no query either.
     const g = await findings({
       staff: [staff('S1')],
-      users: [user('logs-in-only', { lastQuery: '2024-12-20', lastLogin: '2024-12-20' })],
+      users: [user('logs-in-only', { created: '2024-05-15', lastQuery: '2024-12-20', lastLogin: '2024-12-20' })],
       queries: [{ id: 'q1', user: 'logs-in-only', time: '2024-06-01', reason: 'loanApproval', registered: true }],
     });
     expect(g.derived.find((x) => x.item === '5.4')?.rows.map((r) => r.key)).toEqual(['logs-in-only']);
   });
 
-  it.todo(
-    'counts every idle stretch of more than 30 days between two queries of the year, not only the one since the last query: 连续30天 reaches any stretch, but the derivation passes only each user’s last query day to the policy (see the reading in derivation.yaml)',
-  );
+  // 连续30天未进行查询操作的查询用户，应立即锁定 … 未按上述要求开展的，每次扣0.5分: every idle stretch of the year
+  // counts, each on its own. The query log is given out of order, as an export may be.
+  const queries = (u: string, days: string[]) =>
+    days.map((time, n) => ({ id: `${u}-${n}`, user: u, time, reason: 'loanApproval', registered: true }));
+  const spring = ['2024-05-21', '2024-03-11', '2024-02-28', '2024-04-14', '2024-03-25', '2024-04-08'];
+  const shown = (d: { rows: { key: string; stretch?: unknown }[] } | undefined) =>
+    d?.rows.map((r) => [r.key, r.stretch]);
+
+  it('counts only the stretch of 30 days or more: idle 1–10 Mar (10 days) and 15 Apr–20 May (36 days) → 1', async () => {
+    const f = await findings(
+      { staff: [staff('S1')], users: [user('A', { created: '2024-02-20' })], queries: queries('A', spring) },
+      { asOf: '2024-06-01' },
+    );
+    expect(f.findings['5.4']).toEqual({ userDeactivationFailures: 1 });
+    // The rows on either side: A-3 (14 Apr) is line 4 of queries.ndjson, A-0 (21 May) line 1.
+    expect(shown(f.derived.find((d) => d.item === '5.4'))).toEqual([
+      [
+        'A',
+        {
+          from: '2024-04-15',
+          to: '2024-05-20',
+          days: 36,
+          after: { table: 'queries', row: 4, key: 'A-3' },
+          before: { table: 'queries', row: 1, key: 'A-0' },
+        },
+      ],
+    ]);
+  });
+
+  it('a lock by the day after the 30 days (立即) clears the stretch; a lock a day later does not', async () => {
+    // The 36-day stretch began after 14 Apr: its 30 days end on 14 May, the lock is due on 15 May.
+    const f = await findings(
+      {
+        staff: [staff('S1')],
+        users: [
+          user('in-time', { created: '2024-02-20', locked: '2024-05-15' }),
+          user('late', { created: '2024-02-20', locked: '2024-05-16' }),
+        ],
+        queries: [...queries('in-time', spring), ...queries('late', spring)],
+      },
+      { asOf: '2024-06-01' },
+    );
+    expect(f.derived.find((d) => d.item === '5.4')?.rows.map((r) => r.key)).toEqual(['late']);
+  });
+
+  it('two separate stretches of 30 days or more count twice; a lock before a stretch does not lock it', async () => {
+    // Queries 10 Jan, 20 Feb, 25 Feb, 10 Apr, 20 Apr: idle 11 Jan–19 Feb (40 days), 26 Feb–9 Apr (44 days).
+    const days = ['2024-04-20', '2024-01-10', '2024-04-10', '2024-02-20', '2024-02-25'];
+    const f = await findings(
+      {
+        staff: [staff('S1')],
+        users: [
+          user('twice', { created: '2024-01-10' }),
+          // Locked on 5 Feb (in time for the first stretch); the query on 20 Feb shows it was lifted.
+          user('locked-once', { created: '2024-01-10', locked: '2024-02-05' }),
+          // Created before the year, first query on 15 Feb: idle from the year's start, 1 Jan–14 Feb.
+          user('from-start', { created: '2020-01-01' }),
+        ],
+        queries: [
+          ...queries('twice', days),
+          ...queries('locked-once', days),
+          ...queries('from-start', ['2024-02-15', '2024-03-01', '2024-03-20', '2024-04-15']),
+        ],
+      },
+      { asOf: '2024-05-01' },
+    );
+    const d = f.derived.find((x) => x.item === '5.4');
+    expect(f.findings['5.4']).toEqual({ userDeactivationFailures: 4 });
+    expect(d?.rows.map((r) => `${r.key}:${(r.stretch as { from: string }).from}`)).toEqual([
+      'twice:2024-01-11',
+      'twice:2024-02-26',
+      'locked-once:2024-02-26',
+      'from-start:2024-01-01',
+    ]);
+    expect(d?.rows[3].stretch).toEqual({
+      from: '2024-01-01',
+      to: '2024-02-14',
+      days: 45,
+      after: 'period-start',
+      before: { table: 'queries', row: 11, key: 'from-start-0' },
+    });
+  });
 });
 
 describe('5.6 密码更改周期不超过30天', () => {

@@ -77,7 +77,7 @@ describe('POST /v1/findings/derive', () => {
       '5.1': { userCountDeviationPercent: 25 },
       '5.2': { realNameNotEnforced: 1, usersNotRegistered: 1 },
       '5.3': { sharedOrOverlappingUsers: true },
-      '5.4': { userDeactivationFailures: 2 },
+      '5.4': { userDeactivationFailures: 6 },
       '5.6': { passwordPolicyViolations: 3 },
       '5.7': { nonRegularStaffUsers: true },
       '6.2': { passRatePercent: 50 },

@@ -5,6 +5,17 @@
  */
 
 /**
+ * A query row bounding an idle stretch, or the bound in its place: the user's creation, the users table's lastQuery column, the period's start or end, or the as-of day.
+ */
+export type StretchEnd =
+  | {
+      table: string;
+      row: number;
+      key: string;
+    }
+  | ("created" | "lastQuery" | "period-start" | "period-end" | "as-of");
+
+/**
  * The findings file `credit-policy findings derive` writes: the findings derived from an evidence folder, each with every row behind it, the items not derived and why, and the files read.
  */
 export interface DerivedFindings {
@@ -83,6 +94,26 @@ export interface EvidenceRow {
    * The policy's reason for marking the row.
    */
   why: string;
+  stretch?: IdleStretch;
+}
+/**
+ * For an idle user (5.4): the days without a query, and the query rows (or bounds) on either side.
+ */
+export interface IdleStretch {
+  /**
+   * The first day without a query (YYYY-MM-DD).
+   */
+  from: string;
+  /**
+   * The last day without a query (YYYY-MM-DD).
+   */
+  to: string;
+  /**
+   * The days without a query.
+   */
+  days: number;
+  after: StretchEnd;
+  before: StretchEnd;
 }
 export interface NotDerived {
   item: string;

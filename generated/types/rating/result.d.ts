@@ -8,6 +8,16 @@
  * 第十四条：将接入机构评为 A、B、C、D 四个等级。
  */
 export type Grade = "A" | "B" | "C" | "D";
+/**
+ * A query row bounding an idle stretch, or the bound in its place: the user's creation, the users table's lastQuery column, the period's start or end, or the as-of day.
+ */
+export type ResultStretchEnd =
+  | {
+      table: string;
+      row: number;
+      key: string;
+    }
+  | ("created" | "lastQuery" | "period-start" | "period-end" | "as-of");
 
 /**
  * The rating of one access institution for one year, with every point explained and the exact rules that produced it.
@@ -200,6 +210,26 @@ export interface ResultEvidenceRow {
   row: number;
   key: string;
   why: string;
+  stretch?: ResultIdleStretch;
+}
+/**
+ * For an idle user (5.4): the days without a query and the query rows (or bounds) on either side, as in the findings file.
+ */
+export interface ResultIdleStretch {
+  /**
+   * The first day without a query (YYYY-MM-DD).
+   */
+  from: string;
+  /**
+   * The last day without a query (YYYY-MM-DD).
+   */
+  to: string;
+  /**
+   * The days without a query.
+   */
+  days: number;
+  after: ResultStretchEnd;
+  before: ResultStretchEnd;
 }
 export interface DimensionResult {
   id: string;
