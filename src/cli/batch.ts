@@ -3,7 +3,9 @@ import { createReadStream } from 'node:fs';
 import { access } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { rateStream } from '../rating/batch.js';
+import { translator } from '../i18n/i18n.js';
 import { defaults, UsageError } from './io.js';
+import { cliLang } from './lang.js';
 
 export function registerBatch(program: Command): void {
   program
@@ -14,9 +16,10 @@ export function registerBatch(program: Command): void {
     .option('--rules <dir>', 'folder of rulesets', defaults.rules)
     .option('--wasm <file>', 'compiled policy', defaults.wasm)
     .action(async (file: string, opts: { workers?: number; rules: string; wasm: string }) => {
+      const t = translator(cliLang());
       if (file !== '-')
         await access(file).catch(() => {
-          throw new UsageError(`cannot read ${file}: no such file`);
+          throw new UsageError(t('cli.noSuchFile', { file }));
         });
       const input = file === '-' ? process.stdin : createReadStream(file);
       const summary = await rateStream(input, process.stdout, {
@@ -24,7 +27,9 @@ export function registerBatch(program: Command): void {
         wasmPath: opts.wasm,
         workers: opts.workers,
       });
-      process.stderr.write(`${summary.lines} lines: ${summary.rated} rated, ${summary.refused} refused\n`);
+      process.stderr.write(
+        `${t('cli.batch.summary', { lines: summary.lines, rated: summary.rated, refused: summary.refused })}\n`,
+      );
       if (summary.refused > 0) process.exitCode = 1;
     });
 }

@@ -8,7 +8,7 @@ import type { RuleSet } from '../rules/ruleset.js';
 import { renderDiffHtml } from '../render/diff/html.js';
 import { renderDiffMarkdown } from '../render/diff/markdown.js';
 import { renderDiffText } from '../render/diff/text.js';
-import type { Lang } from '../i18n/i18n.js';
+import { type Lang, translator } from '../i18n/i18n.js';
 import { defaults, UsageError } from './io.js';
 import { cliLang } from './lang.js';
 
@@ -38,7 +38,7 @@ export function registerDiff(program: Command): void {
     .option('--exit-code', 'exit 1 when the rulesets differ, 0 when they are the same rules')
     .action(async (from: string, to: string, opts: DiffOptions) => {
       if ([opts.json, opts.markdown, opts.html].filter(Boolean).length > 1)
-        throw new UsageError('choose one of --json, --markdown and --html');
+        throw new UsageError(translator(cliLang())('cli.diffOneFormat'));
       const spec: SpecOptions = { rules: opts.rules, repo: opts.repo };
       const [a, b] = [await load(from, spec), await load(to, spec)];
       const diff = diffRulesets(a, b, { from, to });

@@ -136,7 +136,7 @@ async function logDecision(
     privateKeyPath: key ?? join(dirname(path), 'decision-key.pem'),
     createKey: key === undefined,
     onKeyCreated: (priv, pub) =>
-      process.stderr.write(`made a signing key for the decision log: ${priv} (private) and ${pub} (public)\n`),
+      process.stderr.write(`${translator(cliLang())('cli.signingKeyMade', { priv, pub })}\n`),
   });
   try {
     await log.append({

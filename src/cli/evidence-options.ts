@@ -1,4 +1,6 @@
 // CLI: the options shared by the commands that read evidence folders, and writing a findings file.
+import { translator } from '../i18n/i18n.js';
+import { cliLang } from './lang.js';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
@@ -25,7 +27,7 @@ export function usersNeeded(o: EvidenceOptions): number | undefined {
   if (o.usersNeeded === undefined) return undefined;
   const n = Number(o.usersNeeded);
   if (!Number.isInteger(n) || n < 1)
-    throw new UsageError(`--users-needed is "${o.usersNeeded}"; it must be a whole number of at least 1`);
+    throw new UsageError(translator(cliLang())('cli.usersNeeded', { given: o.usersNeeded }));
   return n;
 }
 

@@ -11,7 +11,9 @@ import { loadService, type ServiceFlags, withServiceOptions } from './due.js';
 import { Deriver } from '../evidence/service.js';
 import { renderFindingsText } from '../render/findings-text.js';
 import { type EvidenceOptions, usersNeeded, withEvidenceOptions, writeJsonAtomically } from './evidence-options.js';
+import { translator } from '../i18n/i18n.js';
 import { defaults, UsageError } from './io.js';
+import { cliLang } from './lang.js';
 
 interface Options extends EvidenceOptions {
   institution: string;
@@ -53,18 +55,19 @@ export function registerFindings(program: Command): void {
         'draft the monthly 征信信息安全情况统计表 (annex 2) of each month of a year from the incidents table, zero reports included',
       )
       .argument('<evidence-dir>', 'folder holding the incidents table (风险事件)')
-      .requiredOption('--institution <name>', '机构名称')
-      .requiredOption('--region <region>', '地区')
+      .requiredOption('--institution <name>', "机构名称 (the institution's name)")
+      .requiredOption('--region <region>', '地区 (the region)')
       .requiredOption('--year <year>', 'the year whose months are drafted')
-      .requiredOption('--reporting-unit <name>', '填表单位')
-      .requiredOption('--signed-by <name>', '签发人')
-      .requiredOption('--reviewed-by <name>', '复核人')
-      .requiredOption('--prepared-by <name>', '填表人')
+      .requiredOption('--reporting-unit <name>', '填表单位 (the reporting unit)')
+      .requiredOption('--signed-by <name>', '签发人 (signed by)')
+      .requiredOption('--reviewed-by <name>', '复核人 (reviewed by)')
+      .requiredOption('--prepared-by <name>', '填表人 (prepared by)')
       .requiredOption('--out-dir <dir>', 'where the twelve drafts are written, one <YYYY-MM>.json each')
       .option('--headers <file>', 'the header mapping (default: policies/evidence/headers.yaml)'),
   ).action(async (dir: string, o: Annex2Options) => {
+    const t = translator(cliLang());
     const year = Number(o.year);
-    if (!Number.isInteger(year)) throw new UsageError(`--year is "${o.year}"; it must be a year such as 2024`);
+    if (!Number.isInteger(year)) throw new UsageError(t('cli.findings.badYear', { year: o.year }));
     const specs = await loadTableSpecs(o.headers ?? defaultHeadersFile(o.rules ?? defaults.rules));
     const drafts = await draftMonthlyReports({
       dir,
@@ -96,11 +99,11 @@ export function registerFindings(program: Command): void {
     for (const d of drafts) await writeJsonAtomically(join(o.outDir, `${d.period}.json`), d);
     const lines = drafts.map((d) => {
       const total = Object.values(d.counts).reduce((a, b) => a + b, 0);
-      return `${d.period}: ${total ? `${total} 笔` : '零报告'}`;
+      return total
+        ? t('cli.findings.month', { period: d.period, count: total })
+        : t('cli.findings.zero', { period: d.period });
     });
-    process.stdout.write(
-      `${lines.join('\n')}\n已写入 ${o.outDir}（12 份草稿；用 credit-policy report render 生成附件2表格）\n`,
-    );
+    process.stdout.write(`${lines.join('\n')}\n${t('cli.findings.written', { dir: o.outDir })}\n`);
   });
 }
 
@@ -119,7 +122,7 @@ interface Annex2Options extends ServiceFlags {
 async function derive(dir: string, o: Options): Promise<void> {
   {
     const year = Number(o.year);
-    if (!Number.isInteger(year)) throw new UsageError(`--year is "${o.year}"; it must be a year such as 2024`);
+    if (!Number.isInteger(year)) throw new UsageError(translator(cliLang())('cli.findings.badYear', { year: o.year }));
     const deriver = await Deriver.load({ rules: o.rules, wasm: o.wasm, calendars: o.calendars, headers: o.headers });
     const result = await deriver.derive({
       dir,
@@ -131,6 +134,8 @@ async function derive(dir: string, o: Options): Promise<void> {
       ruleset: o.ruleset,
     });
     await writeJsonAtomically(o.out, result);
-    process.stdout.write(o.json ? `${JSON.stringify(result, null, 2)}\n` : renderFindingsText(result, o.out));
+    process.stdout.write(
+      o.json ? `${JSON.stringify(result, null, 2)}\n` : renderFindingsText(result, o.out, cliLang()),
+    );
   }
 }

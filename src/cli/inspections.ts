@@ -1,5 +1,6 @@
 // CLI: `inspections status PLAN_DIR --as-of DATE`: the inspections of annex 4 (征信信息安全巡查试行办法)
 // in a folder of yearly plans: what is due, overdue, late, missing or complete, each with its clause.
+import { translator } from '../i18n/i18n.js';
 import { cliLang } from './lang.js';
 import { writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';
@@ -47,7 +48,7 @@ export function registerInspections(program: Command): void {
     .action(async (dir: string, flags: InspectionFlags) => {
       const json = flags.format === 'json';
       if (flags.format === 'xlsx' && !flags.out && process.stdout.isTTY)
-        throw new UsageError('an .xlsx is binary: give --out FILE or redirect standard output');
+        throw new UsageError(translator(cliLang())('cli.report.xlsxBinary'));
       const { plans, diagnostics } = await readPlanDir(dir);
       if (diagnostics.some((d) => d.severity === 'error')) {
         if (json)

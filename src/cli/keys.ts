@@ -4,7 +4,9 @@
 import type { Command } from 'commander';
 import { generateSecret, hashSecret, namePattern, scopes, type ApiKey, type Scope } from '../security/api-keys.js';
 import { KeysError, readKeysFile, writeKeysFile } from '../security/keys-file.js';
+import { translator } from '../i18n/i18n.js';
 import { UsageError } from './io.js';
+import { cliLang } from './lang.js';
 
 const defaultFile = () => process.env.API_KEYS_FILE || 'keys.json';
 
@@ -19,10 +21,8 @@ export function registerKeys(program: Command): void {
     .option('--file <path>', 'the keys file (JSON, or YAML by its extension)', defaultFile())
     .option('--rate-limit <n>', 'requests per rate-limit window for this key (default: the service setting)')
     .action(async (name: string, opts: { scopes: string; file: string; rateLimit?: string }) => {
-      if (!namePattern.test(name))
-        throw new UsageError(
-          `"${name}" is not a key name: use 1 to 64 letters, digits, ".", "_", "@" or "-", starting with a letter or digit`,
-        );
+      const t = translator(cliLang());
+      if (!namePattern.test(name)) throw new UsageError(t('cli.keys.badName', { name }));
       const wanted = opts.scopes
         .split(',')
         .map((s) => s.trim())
@@ -30,18 +30,17 @@ export function registerKeys(program: Command): void {
       const unknown = wanted.filter((s) => !(scopes as readonly string[]).includes(s));
       if (wanted.length === 0 || unknown.length)
         throw new UsageError(
-          `--scopes ${JSON.stringify(opts.scopes)}: ${unknown.length ? `unknown ${unknown.join(', ')}; ` : ''}allowed: ${scopes.join(', ')}`,
+          t('cli.keys.badScopes', {
+            given: JSON.stringify(opts.scopes),
+            unknown: unknown.length ? t('cli.keys.unknownScopes', { scopes: unknown.join(', ') }) : '',
+            allowed: scopes.join(', '),
+          }),
         );
       const rateLimit = opts.rateLimit === undefined ? undefined : Number(opts.rateLimit);
       if (rateLimit !== undefined && (!Number.isInteger(rateLimit) || rateLimit < 1))
-        throw new UsageError(
-          `--rate-limit must be a whole number of requests, at least 1, not ${JSON.stringify(opts.rateLimit)}`,
-        );
+        throw new UsageError(t('cli.keys.badRateLimit', { given: JSON.stringify(opts.rateLimit) }));
       const existing = await read(opts.file, true);
-      if (existing.some((k) => k.name === name))
-        throw new UsageError(
-          `${opts.file} already has a key for "${name}": remove it first (credit-policy keys remove ${name}) to replace it`,
-        );
+      if (existing.some((k) => k.name === name)) throw new UsageError(t('cli.keys.exists', { file: opts.file, name }));
       const secret = generateSecret();
       const key: ApiKey = {
         name,
@@ -52,11 +51,7 @@ export function registerKeys(program: Command): void {
       };
       await writeKeysFile(opts.file, [...existing, key]);
       process.stdout.write(`${secret}\n`);
-      process.stderr.write(
-        `key for "${name}" (${key.scopes.join(', ')}) added to ${opts.file}.\n` +
-          'The secret above is shown only now: give it to its holder. The file keeps only its sha256.\n' +
-          'A running service picks it up on SIGHUP or POST /v1/admin/reload.\n',
-      );
+      process.stderr.write(`${t('cli.keys.added', { name, scopes: key.scopes.join(', '), file: opts.file })}\n`);
     });
 
   keys
@@ -64,12 +59,14 @@ export function registerKeys(program: Command): void {
     .description('list who holds a key, with scopes; secrets are never stored, so never shown')
     .option('--file <path>', 'the keys file', defaultFile())
     .action(async (opts: { file: string }) => {
+      const t = translator(cliLang());
       const list = await read(opts.file, false);
-      if (list.length === 0) process.stdout.write(`${opts.file}: no keys\n`);
-      for (const k of list)
-        process.stdout.write(
-          `${k.name}\t${k.scopes.join(',')}${k.rateLimit ? `\trate-limit ${k.rateLimit}` : ''}${k.created ? `\tcreated ${k.created}` : ''}\n`,
-        );
+      if (list.length === 0) process.stdout.write(`${t('cli.keys.none', { file: opts.file })}\n`);
+      for (const k of list) {
+        const rate = k.rateLimit ? `\t${t('cli.keys.rateLimit', { n: k.rateLimit })}` : '';
+        const created = k.created ? `\t${t('cli.keys.created', { time: k.created })}` : '';
+        process.stdout.write(`${k.name}\t${k.scopes.join(',')}${rate}${created}\n`);
+      }
     });
 
   keys
@@ -78,18 +75,21 @@ export function registerKeys(program: Command): void {
     .argument('<name>', 'the key to revoke')
     .option('--file <path>', 'the keys file', defaultFile())
     .action(async (name: string, opts: { file: string }) => {
+      const t = translator(cliLang());
       const list = await read(opts.file, false);
       if (!list.some((k) => k.name === name))
         throw new UsageError(
-          `${opts.file} has no key for "${name}"; it has: ${list.map((k) => k.name).join(', ') || 'none'}`,
+          t('cli.keys.missing', {
+            file: opts.file,
+            name,
+            names: list.map((k) => k.name).join(', ') || t('cli.keys.noNames'),
+          }),
         );
       await writeKeysFile(
         opts.file,
         list.filter((k) => k.name !== name),
       );
-      process.stderr.write(
-        `key for "${name}" removed from ${opts.file}; a running service drops it on SIGHUP or POST /v1/admin/reload.\n`,
-      );
+      process.stderr.write(`${t('cli.keys.removed', { name, file: opts.file })}\n`);
     });
 }
 

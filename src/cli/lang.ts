@@ -1,7 +1,7 @@
 // CLI: the language of the human output, chosen once per run with the global `--lang` (Chinese by
 // default) and read by every subcommand that renders for a person.
 import { type Command, Option } from 'commander';
-import { defaultLang, type Lang, langs, translator } from '../i18n/i18n.js';
+import { defaultLang, isLang, type Lang, langs, translator } from '../i18n/i18n.js';
 
 let current: Lang = defaultLang;
 
@@ -17,4 +17,18 @@ export function addLangOption(program: Command): void {
     .hook('preAction', () => {
       current = program.opts<{ lang: Lang }>().lang;
     });
+}
+
+/**
+ * langFromArgv reads `--lang X` or `--lang=X` from the command line before commander parses it, so that
+ * `--help` (answered while parsing) is already in that language; anything else is the default.
+ */
+export function langFromArgv(argv: readonly string[]): Lang {
+  let lang: Lang = defaultLang;
+  // The last one wins, as commander reads a repeated option.
+  for (let i = 0; i < argv.length; i++) {
+    const value = argv[i] === '--lang' ? argv[i + 1] : argv[i].startsWith('--lang=') ? argv[i].slice(7) : undefined;
+    if (value !== undefined) lang = isLang(value) ? value : defaultLang;
+  }
+  return lang;
 }

@@ -1,45 +1,17 @@
 #!/usr/bin/env node
 // CLI: the project's command. Each subcommand is a thin adapter over the pipeline in src/.
-import { Command, CommanderError } from 'commander';
+import { CommanderError } from 'commander';
 import { EngineError } from '../engine/errors.js';
 import { EvidenceError } from '../evidence/errors.js';
 import { BatchSetupError } from '../rating/batch.js';
 import { RulesError } from '../diagnostics/diagnostics.js';
 import { diagnosticLine } from '../render/diagnostics/text.js';
 import { translator } from '../i18n/i18n.js';
-import { registerBatch } from './batch.js';
-import { registerCheck } from './check.js';
-import { registerDiff } from './diff.js';
-import { registerCalendar } from './calendar.js';
-import { registerDue } from './due.js';
-import { registerEvaluate } from './evaluate.js';
-import { registerFindings } from './findings.js';
-import { registerReport } from './report.js';
-import { registerImpact } from './impact.js';
-import { registerInspections } from './inspections.js';
-import { registerKeys } from './keys.js';
-import { addLangOption, cliLang } from './lang.js';
 import { OutputError, UsageError } from './io.js';
-import { registerReplay } from './replay.js';
-import { registerVerifyLog } from './verify-log.js';
+import { cliLang, langFromArgv } from './lang.js';
+import { buildProgram } from './program.js';
 
-const program = new Command('credit-policy')
-  .description('银发〔2018〕102号 as code: rate access institutions, check and diff the rules')
-  .exitOverride();
-addLangOption(program);
-registerEvaluate(program);
-registerFindings(program);
-registerDue(program);
-registerCalendar(program);
-registerReport(program);
-registerInspections(program);
-registerDiff(program);
-registerImpact(program);
-registerVerifyLog(program);
-registerReplay(program);
-registerBatch(program);
-registerCheck(program);
-registerKeys(program);
+const program = buildProgram(langFromArgv(process.argv));
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   if (err instanceof CommanderError) {

@@ -4,7 +4,9 @@ import { access } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { replayLog, type ReplayOutcome } from '../audit/replay.js';
 import { PolicyModule } from '../engine/engine.js';
+import { type Lang, translator } from '../i18n/i18n.js';
 import { defaults, UsageError } from './io.js';
+import { cliLang } from './lang.js';
 
 export function registerReplay(program: Command): void {
   program
@@ -21,8 +23,10 @@ export function registerReplay(program: Command): void {
     .option('--wasm <file>', 'compiled policy', defaults.wasm)
     .option('--json', 'print NDJSON: one line per decision, then {"summary": …}')
     .action(async (file: string, opts: { rules: string; wasm: string; json?: boolean }) => {
+      const lang = cliLang();
+      const t = translator(lang);
       await access(file).catch(() => {
-        throw new UsageError(`cannot read ${file}: no such file`);
+        throw new UsageError(t('cli.noSuchFile', { file }));
       });
       const module = await PolicyModule.fromFile(opts.wasm);
       const counts: Record<ReplayOutcome['status'], number> = {
@@ -36,28 +40,51 @@ export function registerReplay(program: Command): void {
         counts[o.status]++;
         if (o.fromEvidence) fromEvidence++;
         if (opts.json) process.stdout.write(`${JSON.stringify(o)}\n`);
-        else if (o.status !== 'reproduced') process.stdout.write(renderReplayLine(o));
+        else if (o.status !== 'reproduced') process.stdout.write(renderReplayLine(o, lang));
       }
       const total = Object.values(counts).reduce((a, b) => a + b, 0);
       if (opts.json)
         process.stdout.write(
           `${JSON.stringify({ summary: { decisions: total, ...counts, ...(fromEvidence ? { fromEvidence } : {}) } })}\n`,
         );
-      else
-        process.stdout.write(
-          `${total} decision${total === 1 ? '' : 's'}: ${counts.reproduced} reproduced, ${counts.differs} no longer reproduce, ${counts['ruleset-not-found']} with rules not found, ${counts.skipped} skipped${fromEvidence ? `; ${fromEvidence} made from evidence, rated again with the findings logged with them (each evidence file named by its sha256)` : ''}\n`,
-        );
+      else {
+        const evidence = fromEvidence ? t('cli.replay.fromEvidence', { count: fromEvidence }) : '';
+        const summary = t('cli.replay.summary', {
+          count: total,
+          reproduced: counts.reproduced,
+          differs: counts.differs,
+          notFound: counts['ruleset-not-found'],
+          skipped: counts.skipped,
+          evidence,
+        });
+        process.stdout.write(`${summary}\n`);
+      }
       if (counts.differs || counts['ruleset-not-found']) process.exitCode = 1;
     });
 }
 
-/** renderReplayLine is one decision that did not reproduce. */
-export function renderReplayLine(o: ReplayOutcome): string {
+/** renderReplayLine is one decision that did not reproduce (the reasons stay as the audit gives them). */
+export function renderReplayLine(o: ReplayOutcome, lang: Lang = 'en'): string {
+  const t = translator(lang);
   const evidence = o.fromEvidence
-    ? `, from evidence: ${o.fromEvidence.tables.map((t) => `${t.file} sha256:${t.sha256.slice(0, 12)}…`).join(', ')}`
+    ? t('cli.replay.evidence', {
+        files: o.fromEvidence.tables
+          .map((x) => `${x.file} sha256:${x.sha256.slice(0, 12)}…`)
+          .join(t('cli.replay.listSep')),
+      })
     : '';
-  const head = `entry ${o.seq} (line ${o.line}, ${o.rulesetId} ${o.rulesetHash.slice(0, 19)}…${evidence})`;
-  if (o.status === 'differs')
-    return `${head}: no longer reproduces with the rules from ${o.foundIn}: ${o.differences!.map((d) => `${d.field} ${JSON.stringify(d.logged)} → ${JSON.stringify(d.now)}`).join('; ')}\n`;
-  return `${head}: ${o.status === 'skipped' ? 'skipped' : 'rules not found'}: ${o.reason}\n`;
+  const head = t('cli.replay.entry', {
+    seq: o.seq,
+    line: o.line,
+    rulesetId: o.rulesetId,
+    hash: o.rulesetHash.slice(0, 19),
+    evidence,
+  });
+  if (o.status === 'differs') {
+    const differences = o
+      .differences!.map((d) => `${d.field} ${JSON.stringify(d.logged)} → ${JSON.stringify(d.now)}`)
+      .join(t('cli.replay.differenceSep'));
+    return `${t('cli.replay.differs', { head, foundIn: o.foundIn, differences })}\n`;
+  }
+  return `${t(o.status === 'skipped' ? 'cli.replay.skipped' : 'cli.replay.notFound', { head, reason: o.reason })}\n`;
 }

@@ -11,7 +11,9 @@ import { renderAnnex2Html } from '../render/annex2/html.js';
 import { annex2Table, type Signatories } from '../render/annex2/layout.js';
 import { renderAnnex2Xlsx } from '../render/annex2/xlsx.js';
 import { loadService, refuse, withServiceOptions, type ServiceFlags } from './due.js';
+import { translator } from '../i18n/i18n.js';
 import { parseJson, readInputText, UsageError, writeOutput } from './io.js';
+import { cliLang } from './lang.js';
 
 interface ReportFlags extends ServiceFlags {
   json?: boolean;
@@ -38,7 +40,7 @@ async function readReports(files: string[]): Promise<SourcedReport[]> {
 function day(text: string | undefined, flag: string): Day | undefined {
   if (text === undefined) return undefined;
   const d = parseIsoDate(text);
-  if (d === undefined) throw new UsageError(`${flag} must be a date that exists (YYYY-MM-DD), not "${text}"`);
+  if (d === undefined) throw new UsageError(translator(cliLang())('cli.report.badDate', { flag, text }));
   return d;
 }
 
@@ -95,9 +97,9 @@ function registerValidate(report: Command): void {
       );
     else {
       process.stderr.write(renderReportDiagnostics(check.diagnostics));
-      process.stdout.write(
-        `${items.length} report(s): ${errors} error(s), ${warnings} warning(s)${errors ? '' : `; ${check.effective.length} effective`}\n`,
-      );
+      const t = translator(cliLang());
+      const effective = errors ? '' : t('cli.report.effective', { count: check.effective.length });
+      process.stdout.write(`${t('cli.report.validated', { reports: items.length, errors, warnings, effective })}\n`);
     }
     if (errors) process.exitCode = 1;
   });
@@ -133,15 +135,15 @@ function registerRender(report: Command): void {
       .option('--out <file>', 'write to this file (required for xlsx on a terminal)')
       .option('--period <month>', 'the month (YYYY-MM), when the reports cover several')
       .option('--reporting-unit <name>', '填表单位 of the table (default: that of the only report)')
-      .option('--signed-by <name>', '签发人')
-      .option('--reviewed-by <name>', '复核人')
-      .option('--prepared-by <name>', '填表人')
+      .option('--signed-by <name>', '签发人 (signed by)')
+      .option('--reviewed-by <name>', '复核人 (reviewed by)')
+      .option('--prepared-by <name>', '填表人 (prepared by)')
       .option('--as-of <date>', 'refuse months not over on this day (default today)'),
   ).action(async (files: string[], flags: ReportFlags & { format: string; out?: string } & Partial<Signatories>) => {
     if (!['csv', 'xlsx', 'html'].includes(flags.format))
-      throw new UsageError(`--format must be csv, xlsx or html, not "${flags.format}"`);
+      throw new UsageError(translator(cliLang())('cli.report.badFormat', { format: flags.format }));
     if (flags.format === 'xlsx' && !flags.out && process.stdout.isTTY)
-      throw new UsageError('an .xlsx is binary: give --out FILE or redirect standard output');
+      throw new UsageError(translator(cliLang())('cli.report.xlsxBinary'));
     const service = await loadService(flags);
     const check = await checked(service, files, flags, true);
     if (!check) return;
@@ -182,7 +184,7 @@ function registerStatus(report: Command): void {
       : flags.from && flags.to
         ? { from: flags.from, to: flags.to }
         : undefined;
-    if (!range) throw new UsageError('give --year YYYY, or --from YYYY-MM and --to YYYY-MM');
+    if (!range) throw new UsageError(translator(cliLang())('cli.report.range'));
     const service = await loadService(flags);
     const check = await checked(service, files, flags, true);
     if (!check) return;
@@ -194,7 +196,7 @@ function registerStatus(report: Command): void {
         range.to,
         day(flags.asOf, '--as-of') ?? today(),
       );
-      process.stdout.write(flags.json ? `${JSON.stringify(rows, null, 2)}\n` : renderTimelinessText(rows));
+      process.stdout.write(flags.json ? `${JSON.stringify(rows, null, 2)}\n` : renderTimelinessText(rows, cliLang()));
     } catch (err) {
       if (err instanceof ObligationError)
         return refuse('report status', [{ path: err.path, message: err.message }], flags.json);

@@ -6,7 +6,9 @@ import type { Command } from 'commander';
 import { KeyError, readPublicKey } from '../audit/keys.js';
 import { type VerifyReport, verifyLog } from '../audit/verify.js';
 import { verifyFolder } from '../audit/verify-folder.js';
+import { type Lang, translator } from '../i18n/i18n.js';
 import { UsageError } from './io.js';
+import { cliLang, langFromArgv } from './lang.js';
 
 export function registerVerifyLog(program: Command): void {
   program
@@ -21,7 +23,9 @@ export function registerVerifyLog(program: Command): void {
       '--threads <n>',
       'worker threads that hash the entries (default: one per core for a log over 64 MB; 0: none)',
       (v: string) => {
-        if (!/^\d{1,3}$/.test(v)) throw new UsageError(`--threads ${v}: give a whole number of threads (0: none)`);
+        // Options are read before the run's language is set: take it from the command line.
+        if (!/^\d{1,3}$/.test(v))
+          throw new UsageError(translator(langFromArgv(process.argv))('cli.verifyLog.threads', { v }));
         return Number(v);
       },
     )
@@ -33,36 +37,44 @@ export function registerVerifyLog(program: Command): void {
         if (err instanceof KeyError) throw new UsageError(err.message);
         throw err;
       }
+      const t = translator(cliLang());
       const info = await stat(path).catch(() => undefined);
-      if (!info) throw new UsageError(`cannot read ${path}: no such file or folder`);
+      if (!info) throw new UsageError(t('cli.verifyLog.noPath', { path }));
       const reports = info.isDirectory()
         ? await verifyFolder(path, { publicKey, threads: opts.threads })
         : [await verifyLog(path, { publicKey, threads: opts.threads })];
-      if (info.isDirectory() && !reports.length) throw new UsageError(`${path} holds no decision log (*.jsonl)`);
+      if (info.isDirectory() && !reports.length) throw new UsageError(t('cli.verifyLog.noLogs', { path }));
       const json = info.isDirectory() ? reports : reports[0];
-      process.stdout.write(opts.json ? `${JSON.stringify(json, null, 2)}\n` : reports.map(renderVerifyReport).join(''));
+      process.stdout.write(
+        opts.json
+          ? `${JSON.stringify(json, null, 2)}\n`
+          : reports.map((r) => renderVerifyReport(r, cliLang())).join(''),
+      );
       if (reports.some((r) => !r.ok)) process.exitCode = 1;
     });
 }
 
-/** renderVerifyReport says whether the log holds and, if not, where it breaks. */
-export function renderVerifyReport(r: VerifyReport): string {
+/** renderVerifyReport says whether the log holds and, if not, where it breaks (the reasons stay as the audit gives them). */
+export function renderVerifyReport(r: VerifyReport, lang: Lang = 'en'): string {
+  const t = translator(lang);
   const lines: string[] = [];
+  const key = r.keyId ? t(r.keyPinned ? 'cli.verifyLog.keyPinned' : 'cli.verifyLog.key', { keyId: r.keyId }) : '';
   const signed = r.checkpoints
-    ? `, ${r.checkpoints} signed checkpoint${r.checkpoints === 1 ? '' : 's'}${r.keyId ? ` (key ${r.keyId}${r.keyPinned ? ', as given' : ''})` : ''}`
-    : ', no checkpoints';
-  const files = r.files.length > 1 ? ` in ${r.files.length} files` : '';
+    ? t('cli.verifyLog.signed', { count: r.checkpoints, key })
+    : t('cli.verifyLog.noCheckpoints');
+  const files = r.files.length > 1 ? t('cli.verifyLog.files', { count: r.files.length }) : '';
   if (r.broken) {
-    lines.push(`${r.broken.file ?? r.file}:${r.broken.line}: broken: ${r.broken.reason}`);
-    lines.push(`the ${r.entries} entries before it hold${signed}`);
+    lines.push(
+      t('cli.verifyLog.broken', { file: r.broken.file ?? r.file, line: r.broken.line, reason: r.broken.reason }),
+    );
+    lines.push(t('cli.verifyLog.before', { count: r.entries, signed }));
   } else {
-    lines.push(`${r.file}: ok: ${r.entries} entries${files}${signed}`);
-    lines.push(`head: entry ${r.lastSeq} ${r.head}`);
+    lines.push(t('cli.verifyLog.ok', { file: r.file, count: r.entries, files, signed }));
+    lines.push(t('cli.verifyLog.head', { seq: r.lastSeq, head: r.head }));
     if (r.signedHead)
-      lines.push(`signed head: entry ${r.signedHead.seq} at ${r.signedHead.time}; ${r.chainOnly} entries after it`);
+      lines.push(t('cli.verifyLog.signedHead', { seq: r.signedHead.seq, time: r.signedHead.time, after: r.chainOnly }));
   }
-  for (const p of r.repairs)
-    lines.push(`repair: entry ${p.seq} records a torn line of ${p.bytes} bytes moved aside to ${p.movedTo}`);
-  for (const w of r.warnings) lines.push(`warning: ${w}`);
+  for (const p of r.repairs) lines.push(t('cli.verifyLog.repair', { seq: p.seq, bytes: p.bytes, movedTo: p.movedTo }));
+  for (const w of r.warnings) lines.push(t('cli.verifyLog.warning', { text: w }));
   return `${lines.join('\n')}\n`;
 }

@@ -1,30 +1,43 @@
 // Render stage: the readable summary of a findings file: each derived finding with its first rows,
-// and the items not derived with why.
+// and the items not derived with why (Chinese by default, English with --lang en).
 import type { DerivedFindings } from '../../generated/types/evidence/findings.js';
+import { defaultLang, type Lang, translator } from '../i18n/i18n.js';
 
 const shown = 5;
 
 /** renderFindingsText lists what was derived, from which rows, and what was not. */
-export function renderFindingsText(f: DerivedFindings, file?: string): string {
+export function renderFindingsText(f: DerivedFindings, file?: string, lang: Lang = defaultLang): string {
+  const t = translator(lang);
   const lines: string[] = [];
-  lines.push(`${f.institution} · ${f.year} 年度 · 截至 ${f.asOf} · 规则 ${f.ruleset.id}`);
-  lines.push(`证据：${f.tables.map((t) => `${t.table} ${t.file} (${t.rows} 行)`).join('；') || '无'}`);
+  lines.push(
+    t('cli.findings.text.heading', { institution: f.institution, year: f.year, asOf: f.asOf, ruleset: f.ruleset.id }),
+  );
+  const tables = f.tables.map((x) => t('cli.findings.text.table', { table: x.table, file: x.file, rows: x.rows }));
+  lines.push(
+    t('cli.findings.text.evidence', {
+      tables: tables.join(t('cli.findings.text.tableSeparator')) || t('cli.findings.text.none'),
+    }),
+  );
   lines.push('');
-  lines.push('由证据推导的事实');
+  lines.push(t('cli.findings.text.derived'));
   for (const d of f.derived) {
-    const base = d.counted !== undefined ? `（计入 ${d.counted} 行）` : '';
+    const base = d.counted !== undefined ? t('cli.findings.text.counted', { count: d.counted }) : '';
     lines.push(`  ${d.item} ${d.finding} = ${JSON.stringify(d.value)}${base}`);
-    for (const r of d.rows.slice(0, shown)) lines.push(`      ${r.table} 第 ${r.row} 行 ${r.key}: ${r.why}`);
-    if (d.total > shown) lines.push(`      … 共 ${d.total} 行${file ? `，全部见 ${file}` : ''}`);
+    for (const r of d.rows.slice(0, shown))
+      lines.push(`      ${t('cli.findings.text.row', { table: r.table, row: r.row, key: r.key, why: r.why })}`);
+    if (d.total > shown)
+      lines.push(
+        `      ${t('cli.findings.text.more', { total: d.total, all: file ? t('cli.findings.text.all', { file }) : '' })}`,
+      );
   }
   if (f.notDerived.length) {
     lines.push('');
-    lines.push('未推导（须由评级人员录入）');
+    lines.push(t('cli.findings.text.notDerived'));
     for (const n of f.notDerived) lines.push(`  ${n.item}${n.finding ? ` ${n.finding}` : ''}: ${n.reason}`);
   }
   if (file) {
     lines.push('');
-    lines.push(`已写入 ${file}`);
+    lines.push(t('cli.findings.text.written', { file }));
   }
   return `${lines.join('\n')}\n`;
 }

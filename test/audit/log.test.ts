@@ -252,11 +252,15 @@ describe('a decision log', () => {
 });
 
 describe('credit-policy verify-log', () => {
-  const run = (...args: string[]) =>
-    spawnSync(process.execPath, [`${repoRoot}dist/cli/main.js`, 'verify-log', ...args], {
+  // English (`--lang en`) where the text is asserted; `runZh` is the default, Chinese.
+  const runIn = (lang: string[], args: string[]) =>
+    spawnSync(process.execPath, [`${repoRoot}dist/cli/main.js`, ...lang, 'verify-log', ...args], {
       cwd: repoRoot,
       encoding: 'utf8',
     });
+  const run = (...args: string[]) => runIn(['--lang', 'en'], args);
+  const runZh = (...args: string[]) => runIn([], args);
+  const escaped = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
   it('says ok and exits 0 for a good log', async () => {
     await writeLog(3);
@@ -265,6 +269,17 @@ describe('credit-policy verify-log', () => {
     expect(r.stdout).toMatch(
       new RegExp(
         `^${log.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}: ok: 3 entries, 2 signed checkpoints \\(key sha256:\\w+, as given\\)\\nhead: entry 3 sha256:\\w+\\nsigned head: entry 3 at \\S+; 0 entries after it\\n$`,
+      ),
+    );
+  });
+
+  it('says ok in Chinese by default, with the same figures', async () => {
+    await writeLog(3);
+    const r = runZh(log, '--public-key', pub);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(
+      new RegExp(
+        `^${escaped(log)}：完好：3 条记录，2 个已签名检查点（密钥 sha256:\\w+，即所给公钥）\\n链头：第 3 条记录 sha256:\\w+\\n已签名的链头：第 3 条记录，签于 \\S+；其后 0 条记录\\n$`,
       ),
     );
   });
@@ -278,6 +293,9 @@ describe('credit-policy verify-log', () => {
     expect(r.status).toBe(1);
     expect(r.stdout).toContain(`${log}:1: broken: entry 1 is missing: this line is entry 2, after entry 0\n`);
     expect(JSON.parse(run(log, '--json').stdout)).toMatchObject({ ok: false, broken: { line: 1, seq: 1 } });
+    // The JSON is the same in either language; the reason is the audit's own (English) text.
+    expect(runZh(log, '--json').stdout).toBe(run(log, '--json').stdout);
+    expect(runZh(log).stdout).toContain(`${log}:1：断裂：entry 1 is missing: this line is entry 2, after entry 0\n`);
   });
 
   it('refuses a key file that is not a public key, exit 2', async () => {

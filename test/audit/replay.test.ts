@@ -139,17 +139,23 @@ describe('replaying a log', () => {
 });
 
 describe('credit-policy replay', () => {
-  const run = (...args: string[]) =>
-    spawnSync(process.execPath, [`${repoRoot}dist/cli/main.js`, 'replay', ...args], {
+  // English (`--lang en`) where the text is asserted; `runZh` is the default, Chinese.
+  const runIn = (lang: string[], args: string[]) =>
+    spawnSync(process.execPath, [`${repoRoot}dist/cli/main.js`, ...lang, 'replay', ...args], {
       cwd: repoRoot,
       encoding: 'utf8',
     });
+  const run = (...args: string[]) => runIn(['--lang', 'en'], args);
+  const runZh = (...args: string[]) => runIn([], args);
 
   it('exits 0 when every decision reproduces', async () => {
     const path = await logOf(await loadRater(fixtureRulesets), inputs);
     const r = run(path, '--rules', fixtureRulesets);
     expect(r.status).toBe(0);
     expect(r.stdout).toBe('3 decisions: 3 reproduced, 0 no longer reproduce, 0 with rules not found, 0 skipped\n');
+    const zh = runZh(path, '--rules', fixtureRulesets);
+    expect(zh.status).toBe(0);
+    expect(zh.stdout).toBe('3 项决策：3 项复现，0 项不再复现，0 项未找到规则，0 项跳过\n');
   });
 
   it('exits 1 and names the decision that no longer reproduces', async () => {
@@ -161,6 +167,9 @@ describe('credit-policy replay', () => {
     expect(r.status).toBe(1);
     expect(r.stdout).toMatch(
       /^entry 2 \(line 2, yinfa-2018-102 sha256:[0-9a-f]{12}…\): no longer reproduces with the rules from loaded: grade "A" → "B"\n/,
+    );
+    expect(runZh(path, '--rules', fixtureRulesets).stdout).toMatch(
+      /^第 2 条记录（第 2 行，yinfa-2018-102 sha256:[0-9a-f]{12}…）：按 loaded 的规则不再复现：grade "A" → "B"\n2 项决策：1 项复现，1 项不再复现，0 项未找到规则，0 项跳过\n$/,
     );
     const json = run(path, '--rules', fixtureRulesets, '--json')
       .stdout.trim()

@@ -24,7 +24,7 @@ describe('credit-policy batch', () => {
     const names = ['clean-bank', 'typical-bank', 'zero-score-bank', 'newly-connected'];
     // 1,203 lines: more than two chunks of 500, so order across workers is really tested.
     const lines = Array.from({ length: 1203 }, (_, i) => example(names[i % names.length]));
-    const r = run(['batch', '-', '--workers', '2'], `${lines.join('\n')}\n`);
+    const r = run(['--lang', 'en', 'batch', '-', '--workers', '2'], `${lines.join('\n')}\n`);
     expect(r.code).toBe(0);
     expect(r.stderr).toBe('1203 lines: 1203 rated, 0 refused\n');
     const answers = r.stdout
@@ -50,9 +50,11 @@ describe('credit-policy batch', () => {
       '{"year": 2023, "institution": {"name": "某银行"}, "findings": {"1.1": {"nope": 1}}}',
       example('typical-bank'),
     ].join('\n');
-    const r = run(['batch', '-'], input);
+    const r = run(['--lang', 'en', 'batch', '-'], input);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe('5 lines: 2 rated, 2 refused\n');
+    // Chinese by default, the same counts.
+    expect(run(['batch', '-'], input).stderr).toBe('5 行：2 行已评级，2 行被拒绝\n');
     const answers = r.stdout
       .trimEnd()
       .split('\n')
@@ -76,8 +78,9 @@ describe('credit-policy batch', () => {
   });
 
   it('names a missing file with exit 2', () => {
-    const r = run(['batch', 'no-such.ndjson']);
+    const r = run(['--lang', 'en', 'batch', 'no-such.ndjson']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('cannot read no-such.ndjson: no such file');
+    expect(run(['batch', 'no-such.ndjson']).stderr).toBe('无法读取 no-such.ndjson：没有此文件\n');
   });
 });

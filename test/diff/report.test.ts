@@ -152,5 +152,10 @@ describe('credit-policy diff', () => {
       code: 2,
       stderr: 'choose one of --json, --markdown and --html\n',
     });
+    // The last --lang wins, as commander reads it.
+    expect(run('--lang', 'zh', 'diff', fixtureBase, scratch, '--json', '--html')).toMatchObject({
+      code: 2,
+      stderr: '--json、--markdown 与 --html 只能选一个\n',
+    });
   });
 });

@@ -153,6 +153,25 @@ describe('the example through the CLI', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('5.2 usersNotRegistered = 1');
     expect(r.stdout).toContain('users 第 6 行 U05: filed-late');
+    // The same summary in English with --lang en; the file written is the same.
+    const en = run([
+      '--lang',
+      'en',
+      'findings',
+      'derive',
+      exampleDir,
+      '--institution',
+      '示例',
+      '--year',
+      '2024',
+      '--users-needed',
+      '4',
+      '--out',
+      out,
+    ]);
+    expect(en.code).toBe(0);
+    expect(en.stdout).toContain('findings derived from evidence\n  ');
+    expect(en.stdout).toContain('users row 6 U05: filed-late');
     const file = JSON.parse(await readFile(out, 'utf8')) as DerivedFindings;
     expect(file.findings['8.1']).toEqual({ queriesWithoutAuthorization: 6 });
   });
@@ -277,7 +296,7 @@ describe('the example through the CLI', () => {
       .map((l) => JSON.parse(l));
     expect(entry.inputEvidence.findingsFile).toBe(join(dir, 'findings.json'));
     expect(entry.inputEvidence.derived.derived).toHaveLength(18);
-    const replay = run(['replay', log]);
+    const replay = run(['--lang', 'en', 'replay', log]);
     expect(replay.code).toBe(0);
     expect(replay.stdout).toBe(
       '1 decision: 1 reproduced, 0 no longer reproduce, 0 with rules not found, 0 skipped; 1 made from evidence, rated again with the findings logged with them (each evidence file named by its sha256)\n',

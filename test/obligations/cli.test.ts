@@ -156,16 +156,18 @@ describe('credit-policy calendar', () => {
 
 describe('credit-policy report', () => {
   it('validate accepts a month with a correction, exit 0', () => {
-    const r = run([
+    const args = [
       'report',
       'validate',
       `${fixtures}2024-09.json`,
       `${fixtures}correction.json`,
       '--as-of',
       '2025-01-01',
-    ]);
+    ];
+    const r = run(['--lang', 'en', ...args]);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe('4 report(s): 0 error(s), 0 warning(s); 3 effective\n');
+    expect(run(args).stdout).toBe('4 份报表：0 个错误，0 个警告；3 份有效\n');
     expect(r.stderr).toBe('');
   });
 
@@ -247,9 +249,11 @@ describe('credit-policy report', () => {
   });
 
   it('render refuses an unknown format, exit 2', () => {
-    const r = run(['report', 'render', `${fixtures}2024-09.json`, '--format', 'pdf']);
+    const r = run(['--lang', 'en', 'report', 'render', `${fixtures}2024-09.json`, '--format', 'pdf']);
     expect(r.code).toBe(2);
     expect(r.stderr).toBe('--format must be csv, xlsx or html, not "pdf"\n');
+    const zh = run(['report', 'render', `${fixtures}2024-09.json`, '--format', 'pdf']);
+    expect([zh.code, zh.stderr]).toEqual([2, '--format 必须是 csv、xlsx 或 html，而不是“pdf”\n']);
   });
 
   it('status marks each month on time, late, received or missing', () => {

@@ -1,5 +1,6 @@
 // `credit-policy keys`: one command makes a key for one user or service, prints the secret once and
-// stores only its digest, rewriting the keys file atomically (owner-only); names are never shared.
+// stores only its digest, rewriting the keys file atomically (owner-only); names are never shared. Its
+// messages are asserted in English (`--lang en`); Chinese is the default.
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, readdir, readFile, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,7 +11,10 @@ import { hashSecret } from '../../src/security/api-keys.js';
 
 const cli = `${repoRoot}dist/cli/main.js`;
 const run = (...args: string[]) => {
-  const r = spawnSync(process.execPath, [cli, 'keys', ...args], { encoding: 'utf8', env: { PATH: process.env.PATH } });
+  const r = spawnSync(process.execPath, [cli, '--lang', 'en', 'keys', ...args], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH },
+  });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 };
 

@@ -316,9 +316,13 @@ describe('a decision log torn by a crash', () => {
     expect(repaired.message).toMatch(
       /the last line was torn \(27 bytes .*\); it was moved to .*decisions\.jsonl\.torn-/,
     );
-    const r = spawnSync(process.execPath, [cli, 'verify-log', log, '--public-key', join(dir, 'decision-key.pub.pem')], {
-      encoding: 'utf8',
-    });
+    const r = spawnSync(
+      process.execPath,
+      [cli, '--lang', 'en', 'verify-log', log, '--public-key', join(dir, 'decision-key.pub.pem')],
+      {
+        encoding: 'utf8',
+      },
+    );
     expect(r.status, r.stdout).toBe(0);
     expect(r.stdout).toMatch(/repair: entry 1 records a torn line of 27 bytes moved aside to decisions\.jsonl\.torn-/);
   }, 120_000);

@@ -150,11 +150,12 @@ export function renderReportDiagnostics(diagnostics: ReportDiagnostic[]): string
     .join('');
 }
 
-export function renderTimelinessText(rows: Timeliness[]): string {
+export function renderTimelinessText(rows: Timeliness[], lang: Lang = 'en'): string {
+  const due = translator(lang)('cli.report.due');
   return rows
     .map(
       (r) =>
-        `${r.period}  ${r.institution}（${r.region}）  due ${r.due}${r.moved ? '*' : ''}  ${statusText(r.status)}${r.report ? `  [${r.report}]` : ''}\n`,
+        `${r.period}  ${r.institution}（${r.region}）  ${due} ${r.due}${r.moved ? '*' : ''}  ${statusText(r.status, lang)}${r.report ? `  [${r.report}]` : ''}\n`,
     )
     .join('');
 }
