@@ -125,28 +125,12 @@ export function parseCell(raw: unknown, col: ColumnSpec, booleans: Map<string, b
     case 'boolean': {
       if (typeof raw === 'boolean') return { ok: true, value: raw };
       const b = typeof raw === 'string' || typeof raw === 'number' ? booleans.get(fold(String(raw))) : undefined;
-      if (b === undefined)
-        return {
-          ok: false,
-          message: msg('diag.evidence.cell.notAllowed', {
-            value: show(raw),
-            column: col.name,
-            allowed: allowedText(col, booleans),
-          }),
-        };
+      if (b === undefined) return notAllowed(raw, col, booleans);
       return { ok: true, value: b };
     }
     case 'enum': {
       const v = typeof raw === 'string' ? col.values?.get(fold(raw)) : undefined;
-      if (v === undefined)
-        return {
-          ok: false,
-          message: msg('diag.evidence.cell.notAllowed', {
-            value: show(raw),
-            column: col.name,
-            allowed: allowedText(col, booleans),
-          }),
-        };
+      if (v === undefined) return notAllowed(raw, col, booleans);
       return { ok: true, value: v };
     }
     case 'list': {
@@ -169,6 +153,18 @@ export function parseCell(raw: unknown, col: ColumnSpec, booleans: Map<string, b
       return { ok: true, value: out };
     }
   }
+}
+
+/** notAllowed: a boolean or enum cell outside its accepted values, naming them. */
+function notAllowed(raw: unknown, col: ColumnSpec, booleans: Map<string, boolean>): CellResult {
+  return {
+    ok: false,
+    message: msg('diag.evidence.cell.notAllowed', {
+      value: show(raw),
+      column: col.name,
+      allowed: allowedText(col, booleans),
+    }),
+  };
 }
 
 function allowedText(col: ColumnSpec, booleans: Map<string, boolean>): MessageParam {
