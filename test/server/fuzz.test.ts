@@ -29,6 +29,13 @@ afterAll(() => {
 
 /** clear: a status below 500, and for a refusal the service's error body with a declared code. */
 function assertClear(res: { statusCode: number; headers: Record<string, unknown>; body: string }, what: unknown): void {
+  // A body must never plant a key on Object.prototype (prototype pollution): a full run once saw every
+  // later object carry a fuzzed key. The key is removed again so fast-check can shrink to the culprit.
+  const planted = Object.keys(Object.prototype);
+  if (planted.length) {
+    for (const k of planted) delete (Object.prototype as Record<string, unknown>)[k];
+    throw new Error(`Object.prototype polluted with ${planted.join(', ')} by ${JSON.stringify(what).slice(0, 400)}`);
+  }
   if (res.statusCode >= 500)
     throw new Error(`${res.statusCode} for ${JSON.stringify(what).slice(0, 400)}: ${res.body.slice(0, 400)}`);
   if (res.statusCode < 400) return;
