@@ -21,7 +21,8 @@ export interface Element {
   label: Message;
 }
 
-const categories: CoverageCategoryName[] = [
+/** The coverage categories, in report order (each also names its `diag.coverage.missed.*` message). */
+export const coverageCategories: CoverageCategoryName[] = [
   'rules',
   'tiers',
   'choices',
@@ -194,7 +195,7 @@ export function coverageOf(
   const elements = elementsOf(rs);
   const hit = reachedBy(rs, cases);
   const missed = elements.filter((e) => !hit.has(`${e.category}:${e.id}`));
-  const cats = categories
+  const cats = coverageCategories
     .map((name) => {
       const all = elements.filter((e) => e.category === name);
       const missing = missed.filter((e) => e.category === name).map((e) => e.id);

@@ -5,6 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../src/artifacts/artifacts.js';
+import { coverageCategories } from '../../src/check/coverage.js';
 import { langs, loadCatalogue } from '../../src/i18n/i18n.js';
 import { renderMessage } from '../../src/i18n/message.js';
 
@@ -24,18 +25,7 @@ const text = new Map(files.map((f) => [f.slice(src.length + 1), readFileSync(f, 
 
 // Keys put together from a closed set of values, as the code builds them.
 const built = [
-  ...[
-    'rules',
-    'tiers',
-    'choices',
-    'caps',
-    'zeroRules',
-    'downgradeTriggers',
-    'zeroScoreTriggers',
-    'grades',
-    'measures',
-    'notRated',
-  ].map((c) => `diag.coverage.missed.${c}`),
+  ...coverageCategories.map((c) => `diag.coverage.missed.${c}`),
   ...[0, 1, 2, 3, 4, 5, 6].map((d) => `diag.calendar.weekday.d${d}`),
   ...['integer', 'number', 'string', 'boolean', 'object', 'array', 'null'].map((t) => `diag.schema.typeName.${t}`),
   ...['item', 'rule', 'interpretation', 'grade', 'trigger', 'measure'].map((w) => `diag.rules.entry.${w}`),
