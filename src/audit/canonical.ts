@@ -13,46 +13,98 @@ export class CanonicalError extends Error {
 
 /** canonicalJson serializes a JSON value canonically; equal values give equal text. */
 export function canonicalJson(value: unknown): string {
-  // Fast path: the engine's JSON.stringify, handed each object with its keys in order. An object with
-  // integer-like keys (which JavaScript always puts first, in numeric order) takes the slow path.
-  // Anything else it cannot decide alone (a number with no JSON form, a function, a cycle) is left
-  // to the slow path, which says why.
-  slow = false;
+  // Fast path: one walk in JavaScript (no replacer called back from JSON.stringify for every value),
+  // reusing the text of deep-frozen objects (the ruleset's parts every rating shares) and of long
+  // strings it has seen. Anything unusual (a number with no JSON form, a function, toJSON, a cycle, a
+  // deep nesting) is left to the slow path, which says why.
+  depth = 0;
+  frozen = true;
   try {
-    const text = JSON.stringify(value, sortKeys);
-    if (!slow && text !== undefined) return text;
-  } catch {
-    // The slow path below gives the reason.
+    return fast(value);
+  } catch (err) {
+    if (err !== unusual && !(err instanceof RangeError)) throw err;
   }
   return write(value, new Set());
 }
 
-let slow = false;
-const integerLike = /^(?:0|[1-9]\d*)$/;
+// Thrown by the fast path for what only the slow path decides.
+const unusual = new Error('a value for the slow path');
+let depth = 0;
+// False while writing a value that is not deep-frozen (its text must not be kept).
+let frozen = true;
+const frozenText = new WeakMap<object, string>();
+const keyText = new Map<string, string>();
+const stringText = new Map<string, string>();
 
-function sortKeys(this: unknown, _key: string, v: unknown): unknown {
-  if (typeof v === 'number') {
-    if (!Number.isFinite(v)) slow = true;
-    return v;
+// A key's or long string's JSON text; both maps are bounded (cleared when full): inputs bring new ones.
+function quoted(cache: Map<string, string>, s: string): string {
+  let text = cache.get(s);
+  if (text === undefined) {
+    text = JSON.stringify(s);
+    if (cache.size >= 8192) cache.clear();
+    cache.set(s, text);
   }
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) {
-    if (typeof v === 'function' || typeof v === 'bigint' || typeof v === 'symbol') slow = true;
-    return v;
-  }
-  const keys = Object.keys(v);
-  let sorted = true;
-  for (let i = 1; i < keys.length; i++)
-    if (keys[i - 1] > keys[i]) {
-      sorted = false;
+  return text;
+}
+
+function fast(v: unknown): string {
+  switch (typeof v) {
+    case 'string':
+      return v.length < 24 ? JSON.stringify(v) : quoted(stringText, v);
+    case 'number':
+      if (!Number.isFinite(v)) throw unusual;
+      // ECMAScript's Number-to-String (RFC 8785); -0 is written as 0.
+      return v === 0 ? '0' : String(v);
+    case 'boolean':
+      return v ? 'true' : 'false';
+    case 'object':
       break;
+    default:
+      throw unusual;
+  }
+  if (v === null) return 'null';
+  const kept = frozenText.get(v);
+  if (kept !== undefined) return kept;
+  if (++depth > 200) throw unusual;
+  const outer = frozen;
+  frozen = Object.isFrozen(v);
+  let text: string;
+  if (Array.isArray(v)) {
+    text = '[';
+    for (let i = 0; i < v.length; i++) {
+      const x = v[i];
+      if (i) text += ',';
+      text += x === undefined ? 'null' : fast(x);
     }
-  if (sorted) return v;
-  // A copy cannot reorder integer-like keys: JavaScript lists them first, in numeric order.
-  if (keys.some((k) => integerLike.test(k))) slow = true;
-  keys.sort();
-  const o: Record<string, unknown> = {};
-  for (const k of keys) o[k] = (v as Record<string, unknown>)[k];
-  return o;
+    text += ']';
+  } else {
+    if (typeof (v as { toJSON?: unknown }).toJSON === 'function') throw unusual;
+    // Object.keys lists integer-like keys first, in numeric order; sort() puts every key in UTF-16 order.
+    let keys = Object.keys(v);
+    for (let i = 1; i < keys.length; i++)
+      if (keys[i - 1] > keys[i]) {
+        keys = keys.sort();
+        break;
+      }
+    text = '{';
+    for (const k of keys) {
+      const x = (v as Record<string, unknown>)[k];
+      if (x === undefined) continue;
+      if (text.length > 1) text += ',';
+      text += `${quoted(keyText, k)}:${fast(x)}`;
+    }
+    text += '}';
+  }
+  // Kept only when nothing in it can change: frozen through and through, and no getters.
+  if (frozen && plainData(v)) frozenText.set(v, text);
+  frozen = outer && frozen;
+  depth--;
+  return text;
+}
+
+function plainData(v: object): boolean {
+  for (const d of Object.values(Object.getOwnPropertyDescriptors(v))) if (!('value' in d)) return false;
+  return true;
 }
 
 /** canonicalHash is `sha256:` and the hex digest of a value's canonical JSON. */

@@ -5,6 +5,7 @@
 // every T seconds; each is also written to the signed head file beside the log. Files rotate by year or
 // size, the chain going on in the next file.
 import { createHash } from 'node:crypto';
+import { constants } from 'node:fs';
 import { chmod, type FileHandle, open, rename } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { canonicalHash, canonicalJson } from './canonical.js';
@@ -70,6 +71,11 @@ export interface Decision {
   idempotencyKey?: string;
   /** For a rating made from evidence: the derived findings (with their rows and file hashes) it rated. */
   inputEvidence?: DecisionEntry['inputEvidence'];
+  /**
+   * canonicalJson(result) as UTF-8, when the caller has it already (the service answers with these
+   * bytes): the line is then written with them, the result not serialized again. It must be exactly that.
+   */
+  resultJson?: Buffer;
 }
 
 /** LogStatus: where a log stands, for /v1/status. */
@@ -146,12 +152,12 @@ export async function createDecisionLog(options: DecisionLogOptions): Promise<De
   };
 
   // One write of whole lines at the end of the file; on failure the file is cut back to where it was.
-  const commit = async (text: string): Promise<void> => {
+  const commit = async (buf: Buffer): Promise<void> => {
     if (broken) throw new LogError(broken);
-    const buf = Buffer.from(text, 'utf8');
     try {
+      // With fsync on, the file is open with O_DSYNC: the write returns once its data is on disk, in one
+      // trip to the thread pool rather than a write and then a datasync.
       await write(handle, buf);
-      if (sync) await handle.datasync();
     } catch (err) {
       const reason = `writing the decision log ${path} failed (${(err as Error).message})`;
       try {
@@ -184,15 +190,15 @@ export async function createDecisionLog(options: DecisionLogOptions): Promise<De
     if (jobs.length && (await dueForRotation(time))) await rotate(time);
     let seq = state.seq;
     let head = state.head;
-    const lines: string[] = [];
+    const lines: Buffer[] = [];
     const done: { job: Job; entries: DecisionEntry[] }[] = [];
     for (const job of jobs) {
       const [s, h, n] = [seq, head, lines.length];
       try {
         const entries = job.decisions.map((d) => {
-          const { entry, line } = buildEntryLine(d, ++seq, head, time, options);
+          const { entry, bytes } = buildEntryBytes(d, ++seq, head, time, options);
           head = entry.hash;
-          lines.push(line);
+          lines.push(bytes, newline);
           return entry;
         });
         done.push({ job, entries });
@@ -205,11 +211,11 @@ export async function createDecisionLog(options: DecisionLogOptions): Promise<De
     const cpDue =
       seq > Math.max(state.checkpointed, 0) && (wantCheckpoint || (every > 0 && seq - lastCheckpointSeq >= every));
     const cp = cpDue ? sign(seq, head, time) : undefined;
-    if (cp) lines.push(canonicalJson(cp));
+    if (cp) lines.push(Buffer.from(canonicalJson(cp), 'utf8'), newline);
     wantCheckpoint = false;
     if (!lines.length) return;
     try {
-      await commit(`${lines.join('\n')}\n`);
+      await commit(Buffer.concat(lines));
     } catch (err) {
       for (const d of done) d.job.reject(err as Error);
       return;
@@ -249,7 +255,7 @@ export async function createDecisionLog(options: DecisionLogOptions): Promise<De
   const rotate = async (time: Date): Promise<void> => {
     if (state.checkpointed !== state.seq && state.seq > 0) {
       const cp = sign(state.seq, state.head, time);
-      await commit(`${canonicalJson(cp)}\n`);
+      await commit(Buffer.from(`${canonicalJson(cp)}\n`, 'utf8'));
       state.checkpointed = state.seq;
       lastCheckpointSeq = state.seq;
       await writeHead(headPath, cp, sync);
@@ -320,7 +326,7 @@ export async function createDecisionLog(options: DecisionLogOptions): Promise<De
       prevHash: state.head,
     };
     const repair = { ...link, hash: entryHash(link) };
-    await commit(`${canonicalJson(repair)}\n`);
+    await commit(Buffer.from(`${canonicalJson(repair)}\n`, 'utf8'));
     state.seq = repair.seq;
     state.head = repair.hash;
     state.checkpointed = -1;
@@ -386,29 +392,47 @@ export function buildEntryLine(
   time: Date,
   rules: { drop?: readonly string[]; mask?: readonly string[]; resultMask?: readonly string[] } = {},
 ): { entry: DecisionEntry; line: string } {
-  const { entry, inputText } = entryBody(decision, seq, prevHash, time, rules);
+  const { entry, bytes } = buildEntryBytes(decision, seq, prevHash, time, rules);
+  return { entry, line: bytes.toString('utf8') };
+}
+
+/** buildEntryBytes is buildEntryLine with the line as UTF-8 bytes (encoded once: hashed, then written). */
+export function buildEntryBytes(
+  decision: Decision,
+  seq: number,
+  prevHash: string,
+  time: Date,
+  rules: { drop?: readonly string[]; mask?: readonly string[]; resultMask?: readonly string[] } = {},
+): { entry: DecisionEntry; bytes: Buffer } {
+  const { entry, inputText, resultText } = entryBody(decision, seq, prevHash, time, rules);
   // The canonical text, written member by member in key order (the input serialized once, for its
   // hash and for the line); the tests hold it equal to canonicalJson of the entry.
+  // The line is encoded in parts (the result's bytes, most of it, may come encoded already): its hash
+  // is over the parts in order, and `hash` (second in key order, after `caller`) goes between them.
   const member = (key: string, json: string | undefined) => (json === undefined ? '' : `,"${key}":${json}`);
-  const body =
-    `{"caller":${JSON.stringify(entry.caller)}` +
+  const head = Buffer.from(`{"caller":${JSON.stringify(entry.caller)}`, 'utf8');
+  const before = Buffer.from(
     member('idempotencyKey', entry.idempotencyKey === undefined ? undefined : JSON.stringify(entry.idempotencyKey)) +
-    member('input', inputText) +
-    member('inputEvidence', entry.inputEvidence === undefined ? undefined : canonicalJson(entry.inputEvidence)) +
-    member('inputHash', JSON.stringify(entry.inputHash)) +
-    member('prevHash', JSON.stringify(entry.prevHash)) +
-    member('redacted', entry.redacted === undefined ? undefined : canonicalJson(entry.redacted)) +
-    member('result', canonicalJson(entry.result)) +
+      member('input', inputText) +
+      member('inputEvidence', entry.inputEvidence === undefined ? undefined : canonicalJson(entry.inputEvidence)) +
+      member('inputHash', JSON.stringify(entry.inputHash)) +
+      member('prevHash', JSON.stringify(entry.prevHash)) +
+      member('redacted', entry.redacted === undefined ? undefined : canonicalJson(entry.redacted)) +
+      ',"result":',
+    'utf8',
+  );
+  const result = typeof resultText === 'string' ? Buffer.from(resultText, 'utf8') : resultText;
+  const after = Buffer.from(
     member('rulesetHash', JSON.stringify(entry.rulesetHash)) +
-    member('rulesetId', JSON.stringify(entry.rulesetId)) +
-    member('seq', String(entry.seq)) +
-    member('time', JSON.stringify(entry.time)) +
-    '}';
-  const hash = `sha256:${createHash('sha256').update(body, 'utf8').digest('hex')}`;
-  const whole = { ...entry, hash };
-  const prefix = `{"caller":${JSON.stringify(entry.caller)}`;
-  const line = `${prefix},"hash":"${hash}"${body.slice(prefix.length)}`;
-  return { entry: whole, line };
+      member('rulesetId', JSON.stringify(entry.rulesetId)) +
+      member('seq', String(entry.seq)) +
+      member('time', JSON.stringify(entry.time)) +
+      '}',
+    'utf8',
+  );
+  const hash = `sha256:${createHash('sha256').update(head).update(before).update(result).update(after).digest('hex')}`;
+  const line = Buffer.concat([head, Buffer.from(`,"hash":"${hash}"`, 'latin1'), before, result, after]);
+  return { entry: { ...entry, hash }, bytes: line };
 }
 
 function entryBody(
@@ -417,7 +441,7 @@ function entryBody(
   prevHash: string,
   time: Date,
   rules: { drop?: readonly string[]; mask?: readonly string[]; resultMask?: readonly string[] } = {},
-): { entry: Omit<DecisionEntry, 'hash'>; inputText: string | undefined } {
+): { entry: Omit<DecisionEntry, 'hash'>; inputText: string | undefined; resultText: string | Buffer } {
   const result = rules.resultMask?.length ? redact(decision.result, { mask: rules.resultMask }) : undefined;
   const whole =
     rules.drop?.includes('') || rules.drop?.length || rules.mask?.length ? undefined : canonicalJson(decision.input);
@@ -445,7 +469,8 @@ function entryBody(
   if (result?.masked.length) redacted.resultMasked = result.masked;
   if (redacted.dropped.length || redacted.masked.length || redacted.resultMasked) entry.redacted = redacted;
   const inputText = entry.input === undefined ? undefined : (whole ?? canonicalJson(entry.input));
-  return { entry, inputText };
+  const resultText = result || decision.resultJson === undefined ? canonicalJson(entry.result) : decision.resultJson;
+  return { entry, inputText, resultText };
 }
 
 function sha256Of(text: string): string {
@@ -454,7 +479,8 @@ function sha256Of(text: string): string {
 
 /** openLogFile opens a log for appending, created readable by its owner only. */
 async function openLogFile(path: string, sync: boolean): Promise<FileHandle> {
-  const handle = await open(path, 'a+', 0o600).catch((err: Error) => {
+  const flags = constants.O_APPEND | constants.O_CREAT | constants.O_RDWR | (sync ? constants.O_DSYNC : 0);
+  const handle = await open(path, flags, 0o600).catch((err: Error) => {
     throw new LogError(`cannot open the decision log ${path}: ${err.message}`);
   });
   const { size } = await handle.stat();
@@ -464,6 +490,8 @@ async function openLogFile(path: string, sync: boolean): Promise<FileHandle> {
   }
   return handle;
 }
+
+const newline = Buffer.from('\n');
 
 async function writeAll(handle: FileHandle, buf: Buffer): Promise<void> {
   let done = 0;

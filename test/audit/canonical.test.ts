@@ -40,6 +40,50 @@ describe('canonicalJson', () => {
     expect(canonicalHash({ a: 1 })).toMatch(/^sha256:[0-9a-f]{64}$/);
   });
 
+  it('reuses the text of deep-frozen values only: a value that can change is written again each time', () => {
+    const shared = Object.freeze({ b: Object.freeze(['扣0.2分'.repeat(5)]), a: 1 });
+    expect(canonicalJson({ x: shared })).toBe(`{"x":{"a":1,"b":["${'扣0.2分'.repeat(5)}"]}}`);
+    expect(canonicalJson({ y: shared, x: shared })).toBe(canonicalJson({ x: shared, y: shared }));
+    // Frozen, but holding an object that is not: its text is not kept.
+    const child = { n: 1 };
+    const outer = Object.freeze({ child });
+    expect(canonicalJson(outer)).toBe('{"child":{"n":1}}');
+    child.n = 2;
+    expect(canonicalJson(outer)).toBe('{"child":{"n":2}}');
+    // Frozen with a getter: read each time.
+    let n = 0;
+    const counting = Object.freeze(
+      Object.defineProperty({}, 'n', {
+        get: () => ++n,
+        enumerable: true,
+      }),
+    );
+    expect(canonicalJson(counting)).toBe('{"n":1}');
+    expect(canonicalJson(counting)).toBe('{"n":2}');
+  });
+
+  it('agrees with a plain sort-and-write serializer on values of every kind', () => {
+    const reference = (v: unknown): string => {
+      if (v === null || typeof v !== 'object') return JSON.stringify(v);
+      if (Array.isArray(v)) return `[${v.map(reference).join(',')}]`;
+      const o = v as Record<string, unknown>;
+      return `{${Object.keys(o)
+        .sort()
+        .map((k) => `${JSON.stringify(k)}:${reference(o[k])}`)
+        .join(',')}}`;
+    };
+    const long = 'a "quoted" \\ \n line that is long enough to be kept: 第十七条';
+    const values = [
+      { z: [1, 2, { b: long, a: long }], '10': 'x', '9': 'y', '': 0, é: -0.5, 'a"b': true },
+      Object.freeze([Object.freeze({ k: long, j: [Object.freeze({})] }), 1e21, 5e-324]),
+      { nested: { deeper: { deepest: [[[]], {}, null] } } },
+    ];
+    for (const v of values) {
+      expect(canonicalJson(v)).toBe(reference(v));
+      expect(canonicalJson(v)).toBe(reference(v));
+    }
+  });
+
   it('refuses what JSON cannot hold', () => {
     expect(() => canonicalJson(Number.NaN)).toThrow('NaN has no JSON form');
     const loop: Record<string, unknown> = {};

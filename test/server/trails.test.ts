@@ -5,6 +5,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { canonicalJson } from '../../src/audit/canonical.js';
 import { createDecisionLog } from '../../src/audit/log.js';
 import { verifyLog } from '../../src/audit/verify.js';
 import { fileOperationsLog } from '../../src/server/runtime/operations-log.js';
@@ -157,6 +158,32 @@ describe('the decision log', () => {
     const ops = await readFile(opsPath, 'utf8');
     expect(ops).not.toContain('inputHash');
     for (const secret of secretsOfTheInput) expect(ops).not.toContain(secret);
+  });
+
+  it('answers with the very bytes it logged as the result (canonical JSON), a retry with the same key too', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'decisions-'));
+    const path = join(dir, 'decisions.jsonl');
+    const decisionLog = await createDecisionLog({ path, privateKeyPath: join(dir, 'k.pem'), createKey: true });
+    const app = testApp({ rater: ctx.rater, decisionLog });
+    const ask = () =>
+      app.inject({
+        method: 'POST',
+        url: '/v1/evaluate',
+        payload: example('typical-bank'),
+        headers: { ...bearer('rater'), 'idempotency-key': 'same-bytes' },
+      });
+    const first = await ask();
+    const again = await ask();
+    await app.close();
+    expect(first.statusCode).toBe(200);
+    expect(first.headers['content-type']).toBe('application/json; charset=utf-8');
+    const line = (await readFile(path, 'utf8')).split('\n')[0];
+    const [entry] = jsonLines(line);
+    expect(line).toContain(`,"result":${first.body},"rulesetHash":`);
+    expect(first.body).toBe(canonicalJson(entry.result));
+    expect(first.json()).toEqual(ctx.rater.evaluate(example('typical-bank')).result);
+    expect(again.body).toBe(first.body);
+    expect(await verifyLog(path)).toMatchObject({ ok: true, entries: 1 });
   });
 });
 

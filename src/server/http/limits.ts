@@ -161,6 +161,7 @@ export function useRateLimit(app: FastifyInstance, options: RateLimitOptions): v
 /** Deadline: the time bound of one request's evaluation work. */
 export class Deadline {
   private readonly end: number;
+  private timers: NodeJS.Timeout[] = [];
 
   constructor(readonly ms: number) {
     this.end = performance.now() + ms;
@@ -196,7 +197,14 @@ export class Deadline {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(this.error(what)), Math.max(0, this.end - performance.now()));
     timer.unref();
+    this.timers.push(timer);
     return controller.signal;
+  }
+
+  /** release stops the signals' timers once their work is done (a timer left running makes its error for nothing). */
+  release(): void {
+    for (const t of this.timers) clearTimeout(t);
+    this.timers = [];
   }
 
   private error(what: string): HttpError {

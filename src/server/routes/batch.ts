@@ -149,10 +149,14 @@ async function rateArray(inputs: unknown[], key: string | undefined, context: Ba
   }
   // Every rating of the batch in one write, or none: what is logged is all answered.
   const rated = entries.flatMap((e, i) => (e.ok ? [{ input: inputs[i], result: e.result }] : []));
-  await context.decisions.recordAll(context.caller, rated, {
-    signal: deadline.signal('recording the batch in the decision log'),
-    idempotencyKey: key,
-  });
+  try {
+    await context.decisions.recordAll(context.caller, rated, {
+      signal: deadline.signal('recording the batch in the decision log'),
+      idempotencyKey: key,
+    });
+  } finally {
+    deadline.release();
+  }
   return entries;
 }
 
@@ -205,10 +209,14 @@ async function lineEntry(l: NdjsonLine, context: BatchContext): Promise<BatchEnt
     const entry = evaluateEntry(context.rater, parsed.value, context.log);
     if (!entry.ok) return entry;
     const deadline = new Deadline(context.evaluationTimeout);
-    await context.decisions.record(context.caller, parsed.value, entry.result, {
-      signal: deadline.signal(`line ${l.number}`),
-      ...(context.key === undefined ? {} : { idempotencyKey: context.key }),
-    });
+    try {
+      await context.decisions.record(context.caller, parsed.value, entry.result, {
+        signal: deadline.signal(`line ${l.number}`),
+        ...(context.key === undefined ? {} : { idempotencyKey: context.key }),
+      });
+    } finally {
+      deadline.release();
+    }
     return entry;
   };
   // With a key, each line is rated and logged once: a retried stream gets the lines already logged

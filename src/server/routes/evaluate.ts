@@ -13,6 +13,7 @@ import { Deadline } from '../http/limits.js';
 import type { LiveRules } from '../runtime/live-rules.js';
 import { idempotencyKeyOf } from '../runtime/idempotency.js';
 import { auditOf } from '../runtime/logging.js';
+import { canonicalJson } from '../../audit/canonical.js';
 import { preferred, representations } from '../http/negotiate.js';
 import { errorResponses, ids, ref } from '../http/schemas.js';
 
@@ -66,15 +67,25 @@ async function evaluate(o: EvaluateOptions, request: FastifyRequest, reply: Fast
   if (key instanceof Error) return sendError(reply, { error: 'bad-request', message: key.message });
   deadline.check('the evaluation');
   const caller = request.caller?.name ?? 'anonymous';
+  // With the log on, the JSON answer is the result's text as logged (canonical JSON), serialized once
+  // for both: a client can find the very bytes it was answered in the log.
+  const text = decisions.logging ? Buffer.from(canonicalJson(outcome.result), 'utf8') : undefined;
   // Once logged, answered: the bound withdraws the rating only while it still waits for its write.
   const result = await decisions.once(caller, key, request.body, '/v1/evaluate', async () => {
-    await decisions.record(caller, request.body, outcome.result, {
-      signal: deadline.signal('recording the rating in the decision log'),
-      idempotencyKey: key,
-    });
+    try {
+      await decisions.record(caller, request.body, outcome.result, {
+        signal: deadline.signal('recording the rating in the decision log'),
+        idempotencyKey: key,
+        resultJson: text,
+      });
+    } finally {
+      deadline.release();
+    }
     return outcome.result;
   });
-  return answer(reply, request, media, result, pdf);
+  // A retry with the same Idempotency-Key gets the first answer, in the same form.
+  const json = result === outcome.result ? text : decisions.logging ? Buffer.from(canonicalJson(result)) : undefined;
+  return answer(reply, request, media, result, pdf, json);
 }
 
 /** answer sends the rating in the media type the client prefers. */
@@ -84,6 +95,7 @@ async function answer(
   media: string | undefined,
   result: Parameters<typeof renderResultPdf>[1],
   pdf: PdfPrinter | undefined,
+  json?: Buffer,
 ) {
   if (media === 'text/html') return htmlReply(reply, request).send(renderResultHtml(result, htmlLang(request)));
   if (media === 'application/pdf')
@@ -93,6 +105,7 @@ async function answer(
   // Written with JSON.stringify: the result is built by the host in the RatingResult shape it is
   // documented and tested against, and the schema serializer escapes every character of the
   // clause text in JavaScript on Node 20, several times slower.
+  if (json !== undefined) return reply.type('application/json; charset=utf-8').send(json);
   return reply.type('application/json; charset=utf-8').serializer(JSON.stringify).send(result);
 }
 

@@ -15,10 +15,14 @@ export interface RecordOptions {
   idempotencyKey?: string;
   /** For a rating made from evidence: the derived findings it rated, so that a replay reproduces it. */
   inputEvidence?: Decision['inputEvidence'];
+  /** canonicalJson(result) as UTF-8, when the route has it (it answers with these bytes): not serialized twice. */
+  resultJson?: Buffer;
 }
 
 /** Decisions: what the routes need of the decision log. */
 export interface Decisions {
+  /** Whether ratings are logged (a route then answers with the logged text of the result). */
+  readonly logging: boolean;
   /** record resolves once the rating is durable in the log; it rejects with a 503 HttpError when it is not. */
   record(caller: string, input: unknown, result: RatingResult, options?: RecordOptions): Promise<void>;
   /** recordAll logs every rating of a batch in one write, or none of them. */
@@ -48,11 +52,13 @@ export function decisionsOf(
     );
   };
   return {
+    logging: log !== undefined,
     record: async (caller, input, result, options = {}) => {
       if (!log) return;
       const evidence = options.inputEvidence ? { inputEvidence: options.inputEvidence } : {};
+      const text = options.resultJson === undefined ? {} : { resultJson: options.resultJson };
       await log
-        .append({ caller, input, result, ...idem(options), ...evidence }, { signal: options.signal })
+        .append({ caller, input, result, ...idem(options), ...evidence, ...text }, { signal: options.signal })
         .catch(refused);
     },
     recordAll: async (caller, items, options = {}) => {
