@@ -21,8 +21,10 @@ import { headPathFor, partPathFor, readHead, syncDir, writeHead } from './head.j
 import { KeyError, loadSigningKey, signCheckpoint } from './keys.js';
 import { LogError, recoverLog } from './recover.js';
 import { redact } from './redact.js';
+import { type Until, withdrawals } from './withdraw.js';
 
 export { LogError } from './recover.js';
+export type { Until } from './withdraw.js';
 
 /** DecisionLogOptions: where the log is, what it keeps of inputs, and how its end is signed. */
 export interface DecisionLogOptions {
@@ -91,9 +93,9 @@ export interface LogStatus {
 export interface DecisionLog {
   readonly path: string;
   /** append resolves once the entry is durable. An abort before its write begins withdraws it (nothing logged). */
-  append(decision: Decision, options?: { signal?: AbortSignal }): Promise<DecisionEntry>;
+  append(decision: Decision, options?: AppendOptions): Promise<DecisionEntry>;
   /** appendAll logs all of the decisions in one write, or none of them. */
-  appendAll(decisions: readonly Decision[], options?: { signal?: AbortSignal }): Promise<DecisionEntry[]>;
+  appendAll(decisions: readonly Decision[], options?: AppendOptions): Promise<DecisionEntry[]>;
   /** checkpoint signs the current head now (when entries came since the last one). */
   checkpoint(): Promise<void>;
   status(): LogStatus;
@@ -101,7 +103,14 @@ export interface DecisionLog {
   close(): Promise<void>;
 }
 
+/** AppendOptions: what withdraws an append still waiting for its write (an abort, or a time bound: cheaper). */
+export interface AppendOptions {
+  signal?: AbortSignal;
+  until?: Until;
+}
+
 interface Job {
+  until?: Until;
   decisions: readonly Decision[];
   resolve: (entries: DecisionEntry[]) => void;
   reject: (err: Error) => void;
@@ -289,11 +298,20 @@ export async function createDecisionLog(options: DecisionLogOptions): Promise<De
     return running;
   };
 
-  const enqueue = (decisions: readonly Decision[], signal?: AbortSignal): Promise<DecisionEntry[]> =>
+  const timeBounds = withdrawals(pending, (job, reason) => {
+    const i = pending.indexOf(job);
+    if (i < 0) return;
+    pending.splice(i, 1);
+    job.reject(reason);
+  });
+
+  const enqueue = (decisions: readonly Decision[], opts: AppendOptions = {}): Promise<DecisionEntry[]> =>
     new Promise<DecisionEntry[]>((resolve, reject) => {
+      const { signal, until } = opts;
       if (closed) return reject(new LogError(`the decision log ${path} is closed`));
       if (signal?.aborted) return reject(signal.reason ?? new LogError('withdrawn'));
-      const job: Job = { decisions, resolve, reject };
+      if (until && performance.now() > until.at) return reject(until.reason());
+      const job: Job = { decisions, resolve, reject, ...(until ? { until } : {}) };
       if (signal) {
         const withdraw = () => {
           const i = pending.indexOf(job);
@@ -314,6 +332,7 @@ export async function createDecisionLog(options: DecisionLogOptions): Promise<De
         };
       }
       pending.push(job);
+      timeBounds.added(job);
       void kick();
     });
 
@@ -341,8 +360,8 @@ export async function createDecisionLog(options: DecisionLogOptions): Promise<De
 
   return {
     path,
-    append: async (decision, opts) => (await enqueue([decision], opts?.signal))[0],
-    appendAll: (decisions, opts) => (decisions.length ? enqueue(decisions, opts?.signal) : Promise.resolve([])),
+    append: async (decision, opts) => (await enqueue([decision], opts))[0],
+    appendAll: (decisions, opts) => (decisions.length ? enqueue(decisions, opts) : Promise.resolve([])),
     checkpoint: async () => {
       wantCheckpoint = true;
       await kick();
@@ -358,6 +377,7 @@ export async function createDecisionLog(options: DecisionLogOptions): Promise<De
       if (closed) return;
       closed = true;
       if (timer) clearTimeout(timer);
+      timeBounds.stop();
       try {
         await running;
         wantCheckpoint = true;

@@ -242,6 +242,34 @@ describe('group commit', () => {
     await l.close();
     expect(await verifyLog(log)).toMatchObject({ ok: true, entries: 5 });
   });
+
+  it('withdraws an append past its time bound while it waits, and never one already being written', async () => {
+    let release = () => {};
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    let writes = 0;
+    const l = await open({
+      checkpointEvery: 0,
+      // The first write hangs until released: the appends behind it wait in the queue.
+      write: async (handle, buf) => {
+        if (writes++ === 0) await held;
+        await handle.write(buf);
+      },
+    });
+    const bound = (ms: number) => ({ at: performance.now() + ms, reason: () => new Error(`past ${ms} ms`) });
+    const writing = l.append(decision(1), { until: bound(20) });
+    const late = l.append(decision(2), { until: bound(30) });
+    const patient = l.append(decision(3), { until: bound(60_000) });
+    await expect(late).rejects.toThrow('past 30 ms');
+    // Already past its bound when it comes: refused at once.
+    await expect(l.append(decision(4), { until: bound(-1) })).rejects.toThrow('past -1 ms');
+    release();
+    expect((await writing).seq).toBe(1);
+    expect((await patient).seq).toBe(2);
+    await l.close();
+    expect(await verifyLog(log)).toMatchObject({ ok: true, entries: 2 });
+  });
 });
 
 describe('the lines written', () => {

@@ -3,7 +3,7 @@
 // shed with 503 + Retry-After when requests in flight or the event-loop delay pass their bounds.
 import { request } from 'node:http';
 import { describe, expect, it } from 'vitest';
-import type { DecisionLog } from '../../src/audit/log.js';
+import type { AppendOptions, DecisionLog } from '../../src/audit/log.js';
 import { hashSecret } from '../../src/security/api-keys.js';
 import { serve } from '../../src/server/serve.js';
 import { bearer, example, exampleLine, secrets, testApp, testKeys, useApp } from './helper.js';
@@ -17,8 +17,12 @@ const lines = (body: string) =>
     .map((l) => JSON.parse(l));
 
 /** stuckLog: a decision log whose earlier write never finishes (a hung disk): new appends wait in its queue until withdrawn. */
-const queued = <T>(options?: { signal?: AbortSignal }) =>
-  new Promise<T>((_, reject) => options?.signal?.addEventListener('abort', () => reject(options.signal!.reason)));
+const queued = <T>(options?: AppendOptions) =>
+  new Promise<T>((_, reject) => {
+    options?.signal?.addEventListener('abort', () => reject(options.signal!.reason));
+    const until = options?.until;
+    if (until) setTimeout(() => reject(until.reason()), Math.max(0, until.at - performance.now())).unref();
+  });
 const stuckLog = (): DecisionLog => ({
   path: 'stuck',
   append: (_d, options) => queued(options),

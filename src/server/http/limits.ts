@@ -1,6 +1,7 @@
 // Service: the bounds that keep one caller, or too many, from taking the service down: per-key rate
 // limits (429), load shedding when the event loop, memory or requests in flight pass their bounds (503),
 // and a time bound on each request's evaluation work (503). Each answer carries Retry-After.
+import type { Until } from '../../audit/withdraw.js';
 import rateLimit from '@fastify/rate-limit';
 import underPressure from '@fastify/under-pressure';
 import type { FastifyInstance } from 'fastify';
@@ -161,7 +162,6 @@ export function useRateLimit(app: FastifyInstance, options: RateLimitOptions): v
 /** Deadline: the time bound of one request's evaluation work. */
 export class Deadline {
   private readonly end: number;
-  private timers: NodeJS.Timeout[] = [];
 
   constructor(readonly ms: number) {
     this.end = performance.now() + ms;
@@ -190,21 +190,11 @@ export class Deadline {
   }
 
   /**
-   * signal aborts at the bound, with the `timeout` error as its reason. Given to the decision log, it
-   * withdraws a decision still waiting for its write; one already being written is waited for.
+   * until is the bound with the `timeout` error it ends in. Given to the decision log, it withdraws a
+   * decision still waiting for its write; one already being written is waited for.
    */
-  signal(what: string): AbortSignal {
-    const controller = new AbortController();
-    const timer = setTimeout(() => controller.abort(this.error(what)), Math.max(0, this.end - performance.now()));
-    timer.unref();
-    this.timers.push(timer);
-    return controller.signal;
-  }
-
-  /** release stops the signals' timers once their work is done (a timer left running makes its error for nothing). */
-  release(): void {
-    for (const t of this.timers) clearTimeout(t);
-    this.timers = [];
+  until(what: string): Until {
+    return { at: this.end, reason: () => this.error(what) };
   }
 
   private error(what: string): HttpError {

@@ -149,14 +149,10 @@ async function rateArray(inputs: unknown[], key: string | undefined, context: Ba
   }
   // Every rating of the batch in one write, or none: what is logged is all answered.
   const rated = entries.flatMap((e, i) => (e.ok ? [{ input: inputs[i], result: e.result }] : []));
-  try {
-    await context.decisions.recordAll(context.caller, rated, {
-      signal: deadline.signal('recording the batch in the decision log'),
-      idempotencyKey: key,
-    });
-  } finally {
-    deadline.release();
-  }
+  await context.decisions.recordAll(context.caller, rated, {
+    until: deadline.until('recording the batch in the decision log'),
+    idempotencyKey: key,
+  });
   return entries;
 }
 
@@ -209,14 +205,10 @@ async function lineEntry(l: NdjsonLine, context: BatchContext): Promise<BatchEnt
     const entry = evaluateEntry(context.rater, parsed.value, context.log);
     if (!entry.ok) return entry;
     const deadline = new Deadline(context.evaluationTimeout);
-    try {
-      await context.decisions.record(context.caller, parsed.value, entry.result, {
-        signal: deadline.signal(`line ${l.number}`),
-        ...(context.key === undefined ? {} : { idempotencyKey: context.key }),
-      });
-    } finally {
-      deadline.release();
-    }
+    await context.decisions.record(context.caller, parsed.value, entry.result, {
+      until: deadline.until(`line ${l.number}`),
+      ...(context.key === undefined ? {} : { idempotencyKey: context.key }),
+    });
     return entry;
   };
   // With a key, each line is rated and logged once: a retried stream gets the lines already logged

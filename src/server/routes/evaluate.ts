@@ -72,15 +72,11 @@ async function evaluate(o: EvaluateOptions, request: FastifyRequest, reply: Fast
   const text = decisions.logging ? Buffer.from(canonicalJson(outcome.result), 'utf8') : undefined;
   // Once logged, answered: the bound withdraws the rating only while it still waits for its write.
   const result = await decisions.once(caller, key, request.body, '/v1/evaluate', async () => {
-    try {
-      await decisions.record(caller, request.body, outcome.result, {
-        signal: deadline.signal('recording the rating in the decision log'),
-        idempotencyKey: key,
-        resultJson: text,
-      });
-    } finally {
-      deadline.release();
-    }
+    await decisions.record(caller, request.body, outcome.result, {
+      until: deadline.until('recording the rating in the decision log'),
+      idempotencyKey: key,
+      resultJson: text,
+    });
     return outcome.result;
   });
   // A retry with the same Idempotency-Key gets the first answer, in the same form.

@@ -305,15 +305,11 @@ async function evaluateEvidence(ctx: Context, request: FastifyRequest, reply: Fa
     { case: theCase.value, tables: found.tables.map((t) => t.sha256) },
     '/v1/evaluate/evidence',
     async () => {
-      try {
-        await ctx.decisions.record(caller, theCase.value, result, {
-          signal: deadline.signal('recording the rating in the decision log'),
-          idempotencyKey: key,
-          inputEvidence: { derived: found },
-        });
-      } finally {
-        deadline.release();
-      }
+      await ctx.decisions.record(caller, theCase.value, result, {
+        until: deadline.until('recording the rating in the decision log'),
+        idempotencyKey: key,
+        inputEvidence: { derived: found },
+      });
       return result;
     },
   );

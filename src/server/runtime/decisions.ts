@@ -4,14 +4,14 @@
 // already being written. With an Idempotency-Key, a retry gets the logged answer again.
 import type { FastifyBaseLogger } from 'fastify';
 import { canonicalHash } from '../../audit/canonical.js';
-import type { Decision, DecisionLog } from '../../audit/log.js';
+import type { Decision, DecisionLog, Until } from '../../audit/log.js';
 import type { RatingResult } from '../../rating/decorate.js';
 import { HttpError } from '../http/errors.js';
 import { type IdempotencyStore, memoryIdempotencyStore } from './idempotency.js';
 
-/** RecordOptions: the request's deadline (as a signal) and its Idempotency-Key. */
+/** RecordOptions: the request's time bound and its Idempotency-Key. */
 export interface RecordOptions {
-  signal?: AbortSignal;
+  until?: Until;
   idempotencyKey?: string;
   /** For a rating made from evidence: the derived findings it rated, so that a replay reproduces it. */
   inputEvidence?: Decision['inputEvidence'];
@@ -58,7 +58,7 @@ export function decisionsOf(
       const evidence = options.inputEvidence ? { inputEvidence: options.inputEvidence } : {};
       const text = options.resultJson === undefined ? {} : { resultJson: options.resultJson };
       await log
-        .append({ caller, input, result, ...idem(options), ...evidence, ...text }, { signal: options.signal })
+        .append({ caller, input, result, ...idem(options), ...evidence, ...text }, { until: options.until })
         .catch(refused);
     },
     recordAll: async (caller, items, options = {}) => {
@@ -66,7 +66,7 @@ export function decisionsOf(
       await log
         .appendAll(
           items.map((i) => ({ caller, input: i.input, result: i.result, ...idem(options) })),
-          { signal: options.signal },
+          { until: options.until },
         )
         .catch(refused);
     },
