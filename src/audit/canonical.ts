@@ -35,12 +35,15 @@ let frozen = true;
 const frozenText = new WeakMap<object, string>();
 const keyText = new Map<string, string>();
 const stringText = new Map<string, string>();
+// What JSON.stringify escapes (and a lone surrogate): a short string without any is written as is.
+const needsEscape = /["\\\u0000-\u001f\ud800-\udfff]/;
 
-// A key's or long string's JSON text; both maps are bounded (cleared when full): inputs bring new ones.
-function quoted(cache: Map<string, string>, s: string): string {
+// The JSON text of a long string, or of a key with its colon; both maps are bounded (cleared when
+// full), for inputs bring new ones.
+function quoted(cache: Map<string, string>, s: string, suffix: string): string {
   let text = cache.get(s);
   if (text === undefined) {
-    text = JSON.stringify(s);
+    text = JSON.stringify(s) + suffix;
     if (cache.size >= 8192) cache.clear();
     cache.set(s, text);
   }
@@ -50,7 +53,8 @@ function quoted(cache: Map<string, string>, s: string): string {
 function fast(v: unknown): string {
   switch (typeof v) {
     case 'string':
-      return v.length < 24 ? JSON.stringify(v) : quoted(stringText, v);
+      if (v.length >= 24) return quoted(stringText, v, '');
+      return needsEscape.test(v) ? JSON.stringify(v) : `"${v}"`;
     case 'number':
       if (!Number.isFinite(v)) throw unusual;
       // ECMAScript's Number-to-String (RFC 8785); -0 is written as 0.
@@ -90,8 +94,7 @@ function fast(v: unknown): string {
     for (const k of keys) {
       const x = (v as Record<string, unknown>)[k];
       if (x === undefined) continue;
-      if (text.length > 1) text += ',';
-      text += `${quoted(keyText, k)}:${fast(x)}`;
+      text += text.length > 1 ? `,${quoted(keyText, k, ':')}${fast(x)}` : quoted(keyText, k, ':') + fast(x);
     }
     text += '}';
   }

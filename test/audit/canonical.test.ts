@@ -77,6 +77,7 @@ describe('canonicalJson', () => {
       { z: [1, 2, { b: long, a: long }], '10': 'x', '9': 'y', '': 0, é: -0.5, 'a"b': true },
       Object.freeze([Object.freeze({ k: long, j: [Object.freeze({})] }), 1e21, 5e-324]),
       { nested: { deeper: { deepest: [[[]], {}, null] } } },
+      { q: '"', c: '\u0001', s: '\ud800', p: '😀', b: '\\', t: '\t', plain: 'ok' },
     ];
     for (const v of values) {
       expect(canonicalJson(v)).toBe(reference(v));
