@@ -43,6 +43,7 @@ async function main(): Promise<void> {
     sections: [],
     footer: [],
   };
+  let quickLook = false;
   for (const section of chosen) {
     const t0 = Date.now();
     const result = await section.run(ctx);
@@ -57,7 +58,12 @@ async function main(): Promise<void> {
     const note = only
       ? `measured alone by \`--only=${only.join(',')}\` on ${today} (${machine}) in ${fmt(seconds)} s`
       : undefined;
-    report.sections.push(sectionParts(section.name, result, note));
+    if (result.skipReport) quickLook = true;
+    else report.sections.push(sectionParts(section.name, result, note));
+  }
+  if (quickLook) {
+    process.stdout.write('A quick look (a section was run in part): BENCHMARKS.md is left as it is.\n');
+    return;
   }
   report.footer = [`Run took ${fmt((Date.now() - started) / 1000)} s. Reproduce with \`npm run bench\`.`];
   await writeBenchmarks(

@@ -30,6 +30,8 @@ export interface SectionResult {
   rows: SummaryRow[];
   /** Targets missed, each as a phrase for the "Missed" list. */
   gaps: string[];
+  /** A partial measurement (such as the trail section's service runs alone): printed, not written to BENCHMARKS.md. */
+  skipReport?: boolean;
 }
 
 export interface Section {

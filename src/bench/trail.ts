@@ -18,6 +18,13 @@ export const trailSection: Section = {
     const load0 = loadavg()[0];
     const runs = await measureLogAndWorkers(ctx.bodies.slice(0, 60), seconds);
     const load1 = loadavg()[0];
+    // --verify-entries=0: the service runs only (a quick look at throughput; BENCHMARKS.md is not rewritten).
+    if (verifyEntries === 0) {
+      const rows = trailRows(runs);
+      const lines = [...sideBySide(runs), `- load average ${fmt(load0, 1)} before, ${fmt(load1, 1)} after`];
+      process.stdout.write(`${lines.join('\n')}\n`);
+      return { lines: [], rows, gaps: [], skipReport: true };
+    }
     const typical = JSON.parse(await readFile(join(repoRoot, 'examples/typical-bank.json'), 'utf8'));
     const outcome = ctx.rater.evaluate(typical);
     if (!outcome.ok) throw new Error('examples/typical-bank.json was refused');
@@ -52,11 +59,10 @@ function sideBySide(runs: ServiceRun[]): string[] {
   ];
 }
 
-function trailRows(runs: ServiceRun[], verify: VerifyRun): SummaryRow[] {
+function trailRows(runs: ServiceRun[], verify?: VerifyRun): SummaryRow[] {
   const get = (workers: number, log: boolean) => runs.find((r) => r.workers === workers && r.log === log)!;
   const [off1, on1, on2] = [get(1, false), get(1, true), get(2, true)];
-  const perMillion = (verify.seconds / verify.entries) * 1e6;
-  return [
+  const service: SummaryRow[] = [
     {
       measure: 'decision log on / off, throughput (1 worker)',
       ours: `${fmt((100 * on1.rps) / off1.rps)}% (${fmt(on1.rps)} / ${fmt(off1.rps)} req/s)`,
@@ -75,6 +81,11 @@ function trailRows(runs: ServiceRun[], verify: VerifyRun): SummaryRow[] {
       target: '≥ 1.4×',
       met: on2.rps >= 1.4 * on1.rps,
     },
+  ];
+  if (!verify) return service;
+  const perMillion = (verify.seconds / verify.entries) * 1e6;
+  return [
+    ...service,
     {
       measure: `verify-log, s per 1,000,000 entries (${fmt(verify.entries)} measured)`,
       ours: fmt(perMillion, 1),
