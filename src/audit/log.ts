@@ -21,6 +21,7 @@ import { headPathFor, partPathFor, readHead, syncDir, writeHead } from './head.j
 import { KeyError, loadSigningKey, signCheckpoint } from './keys.js';
 import { LogError, recoverLog } from './recover.js';
 import { redact } from './redact.js';
+import { redactEvidence } from './redact-evidence.js';
 import { type Until, withdrawals } from './withdraw.js';
 
 export { LogError } from './recover.js';
@@ -479,12 +480,19 @@ function entryBody(
   const redacted: NonNullable<DecisionEntry['redacted']> = { dropped: [], masked: [] };
   if (rules.drop?.includes('')) redacted.dropped.push('');
   else {
-    // The derived findings are the rest of the input: kept with it, left out with it.
-    if (decision.inputEvidence !== undefined) entry.inputEvidence = decision.inputEvidence;
     const r = redact(decision.input, rules);
     entry.input = r.value as DecisionEntry['input'];
     redacted.dropped.push(...r.dropped);
     redacted.masked.push(...r.masked);
+    // The derived findings are the rest of the input: kept with it, left out with it, and what it masks
+    // or drops is masked in them too (a rule that reached only them is still listed).
+    if (decision.inputEvidence !== undefined) {
+      const ev = redactEvidence(decision.inputEvidence, rules);
+      entry.inputEvidence = ev.value;
+      for (const p of ev.applied)
+        if (!redacted.dropped.includes(p) && !redacted.masked.includes(p))
+          (rules.drop?.includes(p) ? redacted.dropped : redacted.masked).push(p);
+    }
   }
   if (result?.masked.length) redacted.resultMasked = result.masked;
   if (redacted.dropped.length || redacted.masked.length || redacted.resultMasked) entry.redacted = redacted;

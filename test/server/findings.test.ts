@@ -9,6 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createDecisionLog } from '../../src/audit/log.js';
 import { replayLog } from '../../src/audit/replay.js';
+import { verifyLog } from '../../src/audit/verify.js';
 import { rulesetsDir } from '../../src/artifacts/artifacts.js';
 import type { Deriver } from '../../src/evidence/service.js';
 import { deriverFor } from '../../src/server/runtime/live-rules.js';
@@ -348,6 +349,66 @@ describe('POST /v1/evaluate/evidence', () => {
     expect(outcomes).toHaveLength(1);
     expect(outcomes[0]).toMatchObject({ status: 'reproduced', fromEvidence: { derived: 18 } });
     expect(outcomes[0].fromEvidence?.tables).toHaveLength(8);
+  });
+
+  it('masks in the logged evidence what the log masks in the input: the name, the files, the row keys, a finding', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'evidence-masked-'));
+    const path = join(dir, 'decisions.jsonl');
+    const decisionLog = await createDecisionLog({
+      path,
+      privateKeyPath: join(dir, 'key.pem'),
+      createKey: true,
+      mask: ['/institution/name', '/findings/8.1'],
+      resultMask: ['/institution/name'],
+    });
+    const logged = testApp({ rater: ctx.rater, deriver, pdf: false, decisionLog });
+    const f = form([
+      { name: 'case', filename: 'case.json', content: readFileSync(join(exampleDir, 'case.json')) },
+      ...exampleParts(),
+    ]);
+    const res = await logged.inject({
+      method: 'POST',
+      url: '/v1/evaluate/evidence?usersNeeded=4',
+      payload: f.payload,
+      headers: { ...f.headers, ...bearer('rater') },
+    });
+    await logged.close();
+    expect(res.statusCode).toBe(200);
+    // The answer is whole; only the log is masked.
+    expect(res.json().institution.name).toBe('示例农村商业银行（合成数据）');
+    const [entry] = (await readFile(path, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    const derived = entry.inputEvidence.derived;
+    expect(entry.input.institution.name).toBe('[masked]');
+    expect(derived.institution).toBe('[masked]');
+    expect(new Set(derived.tables.map((t: { file: string }) => t.file))).toEqual(new Set(['[masked]']));
+    expect(derived.tables.every((t: { sha256: string }) => /^[0-9a-f]{64}$/.test(t.sha256))).toBe(true);
+    const rows = derived.derived.flatMap((d: { rows: { key: string; table: string }[] }) => d.rows);
+    expect(rows.length).toBeGreaterThan(0);
+    expect(new Set(rows.map((r: { key: string }) => r.key))).toEqual(new Set(['[masked]']));
+    expect(JSON.stringify(entry.inputEvidence)).not.toMatch(/示例农村商业银行|"U05"|员工\.csv/);
+    // The finding the case does not type (8.1 is derived) is masked in the evidence, and listed.
+    expect(derived.findings['8.1']).toEqual({ queriesWithoutAuthorization: '[masked]' });
+    const d81 = derived.derived.find((d: { item: string }) => d.item === '8.1');
+    expect([d81.value, d81.total]).toEqual(['[masked]', '[masked]']);
+    expect(derived.findings['5.2']).toEqual(expect.objectContaining({ usersNotRegistered: 1 }));
+    expect(entry.redacted).toEqual({
+      dropped: [],
+      masked: ['/institution/name', '/findings/8.1'],
+      resultMasked: ['/institution/name'],
+    });
+    expect(await verifyLog(path)).toMatchObject({ ok: true, entries: 1 });
+    // Replay skips it, as it does every decision whose input the log does not hold whole.
+    const outcomes = [];
+    for await (const o of replayLog(path, { rules: rulesetsDir, module: ctx.rater.module })) outcomes.push(o);
+    expect(outcomes).toEqual([
+      expect.objectContaining({
+        status: 'skipped',
+        reason: 'the log does not hold the whole input (left out: /institution/name, /findings/8.1)',
+      }),
+    ]);
   });
 
   it('refuses an upload without its case, and a typed finding the evidence contradicts', async () => {
