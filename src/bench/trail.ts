@@ -1,6 +1,6 @@
 // Bench section: the decision log and the workers, side by side in one run: the service with the log
-// off and on, with one worker and with two (src/bench/trail-service.ts); and verify-log over a long log,
-// its time and its memory (src/bench/trail-verify.ts).
+// off and on, with one worker and with two, measured in turns (src/bench/trail-service.ts); and
+// verify-log over a long log, its time and its memory (src/bench/trail-verify.ts).
 import { readFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
@@ -32,10 +32,10 @@ export const trailSection: Section = {
     const rows = trailRows(runs, verify);
     return {
       lines: [
-        `## Decision log and workers (autocannon, 20 connections, ${seconds} s per run, one after the other)`,
+        `## Decision log and workers (autocannon, 20 connections, ${seconds} s per service, in turns of a few seconds: the four side by side)`,
         ...sideBySide(runs),
         '',
-        `- decision log on: fsync, group commit, a signed checkpoint every 1,000 entries or 1 s. The load generator (autocannon) runs on the same 2 cores as the workers, so two workers share the machine with it. Load average (1 min) ${fmt(load0, 1)} before the runs, ${fmt(load1, 1)} after.`,
+        `- the four services run at once and are measured in turns, round after round, so that the shared machine's other work falls on all alike; p99 is the median of the turns'. Decision log on: fsync, group commit, a signed checkpoint every 1,000 entries or 1 s. The load generator (autocannon) runs on the same 2 cores as the workers, so two workers share the machine with it. Load average (1 min) ${fmt(load0, 1)} before the runs, ${fmt(load1, 1)} after.`,
         `- verify-log over ${fmt(verify.entries)} entries and ${fmt(verify.checkpoints)} checkpoints (${fmt(verify.megabytes)} MB, the typical example with its full result each): ${fmt(verify.seconds, 1)} s, ${fmt(verify.entries / verify.seconds)} entries/s, CPU time ${fmt(verify.cpuSeconds, 1)} s (all its threads; the machine's other work takes the rest of the wall time), peak RSS ${fmt(verify.peakMb)} MB (its second half over 20–50% of the run: ${fmt(verify.growthMb, 0)} MB), ${verify.ok ? 'ok' : 'NOT OK'}; load average ${fmt(verify.load[0], 1)} at its start, ${fmt(verify.load[1], 1)} at its end`,
       ],
       rows,
