@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { draftMonthlyReports } from '../evidence/annex2.js';
 import { Deriver } from '../evidence/service.js';
 import { defaultHeadersFile, loadTableSpecs } from '../evidence/tables.js';
-import { translator } from '../i18n/i18n.js';
+import { translator } from '../diagnostics/i18n.js';
 import { checkReports, type MonthlyReport } from '../obligations/reports.js';
 import { renderFindingsText } from '../render/findings-text.js';
 import { renderReportDiagnostics } from '../render/obligations/text.js';
