@@ -10,7 +10,8 @@ import type { RatingResult } from '../rating/decorate.js';
 import type { Rater } from '../rating/rater.js';
 import { compileSchema } from '../validation/ajv.js';
 import { explainMessages, pointerSegments } from '../diagnostics/explain.js';
-import { msg, said } from '../diagnostics/message.js';
+import { msg } from '../diagnostics/message.js';
+import { said } from '../diagnostics/i18n.js';
 
 export interface RuleTestCase {
   file: string;
