@@ -33,15 +33,15 @@ describe('the Rego', () => {
     await writeFile(
       file,
       (await readFile(file, 'utf8')).replace(
-        'not_rated if institution.newlyConnected == true',
-        'not_rated if   institution.newlyConnected == true',
+        'newly_connected if institution.newlyConnected == true',
+        'newly_connected if   institution.newlyConnected == true',
       ),
     );
     const out = await checkRego(opa, [join(dir, 'rating')], dir);
     expect(out).toHaveLength(1);
     expect(out[0].code).toBe('REGO002');
     expect(out[0].file).toBe('rating/rating.rego');
-    expect(out[0].message).toContain('+not_rated if institution.newlyConnected == true');
+    expect(out[0].message).toContain('+newly_connected if institution.newlyConnected == true');
   });
 
   it('a failing Rego test is reported at the test, on both targets', async () => {
