@@ -91,7 +91,14 @@ function casesOf(source: YamlSource): RuleTestCase[] {
 export function merge(base: unknown, over: unknown): unknown {
   if (!isMapping(base) || !isMapping(over)) return over;
   const out: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(over)) out[k] = k in out ? merge(out[k], v) : v;
+  // Own keys only, written as data properties: a test file's "__proto__" key stays a key (and is refused as input).
+  for (const [k, v] of Object.entries(over))
+    Object.defineProperty(out, k, {
+      value: Object.hasOwn(out, k) ? merge(out[k], v) : v,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   return out;
 }
 
