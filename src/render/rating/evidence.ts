@@ -1,6 +1,6 @@
 // Render stage: the evidence trail of a rating made from evidence, in text and HTML: the first rows
-// behind each derived deduction (with a 5.4 idle stretch's dates and days), an override with its reason, and which findings were derived,
-// typed in, overridden or not derived.
+// behind each derived deduction (a 5.4 idle stretch with its dates and days), an override with its
+// reason, and which findings were derived, typed in, overridden or not derived.
 import type { T } from '../../i18n/i18n.js';
 import type { ResultIdleStretch, ResultStretchEnd } from '../../../generated/types/rating/result.js';
 import type { RatingResult } from '../../rating/decorate.js';
@@ -11,6 +11,7 @@ type Evidence = NonNullable<RatingResult['evidence']>;
 type Pair = { item: string; finding: string };
 
 const pair = (x: Pair) => `${x.item} ${x.finding}`;
+const plain = { interpolation: { escapeValue: false } };
 // A 5.4 idle stretch: its days without a query, and the query rows (or bounds) on either side of it.
 const stretchText = (t: T, s: ResultIdleStretch) => {
   const end = (e: ResultStretchEnd) =>
@@ -40,7 +41,6 @@ const more = (t: T, e: DeductionEvidence, file: string | undefined) =>
     ? t('rating.evidence.more', { total: e.total }) +
       (file ? t('rating.evidence.moreFile', { file, interpolation: { escapeValue: false } }) : '')
     : '';
-const plain = { interpolation: { escapeValue: false } };
 
 /** deductionEvidenceLines: the lines under one deduction in the text report. */
 export function deductionEvidenceLines(t: T, e: DeductionEvidence, file: string | undefined): string[] {
