@@ -1,7 +1,7 @@
 // Check stage: the Rego side of `check`: `opa check --strict`, `opa fmt` (unformatted is an error,
 // with the diff), and `opa test` on both the interpreter and the WebAssembly target, given the data the
 // host compiles from a ruleset as data.compiled (policies/rating/compiled_test.rego reads it).
-import { msg, said } from '../i18n/message.js';
+import { msg, said } from '../diagnostics/message.js';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -13,7 +13,7 @@ import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import { compilePolicyData } from '../rules/compile.js';
 import { Registry } from '../rules/registry.js';
 import { compileSchema } from '../validation/ajv.js';
-import { explainErrors } from '../validation/explain.js';
+import { explainErrors } from '../diagnostics/explain.js';
 
 interface OpaLocation {
   file: string;

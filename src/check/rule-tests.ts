@@ -9,8 +9,8 @@ import { readYamlSource, type YamlSource } from '../diagnostics/yaml-source.js';
 import type { RatingResult } from '../rating/decorate.js';
 import type { Rater } from '../rating/rater.js';
 import { compileSchema } from '../validation/ajv.js';
-import { explainMessages, pointerSegments } from '../validation/explain.js';
-import { msg, said } from '../i18n/message.js';
+import { explainMessages, pointerSegments } from '../diagnostics/explain.js';
+import { msg, said } from '../diagnostics/message.js';
 
 export interface RuleTestCase {
   file: string;

@@ -2,7 +2,7 @@
 // the catalogue's `cli.help` tree gives each command, argument and option its text in Chinese and in
 // English, and wins where it has one; commander's own words ("Usage:", "Options:", the help option) too.
 import type { Command } from 'commander';
-import { type Lang, translator } from '../i18n/i18n.js';
+import { type Lang, translator } from '../diagnostics/i18n.js';
 
 /** helpKey: the catalogue key of a command's help (`cli.help.cmd.keys.add`; the program is `cli.help`). */
 export function helpKey(path: readonly string[]): string {

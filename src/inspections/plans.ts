@@ -9,8 +9,8 @@ import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import { positioned } from '../diagnostics/positioned.js';
 import { readYamlSource, type JsonPath, type YamlSource } from '../diagnostics/yaml-source.js';
 import { compileSchema } from '../validation/ajv.js';
-import { explainMessages, pointerSegments } from '../validation/explain.js';
-import { asMessage, type Message, msg, said } from '../i18n/message.js';
+import { explainMessages, pointerSegments } from '../diagnostics/explain.js';
+import { asMessage, type Message, msg, said } from '../diagnostics/message.js';
 import { parseIsoDate } from '../obligations/dates.js';
 
 export type { InspectionPlan, InspectionRecord };

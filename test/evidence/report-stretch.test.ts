@@ -2,7 +2,7 @@
 // them (a query row, or the user's creation, the lastQuery column, the year's start or end, the as-of
 // day), Chinese by default and English with --lang en, escaped in HTML.
 import { describe, expect, it } from 'vitest';
-import { translator } from '../../src/i18n/i18n.js';
+import { translator } from '../../src/diagnostics/i18n.js';
 import { deductionEvidenceHtml, deductionEvidenceLines } from '../../src/render/rating/evidence.js';
 
 type Evidence = Parameters<typeof deductionEvidenceLines>[1];

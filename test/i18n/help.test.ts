@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../src/artifacts/artifacts.js';
 import { helpTexts } from '../../src/cli/help.js';
 import { declareProgram } from '../../src/cli/program.js';
-import { langs, translator } from '../../src/i18n/i18n.js';
+import { langs, translator } from '../../src/diagnostics/i18n.js';
 
 const cli = `${repoRoot}dist/cli/main.js`;
 const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { cwd: repoRoot, encoding: 'utf8' });

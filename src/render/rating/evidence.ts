@@ -1,7 +1,7 @@
 // Render stage: the evidence trail of a rating made from evidence, in text and HTML: the first rows
 // behind each derived deduction (a 5.4 idle stretch with its dates and days), an override with its
 // reason, and which findings were derived, typed in, overridden or not derived.
-import type { T } from '../../i18n/i18n.js';
+import type { T } from '../../diagnostics/i18n.js';
 import type { ResultIdleStretch, ResultStretchEnd } from '../../../generated/types/rating/result.js';
 import type { RatingResult } from '../../rating/decorate.js';
 import { escapeHtml } from '../page/html-page.js';

@@ -1,4 +1,4 @@
-// i18n: a message kept as its catalogue key and values rather than as text, so that a diagnostic made
+// Diagnostics: a message kept as its catalogue key and values rather than as text, so that a diagnostic made
 // once (by a loader, whose results are cached and shared) is read in the language each reader asks for.
 import { type Lang, translator } from './i18n.js';
 

@@ -1,4 +1,5 @@
-// i18n: the message catalogue of every human-readable output (reports, diff, impact, check, CLI). The
+// Diagnostics: the message catalogue of every human-readable output (reports, diff, impact, check, CLI),
+// kept beside the diagnostics whose messages are half of it, so the lowest layer is one folder. The
 // texts live in locales/<lang>.json, one file per language, read by i18next; Chinese is the default.
 import { readFileSync } from 'node:fs';
 import i18next, { type TFunction } from 'i18next';
