@@ -217,11 +217,25 @@ describe('the example through the CLI', () => {
     const r = evaluateExample(join(tmpdir(), `cp-f-${process.pid}.json`));
     expect(r.stdout).toContain('证据：users 第 6 行 U05（filed-late）');
     expect(r.stdout).toContain('评级人员改定：8.1 queriesWithoutAuthorization 由 6 改为 5，理由：Q006');
+    // 5.4's first five of its six rows, each idle stretch with its days and the query rows around it.
+    const line = r.stdout.split('\n').find((l) => l.includes('U02（idle-not-locked'));
+    expect(line?.trim().split('；')).toEqual([
+      '证据：users 第 3 行 U02（idle-not-locked：2024-01-01 至 2024-06-14 共 166 天无查询，此前：年度开始，此后：queries 第 5 行 Q004）',
+      'users 第 3 行 U02（not-stopped-on-leaving）',
+      'users 第 4 行 U03（idle-not-locked：2024-04-03 至 2024-05-17 共 45 天无查询，此前：queries 第 9 行 Q008，此后：queries 第 3 行 Q002）',
+      'users 第 4 行 U03（idle-not-locked：2024-05-19 至 2024-08-07 共 81 天无查询，此前：queries 第 3 行 Q002，此后：queries 第 7 行 Q006）',
+      expect.stringMatching(
+        /^users 第 4 行 U03（idle-not-locked：2024-08-09 至 2024-12-19 共 133 天无查询，此前：queries 第 7 行 Q006，此后：queries 第 6 行 Q005） … 共 6 行，全部见 /,
+      ),
+    ]);
   });
 
   it('the HTML report lists the rows', () => {
     const r = evaluateExample(join(tmpdir(), `cp-f-${process.pid}.json`), ['--format', 'html']);
     expect(r.stdout).toContain('<ul class="evidence"><li>users 第 6 行 U05（filed-late）</li></ul>');
+    expect(r.stdout).toContain(
+      '<li>users 第 3 行 U02（idle-not-locked：2024-01-01 至 2024-06-14 共 166 天无查询，此前：年度开始，此后：queries 第 5 行 Q004）</li>',
+    );
     expect(r.stdout).toContain('<h2>事实来源</h2>');
     // The derivation's readings are listed with the scoring table's.
     expect(r.stdout).toContain('<code>derivation-5.4</code> 5.4');
