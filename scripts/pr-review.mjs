@@ -13,7 +13,7 @@ import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 
 const root = new URL('..', import.meta.url).pathname;
-const { translator } = await import(`${root}dist/i18n/i18n.js`);
+const { translator } = await import(`${root}dist/diagnostics/i18n.js`);
 
 const { values } = parseArgs({
   options: {

@@ -25,7 +25,7 @@ started(stage) if is_object(stage.due)
 
 # A stage whose clock has not started (no fieldwork end, no report) is waiting; an act on the due day
 # itself is on time.
-classify(stage, _) := {"status": "waiting"} if not started(stage)
+classify(stage) := {"status": "waiting"} if not started(stage)
 
 else := {"status": "on-time", "due": stage.due.day, "early": span(stage.done, stage.due)} if {
 	done(stage)
@@ -54,26 +54,32 @@ on_site(i) if {
 	i.fieldworkFrom <= input.asOf.day
 }
 
-stages(i) := {"report": classify(i.report, i), "rectification": rectification(i)}
+stages(i) := {"report": classify(i.report), "rectification": rectification(i)}
 
 rectification(i) := {"status": "not-owed"} if i.rectificationOwed == false
 
-else := classify(i.rectification, i)
+else := classify(i.rectification)
 
-statuses(i) := {s.status | some s in stages(i)}
+stage_statuses(i) := {s.status | some s in stages(i)}
 
 # The inspection as a whole: planned until the fieldwork starts; overdue when any stage is past its
 # day undone; due while one is still open; late when all came but one after its day; else complete.
+# The bodies that open with a string stay in braces: opa fmt 1.22.3 writes `else := "x" if "y" in s`
+# followed by another else with the head value twice (`if "x" if ...`) and then refuses its own output.
 overall(i) := "planned" if not on_site(i)
 
-else := "overdue" if "overdue" in statuses(i)
+else := "overdue" if {
+	"overdue" in stage_statuses(i)
+}
 
 else := "due" if {
-	some s in statuses(i)
+	some s in stage_statuses(i)
 	s in {"due", "waiting"}
 }
 
-else := "late" if "late" in statuses(i)
+else := "late" if {
+	"late" in stage_statuses(i)
+}
 
 else := "complete"
 

@@ -17,9 +17,9 @@ circumstances := object.get(input, "circumstances", {})
 institution := object.get(input, "institution", {})
 
 # 第九条: an institution connected in the rating year is not rated.
-not_rated if institution.newlyConnected == true
+newly_connected if institution.newlyConnected == true
 
-rated if not not_rated
+rated if not newly_connected
 
 # 第二十一条: the institutions of annex 1 are national; every other one is local. A branch takes
 # the type of the institution it belongs to.
@@ -33,7 +33,7 @@ institution_type := "national" if rs.national[legal_entity]
 
 # The items whose rules read a finding the input gives (mostly the item itself; 3.2 also reads 3.1's
 # no-audit finding). Every other item keeps its untouched score and is not looked at.
-candidates := {owner |
+candidates contains owner if {
 	some item_id, _ in findings
 	some owner in object.get(rs.ownersReading, item_id, [])
 }
@@ -47,7 +47,7 @@ records_of(owner) := [rec |
 	rec := record(rule, v)
 ]
 
-evaluated := {owner: records_of(owner) | some owner in candidates}
+evaluated[owner] := records_of(owner) if some owner in candidates
 
 record(rule, v) := {"rule": rule, "deducts": true, "d": d} if {
 	rule.kind == "perOccurrence"
@@ -89,13 +89,13 @@ record(rule, v) := {"rule": rule, "tier": o, "deducts": outcome(o), "d": d} if {
 	d := object.union({"rule": rule.id, "order": rule.order, "count": 1, "value": v}, outcome_fields(o))
 }
 
-capped(raw, cap) := raw if cap == null
+capped(raw, null) := raw
 
 capped(raw, cap) := min([raw, cap]) if cap != null
 
-occurrences(v) := 1 if v == true
+occurrences(true) := 1
 
-occurrences(v) := 0 if v == false
+occurrences(false) := 0
 
 occurrences(v) := v if is_number(v)
 
@@ -181,7 +181,7 @@ holds(cond) if {
 }
 
 # Only triggers that read a circumstance the input gives can fire.
-fired_triggers := {t.id: t |
+fired_triggers[t.id] := t if {
 	some name, _ in circumstances
 	some t in object.get(rs.triggersByCircumstance, name, [])
 	every cond in t.conditions {
@@ -193,7 +193,7 @@ zero_score_triggers := [t.id | some t in rs.zeroScore.triggers; fired_triggers[t
 
 downgrade_triggers := [t.id | some t in rs.downgrade.triggers; fired_triggers[t.id]]
 
-zero_score := count(zero_score_triggers) > 0
+zero_score if count(zero_score_triggers) > 0
 
 score := 0 if zero_score
 
@@ -258,7 +258,7 @@ interpretations contains rs.downgrade.onceInterpretation if {
 
 interpretations contains rs.zeroScoreInterpretation if score == 0
 
-interpretations contains rs.notRatedInterpretation if not_rated
+interpretations contains rs.notRatedInterpretation if newly_connected
 
 interpretations contains rs.institutionInterpretation if institution.branchOf
 
@@ -271,7 +271,7 @@ result := {
 	"rated": false,
 	"institutionType": institution_type,
 	"interpretations": interpretations,
-} if not_rated
+} if newly_connected
 
 else := {
 	"rated": true,

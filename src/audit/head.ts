@@ -7,7 +7,7 @@ import type { ValidateFunction } from 'ajv';
 import type { SignedHead } from '../../generated/types/audit/signed-head.js';
 import { parseYamlSource } from '../diagnostics/yaml-source.js';
 import { compileSchema } from '../validation/ajv.js';
-import { explainErrors, pointerSegments } from '../validation/explain.js';
+import { explainErrors, pointerSegments } from '../diagnostics/explain.js';
 import { parseJsonText } from '../validation/json-syntax.js';
 import { canonicalJson } from './canonical.js';
 import type { Checkpoint } from './entry.js';

@@ -1,9 +1,10 @@
 // Check stage: the Rego side of `check`: `opa check --strict`, `opa fmt` (unformatted is an error,
 // with the diff), and `opa test` on both the interpreter and the WebAssembly target, given the data the
 // host compiles from a ruleset as data.compiled (policies/rating/compiled_test.rego reads it).
-import { msg, said } from '../i18n/message.js';
+import { msg } from '../diagnostics/message.js';
+import { said } from '../diagnostics/i18n.js';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { createTwoFilesPatch } from 'diff';
@@ -13,7 +14,7 @@ import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import { compilePolicyData } from '../rules/compile.js';
 import { Registry } from '../rules/registry.js';
 import { compileSchema } from '../validation/ajv.js';
-import { explainErrors } from '../validation/explain.js';
+import { explainErrors } from '../diagnostics/explain.js';
 
 interface OpaLocation {
   file: string;
@@ -81,14 +82,39 @@ function strictCheck(opa: string, dirs: string[], root: string): Diagnostic[] {
   }));
 }
 
-/** formatCheck: every file `opa fmt` would change, with the diff (REGO002). */
-function formatCheck(opa: string, dirs: string[], root: string): Diagnostic[] {
+/**
+ * regoFiles: every .rego file under the folders (or given as a file), sorted: what the formatting
+ * check covers, one file at a time.
+ */
+export function regoFiles(paths: string[]): string[] {
+  const files = paths.flatMap((p) =>
+    statSync(p).isDirectory()
+      ? readdirSync(p, { recursive: true, encoding: 'utf8' }).map((name) => join(p, name))
+      : [p],
+  );
+  return files.filter((f) => f.endsWith('.rego') && statSync(f).isFile()).sort();
+}
+
+/**
+ * formatCheck: every file `opa fmt` would change, with the diff, and every file it cannot format
+ * (REGO002). Each file gets its own `opa fmt --list`: given a folder, opa stops at the first file it
+ * cannot format and lists nothing after it, so one bad file would hide the rest.
+ */
+export function formatCheck(opa: string, dirs: string[], root: string): Diagnostic[] {
   const out: Diagnostic[] = [];
-  const unformatted = run(opa, ['fmt', '--list', ...dirs])
-    .stdout.split('\n')
-    .filter(Boolean);
-  for (const file of unformatted) {
+  for (const file of regoFiles(dirs)) {
     const name = relative(root, file) || file;
+    const listed = run(opa, ['fmt', '--list', file]);
+    if (listed.status !== 0) {
+      out.push({
+        code: 'REGO002',
+        severity: 'error',
+        file: name,
+        ...said(msg('diag.rego.fmtFailed', { name, error: fmtError(listed.stderr || listed.stdout, file) })),
+      });
+      continue;
+    }
+    if (!listed.stdout.trim()) continue;
     const diff = createTwoFilesPatch(
       name,
       `${name} (opa fmt)`,
@@ -111,8 +137,17 @@ function formatCheck(opa: string, dirs: string[], root: string): Diagnostic[] {
       ...said(msg('diag.rego.unformatted', { name, diff })),
     });
   }
-
   return out;
+}
+
+// opa's own words ("the result is invalid: …") without the leading file name and the --check-result hint.
+function fmtError(text: string, file: string): string {
+  return text
+    .split('\n')
+    .filter((l) => l.trim() && !l.startsWith('To inspect the formatted Rego'))
+    .join('\n')
+    .replace(`${file} was successfully formatted, but `, '')
+    .trim();
 }
 
 /** dataCheck: the compiled policy data against schemas/policy/data.schema.json, the shape the Rego is written for (REGO003). */

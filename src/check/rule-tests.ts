@@ -9,8 +9,9 @@ import { readYamlSource, type YamlSource } from '../diagnostics/yaml-source.js';
 import type { RatingResult } from '../rating/decorate.js';
 import type { Rater } from '../rating/rater.js';
 import { compileSchema } from '../validation/ajv.js';
-import { explainMessages, pointerSegments } from '../validation/explain.js';
-import { msg, said } from '../i18n/message.js';
+import { explainMessages, pointerSegments } from '../diagnostics/explain.js';
+import { msg } from '../diagnostics/message.js';
+import { said } from '../diagnostics/i18n.js';
 
 export interface RuleTestCase {
   file: string;
@@ -91,7 +92,14 @@ function casesOf(source: YamlSource): RuleTestCase[] {
 export function merge(base: unknown, over: unknown): unknown {
   if (!isMapping(base) || !isMapping(over)) return over;
   const out: Record<string, unknown> = { ...base };
-  for (const [k, v] of Object.entries(over)) out[k] = k in out ? merge(out[k], v) : v;
+  // Own keys only, written as data properties: a test file's "__proto__" key stays a key (and is refused as input).
+  for (const [k, v] of Object.entries(over))
+    Object.defineProperty(out, k, {
+      value: Object.hasOwn(out, k) ? merge(out[k], v) : v,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
   return out;
 }
 

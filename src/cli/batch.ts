@@ -3,7 +3,7 @@ import { createReadStream } from 'node:fs';
 import { access } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { rateStream } from '../rating/batch.js';
-import { translator } from '../i18n/i18n.js';
+import { translator } from '../diagnostics/i18n.js';
 import { defaults, UsageError } from './io.js';
 import { cliLang } from './lang.js';
 

@@ -8,7 +8,7 @@ import type { RuleSet } from '../rules/ruleset.js';
 import { renderDiffHtml } from '../render/diff/html.js';
 import { renderDiffMarkdown } from '../render/diff/markdown.js';
 import { renderDiffText } from '../render/diff/text.js';
-import { type Lang, translator } from '../i18n/i18n.js';
+import { type Lang, translator } from '../diagnostics/i18n.js';
 import { defaults, UsageError } from './io.js';
 import { cliLang } from './lang.js';
 

@@ -7,7 +7,7 @@ import { civil, parseLooseDate } from '../obligations/dates.js';
 import { calendarsDir, ObligationService } from '../obligations/service.js';
 import { renderDueText } from '../render/obligations/text.js';
 import { SelectionError } from '../rules/registry.js';
-import type { Problem } from '../validation/explain.js';
+import type { Problem } from '../diagnostics/explain.js';
 import { renderProblemsText } from '../render/rating/text.js';
 
 /** ServiceOptions: the folders every obligations command reads, overridable for tests. */

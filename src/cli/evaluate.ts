@@ -13,10 +13,10 @@ import { BrowserUnavailable, PdfPrinter, PrinterBusy } from '../render/pdf/brows
 import { renderResultPdf } from '../render/pdf/rating.js';
 import { renderResultHtml } from '../render/rating/html.js';
 import { renderProblemsText, renderResultText } from '../render/rating/text.js';
-import type { Problem } from '../validation/explain.js';
+import type { Problem } from '../diagnostics/explain.js';
 import { type EvidenceOptions, usersNeeded, withEvidenceOptions, writeJsonAtomically } from './evidence-options.js';
 import { defaults, parseJson, readInputText, UsageError, writeOutput } from './io.js';
-import { translator } from '../i18n/i18n.js';
+import { translator } from '../diagnostics/i18n.js';
 import { cliLang } from './lang.js';
 
 const formats = ['text', 'json', 'html', 'pdf'] as const;

@@ -1,5 +1,5 @@
 // CLI: the options shared by the commands that read evidence folders, and writing a findings file.
-import { translator } from '../i18n/i18n.js';
+import { translator } from '../diagnostics/i18n.js';
 import { cliLang } from './lang.js';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { dirname } from 'node:path';

@@ -4,18 +4,18 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Command } from 'commander';
 import { draftMonthlyReports } from '../evidence/annex2.js';
+import { Deriver } from '../evidence/service.js';
 import { defaultHeadersFile, loadTableSpecs } from '../evidence/tables.js';
-import { checkReports } from '../obligations/reports.js';
+import { translator } from '../diagnostics/i18n.js';
+import { checkReports, type MonthlyReport } from '../obligations/reports.js';
+import { renderFindingsText } from '../render/findings-text.js';
 import { renderReportDiagnostics } from '../render/obligations/text.js';
 import { loadService, type ServiceFlags, withServiceOptions } from './due.js';
-import { Deriver } from '../evidence/service.js';
-import { renderFindingsText } from '../render/findings-text.js';
 import { type EvidenceOptions, usersNeeded, withEvidenceOptions, writeJsonAtomically } from './evidence-options.js';
-import { translator } from '../i18n/i18n.js';
 import { defaults, UsageError } from './io.js';
 import { cliLang } from './lang.js';
 
-interface Options extends EvidenceOptions {
+interface DeriveOptions extends EvidenceOptions {
   institution: string;
   region?: string;
   year: string;
@@ -26,8 +26,25 @@ interface Options extends EvidenceOptions {
   ruleset?: string;
 }
 
+interface Annex2Options extends ServiceFlags {
+  institution: string;
+  region: string;
+  year: string;
+  reportingUnit: string;
+  signedBy: string;
+  reviewedBy: string;
+  preparedBy: string;
+  outDir: string;
+  headers?: string;
+}
+
 export function registerFindings(program: Command): void {
   const findings = program.command('findings').description('findings derived from evidence');
+  registerDerive(findings);
+  registerAnnex2(findings);
+}
+
+function registerDerive(findings: Command): void {
   withEvidenceOptions(
     findings
       .command('derive')
@@ -44,10 +61,10 @@ export function registerFindings(program: Command): void {
       .option('--ruleset <id>', 'pin a ruleset by id')
       .option('--rules <dir>', 'folder of rulesets', defaults.rules)
       .option('--wasm <file>', 'compiled policy', defaults.wasm),
-  ).action(async (dir: string, o: Options) => {
-    await derive(dir, o);
-  });
+  ).action(derive);
+}
 
+function registerAnnex2(findings: Command): void {
   withServiceOptions(
     findings
       .command('annex2')
@@ -64,78 +81,84 @@ export function registerFindings(program: Command): void {
       .requiredOption('--prepared-by <name>', '填表人 (prepared by)')
       .requiredOption('--out-dir <dir>', 'where the twelve drafts are written, one <YYYY-MM>.json each')
       .option('--headers <file>', 'the header mapping (default: policies/evidence/headers.yaml)'),
-  ).action(async (dir: string, o: Annex2Options) => {
-    const t = translator(cliLang());
-    const year = Number(o.year);
-    if (!Number.isInteger(year)) throw new UsageError(t('cli.findings.badYear', { year: o.year }));
-    const specs = await loadTableSpecs(o.headers ?? defaultHeadersFile(o.rules ?? defaults.rules));
-    const drafts = await draftMonthlyReports({
-      dir,
-      institution: o.institution,
-      region: o.region,
-      year,
-      specs,
-      signatories: {
-        reportingUnit: o.reportingUnit,
-        signedBy: o.signedBy,
-        reviewedBy: o.reviewedBy,
-        preparedBy: o.preparedBy,
-      },
-    });
-    // Through the same validation as `report validate`, before anything is written.
-    const service = await loadService(o);
-    const check = checkReports(
-      service,
-      drafts.map((d) => ({ source: `${d.period}.json`, value: d })),
-      Date.UTC(year + 1, 11, 31) / 86_400_000,
-    );
-    const errors = check.diagnostics.filter((d) => d.severity === 'error');
-    if (errors.length) {
-      process.stderr.write(renderReportDiagnostics(check.diagnostics));
-      process.exitCode = 1;
-      return;
-    }
-    await mkdir(o.outDir, { recursive: true });
-    for (const d of drafts) await writeJsonAtomically(join(o.outDir, `${d.period}.json`), d);
-    const lines = drafts.map((d) => {
-      const total = Object.values(d.counts).reduce((a, b) => a + b, 0);
-      return total
-        ? t('cli.findings.month', { period: d.period, count: total })
-        : t('cli.findings.zero', { period: d.period });
-    });
-    process.stdout.write(`${lines.join('\n')}\n${t('cli.findings.written', { dir: o.outDir })}\n`);
+  ).action(annex2);
+}
+
+/** yearOf reads --year as a whole number, refusing anything else as a usage error. */
+function yearOf(text: string): number {
+  const year = Number(text);
+  if (!Number.isInteger(year)) throw new UsageError(translator(cliLang())('cli.findings.badYear', { year: text }));
+  return year;
+}
+
+async function derive(dir: string, o: DeriveOptions): Promise<void> {
+  const year = yearOf(o.year);
+  const deriver = await Deriver.load({ rules: o.rules, wasm: o.wasm, calendars: o.calendars, headers: o.headers });
+  const result = await deriver.derive({
+    dir,
+    institution: o.institution,
+    region: o.region,
+    year,
+    asOf: o.asOf,
+    usersNeeded: usersNeeded(o),
+    ruleset: o.ruleset,
+  });
+  await writeJsonAtomically(o.out, result);
+  process.stdout.write(o.json ? `${JSON.stringify(result, null, 2)}\n` : renderFindingsText(result, o.out, cliLang()));
+}
+
+async function annex2(dir: string, o: Annex2Options): Promise<void> {
+  const year = yearOf(o.year);
+  const drafts = await draftAnnex2(dir, year, o);
+  if (!(await draftsPass(drafts, year, o))) return;
+  await mkdir(o.outDir, { recursive: true });
+  for (const d of drafts) await writeJsonAtomically(join(o.outDir, `${d.period}.json`), d);
+  process.stdout.write(annex2Summary(drafts, o.outDir));
+}
+
+/** draftAnnex2 drafts the twelve monthly reports of a year from the incidents table. */
+async function draftAnnex2(dir: string, year: number, o: Annex2Options): Promise<MonthlyReport[]> {
+  const specs = await loadTableSpecs(o.headers ?? defaultHeadersFile(o.rules ?? defaults.rules));
+  return draftMonthlyReports({
+    dir,
+    institution: o.institution,
+    region: o.region,
+    year,
+    specs,
+    signatories: {
+      reportingUnit: o.reportingUnit,
+      signedBy: o.signedBy,
+      reviewedBy: o.reviewedBy,
+      preparedBy: o.preparedBy,
+    },
   });
 }
 
-interface Annex2Options extends ServiceFlags {
-  institution: string;
-  region: string;
-  year: string;
-  reportingUnit: string;
-  signedBy: string;
-  reviewedBy: string;
-  preparedBy: string;
-  outDir: string;
-  headers?: string;
+/**
+ * draftsPass puts the drafts through the same validation as `report validate`, before anything is
+ * written; on an error it prints the diagnostics, sets exit code 1 and returns false.
+ */
+async function draftsPass(drafts: MonthlyReport[], year: number, o: Annex2Options): Promise<boolean> {
+  const service = await loadService(o);
+  const check = checkReports(
+    service,
+    drafts.map((d) => ({ source: `${d.period}.json`, value: d })),
+    Date.UTC(year + 1, 11, 31) / 86_400_000,
+  );
+  if (!check.diagnostics.some((d) => d.severity === 'error')) return true;
+  process.stderr.write(renderReportDiagnostics(check.diagnostics));
+  process.exitCode = 1;
+  return false;
 }
 
-async function derive(dir: string, o: Options): Promise<void> {
-  {
-    const year = Number(o.year);
-    if (!Number.isInteger(year)) throw new UsageError(translator(cliLang())('cli.findings.badYear', { year: o.year }));
-    const deriver = await Deriver.load({ rules: o.rules, wasm: o.wasm, calendars: o.calendars, headers: o.headers });
-    const result = await deriver.derive({
-      dir,
-      institution: o.institution,
-      region: o.region,
-      year,
-      asOf: o.asOf,
-      usersNeeded: usersNeeded(o),
-      ruleset: o.ruleset,
-    });
-    await writeJsonAtomically(o.out, result);
-    process.stdout.write(
-      o.json ? `${JSON.stringify(result, null, 2)}\n` : renderFindingsText(result, o.out, cliLang()),
-    );
-  }
+/** annex2Summary: a line per month (its count of incidents, or that it is a zero report) and where they went. */
+function annex2Summary(drafts: MonthlyReport[], outDir: string): string {
+  const t = translator(cliLang());
+  const lines = drafts.map((d) => {
+    const total = Object.values(d.counts).reduce((a, b) => a + b, 0);
+    return total
+      ? t('cli.findings.month', { period: d.period, count: total })
+      : t('cli.findings.zero', { period: d.period });
+  });
+  return `${lines.join('\n')}\n${t('cli.findings.written', { dir: outDir })}\n`;
 }

@@ -1,8 +1,8 @@
 // CLI: the `--help` texts in the run's language. Commands declare their English help beside their code;
 // the catalogue's `cli.help` tree gives each command, argument and option its text in Chinese and in
-// English, and wins where it has one. Commander's own words ("Usage:", "Options:") stay as they are.
+// English, and wins where it has one; commander's own words ("Usage:", "Options:", the help option) too.
 import type { Command } from 'commander';
-import { type Lang, translator } from '../i18n/i18n.js';
+import { type Lang, translator } from '../diagnostics/i18n.js';
 
 /** helpKey: the catalogue key of a command's help (`cli.help.cmd.keys.add`; the program is `cli.help`). */
 export function helpKey(path: readonly string[]): string {
@@ -44,4 +44,24 @@ export function localiseHelp(program: Command, lang: Lang): void {
     const text = t(h.key, { defaultValue: '' });
     if (text) h.set(text);
   }
+  localiseCommanderWords(program, t);
+}
+
+/** The headings commander writes in every help text, by their catalogue keys under `cli.commander`. */
+const headings: Record<string, string> = {
+  'Usage:': 'usage',
+  'Arguments:': 'arguments',
+  'Options:': 'options',
+  'Global Options:': 'globalOptions',
+  'Commands:': 'commands',
+};
+
+// Commander's headings, its -h/--help option and its implicit `help` command, on every command.
+function localiseCommanderWords(cmd: Command, t: (key: string) => string): void {
+  const key = (k: string) => `cli.commander.${k}`;
+  cmd.configureHelp({ styleTitle: (title) => (title in headings ? t(key(headings[title])) : title) });
+  cmd.helpOption('-h, --help', t(key('helpOption')));
+  // Only a command with subcommands has the implicit `help [command]`; naming it on a leaf would add one.
+  if (cmd.commands.length) cmd.helpCommand('help [command]', t(key('helpCommand')));
+  for (const sub of cmd.commands) localiseCommanderWords(sub, t);
 }

@@ -1,6 +1,6 @@
 // CLI: `inspections status PLAN_DIR --as-of DATE`: the inspections of annex 4 (征信信息安全巡查试行办法)
 // in a folder of yearly plans: what is due, overdue, late, missing or complete, each with its clause.
-import { translator } from '../i18n/i18n.js';
+import { translator } from '../diagnostics/i18n.js';
 import { cliLang } from './lang.js';
 import { writeFile } from 'node:fs/promises';
 import { Option, type Command } from 'commander';

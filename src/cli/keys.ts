@@ -4,7 +4,7 @@
 import type { Command } from 'commander';
 import { generateSecret, hashSecret, namePattern, scopes, type ApiKey, type Scope } from '../security/api-keys.js';
 import { KeysError, readKeysFile, writeKeysFile } from '../security/keys-file.js';
-import { translator } from '../i18n/i18n.js';
+import { translator } from '../diagnostics/i18n.js';
 import { UsageError } from './io.js';
 import { cliLang } from './lang.js';
 

@@ -1,7 +1,7 @@
 // CLI: the language of the human output, chosen once per run with the global `--lang` (Chinese by
 // default) and read by every subcommand that renders for a person.
 import { type Command, Option } from 'commander';
-import { defaultLang, isLang, type Lang, langs, translator } from '../i18n/i18n.js';
+import { defaultLang, isLang, type Lang, langs, translator } from '../diagnostics/i18n.js';
 
 let current: Lang = defaultLang;
 

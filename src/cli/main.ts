@@ -6,7 +6,7 @@ import { EvidenceError } from '../evidence/errors.js';
 import { BatchSetupError } from '../rating/batch.js';
 import { RulesError } from '../diagnostics/diagnostics.js';
 import { diagnosticLine } from '../render/diagnostics/text.js';
-import { translator } from '../i18n/i18n.js';
+import { translator } from '../diagnostics/i18n.js';
 import { OutputError, UsageError } from './io.js';
 import { cliLang, langFromArgv } from './lang.js';
 import { buildProgram } from './program.js';

@@ -13,7 +13,7 @@ import { registerImpact } from './impact.js';
 import { registerInspections } from './inspections.js';
 import { registerKeys } from './keys.js';
 import { addLangOption } from './lang.js';
-import { defaultLang, type Lang } from '../i18n/i18n.js';
+import { defaultLang, type Lang } from '../diagnostics/i18n.js';
 import { registerReplay } from './replay.js';
 import { registerVerifyLog } from './verify-log.js';
 import { localiseHelp } from './help.js';

@@ -4,7 +4,7 @@ import { access } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { replayLog, type ReplayOutcome } from '../audit/replay.js';
 import { PolicyModule } from '../engine/engine.js';
-import { type Lang, translator } from '../i18n/i18n.js';
+import { type Lang, translator } from '../diagnostics/i18n.js';
 import { defaults, UsageError } from './io.js';
 import { cliLang } from './lang.js';
 

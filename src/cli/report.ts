@@ -11,7 +11,7 @@ import { renderAnnex2Html } from '../render/annex2/html.js';
 import { annex2Table, type Signatories } from '../render/annex2/layout.js';
 import { renderAnnex2Xlsx } from '../render/annex2/xlsx.js';
 import { loadService, refuse, withServiceOptions, type ServiceFlags } from './due.js';
-import { translator } from '../i18n/i18n.js';
+import { translator } from '../diagnostics/i18n.js';
 import { parseJson, readInputText, UsageError, writeOutput } from './io.js';
 import { cliLang } from './lang.js';
 

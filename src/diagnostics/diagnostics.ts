@@ -1,6 +1,6 @@
 // Diagnostics: the one shape every problem takes, whether it comes from YAML syntax, the schema, a
 // semantic check, the Rego tool chain or a rule test, so every output format prints all of them.
-import type { MessageParam } from '../i18n/message.js';
+import type { MessageParam } from './message.js';
 import type { Code, Severity } from './codes.js';
 
 export type { Severity };

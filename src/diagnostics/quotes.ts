@@ -1,6 +1,6 @@
 // Diagnostics: the check every rule and duty file makes of its quotes, that each stands in the source
 // text verbatim, with one message wherever it fails.
-import { type Message, msg } from '../i18n/message.js';
+import { type Message, msg } from './message.js';
 
 /** notVerbatim: why a quote is refused, or undefined when it is in the source (or the source is unknown). */
 export function notVerbatim(text: string, sourceText: string | undefined): Message | undefined {

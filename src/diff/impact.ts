@@ -3,7 +3,7 @@
 // and the grade distribution before and after. Per-case outcomes are handed on as they are made and
 // only counts are kept, so a run over tens of thousands of cases holds no results.
 import type { Outcome } from '../rating/rater.js';
-import type { Problem } from '../validation/explain.js';
+import type { Problem } from '../diagnostics/explain.js';
 import type { Case } from './cases.js';
 import type { RulesetRater } from '../rating/ruleset-rater.js';
 

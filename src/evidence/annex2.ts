@@ -1,7 +1,7 @@
 // Evidence stage: the incidents table (风险事件) drafted into the monthly 征信信息安全情况统计表 of
 // annex 2, one report per month of the year, months without events as zero reports (零报告). The
 // drafts are ordinary monthly reports: the existing report validation and rendering take them as they are.
-import { msg } from '../i18n/message.js';
+import { msg } from '../diagnostics/message.js';
 import type { MonthlyReport } from '../../generated/types/obligations/monthly-report.js';
 import { Collector, problem } from './errors.js';
 import { locateTables } from './files.js';

@@ -1,6 +1,6 @@
 // Evidence stage: turns one cell (text from CSV or XLSX, a JSON value from NDJSON) into its typed
 // value, or says what the column allows. Dates become YYYY-MM-DD; a time of day is dropped.
-import { type Message, type MessageParam, msg } from '../i18n/message.js';
+import { type Message, type MessageParam, msg } from '../diagnostics/message.js';
 import { daysInMonth } from '../obligations/dates.js';
 import { type ColumnSpec, fold } from './tables.js';
 

@@ -1,7 +1,7 @@
 // Evidence stage: the derivation pipeline, top to bottom: find the tables in a folder, read them as
 // streams, join them by key and let the policy mark rows chunk by chunk (join.ts), sum the marks, and
 // let the policy turn the totals into findings. Each finding keeps the rows behind it.
-import { msg } from '../i18n/message.js';
+import { msg } from '../diagnostics/message.js';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';

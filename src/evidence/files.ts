@@ -1,5 +1,5 @@
 // Evidence stage: finds each table's file in an evidence folder by the names headers.yaml gives it.
-import { msg } from '../i18n/message.js';
+import { msg } from '../diagnostics/message.js';
 import { readdir } from 'node:fs/promises';
 import { join, parse } from 'node:path';
 import { type Collector, problem } from './errors.js';

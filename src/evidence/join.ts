@@ -1,7 +1,7 @@
 // Evidence stage: the joins and the marking. Reads each table as a stream (the small ones held, the
 // large ones, queries and authorizations, chunk by chunk), checks the keys between them, joins what
 // each row's input needs by key, and hands the chunks to the policy for marking.
-import { msg } from '../i18n/message.js';
+import { msg } from '../diagnostics/message.js';
 import type { Collector } from './errors.js';
 import { type IdleSource, QueryDays, stretchDetail, userStretches } from './idle.js';
 import { problem } from './errors.js';

@@ -3,7 +3,7 @@
 // it unless an assessor override with a stated reason replaces it; the result shows which is which.
 import type { RatingResult } from '../rating/decorate.js';
 import type { RuleSet } from '../rules/ruleset.js';
-import type { Problem } from '../validation/explain.js';
+import type { Problem } from '../diagnostics/explain.js';
 import type { DerivedFindings } from './derive.js';
 
 /** AssessorOverride: a derived value replaced by the assessor, with the reason the result shows. */

@@ -1,6 +1,6 @@
 // Evidence stage: the raw rows of a CSV evidence file, in UTF-8 (with or without BOM) or GB18030,
 // parsed by csv-parse and handed on in batches.
-import { type Message, msg } from '../i18n/message.js';
+import { type Message, msg } from '../diagnostics/message.js';
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { Readable } from 'node:stream';

@@ -1,6 +1,6 @@
 // Evidence stage: the header row of an evidence file resolved to the table's columns, with unknown,
 // repeated and missing headers reported at row 1; and the raw row shape every reader yields.
-import { type MessageParam, msg } from '../i18n/message.js';
+import { type MessageParam, msg } from '../diagnostics/message.js';
 import { type Collector, problem } from './errors.js';
 import { type ColumnSpec, fold, type TableSpec } from './tables.js';
 

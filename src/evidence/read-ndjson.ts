@@ -1,6 +1,6 @@
 // Evidence stage: the raw rows of an NDJSON evidence file (one JSON object per line, keys as headers),
 // handed on in batches.
-import { msg } from '../i18n/message.js';
+import { msg } from '../diagnostics/message.js';
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { type Collector, problem } from './errors.js';

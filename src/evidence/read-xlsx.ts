@@ -1,7 +1,7 @@
 // Evidence stage: the rows of an XLSX evidence file, streamed from its first worksheet (exceljs's
 // streaming reader, so a large export is never held whole). Cells become the text a CSV would hold:
 // a date cell its YYYY-MM-DD, a number its digits, rich text its characters, a formula its result.
-import { msg } from '../i18n/message.js';
+import { msg } from '../diagnostics/message.js';
 import ExcelJS from 'exceljs';
 import { type Collector, problem } from './errors.js';
 import { acceptedList, columnIndexes, mapHeaders, type RawRow } from './read-headers.js';

@@ -1,7 +1,7 @@
 // Evidence stage: streams one evidence file (CSV in UTF-8 with or without BOM or in GB18030, XLSX, or
 // NDJSON) as typed rows in chunks, mapping headers to columns and refusing bad cells and duplicate
 // keys with their file:row:column. Rows are numbered as a spreadsheet shows them: the header is row 1.
-import { msg } from '../i18n/message.js';
+import { msg } from '../diagnostics/message.js';
 import { type CellValue, cellConverter, type FastCell, parseCell } from './cells.js';
 import { type Collector, problem } from './errors.js';
 import { KeySet } from './keyset.js';

@@ -9,8 +9,9 @@ import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import { positioned } from '../diagnostics/positioned.js';
 import { readYamlSource, type JsonPath, type YamlSource } from '../diagnostics/yaml-source.js';
 import { compileSchema } from '../validation/ajv.js';
-import { explainMessages, pointerSegments } from '../validation/explain.js';
-import { asMessage, type Message, msg, said } from '../i18n/message.js';
+import { explainMessages, pointerSegments } from '../diagnostics/explain.js';
+import { asMessage, type Message, msg } from '../diagnostics/message.js';
+import { said } from '../diagnostics/i18n.js';
 import { parseIsoDate } from '../obligations/dates.js';
 
 export type { InspectionPlan, InspectionRecord };

@@ -1,7 +1,7 @@
 // Inspections stage: reads inspections.yaml of a ruleset folder (the numbers of annex 4, kept with
 // positions), validates it against its schema and against the source text, and compiles the data
 // document the Rego of policies/inspections reads as data.annex4.
-import { type Message, msg } from '../i18n/message.js';
+import { type Message, msg } from '../diagnostics/message.js';
 import type {
   InspectionInterpretation,
   InspectionRulesFile,

@@ -12,7 +12,7 @@ import { civil, formatIsoDate, parseIsoDate, type Day } from '../obligations/dat
 import { ObligationError } from '../obligations/errors.js';
 import { basename } from 'node:path';
 import { calendarsDir as defaultCalendars } from '../obligations/service.js';
-import type { Problem } from '../validation/explain.js';
+import type { Problem } from '../diagnostics/explain.js';
 import type { LoadedPlan } from './plans.js';
 import {
   type Compact,

@@ -12,7 +12,7 @@ import type {
 import { hasErrors, RulesError, type Diagnostic } from '../diagnostics/diagnostics.js';
 import { positioned as at } from '../diagnostics/positioned.js';
 import type { JsonPath } from '../diagnostics/yaml-source.js';
-import { msg } from '../i18n/message.js';
+import { msg } from '../diagnostics/message.js';
 import { readSchema } from '../validation/ajv.js';
 import { daysInMonth } from './dates.js';
 import { type DutyChecks, dutyChecks, type Report, readDutyFile } from './rule-file.js';

@@ -5,7 +5,7 @@
 import type { MonthlyReport, EventCounts } from '../../generated/types/obligations/monthly-report.js';
 import type { DueStatus } from '../../generated/types/obligations/api.js';
 import { compileSchema } from '../validation/ajv.js';
-import { explainMessages } from '../validation/explain.js';
+import { explainMessages } from '../diagnostics/explain.js';
 import { addMonths, dayOf, formatIsoDate, monthOf, parseIsoDate, today, type Day } from './dates.js';
 import { ObligationError } from './errors.js';
 import type { ReportProblem } from './policy.js';

@@ -8,8 +8,8 @@ import { notVerbatim } from '../diagnostics/quotes.js';
 import { positioned } from '../diagnostics/positioned.js';
 import { type JsonPath, readYamlSource, type YamlSource } from '../diagnostics/yaml-source.js';
 import { compileSchema } from '../validation/ajv.js';
-import { explainMessages, pointerSegments } from '../validation/explain.js';
-import { asMessage, type Message, msg } from '../i18n/message.js';
+import { explainMessages, pointerSegments } from '../diagnostics/explain.js';
+import { asMessage, type Message, msg } from '../diagnostics/message.js';
 
 /** DutyFile: a duty file that passed its schema, and the source text (line breaks removed) it quotes. */
 export interface DutyFile<T> {

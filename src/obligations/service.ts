@@ -23,7 +23,7 @@ import { loadRuleset } from '../rules/load.js';
 import { Registry } from '../rules/registry.js';
 import { ruleFiles, type RuleSet } from '../rules/ruleset.js';
 import { addSchemaFile, createAjv } from '../validation/ajv.js';
-import { explainErrors, type Problem } from '../validation/explain.js';
+import { explainErrors, type Problem } from '../diagnostics/explain.js';
 import { WorkingCalendar } from './calendar.js';
 import { compileNoticeData } from './compile.js';
 import { civil, dayOf, formatIsoDate, parseIsoDate, parseLooseDate, today, type Day } from './dates.js';

@@ -8,7 +8,7 @@ import type { PolicyInstance, PolicyModule } from '../engine/engine.js';
 import { compilePolicyData } from '../rules/compile.js';
 import type { RuleSet } from '../rules/ruleset.js';
 import { createAjv } from '../validation/ajv.js';
-import { explainErrors, type Problem } from '../validation/explain.js';
+import { explainErrors, type Problem } from '../diagnostics/explain.js';
 import type { CompactResult } from './compact.js';
 import { decorate, type RatingResult } from './decorate.js';
 import { deriveInputSchema } from './input-schema.js';

@@ -1,7 +1,7 @@
 // Render stage: the readable summary of a findings file: each derived finding with its first rows,
 // and the items not derived with why (Chinese by default, English with --lang en).
 import type { DerivedFindings } from '../../generated/types/evidence/findings.js';
-import { defaultLang, type Lang, translator } from '../i18n/i18n.js';
+import { defaultLang, type Lang, translator } from '../diagnostics/i18n.js';
 
 const shown = 5;
 

@@ -6,11 +6,11 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname, join, relative } from 'node:path';
 import type { ValidateFunction } from 'ajv';
 import { compileSchema } from '../validation/ajv.js';
-import { explainMessages, pointerSegments } from '../validation/explain.js';
+import { explainMessages, pointerSegments } from '../diagnostics/explain.js';
 import type { Code } from '../diagnostics/codes.js';
 import { hasErrors, RulesError, type Diagnostic } from '../diagnostics/diagnostics.js';
 import { notVerbatim } from '../diagnostics/quotes.js';
-import { asMessage, type Message, msg } from '../i18n/message.js';
+import { asMessage, type Message, msg } from '../diagnostics/message.js';
 import { checkDerivation, derivationFile, inspectDerivation, validateDerivation } from './derivation.js';
 import { hashFiles } from './hash.js';
 import {

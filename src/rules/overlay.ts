@@ -3,7 +3,7 @@
 // (`items[5.2].rules[5.2:user-not-registered].points`), so the result is an ordinary RuleSet and the
 // engine needs no change; the RuleSet lists the overrides it took, each with its clause.
 import type { Code } from '../diagnostics/codes.js';
-import { type Message, msg } from '../i18n/message.js';
+import { type Message, msg } from '../diagnostics/message.js';
 import { hashFiles, sha256 } from './hash.js';
 import type { Grading, Institutions, Interpretation, RuleFileKey, RuleSet, ScoringTable } from './ruleset.js';
 import type { Override } from '../../generated/types/rules/ruleset.js';

@@ -9,8 +9,9 @@ import type { Code } from '../diagnostics/codes.js';
 import { formatDiagnostic, type Diagnostic } from '../diagnostics/diagnostics.js';
 import { parseYamlSource } from '../diagnostics/yaml-source.js';
 import { createAjv } from '../validation/ajv.js';
-import { explainMessages, pointerSegments } from '../validation/explain.js';
-import { type Message, msg, said } from '../i18n/message.js';
+import { explainMessages, pointerSegments } from '../diagnostics/explain.js';
+import { type Message, msg } from '../diagnostics/message.js';
+import { said } from '../diagnostics/i18n.js';
 import { keysFileSchema, type ApiKey } from './api-keys.js';
 
 let validate: ReturnType<ReturnType<typeof createAjv>['compile']> | undefined;

@@ -16,10 +16,13 @@ import { describeWorker } from './app.js';
 import { ipcIdempotencyStore, runPrimary, workerLink } from './cluster.js';
 import { ConfigError, configFromEnv, isLoopback, replicaLogPath, type ServiceConfig } from './runtime/config.js';
 import { openDecisionLog, prepareSigningKey } from './runtime/decision-log.js';
+import { removeProtoAccessor } from './runtime/harden.js';
 import { LiveRules, VersionRefused } from './runtime/live-rules.js';
 import { checkOperationsLog, fileOperationsLog, OperationsLogError } from './runtime/operations-log.js';
 import { reloadService } from './runtime/reload.js';
 import { onSignals, type Serving, serve } from './serve.js';
+
+removeProtoAccessor();
 
 /** localUser: the name of the key made for a first run without keys. */
 const localUser = 'local';

@@ -5,7 +5,7 @@
 // character and its position, and so are spaces around a name (refused rather than trimmed, so that
 // the decision log records exactly the name that was rated).
 import { hexCode } from './json-syntax.js';
-import type { Problem } from './explain.js';
+import type { Problem } from '../../generated/types/http/problem.js';
 
 /** nameFields: the JSON pointers of the names that choose an annex 1 entry or a regional ruleset. */
 export const nameFields = ['/institution/name', '/institution/branchOf', '/institution/region', '/ruleset'];

@@ -111,8 +111,8 @@ describe('credit-policy check on a broken copy', () => {
   it('unformatted Rego is an error with the diff', { timeout: 60_000 }, async () => {
     await editFile(
       join(work, 'policies/rating/rating.rego'),
-      'not_rated if institution.newlyConnected == true',
-      'not_rated if   institution.newlyConnected == true',
+      'newly_connected if institution.newlyConnected == true',
+      'newly_connected if   institution.newlyConnected == true',
     );
     const r = check(['policies/rating', '--no-regal'], work);
     expect(r.code).toBe(1);
@@ -121,7 +121,7 @@ describe('credit-policy check on a broken copy', () => {
         /^policies\/rating\/rating\.rego:\d+: error REGO002: is not formatted as `opa fmt` would write it; run `opa fmt -w policies\/rating\/rating\.rego`:$/,
       ),
     ]);
-    expect(r.stdout).toContain('+not_rated if institution.newlyConnected == true');
+    expect(r.stdout).toContain('+newly_connected if institution.newlyConnected == true');
   });
 
   it('a failing rule test is an error at the test, saying what was expected and what came out', async () => {

@@ -1,13 +1,13 @@
 // The Rego passes `opa check --strict`, is formatted, and its tests pass on both targets; a broken
 // or unformatted file is reported at its line.
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ensureOpa } from '../../src/toolchain/ensure-opa.js';
 import { regoDirs, repoRoot } from '../../src/artifacts/artifacts.js';
-import { checkRego, compiledInForce } from '../../src/check/rego.js';
+import { checkRego, compiledInForce, formatCheck, regoFiles } from '../../src/check/rego.js';
 import { compileSchema } from '../../src/validation/ajv.js';
 import { formatDiagnostic } from '../../src/diagnostics/diagnostics.js';
 
@@ -33,15 +33,46 @@ describe('the Rego', () => {
     await writeFile(
       file,
       (await readFile(file, 'utf8')).replace(
-        'not_rated if institution.newlyConnected == true',
-        'not_rated if   institution.newlyConnected == true',
+        'newly_connected if institution.newlyConnected == true',
+        'newly_connected if   institution.newlyConnected == true',
       ),
     );
     const out = await checkRego(opa, [join(dir, 'rating')], dir);
     expect(out).toHaveLength(1);
     expect(out[0].code).toBe('REGO002');
     expect(out[0].file).toBe('rating/rating.rego');
-    expect(out[0].message).toContain('+not_rated if institution.newlyConnected == true');
+    expect(out[0].message).toContain('+newly_connected if institution.newlyConnected == true');
+  });
+
+  // opa fmt 1.22.3 writes a middle `else := "x" if "y" in s` with its head twice and then refuses
+  // its own output; given a folder, it stops there and lists no file after it.
+  it('a file opa fmt cannot format is an error, and the files after it are still checked', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'credit-policy-rego-fmt-'));
+    await writeFile(
+      join(dir, 'a.rego'),
+      'package q\n\nf(i) := "a" if i == 1\n\nelse := "x" if "y" in input.s\n\nelse := "z"\n',
+    );
+    await writeFile(join(dir, 'b.rego'), 'package q\n\nr if   input.x\n');
+    const out = formatCheck(opa, [dir], dir);
+    expect(out.map((d) => [d.code, d.file])).toEqual([
+      ['REGO002', 'a.rego'],
+      ['REGO002', 'b.rego'],
+    ]);
+    expect(out[0].message).toMatch(
+      /^cannot be checked for format: `opa fmt a\.rego` fails on it; .*\n.*rego_parse_error/s,
+    );
+    expect(out[1].message).toContain('+r if input.x');
+  });
+
+  it('checks the format of every Rego file of the repo, status.rego among them', () => {
+    const tracked = execFileSync('git', ['ls-files', '*.rego'], { cwd: repoRoot, encoding: 'utf8' })
+      .split('\n')
+      .filter((f) => f.startsWith('policies/'))
+      .map((f) => join(repoRoot, f))
+      .sort();
+    expect(tracked).toContain(join(repoRoot, 'policies/inspections/status.rego'));
+    expect(regoFiles(regoDirs)).toEqual(tracked);
+    expect(formatCheck(opa, regoDirs, repoRoot)).toEqual([]);
   });
 
   it('a failing Rego test is reported at the test, on both targets', async () => {

@@ -8,7 +8,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot } from '../../src/artifacts/artifacts.js';
 import type { DerivedFindings } from '../../src/evidence/derive.js';
 import { compileSchema } from '../../src/validation/ajv.js';
-import { exampleDir, loadDeriver } from './helper.js';
+import {
+  exampleDir,
+  exampleFindings,
+  exampleRequest,
+  loadDeriver,
+  u05FiledLate,
+  usersNotRegisteredEvidence,
+} from './helper.js';
 
 const cli = `${repoRoot}dist/cli/main.js`;
 const run = (args: string[], input?: string) => {
@@ -16,9 +23,56 @@ const run = (args: string[], input?: string) => {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 };
 
+/** deriveExample runs `findings derive` on the example, writing the findings file to out. */
+const deriveExample = (out: string, lang: string[] = []) =>
+  run([
+    ...lang,
+    'findings',
+    'derive',
+    exampleDir,
+    '--institution',
+    '示例',
+    '--year',
+    '2024',
+    '--users-needed',
+    '4',
+    '--out',
+    out,
+  ]);
+
+/** evaluateExample runs `evaluate` on the example's case and tables, writing the findings file to findingsOut. */
+const evaluateExample = (findingsOut: string, more: string[] = []) =>
+  run([
+    'evaluate',
+    `${exampleDir}/case.json`,
+    '--evidence',
+    exampleDir,
+    '--users-needed',
+    '4',
+    '--findings-out',
+    findingsOut,
+    ...more,
+  ]);
+
+/** evaluateTyped runs `evaluate` on a case given on standard input, beside the example's tables. */
+const evaluateTyped = (input: object) =>
+  run(
+    [
+      'evaluate',
+      '-',
+      '--evidence',
+      exampleDir,
+      '--users-needed',
+      '4',
+      '--findings-out',
+      join(tmpdir(), `cp-f-${process.pid}.json`),
+    ],
+    JSON.stringify(input),
+  );
+
 let f: DerivedFindings;
 beforeAll(async () => {
-  f = await (await loadDeriver()).derive({ dir: exampleDir, institution: '示例', year: 2024, usersNeeded: 4 });
+  f = await (await loadDeriver()).derive(exampleRequest);
 });
 
 const rowsOf = (item: string, finding: string) =>
@@ -27,23 +81,7 @@ const rowsOf = (item: string, finding: string) =>
 describe('the synthetic example derives its hand-worked findings', () => {
   it('gives every derivable finding, and no item is left underived', () => {
     expect(f.notDerived).toEqual([]);
-    expect(f.findings).toEqual({
-      '2.3': { rulesNotFiled: 1 },
-      '3.2': { auditReportsNotFiled: 1 },
-      '5.1': { userCountDeviationPercent: 25 },
-      '5.2': { realNameNotEnforced: 1, usersNotRegistered: 1 },
-      '5.3': { sharedOrOverlappingUsers: true },
-      '5.4': { userDeactivationFailures: 6 },
-      '5.6': { passwordPolicyViolations: 3 },
-      '5.7': { nonRegularStaffUsers: true },
-      '6.2': { passRatePercent: 50 },
-      '6.3': { coveragePercent: 75 },
-      '8.1': { queriesWithoutAuthorization: 6 },
-      '8.2': { authorizationElementsMissing: 2, formatContractWithoutNotice: 1 },
-      '8.3': { queriesNotRegistered: 1, authorizationNotEnforced: 1 },
-      '10.1': { lateReplies: 2 },
-      '10.2': { lateCorrections: 2 },
-    });
+    expect(f.findings).toEqual(exampleFindings);
   });
 
   it.each([
@@ -99,7 +137,7 @@ describe('the synthetic example derives its hand-worked findings', () => {
 
   it('names each row by table, spreadsheet row and key, and each file by its hash', () => {
     const d = f.derived.find((x) => x.item === '5.2' && x.finding === 'usersNotRegistered');
-    expect(d?.rows).toEqual([{ table: 'users', row: 6, key: 'U05', why: 'filed-late' }]);
+    expect(d?.rows).toEqual([u05FiledLate]);
     expect(f.tables.map((t) => [t.table, t.rows])).toEqual([
       ['authorizations', 4],
       ['filings', 7],
@@ -114,13 +152,7 @@ describe('the synthetic example derives its hand-worked findings', () => {
   });
 
   it('judges open duties on the as-of day: U06 changed 2024-12-27 is late to file by 2025-01-02', async () => {
-    const later = await (await loadDeriver()).derive({
-      dir: exampleDir,
-      institution: '示例',
-      year: 2024,
-      usersNeeded: 4,
-      asOf: '2025-01-02',
-    });
+    const later = await (await loadDeriver()).derive({ ...exampleRequest, asOf: '2025-01-02' });
     expect(later.findings['5.2']).toEqual({ realNameNotEnforced: 1, usersNotRegistered: 2 });
   });
 
@@ -136,39 +168,13 @@ describe('the synthetic example derives its hand-worked findings', () => {
 describe('the example through the CLI', () => {
   it('findings derive writes the findings file with its rows', async () => {
     const out = join(await mkdtemp(join(tmpdir(), 'cp-findings-')), 'findings.json');
-    const r = run([
-      'findings',
-      'derive',
-      exampleDir,
-      '--institution',
-      '示例',
-      '--year',
-      '2024',
-      '--users-needed',
-      '4',
-      '--out',
-      out,
-    ]);
+    const r = deriveExample(out);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('5.2 usersNotRegistered = 1');
     expect(r.stdout).toContain('users 第 6 行 U05: filed-late');
     // The same summary in English with --lang en; the file written is the same.
-    const en = run([
-      '--lang',
-      'en',
-      'findings',
-      'derive',
-      exampleDir,
-      '--institution',
-      '示例',
-      '--year',
-      '2024',
-      '--users-needed',
-      '4',
-      '--out',
-      out,
-    ]);
+    const en = deriveExample(out, ['--lang', 'en']);
     expect(en.code).toBe(0);
     expect(en.stdout).toContain('findings derived from evidence\n  ');
     expect(en.stdout).toContain('users row 6 U05: filed-late');
@@ -178,17 +184,7 @@ describe('the example through the CLI', () => {
 
   it('evaluate --evidence rates the example to 83.7 (B), with derived, typed and overridden findings shown', async () => {
     const out = join(await mkdtemp(join(tmpdir(), 'cp-findings-')), 'findings.json');
-    const r = run([
-      'evaluate',
-      `${exampleDir}/case.json`,
-      '--evidence',
-      exampleDir,
-      '--users-needed',
-      '4',
-      '--findings-out',
-      out,
-      '--json',
-    ]);
+    const r = evaluateExample(out, ['--json']);
     expect(r.stderr).toBe('');
     const result = JSON.parse(r.stdout);
     // 97 (100 less the 3 bonus points of item 18, not earned) less the hand-worked deductions:
@@ -196,12 +192,7 @@ describe('the example through the CLI', () => {
     // 8.3 0.3, 10.1 0.4, 10.2 0.4 = 13.3.
     expect([result.score, result.grade]).toEqual([83.7, 'B']);
     const item = (id: string) => result.items.find((i: { id: string }) => i.id === id);
-    expect(item('5.2').deductions[1].evidence).toEqual({
-      finding: 'usersNotRegistered',
-      source: 'derived',
-      total: 1,
-      rows: [{ table: 'users', row: 6, key: 'U05', why: 'filed-late' }],
-    });
+    expect(item('5.2').deductions[1].evidence).toEqual(usersNotRegisteredEvidence);
     // 5.4's rows carry their idle stretches into the result, which stays a RatingResult.
     expect(item('5.4').deductions.find((d: { evidence?: unknown }) => d.evidence).evidence.rows[0]).toMatchObject({
       key: 'U02',
@@ -223,50 +214,35 @@ describe('the example through the CLI', () => {
   });
 
   it('the text report shows the rows behind a deduction and the override with its reason', () => {
-    const r = run([
-      'evaluate',
-      `${exampleDir}/case.json`,
-      '--evidence',
-      exampleDir,
-      '--users-needed',
-      '4',
-      '--findings-out',
-      join(tmpdir(), `cp-f-${process.pid}.json`),
-    ]);
+    const r = evaluateExample(join(tmpdir(), `cp-f-${process.pid}.json`));
     expect(r.stdout).toContain('证据：users 第 6 行 U05（filed-late）');
     expect(r.stdout).toContain('评级人员改定：8.1 queriesWithoutAuthorization 由 6 改为 5，理由：Q006');
+    // 5.4's first five of its six rows, each idle stretch with its days and the query rows around it.
+    const line = r.stdout.split('\n').find((l) => l.includes('U02（idle-not-locked'));
+    expect(line?.trim().split('；')).toEqual([
+      '证据：users 第 3 行 U02（idle-not-locked：2024-01-01 至 2024-06-14 共 166 天无查询，此前：年度开始，此后：queries 第 5 行 Q004）',
+      'users 第 3 行 U02（not-stopped-on-leaving）',
+      'users 第 4 行 U03（idle-not-locked：2024-04-03 至 2024-05-17 共 45 天无查询，此前：queries 第 9 行 Q008，此后：queries 第 3 行 Q002）',
+      'users 第 4 行 U03（idle-not-locked：2024-05-19 至 2024-08-07 共 81 天无查询，此前：queries 第 3 行 Q002，此后：queries 第 7 行 Q006）',
+      expect.stringMatching(
+        /^users 第 4 行 U03（idle-not-locked：2024-08-09 至 2024-12-19 共 133 天无查询，此前：queries 第 7 行 Q006，此后：queries 第 6 行 Q005） … 共 6 行，全部见 /,
+      ),
+    ]);
   });
 
   it('the HTML report lists the rows', () => {
-    const r = run([
-      'evaluate',
-      `${exampleDir}/case.json`,
-      '--evidence',
-      exampleDir,
-      '--users-needed',
-      '4',
-      '--findings-out',
-      join(tmpdir(), `cp-f-${process.pid}.json`),
-      '--format',
-      'html',
-    ]);
+    const r = evaluateExample(join(tmpdir(), `cp-f-${process.pid}.json`), ['--format', 'html']);
     expect(r.stdout).toContain('<ul class="evidence"><li>users 第 6 行 U05（filed-late）</li></ul>');
+    expect(r.stdout).toContain(
+      '<li>users 第 3 行 U02（idle-not-locked：2024-01-01 至 2024-06-14 共 166 天无查询，此前：年度开始，此后：queries 第 5 行 Q004）</li>',
+    );
     expect(r.stdout).toContain('<h2>事实来源</h2>');
     // The derivation's readings are listed with the scoring table's.
     expect(r.stdout).toContain('<code>derivation-5.4</code> 5.4');
   });
 
   it('the text report lists the readings of derivation.yaml the derived findings used', () => {
-    const r = run([
-      'evaluate',
-      `${exampleDir}/case.json`,
-      '--evidence',
-      exampleDir,
-      '--users-needed',
-      '4',
-      '--findings-out',
-      join(tmpdir(), `cp-f-${process.pid}-readings.json`),
-    ]);
+    const r = evaluateExample(join(tmpdir(), `cp-f-${process.pid}-readings.json`));
     expect(r.stdout).toContain('[derivation-5.4] 5.4：A user whose operator left counts');
     expect(r.stdout).toContain('[derivation-period] 第九条：Rows are read for the rating year');
     expect(r.stdout).not.toContain('[derivation-8.1]');
@@ -275,19 +251,7 @@ describe('the example through the CLI', () => {
   it('evaluate --evidence --decision-log logs the rating with its findings, and replay reproduces it from evidence', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'cp-evidence-log-'));
     const log = join(dir, 'decisions.jsonl');
-    const rated = run([
-      'evaluate',
-      `${exampleDir}/case.json`,
-      '--evidence',
-      exampleDir,
-      '--users-needed',
-      '4',
-      '--findings-out',
-      join(dir, 'findings.json'),
-      '--decision-log',
-      log,
-      '--json',
-    ]);
+    const rated = evaluateExample(join(dir, 'findings.json'), ['--decision-log', log, '--json']);
     expect(rated.code).toBe(0);
     expect(JSON.parse(rated.stdout).score).toBe(83.7);
     const [entry] = (await readFile(log, 'utf8'))
@@ -318,27 +282,15 @@ describe('the example through the CLI', () => {
   });
 
   it('refuses a typed value that contradicts the evidence, naming the rows', async () => {
-    const r = run(
-      [
-        'evaluate',
-        '-',
-        '--evidence',
-        exampleDir,
-        '--users-needed',
-        '4',
-        '--findings-out',
-        join(tmpdir(), `cp-f-${process.pid}.json`),
-      ],
-      JSON.stringify({
-        institution: { name: '示例' },
-        year: 2024,
-        findings: {
-          '5.2': { usersNotRegistered: 3 },
-          '6.1': { trainingTargeting: 'targeted' },
-          '7.3': { dataQualityScore: 99 },
-        },
-      }),
-    );
+    const r = evaluateTyped({
+      institution: { name: '示例' },
+      year: 2024,
+      findings: {
+        '5.2': { usersNotRegistered: 3 },
+        '6.1': { trainingTargeting: 'targeted' },
+        '7.3': { dataQualityScore: 99 },
+      },
+    });
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(
       '<stdin>: /findings/5.2/usersNotRegistered: is typed as 3, but the evidence gives 1 from users row 6 (U05); remove the typed value, or override it in assessorOverrides with a reason\n',
@@ -346,24 +298,12 @@ describe('the example through the CLI', () => {
   });
 
   it('refuses an override of a derived count without a stated reason', () => {
-    const r = run(
-      [
-        'evaluate',
-        '-',
-        '--evidence',
-        exampleDir,
-        '--users-needed',
-        '4',
-        '--findings-out',
-        join(tmpdir(), `cp-f-${process.pid}.json`),
-      ],
-      JSON.stringify({
-        institution: { name: '示例' },
-        year: 2024,
-        findings: { '6.1': { trainingTargeting: 'targeted' }, '7.3': { dataQualityScore: 99 } },
-        assessorOverrides: [{ item: '5.4', finding: 'userDeactivationFailures', value: 1, reason: '' }],
-      }),
-    );
+    const r = evaluateTyped({
+      institution: { name: '示例' },
+      year: 2024,
+      findings: { '6.1': { trainingTargeting: 'targeted' }, '7.3': { dataQualityScore: 99 } },
+      assessorOverrides: [{ item: '5.4', finding: 'userDeactivationFailures', value: 1, reason: '' }],
+    });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain(
       '/assessorOverrides/0/reason: overrides the derived 5.4.userDeactivationFailures without a stated reason',

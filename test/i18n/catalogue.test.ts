@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../src/artifacts/artifacts.js';
 import { type Code, severities } from '../../src/diagnostics/codes.js';
 import { codeInfo } from '../../src/render/diagnostics/codes.js';
-import { langFromAcceptLanguage, langs, loadCatalogue, translator } from '../../src/i18n/i18n.js';
+import { langFromAcceptLanguage, langs, loadCatalogue, translator } from '../../src/diagnostics/i18n.js';
 
 /** flatten: key paths to texts, with i18next's plural suffixes folded into the base key. */
 function flatten(o: Record<string, unknown>, prefix = ''): Map<string, string[]> {

@@ -6,8 +6,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../src/artifacts/artifacts.js';
 import { coverageCategories } from '../../src/check/coverage.js';
-import { langs, loadCatalogue } from '../../src/i18n/i18n.js';
-import { renderMessage } from '../../src/i18n/message.js';
+import { langs, loadCatalogue } from '../../src/diagnostics/i18n.js';
+import { renderMessage } from '../../src/diagnostics/i18n.js';
 
 function keysOf(o: Record<string, unknown>, prefix = ''): string[] {
   return Object.entries(o).flatMap(([k, v]) =>
@@ -45,7 +45,7 @@ const emitters = [
   'rules/load.ts',
   'rules/overlay.ts',
   'rules/derivation.ts',
-  'validation/explain.ts',
+  'diagnostics/explain.ts',
   'diagnostics/yaml-source.ts',
   'obligations/load.ts',
   'obligations/calendar.ts',

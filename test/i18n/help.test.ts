@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../src/artifacts/artifacts.js';
 import { helpTexts } from '../../src/cli/help.js';
 import { declareProgram } from '../../src/cli/program.js';
-import { langs, translator } from '../../src/i18n/i18n.js';
+import { langs, translator } from '../../src/diagnostics/i18n.js';
 
 const cli = `${repoRoot}dist/cli/main.js`;
 const run = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { cwd: repoRoot, encoding: 'utf8' });
@@ -30,5 +30,24 @@ describe('CLI help in the catalogue', () => {
     expect(en.stdout).toContain('make a key for one user or service; the secret is printed once');
     expect(run('verify-log', '--lang=en', '--help').stdout).toContain('check a decision log: the hash chain');
     expect(run('--help').stdout).toContain('以代码表达的银发〔2018〕102号');
+  });
+
+  it("writes commander's own words in the run's language too, and gives a leaf command no help command", () => {
+    const zh = run('keys', '--help').stdout;
+    for (const word of [
+      '用法：',
+      '选项：',
+      '命令：',
+      '-h, --help               显示命令的帮助',
+      'help [command]           显示命令的帮助',
+    ])
+      expect(zh).toContain(word);
+    expect(zh).not.toMatch(/Usage:|Options:|Commands:|display help/);
+    const leaf = run('evaluate', '--help').stdout;
+    expect(leaf).toContain('参数：');
+    expect(leaf).not.toContain('命令：');
+    const en = run('--lang', 'en', 'keys', '--help').stdout;
+    for (const word of ['Usage: credit-policy keys', 'Options:', 'Commands:', 'display help for command'])
+      expect(en).toContain(word);
   });
 });

@@ -34,6 +34,15 @@ const plan = (over: Partial<InspectionPlan> = {}): InspectionPlan => ({
   ...over,
 });
 
+type Inspection = InspectionPlan['inspections'][number];
+
+/** judgeOne judges the plan holding one inspection (by a team of two unless it says otherwise), as of a day. */
+const judgeOne = (
+  inspection: Omit<Inspection, 'team'> & Partial<Pick<Inspection, 'team'>>,
+  asOf: string,
+  over: Partial<InspectionPlan> = {},
+) => judge([plan({ ...over, inspections: [{ team: ['王某', '李某'], ...inspection }] })], asOf);
+
 describe('the example plan (examples/inspections) as of Thursday 20 November 2025', () => {
   it('shows a complete, an overdue, a due and a planned inspection, with the dates worked out in its README', async () => {
     const { plans, diagnostics } = await readPlanDir('examples/inspections');
@@ -97,14 +106,8 @@ describe('the example plan (examples/inspections) as of Thursday 20 November 202
 
 describe('the rules of annex 4', () => {
   it('a team of one is flagged with its clause', () => {
-    const r = judge(
-      [
-        plan({
-          inspections: [
-            { id: 'x', institution: '甲银行', team: ['王某'], fieldwork: { from: '2025-06-03', to: '2025-06-04' } },
-          ],
-        }),
-      ],
+    const r = judgeOne(
+      { id: 'x', institution: '甲银行', team: ['王某'], fieldwork: { from: '2025-06-03', to: '2025-06-04' } },
       '2025-06-05',
     );
     expect(r.inspections[0].team).toEqual({
@@ -119,20 +122,13 @@ describe('the rules of annex 4', () => {
     // Fieldwork ended Wed 30 Apr 2025: 1-5 May off, 6-9 May (4), 12-16 May (9), Mon 19 May (10).
     // Sent Wed 21 May: late by 2 days, 2 working days. Rectification from Wed 21 May: 22-23 (2),
     // 26-30 May (7), 31 May-2 Jun 端午 off, 3-6 Jun (11), 9-12 Jun (15): due Thu 12 Jun 2025.
-    const r = judge(
-      [
-        plan({
-          inspections: [
-            {
-              id: 'y',
-              institution: '乙银行',
-              team: ['王某', '李某'],
-              fieldwork: { from: '2025-04-28', to: '2025-04-30' },
-              reportSubmitted: '2025-05-21',
-            },
-          ],
-        }),
-      ],
+    const r = judgeOne(
+      {
+        id: 'y',
+        institution: '乙银行',
+        fieldwork: { from: '2025-04-28', to: '2025-04-30' },
+        reportSubmitted: '2025-05-21',
+      },
       '2025-06-13',
     );
     expect(r.inspections[0]).toMatchObject({
@@ -149,22 +145,15 @@ describe('the rules of annex 4', () => {
   });
 
   it('no findings owes no rectification; late steps make the inspection late', () => {
-    const r = judge(
-      [
-        plan({
-          inspections: [
-            {
-              id: 'z',
-              institution: '甲银行',
-              team: ['王某', '李某'],
-              fieldwork: { from: '2025-04-28', to: '2025-04-30' },
-              reportSubmitted: '2025-05-20',
-              feedbackReceived: '2025-05-23',
-              noFindings: true,
-            },
-          ],
-        }),
-      ],
+    const r = judgeOne(
+      {
+        id: 'z',
+        institution: '甲银行',
+        fieldwork: { from: '2025-04-28', to: '2025-04-30' },
+        reportSubmitted: '2025-05-20',
+        feedbackReceived: '2025-05-23',
+        noFindings: true,
+      },
       '2025-07-01',
     );
     expect([r.inspections[0].status, r.inspections[0].rectification.status]).toEqual(['late', 'not-owed']);
@@ -174,24 +163,17 @@ describe('the rules of annex 4', () => {
     // Plans of 2024 only, judged on 2 March 2026: the 2025 and 2026 plans are missing; 甲银行 was
     // inspected to Fri 1 Mar 2024, so its two years ended Sun 1 Mar 2026 (they do not move); 乙银行,
     // never inspected, was due by 1 Jan 2026.
-    const r = judge(
-      [
-        plan({
-          year: 2024,
-          inspections: [
-            {
-              id: 'w',
-              institution: '甲银行',
-              team: ['王某', '李某'],
-              fieldwork: { from: '2024-02-26', to: '2024-03-01' },
-              reportSubmitted: '2024-03-08',
-              feedbackReceived: '2024-03-15',
-              rectificationSubmitted: '2024-04-01',
-            },
-          ],
-        }),
-      ],
+    const r = judgeOne(
+      {
+        id: 'w',
+        institution: '甲银行',
+        fieldwork: { from: '2024-02-26', to: '2024-03-01' },
+        reportSubmitted: '2024-03-08',
+        feedbackReceived: '2024-03-15',
+        rectificationSubmitted: '2024-04-01',
+      },
       '2026-03-02',
+      { year: 2024 },
     );
     expect(r.plans.map((p) => [p.year, p.status])).toEqual([
       [2024, 'present'],

@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keyedStreamLines } from '../../src/server/routes/batch.js';
 import { example, exampleLine, useApp, testApp } from './helper.js';
 
 const ctx = useApp({ bodyLimit: 4096 });
@@ -165,5 +166,42 @@ describe('POST /v1/evaluate/batch with NDJSON', () => {
     const entries = ndjsonLines((await send(lines.join('\n'))).body);
     expect(entries).toHaveLength(50);
     expect(entries.every((e) => e.ok && e.result.score === 82)).toBe(true);
+  });
+});
+
+describe('an NDJSON stream sent with an Idempotency-Key', () => {
+  // Each keyed line's answer is kept for retries, so a keyed stream is bounded by what the key store
+  // holds (keyedStreamLines), even where the batch bound is higher.
+  let app: ReturnType<typeof testApp>;
+  beforeAll(() => {
+    app = testApp({ rater: ctx.rater, batchMaxElements: 5000 });
+  });
+  afterAll(() => app.close());
+  const send = (lines: number, key?: string) =>
+    app.inject({
+      method: 'POST',
+      url: '/v1/evaluate/batch',
+      payload: `${Array.from({ length: lines }, () => '{oops').join('\n')}\n`,
+      headers: { 'content-type': 'application/x-ndjson', ...(key ? { 'idempotency-key': key } : {}) },
+    });
+
+  it(`answers ${keyedStreamLines} lines, and refuses line ${keyedStreamLines + 1} as past the bound for a keyed stream`, async () => {
+    const entries = ndjsonLines((await send(keyedStreamLines + 5, 'long-stream')).body);
+    expect(entries).toHaveLength(keyedStreamLines + 1);
+    expect(entries[keyedStreamLines - 1]).toMatchObject({ line: keyedStreamLines, error: 'malformed-json' });
+    expect(entries[keyedStreamLines]).toMatchObject({
+      ok: false,
+      line: keyedStreamLines + 1,
+      error: 'batch-too-large',
+    });
+    expect(entries[keyedStreamLines].problems[0].message).toContain(
+      `past the bound of ${keyedStreamLines} inputs in one request sent with an Idempotency-Key`,
+    );
+  });
+
+  it('leaves a stream without a key to the batch bound', async () => {
+    const entries = ndjsonLines((await send(keyedStreamLines + 5)).body);
+    expect(entries).toHaveLength(keyedStreamLines + 5);
+    expect(entries.every((e) => e.error === 'malformed-json')).toBe(true);
   });
 });

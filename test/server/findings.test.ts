@@ -5,7 +5,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, readdir, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createDecisionLog } from '../../src/audit/log.js';
 import { replayLog } from '../../src/audit/replay.js';
@@ -13,9 +13,15 @@ import { verifyLog } from '../../src/audit/verify.js';
 import { rulesetsDir } from '../../src/artifacts/artifacts.js';
 import type { Deriver } from '../../src/evidence/service.js';
 import { deriverFor } from '../../src/server/runtime/live-rules.js';
+import {
+  exampleDir,
+  exampleFindings,
+  exampleRequest,
+  u05FiledLate,
+  usersNotRegisteredEvidence,
+} from '../evidence/helper.js';
 import { anonymous, bearer, testApp, useRater } from './helper.js';
 
-const exampleDir = 'examples/evidence/synthetic-bank';
 const ctx = useRater();
 let deriver: Deriver;
 let app: FastifyInstance;
@@ -50,15 +56,21 @@ function exampleParts(): Part[] {
     .map((f) => ({ name: f.replace(/\.[a-z]+$/, ''), filename: f, content: readFileSync(join(exampleDir, f)) }));
 }
 
-const derive = (parts: Part[], query = 'institution=示例&year=2024&usersNeeded=4', headers = bearer('rater')) => {
+type Send = (o: InjectOptions) => Promise<LightMyRequestResponse>;
+
+/** post sends parts as one multipart body through inject (the shared app's unless given), with extra headers. */
+const post = (
+  url: string,
+  parts: Part[],
+  headers: Record<string, string> = {},
+  inject: Send = (o) => app.inject(o),
+) => {
   const f = form(parts);
-  return app.inject({
-    method: 'POST',
-    url: `/v1/findings/derive?${encodeURI(query)}`,
-    payload: f.payload,
-    headers: { ...f.headers, ...headers },
-  });
+  return inject({ method: 'POST', url, payload: f.payload, headers: { ...f.headers, ...headers } });
 };
+
+const derive = (parts: Part[], query = 'institution=示例&year=2024&usersNeeded=4', headers = bearer('rater')) =>
+  post(`/v1/findings/derive?${encodeURI(query)}`, parts, headers);
 
 /** withTable is the example with one table's part replaced (`replaces`: the example part it takes the place of). */
 const withTable = (name: string, content: string | Buffer, filename = `${name}.csv`, replaces = name) =>
@@ -72,35 +84,13 @@ describe('POST /v1/findings/derive', () => {
     expect(res.statusCode).toBe(200);
     const body = res.json();
     expect(body.notDerived).toEqual([]);
-    expect(body.findings).toEqual({
-      '2.3': { rulesNotFiled: 1 },
-      '3.2': { auditReportsNotFiled: 1 },
-      '5.1': { userCountDeviationPercent: 25 },
-      '5.2': { realNameNotEnforced: 1, usersNotRegistered: 1 },
-      '5.3': { sharedOrOverlappingUsers: true },
-      '5.4': { userDeactivationFailures: 6 },
-      '5.6': { passwordPolicyViolations: 3 },
-      '5.7': { nonRegularStaffUsers: true },
-      '6.2': { passRatePercent: 50 },
-      '6.3': { coveragePercent: 75 },
-      '8.1': { queriesWithoutAuthorization: 6 },
-      '8.2': { authorizationElementsMissing: 2, formatContractWithoutNotice: 1 },
-      '8.3': { queriesNotRegistered: 1, authorizationNotEnforced: 1 },
-      '10.1': { lateReplies: 2 },
-      '10.2': { lateCorrections: 2 },
-    });
+    expect(body.findings).toEqual(exampleFindings);
     const d = body.derived.find(
       (x: { item: string; finding: string }) => x.item === '5.2' && x.finding === 'usersNotRegistered',
     );
-    expect(d.rows).toEqual([{ table: 'users', row: 6, key: 'U05', why: 'filed-late' }]);
+    expect(d.rows).toEqual([u05FiledLate]);
     // The same findings as the CLI derives from the folder, file names and hashes included.
-    const cli = await deriver.derive({
-      dir: exampleDir,
-      displayRoot: exampleDir,
-      institution: '示例',
-      year: 2024,
-      usersNeeded: 4,
-    });
+    const cli = await deriver.derive({ ...exampleRequest, displayRoot: exampleDir });
     const byTable = (t: { table: string }[]) => [...t].sort((a, b) => a.table.localeCompare(b.table));
     expect({ ...body, tables: byTable(body.tables) }).toEqual(
       JSON.parse(JSON.stringify({ ...cli, tables: byTable(cli.tables) })),
@@ -227,17 +217,14 @@ describe('POST /v1/findings/derive', () => {
   it('refuses an upload over EVIDENCE_BODY_LIMIT with 413', async () => {
     const small = testApp({ rater: ctx.rater, deriver, pdf: false, evidenceBodyLimit: 4096 });
     const big = `${readFileSync(join(exampleDir, 'queries.csv'), 'utf8')}${'Q1,U01,2024-01-02,person,loanApproval,A01,yes,\n'.repeat(200)}`;
-    const f = form(withTable('queries', big));
-    const declared = await small.inject({
-      method: 'POST',
-      url: '/v1/findings/derive?institution=a&year=2024',
-      payload: f.payload,
-      headers: f.headers,
-    });
+    const declared = await post('/v1/findings/derive?institution=a&year=2024', withTable('queries', big), {}, (o) =>
+      small.inject(o),
+    );
     expect(declared.statusCode).toBe(413);
     expect(declared.json().error).toBe('body-too-large');
     // Without a Content-Length (chunked): refused once the parts written pass the bound.
     const { Readable } = await import('node:stream');
+    const f = form(withTable('queries', big));
     const streamed = await small.inject({
       method: 'POST',
       url: '/v1/findings/derive?institution=a&year=2024',
@@ -252,13 +239,7 @@ describe('POST /v1/findings/derive', () => {
     const uploads = async () => (await readdir(tmpdir())).filter((n) => n.startsWith('credit-policy-upload-'));
     const before = await uploads();
     const hurried = testApp({ rater: ctx.rater, deriver, pdf: false, derivationTimeout: 1 });
-    const f = form(exampleParts());
-    const res = await hurried.inject({
-      method: 'POST',
-      url: '/v1/findings/derive?institution=a&year=2024',
-      payload: f.payload,
-      headers: f.headers,
-    });
+    const res = await post('/v1/findings/derive?institution=a&year=2024', exampleParts(), {}, (o) => hurried.inject(o));
     expect(res.statusCode).toBe(503);
     expect(res.json().error).toBe('timeout');
     expect(res.headers['retry-after']).toBeDefined();
@@ -268,13 +249,7 @@ describe('POST /v1/findings/derive', () => {
   });
 
   it('needs an API key with the evaluate scope', async () => {
-    const f = form(exampleParts());
-    const none = await anonymous(app)({
-      method: 'POST',
-      url: '/v1/findings/derive?institution=a&year=2024',
-      payload: f.payload,
-      headers: f.headers,
-    });
+    const none = await post('/v1/findings/derive?institution=a&year=2024', exampleParts(), {}, anonymous(app));
     expect(none.statusCode).toBe(401);
     const reader = await derive(exampleParts(), 'institution=a&year=2024', bearer('reader'));
     expect(reader.statusCode).toBe(403);
@@ -306,26 +281,20 @@ describe('POST /v1/evaluate/evidence', () => {
     const path = join(dir, 'decisions.jsonl');
     const decisionLog = await createDecisionLog({ path, privateKeyPath: join(dir, 'key.pem'), createKey: true });
     const logged = testApp({ rater: ctx.rater, deriver, pdf: false, decisionLog });
-    const f = form([
-      { name: 'case', filename: 'case.json', content: readFileSync(join(exampleDir, 'case.json')) },
-      ...exampleParts(),
-    ]);
-    const res = await logged.inject({
-      method: 'POST',
-      url: '/v1/evaluate/evidence?usersNeeded=4',
-      payload: f.payload,
-      headers: { ...f.headers, ...bearer('rater') },
-    });
+    const res = await post(
+      '/v1/evaluate/evidence?usersNeeded=4',
+      [
+        { name: 'case', filename: 'case.json', content: readFileSync(join(exampleDir, 'case.json')) },
+        ...exampleParts(),
+      ],
+      bearer('rater'),
+      (o) => logged.inject(o),
+    );
     expect(res.statusCode).toBe(200);
     const result = res.json();
     expect([result.score, result.grade]).toEqual([83.7, 'B']);
     const item = (id: string) => result.items.find((i: { id: string }) => i.id === id);
-    expect(item('5.2').deductions[1].evidence).toEqual({
-      finding: 'usersNotRegistered',
-      source: 'derived',
-      total: 1,
-      rows: [{ table: 'users', row: 6, key: 'U05', why: 'filed-late' }],
-    });
+    expect(item('5.2').deductions[1].evidence).toEqual(usersNotRegisteredEvidence);
     expect(item('8.1').deductions[0].evidence).toMatchObject({ source: 'overridden', derivedValue: 6, total: 6 });
     // The readings of derivation.yaml the derived findings used, beside the scoring table's; 8.1's value
     // is the assessor's override, so its reading did not decide it.
@@ -412,25 +381,16 @@ describe('POST /v1/evaluate/evidence', () => {
   });
 
   it('refuses an upload without its case, and a typed finding the evidence contradicts', async () => {
-    const none = form(exampleParts());
-    const res = await app.inject({
-      method: 'POST',
-      url: '/v1/evaluate/evidence',
-      payload: none.payload,
-      headers: none.headers,
-    });
+    const res = await post('/v1/evaluate/evidence', exampleParts());
     expect(res.statusCode).toBe(400);
     expect(res.json().message).toContain('no part named case');
     const c = JSON.parse(readFileSync(join(exampleDir, 'case.json'), 'utf8'));
     c.assessorOverrides = [];
     c.findings['8.1'] = { queriesWithoutAuthorization: 3 };
-    const f = form([{ name: 'case', content: JSON.stringify(c) }, ...exampleParts()]);
-    const bad = await app.inject({
-      method: 'POST',
-      url: '/v1/evaluate/evidence?usersNeeded=4',
-      payload: f.payload,
-      headers: f.headers,
-    });
+    const bad = await post('/v1/evaluate/evidence?usersNeeded=4', [
+      { name: 'case', content: JSON.stringify(c) },
+      ...exampleParts(),
+    ]);
     expect(bad.statusCode).toBe(400);
     expect(bad.json().problems[0]).toMatchObject({ path: '/findings/8.1/queriesWithoutAuthorization' });
   });

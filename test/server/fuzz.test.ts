@@ -47,7 +47,12 @@ function assertClear(res: { statusCode: number; headers: Record<string, unknown>
     throw new Error(`${body.error} answered with ${res.statusCode}`);
 }
 
-/** nearValid: an example with one value somewhere replaced by anything. */
+/**
+ * nearValid: an example with one value somewhere replaced by anything. fast-check draws keys such as
+ * `__proto__` and `constructor` on purpose, so the path is walked by own keys and written as own data
+ * properties: `at[k] = v` would climb into Object.prototype and pollute this very process (which is
+ * what a full run once saw). Written as own keys, they reach the service, which must refuse them.
+ */
 const nearValid = fc
   .tuple(
     fc.constantFrom('clean-bank', 'typical-bank', 'zero-score-bank', 'newly-connected'),
@@ -56,16 +61,24 @@ const nearValid = fc
   )
   .map(([name, path, value]) => {
     const input = example(name as 'clean-bank');
-    let at: Record<string, unknown> = input;
     const keys = ['findings', '1.1', ...path];
     const pick = path.length % 3 === 0 ? path : path.length % 3 === 1 ? ['institution', ...path] : keys;
-    for (const k of pick.slice(0, -1)) {
-      if (at[k] === null || typeof at[k] !== 'object') at[k] = {};
-      at = at[k] as Record<string, unknown>;
-    }
-    at[pick[pick.length - 1]] = value;
+    setOwn(input, pick, value);
     return input;
   });
+
+/** setOwn writes value at path through own properties only, making objects where the path has none. */
+function setOwn(root: Record<string, unknown>, path: readonly string[], value: unknown): void {
+  const own = (o: Record<string, unknown>, k: string, v: unknown) =>
+    Object.defineProperty(o, k, { value: v, enumerable: true, writable: true, configurable: true });
+  let at = root;
+  for (const k of path.slice(0, -1)) {
+    const next = Object.hasOwn(at, k) ? at[k] : undefined;
+    if (next === null || typeof next !== 'object') own(at, k, {});
+    at = at[k] as Record<string, unknown>;
+  }
+  own(at, path[path.length - 1], value);
+}
 
 // The example plans of annex 4 inspections, valid as given, for POST /v1/inspections/status.
 const inspectionPlans = ['2024-mou-sheng.yaml', '2025-mou-sheng.yaml'].map((f) =>

@@ -1,7 +1,7 @@
 // Render stage: each diagnostic code's title and help in one language, from the message catalogue, for
 // the formats that show them (SARIF rules, GitHub titles, Chinese lines) and for docs/codes.md.
 import { type Code, type Severity, severities } from '../../diagnostics/codes.js';
-import { type Lang, translator } from '../../i18n/i18n.js';
+import { type Lang, translator } from '../../diagnostics/i18n.js';
 
 /** CodeInfo: what one diagnostic code means and what to do about it. */
 export interface CodeInfo {

@@ -1,6 +1,6 @@
 // Render stage: the output formats of `check`, by name. Each is a pure function of the CheckFindings.
 import type { CheckFindings } from '../../diagnostics/findings.js';
-import type { Lang } from '../../i18n/i18n.js';
+import type { Lang } from '../../diagnostics/i18n.js';
 import { renderCheckJson } from './json.js';
 import { renderCheckText } from './text.js';
 import { renderCheckGithub } from './github.js';

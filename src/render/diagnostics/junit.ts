@@ -4,8 +4,8 @@ import { basename } from 'node:path';
 import type { CheckFindings } from '../../diagnostics/findings.js';
 import type { Diagnostic } from '../../diagnostics/diagnostics.js';
 import { diagnosticLine } from './text.js';
-import { defaultLang, type Lang } from '../../i18n/i18n.js';
-import { localText } from '../../i18n/message.js';
+import { defaultLang, type Lang } from '../../diagnostics/i18n.js';
+import { localText } from '../../diagnostics/i18n.js';
 
 interface Case {
   name: string;

@@ -2,8 +2,8 @@
 // per problem, the notes, the coverage table when asked for, and a summary line.
 import { type Diagnostic, formatDiagnostic, where } from '../../diagnostics/diagnostics.js';
 import { type CheckFindings, exitCode, countBySeverity, type RulesetCoverage } from '../../diagnostics/findings.js';
-import { defaultLang, displayWidth, type Lang, padDisplay, translator } from '../../i18n/i18n.js';
-import { localText } from '../../i18n/message.js';
+import { defaultLang, displayWidth, type Lang, padDisplay, translator } from '../../diagnostics/i18n.js';
+import { localText } from '../../diagnostics/i18n.js';
 import { codeInfo } from './codes.js';
 
 /** renderCheckText renders the whole report (Chinese by default); it ends with a newline. */

@@ -3,7 +3,7 @@
 // per kind, and a short form of each value (bounds as ≥ and <, rules by kind and points), all in the
 // language of the translate function they are given.
 import type { Change, ChangeKind, RulesetDiff } from '../../diff/diff.js';
-import type { T } from '../../i18n/i18n.js';
+import type { T } from '../../diagnostics/i18n.js';
 
 /** ChangeGroup: the changes shown under one heading, each with its path inside the group. */
 export interface ChangeGroup {

@@ -3,7 +3,7 @@
 // Every string from the rules is escaped.
 import type { RulesetDiff, RulesetRef } from '../../diff/diff.js';
 import { escapeHtml, htmlPage } from '../page/html-page.js';
-import { defaultLang, type Lang, type T, translator } from '../../i18n/i18n.js';
+import { defaultLang, type Lang, type T, translator } from '../../diagnostics/i18n.js';
 import { clauseLines, groupChanges, headline, isText, kindLabel, shown } from './groups.js';
 
 /** renderDiffHtml renders the whole diff as a page. */

@@ -1,7 +1,7 @@
 // Render stage: an impact run as text: one line per case that moved (or every case), and the grade
 // distribution under each ruleset with the moves between grades and the rules behind them.
 import type { CaseImpact, ImpactSummary, SideOutcome } from '../../diff/impact.js';
-import { defaultLang, type Lang, padDisplay, type T, translator } from '../../i18n/i18n.js';
+import { defaultLang, type Lang, padDisplay, type T, translator } from '../../diagnostics/i18n.js';
 
 /** renderImpactLine is one case: both outcomes and what moved it. */
 export function renderImpactLine(c: CaseImpact, lang: Lang = defaultLang): string {

@@ -2,7 +2,7 @@
 // per group, a bullet per change with the clause text of both sides as sub-bullets. Rule text is
 // escaped so that it can never break the comment's formatting.
 import type { RulesetDiff, RulesetRef } from '../../diff/diff.js';
-import { defaultLang, type Lang, type T, translator } from '../../i18n/i18n.js';
+import { defaultLang, type Lang, type T, translator } from '../../diagnostics/i18n.js';
 import { actionMark, changeValue, clauseLines, groupChanges, headline, isText, kindLabel } from './groups.js';
 
 /** renderDiffMarkdown renders the whole diff. */

@@ -1,7 +1,7 @@
 // Render stage: the semantic diff as plain text for a terminal: a heading per group, one line per
 // change (+ added, - removed, ~ changed) and the clause text of both sides beneath it.
 import type { RulesetDiff, RulesetRef } from '../../diff/diff.js';
-import { defaultLang, displayWidth, type Lang, padDisplay, translator } from '../../i18n/i18n.js';
+import { defaultLang, displayWidth, type Lang, padDisplay, translator } from '../../diagnostics/i18n.js';
 import { actionMark, changeValue, clauseLines, groupChanges, headline, isText, kindLabel } from './groups.js';
 
 /** renderDiffText renders the whole diff. */

@@ -1,6 +1,6 @@
 // Report stage: the output formats of `inspections status`, one renderer each.
 import type { InspectionsStatus } from '../../../generated/types/inspections/status.js';
-import type { Lang } from '../../i18n/i18n.js';
+import type { Lang } from '../../diagnostics/i18n.js';
 import { renderInspectionsHtml } from './html.js';
 import { renderInspectionsText } from './text.js';
 import { renderInspectionsXlsx } from './xlsx.js';

@@ -1,6 +1,6 @@
 // Report stage: the printable page of `inspections status --format html`: the plans, the inspections
 // with their deadlines and the coverage of annex 4, each status beside its clause.
-import { defaultLang, type Lang } from '../../i18n/i18n.js';
+import { defaultLang, type Lang } from '../../diagnostics/i18n.js';
 import { readingIn } from '../rating/text.js';
 import type { InspectionsStatus } from '../../../generated/types/inspections/status.js';
 import { escapeHtml, htmlPage } from '../page/html-page.js';

@@ -1,6 +1,6 @@
 // Report stage: the readable answer of `inspections status`: each plan year, inspection and
 // institution of annex 4 with its status and its clause, the readings relied on and the calendars.
-import { defaultLang, type Lang } from '../../i18n/i18n.js';
+import { defaultLang, type Lang } from '../../diagnostics/i18n.js';
 import { readingIn } from '../rating/text.js';
 import type {
   InspectionSpan,

@@ -1,6 +1,6 @@
 // Render stage: the readable answers of `due`, `calendar` and `report validate|status`, with the
 // clauses in the notice's own wording.
-import { defaultLang, displayWidth, type Lang, padDisplay, translator } from '../../i18n/i18n.js';
+import { defaultLang, displayWidth, type Lang, padDisplay, translator } from '../../diagnostics/i18n.js';
 import { readingIn } from '../rating/text.js';
 import type {
   DueResult,

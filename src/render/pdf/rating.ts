@@ -1,7 +1,7 @@
 // Render stage (PDF adapter): the rating report printed to A4 PDF for the archive, the ruleset id and
 // hash in every page's header and the page number in its footer, so that any page alone says which
 // rules produced it.
-import { defaultLang, type Lang, translator } from '../../i18n/i18n.js';
+import { defaultLang, type Lang, translator } from '../../diagnostics/i18n.js';
 import type { RatingResult } from '../../rating/decorate.js';
 import { escapeHtml } from '../page/html-page.js';
 import { renderResultHtml } from '../rating/html.js';

@@ -1,7 +1,8 @@
 // Render stage: the evidence trail of a rating made from evidence, in text and HTML: the first rows
-// behind each derived deduction, an override with its reason, and which findings were derived,
-// typed in, overridden or not derived.
-import type { T } from '../../i18n/i18n.js';
+// behind each derived deduction (a 5.4 idle stretch with its dates and days), an override with its
+// reason, and which findings were derived, typed in, overridden or not derived.
+import type { T } from '../../diagnostics/i18n.js';
+import type { ResultIdleStretch, ResultStretchEnd } from '../../../generated/types/rating/result.js';
 import type { RatingResult } from '../../rating/decorate.js';
 import { escapeHtml } from '../page/html-page.js';
 
@@ -10,12 +11,29 @@ type Evidence = NonNullable<RatingResult['evidence']>;
 type Pair = { item: string; finding: string };
 
 const pair = (x: Pair) => `${x.item} ${x.finding}`;
+const plain = { interpolation: { escapeValue: false } };
+// A 5.4 idle stretch: its days without a query, and the query rows (or bounds) on either side of it.
+const stretchText = (t: T, s: ResultIdleStretch) => {
+  const end = (e: ResultStretchEnd) =>
+    typeof e === 'string'
+      ? t(`rating.evidence.stretchBound.${e}`)
+      : t('rating.evidence.stretchRow', { ...e, ...plain });
+  return t('rating.evidence.stretch', {
+    from: s.from,
+    to: s.to,
+    days: s.days,
+    after: end(s.after),
+    before: end(s.before),
+    ...plain,
+  });
+};
 const rowText = (t: T, x: DeductionEvidence['rows'][number]) =>
-  t('rating.evidence.row', {
+  t(x.stretch ? 'rating.evidence.rowStretch' : 'rating.evidence.row', {
     table: x.table,
     row: x.row,
     key: x.key,
     why: x.why,
+    stretch: x.stretch ? stretchText(t, x.stretch) : '',
     interpolation: { escapeValue: false },
   });
 const more = (t: T, e: DeductionEvidence, file: string | undefined) =>
@@ -23,7 +41,6 @@ const more = (t: T, e: DeductionEvidence, file: string | undefined) =>
     ? t('rating.evidence.more', { total: e.total }) +
       (file ? t('rating.evidence.moreFile', { file, interpolation: { escapeValue: false } }) : '')
     : '';
-const plain = { interpolation: { escapeValue: false } };
 
 /** deductionEvidenceLines: the lines under one deduction in the text report. */
 export function deductionEvidenceLines(t: T, e: DeductionEvidence, file: string | undefined): string[] {

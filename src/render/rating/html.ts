@@ -2,7 +2,7 @@
 // (inline CSS and SVG, no external assets). Every string taken from the result is escaped.
 import { escapeHtml, htmlPage } from '../page/html-page.js';
 import type { RatingResult } from '../../rating/decorate.js';
-import { defaultLang, type Lang, type T, translator } from '../../i18n/i18n.js';
+import { defaultLang, type Lang, type T, translator } from '../../diagnostics/i18n.js';
 import { deductionEvidenceHtml, evidenceHtml } from './evidence.js';
 import { readingIn } from './text.js';
 

@@ -1,8 +1,8 @@
 // Render stage: the readable breakdown of a rating, in the table's own Chinese wording (or in English
 // with --lang en; the clauses are quoted from the source, so they stay Chinese).
 import type { RatingResult } from '../../rating/decorate.js';
-import type { Problem } from '../../validation/explain.js';
-import { defaultLang, type Lang, translator } from '../../i18n/i18n.js';
+import type { Problem } from '../../diagnostics/explain.js';
+import { defaultLang, type Lang, translator } from '../../diagnostics/i18n.js';
 import { deductionEvidenceLines, evidenceLines } from './evidence.js';
 
 /** renderResultText prints every item that lost (or gained) points, the grade and what follows from it. */

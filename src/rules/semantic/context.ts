@@ -4,7 +4,7 @@
 import type { Code } from '../../diagnostics/codes.js';
 import type { Severity } from '../../diagnostics/diagnostics.js';
 import type { JsonPath } from '../../diagnostics/yaml-source.js';
-import { type Message, msg } from '../../i18n/message.js';
+import { type Message, msg } from '../../diagnostics/message.js';
 import type { Grading, Institutions, Interpretation, RuleFileKey, RulesetMeta, ScoringTable } from '../ruleset.js';
 
 /** SemanticProblem: one problem, at a JSON path of one rule file; the loader gives it a line and column. */

@@ -4,7 +4,7 @@ import { STATUS_CODES } from 'node:http';
 import type { Socket } from 'node:net';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import type { Outcome } from '../../rating/rater.js';
-import { explainErrors, type Problem } from '../../validation/explain.js';
+import { explainErrors, type Problem } from '../../diagnostics/explain.js';
 import type { ErrorResponse } from '../../../generated/types/http/error.js';
 import { errorCodes, type ErrorCode } from './schemas.js';
 

@@ -12,7 +12,7 @@ import type {} from '@fastify/multipart';
 import type { FastifyRequest } from 'fastify';
 import type { Diagnostic } from '../../evidence/errors.js';
 import { fold, type TableName, type TableSpec } from '../../evidence/tables.js';
-import type { Problem } from '../../validation/explain.js';
+import type { Problem } from '../../diagnostics/explain.js';
 import { HttpError } from './errors.js';
 
 /** UploadedTable: one part received, and where it was written. */

@@ -1,7 +1,7 @@
 // HTTP plumbing: the language of a rendered page (HTML, Markdown) from the request's Accept-Language,
 // Chinese unless English is preferred; JSON answers are the same in every language.
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { type Lang, langFromAcceptLanguage } from '../../i18n/i18n.js';
+import { type Lang, langFromAcceptLanguage } from '../../diagnostics/i18n.js';
 
 /** htmlLang: the language a page for this request is rendered in. */
 export function htmlLang(request: FastifyRequest): Lang {

@@ -5,7 +5,7 @@
 // which passes the stream through. A compressed body or a charset other than UTF-8 is refused (415).
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { describeIssue, findJsonSyntaxError } from '../../validation/json-syntax.js';
-import type { Problem } from '../../validation/explain.js';
+import type { Problem } from '../../diagnostics/explain.js';
 import { readBody } from './body.js';
 import { HttpError } from './errors.js';
 

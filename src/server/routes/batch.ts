@@ -6,7 +6,7 @@ import { Readable } from 'node:stream';
 import type { BatchEntry, BatchFailure } from '../../../generated/types/http/batch-entry.js';
 import type { FastifyBaseLogger, FastifyPluginAsync, FastifyRequest } from 'fastify';
 import type { Rater } from '../../rating/rater.js';
-import type { Problem } from '../../validation/explain.js';
+import type { Problem } from '../../diagnostics/explain.js';
 import type { Decisions } from '../runtime/decisions.js';
 import { type ErrorBody, HttpError, refusal, sendError } from '../http/errors.js';
 import { Deadline, yieldToLoop } from '../http/limits.js';

@@ -5,7 +5,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { BrowserUnavailable, installHint, PrinterBusy, type PdfPrinter } from '../../render/pdf/browser.js';
 import { renderResultPdf } from '../../render/pdf/rating.js';
 import { renderResultHtml } from '../../render/rating/html.js';
-import type { Lang } from '../../i18n/i18n.js';
+import type { Lang } from '../../diagnostics/i18n.js';
 import { htmlLang, htmlReply } from '../http/language.js';
 import type { Decisions } from '../runtime/decisions.js';
 import { HttpError, refusal, sendError } from '../http/errors.js';

@@ -10,7 +10,7 @@ import { rulesetsDir } from '../../artifacts/artifacts.js';
 import { civil, today } from '../../obligations/dates.js';
 import { Registry } from '../../rules/registry.js';
 import { createAjv, readSchema } from '../../validation/ajv.js';
-import { explainErrors, type Problem } from '../../validation/explain.js';
+import { explainErrors, type Problem } from '../../diagnostics/explain.js';
 import { sendError } from '../http/errors.js';
 import { errorResponses, jsonAnswer } from '../http/schemas.js';
 import { type Duties, DutiesByYear, yearOfDate } from '../runtime/duties.js';

@@ -6,7 +6,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { civil, today } from '../../obligations/dates.js';
 import { addSchemaFile, createAjv, readSchema } from '../../validation/ajv.js';
-import { explainErrors, type Problem } from '../../validation/explain.js';
+import { explainErrors, type Problem } from '../../diagnostics/explain.js';
 import { sendError } from '../http/errors.js';
 import { absoluteRefs, errorResponses, ids, institutionParam, jsonAnswer } from '../http/schemas.js';
 import { type Duties, yearOfDate } from '../runtime/duties.js';

@@ -8,7 +8,7 @@ import { inspectionsFile } from '../../inspections/rules.js';
 import { hashDigests } from '../../rules/hash.js';
 import { type Registry, SelectionError } from '../../rules/registry.js';
 import type { RuleSet } from '../../rules/ruleset.js';
-import type { Problem } from '../../validation/explain.js';
+import type { Problem } from '../../diagnostics/explain.js';
 import { obligationsFile } from '../../obligations/load.js';
 import { type Answer, ObligationService } from '../../obligations/service.js';
 

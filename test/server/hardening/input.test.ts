@@ -1,5 +1,6 @@
 // Issue 14, probes 3, 4, 5 and 7: no input gives a 500 or is read two ways. Lone surrogates, duplicate
 // keys, names with hidden characters, compressed or non-UTF-8 bodies, deep JSON and static-file paths.
+import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { example, exampleLine, useApp } from '../helper.js';
 
@@ -202,4 +203,68 @@ describe('smaller items (probe 7)', () => {
       expect(res.json().error).toBe('not-found');
     },
   );
+});
+
+describe('prototype keys anywhere in a body (what fast-check draws on purpose)', () => {
+  // A body whose text carries "__proto__" or "constructor"/"prototype" at any depth is refused before any
+  // code walks it, so no path from a request can reach Object.prototype.
+  const planted = '{"d<K!S-w": 1}';
+  const withKey = (where: 'top' | 'institution' | 'finding', key: string): string => {
+    const input = example('typical-bank');
+    const marker = { '@@KEY@@': 0 };
+    if (where === 'top') Object.assign(input, marker);
+    else if (where === 'institution') Object.assign(input.institution, marker);
+    else input.findings['1.1'] = marker;
+    const value = key === 'constructor' ? `{"prototype": ${planted}}` : planted;
+    return JSON.stringify(input).replace('"@@KEY@@":0', `"${key}": ${value}`);
+  };
+  const cases = (['top', 'institution', 'finding'] as const).flatMap((where) =>
+    ['__proto__', 'constructor'].map((key) => [where, key] as const),
+  );
+
+  it.each(
+    cases.flatMap(([where, key]) =>
+      ['/v1/evaluate', '/v1/obligations/due', '/v1/inspections/status'].map((url) => [url, where, key] as const),
+    ),
+  )('POST %s with %s.%s: 400 malformed-json, Object.prototype untouched', async (url, where, key) => {
+    const res = await post(withKey(where, key), {}, url);
+    expect(res.statusCode).toBe(400);
+    expect(res.json().error).toBe('malformed-json');
+    expect(Object.keys(Object.prototype)).toEqual([]);
+  });
+
+  it.each(cases)('a JSON batch and an NDJSON line with %s.%s are refused, the valid line rated', async (where, key) => {
+    const array = await post(`[${withKey(where, key)}]`, {}, '/v1/evaluate/batch');
+    expect(array.statusCode).toBe(400);
+    expect(array.json().error).toBe('malformed-json');
+    const ndjson = await post(
+      `${exampleLine('clean-bank')}\n${withKey(where, key)}\n`,
+      { 'content-type': 'application/x-ndjson' },
+      '/v1/evaluate/batch',
+    );
+    const [first, second] = ndjson.body
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(first.ok).toBe(true);
+    expect(second).toMatchObject({ ok: false, line: 2, error: 'malformed-json' });
+    expect(Object.keys(Object.prototype)).toEqual([]);
+  });
+});
+
+describe('the second wall: no __proto__ accessor in the service process', () => {
+  it('makes a walk through a "__proto__" key land on an own property, never on Object.prototype', () => {
+    // Run in a child: the accessor is removed for the whole process (src/server/main.ts does it at startup).
+    const script = `
+      import { removeProtoAccessor } from './dist/server/runtime/harden.js';
+      removeProtoAccessor();
+      const walked = {};
+      let cur = walked;
+      for (const k of ['__proto__']) { cur[k] ??= {}; cur = cur[k]; }
+      cur.planted = 1;
+      console.log(JSON.stringify({ planted: Object.keys(Object.prototype), own: Object.keys(walked), proto: ({}).planted }));`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual({ planted: [], own: ['__proto__'] });
+  });
 });

@@ -1,13 +1,14 @@
-// Validation: turns ajv's errors into problems a person can act on: where (a JSON pointer), what is
+// Diagnostics: turns ajv's errors into problems a person can act on: where (a JSON pointer), what is
 // wrong, and what is allowed instead.
 import type { ErrorObject } from 'ajv';
 import type { Problem } from '../../generated/types/http/problem.js';
-import { type Message, type MessageParam, msg, said } from '../i18n/message.js';
+import { type Message, type MessageParam, msg } from './message.js';
+import { said } from './i18n.js';
 
 /** Problem: one reason a document was refused (schemas/http/problem.schema.json). */
 export type { Problem };
 
-/** Explained: a Problem that also keeps its message as a catalogue key and values (see i18n/message.ts). */
+/** Explained: a Problem that also keeps its message as a catalogue key and values (see message.ts). */
 export type Explained = Problem & { messageId?: string; params?: Record<string, MessageParam> };
 
 /** explainErrors rewrites ajv errors into Problems as the API and the rating results carry them (English). */
