@@ -182,7 +182,10 @@ export async function createDecisionLog(options: DecisionLogOptions): Promise<De
     state.size += buf.length;
   };
 
-  // After a checkpoint is durable in the log: export it and replace the head file.
+  // After a checkpoint is durable in the log: export it and replace the head file. The anchors run one
+  // after the other, in order, beside the appends: the next group commit does not wait for the head
+  // file's replacement (a write, two fsyncs and a rename); checkpoint() and close() do.
+  let anchoring: Promise<void> = Promise.resolve();
   const anchor = async (cp: Checkpoint): Promise<void> => {
     try {
       if (checkpoints) {
@@ -238,7 +241,7 @@ export async function createDecisionLog(options: DecisionLogOptions): Promise<De
       lastCheckpointSeq = seq;
     } else state.checkpointed = -1;
     for (const d of done) d.job.resolve(d.entries);
-    if (cp) await anchor(cp);
+    if (cp) anchoring = anchoring.then(() => anchor(cp));
     if (!cp && interval > 0 && !timer) {
       timer = setTimeout(() => {
         timer = undefined;
@@ -268,6 +271,7 @@ export async function createDecisionLog(options: DecisionLogOptions): Promise<De
       await commit(Buffer.from(`${canonicalJson(cp)}\n`, 'utf8'));
       state.checkpointed = state.seq;
       lastCheckpointSeq = state.seq;
+      await anchoring;
       await writeHead(headPath, cp, sync);
     }
     if (sync) await handle.sync();
@@ -352,10 +356,12 @@ export async function createDecisionLog(options: DecisionLogOptions): Promise<De
     state.checkpointed = -1;
     wantCheckpoint = true;
     await kick();
+    await anchoring;
   } else if (!(await readHead(headPath))) {
     if (state.seq > 0 && state.checkpointed !== state.seq) {
       wantCheckpoint = true;
       await kick();
+      await anchoring;
     } else await writeHead(headPath, sign(state.seq, state.head, now()), sync);
   }
 
@@ -366,6 +372,7 @@ export async function createDecisionLog(options: DecisionLogOptions): Promise<De
     checkpoint: async () => {
       wantCheckpoint = true;
       await kick();
+      await anchoring;
     },
     status: () => ({
       path,
@@ -384,6 +391,7 @@ export async function createDecisionLog(options: DecisionLogOptions): Promise<De
         wantCheckpoint = true;
         await kick();
       } finally {
+        await anchoring;
         await handle.close();
         await checkpoints?.close();
       }
