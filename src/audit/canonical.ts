@@ -36,6 +36,7 @@ const frozenText = new WeakMap<object, string>();
 const keyText = new Map<string, string>();
 const stringText = new Map<string, string>();
 // What JSON.stringify escapes (and a lone surrogate): a short string without any is written as is.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the control characters are what JSON escapes
 const needsEscape = /["\\\u0000-\u001f\ud800-\udfff]/;
 
 // The JSON text of a long string, or of a key with its colon; both maps are bounded (cleared when
