@@ -7,6 +7,7 @@ import { KeyError, readPublicKey } from '../audit/keys.js';
 import { type VerifyReport, verifyLog } from '../audit/verify.js';
 import { verifyFolder } from '../audit/verify-folder.js';
 import { type Lang, translator } from '../diagnostics/i18n.js';
+import { renderMessage } from '../diagnostics/message.js';
 import { UsageError } from './io.js';
 import { cliLang, langFromArgv } from './lang.js';
 
@@ -54,7 +55,7 @@ export function registerVerifyLog(program: Command): void {
     });
 }
 
-/** renderVerifyReport says whether the log holds and, if not, where it breaks (the reasons stay as the audit gives them). */
+/** renderVerifyReport says whether the log holds and, if not, where it breaks and why, in the language asked for. */
 export function renderVerifyReport(r: VerifyReport, lang: Lang = 'en'): string {
   const t = translator(lang);
   const lines: string[] = [];
@@ -65,7 +66,14 @@ export function renderVerifyReport(r: VerifyReport, lang: Lang = 'en'): string {
   const files = r.files.length > 1 ? t('cli.verifyLog.files', { count: r.files.length }) : '';
   if (r.broken) {
     lines.push(
-      t('cli.verifyLog.broken', { file: r.broken.file ?? r.file, line: r.broken.line, reason: r.broken.reason }),
+      t('cli.verifyLog.broken', {
+        file: r.broken.file ?? r.file,
+        line: r.broken.line,
+        // A report read back from JSON written before reasons had keys has the English text only.
+        reason: r.broken.reasonId
+          ? renderMessage({ key: r.broken.reasonId, params: r.broken.params }, lang)
+          : r.broken.reason,
+      }),
     );
     lines.push(t('cli.verifyLog.before', { count: r.entries, signed }));
   } else {

@@ -62,6 +62,7 @@ const emitters = [
   'security/keys-file.ts',
   'check/coverage.ts',
   'check/rule-tests.ts',
+  'audit/head.ts',
 ];
 
 /** sentences: string and template literals outside comments that read as English words (three in a row). */
