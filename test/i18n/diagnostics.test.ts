@@ -63,6 +63,7 @@ const emitters = [
   'check/coverage.ts',
   'check/rule-tests.ts',
   'audit/head.ts',
+  'audit/replay.ts',
 ];
 
 /** sentences: string and template literals outside comments that read as English words (three in a row). */
