@@ -93,7 +93,6 @@ describe('diagnostic messages', () => {
   const notYet: [file: string, fragment: string, why: string][] = [
     ['obligations/calendar.ts', 'is a day off for', 'explains a deadline in `due`/`calendar` output (CLI, point 3)'],
     ['obligations/calendar.ts', 'is a working day in place of', 'explains a deadline in `due`/`calendar` output'],
-    ['obligations/calendar.ts', 'no working-day calendar for', 'a thrown CalendarError the CLI prints (point 3)'],
     ['evidence/derive.ts', 'not derived (the number of users', 'a reason inside the rating result (JSON)'],
     ['evidence/derive.ts', 'not derived (policies/calendars', 'a reason inside the rating result (JSON)'],
     ['security/keys-file.ts', 'cannot read the keys file', 'a thrown KeysError the CLI prints (point 3)'],
