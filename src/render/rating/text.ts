@@ -82,16 +82,16 @@ function appendInterpretations(lines: string[], r: RatingResult, lang: Lang): vo
 
 /**
  * renderProblemsText lists why an input was refused, one line per problem: a problem that keeps its
- * message's key is said in `lang`, one that does not in its own (English) text.
+ * message's key is said in `lang`; one that does not keeps its own (English) text, on an English line.
  */
 export function renderProblemsText(
   source: string,
   problems: (Problem & { messageId?: string; params?: Record<string, MessageParam> })[],
   lang: Lang = 'en',
 ): string {
-  const t = translator(lang);
   return `${problems
     .map((p) => {
+      const t = translator(p.messageId ? lang : 'en');
       // The English text says whether it lists what is allowed already.
       const listed = p.message.includes('allowed') || p.message.includes('must be one of');
       const allowed = p.allowed?.length && !listed ? t('cli.problems.allowed', { allowed: p.allowed.join(', ') }) : '';
