@@ -12,7 +12,8 @@ import type { RuleSet } from '../rules/ruleset.js';
 import { canonicalJson } from './canonical.js';
 import { type DecisionEntry, isCheckpoint, isRepair } from './entry.js';
 import { readLines } from './tail.js';
-import { type Message, type MessageParam, msg, renderMessage } from '../diagnostics/message.js';
+import { type Message, type MessageParam, msg } from '../diagnostics/message.js';
+import { renderMessage } from '../diagnostics/i18n.js';
 
 /** ReplayOutcome: one logged decision, rated again. */
 export interface ReplayOutcome {

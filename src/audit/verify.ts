@@ -18,7 +18,8 @@ import { chainFiles, HeadError, headPathFor, readHead } from './head.js';
 import { checkSignature, keyIdOf, publicKeyFromBase64 } from './keys.js';
 import { fastEntry } from './fast-entry.js';
 import { readLines } from './tail.js';
-import { type Message, type MessageParam, msg, renderMessage } from '../diagnostics/message.js';
+import { type Message, type MessageParam, msg } from '../diagnostics/message.js';
+import { renderMessage } from '../diagnostics/i18n.js';
 import { createHashPool, readCheckedLines } from './verify-threads.js';
 
 /** VerifyReport: what verify-log found for one chain. */

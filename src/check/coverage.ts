@@ -4,7 +4,8 @@
 import { join } from 'node:path';
 import type { RatingResult } from '../rating/decorate.js';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
-import { type Message, msg, said } from '../diagnostics/message.js';
+import { type Message, msg } from '../diagnostics/message.js';
+import { said } from '../diagnostics/i18n.js';
 import { readablePath } from '../diagnostics/positioned.js';
 import { type Grading, ruleFiles, type RuleFileKey, type RuleSet, type Rule } from '../rules/ruleset.js';
 import { inBounds } from '../rules/semantic.js';

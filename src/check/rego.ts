@@ -1,7 +1,8 @@
 // Check stage: the Rego side of `check`: `opa check --strict`, `opa fmt` (unformatted is an error,
 // with the diff), and `opa test` on both the interpreter and the WebAssembly target, given the data the
 // host compiles from a ruleset as data.compiled (policies/rating/compiled_test.rego reads it).
-import { msg, said } from '../diagnostics/message.js';
+import { msg } from '../diagnostics/message.js';
+import { said } from '../diagnostics/i18n.js';
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

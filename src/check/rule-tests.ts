@@ -10,7 +10,8 @@ import type { RatingResult } from '../rating/decorate.js';
 import type { Rater } from '../rating/rater.js';
 import { compileSchema } from '../validation/ajv.js';
 import { explainMessages, pointerSegments } from '../diagnostics/explain.js';
-import { type Message, type MessageParam, msg, renderMessage, said } from '../diagnostics/message.js';
+import { type Message, type MessageParam, msg } from '../diagnostics/message.js';
+import { renderMessage, said } from '../diagnostics/i18n.js';
 
 export interface RuleTestCase {
   file: string;
@@ -137,7 +138,11 @@ export function runRuleTest(rater: Rater, test: RuleTestCase): RuleTestOutcome {
   const check = (what: MessageParam, expected: unknown, actual: unknown) => {
     if (JSON.stringify(expected) !== JSON.stringify(actual))
       failures.push(
-        msg('diag.test.mismatch', { what, expected: JSON.stringify(expected), actual: JSON.stringify(actual) ?? 'undefined' }),
+        msg('diag.test.mismatch', {
+          what,
+          expected: JSON.stringify(expected),
+          actual: JSON.stringify(actual) ?? 'undefined',
+        }),
       );
   };
   if (e.rated !== undefined) check('rated', e.rated, r.rated);
@@ -175,10 +180,8 @@ export function runRuleTest(rater: Rater, test: RuleTestCase): RuleTestOutcome {
         .map((i) => i.id)
         .sort(),
     );
-  if (e.zeroScore)
-    check(msg('diag.test.what.zeroScore'), e.zeroScore, r.zeroScore?.triggers.map((t) => t.id) ?? []);
-  if (e.downgrade)
-    check(msg('diag.test.what.downgrade'), e.downgrade, r.downgrade?.triggers.map((t) => t.id) ?? []);
+  if (e.zeroScore) check(msg('diag.test.what.zeroScore'), e.zeroScore, r.zeroScore?.triggers.map((t) => t.id) ?? []);
+  if (e.downgrade) check(msg('diag.test.what.downgrade'), e.downgrade, r.downgrade?.triggers.map((t) => t.id) ?? []);
   if (e.measures !== undefined) check('measures', e.measures, r.measures?.result ?? null);
   for (const id of e.interpretations ?? [])
     if (!r.interpretations.some((i) => i.id === id))

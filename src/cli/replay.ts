@@ -4,8 +4,7 @@ import { access } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { replayLog, type ReplayOutcome } from '../audit/replay.js';
 import { PolicyModule } from '../engine/engine.js';
-import { type Lang, translator } from '../diagnostics/i18n.js';
-import { renderMessage } from '../diagnostics/message.js';
+import { type Lang, renderMessage, translator } from '../diagnostics/i18n.js';
 import { defaults, UsageError } from './io.js';
 import { cliLang } from './lang.js';
 

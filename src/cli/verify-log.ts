@@ -6,8 +6,7 @@ import type { Command } from 'commander';
 import { KeyError, readPublicKey } from '../audit/keys.js';
 import { type VerifyReport, verifyLog } from '../audit/verify.js';
 import { verifyFolder } from '../audit/verify-folder.js';
-import { type Lang, translator } from '../diagnostics/i18n.js';
-import { renderMessage } from '../diagnostics/message.js';
+import { type Lang, renderMessage, translator } from '../diagnostics/i18n.js';
 import { UsageError } from './io.js';
 import { cliLang, langFromArgv } from './lang.js';
 

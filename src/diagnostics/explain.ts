@@ -2,7 +2,8 @@
 // wrong, and what is allowed instead.
 import type { ErrorObject } from 'ajv';
 import type { Problem } from '../../generated/types/http/problem.js';
-import { type Message, type MessageParam, msg, said } from './message.js';
+import { type Message, type MessageParam, msg } from './message.js';
+import { said } from './i18n.js';
 
 /** Problem: one reason a document was refused (schemas/http/problem.schema.json). */
 export type { Problem };

@@ -1,8 +1,10 @@
 // Diagnostics: the message catalogue of every human-readable output (reports, diff, impact, check, CLI),
 // kept beside the diagnostics whose messages are half of it, so the lowest layer is one folder. The
 // texts live in locales/<lang>.json, one file per language, read by i18next; Chinese is the default.
+// A message (message.ts, a key and values) is written in a language here.
 import { readFileSync } from 'node:fs';
 import i18next, { type TFunction } from 'i18next';
+import { isMessage, type Message, type MessageParam } from './message.js';
 
 /** Lang: the languages the catalogue holds; Chinese is primary, English is kept beside it. */
 export type Lang = 'zh' | 'en';
@@ -84,4 +86,29 @@ export function displayWidth(s: string): number {
 /** padDisplay pads a text with spaces to a terminal width, so that Chinese and English columns line up. */
 export function padDisplay(s: string, columns: number): string {
   return s + ' '.repeat(Math.max(0, columns - displayWidth(s)));
+}
+
+/** renderMessage writes a message in one language, the messages among its values first. */
+export function renderMessage(m: Message, lang: Lang): string {
+  const values: Record<string, string | number> = {};
+  for (const [k, v] of Object.entries(m.params ?? {})) values[k] = isMessage(v) ? renderMessage(v, lang) : v;
+  return translator(lang)(m.key, values);
+}
+
+/** said gives a message's fields; a plain text (from outside the catalogue) stays as it is. */
+export function said(m: Message | string): {
+  message: string;
+  messageId?: string;
+  params?: Record<string, MessageParam>;
+} {
+  if (typeof m === 'string') return { message: m };
+  return { message: renderMessage(m, 'en'), messageId: m.key, ...(m.params ? { params: m.params } : {}) };
+}
+
+/** localText: the text of something that carries a message, in a language; English text when it has no key. */
+export function localText(
+  x: { message: string; messageId?: string; params?: Record<string, MessageParam> },
+  lang: Lang,
+): string {
+  return x.messageId ? renderMessage({ key: x.messageId, params: x.params }, lang) : x.message;
 }

@@ -1,6 +1,6 @@
 // Diagnostics: a message kept as its catalogue key and values rather than as text, so that a diagnostic made
 // once (by a loader, whose results are cached and shared) is read in the language each reader asks for.
-import { type Lang, translator } from './i18n.js';
+// Pure data: writing it in a language is i18n.ts's (renderMessage, said, localText).
 
 /** MessageParam: a value put into a message: a number, a text taken as it is, or another message. */
 export type MessageParam = string | number | Message;
@@ -21,13 +21,6 @@ export function isMessage(v: unknown): v is Message {
   return v !== null && typeof v === 'object' && typeof (v as Message).key === 'string';
 }
 
-/** renderMessage writes a message in one language, the messages among its values first. */
-export function renderMessage(m: Message, lang: Lang): string {
-  const values: Record<string, string | number> = {};
-  for (const [k, v] of Object.entries(m.params ?? {})) values[k] = isMessage(v) ? renderMessage(v, lang) : v;
-  return translator(lang)(m.key, values);
-}
-
 /** Said: the fields a diagnostic or problem carries for a message: its English text, key and values. */
 export interface Said {
   /** The English text: what logs, the API and existing readers of `message` see. */
@@ -35,24 +28,6 @@ export interface Said {
   /** The catalogue key, stable across languages: what a tool matches on instead of the text. */
   messageId: string;
   params?: Record<string, MessageParam>;
-}
-
-/** said gives a message's fields; a plain text (from outside the catalogue) stays as it is. */
-export function said(m: Message | string): {
-  message: string;
-  messageId?: string;
-  params?: Record<string, MessageParam>;
-} {
-  if (typeof m === 'string') return { message: m };
-  return { message: renderMessage(m, 'en'), messageId: m.key, ...(m.params ? { params: m.params } : {}) };
-}
-
-/** localText: the text of something that carries a message, in a language; English text when it has no key. */
-export function localText(
-  x: { message: string; messageId?: string; params?: Record<string, MessageParam> },
-  lang: Lang,
-): string {
-  return x.messageId ? renderMessage({ key: x.messageId, params: x.params }, lang) : x.message;
 }
 
 /** asMessage turns what carries a message back into a Message, to nest it in another. */

@@ -1,6 +1,7 @@
 // Diagnostics: a problem at a place in a YAML rule file, given by its JSON path: the line and column
 // come from the file's positions, the path is written the way a policy editor reads it.
-import { type Message, said } from './message.js';
+import type { Message } from './message.js';
+import { said } from './i18n.js';
 import type { Code } from './codes.js';
 import type { Diagnostic } from './diagnostics.js';
 import type { JsonPath, YamlSource } from './yaml-source.js';

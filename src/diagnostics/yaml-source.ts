@@ -5,7 +5,8 @@ import { readdir, readFile } from 'node:fs/promises';
 import { isMap, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import type { Code } from './codes.js';
 import type { Diagnostic } from './diagnostics.js';
-import { msg, said } from './message.js';
+import { msg } from './message.js';
+import { said } from './i18n.js';
 
 export type JsonPath = readonly (string | number)[];
 

@@ -1,6 +1,7 @@
 // Evidence stage: the one error shape of evidence files, positioned at file:row:column so an
 // inspector can find the cell in the spreadsheet the export came from.
-import { type Message, msg, said } from '../diagnostics/message.js';
+import { type Message, msg } from '../diagnostics/message.js';
+import { said } from '../diagnostics/i18n.js';
 import type { Code } from '../diagnostics/codes.js';
 import { type Diagnostic, formatDiagnostic } from '../diagnostics/diagnostics.js';
 

@@ -1,7 +1,8 @@
 // Evidence stage: what each evidence table is: its columns and their types (from
 // schemas/evidence/<table>.schema.json) and the headers and cell words accepted for them (from
 // policies/evidence/headers.yaml).
-import { asMessage, type Message, msg, said } from '../diagnostics/message.js';
+import { asMessage, type Message, msg } from '../diagnostics/message.js';
+import { said } from '../diagnostics/i18n.js';
 import { join, relative } from 'node:path';
 import type { EvidenceHeaders } from '../../generated/types/evidence/headers.js';
 import { hasErrors, RulesError, type Diagnostic } from '../diagnostics/diagnostics.js';

@@ -10,7 +10,8 @@ import { positioned } from '../diagnostics/positioned.js';
 import { readYamlSource, type JsonPath, type YamlSource } from '../diagnostics/yaml-source.js';
 import { compileSchema } from '../validation/ajv.js';
 import { explainMessages, pointerSegments } from '../diagnostics/explain.js';
-import { asMessage, type Message, msg, said } from '../diagnostics/message.js';
+import { asMessage, type Message, msg } from '../diagnostics/message.js';
+import { said } from '../diagnostics/i18n.js';
 import { parseIsoDate } from '../obligations/dates.js';
 
 export type { InspectionPlan, InspectionRecord };

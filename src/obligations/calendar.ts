@@ -17,7 +17,8 @@ import { hasErrors, RulesError, type Diagnostic } from '../diagnostics/diagnosti
 import { readFolder, readYamlSource, type JsonPath, type YamlSource } from '../diagnostics/yaml-source.js';
 import { compileSchema } from '../validation/ajv.js';
 import { explainMessages, pointerSegments } from '../diagnostics/explain.js';
-import { asMessage, type Message, msg, said } from '../diagnostics/message.js';
+import { asMessage, type Message, msg } from '../diagnostics/message.js';
+import { said } from '../diagnostics/i18n.js';
 import { civil, dayOf, formatIsoDate, isWeekend, parseIsoDate, weekday, weekdayName, type Day } from './dates.js';
 import { ObligationError } from './errors.js';
 

@@ -1,7 +1,8 @@
 // Obligations stage: the typed failures of deadline arithmetic. A question the data cannot answer
 // (a year without a State Council calendar, an obligation whose text gives no day) is an error with
 // a code, never a guess.
-import { type Message, msg, renderMessage } from '../diagnostics/message.js';
+import { type Message, msg } from '../diagnostics/message.js';
+import { renderMessage } from '../diagnostics/i18n.js';
 
 export type ObligationErrorCode =
   /** No policies/calendars/<year>.yaml: a working day of that year cannot be told. */

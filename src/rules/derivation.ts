@@ -5,7 +5,8 @@
 import type { Derivation } from '../../generated/types/rules/derivation.js';
 import { compileSchema } from '../validation/ajv.js';
 import { type Explained, explainMessages, pointerSegments } from '../diagnostics/explain.js';
-import { asMessage, type Message, msg, said } from '../diagnostics/message.js';
+import { asMessage, type Message, msg } from '../diagnostics/message.js';
+import { said } from '../diagnostics/i18n.js';
 import type { Code } from '../diagnostics/codes.js';
 import type { Diagnostic } from '../diagnostics/diagnostics.js';
 import { notVerbatim } from '../diagnostics/quotes.js';

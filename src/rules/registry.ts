@@ -4,7 +4,8 @@
 import { join } from 'node:path';
 import { RulesError, type Diagnostic } from '../diagnostics/diagnostics.js';
 import { readFolder } from '../diagnostics/yaml-source.js';
-import { type Message, msg, renderMessage } from '../diagnostics/message.js';
+import { type Message, msg } from '../diagnostics/message.js';
+import { renderMessage } from '../diagnostics/i18n.js';
 import { fsFolder, inspectFolder, type Inspection } from './load.js';
 import type { RuleSet } from './ruleset.js';
 

@@ -10,7 +10,8 @@ import { formatDiagnostic, type Diagnostic } from '../diagnostics/diagnostics.js
 import { parseYamlSource } from '../diagnostics/yaml-source.js';
 import { createAjv } from '../validation/ajv.js';
 import { explainMessages, pointerSegments } from '../diagnostics/explain.js';
-import { type Message, msg, said } from '../diagnostics/message.js';
+import { type Message, msg } from '../diagnostics/message.js';
+import { said } from '../diagnostics/i18n.js';
 import { keysFileSchema, type ApiKey } from './api-keys.js';
 
 let validate: ReturnType<ReturnType<typeof createAjv>['compile']> | undefined;

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { repoRoot } from '../../src/artifacts/artifacts.js';
 import { coverageCategories } from '../../src/check/coverage.js';
 import { langs, loadCatalogue } from '../../src/diagnostics/i18n.js';
-import { renderMessage } from '../../src/diagnostics/message.js';
+import { renderMessage } from '../../src/diagnostics/i18n.js';
 
 function keysOf(o: Record<string, unknown>, prefix = ''): string[] {
   return Object.entries(o).flatMap(([k, v]) =>

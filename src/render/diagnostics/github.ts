@@ -4,7 +4,7 @@ import type { CheckFindings } from '../../diagnostics/findings.js';
 import { codeInfo } from './codes.js';
 import type { Diagnostic } from '../../diagnostics/diagnostics.js';
 import { defaultLang, type Lang } from '../../diagnostics/i18n.js';
-import { localText } from '../../diagnostics/message.js';
+import { localText } from '../../diagnostics/i18n.js';
 import { coverageLines, summaryLine } from './text.js';
 
 /** escapeData escapes a workflow command's message: %, CR and LF. */

@@ -3,7 +3,7 @@
 // stable `code`, `messageId` and `params`, which are the same in every language.
 import type { CheckFindings } from '../../diagnostics/findings.js';
 import { defaultLang, type Lang } from '../../diagnostics/i18n.js';
-import { localText } from '../../diagnostics/message.js';
+import { localText } from '../../diagnostics/i18n.js';
 
 export function renderCheckJson(report: CheckFindings, lang: Lang = defaultLang): string {
   const diagnostics = report.diagnostics.map((d) => ({ ...d, message: localText(d, lang) }));

@@ -5,7 +5,7 @@ import type { CheckFindings } from '../../diagnostics/findings.js';
 import type { Diagnostic } from '../../diagnostics/diagnostics.js';
 import { diagnosticLine } from './text.js';
 import { defaultLang, type Lang } from '../../diagnostics/i18n.js';
-import { localText } from '../../diagnostics/message.js';
+import { localText } from '../../diagnostics/i18n.js';
 
 interface Case {
   name: string;

@@ -4,7 +4,7 @@ import type { CheckFindings } from '../../diagnostics/findings.js';
 import { codeList } from './codes.js';
 import type { Diagnostic } from '../../diagnostics/diagnostics.js';
 import { defaultLang, type Lang } from '../../diagnostics/i18n.js';
-import { localText } from '../../diagnostics/message.js';
+import { localText } from '../../diagnostics/i18n.js';
 
 export const sarifSchema = 'https://json.schemastore.org/sarif-2.1.0.json';
 

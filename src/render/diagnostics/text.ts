@@ -3,7 +3,7 @@
 import { type Diagnostic, formatDiagnostic, where } from '../../diagnostics/diagnostics.js';
 import { type CheckFindings, exitCode, countBySeverity, type RulesetCoverage } from '../../diagnostics/findings.js';
 import { defaultLang, displayWidth, type Lang, padDisplay, translator } from '../../diagnostics/i18n.js';
-import { localText } from '../../diagnostics/message.js';
+import { localText } from '../../diagnostics/i18n.js';
 import { codeInfo } from './codes.js';
 
 /** renderCheckText renders the whole report (Chinese by default); it ends with a newline. */

@@ -2,8 +2,8 @@
 // with --lang en; the clauses are quoted from the source, so they stay Chinese).
 import type { RatingResult } from '../../rating/decorate.js';
 import type { Problem } from '../../diagnostics/explain.js';
-import { localText, type MessageParam } from '../../diagnostics/message.js';
-import { defaultLang, type Lang, translator } from '../../diagnostics/i18n.js';
+import type { MessageParam } from '../../diagnostics/message.js';
+import { defaultLang, type Lang, localText, translator } from '../../diagnostics/i18n.js';
 import { deductionEvidenceLines, evidenceLines } from './evidence.js';
 
 /** renderResultText prints every item that lost (or gained) points, the grade and what follows from it. */
