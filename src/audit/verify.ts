@@ -55,7 +55,10 @@ export interface VerifyReport {
     reasonId: string;
     params?: Record<string, MessageParam>;
   };
+  /** What holds but deserves a look, in English (what tools read). */
   warnings: string[];
+  /** The same warnings as catalogue keys and values, in the same order, for the reader's language. */
+  warningMessages: Message[];
 }
 
 const entryFields = [
@@ -100,6 +103,11 @@ export async function verifyLog(file: string, options: VerifyOptions = {}): Prom
     chainOnly: 0,
     keyPinned: pinned !== undefined,
     warnings: [],
+    warningMessages: [],
+  };
+  const warn = (m: Message) => {
+    report.warnings.push(renderMessage(m, 'en'));
+    report.warningMessages.push(m);
   };
   if (pinned) report.keyId = pinned;
   let signedSeq = 0;
@@ -177,8 +185,10 @@ export async function verifyLog(file: string, options: VerifyOptions = {}): Prom
       for await (const line of pool ? readCheckedLines(f, pool) : readLines(f)) {
         lineNo = line.number;
         if (!line.complete) {
-          report.warnings.push(
-            `${files.length > 1 ? `${f}: ` : ''}line ${line.number} is torn (no newline: an interrupted write, never acknowledged); opening the log with its appender moves it aside and records the repair`,
+          warn(
+            files.length > 1
+              ? msg('diag.verify.tornIn', { file: f, line: line.number })
+              : msg('diag.verify.torn', { line: line.number }),
           );
           break;
         }
@@ -227,10 +237,7 @@ export async function verifyLog(file: string, options: VerifyOptions = {}): Prom
             );
           const bad = checkSigned(parsed, 'checkpoint');
           if (bad) return fail(line.number, bad);
-          if (report.keyId !== body.keyId)
-            report.warnings.push(
-              `line ${line.number}: the checkpoint is signed by another key (${body.keyId}) than the earlier ones`,
-            );
+          if (report.keyId !== body.keyId) warn(msg('diag.verify.otherKey', { line: line.number, keyId: body.keyId }));
           report.checkpoints++;
           signedSeq = body.seq;
           continue;
@@ -276,7 +283,7 @@ export async function verifyLog(file: string, options: VerifyOptions = {}): Prom
           headFound = true;
         }
       }
-      if (!last && lineNo === 0) report.warnings.push(`${f} is empty`);
+      if (!last && lineNo === 0) warn(msg('diag.verify.emptyFile', { file: f }));
     }
     if (signedHead && !headFound) {
       const s = signedHead.checkpoint.seq;
@@ -292,13 +299,8 @@ export async function verifyLog(file: string, options: VerifyOptions = {}): Prom
     const anchored = Math.max(signedSeq, signedHead?.checkpoint.seq ?? 0);
     report.chainOnly = Math.max(0, report.lastSeq - anchored);
     if (report.chainOnly > 0)
-      report.warnings.push(
-        `entries ${anchored + 1}–${report.lastSeq} (${report.chainOnly}) come after the last signature and are covered by the hash chain only`,
-      );
-    if (report.keyId && !pinned)
-      report.warnings.push(
-        'signatures were checked with the key written in the log itself; give --public-key to check them against the key you trust',
-      );
+      warn(msg('diag.verify.chainOnly', { from: anchored + 1, to: report.lastSeq, count: report.chainOnly }));
+    if (report.keyId && !pinned) warn(msg('diag.verify.unpinned'));
     return report;
   }
 }

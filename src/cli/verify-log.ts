@@ -82,6 +82,9 @@ export function renderVerifyReport(r: VerifyReport, lang: Lang = 'en'): string {
       lines.push(t('cli.verifyLog.signedHead', { seq: r.signedHead.seq, time: r.signedHead.time, after: r.chainOnly }));
   }
   for (const p of r.repairs) lines.push(t('cli.verifyLog.repair', { seq: p.seq, bytes: p.bytes, movedTo: p.movedTo }));
-  for (const w of r.warnings) lines.push(t('cli.verifyLog.warning', { text: w }));
+  // A report read back from JSON written before warnings had keys has the English texts only.
+  const warnings =
+    r.warningMessages?.length === r.warnings.length ? r.warningMessages.map((m) => renderMessage(m, lang)) : r.warnings;
+  for (const w of warnings) lines.push(t('cli.verifyLog.warning', { text: w }));
   return `${lines.join('\n')}\n`;
 }

@@ -1,7 +1,7 @@
 // verify-log's break reasons in the reader's language: the report keeps the English reason (what
 // auditors and tools read) and its catalogue key and values beside it, and the human text is Chinese by
 // default and the same English as the JSON with `--lang en`.
-import { readFile, rm, writeFile } from 'node:fs/promises';
+import { appendFile, readFile, rm, writeFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import { canonicalJson } from '../../src/audit/canonical.js';
 import { headPathFor } from '../../src/audit/head.js';
@@ -66,6 +66,28 @@ describe('verify-log break reasons in Chinese and English', () => {
     await rm(headPathFor(f.log));
     ({ zh, en } = await broken());
     expect(zh).toBe(`${f.log}:0：断裂：缺少已签名的链头 ${f.log}.head.json：无法核对日志末尾（日志可能被截断或清空）`);
+  });
+
+  it('warnings: a torn last line, and signatures checked with the key in the log', async () => {
+    await f.writeLog(2);
+    await appendFile(f.log, '{"seq":3,"ti');
+    const r = await verifyLog(f.log);
+    expect(r.ok).toBe(true);
+    expect(r.warningMessages.map((m) => m.key)).toEqual(['diag.verify.torn', 'diag.verify.unpinned']);
+    const warnings = (lang: 'zh' | 'en') =>
+      renderVerifyReport(r, lang)
+        .split('\n')
+        .filter((l) => /^(警告|warning)/.test(l));
+    const lineNo = (await readFile(f.log, 'utf8')).split('\n').length;
+    expect(warnings('zh')).toEqual([
+      `警告：第 ${lineNo} 行残缺（没有换行符：一次被中断、从未确认的写入）；用其写入程序打开日志时会将其移开并记录此次修复`,
+      '警告：签名是用日志自身所写的公钥核验的；请用 --public-key 给出你所信任的公钥来核验',
+    ]);
+    expect(warnings('en')).toEqual(r.warnings.map((w) => `warning: ${w}`));
+    expect(r.warnings).toEqual([
+      `line ${lineNo} is torn (no newline: an interrupted write, never acknowledged); opening the log with its appender moves it aside and records the repair`,
+      'signatures were checked with the key written in the log itself; give --public-key to check them against the key you trust',
+    ]);
   });
 
   it('a head file of the wrong shape, its schema problems in the language asked for', async () => {

@@ -63,6 +63,7 @@ const emitters = [
   'check/coverage.ts',
   'check/rule-tests.ts',
   'audit/head.ts',
+  'audit/verify.ts',
   'audit/replay.ts',
 ];
 
