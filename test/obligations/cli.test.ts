@@ -145,7 +145,7 @@ describe('credit-policy due', () => {
 
 describe('credit-policy calendar', () => {
   it("lists an institution's due dates of a year, each with its clause section", () => {
-    const r = run(['calendar', '--institution', '中国建设银行', '--year', '2025']);
+    const r = run(['calendar', '--institution', '中国建设银行', '--year', '2025', '--lang', 'en']);
     expect(r.code).toBe(0);
     expect(r.stdout.split('\n')[0]).toBe('中国建设银行 · 全国性接入机构的总行 (national) · due dates in 2025');
     expect(r.stdout).toContain(
@@ -155,6 +155,14 @@ describe('credit-policy calendar', () => {
       '  2025-05-12（星期一）  monthly-security-report (2025-04) → 人民银行征信管理局  三（二）  [moved from 2025-05-10]',
     );
     expect(r.stdout).toContain('Calendar: 国办发明电〔2024〕12号 (2025)');
+    // Chinese by default: the same dates, the headings and marks in Chinese.
+    const zh = run(['calendar', '--institution', '中国建设银行', '--year', '2025']).stdout;
+    expect(zh.split('\n')[0]).toBe('中国建设银行 · 全国性接入机构的总行（national）· 2025 年的到期日');
+    expect(zh).toContain(
+      '  2025-02-05（星期三）  rating-self-assessment (2024-01…2024-12) → 人民银行  附件3 第十条（一）  [由 2025-01-31 顺延]',
+    );
+    expect(zh).toContain('\n自某一事件起算的期限：\n');
+    expect(zh).toContain('\n日历：国办发明电〔2024〕12号 (2025)');
   });
 
   it('gives a PBOC branch its own deadlines with --reporter', () => {
