@@ -7,7 +7,9 @@ import type { ValidateFunction } from 'ajv';
 import type { SignedHead } from '../../generated/types/audit/signed-head.js';
 import { parseYamlSource } from '../diagnostics/yaml-source.js';
 import { compileSchema } from '../validation/ajv.js';
-import { explainErrors, pointerSegments } from '../diagnostics/explain.js';
+import { explainMessages, pointerSegments } from '../diagnostics/explain.js';
+import { asMessage, type Message, msg } from '../diagnostics/message.js';
+import { renderMessage } from '../diagnostics/i18n.js';
 import { parseJsonText } from '../validation/json-syntax.js';
 import { canonicalJson } from './canonical.js';
 import type { Checkpoint } from './entry.js';
@@ -49,9 +51,12 @@ function stemOf(logPath: string): string {
 
 /** HeadError: a head file that is there but cannot be read as one. */
 export class HeadError extends Error {
-  constructor(message: string) {
-    super(message);
+  /** The message as a catalogue key and values, for a reader's language (`message` is its English text). */
+  readonly said: Message;
+  constructor(message: Message) {
+    super(renderMessage(message, 'en'));
     this.name = 'HeadError';
+    this.said = message;
   }
 }
 
@@ -67,16 +72,16 @@ export async function readHead(path: string): Promise<SignedHead | undefined> {
     text = await readFile(path, 'utf8');
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new HeadError(`cannot read the signed head ${path}: ${(err as Error).message}`);
+    throw new HeadError(msg('diag.head.unreadable', { path, reason: (err as Error).message }));
   }
   const parsed = parseJsonText(text);
   if (!parsed.ok)
     throw new HeadError(
-      `${path}:${parsed.line}:${parsed.column}: the signed head is not valid JSON: ${parsed.message}`,
+      msg('diag.head.notJson', { path, line: parsed.line, column: parsed.column, reason: parsed.message }),
     );
   validateHead ??= compileSchema('audit/signed-head.schema.json');
   if (validateHead(parsed.value)) return parsed.value as SignedHead;
-  const problems = explainErrors(validateHead.errors, parsed.value);
+  const problems = explainMessages(validateHead.errors, parsed.value);
   const source = parseYamlSource(path, text).source;
   const [first] = problems;
   const { line, column } = source?.locate(pointerSegments(first.path), first.message.startsWith('unknown key')) ?? {
@@ -84,11 +89,11 @@ export async function readHead(path: string): Promise<SignedHead | undefined> {
     column: 1,
   };
   const where = (p: { path: string }) => (p.path ? `${pointerSegments(p.path).join('.')} ` : '');
-  throw new HeadError(
-    `${path}:${line}:${column}: not a signed head (schemas/audit/signed-head.schema.json): ${problems
-      .map((p) => `${where(p)}${p.message}`)
-      .join('; ')}`,
-  );
+  // The problems joined into one message, each with its place, the last innermost.
+  const listed = problems
+    .map((p): Message => msg('diag.head.problem', { where: where(p), problem: asMessage(p) }))
+    .reduceRight((rest, first) => msg('diag.head.problemSeparator', { first, rest }));
+  throw new HeadError(msg('diag.head.notSignedHead', { path, line, column, problems: listed }));
 }
 
 /** writeHead replaces the head file atomically: a reader sees the old head or the new one, never a mix. */

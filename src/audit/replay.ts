@@ -12,6 +12,8 @@ import type { RuleSet } from '../rules/ruleset.js';
 import { canonicalJson } from './canonical.js';
 import { type DecisionEntry, isCheckpoint, isRepair } from './entry.js';
 import { readLines } from './tail.js';
+import { type Message, type MessageParam, msg } from '../diagnostics/message.js';
+import { renderMessage } from '../diagnostics/i18n.js';
 
 /** ReplayOutcome: one logged decision, rated again. */
 export interface ReplayOutcome {
@@ -24,7 +26,11 @@ export interface ReplayOutcome {
   foundIn?: string;
   /** For `differs`: the fields of the result that differ, with both values where short. */
   differences?: { field: string; logged: unknown; now: unknown }[];
+  /** For `skipped` and `ruleset-not-found`: why, in English (what tools read). */
   reason?: string;
+  /** The reason as a catalogue key and values, for the text in the reader's language. */
+  reasonId?: string;
+  params?: Record<string, MessageParam>;
   /** For a decision made from evidence: the files its findings were derived from, and how many findings. */
   fromEvidence?: { tables: { table: string; file: string; rows: number; sha256: string }[]; derived: number };
 }
@@ -92,6 +98,11 @@ export class RulesetFinder {
   }
 }
 
+/** because gives an outcome's reason: its English text, and its key and values beside it. */
+function because(m: Message): Pick<ReplayOutcome, 'reason' | 'reasonId' | 'params'> {
+  return { reason: renderMessage(m, 'en'), reasonId: m.key, ...(m.params ? { params: m.params } : {}) };
+}
+
 /** replayLog yields the outcome of every decision of a log, in order. */
 export async function* replayLog(file: string, options: ReplayOptions): AsyncGenerator<ReplayOutcome> {
   const finder = new RulesetFinder(options);
@@ -108,10 +119,14 @@ export async function* replayLog(file: string, options: ReplayOptions): AsyncGen
     const e = parsed as DecisionEntry;
     const base = { seq: e.seq, line: line.number, rulesetId: e.rulesetId, rulesetHash: e.rulesetHash };
     if (e.redacted || !('input' in e)) {
-      const what = e.redacted
-        ? [...e.redacted.dropped, ...e.redacted.masked].map((p) => p || '(the whole input)').join(', ')
-        : 'the input';
-      yield { ...base, status: 'skipped', reason: `the log does not hold the whole input (left out: ${what})` };
+      // The parts left out: JSON pointers, the empty one (the whole input) said in words.
+      const parts = e.redacted
+        ? [...e.redacted.dropped, ...e.redacted.masked].map((p): MessageParam => p || msg('diag.replay.wholeInput'))
+        : [msg('diag.replay.theInput')];
+      const what = parts.length
+        ? parts.reduceRight((rest, first) => msg('diag.replay.listSeparator', { first, rest }))
+        : '';
+      yield { ...base, status: 'skipped', ...because(msg('diag.replay.notWhole', { what })) };
       continue;
     }
     const found = await finder.find(e.rulesetId, e.rulesetHash);
@@ -119,7 +134,7 @@ export async function* replayLog(file: string, options: ReplayOptions): AsyncGen
       yield {
         ...base,
         status: 'ruleset-not-found',
-        reason: `no ruleset loaded now and no revision of ${e.rulesetId} in git history has the hash ${e.rulesetHash}`,
+        ...because(msg('diag.replay.notFound', { id: e.rulesetId, hash: e.rulesetHash })),
       };
       continue;
     }

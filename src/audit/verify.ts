@@ -18,6 +18,8 @@ import { chainFiles, HeadError, headPathFor, readHead } from './head.js';
 import { checkSignature, keyIdOf, publicKeyFromBase64 } from './keys.js';
 import { fastEntry } from './fast-entry.js';
 import { readLines } from './tail.js';
+import { type Message, type MessageParam, msg } from '../diagnostics/message.js';
+import { renderMessage } from '../diagnostics/i18n.js';
 import { createHashPool, readCheckedLines } from './verify-threads.js';
 
 /** VerifyReport: what verify-log found for one chain. */
@@ -41,9 +43,22 @@ export interface VerifyReport {
   /** The key the signatures were checked with, and whether the caller pinned it. */
   keyId?: string;
   keyPinned: boolean;
-  /** The first line that does not hold, and why. */
-  broken?: { file?: string; line: number; seq?: number; reason: string };
+  /**
+   * The first line that does not hold, and why: `reason` in English (what auditors and tools read), and the
+   * same as a catalogue key and values (`reasonId`, `params`), for the text in the reader's language.
+   */
+  broken?: {
+    file?: string;
+    line: number;
+    seq?: number;
+    reason: string;
+    reasonId: string;
+    params?: Record<string, MessageParam>;
+  };
+  /** What holds but deserves a look, in English (what tools read). */
   warnings: string[];
+  /** The same warnings as catalogue keys and values, in the same order, for the reader's language. */
+  warningMessages: Message[];
 }
 
 const entryFields = [
@@ -88,34 +103,44 @@ export async function verifyLog(file: string, options: VerifyOptions = {}): Prom
     chainOnly: 0,
     keyPinned: pinned !== undefined,
     warnings: [],
+    warningMessages: [],
+  };
+  const warn = (m: Message) => {
+    report.warnings.push(renderMessage(m, 'en'));
+    report.warningMessages.push(m);
   };
   if (pinned) report.keyId = pinned;
   let signedSeq = 0;
   let current = file;
-  const fail = (line: number, reason: string, seq?: number) => {
+  const fail = (line: number, reason: Message, seq?: number) => {
     report.ok = false;
     report.broken = {
       ...(files.length > 1 ? { file: current } : {}),
       line,
       ...(seq === undefined ? {} : { seq }),
-      reason,
+      reason: renderMessage(reason, 'en'),
+      reasonId: reason.key,
+      ...(reason.params ? { params: reason.params } : {}),
     };
     return report;
   };
   // A signature made by the pinned key, or (unpinned) by the key it names.
-  const checkSigned = (cp: Checkpoint, what: string): string | undefined => {
+  const checkSigned = (cp: Checkpoint, which: 'signedHead' | 'checkpoint'): Message | undefined => {
     const { checkpoint: body, signature } = cp;
-    if (pinned && body.keyId !== pinned) return `${what} signed by key ${body.keyId}, not by the key given (${pinned})`;
+    const what = msg(which === 'signedHead' ? 'diag.verify.what.signedHead' : 'diag.verify.what.checkpoint');
+    if (pinned && body.keyId !== pinned) return msg('diag.verify.notPinnedKey', { what, keyId: body.keyId, pinned });
     let key: KeyObject;
     try {
       key = options.publicKey ?? publicKeyFromBase64(body.publicKey);
     } catch {
-      return `${what} whose public key cannot be read`;
+      return msg('diag.verify.keyUnreadable', { what });
     }
-    if (!pinned && keyIdOf(key) !== body.keyId)
-      return `${what} whose public key does not match its keyId ${body.keyId}`;
+    if (!pinned && keyIdOf(key) !== body.keyId) return msg('diag.verify.keyIdMismatch', { what, keyId: body.keyId });
     if (!checkSignature(body, signature, key))
-      return `the signature of ${what} of entry ${body.seq} does not verify: it or the signature was altered`;
+      return msg(
+        which === 'signedHead' ? 'diag.verify.badSignature.signedHead' : 'diag.verify.badSignature.checkpoint',
+        { seq: body.seq },
+      );
     report.keyId ??= body.keyId;
     return undefined;
   };
@@ -126,16 +151,12 @@ export async function verifyLog(file: string, options: VerifyOptions = {}): Prom
     try {
       signedHead = await readHead(headPath);
     } catch (err) {
-      if (err instanceof HeadError) return fail(0, err.message);
+      if (err instanceof HeadError) return fail(0, err.said);
       throw err;
     }
-    if (!signedHead)
-      return fail(
-        0,
-        `the signed head ${headPath} is missing: the end of the log cannot be checked (it may have been cut or emptied)`,
-      );
-    const bad = checkSigned(signedHead, 'the signed head');
-    if (bad) return fail(0, bad.replace('of the signed head', 'of the signed head'));
+    if (!signedHead) return fail(0, msg('diag.verify.headMissing', { path: headPath }));
+    const bad = checkSigned(signedHead, 'signedHead');
+    if (bad) return fail(0, bad);
     const c = signedHead.checkpoint;
     report.signedHead = { seq: c.seq, hash: c.head, time: c.time };
   }
@@ -164,8 +185,10 @@ export async function verifyLog(file: string, options: VerifyOptions = {}): Prom
       for await (const line of pool ? readCheckedLines(f, pool) : readLines(f)) {
         lineNo = line.number;
         if (!line.complete) {
-          report.warnings.push(
-            `${files.length > 1 ? `${f}: ` : ''}line ${line.number} is torn (no newline: an interrupted write, never acknowledged); opening the log with its appender moves it aside and records the repair`,
+          warn(
+            files.length > 1
+              ? msg('diag.verify.tornIn', { file: f, line: line.number })
+              : msg('diag.verify.torn', { line: line.number }),
           );
           break;
         }
@@ -177,7 +200,7 @@ export async function verifyLog(file: string, options: VerifyOptions = {}): Prom
           if (fast.prevHash !== report.head)
             return fail(
               line.number,
-              `entry ${fast.seq} does not follow entry ${report.lastSeq}: its prevHash is not that entry's hash`,
+              msg('diag.verify.notFollowing', { seq: fast.seq, prev: report.lastSeq }),
               fast.seq,
             );
           report.entries++;
@@ -187,7 +210,7 @@ export async function verifyLog(file: string, options: VerifyOptions = {}): Prom
             if (fast.hash !== signedHead!.checkpoint.head)
               return fail(
                 line.number,
-                `entry ${fast.seq} is not the entry the signed head names (${signedHead!.checkpoint.head}): the end of the log was rewritten`,
+                msg('diag.verify.notHeadEntry', { seq: fast.seq, head: signedHead!.checkpoint.head }),
                 fast.seq,
               );
             headFound = true;
@@ -198,21 +221,23 @@ export async function verifyLog(file: string, options: VerifyOptions = {}): Prom
         try {
           parsed = JSON.parse(line.text);
         } catch {
-          return fail(line.number, 'is not JSON');
+          return fail(line.number, msg('diag.verify.notJson'));
         }
         if (isCheckpoint(parsed)) {
           const body = parsed.checkpoint;
           if (body.seq !== report.lastSeq || body.head !== report.head)
             return fail(
               line.number,
-              `a checkpoint of entry ${body.seq} (head ${body.head}) that does not match the chain at this point (entry ${report.lastSeq}, head ${report.head})`,
+              msg('diag.verify.checkpointOffChain', {
+                seq: body.seq,
+                head: body.head,
+                chainSeq: report.lastSeq,
+                chainHead: report.head,
+              }),
             );
-          const bad = checkSigned(parsed, 'a checkpoint');
-          if (bad) return fail(line.number, bad.replace('of a checkpoint', 'of the checkpoint'));
-          if (report.keyId !== body.keyId)
-            report.warnings.push(
-              `line ${line.number}: the checkpoint is signed by another key (${body.keyId}) than the earlier ones`,
-            );
+          const bad = checkSigned(parsed, 'checkpoint');
+          if (bad) return fail(line.number, bad);
+          if (report.keyId !== body.keyId) warn(msg('diag.verify.otherKey', { line: line.number, keyId: body.keyId }));
           report.checkpoints++;
           signedSeq = body.seq;
           continue;
@@ -221,8 +246,7 @@ export async function verifyLog(file: string, options: VerifyOptions = {}): Prom
         const repair = isRepair(parsed);
         if (!repair) {
           const missing = entryFields.filter((k) => !(k in (e as object)));
-          if (missing.length)
-            return fail(line.number, `is neither an entry nor a checkpoint: it lacks ${missing.join(', ')}`);
+          if (missing.length) return fail(line.number, msg('diag.verify.notAnEntry', { missing: missing.join(', ') }));
         }
         if (!started) {
           started = true;
@@ -234,28 +258,17 @@ export async function verifyLog(file: string, options: VerifyOptions = {}): Prom
           return e.seq > expected
             ? fail(
                 line.number,
-                `entry ${expected}${e.seq - 1 > expected ? `–${e.seq - 1}` : ''} is missing: this line is entry ${e.seq}, after entry ${report.lastSeq}`,
+                e.seq - 1 > expected
+                  ? msg('diag.verify.missingRange', { from: expected, to: e.seq - 1, seq: e.seq, prev: report.lastSeq })
+                  : msg('diag.verify.missing', { from: expected, seq: e.seq, prev: report.lastSeq }),
                 expected,
               )
-            : fail(
-                line.number,
-                `entry ${e.seq} comes after entry ${report.lastSeq}: an entry was repeated or moved`,
-                e.seq,
-              );
-        if (!hashHolds(line.text, e))
-          return fail(
-            line.number,
-            `entry ${e.seq} does not match its hash: its content was changed after it was written`,
-            e.seq,
-          );
+            : fail(line.number, msg('diag.verify.outOfOrder', { seq: e.seq, prev: report.lastSeq }), e.seq);
+        if (!hashHolds(line.text, e)) return fail(line.number, msg('diag.verify.hashMismatch', { seq: e.seq }), e.seq);
         if (e.prevHash !== report.head)
-          return fail(
-            line.number,
-            `entry ${e.seq} does not follow entry ${report.lastSeq}: its prevHash is not that entry's hash`,
-            e.seq,
-          );
+          return fail(line.number, msg('diag.verify.notFollowing', { seq: e.seq, prev: report.lastSeq }), e.seq);
         if (!repair && e.redacted === undefined && 'input' in e && !inputHolds(e))
-          return fail(line.number, `entry ${e.seq}: its input does not match its inputHash`, e.seq);
+          return fail(line.number, msg('diag.verify.inputMismatch', { seq: e.seq }), e.seq);
         if (repair) report.repairs.push({ seq: e.seq, bytes: e.repair!.bytes, movedTo: e.repair!.movedTo });
         else report.entries++;
         report.lastSeq = e.seq;
@@ -264,13 +277,13 @@ export async function verifyLog(file: string, options: VerifyOptions = {}): Prom
           if (e.hash !== signedHead.checkpoint.head)
             return fail(
               line.number,
-              `entry ${e.seq} is not the entry the signed head names (${signedHead.checkpoint.head}): the end of the log was rewritten`,
+              msg('diag.verify.notHeadEntry', { seq: e.seq, head: signedHead.checkpoint.head }),
               e.seq,
             );
           headFound = true;
         }
       }
-      if (!last && lineNo === 0) report.warnings.push(`${f} is empty`);
+      if (!last && lineNo === 0) warn(msg('diag.verify.emptyFile', { file: f }));
     }
     if (signedHead && !headFound) {
       const s = signedHead.checkpoint.seq;
@@ -278,21 +291,16 @@ export async function verifyLog(file: string, options: VerifyOptions = {}): Prom
       return fail(
         0,
         report.lastSeq === 0
-          ? `the log holds no entry, but its signed head names entry ${s}: the log was emptied`
-          : `the log ends at entry ${report.lastSeq}, but its signed head names entry ${s}: entries ${report.lastSeq + 1}–${s} were cut off its end`,
+          ? msg('diag.verify.emptied', { seq: s })
+          : msg('diag.verify.cut', { last: report.lastSeq, seq: s, from: report.lastSeq + 1 }),
         report.lastSeq + 1,
       );
     }
     const anchored = Math.max(signedSeq, signedHead?.checkpoint.seq ?? 0);
     report.chainOnly = Math.max(0, report.lastSeq - anchored);
     if (report.chainOnly > 0)
-      report.warnings.push(
-        `entries ${anchored + 1}–${report.lastSeq} (${report.chainOnly}) come after the last signature and are covered by the hash chain only`,
-      );
-    if (report.keyId && !pinned)
-      report.warnings.push(
-        'signatures were checked with the key written in the log itself; give --public-key to check them against the key you trust',
-      );
+      warn(msg('diag.verify.chainOnly', { from: anchored + 1, to: report.lastSeq, count: report.chainOnly }));
+    if (report.keyId && !pinned) warn(msg('diag.verify.unpinned'));
     return report;
   }
 }

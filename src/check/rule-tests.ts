@@ -10,8 +10,8 @@ import type { RatingResult } from '../rating/decorate.js';
 import type { Rater } from '../rating/rater.js';
 import { compileSchema } from '../validation/ajv.js';
 import { explainMessages, pointerSegments } from '../diagnostics/explain.js';
-import { msg } from '../diagnostics/message.js';
-import { said } from '../diagnostics/i18n.js';
+import { type Message, type MessageParam, msg } from '../diagnostics/message.js';
+import { renderMessage, said } from '../diagnostics/i18n.js';
 
 export interface RuleTestCase {
   file: string;
@@ -24,7 +24,10 @@ export interface RuleTestCase {
 
 export interface RuleTestOutcome {
   test: RuleTestCase;
+  /** Each failed expectation in English (as the check JSON lists them). */
   failures: string[];
+  /** The same failures as catalogue keys and values, for the text in the reader's language. */
+  failureMessages: Message[];
   result?: RatingResult;
 }
 
@@ -107,48 +110,61 @@ function isMapping(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
+/** outcomeOf: an outcome whose failures are given as messages, with their English text beside them. */
+function outcomeOf(test: RuleTestCase, failureMessages: Message[], result?: RatingResult): RuleTestOutcome {
+  const failures = failureMessages.map((m) => renderMessage(m, 'en'));
+  return { test, failures, failureMessages, ...(result ? { result } : {}) };
+}
+
 /** runRuleTest evaluates one case and compares every stated expectation. */
 export function runRuleTest(rater: Rater, test: RuleTestCase): RuleTestOutcome {
   const outcome = rater.evaluate(test.input);
-  const failures: string[] = [];
+  const failures: Message[] = [];
   const e = test.expect;
   if (!outcome.ok) {
+    // The rater's problems are its own (English) text.
     if (!e.refused)
-      return {
-        test,
-        failures: [`the input was refused: ${outcome.problems.map((p) => `${p.path} ${p.message}`).join('; ')}`],
-      };
+      return outcomeOf(test, [
+        msg('diag.test.refused', { problems: outcome.problems.map((p) => `${p.path} ${p.message}`).join('; ') }),
+      ]);
     const paths = new Set(outcome.problems.map((p) => p.path));
     for (const p of e.refused)
-      if (!paths.has(p)) failures.push(`expected a problem at ${p}; problems were at ${[...paths].join(', ')}`);
-    return { test, failures };
+      if (!paths.has(p)) failures.push(msg('diag.test.noProblemAt', { path: p, paths: [...paths].join(', ') }));
+    return outcomeOf(test, failures);
   }
-  if (e.refused)
-    return { test, failures: ['expected the input to be refused, but it was rated'], result: outcome.result };
+  if (e.refused) return outcomeOf(test, [msg('diag.test.notRefused')], outcome.result);
   const r = outcome.result;
-  const check = (what: string, expected: unknown, actual: unknown) => {
+  // `what` names the expectation: a key of the test file as written, or a message.
+  const check = (what: MessageParam, expected: unknown, actual: unknown) => {
     if (JSON.stringify(expected) !== JSON.stringify(actual))
-      failures.push(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
+      failures.push(
+        msg('diag.test.mismatch', {
+          what,
+          expected: JSON.stringify(expected),
+          actual: JSON.stringify(actual) ?? 'undefined',
+        }),
+      );
   };
   if (e.rated !== undefined) check('rated', e.rated, r.rated);
   if (e.score !== undefined) check('score', e.score, r.score);
   if (e.subtotal !== undefined) check('subtotal', e.subtotal, r.subtotal);
   if (e.grade !== undefined) check('grade', e.grade, r.grade);
   if (e.baseGrade !== undefined) check('baseGrade', e.baseGrade, r.downgrade?.baseGrade ?? r.grade);
-  if (e.institutionType !== undefined) check('institution type', e.institutionType, r.institution.type);
+  if (e.institutionType !== undefined)
+    check(msg('diag.test.what.institutionType'), e.institutionType, r.institution.type);
   for (const [id, score] of Object.entries(e.items ?? {}))
-    check(`item ${id}`, score, r.items.find((i) => i.id === id)?.score);
+    check(msg('diag.test.what.item', { id }), score, r.items.find((i) => i.id === id)?.score);
   for (const [id, score] of Object.entries(e.dimensions ?? {}))
-    check(`dimension ${id}`, score, r.dimensions.find((d) => d.id === id)?.score);
+    check(msg('diag.test.what.dimension', { id }), score, r.dimensions.find((d) => d.id === id)?.score);
   const deductions = new Map(r.items.flatMap((i) => i.deductions.map((d) => [d.rule, d] as const)));
   for (const [rule, points] of Object.entries(e.deductions ?? {})) {
     const d = deductions.get(rule);
-    if (!d) failures.push(`rule ${rule}: expected ${points} points, but it did not apply`);
-    else check(`rule ${rule}`, points, d.zero ? 0 : d.points);
+    if (!d) failures.push(msg('diag.test.notApplied', { rule, points }));
+    else check(msg('diag.test.what.rule', { rule }), points, d.zero ? 0 : d.points);
   }
   if (e.capped)
     check(
-      'capped rules',
+      msg('diag.test.what.capped'),
       [...e.capped].sort(),
       [...deductions.values()]
         .filter((d) => d.capped)
@@ -157,22 +173,25 @@ export function runRuleTest(rater: Rater, test: RuleTestCase): RuleTestOutcome {
     );
   if (e.floored)
     check(
-      'floored items',
+      msg('diag.test.what.floored'),
       [...e.floored].sort(),
       r.items
         .filter((i) => i.floored)
         .map((i) => i.id)
         .sort(),
     );
-  if (e.zeroScore) check('zero-score triggers', e.zeroScore, r.zeroScore?.triggers.map((t) => t.id) ?? []);
-  if (e.downgrade) check('downgrade triggers', e.downgrade, r.downgrade?.triggers.map((t) => t.id) ?? []);
+  if (e.zeroScore) check(msg('diag.test.what.zeroScore'), e.zeroScore, r.zeroScore?.triggers.map((t) => t.id) ?? []);
+  if (e.downgrade) check(msg('diag.test.what.downgrade'), e.downgrade, r.downgrade?.triggers.map((t) => t.id) ?? []);
   if (e.measures !== undefined) check('measures', e.measures, r.measures?.result ?? null);
   for (const id of e.interpretations ?? [])
     if (!r.interpretations.some((i) => i.id === id))
       failures.push(
-        `interpretation ${id}: expected it to be listed; listed: ${r.interpretations.map((i) => i.id).join(', ') || 'none'}`,
+        msg('diag.test.notListed', {
+          id,
+          listed: r.interpretations.map((i) => i.id).join(', ') || msg('diag.test.none'),
+        }),
       );
-  return { test, failures, result: r };
+  return outcomeOf(test, failures, r);
 }
 
 /** failureDiagnostics positions failed tests at their line, for every check output format. */
@@ -186,7 +205,15 @@ export function failureDiagnostics(outcomes: RuleTestOutcome[]): Diagnostic[] {
       line: o.test.line,
       column: 5,
       path: `tests[${o.test.index}]`,
-      // The failures name fields of the test file and values (`score: expected 8.5, got 9`), as written.
-      ...said(msg('diag.test.failed', { name: o.test.name, failures: o.failures.join('; ') })),
+      // The failures name fields of the test file and values (`score: expected 8.5, got 9`): `failures` is
+      // their English text (as the JSON has always had it), `details` the same as messages, which the text
+      // of either language is made from.
+      ...said(
+        msg('diag.test.failed', {
+          name: o.test.name,
+          failures: o.failures.join('; '),
+          details: o.failureMessages.reduceRight((rest, first) => msg('diag.test.failureSeparator', { first, rest })),
+        }),
+      ),
     }));
 }

@@ -5,6 +5,8 @@ import type { Command } from 'commander';
 import type { ReporterKind } from '../obligations/load.js';
 import { renderCalendarText } from '../render/obligations/text.js';
 import { refuse, serviceForYear, withServiceOptions, type ServiceFlags } from './due.js';
+import { explained } from '../diagnostics/explain.js';
+import { msg } from '../diagnostics/message.js';
 
 const kinds = ['national', 'local', 'branch', 'operator', 'pboc', 'pboc-branch', 'pboc-any-branch'];
 
@@ -30,11 +32,21 @@ export function registerCalendar(program: Command): void {
     if (flags.reporter !== undefined && !kinds.includes(flags.reporter))
       return refuse(
         'calendar',
-        [{ path: '/reporter', message: `must be one of ${kinds.join(', ')}, not "${flags.reporter}"`, allowed: kinds }],
+        [
+          explained(
+            '/reporter',
+            msg('diag.obligations.notKind', { kinds: kinds.join(', '), given: flags.reporter }),
+            kinds,
+          ),
+        ],
         flags.json,
       );
     if (!/^\d{4}$/.test(flags.year))
-      return refuse('calendar', [{ path: '/year', message: `must be a year (YYYY), not "${flags.year}"` }], flags.json);
+      return refuse(
+        'calendar',
+        [explained('/year', msg('diag.obligations.notYyyy', { given: flags.year }))],
+        flags.json,
+      );
     const service = await serviceForYear(flags, Number(flags.year), '/year', 'calendar');
     if (!service) return;
     const outcome = service.calendarFor({

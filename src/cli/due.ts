@@ -7,7 +7,7 @@ import { civil, parseLooseDate } from '../obligations/dates.js';
 import { calendarsDir, ObligationService } from '../obligations/service.js';
 import { renderDueText } from '../render/obligations/text.js';
 import { SelectionError } from '../rules/registry.js';
-import type { Problem } from '../diagnostics/explain.js';
+import { type Explained, explained } from '../diagnostics/explain.js';
 import { renderProblemsText } from '../render/rating/text.js';
 
 /** ServiceOptions: the folders every obligations command reads, overridable for tests. */
@@ -49,15 +49,18 @@ export async function serviceForYear(
     return await loadService(flags, year);
   } catch (err) {
     if (!(err instanceof SelectionError)) throw err;
-    refuse(source, [{ path: at, message: err.message, allowed: err.allowed }], flags.json);
+    refuse(source, [explained(at, err.said, err.allowed)], flags.json);
     return undefined;
   }
 }
 
-/** refuse prints why a question was refused (JSON on stdout with --json) and sets exit code 1. */
-export function refuse(source: string, problems: Problem[], json: boolean | undefined): void {
+/**
+ * refuse prints why a question was refused (JSON on stdout with --json: the English text with its key and
+ * values beside it; else a line per problem in the run's language) and sets exit code 1.
+ */
+export function refuse(source: string, problems: Explained[], json: boolean | undefined): void {
   if (json) process.stdout.write(`${JSON.stringify({ problems }, null, 2)}\n`);
-  else process.stderr.write(renderProblemsText(source, problems));
+  else process.stderr.write(renderProblemsText(source, problems, cliLang()));
   process.exitCode = 1;
 }
 

@@ -13,6 +13,7 @@ import { Registry, SelectionError } from '../rules/registry.js';
 import { diagnosticLine } from '../render/diagnostics/text.js';
 import { inspectionsFormats, type InspectionsFormat } from '../render/inspections/formats.js';
 import { refuse } from './due.js';
+import { explained } from '../diagnostics/explain.js';
 import { UsageError } from './io.js';
 
 interface InspectionFlags {
@@ -80,7 +81,7 @@ async function rulesInForce(asOf: string, json: boolean): Promise<string | undef
     return (await Registry.load(rulesetsDir)).select(year).dir;
   } catch (err) {
     if (!(err instanceof SelectionError)) throw err;
-    refuse('inspections status', [{ path: '/asOf', message: err.message, allowed: err.allowed }], json);
+    refuse('inspections status', [explained('/asOf', err.said, err.allowed)], json);
     return undefined;
   }
 }

@@ -4,7 +4,7 @@ import { access } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { replayLog, type ReplayOutcome } from '../audit/replay.js';
 import { PolicyModule } from '../engine/engine.js';
-import { type Lang, translator } from '../diagnostics/i18n.js';
+import { type Lang, renderMessage, translator } from '../diagnostics/i18n.js';
 import { defaults, UsageError } from './io.js';
 import { cliLang } from './lang.js';
 
@@ -63,7 +63,7 @@ export function registerReplay(program: Command): void {
     });
 }
 
-/** renderReplayLine is one decision that did not reproduce (the reasons stay as the audit gives them). */
+/** renderReplayLine is one decision that did not reproduce, and why, in the language asked for. */
 export function renderReplayLine(o: ReplayOutcome, lang: Lang = 'en'): string {
   const t = translator(lang);
   const evidence = o.fromEvidence
@@ -84,7 +84,15 @@ export function renderReplayLine(o: ReplayOutcome, lang: Lang = 'en'): string {
     const differences = o
       .differences!.map((d) => `${d.field} ${JSON.stringify(d.logged)} → ${JSON.stringify(d.now)}`)
       .join(t('cli.replay.differenceSep'));
-    return `${t('cli.replay.differs', { head, foundIn: o.foundIn, differences })}\n`;
+    // Where the rules were found: `loaded`, or `git <commit>` (as the JSON has it), said in words.
+    const commit = o.foundIn?.startsWith('git ') ? o.foundIn.slice(4) : undefined;
+    const foundIn = commit
+      ? t('cli.replay.foundGit', { commit })
+      : o.foundIn === 'loaded'
+        ? t('cli.replay.foundLoaded')
+        : o.foundIn;
+    return `${t('cli.replay.differs', { head, foundIn, differences })}\n`;
   }
-  return `${t(o.status === 'skipped' ? 'cli.replay.skipped' : 'cli.replay.notFound', { head, reason: o.reason })}\n`;
+  const reason = o.reasonId ? renderMessage({ key: o.reasonId, params: o.params }, lang) : o.reason;
+  return `${t(o.status === 'skipped' ? 'cli.replay.skipped' : 'cli.replay.notFound', { head, reason })}\n`;
 }

@@ -6,7 +6,7 @@ import type { Command } from 'commander';
 import { KeyError, readPublicKey } from '../audit/keys.js';
 import { type VerifyReport, verifyLog } from '../audit/verify.js';
 import { verifyFolder } from '../audit/verify-folder.js';
-import { type Lang, translator } from '../diagnostics/i18n.js';
+import { type Lang, renderMessage, translator } from '../diagnostics/i18n.js';
 import { UsageError } from './io.js';
 import { cliLang, langFromArgv } from './lang.js';
 
@@ -54,7 +54,7 @@ export function registerVerifyLog(program: Command): void {
     });
 }
 
-/** renderVerifyReport says whether the log holds and, if not, where it breaks (the reasons stay as the audit gives them). */
+/** renderVerifyReport says whether the log holds and, if not, where it breaks and why, in the language asked for. */
 export function renderVerifyReport(r: VerifyReport, lang: Lang = 'en'): string {
   const t = translator(lang);
   const lines: string[] = [];
@@ -65,7 +65,14 @@ export function renderVerifyReport(r: VerifyReport, lang: Lang = 'en'): string {
   const files = r.files.length > 1 ? t('cli.verifyLog.files', { count: r.files.length }) : '';
   if (r.broken) {
     lines.push(
-      t('cli.verifyLog.broken', { file: r.broken.file ?? r.file, line: r.broken.line, reason: r.broken.reason }),
+      t('cli.verifyLog.broken', {
+        file: r.broken.file ?? r.file,
+        line: r.broken.line,
+        // A report read back from JSON written before reasons had keys has the English text only.
+        reason: r.broken.reasonId
+          ? renderMessage({ key: r.broken.reasonId, params: r.broken.params }, lang)
+          : r.broken.reason,
+      }),
     );
     lines.push(t('cli.verifyLog.before', { count: r.entries, signed }));
   } else {
@@ -75,6 +82,9 @@ export function renderVerifyReport(r: VerifyReport, lang: Lang = 'en'): string {
       lines.push(t('cli.verifyLog.signedHead', { seq: r.signedHead.seq, time: r.signedHead.time, after: r.chainOnly }));
   }
   for (const p of r.repairs) lines.push(t('cli.verifyLog.repair', { seq: p.seq, bytes: p.bytes, movedTo: p.movedTo }));
-  for (const w of r.warnings) lines.push(t('cli.verifyLog.warning', { text: w }));
+  // A report read back from JSON written before warnings had keys has the English texts only.
+  const warnings =
+    r.warningMessages?.length === r.warnings.length ? r.warningMessages.map((m) => renderMessage(m, lang)) : r.warnings;
+  for (const w of warnings) lines.push(t('cli.verifyLog.warning', { text: w }));
   return `${lines.join('\n')}\n`;
 }

@@ -39,6 +39,33 @@ export function explainMessages(errors: readonly ErrorObject[] | null | undefine
   return problems;
 }
 
+/**
+ * explained makes a problem of a message: its English text where Problem has it, then its key and values,
+ * so that JSON written before the keys were added reads the same up to them.
+ */
+export function explained(path: string, message: Message, allowed?: string[]): Explained {
+  const s = said(message);
+  return {
+    path,
+    message: s.message,
+    ...(allowed ? { allowed } : {}),
+    messageId: s.messageId,
+    ...(s.params ? { params: s.params } : {}),
+  };
+}
+
+/** inProblemOrder: a problem's fields in that order (path, message, allowed, then key and values). */
+export function inProblemOrder({ path, message, allowed, messageId, params, ...rest }: Explained): Explained {
+  return {
+    path,
+    message,
+    ...(allowed ? { allowed } : {}),
+    ...rest,
+    ...(messageId ? { messageId } : {}),
+    ...(params ? { params } : {}),
+  };
+}
+
 function explainOne(e: ErrorObject, data: unknown): { path: string; message: Message | string; allowed?: string[] } {
   const at = e.instancePath;
   const params = e.params as Record<string, unknown>;

@@ -153,7 +153,9 @@ export class WorkingCalendar {
     if (!y)
       throw new ObligationError(
         'CALENDAR_YEAR_MISSING',
-        `no working-day calendar for ${year}: policies/calendars holds ${this.years.join(', ') || 'no year'}. Which days of ${year} are working days is set by the State Council General Office notice for ${year} (国务院办公厅关于${year}年部分节假日安排的通知); add policies/calendars/${year}.yaml from it.`,
+        this.years.length
+          ? msg('diag.calendar.yearMissing', { year, years: this.years.join(', ') })
+          : msg('diag.calendar.noYears', { year }),
       );
     return y;
   }

@@ -1,6 +1,8 @@
 // Obligations stage: the typed failures of deadline arithmetic. A question the data cannot answer
 // (a year without a State Council calendar, an obligation whose text gives no day) is an error with
 // a code, never a guess.
+import { type Message, msg } from '../diagnostics/message.js';
+import { renderMessage } from '../diagnostics/i18n.js';
 
 export type ObligationErrorCode =
   /** No policies/calendars/<year>.yaml: a working day of that year cannot be told. */
@@ -11,13 +13,16 @@ export type ObligationErrorCode =
   | 'BAD_DATE';
 
 export class ObligationError extends Error {
+  /** The message as a catalogue key and values, for a reader's language (`message` is its English text). */
+  readonly said: Message;
   constructor(
     readonly code: ObligationErrorCode,
-    message: string,
+    message: Message | string,
     /** The JSON pointer of the request field the error is about, when there is one. */
     readonly path = '',
   ) {
-    super(message);
+    super(typeof message === 'string' ? message : renderMessage(message, 'en'));
     this.name = 'ObligationError';
+    this.said = typeof message === 'string' ? msg('diag.verbatim', { text: message }) : message;
   }
 }

@@ -6,6 +6,7 @@ import type { MonthlyReport, EventCounts } from '../../generated/types/obligatio
 import type { DueStatus } from '../../generated/types/obligations/api.js';
 import { compileSchema } from '../validation/ajv.js';
 import { explainMessages } from '../diagnostics/explain.js';
+import { msg } from '../diagnostics/message.js';
 import { addMonths, dayOf, formatIsoDate, monthOf, parseIsoDate, today, type Day } from './dates.js';
 import { ObligationError } from './errors.js';
 import type { ReportProblem } from './policy.js';
@@ -255,11 +256,7 @@ export function timeliness(
   const start = parseIsoDate(`${from}-01`);
   const end = parseIsoDate(`${to}-01`);
   if (start === undefined || end === undefined || start > end)
-    throw new ObligationError(
-      'BAD_DATE',
-      `--from ${from} and --to ${to} must be months (YYYY-MM), the first not after the second`,
-      '/from',
-    );
+    throw new ObligationError('BAD_DATE', msg('diag.obligations.badMonths', { from, to }), '/from');
   const reporters = new Map<string, MonthlyReport>();
   for (const r of reports)
     reporters.set(`${r.region}\u0000${r.institution}`, reporters.get(`${r.region}\u0000${r.institution}`) ?? r);

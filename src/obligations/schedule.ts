@@ -6,6 +6,7 @@ import { addMonths, civil, dayOf, daysInMonth, monthRange, quarterRange, yearRan
 import type { WorkingCalendar } from './calendar.js';
 import { ObligationError } from './errors.js';
 import type { ResolvedRule } from './policy.js';
+import { msg } from '../diagnostics/message.js';
 
 /** Deadline: when one obligation falls due for one start date. */
 export interface Deadline {
@@ -105,7 +106,7 @@ export function nominalDue(
     case 'undated':
       throw new ObligationError(
         'UNDATED',
-        `${rule.id}: the text sets no day for it (${describeRule(rule, '')}), so no due date is computed`,
+        msg('diag.obligations.undated', { id: rule.id, rule: describeRule(rule, '') }),
         '/obligation',
       );
   }

@@ -23,7 +23,8 @@ import { loadRuleset } from '../rules/load.js';
 import { Registry } from '../rules/registry.js';
 import { ruleFiles, type RuleSet } from '../rules/ruleset.js';
 import { addSchemaFile, createAjv } from '../validation/ajv.js';
-import { explainErrors, type Problem } from '../diagnostics/explain.js';
+import { type Explained, explained, explainMessages, inProblemOrder } from '../diagnostics/explain.js';
+import { msg } from '../diagnostics/message.js';
 import { WorkingCalendar } from './calendar.js';
 import { compileNoticeData } from './compile.js';
 import { civil, dayOf, formatIsoDate, parseIsoDate, parseLooseDate, today, type Day } from './dates.js';
@@ -36,8 +37,11 @@ export type { DueRequest, DueResult, ObligationCalendar };
 
 export const calendarsDir = `${policiesDir}calendars/`;
 
-/** Answer: the answer to one question about obligations, or the problems that refused the question (never both). */
-export type Answer<T> = { ok: true; result: T } | { ok: false; problems: Problem[] };
+/**
+ * Answer: the answer to one question about obligations, or the problems that refused the question (never
+ * both); each problem keeps its message's catalogue key and values beside the English text, for the CLI.
+ */
+export type Answer<T> = { ok: true; result: T } | { ok: false; problems: Explained[] };
 
 export interface CalendarRequest {
   institution: string;
@@ -92,7 +96,7 @@ export class ObligationService {
   /** due answers when one obligation falls due for one reporter, and whether it was met. */
   due(request: unknown): Answer<DueResult> {
     if (!this.validateRequest(request))
-      return { ok: false, problems: explainErrors(this.validateRequest.errors, request) };
+      return { ok: false, problems: explainMessages(this.validateRequest.errors, request).map(inProblemOrder) };
     const q = request as DueRequest;
     const dates = parseDates(q);
     if (!dates.ok) return dates;
@@ -134,8 +138,7 @@ export class ObligationService {
       result.calendars = deadline.workingDayReckoned ? this.calendarsUsed(first, last) : [];
       return { ok: true, result };
     } catch (err) {
-      if (err instanceof ObligationError)
-        return { ok: false, problems: [{ path: err.path || '/start', message: err.message }] };
+      if (err instanceof ObligationError) return { ok: false, problems: [explained(err.path || '/start', err.said)] };
       throw err;
     }
   }
@@ -145,12 +148,7 @@ export class ObligationService {
     if (!Number.isInteger(request.year) || request.year < 2000 || request.year > 2200)
       return {
         ok: false,
-        problems: [
-          {
-            path: '/year',
-            message: `must be a year (a whole number from 2000 to 2200), not ${JSON.stringify(request.year)}`,
-          },
-        ],
+        problems: [explained('/year', msg('diag.obligations.notYear', { year: JSON.stringify(request.year) }))],
       };
     const institution = { name: request.institution, ...(request.branchOf ? { branchOf: request.branchOf } : {}) };
     const plan = this.policy.plan(request.reporter ? { reporter: request.reporter } : { institution });
@@ -192,7 +190,7 @@ export class ObligationService {
         else result.dated.push(...this.datedIn(rule, request.year, obligation, recipient, extras));
       }
     } catch (err) {
-      if (err instanceof ObligationError) return { ok: false, problems: [{ path: '/year', message: err.message }] };
+      if (err instanceof ObligationError) return { ok: false, problems: [explained('/year', err.said)] };
       throw err;
     }
     result.dated.sort((a, b) => compare(a.due, b.due) || compare(a.obligation.id, b.obligation.id));
@@ -324,46 +322,47 @@ export class ObligationService {
     return out;
   }
 
-  private resolveProblem(q: DueRequest, p: ResolveProblem): Problem {
+  private resolveProblem(q: DueRequest, p: ResolveProblem): Explained {
     const kinds = (ids: string[]) =>
       ids.map((k) => `${k} (${this.set.doc.reporters[k as ReporterKind].name})`).join(', ');
     switch (p.code) {
       case 'unknown-obligation':
-        return {
-          path: '/obligation',
-          message: `no obligation has the id "${q.obligation}"; the obligations are: ${p.allowed.join(', ')}`,
-          allowed: p.allowed,
-        };
+        return explained(
+          '/obligation',
+          msg('diag.obligations.unknownObligation', { id: q.obligation, allowed: p.allowed.join(', ') }),
+          p.allowed,
+        );
       case 'not-applicable':
-        return {
-          path: q.reporter ? '/reporter' : '/institution',
-          message: `${q.obligation} does not bind a ${p.kind} (${this.set.doc.reporters[p.kind!].name}); it binds: ${kinds(p.allowed)}`,
-          allowed: p.allowed,
-        };
+        return explained(
+          q.reporter ? '/reporter' : '/institution',
+          msg('diag.obligations.notBinding', {
+            id: q.obligation,
+            kind: p.kind!,
+            name: this.set.doc.reporters[p.kind!].name,
+            binds: kinds(p.allowed),
+          }),
+          p.allowed,
+        );
       case 'reporter-needed':
-        return {
-          path: '/reporter',
-          message: `${q.obligation} binds several kinds of reporter with different deadlines or recipients; say which: ${kinds(p.allowed)}`,
-          allowed: p.allowed,
-        };
+        return explained(
+          '/reporter',
+          msg('diag.obligations.reporterNeeded', { id: q.obligation, binds: kinds(p.allowed) }),
+          p.allowed,
+        );
     }
   }
 }
 
 function parseDates(
   q: DueRequest,
-): { ok: true; start: Day; submitted?: Day; asOf?: Day } | { ok: false; problems: Problem[] } {
-  const problems: Problem[] = [];
+): { ok: true; start: Day; submitted?: Day; asOf?: Day } | { ok: false; problems: Explained[] } {
+  const problems: Explained[] = [];
   const start = parseLooseDate(q.start);
-  if (start === undefined)
-    problems.push({
-      path: '/start',
-      message: `"${q.start}" is not a date that exists (YYYY-MM-DD, or YYYY-MM, or YYYY)`,
-    });
+  if (start === undefined) problems.push(explained('/start', msg('diag.obligations.notStartDate', { text: q.start })));
   const exact = (text: string | undefined, path: string) => {
     if (text === undefined) return undefined;
     const d = parseIsoDate(text);
-    if (d === undefined) problems.push({ path, message: `"${text}" is not a date that exists (YYYY-MM-DD)` });
+    if (d === undefined) problems.push(explained(path, msg('diag.obligations.notDay', { text })));
     return d;
   };
   const submitted = exact(q.submitted, '/submitted');

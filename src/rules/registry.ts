@@ -4,18 +4,23 @@
 import { join } from 'node:path';
 import { RulesError, type Diagnostic } from '../diagnostics/diagnostics.js';
 import { readFolder } from '../diagnostics/yaml-source.js';
+import { type Message, msg } from '../diagnostics/message.js';
+import { renderMessage } from '../diagnostics/i18n.js';
 import { fsFolder, inspectFolder, type Inspection } from './load.js';
 import type { RuleSet } from './ruleset.js';
 
 /** SelectionError: no ruleset fits the input (an unknown id, or no ruleset for the year). */
 export class SelectionError extends Error {
+  /** The message as a catalogue key and values, for a reader's language (`message` is its English text). */
+  readonly said: Message;
   constructor(
-    message: string,
+    message: Message,
     readonly reason: 'unknown-ruleset' | 'no-ruleset-in-force' | 'pinned-ruleset-not-in-force',
     readonly allowed: string[],
   ) {
-    super(message);
+    super(renderMessage(message, 'en'));
     this.name = 'SelectionError';
+    this.said = message;
   }
 }
 
@@ -86,13 +91,13 @@ export class Registry {
       const rs = this.get(pinned);
       if (!rs)
         throw new SelectionError(
-          `unknown ruleset "${pinned}"`,
+          msg('diag.select.unknown', { id: pinned }),
           'unknown-ruleset',
           this.rulesets.map((r) => r.id),
         );
       if (!inForce(rs, year))
         throw new SelectionError(
-          `ruleset "${pinned}" does not decide the rating year ${year} (it covers ${span(rs)})`,
+          msg('diag.select.pinnedNotInForce', { id: pinned, year, span: span(rs) }),
           'pinned-ruleset-not-in-force',
           [span(rs)],
         );
@@ -104,7 +109,7 @@ export class Registry {
       candidates.find((r) => r.meta.region === null);
     if (!chosen)
       throw new SelectionError(
-        `no ruleset is in force for the rating year ${year}`,
+        msg('diag.select.noneInForce', { year }),
         'no-ruleset-in-force',
         this.rulesets.map((r) => `${r.id}: ${span(r)}`),
       );

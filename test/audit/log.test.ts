@@ -83,6 +83,8 @@ describe('a decision log', () => {
       line: 4,
       seq: 3,
       reason: 'entry 3 does not match its hash: its content was changed after it was written',
+      reasonId: 'diag.verify.hashMismatch',
+      params: { seq: 3 },
     });
   });
 
@@ -95,6 +97,8 @@ describe('a decision log', () => {
       line: 4,
       seq: 3,
       reason: 'entry 3 is missing: this line is entry 4, after entry 2',
+      reasonId: 'diag.verify.missing',
+      params: { from: 3, seq: 4, prev: 2 },
     });
   });
 
@@ -129,6 +133,8 @@ describe('a decision log', () => {
     expect((await verifyLog(log)).broken).toEqual({
       line: 3,
       reason: 'the signature of the checkpoint of entry 2 does not verify: it or the signature was altered',
+      reasonId: 'diag.verify.badSignature.checkpoint',
+      params: { seq: 2 },
     });
   });
 
@@ -293,9 +299,16 @@ describe('credit-policy verify-log', () => {
     expect(r.status).toBe(1);
     expect(r.stdout).toContain(`${log}:1: broken: entry 1 is missing: this line is entry 2, after entry 0\n`);
     expect(JSON.parse(run(log, '--json').stdout)).toMatchObject({ ok: false, broken: { line: 1, seq: 1 } });
-    // The JSON is the same in either language; the reason is the audit's own (English) text.
+    // The JSON is the same in either language: the English reason, and its key and values beside it.
     expect(runZh(log, '--json').stdout).toBe(run(log, '--json').stdout);
-    expect(runZh(log).stdout).toContain(`${log}:1：断裂：entry 1 is missing: this line is entry 2, after entry 0\n`);
+    expect(JSON.parse(run(log, '--json').stdout).broken).toEqual({
+      line: 1,
+      seq: 1,
+      reason: 'entry 1 is missing: this line is entry 2, after entry 0',
+      reasonId: 'diag.verify.missing',
+      params: { from: 1, seq: 2, prev: 0 },
+    });
+    expect(runZh(log).stdout).toContain(`${log}:1：断裂：缺少第 1 条记录：此行为第 2 条，位于第 0 条之后\n`);
   });
 
   it('refuses a key file that is not a public key, exit 2', async () => {

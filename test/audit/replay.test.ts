@@ -125,6 +125,8 @@ describe('replaying a log', () => {
       reason: expect.stringMatching(
         /^no ruleset loaded now and no revision of yinfa-2018-102 in git history has the hash sha256:1111/,
       ),
+      reasonId: 'diag.replay.notFound',
+      params: { id: 'yinfa-2018-102', hash: `sha256:${'1'.repeat(64)}` },
     });
   });
 
@@ -134,6 +136,7 @@ describe('replaying a log', () => {
     expect(o).toMatchObject({
       status: 'skipped',
       reason: 'the log does not hold the whole input (left out: /institution/name)',
+      reasonId: 'diag.replay.notWhole',
     });
   });
 });
@@ -169,7 +172,7 @@ describe('credit-policy replay', () => {
       /^entry 2 \(line 2, yinfa-2018-102 sha256:[0-9a-f]{12}…\): no longer reproduces with the rules from loaded: grade "A" → "B"\n/,
     );
     expect(runZh(path, '--rules', fixtureRulesets).stdout).toMatch(
-      /^第 2 条记录（第 2 行，yinfa-2018-102 sha256:[0-9a-f]{12}…）：按 loaded 的规则不再复现：grade "A" → "B"\n2 项决策：1 项复现，1 项不再复现，0 项未找到规则，0 项跳过\n$/,
+      /^第 2 条记录（第 2 行，yinfa-2018-102 sha256:[0-9a-f]{12}…）：按现已加载的规则不再复现：grade "A" → "B"\n2 项决策：1 项复现，1 项不再复现，0 项未找到规则，0 项跳过\n$/,
     );
     const json = run(path, '--rules', fixtureRulesets, '--json')
       .stdout.trim()
@@ -177,6 +180,39 @@ describe('credit-policy replay', () => {
       .map((l) => JSON.parse(l));
     expect(json.at(-1)).toEqual({
       summary: { decisions: 2, reproduced: 1, differs: 1, skipped: 0, 'ruleset-not-found': 0 },
+    });
+  });
+
+  it('gives the reasons for a skipped decision and for rules not found in Chinese, or in English with --lang en', async () => {
+    const path = await logOf(await loadRater(fixtureRulesets), inputs.slice(0, 2), { mask: ['/institution/name'] });
+    // Entry 1 also says the whole input was left out; entry 2 is whole, but names rules that are nowhere.
+    await rewrite(path, (e) => {
+      if (e.seq === 1) e.redacted = { dropped: [''], masked: ['/institution/name'] };
+      if (e.seq === 2) {
+        e.rulesetHash = `sha256:${'1'.repeat(64)}`;
+        delete e.redacted;
+      }
+    });
+    const head = (seq: number) => `第 ${seq} 条记录（第 ${seq} 行，yinfa-2018-102 sha256:[0-9a-f]{12}…）`;
+    const zh = runZh(path, '--rules', fixtureRulesets);
+    expect(zh.status).toBe(1);
+    expect(zh.stdout).toMatch(
+      new RegExp(
+        `^${head(1)}：跳过：日志未保存完整的输入（略去：（整个输入）、/institution/name）\n` +
+          `${head(2)}：未找到规则：现已加载的规则集中没有、yinfa-2018-102 在 git 历史中的各版本也都没有哈希为 sha256:1{64} 的规则集\n`,
+      ),
+    );
+    const en = run(path, '--rules', fixtureRulesets);
+    expect(en.stdout).toMatch(
+      /^entry 1 \(line 1, yinfa-2018-102 sha256:[0-9a-f]{12}…\): skipped: the log does not hold the whole input \(left out: \(the whole input\), \/institution\/name\)\nentry 2 \(line 2, yinfa-2018-102 sha256:[0-9a-f]{12}…\): rules not found: no ruleset loaded now and no revision of yinfa-2018-102 in git history has the hash sha256:1{64}\n/,
+    );
+    // The JSON keeps the English reason, with its key and values beside it, in either language.
+    const json = runZh(path, '--rules', fixtureRulesets, '--json').stdout;
+    expect(json).toBe(run(path, '--rules', fixtureRulesets, '--json').stdout);
+    expect(JSON.parse(json.split('\n')[0])).toMatchObject({
+      status: 'skipped',
+      reason: 'the log does not hold the whole input (left out: (the whole input), /institution/name)',
+      reasonId: 'diag.replay.notWhole',
     });
   });
 });

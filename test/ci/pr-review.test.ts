@@ -58,7 +58,7 @@ describe('the pull-request review of a change of one deduction', () => {
     expect(run.stdout).toContain(
       '::error file=policies/rulesets/yinfa-2018-102/tests/d2-people-and-users.yaml,line=79,col=5,title=TEST002 规则测试未通过::',
     );
-    expect(run.stdout).toContain('score: expected 96.5, got 96');
+    expect(run.stdout).toContain('score：预期 96.5，实为 96');
     expect(summary).toContain(
       '- ❌ `policies/rulesets/yinfa-2018-102/tests/d2-people-and-users.yaml:79` **TEST002 规则测试未通过**',
     );

@@ -62,6 +62,9 @@ const emitters = [
   'security/keys-file.ts',
   'check/coverage.ts',
   'check/rule-tests.ts',
+  'audit/head.ts',
+  'audit/verify.ts',
+  'audit/replay.ts',
 ];
 
 /** sentences: string and template literals outside comments that read as English words (three in a row). */
@@ -91,16 +94,10 @@ describe('diagnostic messages', () => {
   const notYet: [file: string, fragment: string, why: string][] = [
     ['obligations/calendar.ts', 'is a day off for', 'explains a deadline in `due`/`calendar` output (CLI, point 3)'],
     ['obligations/calendar.ts', 'is a working day in place of', 'explains a deadline in `due`/`calendar` output'],
-    ['obligations/calendar.ts', 'no working-day calendar for', 'a thrown CalendarError the CLI prints (point 3)'],
     ['evidence/derive.ts', 'not derived (the number of users', 'a reason inside the rating result (JSON)'],
     ['evidence/derive.ts', 'not derived (policies/calendars', 'a reason inside the rating result (JSON)'],
     ['security/keys-file.ts', 'cannot read the keys file', 'a thrown KeysError the CLI prints (point 3)'],
     ['security/keys-file.ts', 'is refused', 'a thrown KeysError the CLI prints (point 3)'],
-    ['check/rule-tests.ts', 'the input was refused', 'a rule-test failure, kept as text in ruleTests.tests[].failures'],
-    ['check/rule-tests.ts', 'expected a problem at', 'a rule-test failure (ruleTests.tests[].failures)'],
-    ['check/rule-tests.ts', 'expected the input to be refused', 'a rule-test failure (ruleTests.tests[].failures)'],
-    ['check/rule-tests.ts', 'but it did not apply', 'a rule-test failure (ruleTests.tests[].failures)'],
-    ['check/rule-tests.ts', 'expected it to be listed', 'a rule-test failure (ruleTests.tests[].failures)'],
   ];
 
   it('keeps English sentences out of the emitters', () => {

@@ -84,11 +84,14 @@ describe('credit-policy inspections status', () => {
   });
 
   it('reads the inspections.yaml of the ruleset in force for the day judged, and refuses a year none decides', () => {
-    const early = run(['inspections', 'status', 'examples/inspections', '--as-of', '2017-05-01']);
+    const early = run(['inspections', 'status', 'examples/inspections', '--as-of', '2017-05-01', '--lang', 'en']);
     expect([early.code, early.stderr]).toEqual([
       1,
       'inspections status: /asOf: no ruleset is in force for the rating year 2017 (allowed: yinfa-2018-102: 2018–open)\n',
     ]);
+    expect(run(['inspections', 'status', 'examples/inspections', '--as-of', '2017-05-01']).stderr).toBe(
+      'inspections status：/asOf：没有适用于 2017 评级年度的规则集（允许的取值：yinfa-2018-102: 2018–open）\n',
+    );
     const json = run(['inspections', 'status', 'examples/inspections', '--as-of', '2025-11-20', '--format', 'json']);
     expect(JSON.parse(json.stdout).ruleset.id).toBe('yinfa-2018-102');
   });

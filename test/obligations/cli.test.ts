@@ -71,48 +71,81 @@ describe('credit-policy due', () => {
   });
 
   it('refuses a year without a calendar, exit 1, and says what to add', () => {
-    const r = run([
-      'due',
-      '--obligation',
-      'internal-control-filing',
-      '--start',
-      '2027-03-01',
-      '--reporter',
-      'national',
-    ]);
+    const args = ['due', '--obligation', 'internal-control-filing', '--start', '2027-03-01', '--reporter', 'national'];
+    const r = run([...args, '--lang', 'en']);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(
       /^due: \/start: no working-day calendar for 2027: .*add policies\/calendars\/2027\.yaml from it\.\n$/,
     );
     expect(r.stdout).toBe('');
+    const zh = run(args);
+    expect(zh.code).toBe(1);
+    expect(zh.stderr).toMatch(
+      /^due：\/start：没有 2027 年的工作日日历：policies\/calendars 中只有 \d{4}(, \d{4})*。2027 年哪些日子是工作日，由国务院办公厅关于2027年部分节假日安排的通知规定；请据此添加 policies\/calendars\/2027\.yaml。\n$/,
+    );
+    // The JSON keeps the English text, with its key and values beside it, in either language.
+    const json = run([...args, '--json']);
+    expect(json.stdout).toBe(run([...args, '--json', '--lang', 'en']).stdout);
+    const [problem] = JSON.parse(json.stdout).problems;
+    expect(Object.keys(problem)).toEqual(['path', 'message', 'messageId', 'params']);
+    expect(problem).toMatchObject({
+      path: '/start',
+      message: expect.stringMatching(/^no working-day calendar for 2027: policies\/calendars holds /),
+      messageId: 'diag.calendar.yearMissing',
+      params: { year: 2027 },
+    });
   });
 
   it('refuses a year no ruleset decides (the obligations follow the ruleset in force), exit 1', () => {
-    const r = run([
-      'due',
-      '--obligation',
-      'internal-control-filing',
-      '--start',
-      '2017-03-01',
-      '--reporter',
-      'national',
-    ]);
+    const args = ['due', '--obligation', 'internal-control-filing', '--start', '2017-03-01', '--reporter', 'national'];
+    const r = run([...args, '--lang', 'en']);
     expect(r.code).toBe(1);
     expect(r.stderr).toBe(
       'due: /start: no ruleset is in force for the rating year 2017 (allowed: yinfa-2018-102: 2018–open)\n',
     );
+    expect(run(args).stderr).toBe(
+      'due：/start：没有适用于 2017 评级年度的规则集（允许的取值：yinfa-2018-102: 2018–open）\n',
+    );
+    expect(JSON.parse(run([...args, '--json']).stdout)).toEqual({
+      problems: [
+        {
+          path: '/start',
+          message: 'no ruleset is in force for the rating year 2017',
+          allowed: ['yinfa-2018-102: 2018–open'],
+          messageId: 'diag.select.noneInForce',
+          params: { year: 2017 },
+        },
+      ],
+    });
   });
 
   it('asks for the reporter when the deadline depends on it', () => {
-    const r = run(['due', '--obligation', 'monthly-security-report', '--start', '2024-09']);
+    const args = ['due', '--obligation', 'monthly-security-report', '--start', '2024-09'];
+    const r = run([...args, '--lang', 'en']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('due: /reporter: monthly-security-report binds several kinds of reporter');
+    expect(run(args).stderr).toMatch(
+      /^due：\/reporter：monthly-security-report 约束多类报送主体，其期限或报送对象各不相同；请指明是哪一类：\w+ \(.+\)/,
+    );
+  });
+
+  it('refuses a date that does not exist and an unknown obligation, in Chinese or in English', () => {
+    const bad = ['due', '--obligation', 'no-such-duty', '--start', '2024-02-30', '--reporter', 'national'];
+    expect(run([...bad, '--lang', 'en']).stderr).toBe(
+      'due: /start: "2024-02-30" is not a date that exists (YYYY-MM-DD, or YYYY-MM, or YYYY)\n',
+    );
+    expect(run(bad).stderr).toBe('due：/start：“2024-02-30”不是存在的日期（YYYY-MM-DD、YYYY-MM 或 YYYY）\n');
+    const unknown = ['due', '--obligation', 'no-such-duty', '--start', '2024-02-01', '--reporter', 'national'];
+    expect(run([...unknown, '--lang', 'en']).stderr).toMatch(
+      /^due: \/obligation: no obligation has the id "no-such-duty"; the obligations are: [a-z-]+, /,
+    );
+    expect(run(unknown).stderr).toMatch(/^due：\/obligation：没有 id 为“no-such-duty”的义务；现有义务为：[a-z-]+, /);
   });
 });
 
 describe('credit-policy calendar', () => {
   it("lists an institution's due dates of a year, each with its clause section", () => {
-    const r = run(['calendar', '--institution', '中国建设银行', '--year', '2025']);
+    const r = run(['calendar', '--institution', '中国建设银行', '--year', '2025', '--lang', 'en']);
     expect(r.code).toBe(0);
     expect(r.stdout.split('\n')[0]).toBe('中国建设银行 · 全国性接入机构的总行 (national) · due dates in 2025');
     expect(r.stdout).toContain(
@@ -122,6 +155,14 @@ describe('credit-policy calendar', () => {
       '  2025-05-12（星期一）  monthly-security-report (2025-04) → 人民银行征信管理局  三（二）  [moved from 2025-05-10]',
     );
     expect(r.stdout).toContain('Calendar: 国办发明电〔2024〕12号 (2025)');
+    // Chinese by default: the same dates, the headings and marks in Chinese.
+    const zh = run(['calendar', '--institution', '中国建设银行', '--year', '2025']).stdout;
+    expect(zh.split('\n')[0]).toBe('中国建设银行 · 全国性接入机构的总行（national）· 2025 年的到期日');
+    expect(zh).toContain(
+      '  2025-02-05（星期三）  rating-self-assessment (2024-01…2024-12) → 人民银行  附件3 第十条（一）  [由 2025-01-31 顺延]',
+    );
+    expect(zh).toContain('\n自某一事件起算的期限：\n');
+    expect(zh).toContain('\n日历：国办发明电〔2024〕12号 (2025)');
   });
 
   it('gives a PBOC branch its own deadlines with --reporter', () => {
@@ -148,9 +189,30 @@ describe('credit-policy calendar', () => {
   });
 
   it('refuses a year without a calendar', () => {
-    const r = run(['calendar', '--institution', '某银行', '--year', '2027']);
+    const r = run(['calendar', '--institution', '某银行', '--year', '2027', '--lang', 'en']);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('calendar: /year: no working-day calendar for 2027');
+    expect(run(['calendar', '--institution', '某银行', '--year', '2027']).stderr).toContain(
+      'calendar：/year：没有 2027 年的工作日日历',
+    );
+  });
+
+  it('refuses a reporter kind and a year it does not know, in Chinese or in English', () => {
+    const kind = ['calendar', '--institution', '某银行', '--year', '2025', '--reporter', 'bank'];
+    expect(run([...kind, '--lang', 'en']).stderr).toBe(
+      'calendar: /reporter: must be one of national, local, branch, operator, pboc, pboc-branch, pboc-any-branch, not "bank"\n',
+    );
+    expect(run(kind).stderr).toBe(
+      'calendar：/reporter：须为 national, local, branch, operator, pboc, pboc-branch, pboc-any-branch 之一，而不是“bank”\n',
+    );
+    expect(JSON.parse(run([...kind, '--json']).stdout).problems[0]).toMatchObject({
+      path: '/reporter',
+      message: 'must be one of national, local, branch, operator, pboc, pboc-branch, pboc-any-branch, not "bank"',
+      messageId: 'diag.obligations.notKind',
+    });
+    const year = ['calendar', '--institution', '某银行', '--year', '25'];
+    expect(run([...year, '--lang', 'en']).stderr).toBe('calendar: /year: must be a year (YYYY), not "25"\n');
+    expect(run(year).stderr).toBe('calendar：/year：须为年份（YYYY），而不是“25”\n');
   });
 });
 

@@ -93,7 +93,8 @@ describe('names read as a kind of party', () => {
     if (!out.ok) throw new Error('refused');
     expect([out.result.institution.kind, out.result.flags?.map((f) => f.code)]).toEqual(['local', ['unlisted-name']]);
     expect(out.result.interpretations.map((i) => i.id)).toContain('unlisted-name-is-local-and-flagged');
-    expect(renderCalendarText(out.result)).toContain('flag: unlisted-name');
+    expect(renderCalendarText(out.result, 'en')).toContain('  flag: unlisted-name: the name is neither in annex 1');
+    expect(renderCalendarText(out.result)).toContain('  提示：unlisted-name：the name is neither in annex 1');
   });
 
   it('does not flag a plainly local name, a name of annex 1 or a given kind', () => {
@@ -154,7 +155,10 @@ describe('periodic duties', () => {
     ]);
     expect(c.dated.find((d) => d.obligation.id === 'coordination-meetings')?.atLeast).toBe(4);
     expect(c.undated.map((u) => [u.obligation.id, u.frequency])).toContainEqual(['daily-query-check', 'daily']);
-    expect(renderCalendarText(c)).toContain('coordination-meetings (2025-01…2025-12) at least 4 times  附件3 表 1.2');
+    expect(renderCalendarText(c, 'en')).toContain(
+      'coordination-meetings (2025-01…2025-12) at least 4 times  附件3 表 1.2',
+    );
+    expect(renderCalendarText(c)).toContain('coordination-meetings (2025-01…2025-12)，至少 4 次  附件3 表 1.2');
   });
 
   it('a national head office has the 5.1 suspension, due when the condition is met', () => {

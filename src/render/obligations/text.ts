@@ -19,8 +19,8 @@ function to(recipient: Party | null, alsoTo?: Party[]): string {
   return ` → ${[recipient, ...(alsoTo ?? [])].map((p) => p.name).join('、')}`;
 }
 
-function inferredMark(inferred?: InferredRef): string {
-  return inferred ? `  [inferred: ${inferred.id}]` : '';
+function inferredMark(inferred: InferredRef | undefined, lang: Lang): string {
+  return inferred ? translator(lang)('cli.calendar.inferred', { id: inferred.id }) : '';
 }
 
 function day(date: string): string {
@@ -101,11 +101,16 @@ export function renderDueText(r: DueResult, lang: Lang = defaultLang): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** renderCalendarText: an institution's due dates of a year, then its other deadlines (Chinese by default, --lang en). */
 export function renderCalendarText(c: ObligationCalendar, lang: Lang = defaultLang): string {
+  const t = translator(lang);
+  const mark = (i?: InferredRef) => inferredMark(i, lang);
   const lines: string[] = [];
   const who = `${c.institution.name}${c.institution.branchOf ? `（${c.institution.branchOf}分支机构）` : ''}`;
-  lines.push(`${who} · ${c.institution.kindName} (${c.institution.kind}) · due dates in ${c.year}`);
-  for (const f of c.flags ?? []) lines.push(`  flag: ${f.code}: ${f.message}`);
+  lines.push(
+    t('cli.calendar.heading', { who, kindName: c.institution.kindName, kind: c.institution.kind, year: c.year }),
+  );
+  for (const f of c.flags ?? []) lines.push(t('cli.calendar.flag', { code: f.code, message: f.message }));
   lines.push('');
   for (const d of c.dated) {
     const covers =
@@ -113,29 +118,30 @@ export function renderCalendarText(c: ObligationCalendar, lang: Lang = defaultLa
         ? d.covers.from.slice(0, 7)
         : `${d.covers.from.slice(0, 7)}…${d.covers.to.slice(0, 7)}`;
     lines.push(
-      `  ${day(d.due)}  ${d.obligation.id} (${covers})${d.atLeast ? ` at least ${d.atLeast} times` : ''}${to(d.recipient, d.alsoTo)}  ${d.obligation.section}${d.moved ? `  [moved from ${d.moved.from}]` : ''}${inferredMark(d.inferred)}`,
+      `  ${day(d.due)}  ${d.obligation.id} (${covers})${d.atLeast ? t('cli.calendar.atLeast', { n: d.atLeast }) : ''}${to(d.recipient, d.alsoTo)}  ${d.obligation.section}${d.moved ? t('cli.calendar.moved', { from: d.moved.from }) : ''}${mark(d.inferred)}`,
     );
   }
-  if (!c.dated.length) lines.push('  (no dated deadline)');
+  if (!c.dated.length) lines.push(t('cli.calendar.noDated'));
   if (c.triggered.length) {
-    lines.push('', 'Deadlines that run from an event:');
-    for (const t of c.triggered)
+    lines.push('', t('cli.calendar.triggered'));
+    for (const e of c.triggered)
       lines.push(
-        `  ${t.obligation.id}: ${t.rule}${to(t.recipient, t.alsoTo)}  ${t.obligation.section}${inferredMark(t.inferred)}`,
+        `  ${e.obligation.id}: ${e.rule}${to(e.recipient, e.alsoTo)}  ${e.obligation.section}${mark(e.inferred)}`,
       );
   }
   if (c.undated.length) {
-    lines.push('', 'Obligations the text gives no day (once, daily, annual, quarterly, or when a condition is met):');
+    lines.push('', t('cli.calendar.undated'));
     for (const u of c.undated)
       lines.push(
-        `  ${u.obligation.id} (${u.frequency})${to(u.recipient, u.alsoTo)}  ${u.obligation.section}${inferredMark(u.inferred)}`,
+        `  ${u.obligation.id} (${u.frequency})${to(u.recipient, u.alsoTo)}  ${u.obligation.section}${mark(u.inferred)}`,
       );
   }
   if (c.interpretations.length) {
-    lines.push('', 'Readings relied on:');
+    lines.push('', t('cli.calendar.readings'));
     for (const i of c.interpretations) lines.push(`  [${i.id}] ${readingIn(i, lang)}`);
   }
-  if (c.calendars.length) lines.push('', `Calendar: ${c.calendars.map((k) => `${k.number} (${k.year})`).join(', ')}`);
+  if (c.calendars.length)
+    lines.push('', t('cli.calendar.calendars', { list: c.calendars.map((k) => `${k.number} (${k.year})`).join(', ') }));
   return `${lines.join('\n')}\n`;
 }
 

@@ -2,7 +2,8 @@
 // with --lang en; the clauses are quoted from the source, so they stay Chinese).
 import type { RatingResult } from '../../rating/decorate.js';
 import type { Problem } from '../../diagnostics/explain.js';
-import { defaultLang, type Lang, translator } from '../../diagnostics/i18n.js';
+import type { MessageParam } from '../../diagnostics/message.js';
+import { defaultLang, type Lang, localText, translator } from '../../diagnostics/i18n.js';
 import { deductionEvidenceLines, evidenceLines } from './evidence.js';
 
 /** renderResultText prints every item that lost (or gained) points, the grade and what follows from it. */
@@ -79,13 +80,23 @@ function appendInterpretations(lines: string[], r: RatingResult, lang: Lang): vo
   for (const i of r.interpretations) lines.push(`  [${i.id}] ${i.about}${colon}${readingIn(i, lang)}`);
 }
 
-/** renderProblemsText lists why an input was refused, one line per problem. */
-export function renderProblemsText(source: string, problems: Problem[]): string {
+/**
+ * renderProblemsText lists why an input was refused, one line per problem: a problem that keeps its
+ * message's key is said in `lang`; one that does not keeps its own (English) text, on an English line.
+ */
+export function renderProblemsText(
+  source: string,
+  problems: (Problem & { messageId?: string; params?: Record<string, MessageParam> })[],
+  lang: Lang = 'en',
+): string {
   return `${problems
-    .map(
-      (p) =>
-        `${source}: ${p.path || '/'}: ${p.message}${p.allowed?.length && !p.message.includes('allowed') && !p.message.includes('must be one of') ? ` (allowed: ${p.allowed.join(', ')})` : ''}`,
-    )
+    .map((p) => {
+      const t = translator(p.messageId ? lang : 'en');
+      // The English text says whether it lists what is allowed already.
+      const listed = p.message.includes('allowed') || p.message.includes('must be one of');
+      const allowed = p.allowed?.length && !listed ? t('cli.problems.allowed', { allowed: p.allowed.join(', ') }) : '';
+      return t('cli.problems.line', { source, path: p.path || '/', message: localText(p, lang), allowed });
+    })
     .join('\n')}\n`;
 }
 
