@@ -40,11 +40,7 @@ export function jsonParser(app: FastifyInstance): (text: string) => ParsedBody {
         error: new HttpError('invalid-input', `the request body was refused: ${describeIssue(issue)}`, [problem]),
       };
     }
-    let out: ParsedBody = {
-      ok: false,
-      message: 'not accepted',
-      error: new HttpError('malformed-json', 'the request body is not accepted'),
-    };
+    let out: ParsedBody | undefined;
     // The default parser calls back synchronously; it does not read the request argument.
     parse(undefined as never, text, (err, value) => {
       out = err
@@ -55,7 +51,14 @@ export function jsonParser(app: FastifyInstance): (text: string) => ParsedBody {
           }
         : { ok: true, value };
     });
-    return out;
+    // An error (with its stack) is made only for a body that is refused: not once per request.
+    return (
+      out ?? {
+        ok: false,
+        message: 'not accepted',
+        error: new HttpError('malformed-json', 'the request body is not accepted'),
+      }
+    );
   };
 }
 
