@@ -4,9 +4,24 @@
 import { createHash } from 'node:crypto';
 import type { DecisionEntry } from '../../generated/types/audit/decision-log.js';
 import { canonicalHash, canonicalJson } from './canonical.js';
-import type { Decision } from './log.js';
 import { redact } from './redact.js';
 import { redactEvidence } from './redact-evidence.js';
+
+/** Decision: what a caller appends: who asked, the input, and the result (which names its ruleset). */
+export interface Decision {
+  caller: string;
+  input: unknown;
+  result: { ruleset: { id: string; hash: string } };
+  /** The client's Idempotency-Key, when it sent one. */
+  idempotencyKey?: string;
+  /** For a rating made from evidence: the derived findings (with their rows and file hashes) it rated. */
+  inputEvidence?: DecisionEntry['inputEvidence'];
+  /**
+   * canonicalJson(result) as UTF-8, when the caller has it already (the service answers with these
+   * bytes): the line is then written with them, the result not serialized again. It must be exactly that.
+   */
+  resultJson?: Buffer;
+}
 
 /** buildEntry makes the next entry of the chain from a decision. */
 export function buildEntry(

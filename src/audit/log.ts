@@ -17,7 +17,7 @@ import {
   genesisHash,
   type RepairEntry,
 } from './entry.js';
-import { buildEntryBytes } from './entry-line.js';
+import { buildEntryBytes, type Decision } from './entry-line.js';
 import { headPathFor, partPathFor, readHead, syncDir, writeHead } from './head.js';
 import { KeyError, loadSigningKey, signCheckpoint } from './keys.js';
 import { LogError, recoverLog } from './recover.js';
@@ -65,21 +65,8 @@ export interface DecisionLogOptions {
   write?: (handle: FileHandle, buf: Buffer) => Promise<void>;
 }
 
-/** Decision: what a caller appends: who asked, the input, and the result (which names its ruleset). */
-export interface Decision {
-  caller: string;
-  input: unknown;
-  result: { ruleset: { id: string; hash: string } };
-  /** The client's Idempotency-Key, when it sent one. */
-  idempotencyKey?: string;
-  /** For a rating made from evidence: the derived findings (with their rows and file hashes) it rated. */
-  inputEvidence?: DecisionEntry['inputEvidence'];
-  /**
-   * canonicalJson(result) as UTF-8, when the caller has it already (the service answers with these
-   * bytes): the line is then written with them, the result not serialized again. It must be exactly that.
-   */
-  resultJson?: Buffer;
-}
+/** Decision: what a caller appends (built into a line by entry-line.ts). */
+export type { Decision };
 
 /** LogStatus: where a log stands, for /v1/status. */
 export interface LogStatus {
