@@ -113,7 +113,12 @@ function plainData(v: object): boolean {
 
 /** canonicalHash is `sha256:` and the hex digest of a value's canonical JSON. */
 export function canonicalHash(value: unknown): string {
-  return `sha256:${createHash('sha256').update(canonicalJson(value), 'utf8').digest('hex')}`;
+  return sha256Text(canonicalJson(value));
+}
+
+/** sha256Text is `sha256:` and the hex digest of a text's UTF-8 bytes: the form of every hash in the log. */
+export function sha256Text(text: string): string {
+  return `sha256:${createHash('sha256').update(text, 'utf8').digest('hex')}`;
 }
 
 function write(value: unknown, seen: Set<object>): string {

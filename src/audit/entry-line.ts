@@ -3,7 +3,7 @@
 // the line without its `hash` member, the line encoded once.
 import { createHash } from 'node:crypto';
 import type { DecisionEntry } from '../../generated/types/audit/decision-log.js';
-import { canonicalHash, canonicalJson } from './canonical.js';
+import { canonicalHash, canonicalJson, sha256Text } from './canonical.js';
 import { redact } from './redact.js';
 import { redactEvidence } from './redact-evidence.js';
 
@@ -23,13 +23,23 @@ export interface Decision {
   resultJson?: Buffer;
 }
 
+/** EntryRules: what the log keeps of a decision's input and result. */
+export interface EntryRules {
+  /** JSON pointers of input fields left out of the log (`""` leaves out the whole input). */
+  drop?: readonly string[];
+  /** JSON pointers of input fields replaced by "[masked]". */
+  mask?: readonly string[];
+  /** JSON pointers of result fields replaced by "[masked]" (the result repeats the institution's name). */
+  resultMask?: readonly string[];
+}
+
 /** buildEntry makes the next entry of the chain from a decision. */
 export function buildEntry(
   decision: Decision,
   seq: number,
   prevHash: string,
   time: Date,
-  rules: { drop?: readonly string[]; mask?: readonly string[]; resultMask?: readonly string[] } = {},
+  rules: EntryRules = {},
 ): DecisionEntry {
   return buildEntryLine(decision, seq, prevHash, time, rules).entry;
 }
@@ -43,7 +53,7 @@ export function buildEntryLine(
   seq: number,
   prevHash: string,
   time: Date,
-  rules: { drop?: readonly string[]; mask?: readonly string[]; resultMask?: readonly string[] } = {},
+  rules: EntryRules = {},
 ): { entry: DecisionEntry; line: string } {
   const { entry, bytes } = buildEntryBytes(decision, seq, prevHash, time, rules);
   return { entry, line: bytes.toString('utf8') };
@@ -55,7 +65,7 @@ export function buildEntryBytes(
   seq: number,
   prevHash: string,
   time: Date,
-  rules: { drop?: readonly string[]; mask?: readonly string[]; resultMask?: readonly string[] } = {},
+  rules: EntryRules = {},
 ): { entry: DecisionEntry; bytes: Buffer } {
   const { entry, inputText, resultText } = entryBody(decision, seq, prevHash, time, rules);
   // The canonical text, written member by member in key order (the input serialized once, for its
@@ -93,18 +103,18 @@ function entryBody(
   seq: number,
   prevHash: string,
   time: Date,
-  rules: { drop?: readonly string[]; mask?: readonly string[]; resultMask?: readonly string[] } = {},
+  rules: EntryRules = {},
 ): { entry: Omit<DecisionEntry, 'hash'>; inputText: string | undefined; resultText: string | Buffer } {
   const result = rules.resultMask?.length ? redact(decision.result, { mask: rules.resultMask }) : undefined;
-  const whole =
-    rules.drop?.includes('') || rules.drop?.length || rules.mask?.length ? undefined : canonicalJson(decision.input);
+  // Nothing left out: the input's canonical text serves both its hash and the line.
+  const whole = rules.drop?.length || rules.mask?.length ? undefined : canonicalJson(decision.input);
   const entry: Omit<DecisionEntry, 'hash'> = {
     seq,
     time: time.toISOString(),
     caller: decision.caller,
     rulesetId: decision.result.ruleset.id,
     rulesetHash: decision.result.ruleset.hash,
-    inputHash: whole === undefined ? canonicalHash(decision.input) : sha256Of(whole),
+    inputHash: whole === undefined ? canonicalHash(decision.input) : sha256Text(whole),
     result: (result ? result.value : decision.result) as DecisionEntry['result'],
     prevHash,
   };
@@ -131,8 +141,4 @@ function entryBody(
   const inputText = entry.input === undefined ? undefined : (whole ?? canonicalJson(entry.input));
   const resultText = result || decision.resultJson === undefined ? canonicalJson(entry.result) : decision.resultJson;
   return { entry, inputText, resultText };
-}
-
-function sha256Of(text: string): string {
-  return `sha256:${createHash('sha256').update(text, 'utf8').digest('hex')}`;
 }

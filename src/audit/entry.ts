@@ -7,8 +7,7 @@ import type {
   DecisionEntry,
   RepairEntry,
 } from '../../generated/types/audit/decision-log.js';
-import { createHash } from 'node:crypto';
-import { canonicalHash } from './canonical.js';
+import { canonicalHash, sha256Text } from './canonical.js';
 
 /** genesisHash is the prevHash of the first entry of a log. */
 export const genesisHash = `sha256:${'0'.repeat(64)}`;
@@ -43,13 +42,13 @@ export function hashHolds(text: string, e: { hash: string }): boolean {
     const withComma = text[at - 1] === ',' ? at - 1 : at;
     const end = withComma === at ? at + member.length + 1 : at + member.length;
     const rest = text.slice(0, withComma) + text.slice(end);
-    if (`sha256:${createHash('sha256').update(rest, 'utf8').digest('hex')}` === e.hash) return true;
+    if (sha256Text(rest) === e.hash) return true;
   }
   return entryHash(e as DecisionEntry) === e.hash;
 }
 
 /** inputHolds: the entry's input has the hash it names (as written, or in canonical form). */
 export function inputHolds(e: DecisionEntry): boolean {
-  const fast = `sha256:${createHash('sha256').update(JSON.stringify(e.input), 'utf8').digest('hex')}`;
+  const fast = sha256Text(JSON.stringify(e.input));
   return fast === e.inputHash || canonicalHash(e.input) === e.inputHash;
 }

@@ -17,7 +17,7 @@ import {
   genesisHash,
   type RepairEntry,
 } from './entry.js';
-import { buildEntryBytes, type Decision } from './entry-line.js';
+import { buildEntryBytes, type Decision, type EntryRules } from './entry-line.js';
 import { headPathFor, partPathFor, readHead, syncDir, writeHead } from './head.js';
 import { KeyError, loadSigningKey, signCheckpoint } from './keys.js';
 import { LogError, recoverLog } from './recover.js';
@@ -27,8 +27,8 @@ export { buildEntry, buildEntryBytes, buildEntryLine } from './entry-line.js';
 export { LogError } from './recover.js';
 export type { Until } from './withdraw.js';
 
-/** DecisionLogOptions: where the log is, what it keeps of inputs, and how its end is signed. */
-export interface DecisionLogOptions {
+/** DecisionLogOptions: where the log is, what it keeps of inputs (EntryRules), and how its end is signed. */
+export interface DecisionLogOptions extends EntryRules {
   /** The log file (JSON Lines); created (0600) when missing. */
   path: string;
   /** The Ed25519 private key (PEM, PKCS#8) that signs checkpoints and the head: a log is always signed. */
@@ -49,12 +49,6 @@ export interface DecisionLogOptions {
   rotateBytes?: number;
   /** Start a new file when the UTC year of the entries changes (default false). */
   rotateYearly?: boolean;
-  /** JSON pointers of input fields left out of the log (`""` leaves out the whole input). */
-  drop?: readonly string[];
-  /** JSON pointers of input fields replaced by "[masked]". */
-  mask?: readonly string[];
-  /** JSON pointers of result fields replaced by "[masked]" (the result repeats the institution's name). */
-  resultMask?: readonly string[];
   /** fsync each write before its appends resolve (default true; turn off only in tests of speed). */
   fsync?: boolean;
   /** Where warnings go (a repaired torn line, a head that could not be replaced); default process.emitWarning. */
@@ -290,12 +284,14 @@ export async function createDecisionLog(options: DecisionLogOptions): Promise<De
     return running;
   };
 
-  const timeBounds = withdrawals(pending, (job, reason) => {
+  // A job still waiting for its write leaves the queue, refused; once written it stays.
+  const withdraw = (job: Job, reason: Error) => {
     const i = pending.indexOf(job);
     if (i < 0) return;
     pending.splice(i, 1);
     job.reject(reason);
-  });
+  };
+  const timeBounds = withdrawals(pending, withdraw);
 
   const enqueue = (decisions: readonly Decision[], opts: AppendOptions = {}): Promise<DecisionEntry[]> =>
     new Promise<DecisionEntry[]>((resolve, reject) => {
@@ -305,15 +301,9 @@ export async function createDecisionLog(options: DecisionLogOptions): Promise<De
       if (until && performance.now() > until.at) return reject(until.reason());
       const job: Job = { decisions, resolve, reject, ...(until ? { until } : {}) };
       if (signal) {
-        const withdraw = () => {
-          const i = pending.indexOf(job);
-          if (i >= 0) {
-            pending.splice(i, 1);
-            reject(signal.reason ?? new LogError('withdrawn before it was written'));
-          }
-        };
-        signal.addEventListener('abort', withdraw, { once: true });
-        const off = () => signal.removeEventListener('abort', withdraw);
+        const onAbort = () => withdraw(job, signal.reason ?? new LogError('withdrawn before it was written'));
+        signal.addEventListener('abort', onAbort, { once: true });
+        const off = () => signal.removeEventListener('abort', onAbort);
         job.resolve = (e) => {
           off();
           resolve(e);

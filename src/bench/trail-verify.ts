@@ -1,13 +1,12 @@
 // Bench: verify-log over a long log for the trail section: a log of many realistic entries written
 // quickly from one template, then `credit-policy verify-log` timed, its memory sampled as it runs.
 import { spawn } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import { createWriteStream, readFileSync } from 'node:fs';
 import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../artifacts/artifacts.js';
-import { canonicalJson } from '../audit/canonical.js';
+import { canonicalJson, sha256Text } from '../audit/canonical.js';
 import { type CheckpointBody, genesisHash } from '../audit/entry.js';
 import { headPathFor } from '../audit/head.js';
 import { loadSigningKey, signCheckpoint } from '../audit/keys.js';
@@ -105,7 +104,7 @@ export async function writeLongLog(path: string, entries: number, input: unknown
   let head = genesisHash;
   for (let seq = 1; seq <= entries; seq++) {
     const body = `${a}${head}${b}${seq}${c}`;
-    const hash = `sha256:${createHash('sha256').update(body, 'utf8').digest('hex')}`;
+    const hash = sha256Text(body);
     let line = `${prefix},"hash":"${hash}"${body.slice(prefix.length)}\n`;
     if (seq <= 3 && line !== `${buildEntryLine({ caller: 'bench', input, result }, seq, head, time).line}\n`)
       throw new Error('the bench log template does not write what the appender writes');
