@@ -13,7 +13,12 @@ export type Explained = Problem & { messageId?: string; params?: Record<string, 
 
 /** explainErrors rewrites ajv errors into Problems as the API and the rating results carry them (English). */
 export function explainErrors(errors: readonly ErrorObject[] | null | undefined, data?: unknown): Problem[] {
-  return explainMessages(errors, data).map(({ messageId: _, params: __, ...p }) => p);
+  return explainMessages(errors, data).map(asProblem);
+}
+
+/** asProblem is the Problem as the API carries it (schemas/http/problem): without the key and values. */
+export function asProblem({ messageId: _, params: __, ...problem }: Explained): Problem {
+  return problem;
 }
 
 /**
@@ -44,14 +49,7 @@ export function explainMessages(errors: readonly ErrorObject[] | null | undefine
  * so that JSON written before the keys were added reads the same up to them.
  */
 export function explained(path: string, message: Message, allowed?: string[]): Explained {
-  const s = said(message);
-  return {
-    path,
-    message: s.message,
-    ...(allowed ? { allowed } : {}),
-    messageId: s.messageId,
-    ...(s.params ? { params: s.params } : {}),
-  };
+  return inProblemOrder({ path, ...said(message), ...(allowed ? { allowed } : {}) });
 }
 
 /** inProblemOrder: a problem's fields in that order (path, message, allowed, then key and values). */

@@ -6,7 +6,7 @@
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import { civil, today } from '../../obligations/dates.js';
 import { addSchemaFile, createAjv, readSchema } from '../../validation/ajv.js';
-import { type Explained, explainErrors } from '../../diagnostics/explain.js';
+import { asProblem, type Explained, explainErrors } from '../../diagnostics/explain.js';
 import { sendError } from '../http/errors.js';
 import { absoluteRefs, errorResponses, ids, institutionParam, jsonAnswer } from '../http/schemas.js';
 import { type Duties, yearOfDate } from '../runtime/duties.js';
@@ -42,7 +42,7 @@ function refuse(reply: FastifyReply, problems: Explained[]): FastifyReply {
     message: problems.length === 1 ? problems[0].message : 'the question was refused; see problems',
     // The API's problems are those of schemas/http/problem.schema.json: the English text, without the
     // catalogue key and values the CLI renders them from.
-    problems: problems.map(({ messageId: _, params: __, ...p }) => p),
+    problems: problems.map(asProblem),
   });
 }
 
