@@ -26,30 +26,21 @@ export function checkTable(ctx: SemanticContext): void {
   ctx.quoted(t.total.clause, 'table', ['total', 'clause']);
   ctx.quoted(t.total.cap.clause, 'table', ['total', 'cap', 'clause']);
   ctx.precise(t.total.points, 'table', ['total', 'points']);
-  const dimSum = round2(t.dimensions.reduce((s, d) => s + d.maxPoints, 0));
-  if (dimSum !== t.total.points)
-    ctx.report('RULE020', 'table', ['total', 'points'], 'diag.rules.totalSum', { points: t.total.points, sum: dimSum });
+  // Each level's points are the sum of the parts below it (RULE020), rounded to cents as the table is.
+  const sums = (parts: readonly { maxPoints: number }[], points: number, path: JsonPath, key: string, id?: string) => {
+    const sum = round2(parts.reduce((s, p) => s + p.maxPoints, 0));
+    if (sum !== points) ctx.report('RULE020', 'table', path, key, { ...(id === undefined ? {} : { id }), points, sum });
+  };
+  sums(t.dimensions, t.total.points, ['total', 'points'], 'diag.rules.totalSum');
 
   t.dimensions.forEach((dim, di) => {
     const dp: JsonPath = ['dimensions', di];
     ctx.quoted(dim.clause, 'table', [...dp, 'clause']);
-    const indSum = round2(dim.indicators.reduce((s, i) => s + i.maxPoints, 0));
-    if (indSum !== dim.maxPoints)
-      ctx.report('RULE020', 'table', [...dp, 'maxPoints'], 'diag.rules.dimensionSum', {
-        id: dim.id,
-        points: dim.maxPoints,
-        sum: indSum,
-      });
+    sums(dim.indicators, dim.maxPoints, [...dp, 'maxPoints'], 'diag.rules.dimensionSum', dim.id);
     dim.indicators.forEach((ind, ii) => {
       const ip: JsonPath = [...dp, 'indicators', ii];
       ctx.quoted(ind.clause, 'table', [...ip, 'clause']);
-      const itemSum = round2(ind.items.reduce((s, i) => s + i.maxPoints, 0));
-      if (itemSum !== ind.maxPoints)
-        ctx.report('RULE020', 'table', [...ip, 'maxPoints'], 'diag.rules.indicatorSum', {
-          id: ind.id,
-          points: ind.maxPoints,
-          sum: itemSum,
-        });
+      sums(ind.items, ind.maxPoints, [...ip, 'maxPoints'], 'diag.rules.indicatorSum', ind.id);
       ind.items.forEach((item, ti) => {
         const tp: JsonPath = [...ip, 'items', ti];
         itemIds.push([item.id, [...tp, 'id']]);

@@ -69,7 +69,8 @@ async function evaluate(o: EvaluateOptions, request: FastifyRequest, reply: Fast
   const caller = request.caller?.name ?? 'anonymous';
   // With the log on, the JSON answer is the result's text as logged (canonical JSON), serialized once
   // for both: a client can find the very bytes it was answered in the log.
-  const text = decisions.logging ? Buffer.from(canonicalJson(outcome.result), 'utf8') : undefined;
+  const asLogged = (r: object) => (decisions.logging ? Buffer.from(canonicalJson(r), 'utf8') : undefined);
+  const text = asLogged(outcome.result);
   // Once logged, answered: the bound withdraws the rating only while it still waits for its write.
   const result = await decisions.once(caller, key, request.body, '/v1/evaluate', async () => {
     await decisions.record(caller, request.body, outcome.result, {
@@ -80,7 +81,7 @@ async function evaluate(o: EvaluateOptions, request: FastifyRequest, reply: Fast
     return outcome.result;
   });
   // A retry with the same Idempotency-Key gets the first answer, in the same form.
-  const json = result === outcome.result ? text : decisions.logging ? Buffer.from(canonicalJson(result)) : undefined;
+  const json = result === outcome.result ? text : asLogged(result);
   return answer(reply, request, media, result, pdf, json);
 }
 
