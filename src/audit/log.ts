@@ -267,6 +267,9 @@ export async function createDecisionLog(options: DecisionLogOptions): Promise<De
   const kick = (): Promise<void> => {
     running ??= (async () => {
       try {
+        // The first write waits for the rest of this turn of the event loop: appends made by the other
+        // requests that arrived with this one join it (one write and one disk flush for all of them).
+        await new Promise(setImmediate);
         while (pending.length || wantCheckpoint) {
           const jobs = pending.splice(0);
           try {

@@ -223,9 +223,24 @@ describe('group commit', () => {
     const entries = await Promise.all(Array.from({ length: 40 }, (_, n) => l.append(decision(n))));
     await l.close();
     expect(entries.map((e) => e.seq)).toEqual(Array.from({ length: 40 }, (_, n) => n + 1));
-    // The first append goes alone; the 39 that queued behind it share the next write.
+    // Appends made in the same turn of the event loop share one write.
+    expect(writes[0]).toBe(40);
+    // One goes alone; those that come while its write is under way share the next one.
+    writes.length = 0;
+    const l2 = await open({
+      checkpointEvery: 0,
+      write: async (handle, buf) => {
+        writes.push(buf.toString('utf8').split('\n').length - 1);
+        await handle.write(buf);
+      },
+    });
+    const alone = l2.append(decision(41));
+    await new Promise(setImmediate);
+    const behind = Array.from({ length: 39 }, (_, n) => l2.append(decision(n + 42)));
+    await Promise.all([alone, ...behind]);
+    await l2.close();
     expect(writes.slice(0, 2)).toEqual([1, 39]);
-    expect(await verifyLog(log)).toMatchObject({ ok: true, entries: 40 });
+    expect(await verifyLog(log)).toMatchObject({ ok: true, entries: 80 });
   });
 
   it('logs all of appendAll or none, and an append withdrawn before its write is not logged', async () => {
@@ -259,6 +274,8 @@ describe('group commit', () => {
     });
     const bound = (ms: number) => ({ at: performance.now() + ms, reason: () => new Error(`past ${ms} ms`) });
     const writing = l.append(decision(1), { until: bound(20) });
+    // Its write begins at the end of this turn of the event loop; the appends below come after.
+    await new Promise(setImmediate);
     const late = l.append(decision(2), { until: bound(30) });
     const patient = l.append(decision(3), { until: bound(60_000) });
     await expect(late).rejects.toThrow('past 30 ms');
