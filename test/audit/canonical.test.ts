@@ -33,6 +33,29 @@ describe('canonicalJson', () => {
     expect(canonicalJson(value)).toBe(expected);
   });
 
+  it('sorts each object by its own keys, when it reuses the order of a shape seen before', () => {
+    // Twice over: the second time the order comes from what the first call kept.
+    for (let round = 0; round < 2; round++) {
+      expect(
+        canonicalJson([
+          { b: 1, a: 2 },
+          { b: 3, a: 4, c: 5 },
+          { b: 6, a: 7 },
+        ]),
+      ).toBe('[{"a":2,"b":1},{"a":4,"b":3,"c":5},{"a":7,"b":6}]');
+      // Two key lists that read the same when joined with NUL: each is still sorted by its own keys.
+      expect(canonicalJson({ z: 1, 'a\u0000b': 2 })).toBe('{"a\\u0000b":2,"z":1}');
+      expect(canonicalJson({ 'z\u0000a': 1, b: 2 })).toBe('{"b":2,"z\\u0000a":1}');
+    }
+  });
+
+  it('writes a frozen value kept from before as it wrote it the first time', () => {
+    const part = Object.freeze({ clause: Object.freeze({ text: '第十七条 扣0.2分', at: [1, 2] }), id: '1.1' });
+    const first = canonicalJson({ b: part, a: 1 });
+    expect(canonicalJson({ b: part, a: 1 })).toBe(first);
+    expect(first).toBe('{"a":1,"b":{"clause":{"at":[1,2],"text":"第十七条 扣0.2分"},"id":"1.1"}}');
+  });
+
   it('gives the same hash whatever the key order', () => {
     expect(canonicalHash({ year: 2023, institution: { name: 'x', region: 'y' } })).toBe(
       canonicalHash({ institution: { region: 'y', name: 'x' }, year: 2023 }),
