@@ -92,6 +92,7 @@ export async function runRuleTests(
           name: t.name,
           passed: outcome.failures.length === 0,
           failures: outcome.failures,
+          failureMessages: outcome.failureMessages,
         });
       });
     }

@@ -1,6 +1,7 @@
 // Diagnostics: the one result model of `check` (its diagnostics, rule tests and coverage), beside the
 // Diagnostic it collects. Every output format is a pure function of it, and the exit code comes from it.
 import type { Diagnostic } from './diagnostics.js';
+import type { Message } from './message.js';
 
 /** RuleTestRecord: one YAML rule test and how it went. */
 export interface RuleTestRecord {
@@ -10,7 +11,10 @@ export interface RuleTestRecord {
   line: number;
   name: string;
   passed: boolean;
+  /** Each failed expectation in English (what tools have always read). */
   failures: string[];
+  /** The same failures as catalogue keys and values, in the same order, for the reader's language. */
+  failureMessages: Message[];
 }
 
 /** CoverageCategory: one kind of element of a ruleset, and which of them the rule tests reach. */

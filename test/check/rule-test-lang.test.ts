@@ -9,7 +9,7 @@ import { repoRoot } from '../../src/artifacts/artifacts.js';
 
 const cli = `${repoRoot}dist/cli/main.js`;
 let work: string;
-let outputs: Record<'zh' | 'en' | 'json', string>;
+let outputs: Record<'zh' | 'en' | 'json' | 'junitZh' | 'junitEn', string>;
 
 // Each test fails on purpose. The tiny ruleset: item a (6 points, a:lapse 1 point each: one lapse leaves 5),
 // item b (4 points, b:rate tiers); a local bank (not in institutions.yaml).
@@ -48,7 +48,13 @@ beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'credit-policy-rule-test-lang-'));
   await cp(`${repoRoot}test/check/fixtures/tiny`, join(work, 'tiny'), { recursive: true });
   await writeFile(join(work, 'tiny/tests/basic.yaml'), tests);
-  outputs = { zh: check([]), en: check(['--lang', 'en']), json: check(['--lang', 'en'], 'json') };
+  outputs = {
+    zh: check([]),
+    en: check(['--lang', 'en']),
+    json: check(['--lang', 'en'], 'json'),
+    junitZh: check([], 'junit'),
+    junitEn: check(['--lang', 'en'], 'junit'),
+  };
 });
 afterAll(() => rm(work, { recursive: true, force: true }));
 
@@ -86,5 +92,38 @@ describe('rule-test failures in check', () => {
     expect(d.params.details).toEqual({ key: 'diag.test.notRefused' });
     const first = report.ruleTests.tests.find((t: { name: string }) => t.name === 'wrong item and type');
     expect(first.failures).toEqual(['institution type: expected "national", got "local"', 'item a: expected 1, got 5']);
+  });
+
+  it("are said in the reader's language in JUnit too: one failure per line, Chinese by default", () => {
+    const failure = (xml: string, name: string) =>
+      new RegExp(`<testcase name="${name}"[^>]*>\\s*<failure message="([^"]*)" type="TEST002">([^<]*)</failure>`).exec(
+        xml,
+      );
+    const zh = failure(outputs.junitZh, 'wrong item and type');
+    expect(zh?.[1]).toBe('机构类型：预期 &quot;national&quot;，实为 &quot;local&quot;；二级指标 a：预期 1，实为 5');
+    expect(zh?.[2]).toBe('机构类型：预期 &quot;national&quot;，实为 &quot;local&quot;\n二级指标 a：预期 1，实为 5');
+    expect(failure(outputs.junitZh, 'not refused')?.[1]).toBe('预期输入被拒绝，但它被评级了');
+    const en = failure(outputs.junitEn, 'wrong item and type');
+    expect(en?.[1]).toBe(
+      'institution type: expected &quot;national&quot;, got &quot;local&quot;; item a: expected 1, got 5',
+    );
+    expect(en?.[2]).toBe(
+      'institution type: expected &quot;national&quot;, got &quot;local&quot;\nitem a: expected 1, got 5',
+    );
+  });
+
+  it("keep their messages beside the English in the JSON's rule-test records", () => {
+    const report = JSON.parse(outputs.json);
+    const first = report.ruleTests.tests.find((t: { name: string }) => t.name === 'wrong item and type');
+    expect(first.failureMessages).toEqual([
+      {
+        key: 'diag.test.mismatch',
+        params: { what: { key: 'diag.test.what.institutionType' }, expected: '"national"', actual: '"local"' },
+      },
+      {
+        key: 'diag.test.mismatch',
+        params: { what: { key: 'diag.test.what.item', params: { id: 'a' } }, expected: '1', actual: '5' },
+      },
+    ]);
   });
 });

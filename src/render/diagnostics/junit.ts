@@ -4,8 +4,8 @@ import { basename } from 'node:path';
 import type { CheckFindings } from '../../diagnostics/findings.js';
 import type { Diagnostic } from '../../diagnostics/diagnostics.js';
 import { diagnosticLine } from './text.js';
-import { defaultLang, type Lang } from '../../diagnostics/i18n.js';
-import { localText } from '../../diagnostics/i18n.js';
+import { defaultLang, type Lang, localText, renderMessage } from '../../diagnostics/i18n.js';
+import { msg } from '../../diagnostics/message.js';
 
 interface Case {
   name: string;
@@ -82,7 +82,14 @@ function suitesOf(report: CheckFindings, lang: Lang): Map<string, Case[]> {
       file: t.file,
       line: t.line,
     };
-    if (!t.passed) c.failure = { message: t.failures.join('; '), type: 'TEST002', text: t.failures.join('\n') };
+    if (!t.passed) {
+      // In the reader's language, from the messages; a record without them (older JSON) keeps its English.
+      const said = t.failureMessages?.length ? t.failureMessages.map((m) => renderMessage(m, lang)) : t.failures;
+      const message = said.reduceRight((rest, first) =>
+        renderMessage(msg('diag.test.failureSeparator', { first, rest }), lang),
+      );
+      c.failure = { message, type: 'TEST002', text: said.join('\n') };
+    }
     suite(t.ruleset).push(c);
   }
   for (const d of report.diagnostics) {
