@@ -15,6 +15,7 @@ import { inspectionsFormats, type InspectionsFormat } from '../render/inspection
 import { refuse } from './due.js';
 import { explained } from '../diagnostics/explain.js';
 import { UsageError } from './io.js';
+import type { Diagnostic } from '../diagnostics/diagnostics.js';
 
 interface InspectionFlags {
   asOf?: string;
@@ -52,10 +53,7 @@ export function registerInspections(program: Command): void {
         throw new UsageError(translator(cliLang())('cli.report.xlsxBinary'));
       const { plans, diagnostics } = await readPlanDir(dir);
       if (diagnostics.some((d) => d.severity === 'error')) {
-        if (json)
-          process.stdout.write(
-            `${JSON.stringify({ problems: diagnostics.map((d) => ({ path: d.path ?? '', file: d.file, line: d.line, message: d.message })) }, null, 2)}\n`,
-          );
+        if (json) process.stdout.write(`${JSON.stringify({ problems: diagnostics.map(planProblem) }, null, 2)}\n`);
         else process.stderr.write(diagnostics.map((d) => `${diagnosticLine(d, cliLang())}\n`).join(''));
         process.exitCode = 1;
         return;
@@ -84,4 +82,17 @@ async function rulesInForce(asOf: string, json: boolean): Promise<string | undef
     refuse('inspections status', [explained('/asOf', err.said, err.allowed)], json);
     return undefined;
   }
+}
+
+// A plan file's problem as --format json gives it: where, the English text, then its catalogue key and
+// values (as the refusals of due and calendar carry them), so a tool can say it in its reader's language.
+function planProblem(d: Diagnostic) {
+  return {
+    path: d.path ?? '',
+    file: d.file,
+    line: d.line,
+    message: d.message,
+    ...(d.messageId ? { messageId: d.messageId } : {}),
+    ...(d.params ? { params: d.params } : {}),
+  };
 }

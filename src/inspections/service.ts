@@ -12,7 +12,8 @@ import { civil, formatIsoDate, parseIsoDate, type Day } from '../obligations/dat
 import { ObligationError } from '../obligations/errors.js';
 import { basename } from 'node:path';
 import { calendarsDir as defaultCalendars } from '../obligations/service.js';
-import type { Problem } from '../diagnostics/explain.js';
+import { type Explained, explained } from '../diagnostics/explain.js';
+import { msg } from '../diagnostics/message.js';
 import type { LoadedPlan } from './plans.js';
 import {
   type Compact,
@@ -63,17 +64,15 @@ export class InspectionService {
   status(
     plans: LoadedPlan[],
     asOfText: string,
-  ): { ok: true; result: InspectionsStatus } | { ok: false; problems: Problem[] } {
+  ): { ok: true; result: InspectionsStatus } | { ok: false; problems: Explained[] } {
+    // Each problem keeps its English text and carries its catalogue key and values, for the CLI's reader.
     const asOf = parseIsoDate(asOfText);
     if (asOf === undefined)
-      return {
-        ok: false,
-        problems: [{ path: '/asOf', message: `"${asOfText}" is not a date that exists (YYYY-MM-DD)` }],
-      };
+      return { ok: false, problems: [explained('/asOf', msg('diag.obligations.notDay', { text: asOfText }))] };
     try {
       return { ok: true, result: this.judge(plans, asOf) };
     } catch (err) {
-      if (err instanceof ObligationError) return { ok: false, problems: [{ path: '/asOf', message: err.message }] };
+      if (err instanceof ObligationError) return { ok: false, problems: [explained('/asOf', err.said)] };
       throw err;
     }
   }

@@ -2,7 +2,7 @@
 // on the example plan of examples/inspections (dates worked out in its README and in status.test.ts).
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { mkdtemp } from 'node:fs/promises';
+import { cp, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
@@ -79,7 +79,7 @@ describe('credit-policy inspections status', () => {
     expect(english.stderr).toContain('no/such/dir: error OBL002: cannot read the folder');
     const bad = run(['inspections', 'status', 'examples/inspections', '--as-of', '2025-13-01']);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toContain('/asOf: "2025-13-01" is not a date that exists (YYYY-MM-DD)');
+    expect(bad.stderr).toContain('/asOf：“2025-13-01”不是存在的日期（YYYY-MM-DD）');
     expect(bad.stderr).not.toContain('    at ');
   });
 
@@ -94,6 +94,76 @@ describe('credit-policy inspections status', () => {
     );
     const json = run(['inspections', 'status', 'examples/inspections', '--as-of', '2025-11-20', '--format', 'json']);
     expect(JSON.parse(json.stdout).ruleset.id).toBe('yinfa-2018-102');
+  });
+});
+
+// The problems that refuse a status say themselves in the reader's language (Chinese by default, English
+// with --lang en); --format json keeps the English text with the catalogue key and values beside it.
+describe("credit-policy inspections status: problems in the reader's language", () => {
+  it('a day that does not exist', () => {
+    const args = ['inspections', 'status', 'examples/inspections', '--as-of', '2025-02-30'];
+    const zh = run(args);
+    expect(zh.code).toBe(1);
+    expect(zh.stderr).toBe('inspections status：/asOf：“2025-02-30”不是存在的日期（YYYY-MM-DD）\n');
+    expect(run([...args, '--lang', 'en']).stderr).toBe(
+      'inspections status: /asOf: "2025-02-30" is not a date that exists (YYYY-MM-DD)\n',
+    );
+    expect(JSON.parse(run([...args, '--format', 'json']).stdout)).toEqual({
+      problems: [
+        {
+          path: '/asOf',
+          message: '"2025-02-30" is not a date that exists (YYYY-MM-DD)',
+          messageId: 'diag.obligations.notDay',
+          params: { text: '2025-02-30' },
+        },
+      ],
+    });
+  });
+
+  it('a year without a working-day calendar (the plans reach 2025, the folder holds 2024 only)', async () => {
+    const calendars = await mkdtemp(join(tmpdir(), 'inspections-calendars-'));
+    await cp(`${repoRoot}policies/calendars/2024.yaml`, join(calendars, '2024.yaml'));
+    const args = ['inspections', 'status', 'examples/inspections', '--as-of', '2025-11-20', '--calendars', calendars];
+    const zh = run(args);
+    expect(zh.code).toBe(1);
+    expect(zh.stderr).toBe(
+      'inspections status：/asOf：没有 2025 年的工作日日历：policies/calendars 中只有 2024。2025 年哪些日子是工作日，由国务院办公厅关于2025年部分节假日安排的通知规定；请据此添加 policies/calendars/2025.yaml。\n',
+    );
+    expect(run([...args, '--lang', 'en']).stderr).toBe(
+      'inspections status: /asOf: no working-day calendar for 2025: policies/calendars holds 2024. Which days of 2025 are working days is set by the State Council General Office notice for 2025 (国务院办公厅关于2025年部分节假日安排的通知); add policies/calendars/2025.yaml from it.\n',
+    );
+    const json = JSON.parse(run([...args, '--format', 'json']).stdout);
+    expect(json.problems[0]).toMatchObject({
+      path: '/asOf',
+      messageId: 'diag.calendar.yearMissing',
+      params: { year: 2025, years: '2024' },
+    });
+  });
+
+  it('a plan whose fieldwork ends before it starts', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'inspections-bad-plan-'));
+    await cp(`${repoRoot}examples/inspections`, dir, { recursive: true });
+    const file = join(dir, '2025-mou-sheng.yaml');
+    await writeFile(file, (await readFile(file, 'utf8')).replace('to: "2025-03-07"', 'to: "2025-02-28"'));
+    const args = ['inspections', 'status', dir, '--as-of', '2025-11-20'];
+    const zh = run(args);
+    expect(zh.code).toBe(1);
+    expect(zh.stderr).toContain(
+      'inspections[MS-2025-01].fieldwork.to 现场巡查的结束日（2025-02-28）早于开始日（2025-03-03）\n',
+    );
+    expect(run([...args, '--lang', 'en']).stderr).toContain(
+      'error OBL003: inspections[MS-2025-01].fieldwork.to the fieldwork ends (2025-02-28) before it starts (2025-03-03)\n',
+    );
+    expect(JSON.parse(run([...args, '--format', 'json']).stdout).problems).toEqual([
+      {
+        path: 'inspections[MS-2025-01].fieldwork.to',
+        file: expect.stringMatching(/2025-mou-sheng\.yaml$/),
+        line: 13,
+        message: 'the fieldwork ends (2025-02-28) before it starts (2025-03-03)',
+        messageId: 'diag.inspections.fieldworkReversed',
+        params: { to: '2025-02-28', from: '2025-03-03' },
+      },
+    ]);
   });
 });
 
@@ -137,6 +207,18 @@ describe('POST /v1/inspections/status', () => {
         },
       ],
     });
+  });
+
+  it('refuses a day that does not exist in English, with no catalogue key (the problem schema has none)', async () => {
+    const res = await ctx.app.inject({
+      method: 'POST',
+      url: '/v1/inspections/status',
+      payload: { plans: examplePlans, asOf: '2025-02-30' },
+    });
+    expect(res.statusCode).toBe(400);
+    expect(res.json().problems).toEqual([
+      { path: '/asOf', message: '"2025-02-30" is not a date that exists (YYYY-MM-DD)' },
+    ]);
   });
 
   it('refuses a request without a day', async () => {

@@ -10,7 +10,7 @@ import { rulesetsDir } from '../../artifacts/artifacts.js';
 import { civil, today } from '../../obligations/dates.js';
 import { Registry } from '../../rules/registry.js';
 import { createAjv, readSchema } from '../../validation/ajv.js';
-import { explainErrors, type Problem } from '../../diagnostics/explain.js';
+import { asProblem, explainErrors, type Problem } from '../../diagnostics/explain.js';
 import { sendError } from '../http/errors.js';
 import { errorResponses, jsonAnswer } from '../http/schemas.js';
 import { type Duties, DutiesByYear, yearOfDate } from '../runtime/duties.js';
@@ -82,7 +82,8 @@ export const inspectionRoutes: FastifyPluginAsync<InspectionRoutesOptions> = asy
       const found = await serviceOf(yearOfDate(request.body.asOf) ?? civil(today()).year);
       if (!found.ok) return refuse(reply, found.problems);
       const outcome = found.result!.status(plans, request.body.asOf);
-      if (!outcome.ok) return refuse(reply, outcome.problems);
+      // The API's problems keep the fields of its schema: the English text without the key and values.
+      if (!outcome.ok) return refuse(reply, outcome.problems.map(asProblem));
       return reply.type('application/json; charset=utf-8').send(outcome.result);
     },
   );
