@@ -107,15 +107,19 @@ export class WorkingCalendar {
     return y.workdays.has(day) || (!y.off.has(day) && !isWeekend(day));
   }
 
-  /** why says in words why a day is or is not a working day, naming the notice when it decides. */
-  why(day: Day): string {
+  /**
+   * why says why a day is or is not a working day, as a catalogue message naming the State Council notice
+   * when it decides (放假 or 调休上班), so that it reads in either language.
+   */
+  why(day: Day): Message {
     const y = this.year(civil(day).year);
     const date = `${formatIsoDate(day)}（${weekdayName(day)}）`;
+    const notice = y.data.notice.number;
     const holiday = y.off.get(day);
-    if (holiday) return `${date} is a day off for ${holiday} (${y.data.notice.number})`;
+    if (holiday) return msg('diag.calendar.why.dayOff', { date, holiday, notice });
     const swapped = y.workdays.get(day);
-    if (swapped) return `${date} is a working day in place of ${swapped} (调休上班, ${y.data.notice.number})`;
-    return isWeekend(day) ? `${date} is a weekend day` : `${date} is a working day`;
+    if (swapped) return msg('diag.calendar.why.swappedWorkday', { date, holiday: swapped, notice });
+    return msg(isWeekend(day) ? 'diag.calendar.why.weekend' : 'diag.calendar.why.working', { date });
   }
 
   /** onOrAfter is the day itself when it is a working day, else the next working day. */

@@ -6,7 +6,8 @@ import { addMonths, civil, dayOf, daysInMonth, monthRange, quarterRange, yearRan
 import type { WorkingCalendar } from './calendar.js';
 import { ObligationError } from './errors.js';
 import type { ResolvedRule } from './policy.js';
-import { msg } from '../diagnostics/message.js';
+import { type Message, msg } from '../diagnostics/message.js';
+import { renderMessage } from '../diagnostics/i18n.js';
 
 /** Deadline: when one obligation falls due for one start date. */
 export interface Deadline {
@@ -15,61 +16,52 @@ export interface Deadline {
   /** The last day as counted, before any move to a working day. */
   nominal: Day;
   due: Day;
-  moved?: { from: Day; because: string };
-  /** The schedule in words. */
-  rule: string;
+  /** Why the last day moved, as a message (calendar.ts's why). */
+  moved?: { from: Day; because: Message };
+  /** The schedule in words, as a message (describeRule). */
+  rule: Message;
   /** True when lateness is also counted in working days (the deadline lives on the working-day calendar). */
   workingDayReckoned: boolean;
 }
 
-const monthNames = [
-  'January',
-  'February',
-  'March',
-  'April',
-  'May',
-  'June',
-  'July',
-  'August',
-  'September',
-  'October',
-  'November',
-  'December',
-];
-
-/** describeRule says a rule's schedule in words, e.g. "10 days after 变更之日, moved to …". */
-export function describeRule(rule: ResolvedRule, eventName: string): string {
+/**
+ * describeRule says a rule's schedule in words, as a catalogue message (e.g. "10 working days after 变更之日",
+ * 自变更之日起 10 个工作日内), for either language; ruleText is its English text.
+ */
+export function describeRule(rule: ResolvedRule, eventName: string): Message {
   const s = rule.schedule;
-  let text: string;
+  let text: Message;
   switch (s.kind) {
-    case 'after': {
-      const unit = { workingDays: 'working day', days: 'day', months: 'month', years: 'year' }[s.unit];
+    case 'after':
       text =
         s.count === 0
-          ? `on the day of ${eventName}`
-          : `${s.count} ${unit}${s.count === 1 ? '' : 's'} after ${eventName}`;
+          ? msg('diag.schedule.onTheDay', { event: eventName })
+          : msg(`diag.schedule.after.${s.unit}`, { count: s.count, event: eventName });
       break;
-    }
     case 'monthly':
-      text = `by day ${s.day} of the month after the month reported`;
+      text = msg('diag.schedule.monthly', { day: s.day });
       break;
     case 'quarterly':
-      text = `by day ${s.day} of the month after the quarter reported`;
+      text = msg('diag.schedule.quarterly', { day: s.day });
       break;
-    case 'annual':
-      text = `by ${s.lastDay ? `the last day of ${monthNames[s.month - 1]}` : `${s.day} ${monthNames[s.month - 1]}`} of ${s.sameYear ? 'the year itself' : 'the year after the year rated'}`;
+    case 'annual': {
+      const month = msg(`diag.schedule.month.m${s.month}`);
+      const year = s.sameYear ? 'sameYear' : 'nextYear';
+      text = s.lastDay
+        ? msg(`diag.schedule.annual.lastDay.${year}`, { month: s.month, monthName: month })
+        : msg(`diag.schedule.annual.day.${year}`, { month: s.month, monthName: month, day: s.day! });
       break;
+    }
     case 'undated':
-      return {
-        once: 'the text sets no day',
-        quarterly: 'every quarter; the text sets no day',
-        daily: 'every working day',
-        annual: 'every year; the text sets no day',
-        'when-met': 'when the condition is met; the text sets no day',
-      }[s.frequency];
+      return msg(`diag.schedule.undated.${s.frequency}`);
   }
   const moves = rule.onNonWorkingDay === 'nextWorkingDay' && !(s.kind === 'after' && s.unit === 'workingDays');
-  return moves ? `${text}, or the next working day when that is not one` : text;
+  return moves ? msg('diag.schedule.orNextWorkingDay', { text }) : text;
+}
+
+/** ruleText: a rule's schedule in English, as the JSON answers have always given it. */
+export function ruleText(rule: ResolvedRule, eventName: string): string {
+  return renderMessage(describeRule(rule, eventName), 'en');
 }
 
 /**

@@ -24,7 +24,8 @@ import { Registry } from '../rules/registry.js';
 import { ruleFiles, type RuleSet } from '../rules/ruleset.js';
 import { addSchemaFile, createAjv } from '../validation/ajv.js';
 import { type Explained, explained, explainMessages, inProblemOrder } from '../diagnostics/explain.js';
-import { msg } from '../diagnostics/message.js';
+import { type Message, msg } from '../diagnostics/message.js';
+import { renderMessage } from '../diagnostics/i18n.js';
 import { WorkingCalendar } from './calendar.js';
 import { compileNoticeData } from './compile.js';
 import { civil, dayOf, formatIsoDate, parseIsoDate, parseLooseDate, today, type Day } from './dates.js';
@@ -117,10 +118,10 @@ export class ObligationService {
         ...(deadline.covers
           ? { covers: { from: formatIsoDate(deadline.covers.from), to: formatIsoDate(deadline.covers.to) } }
           : {}),
-        rule: deadline.rule,
+        ...ruleFields(deadline.rule),
         nominalDue: formatIsoDate(deadline.nominal),
         due: formatIsoDate(deadline.due),
-        moved: deadline.moved ? { from: formatIsoDate(deadline.moved.from), because: deadline.moved.because } : null,
+        moved: movedFields(deadline.moved),
         interpretations: this.interpretations(rule.interpretations),
         calendars: [],
         ...(flags.length ? { flags } : {}),
@@ -182,7 +183,7 @@ export class ObligationService {
         else if (s.kind === 'after')
           result.triggered.push({
             obligation,
-            rule: describeRule(rule, this.eventName(rule)),
+            ...ruleFields(describeRule(rule, this.eventName(rule))),
             start: { event: rule.start, name: this.eventName(rule) },
             recipient,
             ...extras,
@@ -219,11 +220,11 @@ export class ObligationService {
       out.push({
         due: formatIsoDate(d.due),
         nominalDue: formatIsoDate(d.nominal),
-        moved: d.moved ? { from: formatIsoDate(d.moved.from), because: d.moved.because } : null,
+        moved: movedFields(d.moved),
         obligation,
         covers: { from: formatIsoDate(d.covers!.from), to: formatIsoDate(d.covers!.to) },
         recipient,
-        rule: d.rule,
+        ...ruleFields(d.rule),
         ...extras,
         ...(atLeast ? { atLeast } : {}),
       });
@@ -266,20 +267,8 @@ export class ObligationService {
 
   /** flags: why a kind read from a name deserves a second look (parties in obligations.yaml). */
   flags(basis: NameBasis): PartyFlag[] {
-    if (basis === 'unlisted')
-      return [
-        {
-          code: 'unlisted-name',
-          message: `the name is neither in annex 1 (全国性接入机构名单), nor a name of the operator (运行机构), nor plainly local; it is read as a local institution (第二十一条). If it is the head office of a national institution, or the operator, its recipient and days differ: give the kind (--reporter national | operator) or the name as annex 1 spells it`,
-        },
-      ];
-    if (basis === 'pboc-name')
-      return [
-        {
-          code: 'pboc-name',
-          message: `the name is that of an office of the People's Bank, which is no access institution; it is read as a local institution only because no kind was given: give --reporter pboc | pboc-branch | pboc-any-branch`,
-        },
-      ];
+    if (basis === 'unlisted') return [flag('unlisted-name', msg('diag.obligations.flag.unlistedName'))];
+    if (basis === 'pboc-name') return [flag('pboc-name', msg('diag.obligations.flag.pbocName'))];
     return [];
   }
 
@@ -351,6 +340,30 @@ export class ObligationService {
         );
     }
   }
+}
+
+// The texts of an answer are English (what tools and the API have always read), each with its catalogue
+// key and values beside it, from which the CLI says it in the reader's language.
+
+/** ruleFields: a schedule in words (rule), with its key and values (ruleId, ruleParams). */
+function ruleFields(rule: Message): { rule: string; ruleId: string; ruleParams?: Message['params'] } {
+  return { rule: renderMessage(rule, 'en'), ruleId: rule.key, ...(rule.params ? { ruleParams: rule.params } : {}) };
+}
+
+/** movedFields: why a last day moved to a working day (because), with its key and values (becauseId, params). */
+function movedFields(moved: Deadline['moved']): DueResult['moved'] {
+  if (!moved) return null;
+  const { key, params } = moved.because;
+  return {
+    from: formatIsoDate(moved.from),
+    because: renderMessage(moved.because, 'en'),
+    becauseId: key,
+    ...(params ? { params } : {}),
+  };
+}
+
+function flag(code: PartyFlag['code'], message: Message): PartyFlag {
+  return { code, message: renderMessage(message, 'en'), messageId: message.key };
 }
 
 function parseDates(

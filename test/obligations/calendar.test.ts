@@ -9,6 +9,7 @@ import { formatIsoDate, parseIsoDate } from '../../src/obligations/dates.js';
 import { ObligationError } from '../../src/obligations/errors.js';
 import { calendarsDir } from '../../src/obligations/service.js';
 import { formatDiagnostic } from '../../src/diagnostics/diagnostics.js';
+import { renderMessage } from '../../src/diagnostics/i18n.js';
 
 let calendar: WorkingCalendar;
 beforeAll(async () => {
@@ -54,12 +55,21 @@ describe('the working-day calendar', () => {
     expect(calendar.isWorkingDay(d(date))).toBe(working);
   });
 
-  it('says why a day is or is not a working day, naming the notice', () => {
-    expect(calendar.why(d('2024-10-06'))).toBe('2024-10-06（星期日） is a day off for 国庆节 (国办发明电〔2023〕7号)');
-    expect(calendar.why(d('2024-02-18'))).toBe(
+  it('says why a day is or is not a working day, naming the notice, in either language', () => {
+    const why = (date: string, lang: 'zh' | 'en') => renderMessage(calendar.why(d(date)), lang);
+    expect(why('2024-10-06', 'en')).toBe('2024-10-06（星期日） is a day off for 国庆节 (国办发明电〔2023〕7号)');
+    expect(why('2024-10-06', 'zh')).toBe('2024-10-06（星期日）为国庆节放假日（国办发明电〔2023〕7号）');
+    expect(why('2024-02-18', 'en')).toBe(
       '2024-02-18（星期日） is a working day in place of 春节 (调休上班, 国办发明电〔2023〕7号)',
     );
-    expect(calendar.why(d('2026-01-31'))).toBe('2026-01-31（星期六） is a weekend day');
+    expect(why('2024-02-18', 'zh')).toBe('2024-02-18（星期日）为春节调休上班日，是工作日（国办发明电〔2023〕7号）');
+    expect(why('2026-01-31', 'en')).toBe('2026-01-31（星期六） is a weekend day');
+    expect(why('2026-01-31', 'zh')).toBe('2026-01-31（星期六）为周末休息日');
+    expect(why('2026-01-30', 'zh')).toBe('2026-01-30（星期五）为工作日');
+    expect(calendar.why(d('2024-10-06'))).toEqual({
+      key: 'diag.calendar.why.dayOff',
+      params: { date: '2024-10-06（星期日）', holiday: '国庆节', notice: '国办发明电〔2023〕7号' },
+    });
   });
 
   it('counts working days across the National Day week, its 调休 Sunday and Saturday included', () => {

@@ -143,6 +143,93 @@ describe('credit-policy due', () => {
   });
 });
 
+// The schedule in words and why a deadline moved (the State Council notice's 放假/调休) read in the reader's
+// language; the JSON keeps the English text with the catalogue key and values beside it.
+describe("credit-policy due: the rule and why the day moved, in the reader's language", () => {
+  // 招商银行 (annex 1) sends its self-assessment of 2024 by 31 January 2025, a day of 春节 (国办发明电〔2024〕12号).
+  const args = ['due', '--obligation', 'rating-self-assessment', '--start', '2024', '--institution', '招商银行'];
+
+  it('in Chinese by default', () => {
+    const r = run(args);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      '  规则：          所评年度次年 1 月 31 日前；该日不是工作日的，顺延至其后第一个工作日\n',
+    );
+    expect(r.stdout).toContain(
+      '  顺延：          由 2025-01-31 顺延：2025-01-31（星期五）为春节放假日（国办发明电〔2024〕12号）\n',
+    );
+  });
+
+  it('in English with --lang en, as before', () => {
+    const r = run([...args, '--lang', 'en']);
+    expect(r.stdout).toContain(
+      '  rule:      by 31 January of the year after the year rated, or the next working day when that is not one\n',
+    );
+    expect(r.stdout).toContain(
+      '  moved:     from 2025-01-31: 2025-01-31（星期五） is a day off for 春节 (国办发明电〔2024〕12号)\n',
+    );
+  });
+
+  it('in JSON: the English text, with its key and values beside it', () => {
+    const r = JSON.parse(run([...args, '--json']).stdout);
+    expect(r.rule).toBe('by 31 January of the year after the year rated, or the next working day when that is not one');
+    expect(r.ruleId).toBe('diag.schedule.orNextWorkingDay');
+    expect(r.ruleParams).toEqual({
+      text: {
+        key: 'diag.schedule.annual.day.nextYear',
+        params: { month: 1, monthName: { key: 'diag.schedule.month.m1' }, day: 31 },
+      },
+    });
+    expect(r.moved).toEqual({
+      from: '2025-01-31',
+      because: '2025-01-31（星期五） is a day off for 春节 (国办发明电〔2024〕12号)',
+      becauseId: 'diag.calendar.why.dayOff',
+      params: { date: '2025-01-31（星期五）', holiday: '春节', notice: '国办发明电〔2024〕12号' },
+    });
+  });
+
+  it('a count of working days, and a day the text sets no day for', () => {
+    const appeal = ['due', '--obligation', 'rating-appeal', '--start', '2025-09-26', '--institution', '招商银行'];
+    expect(run(appeal).stdout).toContain('  规则：          自收到反馈之日起 7 个工作日内\n');
+    expect(run([...appeal, '--lang', 'en']).stdout).toContain('  rule:      7 working days after 收到反馈之日\n');
+    const daily = ['due', '--obligation', 'daily-query-check', '--start', '2025-01-02', '--reporter', 'local'];
+    expect(run(daily).stderr).toBe(
+      'due：/obligation：daily-query-check：原文未规定其日期（每个工作日），因此不计算截止日期\n',
+    );
+    expect(run([...daily, '--lang', 'en']).stderr).toBe(
+      'due: /obligation: daily-query-check: the text sets no day for it (every working day), so no due date is computed\n',
+    );
+  });
+
+  it('calendar: the deadlines that run from an event, each in words', () => {
+    const args = ['calendar', '--institution', '某市农村商业银行', '--year', '2025'];
+    const zh = run(args).stdout;
+    expect(zh).toContain(
+      '  rating-appeal: 自收到反馈之日起 7 个工作日内 → 所在地人民银行分支机构  附件3 第十条（四）\n',
+    );
+    expect(zh).toContain(
+      '  security-event-report: 不晚于发生征信信息安全风险事件之日 → 所在地人民银行分支机构  三（二）\n',
+    );
+    expect(zh).toContain(
+      '  dispute-handling: 自收到异议之日起 20 日内；该日不是工作日的，顺延至其后第一个工作日 → 异议申请人  附件3 表 10.1\n',
+    );
+    const en = run([...args, '--lang', 'en']).stdout;
+    expect(en).toContain(
+      '  rating-appeal: 7 working days after 收到反馈之日 → 所在地人民银行分支机构  附件3 第十条（四）\n',
+    );
+    expect(en).toContain(
+      '  security-event-report: on the day of 发生征信信息安全风险事件之日 → 所在地人民银行分支机构  三（二）\n',
+    );
+    const json = JSON.parse(run([...args, '--json']).stdout);
+    const appeal = json.triggered.find((e: { obligation: { id: string } }) => e.obligation.id === 'rating-appeal');
+    expect(appeal).toMatchObject({
+      rule: '7 working days after 收到反馈之日',
+      ruleId: 'diag.schedule.after.workingDays',
+      ruleParams: { count: 7, event: '收到反馈之日' },
+    });
+  });
+});
+
 describe('credit-policy calendar', () => {
   it("lists an institution's due dates of a year, each with its clause section", () => {
     const r = run(['calendar', '--institution', '中国建设银行', '--year', '2025', '--lang', 'en']);

@@ -94,7 +94,14 @@ describe('names read as a kind of party', () => {
     expect([out.result.institution.kind, out.result.flags?.map((f) => f.code)]).toEqual(['local', ['unlisted-name']]);
     expect(out.result.interpretations.map((i) => i.id)).toContain('unlisted-name-is-local-and-flagged');
     expect(renderCalendarText(out.result, 'en')).toContain('  flag: unlisted-name: the name is neither in annex 1');
-    expect(renderCalendarText(out.result)).toContain('  提示：unlisted-name：the name is neither in annex 1');
+    expect(renderCalendarText(out.result)).toContain(
+      '  提示：unlisted-name：该名称不在附件1（全国性接入机构名单）中，不是运行机构的名称，也不能明显看出是地方性机构；现按地方性接入机构理解（第二十一条）。',
+    );
+    // The JSON keeps the English text, with the catalogue key beside it.
+    expect(out.result.flags?.[0]).toMatchObject({
+      message: expect.stringMatching(/^the name is neither in annex 1/),
+      messageId: 'diag.obligations.flag.unlistedName',
+    });
   });
 
   it('does not flag a plainly local name, a name of annex 1 or a given kind', () => {

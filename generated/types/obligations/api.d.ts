@@ -58,6 +58,11 @@ export interface DueResult {
    * The schedule in words, e.g. 30 working days after 本通知发布之日.
    */
   rule: string;
+  /**
+   * The catalogue key of rule (locales/, under diag.schedule.): rule is its English text; ruleParams holds its values.
+   */
+  ruleId?: string;
+  ruleParams?: MessageParams;
   nominalDue: IsoDate;
   due: IsoDate;
   moved: MovedDeadline | null;
@@ -100,6 +105,12 @@ export interface CoveredPeriod {
   from: IsoDate;
   to: IsoDate;
 }
+/**
+ * The values a catalogue message interpolates, by name: a number, a text, or another message ({key, params}).
+ */
+export interface MessageParams {
+  [k: string]: unknown;
+}
 export interface MovedDeadline {
   /**
    * The last day as counted, which is not a working day.
@@ -109,6 +120,11 @@ export interface MovedDeadline {
    * Why that day is not a working day.
    */
   because: string;
+  /**
+   * The catalogue key of because (locales/, under diag.calendar.why.): because is its English text; params holds its values.
+   */
+  becauseId?: string;
+  params?: MessageParams;
 }
 export interface DueStatus {
   status: "on-time" | "late" | "missing" | "pending" | "out-of-time" | "lapsed";
@@ -160,6 +176,11 @@ export interface InferredRef {
 export interface PartyFlag {
   code: "unlisted-name" | "pboc-name";
   message: string;
+  /**
+   * The catalogue key of message (locales/, under diag.obligations.flag.): message is its English text.
+   */
+  messageId?: string;
+  params?: MessageParams;
 }
 /**
  * An institution's deadlines for one year: every due date that falls in the year, the deadlines that run from an event, and those the text gives no day, each traced to its clause.
@@ -193,6 +214,11 @@ export interface DatedEntry {
   recipient: Party | null;
   rule: string;
   /**
+   * The catalogue key of rule (locales/, under diag.schedule.): rule is its English text; ruleParams holds its values.
+   */
+  ruleId?: string;
+  ruleParams?: MessageParams;
+  /**
    * Further recipients of the same filing (有关部门).
    */
   alsoTo?: Party[];
@@ -205,6 +231,11 @@ export interface DatedEntry {
 export interface TriggeredEntry {
   obligation: ObligationRef;
   rule: string;
+  /**
+   * The catalogue key of rule (locales/, under diag.schedule.): rule is its English text; ruleParams holds its values.
+   */
+  ruleId?: string;
+  ruleParams?: MessageParams;
   start: {
     event: string;
     name: string;

@@ -1,6 +1,7 @@
 // Render stage: the readable answers of `due`, `calendar` and `report validate|status`, with the
 // clauses in the notice's own wording.
-import { defaultLang, displayWidth, type Lang, padDisplay, translator } from '../../diagnostics/i18n.js';
+import { defaultLang, displayWidth, type Lang, padDisplay, renderMessage, translator } from '../../diagnostics/i18n.js';
+import type { MessageParam } from '../../diagnostics/message.js';
 import { readingIn } from '../rating/text.js';
 import type {
   DueResult,
@@ -21,6 +22,14 @@ function to(recipient: Party | null, alsoTo?: Party[]): string {
 
 function inferredMark(inferred: InferredRef | undefined, lang: Lang): string {
   return inferred ? translator(lang)('cli.calendar.inferred', { id: inferred.id }) : '';
+}
+
+/**
+ * inLang: a text of the answer in the reader's language, from its catalogue key and values; the English
+ * text as it is when the answer carries no key (one written before the keys were added).
+ */
+function inLang(text: string, id: string | undefined, params: { [k: string]: unknown } | undefined, lang: Lang) {
+  return id ? renderMessage({ key: id, params: params as Record<string, MessageParam> | undefined }, lang) : text;
 }
 
 function day(date: string): string {
@@ -83,12 +92,15 @@ export function renderDueText(r: DueResult, lang: Lang = defaultLang): string {
   lines.push(`${label('who')}${r.reporter.name}${to(r.recipient, r.alsoTo)}`);
   if (r.inferred)
     lines.push(`${label('inferred')}${t('cli.due.inferred')}[${r.inferred.id}] ${readingIn(r.inferred, lang)}`);
-  for (const f of r.flags ?? []) lines.push(`${label('flag')}${f.code}: ${f.message}`);
+  for (const f of r.flags ?? [])
+    lines.push(`${label('flag')}${f.code}: ${inLang(f.message, f.messageId, f.params, lang)}`);
   lines.push(`${label('from')}${day(r.start.date)} ${r.start.name}`);
   if (r.covers) lines.push(`${label('covers')}${r.covers.from} – ${r.covers.to}`);
-  lines.push(`${label('rule')}${r.rule}`);
-  if (r.moved)
-    lines.push(`${label('moved')}${t('cli.due.movedFrom', { from: r.moved.from, because: r.moved.because })}`);
+  lines.push(`${label('rule')}${inLang(r.rule, r.ruleId, r.ruleParams, lang)}`);
+  if (r.moved) {
+    const because = inLang(r.moved.because, r.moved.becauseId, r.moved.params, lang);
+    lines.push(`${label('moved')}${t('cli.due.movedFrom', { from: r.moved.from, because })}`);
+  }
   if (r.status) lines.push(`${label('status')}${statusText(r.status, lang)}`);
   lines.push(`${label('clause')}${r.obligation.section} ${r.obligation.clause}`);
   if (r.obligation.reporterClause) lines.push(`${blank}${r.obligation.reporterClause}`);
@@ -110,7 +122,8 @@ export function renderCalendarText(c: ObligationCalendar, lang: Lang = defaultLa
   lines.push(
     t('cli.calendar.heading', { who, kindName: c.institution.kindName, kind: c.institution.kind, year: c.year }),
   );
-  for (const f of c.flags ?? []) lines.push(t('cli.calendar.flag', { code: f.code, message: f.message }));
+  for (const f of c.flags ?? [])
+    lines.push(t('cli.calendar.flag', { code: f.code, message: inLang(f.message, f.messageId, f.params, lang) }));
   lines.push('');
   for (const d of c.dated) {
     const covers =
@@ -126,7 +139,7 @@ export function renderCalendarText(c: ObligationCalendar, lang: Lang = defaultLa
     lines.push('', t('cli.calendar.triggered'));
     for (const e of c.triggered)
       lines.push(
-        `  ${e.obligation.id}: ${e.rule}${to(e.recipient, e.alsoTo)}  ${e.obligation.section}${mark(e.inferred)}`,
+        `  ${e.obligation.id}: ${inLang(e.rule, e.ruleId, e.ruleParams, lang)}${to(e.recipient, e.alsoTo)}  ${e.obligation.section}${mark(e.inferred)}`,
       );
   }
   if (c.undated.length) {
