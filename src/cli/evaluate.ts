@@ -5,7 +5,7 @@ import { userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { Command } from 'commander';
 import { createDecisionLog, type Decision } from '../audit/log.js';
-import { attachEvidence, mergeFindings } from '../evidence/merge.js';
+import { attachEvidence, mergeFindings, reportRows } from '../evidence/merge.js';
 import { Deriver } from '../evidence/service.js';
 import type { RatingResult } from '../rating/decorate.js';
 import { Rater } from '../rating/rater.js';
@@ -72,6 +72,8 @@ export function registerEvaluate(program: Command): void {
     };
     const rater = await Rater.load(opts.rules, opts.wasm);
     let r: RatingResult;
+    // The result a readable report is made from: the same, but listing more rows behind each deduction.
+    let shown: RatingResult | undefined;
     let inputEvidence: Decision['inputEvidence'];
     if (!opts.evidence) {
       const outcome = rater.evaluate(parsed.value);
@@ -106,17 +108,19 @@ export function registerEvaluate(program: Command): void {
       if (!outcome.ok) return refuse(outcome.problems);
       await writeJsonAtomically(opts.findingsOut, derived);
       r = attachEvidence(outcome.result, outcome.ruleset, derived, merged.evidence, opts.findingsOut);
+      if (format !== 'json')
+        shown = attachEvidence(outcome.result, outcome.ruleset, derived, merged.evidence, opts.findingsOut, reportRows);
       inputEvidence = { derived, findingsFile: opts.findingsOut };
     }
     if (opts.decisionLog) await logDecision(opts.decisionLog, opts.decisionKey, parsed.value, r, inputEvidence);
     const output =
       format === 'pdf'
-        ? await printPdf(r)
+        ? await printPdf(shown ?? r)
         : format === 'json'
           ? `${JSON.stringify(r, null, 2)}\n`
           : format === 'html'
-            ? renderResultHtml(r, cliLang())
-            : renderResultText(r, cliLang());
+            ? renderResultHtml(shown ?? r, cliLang())
+            : renderResultText(shown ?? r, cliLang());
     // Written whole once rendered: a failed PDF leaves no file behind.
     if (opts.out) await writeOutput(opts.out, output);
     else process.stdout.write(output);

@@ -17,7 +17,13 @@ export interface AssessorOverride {
 type Findings = Record<string, Record<string, unknown>>;
 type Evidence = NonNullable<RatingResult['evidence']>;
 
+/** The rows behind a deduction that a rating result carries (the API, the decision log, --format json). */
 export const firstRows = 5;
+/**
+ * The rows a readable report (text, HTML, PDF) lists under a deduction: every row of an ordinary finding;
+ * past this it says how many more there are and where they all are (the findings file).
+ */
+export const reportRows = 50;
 
 /** mergeFindings gives the rating input (overrides removed) and the evidence summary, or problems. */
 export function mergeFindings(
@@ -110,13 +116,14 @@ function readOverrides(raw: unknown, problems: Problem[]): Map<string, AssessorO
   return out;
 }
 
-/** attachEvidence adds the evidence summary and, per deduction, the first rows behind it. */
+/** attachEvidence adds the evidence summary and, per deduction, the first `rows` rows behind it. */
 export function attachEvidence(
   result: RatingResult,
   rs: RuleSet,
   derived: DerivedFindings,
   evidence: Evidence,
   findingsFile?: string,
+  rows = firstRows,
 ): RatingResult {
   const byFinding = new Map(derived.derived.map((d) => [`${d.item}\u0000${d.finding}`, d]));
   const overridden = new Map(evidence.overridden.map((o) => [`${o.item}\u0000${o.finding}`, o]));
@@ -137,7 +144,7 @@ export function attachEvidence(
             finding: rule.finding,
             source: o ? ('overridden' as const) : ('derived' as const),
             total: d.total,
-            rows: d.rows.slice(0, firstRows),
+            rows: d.rows.slice(0, rows),
             ...(o ? { derivedValue: o.derivedValue, reason: o.reason } : {}),
           },
         };

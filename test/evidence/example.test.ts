@@ -199,6 +199,9 @@ describe('the example through the CLI', () => {
       why: 'idle-not-locked',
       stretch: { days: 166, after: 'period-start', before: { table: 'queries', row: 5, key: 'Q004' } },
     });
+    // The result (JSON, the API, the decision log) carries the first five of its six rows and the total.
+    const idle = item('5.4').deductions.find((d: { evidence?: unknown }) => d.evidence).evidence;
+    expect([idle.rows.length, idle.total]).toEqual([5, 6]);
     const valid = compileSchema('rating/result.schema.json');
     expect(valid(result), JSON.stringify(valid.errors)).toBe(true);
     expect(item('8.1').deductions[0].count).toBe(5);
@@ -217,17 +220,21 @@ describe('the example through the CLI', () => {
     const r = evaluateExample(join(tmpdir(), `cp-f-${process.pid}.json`));
     expect(r.stdout).toContain('证据：users 第 6 行 U05（filed-late）');
     expect(r.stdout).toContain('评级人员改定：8.1 queriesWithoutAuthorization 由 6 改为 5，理由：Q006');
-    // 5.4's first five of its six rows, each idle stretch with its days and the query rows around it.
+    // 5.4's six rows, each idle stretch with its days and the query rows around it: all of them, none left to
+    // the findings file (the result's JSON carries the first five, with the total).
     const line = r.stdout.split('\n').find((l) => l.includes('U02（idle-not-locked'));
     expect(line?.trim().split('；')).toEqual([
       '证据：users 第 3 行 U02（idle-not-locked：2024-01-01 至 2024-06-14 共 166 天无查询，此前：年度开始，此后：queries 第 5 行 Q004）',
       'users 第 3 行 U02（not-stopped-on-leaving）',
       'users 第 4 行 U03（idle-not-locked：2024-04-03 至 2024-05-17 共 45 天无查询，此前：queries 第 9 行 Q008，此后：queries 第 3 行 Q002）',
       'users 第 4 行 U03（idle-not-locked：2024-05-19 至 2024-08-07 共 81 天无查询，此前：queries 第 3 行 Q002，此后：queries 第 7 行 Q006）',
-      expect.stringMatching(
-        /^users 第 4 行 U03（idle-not-locked：2024-08-09 至 2024-12-19 共 133 天无查询，此前：queries 第 7 行 Q006，此后：queries 第 6 行 Q005） … 共 6 行，全部见 /,
-      ),
+      'users 第 4 行 U03（idle-not-locked：2024-08-09 至 2024-12-19 共 133 天无查询，此前：queries 第 7 行 Q006，此后：queries 第 6 行 Q005）',
+      'users 第 5 行 U04（idle-not-locked：2024-10-21 至 2024-12-30 共 71 天无查询，此前：queries 第 4 行 Q003，此后：截至日）',
     ]);
+    const en = evaluateExample(join(tmpdir(), `cp-f-${process.pid}-en.json`), ['--lang', 'en']).stdout;
+    expect(en).toContain(
+      '; users row 5 U04 (idle-not-locked: no query from 2024-10-21 to 2024-12-30, 71 days, after queries row 4 Q003 and before the as-of day)\n',
+    );
   });
 
   it('the HTML report lists the rows', () => {
@@ -235,6 +242,9 @@ describe('the example through the CLI', () => {
     expect(r.stdout).toContain('<ul class="evidence"><li>users 第 6 行 U05（filed-late）</li></ul>');
     expect(r.stdout).toContain(
       '<li>users 第 3 行 U02（idle-not-locked：2024-01-01 至 2024-06-14 共 166 天无查询，此前：年度开始，此后：queries 第 5 行 Q004）</li>',
+    );
+    expect(r.stdout).toContain(
+      '<li>users 第 5 行 U04（idle-not-locked：2024-10-21 至 2024-12-30 共 71 天无查询，此前：queries 第 4 行 Q003，此后：截至日）</li></ul>',
     );
     expect(r.stdout).toContain('<h2>事实来源</h2>');
     // The derivation's readings are listed with the scoring table's.

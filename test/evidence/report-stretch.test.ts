@@ -60,4 +60,21 @@ describe('an idle stretch in the rating reports', () => {
       '<ul class="evidence"><li>users row 2 U01 (idle-not-locked: no query from 2024-03-02 to 2024-04-30, 60 days, after the year&#39;s start and before the as-of day)</li></ul>',
     );
   });
+
+  it('says how many rows are not listed and where they all are, when a finding has more than the report lists', () => {
+    const row = (n: number) => ({ table: 'queries', row: n + 1, key: `Q${n}`, why: 'no-authorization' });
+    const capped: Evidence = { ...evidence([row(1), row(2)]), total: 75 };
+    expect(deductionEvidenceLines(translator('zh'), capped, 'out/findings.json')).toEqual([
+      '      证据：queries 第 2 行 Q1（no-authorization）；queries 第 3 行 Q2（no-authorization） … 另有 73 行未在此列出（共 75 行），全部见 out/findings.json',
+    ]);
+    expect(deductionEvidenceLines(translator('zh'), capped, undefined)[0]).toMatch(
+      /… 另有 73 行未在此列出（共 75 行）；全部行可由 credit-policy findings derive 写入事实文件$/,
+    );
+    expect(deductionEvidenceLines(translator('en'), capped, 'out/findings.json')[0]).toMatch(
+      /queries row 3 Q2 \(no-authorization\) … 73 more not listed here \(75 rows in all\), all in out\/findings\.json$/,
+    );
+    expect(deductionEvidenceHtml(translator('zh'), capped, 'out/findings.json')).toContain(
+      '<li>… 另有 73 行未在此列出（共 75 行），全部见 out/findings.json</li></ul>',
+    );
+  });
 });

@@ -36,10 +36,11 @@ const rowText = (t: T, x: DeductionEvidence['rows'][number]) =>
     stretch: x.stretch ? stretchText(t, x.stretch) : '',
     interpolation: { escapeValue: false },
   });
+// Rows past those listed: how many more, and where they all are (the findings file, or how to write one).
 const more = (t: T, e: DeductionEvidence, file: string | undefined) =>
   e.total > e.rows.length
-    ? t('rating.evidence.more', { total: e.total }) +
-      (file ? t('rating.evidence.moreFile', { file, interpolation: { escapeValue: false } }) : '')
+    ? t('rating.evidence.more', { more: e.total - e.rows.length, total: e.total }) +
+      (file ? t('rating.evidence.moreFile', { file, ...plain }) : t('rating.evidence.moreNoFile'))
     : '';
 
 /** deductionEvidenceLines: the lines under one deduction in the text report. */
