@@ -1,9 +1,8 @@
-// Render stage: the readable summary of a findings file: each derived finding with its first rows,
+// Render stage: the readable summary of a findings file: each derived finding with its rows (up to 50),
 // and the items not derived with why (Chinese by default, English with --lang en).
 import type { DerivedFindings } from '../../generated/types/evidence/findings.js';
 import { defaultLang, type Lang, translator } from '../diagnostics/i18n.js';
-
-const shown = 5;
+import { reportRows as shown } from '../evidence/merge.js';
 
 /** renderFindingsText lists what was derived, from which rows, and what was not. */
 export function renderFindingsText(f: DerivedFindings, file?: string, lang: Lang = defaultLang): string {
@@ -27,7 +26,7 @@ export function renderFindingsText(f: DerivedFindings, file?: string, lang: Lang
       lines.push(`      ${t('cli.findings.text.row', { table: r.table, row: r.row, key: r.key, why: r.why })}`);
     if (d.total > shown)
       lines.push(
-        `      ${t('cli.findings.text.more', { total: d.total, all: file ? t('cli.findings.text.all', { file }) : '' })}`,
+        `      ${t('cli.findings.text.more', { more: d.total - shown, total: d.total, all: file ? t('cli.findings.text.all', { file }) : '' })}`,
       );
   }
   if (f.notDerived.length) {

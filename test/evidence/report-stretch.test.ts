@@ -4,6 +4,8 @@
 import { describe, expect, it } from 'vitest';
 import { translator } from '../../src/diagnostics/i18n.js';
 import { deductionEvidenceHtml, deductionEvidenceLines } from '../../src/render/rating/evidence.js';
+import { renderFindingsText } from '../../src/render/findings-text.js';
+import type { DerivedFindings } from '../../generated/types/evidence/findings.js';
 
 type Evidence = Parameters<typeof deductionEvidenceLines>[1];
 
@@ -75,6 +77,30 @@ describe('an idle stretch in the rating reports', () => {
     );
     expect(deductionEvidenceHtml(translator('zh'), capped, 'out/findings.json')).toContain(
       '<li>… 另有 73 行未在此列出（共 75 行），全部见 out/findings.json</li></ul>',
+    );
+  });
+
+  it('findings derive lists up to 50 rows of a finding, then how many more and where', () => {
+    const rows = Array.from({ length: 52 }, (_, n) => ({
+      table: 'queries',
+      row: n + 2,
+      key: `Q${n}`,
+      why: 'no-authorization',
+    }));
+    const f = {
+      institution: '某银行',
+      year: 2024,
+      asOf: '2025-01-15',
+      ruleset: { id: 'yinfa-2018-102', hash: 'sha256:0' },
+      tables: [],
+      derived: [{ item: '8.1', finding: 'queriesWithoutAuthorization', value: 52, total: 52, rows }],
+      notDerived: [],
+    } as unknown as DerivedFindings;
+    const zh = renderFindingsText(f, 'findings.json', 'zh').split('\n');
+    expect(zh.filter((l) => l.startsWith('      queries 第'))).toHaveLength(50);
+    expect(zh).toContain('      … 另有 2 行未在此列出（共 52 行），全部见 findings.json');
+    expect(renderFindingsText(f, 'findings.json', 'en')).toContain(
+      '      … 2 more not listed here (52 rows in all), every one in findings.json\n',
     );
   });
 });
