@@ -19,13 +19,38 @@ function run(args: string[]) {
 }
 
 describe('credit-policy inspections status', () => {
-  it('prints the due, overdue and complete inspections with their clauses', () => {
+  it('prints the due, overdue and complete inspections with their clauses, in Chinese by default', () => {
     const r = run(['inspections', 'status', 'examples/inspections', '--as-of', '2025-11-20']);
     expect(r.code).toBe(0);
+    expect(r.stdout).toContain('征信信息安全巡查（附件4），截至 2025-11-20\n');
+    expect(r.stdout).toContain('  已完成 2 项，未到期 1 项，已逾期 1 项，逾期完成 0 项，计划中 1 项；');
+    expect(r.stdout).toContain('  未到期   MS-2025-03  某市农村商业银行（某省）');
+    expect(r.stdout).toContain('           巡查工作报告：到期日 2025-11-28，尚余 6 个工作日（8 日）\n');
+    expect(r.stdout).toContain('           巡查工作报告：已逾期 25 个工作日（35 日），到期日 2025-10-16\n');
+    expect(r.stdout).toContain(
+      '           整改情况 → 巡查组织单位、有关部门：按时：2025-04-18 报送，到期日 2025-04-21\n',
+    );
+    expect(r.stdout).toContain('  已完成   MS-2025-01  某村镇银行（某省）');
+    expect(r.stdout).toContain('  中国工商银行某省分行（某省）  待巡查：到期日 2026-01-01，尚余 42 日  从未巡查\n');
+    expect(r.stdout).toContain(
+      '  巡查工作报告： 巡查组在巡查工作结束后 10 个工作日内，向巡查组织单位报送巡查工作报告。\n',
+    );
+  });
+
+  it('prints the same in English with --lang en, as before', () => {
+    const r = run(['inspections', 'status', 'examples/inspections', '--as-of', '2025-11-20', '--lang', 'en']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Inspections (附件4) as of 2025-11-20\n');
     expect(r.stdout).toContain('  2 complete, 1 due, 1 overdue, 0 late, 1 planned;');
     expect(r.stdout).toContain('  DUE      MS-2025-03  某市农村商业银行（某省）');
     expect(r.stdout).toContain('           report: due 2025-11-28, 6 working days (8 days) left');
     expect(r.stdout).toContain('  COMPLETE MS-2025-01  某村镇银行（某省）');
+    expect(r.stdout).toContain(
+      '  中国工商银行某省分行（某省）  due until 2026-01-01 (42 days left)  never inspected\n',
+    );
+    expect(r.stdout).toContain(
+      '  rectification: 并在接到整改反馈后的 15 个工作日内按要求将整改情况报送巡查组织单位和有关部门。\n',
+    );
   });
 
   it('answers in JSON and HTML', () => {
@@ -65,7 +90,7 @@ describe('credit-policy inspections status', () => {
       'MS-2025-02',
       '某城市商业银行',
       'overdue',
-      'overdue by 25 working days (35 days) (due 2025-10-16)',
+      '已逾期 25 个工作日（35 日），到期日 2025-10-16',
     ]);
     expect(wb.getWorksheet('全覆盖')!.getCell('C2').value).toBe('due');
   });

@@ -1,6 +1,6 @@
 // Report stage: the printable page of `inspections status --format html`: the plans, the inspections
 // with their deadlines and the coverage of annex 4, each status beside its clause.
-import { defaultLang, type Lang } from '../../diagnostics/i18n.js';
+import { defaultLang, type Lang, translator } from '../../diagnostics/i18n.js';
 import { readingIn } from '../rating/text.js';
 import type { InspectionsStatus } from '../../../generated/types/inspections/status.js';
 import { escapeHtml, htmlPage } from '../page/html-page.js';
@@ -16,10 +16,11 @@ th { background: #f0f0f0; }
 .clause { color: #555; font-size: .9em; }`;
 
 export function renderInspectionsHtml(r: InspectionsStatus, lang: Lang = defaultLang): string {
+  const t = translator(lang);
   const cell = (status: string) => `<td class="${escapeHtml(status)}">${escapeHtml(status)}</td>`;
   const s = r.summary;
   const body = `<h1>征信信息安全巡查 · ${escapeHtml(r.asOf)}</h1>
-<p>${s.complete} complete · ${s.due} due · ${s.overdue} overdue · ${s.late} late · ${s.planned} planned · ${s.uncovered} uncovered · ${s.plansMissing} plan year(s) missing</p>
+<p>${escapeHtml(t('cli.inspections.summary', s))}</p>
 <h2>年度巡查工作计划</h2>
 <table><tr><th>年度</th><th>巡查组织单位</th><th>辖区</th><th>状态</th></tr>
 ${r.plans.map((p) => `<tr><td>${p.year}</td><td>${escapeHtml(p.organizingUnit)}</td><td>${escapeHtml(p.region)}</td>${cell(p.status)}</tr>`).join('\n')}
@@ -30,7 +31,7 @@ ${r.plans.map((p) => `<tr><td>${p.year}</td><td>${escapeHtml(p.organizingUnit)}<
 ${r.inspections
   .map(
     (i) =>
-      `<tr><td>${escapeHtml(i.id)}</td><td>${escapeHtml(i.institution)}</td>${cell(i.status)}<td>${i.fieldwork ? `${escapeHtml(i.fieldwork.from)} – ${escapeHtml(i.fieldwork.to)}` : escapeHtml(i.planned ?? '')}</td><td>${i.team.size}${i.team.ok ? '' : ` <span class="overdue">少于 ${i.team.atLeast} 人</span>`}</td><td>${escapeHtml(stageText(i.report))}</td><td>${escapeHtml(stageText(i.rectification))}${i.rectification.inferred ? ` <small>(inferred: ${escapeHtml(i.rectification.inferred.id)})</small>` : ''}</td></tr>`,
+      `<tr><td>${escapeHtml(i.id)}</td><td>${escapeHtml(i.institution)}</td>${cell(i.status)}<td>${i.fieldwork ? `${escapeHtml(i.fieldwork.from)} – ${escapeHtml(i.fieldwork.to)}` : escapeHtml(i.planned ?? '')}</td><td>${i.team.size}${i.team.ok ? '' : ` <span class="overdue">少于 ${i.team.atLeast} 人</span>`}</td><td>${escapeHtml(stageText(i.report, lang))}</td><td>${escapeHtml(stageText(i.rectification, lang))}${i.rectification.inferred ? ` <small>${escapeHtml(t('cli.calendar.inferred', { id: i.rectification.inferred.id }).trim())}</small>` : ''}</td></tr>`,
   )
   .join('\n')}
 </table>

@@ -4,9 +4,10 @@
 import ExcelJS from 'exceljs';
 import type { InspectionsStatus } from '../../../generated/types/inspections/status.js';
 import { stageText } from './text.js';
+import { defaultLang, type Lang } from '../../diagnostics/i18n.js';
 
 /** renderInspectionsXlsx returns the bytes of the workbook. */
-export async function renderInspectionsXlsx(r: InspectionsStatus): Promise<Buffer> {
+export async function renderInspectionsXlsx(r: InspectionsStatus, lang: Lang = defaultLang): Promise<Buffer> {
   const wb = new ExcelJS.Workbook();
   wb.creator = 'credit-policy';
   // Fixed workbook dates: the same answer gives the same bytes.
@@ -37,8 +38,8 @@ export async function renderInspectionsXlsx(r: InspectionsStatus): Promise<Buffe
       i.fieldwork?.from ?? '',
       i.fieldwork?.to ?? '',
       i.team.size,
-      stageText(i.report),
-      stageText(i.rectification),
+      stageText(i.report, lang),
+      stageText(i.rectification, lang),
     ]),
     r.inspections[0]
       ? [r.inspections[0].team.clause, r.inspections[0].report.clause, r.inspections[0].rectification.clause]
