@@ -66,7 +66,8 @@ describe('credit-policy inspections status', () => {
     ]);
     const html = run(['inspections', 'status', 'examples/inspections', '--as-of', '2025-11-20', '--format', 'html']);
     expect(html.stdout).toMatch(/^<!DOCTYPE html>/);
-    expect(html.stdout).toContain('<td class="due">due</td>');
+    expect(html.stdout).toContain('<td class="due">未到期</td>');
+    expect(html.stdout).toContain('<td class="due">待巡查</td>');
   });
 
   it('writes an .xlsx with --out that reads back', async () => {

@@ -102,7 +102,8 @@ describe('the example plan (examples/inspections) as of Thursday 20 November 202
     expect(zh).toContain('  已逾期   MS-2025-02  某城市商业银行（某省）');
     expect(zh).toContain('巡查工作报告：已逾期 25 个工作日（35 日），到期日 2025-10-16');
     const html = renderInspectionsHtml(r);
-    expect(html).toContain('<td class="overdue">overdue</td>');
+    expect(html).toContain('<td class="overdue">已逾期</td>');
+    expect(renderInspectionsHtml(r, 'en')).toContain('<td class="overdue">overdue</td>');
     expect(html).toContain('<td>已逾期 25 个工作日（35 日），到期日 2025-10-16</td>');
     expect(renderInspectionsHtml(r, 'en')).toContain('<td>overdue by 25 working days (35 days) (due 2025-10-16)</td>');
     expect(html).toContain('在开展征信信息安全巡查时，巡查组工作人员不得少于2人');

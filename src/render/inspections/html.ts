@@ -17,13 +17,15 @@ th { background: #f0f0f0; }
 
 export function renderInspectionsHtml(r: InspectionsStatus, lang: Lang = defaultLang): string {
   const t = translator(lang);
-  const cell = (status: string) => `<td class="${escapeHtml(status)}">${escapeHtml(status)}</td>`;
+  // The class is the status code (the colours); the text is its name in the reader's language.
+  const cell = (part: 'plan' | 'inspection' | 'coverage', status: string) =>
+    `<td class="${escapeHtml(status)}">${escapeHtml(t(`cli.inspections.cell.${part}.${status}`))}</td>`;
   const s = r.summary;
   const body = `<h1>征信信息安全巡查 · ${escapeHtml(r.asOf)}</h1>
 <p>${escapeHtml(t('cli.inspections.summary', s))}</p>
 <h2>年度巡查工作计划</h2>
 <table><tr><th>年度</th><th>巡查组织单位</th><th>辖区</th><th>状态</th></tr>
-${r.plans.map((p) => `<tr><td>${p.year}</td><td>${escapeHtml(p.organizingUnit)}</td><td>${escapeHtml(p.region)}</td>${cell(p.status)}</tr>`).join('\n')}
+${r.plans.map((p) => `<tr><td>${p.year}</td><td>${escapeHtml(p.organizingUnit)}</td><td>${escapeHtml(p.region)}</td>${cell('plan', p.status)}</tr>`).join('\n')}
 </table>
 <p class="clause">${escapeHtml(r.plans[0]?.clause ?? '')}</p>
 <h2>巡查</h2>
@@ -31,14 +33,14 @@ ${r.plans.map((p) => `<tr><td>${p.year}</td><td>${escapeHtml(p.organizingUnit)}<
 ${r.inspections
   .map(
     (i) =>
-      `<tr><td>${escapeHtml(i.id)}</td><td>${escapeHtml(i.institution)}</td>${cell(i.status)}<td>${i.fieldwork ? `${escapeHtml(i.fieldwork.from)} – ${escapeHtml(i.fieldwork.to)}` : escapeHtml(i.planned ?? '')}</td><td>${i.team.size}${i.team.ok ? '' : ` <span class="overdue">少于 ${i.team.atLeast} 人</span>`}</td><td>${escapeHtml(stageText(i.report, lang))}</td><td>${escapeHtml(stageText(i.rectification, lang))}${i.rectification.inferred ? ` <small>${escapeHtml(t('cli.calendar.inferred', { id: i.rectification.inferred.id }).trim())}</small>` : ''}</td></tr>`,
+      `<tr><td>${escapeHtml(i.id)}</td><td>${escapeHtml(i.institution)}</td>${cell('inspection', i.status)}<td>${i.fieldwork ? `${escapeHtml(i.fieldwork.from)} – ${escapeHtml(i.fieldwork.to)}` : escapeHtml(i.planned ?? '')}</td><td>${i.team.size}${i.team.ok ? '' : ` <span class="overdue">少于 ${i.team.atLeast} 人</span>`}</td><td>${escapeHtml(stageText(i.report, lang))}</td><td>${escapeHtml(stageText(i.rectification, lang))}${i.rectification.inferred ? ` <small>${escapeHtml(t('cli.calendar.inferred', { id: i.rectification.inferred.id }).trim())}</small>` : ''}</td></tr>`,
   )
   .join('\n')}
 </table>
 ${r.inspections[0] ? `<p class="clause">${escapeHtml(r.inspections[0].team.clause)}<br>${escapeHtml(r.inspections[0].report.clause)}<br>${escapeHtml(r.inspections[0].rectification.clause)}</p>` : ''}
 <h2>全覆盖</h2>
 <table><tr><th>机构</th><th>辖区</th><th>状态</th><th>最近现场巡查结束</th><th>应于</th></tr>
-${r.coverage.map((c) => `<tr><td>${escapeHtml(c.institution)}</td><td>${escapeHtml(c.region)}</td>${cell(c.status)}<td>${escapeHtml(c.lastFieldwork ?? '—')}</td><td>${escapeHtml(c.due)}</td></tr>`).join('\n')}
+${r.coverage.map((c) => `<tr><td>${escapeHtml(c.institution)}</td><td>${escapeHtml(c.region)}</td>${cell('coverage', c.status)}<td>${escapeHtml(c.lastFieldwork ?? '—')}</td><td>${escapeHtml(c.due)}</td></tr>`).join('\n')}
 </table>
 <p class="clause">${escapeHtml(r.coverage[0]?.clause ?? '')}</p>
 <h2>所依据的解释</h2>
