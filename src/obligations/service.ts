@@ -278,6 +278,7 @@ export class ObligationService {
     return {
       id: o.id,
       title: o.title,
+      ...(o.titleZh ? { titleZh: o.titleZh } : {}),
       section: o.section,
       clause: o.clause,
       ...(reporterClause ? { reporterClause } : {}),

@@ -77,7 +77,7 @@ describe('check on a copy with broken obligations data', () => {
     const r = check([ruleset], work);
     expect(r.code).toBe(1);
     expect(errors(r.stdout)).toEqual([
-      'policies/rulesets/yinfa-2018-102/obligations.yaml:119:13: error OBL020: obligations[internal-control-change-filing].clause quotes text that is not in the source verbatim: "征信内控制度及问责制度变更的，应当自变更之日起 15 日内向人民银行报备。"',
+      'policies/rulesets/yinfa-2018-102/obligations.yaml:121:13: error OBL020: obligations[internal-control-change-filing].clause quotes text that is not in the source verbatim: "征信内控制度及问责制度变更的，应当自变更之日起 15 日内向人民银行报备。"',
     ]);
     expect(r.stdout).not.toContain('not run');
     expect(r.stdout).toMatch(/^check failed: 1 error; \d+ warnings?; rule tests: [1-9]\d* passed, 0 failed$/m);
@@ -92,7 +92,7 @@ describe('check on a copy with broken obligations data', () => {
     const r = check([ruleset], work);
     expect(r.code).toBe(1);
     expect(errors(r.stdout)).toEqual([
-      'policies/rulesets/yinfa-2018-102/obligations.yaml:123:37: error OBL003: obligations[internal-control-change-filing].schedule.count must be a whole number, not "10" (text)',
+      'policies/rulesets/yinfa-2018-102/obligations.yaml:125:37: error OBL003: obligations[internal-control-change-filing].schedule.count must be a whole number, not "10" (text)',
     ]);
   });
 

@@ -152,6 +152,8 @@ describe("credit-policy due: the rule and why the day moved, in the reader's lan
   it('in Chinese by default', () => {
     const r = run(args);
     expect(r.code).toBe(0);
+    // The obligation's title too, from its titleZh in obligations.yaml.
+    expect(r.stdout).toContain('到期日 2025-02-05（星期三）：rating-self-assessment，报送自评结果及相关证明材料\n');
     expect(r.stdout).toContain(
       '  规则：          所评年度次年 1 月 31 日前；该日不是工作日的，顺延至其后第一个工作日\n',
     );
@@ -163,6 +165,9 @@ describe("credit-policy due: the rule and why the day moved, in the reader's lan
   it('in English with --lang en, as before', () => {
     const r = run([...args, '--lang', 'en']);
     expect(r.stdout).toContain(
+      'Due 2025-02-05（星期三）: rating-self-assessment, Send the self-assessment and its evidence\n',
+    );
+    expect(r.stdout).toContain(
       '  rule:      by 31 January of the year after the year rated, or the next working day when that is not one\n',
     );
     expect(r.stdout).toContain(
@@ -172,6 +177,10 @@ describe("credit-policy due: the rule and why the day moved, in the reader's lan
 
   it('in JSON: the English text, with its key and values beside it', () => {
     const r = JSON.parse(run([...args, '--json']).stdout);
+    expect(r.obligation).toMatchObject({
+      title: 'Send the self-assessment and its evidence',
+      titleZh: '报送自评结果及相关证明材料',
+    });
     expect(r.rule).toBe('by 31 January of the year after the year rated, or the next working day when that is not one');
     expect(r.ruleId).toBe('diag.schedule.orNextWorkingDay');
     expect(r.ruleParams).toEqual({

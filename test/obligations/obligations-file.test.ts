@@ -50,7 +50,7 @@ describe('obligations.yaml', () => {
     );
     expect(out).toEqual([
       expect.stringMatching(
-        /^obligations\.yaml:119:13: error OBL020: obligations\[internal-control-change-filing\]\.clause quotes text that is not in the source verbatim: "征信内控制度及问责制度变更的，应当自变更之日起 15 日内向人民银行报备。"$/,
+        /^obligations\.yaml:121:13: error OBL020: obligations\[internal-control-change-filing\]\.clause quotes text that is not in the source verbatim: "征信内控制度及问责制度变更的，应当自变更之日起 15 日内向人民银行报备。"$/,
       ),
     ]);
   });

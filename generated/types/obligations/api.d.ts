@@ -82,6 +82,10 @@ export interface DueResult {
 export interface ObligationRef {
   id: string;
   title: string;
+  /**
+   * The title in Chinese (primary); title is the English.
+   */
+  titleZh?: string;
   section: string;
   /**
    * The clause that sets the obligation, quoted exactly.

@@ -106,6 +106,10 @@ export interface Obligation {
    */
   title: string;
   /**
+   * The title in Chinese (primary): what the text output shows; title is the English.
+   */
+  titleZh?: string;
+  /**
    * Where in the document, e.g. 三（一）or 附件3 表 5.2.
    */
   section: string;

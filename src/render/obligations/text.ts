@@ -88,7 +88,9 @@ export function renderDueText(r: DueResult, lang: Lang = defaultLang): string {
   const label = (k: string) => `  ${padDisplay(t(`cli.due.label.${k}`), width)}`;
   const blank = `  ${' '.repeat(width)}`;
   const lines: string[] = [];
-  lines.push(t('cli.due.heading', { due: day(r.due), id: r.obligation.id, title: r.obligation.title }));
+  // The title in Chinese where obligations.yaml gives one (titleZh), else its English.
+  const title = lang === 'zh' ? (r.obligation.titleZh ?? r.obligation.title) : r.obligation.title;
+  lines.push(t('cli.due.heading', { due: day(r.due), id: r.obligation.id, title }));
   lines.push(`${label('who')}${r.reporter.name}${to(r.recipient, r.alsoTo)}`);
   if (r.inferred)
     lines.push(`${label('inferred')}${t('cli.due.inferred')}[${r.inferred.id}] ${readingIn(r.inferred, lang)}`);
