@@ -214,6 +214,9 @@ export async function verifyLog(file: string, options: VerifyOptions = {}): Prom
           const missing = entryFields.filter((k) => !(k in (e as object)));
           if (missing.length) return fail(line.number, msg('diag.verify.notAnEntry', { missing: missing.join(', ') }));
         }
+        // A seq that is not a whole number would be reported as it is, where the report has entry numbers.
+        if (!Number.isSafeInteger(e.seq) || e.seq < 1)
+          return fail(line.number, msg('diag.verify.badSeq', { value: JSON.stringify(e.seq) }), report.lastSeq + 1);
         if (!started) {
           started = true;
           // A chain whose oldest files were archived away starts later; the first entry's seq says where.

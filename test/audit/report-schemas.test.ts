@@ -136,6 +136,29 @@ describe('verify-log --json, against schemas/audit/verify-report.schema.json', (
     });
   });
 
+  it('a line whose seq is not a whole number from 1 is not an entry (the report keeps entry numbers whole)', async () => {
+    await f.writeLog(3);
+    const ls = await f.lines();
+    const at = ls.findIndex((l) => JSON.parse(l).seq === 2);
+    for (const [bad, said] of [
+      ['"two"', '"two"'],
+      ['1.5', '1.5'],
+      ['{"n":2}', '{"n":2}'],
+    ]) {
+      await f.setLines(ls.map((l, i) => (i === at ? l.replace('"seq":2,', `"seq":${bad},`) : l)));
+      const { code, report } = verify(f.log);
+      expect(code).toBe(1);
+      expectValid(validReport, report);
+      expect(report.broken).toEqual({
+        line: at + 1,
+        seq: 2,
+        reason: `is not an entry: its seq is ${said}, not a whole number from 1`,
+        reasonId: 'diag.verify.badSeq',
+        params: { value: said },
+      });
+    }
+  });
+
   it('a torn last line repaired when the log was reopened: the repair link listed', async () => {
     await f.writeLog(2);
     await appendFile(f.log, '{"seq":3,"time":');
