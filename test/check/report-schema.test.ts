@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { policiesDir, repoRoot } from '../../src/artifacts/artifacts.js';
-import { compileSchema } from '../../src/validation/ajv.js';
+import { severities } from '../../src/diagnostics/codes.js';
+import { compileSchema, readSchema } from '../../src/validation/ajv.js';
 import { editFile } from '../helper.js';
 
 const validReport = compileSchema('check/check-report.schema.json');
@@ -140,6 +141,18 @@ describe('check --format json, against schemas/check/check-report.schema.json', 
       expect(report.notes).toEqual(['rule tests of tiny not run: the rules have errors']);
       expect(report).not.toHaveProperty('coverage');
     });
+  });
+
+  it('every code codes.ts declares, with its severity, has the form the diagnostic schema gives', () => {
+    const { code, severity } = (
+      readSchema('diagnostics/diagnostic.schema.json') as {
+        properties: { code: { pattern: string }; severity: { enum: string[] } };
+      }
+    ).properties;
+    for (const [c, s] of Object.entries(severities)) {
+      expect(c).toMatch(new RegExp(code.pattern));
+      expect(severity.enum).toContain(s);
+    }
   });
 
   it('the schema refuses a diagnostic it does not describe', () => {
