@@ -61,7 +61,7 @@ export interface VerifyReport {
    */
   warningMessages: Message[];
   /**
-   * The key the signatures were checked with (sha256 of its SubjectPublicKeyInfo): the pinned key, or the first key a signature named. Absent when no signature was checked.
+   * The key the signatures were checked with (sha256 of its SubjectPublicKeyInfo): the pinned key, or else the key of the first signature that held (the signed head's, or the first checkpoint's). Absent when none was checked, or none held.
    */
   keyId?: string;
   signedHead?: VerifySignedHead;
