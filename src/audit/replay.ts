@@ -14,26 +14,11 @@ import { type DecisionEntry, isCheckpoint, isRepair } from './entry.js';
 import { readLines } from './tail.js';
 import { type Message, type MessageParam, msg } from '../diagnostics/message.js';
 import { renderMessage } from '../diagnostics/i18n.js';
+import type { ReplayDifference, ReplayOutcome, ReplaySummaryLine } from '../../generated/types/audit/replay.js';
 
-/** ReplayOutcome: one logged decision, rated again. */
-export interface ReplayOutcome {
-  seq: number;
-  line: number;
-  rulesetId: string;
-  rulesetHash: string;
-  status: 'reproduced' | 'differs' | 'skipped' | 'ruleset-not-found';
-  /** Where the rules were found: `loaded`, or `git <commit>`. */
-  foundIn?: string;
-  /** For `differs`: the fields of the result that differ, with both values where short. */
-  differences?: { field: string; logged: unknown; now: unknown }[];
-  /** For `skipped` and `ruleset-not-found`: why, in English (what tools read). */
-  reason?: string;
-  /** The reason as a catalogue key and values, for the text in the reader's language. */
-  reasonId?: string;
-  params?: Record<string, MessageParam>;
-  /** For a decision made from evidence: the files its findings were derived from, and how many findings. */
-  fromEvidence?: { tables: { table: string; file: string; rows: number; sha256: string }[]; derived: number };
-}
+// ReplayOutcome, one logged decision rated again (a line of `replay --json`), is written once in
+// schemas/audit/replay.schema.json with the summary line that follows them.
+export type { ReplayOutcome, ReplaySummaryLine };
 
 export interface ReplayOptions {
   /** The rulesets folder loaded now; also the folder whose git history is searched. */
@@ -174,13 +159,15 @@ function rateAgain(rater: RulesetRater, e: DecisionEntry): unknown {
 }
 
 // The top-level fields whose canonical JSON differs; short values are shown, long ones elided.
-function compare(logged: unknown, now: unknown): { field: string; logged: unknown; now: unknown }[] {
+function compare(logged: unknown, now: unknown): ReplayDifference[] {
   if (canonicalJson(logged) === canonicalJson(now)) return [];
   const a = (logged ?? {}) as Record<string, unknown>,
     b = (now ?? {}) as Record<string, unknown>;
   const fields = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter(
     (k) => canonicalJson(a[k] ?? null) !== canonicalJson(b[k] ?? null),
   );
-  const short = (v: unknown) => (v === undefined ? null : canonicalJson(v).length <= 80 ? v : '…');
+  // Both results are parsed JSON (the log's line, the rating's answer): any value is a JSON value.
+  const short = (v: unknown) =>
+    (v === undefined ? null : canonicalJson(v).length <= 80 ? v : '…') as ReplayDifference['now'];
   return fields.map((field) => ({ field, logged: short(a[field]), now: short(b[field]) }));
 }

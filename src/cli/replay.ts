@@ -2,7 +2,7 @@
 // by hash in git history) and reports those that no longer reproduce (exit 1).
 import { access } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { replayLog, type ReplayOutcome } from '../audit/replay.js';
+import { replayLog, type ReplayOutcome, type ReplaySummaryLine } from '../audit/replay.js';
 import { PolicyModule } from '../engine/engine.js';
 import { type Lang, renderMessage, translator } from '../diagnostics/i18n.js';
 import { defaults, UsageError } from './io.js';
@@ -43,11 +43,12 @@ export function registerReplay(program: Command): void {
         else if (o.status !== 'reproduced') process.stdout.write(renderReplayLine(o, lang));
       }
       const total = Object.values(counts).reduce((a, b) => a + b, 0);
-      if (opts.json)
-        process.stdout.write(
-          `${JSON.stringify({ summary: { decisions: total, ...counts, ...(fromEvidence ? { fromEvidence } : {}) } })}\n`,
-        );
-      else {
+      if (opts.json) {
+        const line: ReplaySummaryLine = {
+          summary: { decisions: total, ...counts, ...(fromEvidence ? { fromEvidence } : {}) },
+        };
+        process.stdout.write(`${JSON.stringify(line)}\n`);
+      } else {
         const evidence = fromEvidence ? t('cli.replay.fromEvidence', { count: fromEvidence }) : '';
         const summary = t('cli.replay.summary', {
           count: total,
