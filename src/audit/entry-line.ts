@@ -111,7 +111,7 @@ function entryBody(
   // The result itself when nothing of it is masked (its bytes, when given, are then written as they are).
   const result =
     rules.resultMask?.length || rules.drop?.length || rules.mask?.length
-      ? redactResult(decision.result, rules)
+      ? redactResult(decision.result, rules, decision.input)
       : undefined;
   const resultMasked = result !== undefined && result.masked.length > 0;
   // Nothing left out: the input's canonical text serves both its hash and the line.

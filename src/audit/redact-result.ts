@@ -29,19 +29,18 @@ const findingParts = ['total', 'derivedValue', 'rows/*/key', 'rows/*/stretch/*/k
  *   institution; `/institution/name` also masks the evidence's findings file, the evidence files' names
  *   and every evidence row's key (stretch bounds included); `/findings/<item>/<finding>` masks that
  *   finding's value and total in the evidence summary, the derived value an override replaced, and in
- *   each deduction it is behind, the evidence's total, derived value and row keys. A deduction's count,
- *   value and points are the rating itself and stay (a result mask reaches them).
+ *   each deduction it is behind, the evidence's total, derived value and row keys; `/assessorOverrides/<n>`
+ *   masks that override's value and reason where the result repeats them (its reason, free text, often
+ *   names rows). A deduction's count, value and points are the rating itself and stay (a result mask
+ *   reaches them).
  * `masked` lists what was masked, as result pointers (`*` where every element was); the result itself,
  * not a copy, when nothing was.
  */
-export function redactResult(result: object, rules: Rules): { value: object; masked: string[] } {
+export function redactResult(result: object, rules: Rules, input?: unknown): { value: object; masked: string[] } {
   const plan = planOf(rules);
   const fromEvidence = 'evidence' in result;
-  if (
-    !rules.resultMask?.length &&
-    !plan.institution.length &&
-    !(fromEvidence && (plan.identity || plan.findings.length))
-  )
+  const reachesEvidence = plan.identity || plan.findings.length > 0 || plan.overrides.length > 0;
+  if (!rules.resultMask?.length && !plan.institution.length && !(fromEvidence && reachesEvidence))
     return { value: result, masked: [] };
   const value = structuredClone(result) as Json;
   const out: string[] = [];
@@ -52,18 +51,21 @@ export function redactResult(result: object, rules: Rules): { value: object; mas
   for (const p of plan.institution) mask(p);
   if (fromEvidence && plan.identity) for (const p of identity) mask(p);
   if (fromEvidence && plan.findings.length) for (const p of findingPointers(value, plan.findings)) mask(p);
+  if (fromEvidence && plan.overrides.length) for (const p of overridePointers(value, plan.overrides, input)) mask(p);
   return out.length ? { value, masked: out } : { value: result, masked: [] };
 }
 
-/** maskMatching puts "[masked]" in place of every value the pointer's tokens name; it returns how many. */
+/** maskMatching puts "[masked]" in place of every value the pointer's tokens name; it returns how many it changed. */
 export function maskMatching(root: unknown, tokens: readonly string[], at = 0): number {
   if (at >= tokens.length || root === null || typeof root !== 'object') return 0;
   const t = tokens[at];
   const keys = t === wildcard ? Object.keys(root) : Object.hasOwn(root, t) ? [t] : [];
   const node = root as Json;
   if (at === tokens.length - 1) {
-    for (const k of keys) node[k] = masked;
-    return keys.length;
+    // Counted only where it was not masked already (by a rule before this one).
+    const fresh = keys.filter((k) => node[k] !== masked);
+    for (const k of fresh) node[k] = masked;
+    return fresh.length;
   }
   let n = 0;
   for (const k of keys) n += maskMatching(node[k], tokens, at + 1);
@@ -71,18 +73,32 @@ export function maskMatching(root: unknown, tokens: readonly string[], at = 0): 
 }
 
 type Selector = { item?: string; finding?: string };
+type OverrideSelector = { index?: string; field?: string };
 
 // What the input rules reach in a result: fields of its institution, the institution's identity in
 // the evidence, findings.
-function planOf(rules: Rules): { institution: string[]; identity: boolean; findings: Selector[] } {
-  const plan = { institution: [] as string[], identity: false, findings: [] as Selector[] };
+function planOf(rules: Rules): {
+  institution: string[];
+  identity: boolean;
+  findings: Selector[];
+  overrides: OverrideSelector[];
+} {
+  const plan = {
+    institution: [] as string[],
+    identity: false,
+    findings: [] as Selector[],
+    overrides: [] as OverrideSelector[],
+  };
   for (const pointer of [...(rules.drop ?? []), ...(rules.mask ?? [])]) {
     const tokens = parsePointer(pointer);
     if (tokens.length === 0) {
       plan.institution.push('/institution');
       plan.identity = true;
       plan.findings.push({});
-    } else if (tokens[0] === 'institution') {
+      plan.overrides.push({});
+    } else if (tokens[0] === 'assessorOverrides' && tokens.length <= 3)
+      plan.overrides.push({ index: tokens[1], field: tokens[2] });
+    else if (tokens[0] === 'institution') {
       plan.institution.push(pointer);
       if (tokens.length === 1 || tokens[1] === 'name') plan.identity = true;
     } else if (tokens[0] === 'findings' && tokens.length <= 3)
@@ -124,5 +140,36 @@ function findingPointers(result: Json, selectors: Selector[]): string[] {
       if (all.has(own) && !chosen.has(own)) continue;
       for (const part of findingParts) out.push(`/items/${i}/deductions/${j}/evidence/${part}`);
     }
+  return out;
+}
+
+// The result pointers of what the selected overrides of the input are repeated as: the summary's value
+// and reason, and the reason in the evidence of each deduction the overridden finding is behind.
+function overridePointers(result: Json, selectors: OverrideSelector[], input: unknown): string[] {
+  const given = (input as { assessorOverrides?: unknown } | undefined)?.assessorOverrides;
+  if (!Array.isArray(given)) return [];
+  const fields = new Map<string, Set<string>>();
+  for (const s of selectors)
+    given.forEach((o: { item?: unknown; finding?: unknown }, n) => {
+      if (s.index !== undefined && s.index !== String(n)) return;
+      const at = `${o?.item}\u0000${o?.finding}`;
+      const set = fields.get(at) ?? new Set<string>();
+      for (const f of s.field === undefined ? ['value', 'reason'] : [s.field]) set.add(f);
+      fields.set(at, set);
+    });
+  const out: string[] = [];
+  const ev = result.evidence as { overridden?: Json[] };
+  const names = new Map<unknown, Set<string>>();
+  for (const [i, o] of (ev.overridden ?? []).entries()) {
+    const chosen = fields.get(`${o.item}\u0000${o.finding}`);
+    if (!chosen) continue;
+    for (const f of chosen) if (f === 'value' || f === 'reason') out.push(`/evidence/overridden/${i}/${f}`);
+    if (chosen.has('reason')) names.set(o.finding, chosen);
+  }
+  const items = (result.items ?? []) as { deductions?: { evidence?: { finding?: string; source?: string } }[] }[];
+  for (const [i, item] of items.entries())
+    for (const [j, d] of (item.deductions ?? []).entries())
+      if (d.evidence?.source === 'overridden' && names.has(d.evidence.finding))
+        out.push(`/items/${i}/deductions/${j}/evidence/reason`);
   return out;
 }
