@@ -42,10 +42,15 @@ export function redactResult(result: object, rules: Rules, input?: unknown): { v
   const reachesEvidence = plan.identity || plan.findings.length > 0 || plan.overrides.length > 0;
   if (!rules.resultMask?.length && !plan.institution.length && !(fromEvidence && reachesEvidence))
     return { value: result, masked: [] };
-  const value = structuredClone(result) as Json;
+  // Copied only along the paths masked: the rest stays the very objects (frozen parts of the ruleset
+  // included, whose canonical text is kept), so the masked copy costs little more than the whole one.
+  let value = result as Json;
   const out: string[] = [];
   const mask = (pointer: string) => {
-    if (maskMatching(value, parsePointer(pointer)) > 0 && !out.includes(pointer)) out.push(pointer);
+    const r = maskedCopy(value, parsePointer(pointer));
+    if (!r.changed) return;
+    value = r.value as Json;
+    if (!out.includes(pointer)) out.push(pointer);
   };
   for (const p of rules.resultMask ?? []) mask(p);
   for (const p of plan.institution) mask(p);
@@ -55,21 +60,28 @@ export function redactResult(result: object, rules: Rules, input?: unknown): { v
   return out.length ? { value, masked: out } : { value: result, masked: [] };
 }
 
-/** maskMatching puts "[masked]" in place of every value the pointer's tokens name; it returns how many it changed. */
-export function maskMatching(root: unknown, tokens: readonly string[], at = 0): number {
-  if (at >= tokens.length || root === null || typeof root !== 'object') return 0;
+/**
+ * maskedCopy returns the value with "[masked]" in place of every value the pointer's tokens name, the
+ * objects and arrays on the way copied (the value itself is not changed), and how many it masked (only
+ * those not masked already, by a rule before this one, are counted).
+ */
+export function maskedCopy(root: unknown, tokens: readonly string[], at = 0): { value: unknown; changed: number } {
+  if (at >= tokens.length || root === null || typeof root !== 'object') return { value: root, changed: 0 };
   const t = tokens[at];
   const keys = t === wildcard ? Object.keys(root) : Object.hasOwn(root, t) ? [t] : [];
   const node = root as Json;
-  if (at === tokens.length - 1) {
-    // Counted only where it was not masked already (by a rule before this one).
-    const fresh = keys.filter((k) => node[k] !== masked);
-    for (const k of fresh) node[k] = masked;
-    return fresh.length;
+  let copy: Json | undefined;
+  let changed = 0;
+  const last = at === tokens.length - 1;
+  for (const k of keys) {
+    if (last && node[k] === masked) continue;
+    const next = last ? { value: masked, changed: 1 } : maskedCopy(node[k], tokens, at + 1);
+    if (!next.changed) continue;
+    copy ??= (Array.isArray(node) ? [...node] : { ...node }) as Json;
+    copy[k] = next.value;
+    changed += next.changed;
   }
-  let n = 0;
-  for (const k of keys) n += maskMatching(node[k], tokens, at + 1);
-  return n;
+  return { value: copy ?? root, changed };
 }
 
 type Selector = { item?: string; finding?: string };

@@ -12,7 +12,7 @@ import type { RuleSet } from '../rules/ruleset.js';
 import { canonicalJson } from './canonical.js';
 import { type DecisionEntry, isCheckpoint, isRepair } from './entry.js';
 import { parsePointer } from './redact.js';
-import { maskMatching } from './redact-result.js';
+import { maskedCopy } from './redact-result.js';
 import { readLines } from './tail.js';
 import { type Message, type MessageParam, msg } from '../diagnostics/message.js';
 import { renderMessage } from '../diagnostics/i18n.js';
@@ -179,8 +179,8 @@ function rateAgain(rater: RulesetRater, e: DecisionEntry): unknown {
 
 function maskedAsLogged(result: unknown, pointers: readonly string[] | undefined): unknown {
   if (!pointers?.length || result === null || typeof result !== 'object' || 'refused' in result) return result;
-  const copy = structuredClone(result);
-  for (const p of pointers) maskMatching(copy, parsePointer(p));
+  let copy = result;
+  for (const p of pointers) copy = maskedCopy(copy, parsePointer(p)).value as object;
   return copy;
 }
 
