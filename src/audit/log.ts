@@ -74,7 +74,7 @@ export interface LogStatus {
 /** DecisionLog: an open log. */
 export interface DecisionLog {
   readonly path: string;
-  /** append resolves once the entry is durable. An abort before its write begins withdraws it (nothing logged). */
+  /** append resolves once the entry is durable. Past its time bound before its write begins, it is withdrawn (nothing logged). */
   append(decision: Decision, options?: AppendOptions): Promise<DecisionEntry>;
   /** appendAll logs all of the decisions in one write, or none of them. */
   appendAll(decisions: readonly Decision[], options?: AppendOptions): Promise<DecisionEntry[]>;
@@ -85,9 +85,8 @@ export interface DecisionLog {
   close(): Promise<void>;
 }
 
-/** AppendOptions: what withdraws an append still waiting for its write (an abort, or a time bound: cheaper). */
+/** AppendOptions: the time bound past which an append still waiting for its write is withdrawn. */
 export interface AppendOptions {
-  signal?: AbortSignal;
   until?: Until;
 }
 
@@ -298,24 +297,10 @@ export async function createDecisionLog(options: DecisionLogOptions): Promise<De
 
   const enqueue = (decisions: readonly Decision[], opts: AppendOptions = {}): Promise<DecisionEntry[]> =>
     new Promise<DecisionEntry[]>((resolve, reject) => {
-      const { signal, until } = opts;
+      const { until } = opts;
       if (closed) return reject(new LogError(`the decision log ${path} is closed`));
-      if (signal?.aborted) return reject(signal.reason ?? new LogError('withdrawn'));
       if (until && performance.now() > until.at) return reject(until.reason());
       const job: Job = { decisions, resolve, reject, ...(until ? { until } : {}) };
-      if (signal) {
-        const onAbort = () => withdraw(job, signal.reason ?? new LogError('withdrawn before it was written'));
-        signal.addEventListener('abort', onAbort, { once: true });
-        const off = () => signal.removeEventListener('abort', onAbort);
-        job.resolve = (e) => {
-          off();
-          resolve(e);
-        };
-        job.reject = (e) => {
-          off();
-          reject(e);
-        };
-      }
       pending.push(job);
       timeBounds.added(job);
       void kick();

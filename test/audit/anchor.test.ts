@@ -244,14 +244,27 @@ describe('group commit', () => {
   });
 
   it('logs all of appendAll or none, and an append withdrawn before its write is not logged', async () => {
-    const l = await open({ checkpointEvery: 0 });
+    let release = () => {};
+    let writes = 0;
+    const l = await open({
+      checkpointEvery: 0,
+      // The second write hangs until released: an appendAll behind it waits in the queue.
+      write: async (handle, buf) => {
+        if (writes++ === 1)
+          await new Promise<void>((r) => {
+            release = r;
+          });
+        await handle.write(buf);
+      },
+    });
     const all = await l.appendAll([decision(1), decision(2), decision(3)]);
     expect(all.map((e) => e.seq)).toEqual([1, 2, 3]);
-    const ac = new AbortController();
     const first = l.append(decision(4));
-    const withdrawn = l.appendAll([decision(5), decision(6)], { signal: ac.signal });
-    ac.abort(new Error('timed out'));
+    await new Promise(setImmediate);
+    const bound = { at: performance.now() + 20, reason: () => new Error('timed out') };
+    const withdrawn = l.appendAll([decision(5), decision(6)], { until: bound });
     await expect(withdrawn).rejects.toThrow('timed out');
+    release();
     expect((await first).seq).toBe(4);
     expect((await l.append(decision(7))).seq).toBe(5);
     await l.close();
