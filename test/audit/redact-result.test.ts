@@ -202,6 +202,30 @@ describe('the result of a rating from evidence, in the decision log', () => {
     ]);
   });
 
+  it('drops the whole input: in the result, the institution and every row key, count and reason of the evidence', async () => {
+    const { line, entry } = await logged({ drop: [''] });
+    for (const secret of [...rowKeys(), 'A99', name, '员工.csv']) expect(line.includes(secret), secret).toBe(false);
+    expect(entry).not.toHaveProperty('inputEvidence');
+    const r = entry.result as unknown as RatingResult;
+    expect([r.institution, r.score, r.grade]).toEqual(['[masked]', 83.7, 'B']);
+    expect(r.evidence!.derived.every((d) => d.value === '[masked]' && d.total === '[masked]')).toBe(true);
+    expect(entry.redacted?.resultMasked?.slice(0, 5)).toEqual([
+      '/institution',
+      '/evidence/findingsFile',
+      '/evidence/tables/*/file',
+      '/items/*/deductions/*/evidence/rows/*/key',
+      '/items/*/deductions/*/evidence/rows/*/stretch/*/key',
+    ]);
+  });
+
+  it("masks an override's reason alone where the result repeats it", () => {
+    const i81 = result.items.findIndex((i) => i.id === '8.1');
+    const r = redactResult(result, { mask: ['/assessorOverrides/0/reason'] }, theCase);
+    expect(r.masked).toEqual(['/evidence/overridden/0/reason', `/items/${i81}/deductions/0/evidence/reason`]);
+    expect(canonicalJson(r.value)).not.toContain('A99');
+    expect((r.value as RatingResult).evidence!.overridden[0]).toMatchObject({ value: 5, derivedValue: 6 });
+  });
+
   it('leaves the result as it is (the very object) when no rule reaches it', () => {
     expect(redactResult(result, { drop: ['/circumstances'], mask: ['/year'] }, theCase).value).toBe(result);
     expect(redactResult(result, { resultMask: ['/institution/branchOf'] }, theCase)).toEqual({
