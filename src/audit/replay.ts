@@ -1,6 +1,7 @@
 // Audit stage: replaying a decision log. Each logged decision is rated again with the rules it names,
 // found by hash among the rulesets loaded now or in the git history of their folder (each revision
-// hashed exactly as the loader hashes), and compared with the logged result (the fields the log masked in it masked again).
+// hashed exactly as the loader hashes), and compared with the logged result (with the fields the log
+// masked in it masked again).
 import { relative, resolve } from 'node:path';
 import { attachEvidence, mergeFindings } from '../evidence/merge.js';
 import { RulesetRater } from '../rating/ruleset-rater.js';
@@ -177,6 +178,7 @@ function rateAgain(rater: RulesetRater, e: DecisionEntry): unknown {
   );
 }
 
+// The result rated again, with "[masked]" where the logged one has it (redacted.resultMasked).
 function maskedAsLogged(result: unknown, pointers: readonly string[] | undefined): unknown {
   if (!pointers?.length || result === null || typeof result !== 'object' || 'refused' in result) return result;
   let copy = result;
