@@ -1,6 +1,7 @@
 // Audit stage: replaying a decision log. Each logged decision is rated again with the rules it names,
 // found by hash among the rulesets loaded now or in the git history of their folder (each revision
-// hashed exactly as the loader hashes), and compared with the logged result.
+// hashed exactly as the loader hashes), and compared with the logged result (with the fields the log
+// masked in it masked again).
 import { relative, resolve } from 'node:path';
 import { attachEvidence, mergeFindings } from '../evidence/merge.js';
 import { RulesetRater } from '../rating/ruleset-rater.js';
@@ -11,6 +12,8 @@ import { Registry } from '../rules/registry.js';
 import type { RuleSet } from '../rules/ruleset.js';
 import { canonicalJson } from './canonical.js';
 import { type DecisionEntry, isCheckpoint, isRepair } from './entry.js';
+import { parsePointer } from './redact.js';
+import { maskedCopy } from './redact-result.js';
 import { readLines } from './tail.js';
 import { type Message, type MessageParam, msg } from '../diagnostics/message.js';
 import { renderMessage } from '../diagnostics/i18n.js';
@@ -103,10 +106,11 @@ export async function* replayLog(file: string, options: ReplayOptions): AsyncGen
     if (isCheckpoint(parsed) || isRepair(parsed)) continue;
     const e = parsed as DecisionEntry;
     const base = { seq: e.seq, line: line.number, rulesetId: e.rulesetId, rulesetHash: e.rulesetHash };
-    if (e.redacted || !('input' in e)) {
+    const leftOut = e.redacted ? [...e.redacted.dropped, ...e.redacted.masked] : [];
+    if (leftOut.length || !('input' in e)) {
       // The parts left out: JSON pointers, the empty one (the whole input) said in words.
       const parts = e.redacted
-        ? [...e.redacted.dropped, ...e.redacted.masked].map((p): MessageParam => p || msg('diag.replay.wholeInput'))
+        ? leftOut.map((p): MessageParam => p || msg('diag.replay.wholeInput'))
         : [msg('diag.replay.theInput')];
       const what = parts.length
         ? parts.reduceRight((rest, first) => msg('diag.replay.listSeparator', { first, rest }))
@@ -123,7 +127,8 @@ export async function* replayLog(file: string, options: ReplayOptions): AsyncGen
       };
       continue;
     }
-    const now = rateAgain(found.rater, e);
+    // A result the log masked (the input whole) is compared as logged: with the same fields masked.
+    const now = maskedAsLogged(rateAgain(found.rater, e), e.redacted?.resultMasked);
     const ev = e.inputEvidence;
     const fromEvidence = ev && {
       fromEvidence: { tables: ev.derived.tables, derived: ev.derived.derived.length },
@@ -156,6 +161,14 @@ function rateAgain(rater: RulesetRater, e: DecisionEntry): unknown {
     merged.evidence,
     ev.findingsFile,
   );
+}
+
+// The result rated again, with "[masked]" where the logged one has it (redacted.resultMasked).
+function maskedAsLogged(result: unknown, pointers: readonly string[] | undefined): unknown {
+  if (!pointers?.length || result === null || typeof result !== 'object' || 'refused' in result) return result;
+  let copy = result;
+  for (const p of pointers) copy = maskedCopy(copy, parsePointer(p)).value as object;
+  return copy;
 }
 
 // The top-level fields whose canonical JSON differs; short values are shown, long ones elided.
