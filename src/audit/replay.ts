@@ -86,6 +86,31 @@ export class RulesetFinder {
   }
 }
 
+/** ReplayError: a log replay cannot read (a line that is not JSON, or not an entry); run verify-log on it. */
+export class ReplayError extends Error {
+  /** The message as a catalogue key and values, for a reader's language (`message` is its English text). */
+  readonly said: Message;
+  constructor(message: Message) {
+    super(renderMessage(message, 'en'));
+    this.name = 'ReplayError';
+    this.said = message;
+  }
+}
+
+// What replay reads of an entry: its sequence, its rules and its result.
+function isDecisionLine(v: unknown): v is DecisionEntry {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const e = v as Record<string, unknown>;
+  return (
+    Number.isSafeInteger(e.seq) &&
+    (e.seq as number) > 0 &&
+    typeof e.rulesetId === 'string' &&
+    typeof e.rulesetHash === 'string' &&
+    typeof e.result === 'object' &&
+    e.result !== null
+  );
+}
+
 /** because gives an outcome's reason: its English text, and its key and values beside it. */
 function because(m: Message): Pick<ReplayOutcome, 'reason' | 'reasonId' | 'params'> {
   return { reason: renderMessage(m, 'en'), reasonId: m.key, ...(m.params ? { params: m.params } : {}) };
@@ -99,12 +124,14 @@ export async function* replayLog(file: string, options: ReplayOptions): AsyncGen
     let parsed: unknown;
     try {
       parsed = JSON.parse(line.text);
-    } catch {
-      continue;
+    } catch (err) {
+      throw new ReplayError(msg('diag.replay.notJson', { file, line: line.number, reason: (err as Error).message }));
     }
     // Checkpoints and repair links are not decisions.
     if (isCheckpoint(parsed) || isRepair(parsed)) continue;
-    const e = parsed as DecisionEntry;
+    // A line that is none of the three is not skipped in silence: the log is not one verify-log accepts.
+    if (!isDecisionLine(parsed)) throw new ReplayError(msg('diag.replay.notAnEntry', { file, line: line.number }));
+    const e = parsed;
     const base = { seq: e.seq, line: line.number, rulesetId: e.rulesetId, rulesetHash: e.rulesetHash };
     const leftOut = e.redacted ? [...e.redacted.dropped, ...e.redacted.masked] : [];
     if (leftOut.length || !('input' in e)) {
