@@ -6,6 +6,7 @@ import type { DecisionEntry } from '../../generated/types/audit/decision-log.js'
 import { canonicalHash, canonicalJson, sha256Text } from './canonical.js';
 import { redact } from './redact.js';
 import { redactEvidence } from './redact-evidence.js';
+import { redactResult } from './redact-result.js';
 
 /** Decision: what a caller appends: who asked, the input, and the result (which names its ruleset). */
 export interface Decision {
@@ -29,7 +30,9 @@ export interface EntryRules {
   drop?: readonly string[];
   /** JSON pointers of input fields replaced by "[masked]". */
   mask?: readonly string[];
-  /** JSON pointers of result fields replaced by "[masked]" (the result repeats the institution's name). */
+  // JSON pointers of result fields replaced by "[masked]", a `*` segment standing for every element (every
+  // row key of every deduction's evidence: /items/*/deductions/*/evidence/rows/*/key). What `drop` and
+  // `mask` reach is masked in the result too (redact-result.ts).
   resultMask?: readonly string[];
 }
 
@@ -105,7 +108,12 @@ function entryBody(
   time: Date,
   rules: EntryRules = {},
 ): { entry: Omit<DecisionEntry, 'hash'>; inputText: string | undefined; resultText: string | Buffer } {
-  const result = rules.resultMask?.length ? redact(decision.result, { mask: rules.resultMask }) : undefined;
+  // The result itself when nothing of it is masked (its bytes, when given, are then written as they are).
+  const result =
+    rules.resultMask?.length || rules.drop?.length || rules.mask?.length
+      ? redactResult(decision.result, rules, decision.input)
+      : undefined;
+  const resultMasked = result !== undefined && result.masked.length > 0;
   // Nothing left out: the input's canonical text serves both its hash and the line.
   const whole = rules.drop?.length || rules.mask?.length ? undefined : canonicalJson(decision.input);
   const entry: Omit<DecisionEntry, 'hash'> = {
@@ -115,7 +123,7 @@ function entryBody(
     rulesetId: decision.result.ruleset.id,
     rulesetHash: decision.result.ruleset.hash,
     inputHash: whole === undefined ? canonicalHash(decision.input) : sha256Text(whole),
-    result: (result ? result.value : decision.result) as DecisionEntry['result'],
+    result: (resultMasked ? result.value : decision.result) as DecisionEntry['result'],
     prevHash,
   };
   if (decision.idempotencyKey !== undefined) entry.idempotencyKey = decision.idempotencyKey;
@@ -136,9 +144,10 @@ function entryBody(
           (rules.drop?.includes(p) ? redacted.dropped : redacted.masked).push(p);
     }
   }
-  if (result?.masked.length) redacted.resultMasked = result.masked;
+  if (resultMasked) redacted.resultMasked = result.masked;
   if (redacted.dropped.length || redacted.masked.length || redacted.resultMasked) entry.redacted = redacted;
   const inputText = entry.input === undefined ? undefined : (whole ?? canonicalJson(entry.input));
-  const resultText = result || decision.resultJson === undefined ? canonicalJson(entry.result) : decision.resultJson;
+  const resultText =
+    resultMasked || decision.resultJson === undefined ? canonicalJson(entry.result) : decision.resultJson;
   return { entry, inputText, resultText };
 }

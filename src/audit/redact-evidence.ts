@@ -12,8 +12,8 @@ type Derived = InputEvidence['derived'];
  * or `/findings`, reaches what its children do):
  * - `/institution/name`: the findings' `institution`, the evidence files' names (`tables[].file`, which
  *   an operator often names after the institution), the CLI's `findingsFile`, and every row's `key` (the
- *   institution's own user, staff and query ids, which name it to whoever holds its files). A row's table
- *   and number stay, and the files' sha256.
+ *   institution's own user, staff and query ids, which name it to whoever holds its files; an idle
+ *   stretch's bounding query rows too). A row's table and number stay, and the files' sha256.
  * - `/findings/<item>/<finding>`: that finding's value in `findings` and in `derived` (with its counts),
  *   and the keys of the rows behind it.
  * Other pointers (`/year`, `/institution/region`, …) have no counterpart there.
@@ -46,7 +46,7 @@ function maskCounterparts(evidence: InputEvidence, tokens: string[]): boolean {
     d.institution = masked;
     for (const t of d.tables) t.file = masked;
     if (evidence.findingsFile !== undefined) evidence.findingsFile = masked;
-    for (const f of d.derived) for (const r of f.rows ?? []) r.key = masked;
+    for (const f of d.derived) maskKeys(f.rows);
     return true;
   }
   const [, item, finding] = tokens;
@@ -65,7 +65,15 @@ function maskCounterparts(evidence: InputEvidence, tokens: string[]): boolean {
     hit = true;
     const counts = f as unknown as Record<string, unknown>;
     for (const field of ['value', 'counted', 'total']) if (field in counts) counts[field] = masked;
-    for (const r of f.rows ?? []) r.key = masked;
+    maskKeys(f.rows);
   }
   return hit;
+}
+
+// A row's key, and the keys of the query rows that bound an idle stretch (5.4): ids of the institution.
+function maskKeys(rows: Derived['derived'][number]['rows']): void {
+  for (const r of rows ?? []) {
+    r.key = masked;
+    for (const end of [r.stretch?.after, r.stretch?.before]) if (typeof end === 'object') end.key = masked;
+  }
 }

@@ -1,6 +1,7 @@
 // Audit stage: replaying a decision log. Each logged decision is rated again with the rules it names,
 // found by hash among the rulesets loaded now or in the git history of their folder (each revision
-// hashed exactly as the loader hashes), and compared with the logged result.
+// hashed exactly as the loader hashes), and compared with the logged result (with the fields the log
+// masked in it masked again).
 import { relative, resolve } from 'node:path';
 import { attachEvidence, mergeFindings } from '../evidence/merge.js';
 import { RulesetRater } from '../rating/ruleset-rater.js';
@@ -11,29 +12,16 @@ import { Registry } from '../rules/registry.js';
 import type { RuleSet } from '../rules/ruleset.js';
 import { canonicalJson } from './canonical.js';
 import { type DecisionEntry, isCheckpoint, isRepair } from './entry.js';
+import { parsePointer } from './redact.js';
+import { maskedCopy } from './redact-result.js';
 import { readLines } from './tail.js';
 import { type Message, type MessageParam, msg } from '../diagnostics/message.js';
 import { renderMessage } from '../diagnostics/i18n.js';
+import type { ReplayDifference, ReplayOutcome, ReplaySummaryLine } from '../../generated/types/audit/replay.js';
 
-/** ReplayOutcome: one logged decision, rated again. */
-export interface ReplayOutcome {
-  seq: number;
-  line: number;
-  rulesetId: string;
-  rulesetHash: string;
-  status: 'reproduced' | 'differs' | 'skipped' | 'ruleset-not-found';
-  /** Where the rules were found: `loaded`, or `git <commit>`. */
-  foundIn?: string;
-  /** For `differs`: the fields of the result that differ, with both values where short. */
-  differences?: { field: string; logged: unknown; now: unknown }[];
-  /** For `skipped` and `ruleset-not-found`: why, in English (what tools read). */
-  reason?: string;
-  /** The reason as a catalogue key and values, for the text in the reader's language. */
-  reasonId?: string;
-  params?: Record<string, MessageParam>;
-  /** For a decision made from evidence: the files its findings were derived from, and how many findings. */
-  fromEvidence?: { tables: { table: string; file: string; rows: number; sha256: string }[]; derived: number };
-}
+// ReplayOutcome, one logged decision rated again (a line of `replay --json`), is written once in
+// schemas/audit/replay.schema.json with the summary line that follows them.
+export type { ReplayOutcome, ReplaySummaryLine };
 
 export interface ReplayOptions {
   /** The rulesets folder loaded now; also the folder whose git history is searched. */
@@ -98,6 +86,31 @@ export class RulesetFinder {
   }
 }
 
+/** ReplayError: a log replay cannot read (a line that is not JSON, or not an entry); run verify-log on it. */
+export class ReplayError extends Error {
+  /** The message as a catalogue key and values, for a reader's language (`message` is its English text). */
+  readonly said: Message;
+  constructor(message: Message) {
+    super(renderMessage(message, 'en'));
+    this.name = 'ReplayError';
+    this.said = message;
+  }
+}
+
+// What replay reads of an entry: its sequence, its rules and its result.
+function isDecisionLine(v: unknown): v is DecisionEntry {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const e = v as Record<string, unknown>;
+  return (
+    Number.isSafeInteger(e.seq) &&
+    (e.seq as number) > 0 &&
+    typeof e.rulesetId === 'string' &&
+    typeof e.rulesetHash === 'string' &&
+    typeof e.result === 'object' &&
+    e.result !== null
+  );
+}
+
 /** because gives an outcome's reason: its English text, and its key and values beside it. */
 function because(m: Message): Pick<ReplayOutcome, 'reason' | 'reasonId' | 'params'> {
   return { reason: renderMessage(m, 'en'), reasonId: m.key, ...(m.params ? { params: m.params } : {}) };
@@ -111,17 +124,20 @@ export async function* replayLog(file: string, options: ReplayOptions): AsyncGen
     let parsed: unknown;
     try {
       parsed = JSON.parse(line.text);
-    } catch {
-      continue;
+    } catch (err) {
+      throw new ReplayError(msg('diag.replay.notJson', { file, line: line.number, reason: (err as Error).message }));
     }
     // Checkpoints and repair links are not decisions.
     if (isCheckpoint(parsed) || isRepair(parsed)) continue;
-    const e = parsed as DecisionEntry;
+    // A line that is none of the three is not skipped in silence: the log is not one verify-log accepts.
+    if (!isDecisionLine(parsed)) throw new ReplayError(msg('diag.replay.notAnEntry', { file, line: line.number }));
+    const e = parsed;
     const base = { seq: e.seq, line: line.number, rulesetId: e.rulesetId, rulesetHash: e.rulesetHash };
-    if (e.redacted || !('input' in e)) {
+    const leftOut = e.redacted ? [...e.redacted.dropped, ...e.redacted.masked] : [];
+    if (leftOut.length || !('input' in e)) {
       // The parts left out: JSON pointers, the empty one (the whole input) said in words.
       const parts = e.redacted
-        ? [...e.redacted.dropped, ...e.redacted.masked].map((p): MessageParam => p || msg('diag.replay.wholeInput'))
+        ? leftOut.map((p): MessageParam => p || msg('diag.replay.wholeInput'))
         : [msg('diag.replay.theInput')];
       const what = parts.length
         ? parts.reduceRight((rest, first) => msg('diag.replay.listSeparator', { first, rest }))
@@ -138,7 +154,8 @@ export async function* replayLog(file: string, options: ReplayOptions): AsyncGen
       };
       continue;
     }
-    const now = rateAgain(found.rater, e);
+    // A result the log masked (the input whole) is compared as logged: with the same fields masked.
+    const now = maskedAsLogged(rateAgain(found.rater, e), e.redacted?.resultMasked);
     const ev = e.inputEvidence;
     const fromEvidence = ev && {
       fromEvidence: { tables: ev.derived.tables, derived: ev.derived.derived.length },
@@ -173,14 +190,24 @@ function rateAgain(rater: RulesetRater, e: DecisionEntry): unknown {
   );
 }
 
+// The result rated again, with "[masked]" where the logged one has it (redacted.resultMasked).
+function maskedAsLogged(result: unknown, pointers: readonly string[] | undefined): unknown {
+  if (!pointers?.length || result === null || typeof result !== 'object' || 'refused' in result) return result;
+  let copy = result;
+  for (const p of pointers) copy = maskedCopy(copy, parsePointer(p)).value as object;
+  return copy;
+}
+
 // The top-level fields whose canonical JSON differs; short values are shown, long ones elided.
-function compare(logged: unknown, now: unknown): { field: string; logged: unknown; now: unknown }[] {
+function compare(logged: unknown, now: unknown): ReplayDifference[] {
   if (canonicalJson(logged) === canonicalJson(now)) return [];
   const a = (logged ?? {}) as Record<string, unknown>,
     b = (now ?? {}) as Record<string, unknown>;
   const fields = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter(
     (k) => canonicalJson(a[k] ?? null) !== canonicalJson(b[k] ?? null),
   );
-  const short = (v: unknown) => (v === undefined ? null : canonicalJson(v).length <= 80 ? v : '…');
+  // Both results are parsed JSON (the log's line, the rating's answer): any value is a JSON value.
+  const short = (v: unknown) =>
+    (v === undefined ? null : canonicalJson(v).length <= 80 ? v : '…') as ReplayDifference['now'];
   return fields.map((field) => ({ field, logged: short(a[field]), now: short(b[field]) }));
 }

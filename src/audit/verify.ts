@@ -18,48 +18,14 @@ import { chainFiles, HeadError, headPathFor, readHead } from './head.js';
 import { checkSignature, keyIdOf, publicKeyFromBase64 } from './keys.js';
 import { fastEntry } from './fast-entry.js';
 import { readLines } from './tail.js';
-import { type Message, type MessageParam, msg } from '../diagnostics/message.js';
+import { type Message, msg } from '../diagnostics/message.js';
+import type { VerifyReport } from '../../generated/types/audit/verify-report.js';
 import { renderMessage } from '../diagnostics/i18n.js';
 import { createHashPool, readCheckedLines } from './verify-threads.js';
 
-/** VerifyReport: what verify-log found for one chain. */
-export interface VerifyReport {
-  ok: boolean;
-  /** The chain's current file. */
-  file: string;
-  /** Every file read, oldest first (rotated files, then the current one). */
-  files: string[];
-  entries: number;
-  checkpoints: number;
-  /** Repairs recorded in the chain (a torn line moved aside when the log was opened). */
-  repairs: { seq: number; bytes: number; movedTo: string }[];
-  /** The seq and hash of the last good link. */
-  lastSeq: number;
-  head: string;
-  /** The signed head beside the log, as read. */
-  signedHead?: { seq: number; hash: string; time: string };
-  /** Entries after the newest signature (a checkpoint or the head), covered by the hash chain only. */
-  chainOnly: number;
-  /** The key the signatures were checked with, and whether the caller pinned it. */
-  keyId?: string;
-  keyPinned: boolean;
-  /**
-   * The first line that does not hold, and why: `reason` in English (what auditors and tools read), and the
-   * same as a catalogue key and values (`reasonId`, `params`), for the text in the reader's language.
-   */
-  broken?: {
-    file?: string;
-    line: number;
-    seq?: number;
-    reason: string;
-    reasonId: string;
-    params?: Record<string, MessageParam>;
-  };
-  /** What holds but deserves a look, in English (what tools read). */
-  warnings: string[];
-  /** The same warnings as catalogue keys and values, in the same order, for the reader's language. */
-  warningMessages: Message[];
-}
+// VerifyReport, what verify-log found for one chain (and prints with --json), is written once in
+// schemas/audit/verify-report.schema.json.
+export type { VerifyReport };
 
 const entryFields = [
   'seq',
@@ -248,6 +214,9 @@ export async function verifyLog(file: string, options: VerifyOptions = {}): Prom
           const missing = entryFields.filter((k) => !(k in (e as object)));
           if (missing.length) return fail(line.number, msg('diag.verify.notAnEntry', { missing: missing.join(', ') }));
         }
+        // A seq that is not a whole number would be reported as it is, where the report has entry numbers.
+        if (!Number.isSafeInteger(e.seq) || e.seq < 1)
+          return fail(line.number, msg('diag.verify.badSeq', { value: JSON.stringify(e.seq) }), report.lastSeq + 1);
         if (!started) {
           started = true;
           // A chain whose oldest files were archived away starts later; the first entry's seq says where.

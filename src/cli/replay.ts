@@ -2,7 +2,7 @@
 // by hash in git history) and reports those that no longer reproduce (exit 1).
 import { access } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { replayLog, type ReplayOutcome } from '../audit/replay.js';
+import { ReplayError, replayLog, type ReplayOutcome, type ReplaySummaryLine } from '../audit/replay.js';
 import { PolicyModule } from '../engine/engine.js';
 import { type Lang, renderMessage, translator } from '../diagnostics/i18n.js';
 import { defaults, UsageError } from './io.js';
@@ -36,18 +36,25 @@ export function registerReplay(program: Command): void {
         'ruleset-not-found': 0,
       };
       let fromEvidence = 0;
-      for await (const o of replayLog(file, { rules: opts.rules, module })) {
-        counts[o.status]++;
-        if (o.fromEvidence) fromEvidence++;
-        if (opts.json) process.stdout.write(`${JSON.stringify(o)}\n`);
-        else if (o.status !== 'reproduced') process.stdout.write(renderReplayLine(o, lang));
+      try {
+        for await (const o of replayLog(file, { rules: opts.rules, module })) {
+          counts[o.status]++;
+          if (o.fromEvidence) fromEvidence++;
+          if (opts.json) process.stdout.write(`${JSON.stringify(o)}\n`);
+          else if (o.status !== 'reproduced') process.stdout.write(renderReplayLine(o, lang));
+        }
+      } catch (err) {
+        // A line replay cannot read ends the run (exit 2), in the reader's language; no summary follows.
+        if (err instanceof ReplayError) throw new UsageError(renderMessage(err.said, lang));
+        throw err;
       }
       const total = Object.values(counts).reduce((a, b) => a + b, 0);
-      if (opts.json)
-        process.stdout.write(
-          `${JSON.stringify({ summary: { decisions: total, ...counts, ...(fromEvidence ? { fromEvidence } : {}) } })}\n`,
-        );
-      else {
+      if (opts.json) {
+        const line: ReplaySummaryLine = {
+          summary: { decisions: total, ...counts, ...(fromEvidence ? { fromEvidence } : {}) },
+        };
+        process.stdout.write(`${JSON.stringify(line)}\n`);
+      } else {
         const evidence = fromEvidence ? t('cli.replay.fromEvidence', { count: fromEvidence }) : '';
         const summary = t('cli.replay.summary', {
           count: total,

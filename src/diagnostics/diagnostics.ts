@@ -1,27 +1,17 @@
 // Diagnostics: the one shape every problem takes, whether it comes from YAML syntax, the schema, a
 // semantic check, the Rego tool chain or a rule test, so every output format prints all of them.
-import type { MessageParam } from './message.js';
+import type { Diagnostic as DiagnosticJson } from '../../generated/types/diagnostics/diagnostic.js';
 import type { Code, Severity } from './codes.js';
 
 export type { Severity };
 
-/** Diagnostic: one problem found in a rule file or an input, positioned where a person can find it. */
-export interface Diagnostic {
-  /** One of the closed set declared in codes.ts (docs/codes.md). */
-  code: Code;
-  severity: Severity;
-  file: string;
-  line?: number;
-  column?: number;
-  /** Readable path inside the document, e.g. `items[5.6].rules[0].points`. */
-  path?: string;
-  /** The message in English (logs, the API, and readers that predate the catalogue read this). */
-  message: string;
-  /** The message's catalogue key (`diag.…`): stable across languages, what a tool matches on. */
-  messageId?: string;
-  /** The values the message interpolates, by name. */
-  params?: Record<string, MessageParam>;
-}
+/**
+ * Diagnostic: one problem found in a rule file or an input, positioned where a person can find it. Its shape
+ * is schemas/diagnostics/diagnostic.schema.json's; here `code` is one of the closed set declared in codes.ts
+ * (docs/codes.md), which the schema only says the form of. `message` is in English (logs, the API, and
+ * readers that predate the catalogue read it).
+ */
+export type Diagnostic = Omit<DiagnosticJson, 'code'> & { code: Code };
 
 /**
  * formatDiagnostic renders `file:line:col: severity CODE: path message`, in the style of compilers: the

@@ -2,14 +2,12 @@
 // once (by a loader, whose results are cached and shared) is read in the language each reader asks for.
 // Pure data: writing it in a language is i18n.ts's (renderMessage, said, localText).
 
-/** MessageParam: a value put into a message: a number, a text taken as it is, or another message. */
-export type MessageParam = string | number | Message;
+import type { Message, MessageParam } from '../../generated/types/diagnostics/message.js';
 
-/** Message: a catalogue key (under `diag.`) and the values its text interpolates. */
-export interface Message {
-  key: string;
-  params?: Record<string, MessageParam>;
-}
+// Message (a catalogue key under `diag.` and the values its text interpolates) and MessageParam (a number,
+// a text taken as it is, or another message): written once in schemas/diagnostics/message.schema.json,
+// since the JSON reports carry them.
+export type { Message, MessageParam };
 
 /** msg makes a message of a catalogue key and its values. */
 export function msg(key: string, params?: Record<string, MessageParam>): Message {

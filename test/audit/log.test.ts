@@ -241,12 +241,15 @@ describe('a decision log', () => {
     expect(await verifyLog(log)).toMatchObject({ ok: true });
   });
 
-  it('can leave the whole input out', async () => {
+  it('can leave the whole input out, and with it the institution the result repeats', async () => {
     const l = await createDecisionLog({ path: log, privateKeyPath: key, createKey: true, drop: [''] });
-    const entry = await l.append(decision(1));
+    const d = decision(1);
+    const entry = await l.append(d);
     await l.close();
     expect(entry).not.toHaveProperty('input');
-    expect(entry.redacted).toEqual({ dropped: [''], masked: [] });
+    expect(entry.redacted).toEqual({ dropped: [''], masked: [], resultMasked: ['/institution'] });
+    expect(entry.result).toMatchObject({ institution: '[masked]', score: (d.result as { score: number }).score });
+    expect(await readFile(log, 'utf8')).not.toContain('某市农村商业银行');
   });
 
   it('exports its checkpoints to a second file', async () => {

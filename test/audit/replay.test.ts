@@ -215,4 +215,30 @@ describe('credit-policy replay', () => {
       reasonId: 'diag.replay.notWhole',
     });
   });
+
+  it('stops at a line that is not JSON or not an entry (exit 2, the file and line named), in Chinese or English', async () => {
+    const path = await logOf(await loadRater(fixtureRulesets), inputs.slice(0, 1));
+    const good = await readFile(path, 'utf8');
+    await writeFile(path, `${good}{"hello":1}\n`);
+    const en = run(path, '--rules', fixtureRulesets, '--json');
+    expect(en.status).toBe(2);
+    // The decisions before it were printed; no summary follows, for the count would be wrong.
+    expect(
+      en.stdout
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l).status),
+    ).toEqual(['reproduced']);
+    const lineNo = good.split('\n').filter(Boolean).length + 1;
+    expect(en.stderr).toBe(
+      `${path} line ${lineNo} is not a decision entry, a checkpoint or a repair link: replay reads a decision log that verify-log accepts; run verify-log on it\n`,
+    );
+    expect(runZh(path, '--rules', fixtureRulesets).stderr).toBe(
+      `${path} 第 ${lineNo} 行既不是决策条目，也不是检查点或修复记录：replay 只读取 verify-log 核验通过的决策日志，请先对其运行 verify-log\n`,
+    );
+    await writeFile(path, `${good}{"seq":\n`);
+    const notJson = run(path, '--rules', fixtureRulesets);
+    expect(notJson.status).toBe(2);
+    expect(notJson.stderr).toMatch(new RegExp(`line ${lineNo} is not JSON \\(.+\\): replay reads a decision log`));
+  });
 });

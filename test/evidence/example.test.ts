@@ -279,6 +279,9 @@ describe('the example through the CLI', () => {
       .stdout.trim()
       .split('\n')
       .map((l) => JSON.parse(l));
+    // Each line as schemas/audit/replay.schema.json says, the evidence files named by the findings schema's shape.
+    const validLine = compileSchema('audit/replay.schema.json');
+    for (const line of json) expect(validLine(line), JSON.stringify(validLine.errors)).toBe(true);
     expect(json[0]).toMatchObject({ status: 'reproduced', fromEvidence: { derived: 18 } });
     expect(json[0].fromEvidence.tables.find((t: { table: string }) => t.table === 'staff')).toEqual({
       table: 'staff',

@@ -320,15 +320,15 @@ describe('POST /v1/evaluate/evidence', () => {
     expect(outcomes[0].fromEvidence?.tables).toHaveLength(8);
   });
 
-  it('masks in the logged evidence what the log masks in the input: the name, the files, the row keys, a finding', async () => {
+  it('masks in the logged evidence and result what the log masks in the input: the name, the files, the row keys, a finding', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'evidence-masked-'));
     const path = join(dir, 'decisions.jsonl');
+    // DECISION_LOG_MASK alone: no result mask is needed for the result to keep them out too.
     const decisionLog = await createDecisionLog({
       path,
       privateKeyPath: join(dir, 'key.pem'),
       createKey: true,
-      mask: ['/institution/name', '/findings/8.1'],
-      resultMask: ['/institution/name'],
+      mask: ['/institution/name', '/findings/8.1', '/assessorOverrides'],
     });
     const logged = testApp({ rater: ctx.rater, deriver, pdf: false, decisionLog });
     const f = form([
@@ -344,11 +344,27 @@ describe('POST /v1/evaluate/evidence', () => {
     await logged.close();
     expect(res.statusCode).toBe(200);
     // The answer is whole; only the log is masked.
-    expect(res.json().institution.name).toBe('示例农村商业银行（合成数据）');
-    const [entry] = (await readFile(path, 'utf8'))
-      .trim()
-      .split('\n')
-      .map((l) => JSON.parse(l));
+    const answer = res.json();
+    expect(answer.institution.name).toBe('示例农村商业银行（合成数据）');
+    const item = (r: { items: { id: string }[] }, id: string) => r.items.find((i) => i.id === id) as never as Item;
+    type Item = { deductions: { evidence: { rows: { key: string; stretch?: { before: { key: string } } }[] } }[] };
+    expect(item(answer, '5.2').deductions[1].evidence).toEqual(usersNotRegisteredEvidence);
+    // Every row key the answer shows (the deductions' first rows, the stretches' query rows), the name, a file.
+    const keys = new Set<string>();
+    for (const i of answer.items as Item[])
+      for (const d of i.deductions)
+        for (const r of d.evidence?.rows ?? []) {
+          keys.add(r.key);
+          if (typeof r.stretch?.before === 'object') keys.add(r.stretch.before.key);
+        }
+    expect(keys.size).toBeGreaterThan(15);
+    expect([...keys]).toEqual(expect.arrayContaining(['U05', 'Q004', 'S03', 'A02', 'D03', 'F05']));
+    const secrets = [...keys, '示例农村商业银行', '员工.csv', 'A99'];
+    const text = res.body;
+    for (const s of secrets) expect(text.includes(s), s).toBe(true);
+    const line = (await readFile(path, 'utf8')).split('\n')[0];
+    for (const s of secrets) expect(line.includes(s), s).toBe(false);
+    const entry = JSON.parse(line);
     const derived = entry.inputEvidence.derived;
     expect(entry.input.institution.name).toBe('[masked]');
     expect(derived.institution).toBe('[masked]');
@@ -357,16 +373,38 @@ describe('POST /v1/evaluate/evidence', () => {
     const rows = derived.derived.flatMap((d: { rows: { key: string; table: string }[] }) => d.rows);
     expect(rows.length).toBeGreaterThan(0);
     expect(new Set(rows.map((r: { key: string }) => r.key))).toEqual(new Set(['[masked]']));
-    expect(JSON.stringify(entry.inputEvidence)).not.toMatch(/示例农村商业银行|"U05"|员工\.csv/);
     // The finding the case does not type (8.1 is derived) is masked in the evidence, and listed.
     expect(derived.findings['8.1']).toEqual({ queriesWithoutAuthorization: '[masked]' });
     const d81 = derived.derived.find((d: { item: string }) => d.item === '8.1');
     expect([d81.value, d81.total]).toEqual(['[masked]', '[masked]']);
     expect(derived.findings['5.2']).toEqual(expect.objectContaining({ usersNotRegistered: 1 }));
+    // In the result: the rows keep their table and number, the rating its score; 8.1's counts are masked.
+    expect(item(entry.result, '5.2').deductions[1].evidence).toEqual({
+      ...usersNotRegisteredEvidence,
+      rows: [{ ...u05FiledLate, key: '[masked]' }],
+    });
+    const i81 = entry.result.items.findIndex((i: { id: string }) => i.id === '8.1');
+    expect(entry.result.items[i81].deductions[0]).toMatchObject({
+      count: 5,
+      evidence: { source: 'overridden', total: '[masked]', derivedValue: '[masked]', reason: '[masked]' },
+    });
+    expect([entry.result.score, entry.result.grade]).toEqual([83.7, 'B']);
     expect(entry.redacted).toEqual({
       dropped: [],
-      masked: ['/institution/name', '/findings/8.1'],
-      resultMasked: ['/institution/name'],
+      // 8.1 is not in the case (derived only): listed after what the input held.
+      masked: ['/institution/name', '/assessorOverrides', '/findings/8.1'],
+      resultMasked: [
+        '/institution/name',
+        '/evidence/tables/*/file',
+        '/items/*/deductions/*/evidence/rows/*/key',
+        '/items/*/deductions/*/evidence/rows/*/stretch/*/key',
+        '/evidence/overridden/0/derivedValue',
+        `/items/${i81}/deductions/0/evidence/total`,
+        `/items/${i81}/deductions/0/evidence/derivedValue`,
+        '/evidence/overridden/0/value',
+        '/evidence/overridden/0/reason',
+        `/items/${i81}/deductions/0/evidence/reason`,
+      ],
     });
     expect(await verifyLog(path)).toMatchObject({ ok: true, entries: 1 });
     // Replay skips it, as it does every decision whose input the log does not hold whole.
@@ -375,7 +413,8 @@ describe('POST /v1/evaluate/evidence', () => {
     expect(outcomes).toEqual([
       expect.objectContaining({
         status: 'skipped',
-        reason: 'the log does not hold the whole input (left out: /institution/name, /findings/8.1)',
+        reason:
+          'the log does not hold the whole input (left out: /institution/name, /assessorOverrides, /findings/8.1)',
       }),
     ]);
   });

@@ -90,6 +90,14 @@ describe('a first run without keys', () => {
       { DECISION_LOG: '/tmp/x.jsonl', DECISION_LOG_MASK: '["institution"]' },
       /DECISION_LOG_MASK: "institution" is not a JSON pointer/,
     ],
+    [
+      { DECISION_LOG: '/tmp/x.jsonl', DECISION_LOG_RESULT_MASK: '["/items/*/deductions/*/evidence/rows/*/kye"]' },
+      /DECISION_LOG_RESULT_MASK: "\/items\/\*\/deductions\/\*\/evidence\/rows\/\*\/kye" names nothing a result holds: \/items\/\*\/deductions\/\*\/evidence\/rows\/\* has no "kye" \(its fields are table, row, key, why, stretch, or \* for all of them\)\. Allowed: JSON pointers to fields of the result \(schemas\/rating\/result\.schema\.json\), a \* segment standing for every element/,
+    ],
+    [
+      { DECISION_LOG: '/tmp/x.jsonl', DECISION_LOG_MASK: '["/findings/*/usersNotRegistered"]' },
+      /DECISION_LOG_MASK: "\/findings\/\*\/usersNotRegistered" has a \* segment; input pointers name one field each \(a \* segment is allowed in DECISION_LOG_RESULT_MASK only\)/,
+    ],
     [{ RATE_LIMIT_MAX: 'lots' }, /RATE_LIMIT_MAX must be a whole number/],
   ])('refuses to start with %j', (env, message) => {
     const r = spawnSync(process.execPath, [main], {

@@ -150,8 +150,12 @@ describe('the decision log', () => {
     expect(entries[0]).toMatchObject({
       rulesetId: 'yinfa-2018-102',
       input: { institution: { name: '[masked]' } },
-      redacted: { masked: ['/institution/name'] },
+      redacted: { masked: ['/institution/name'], resultMasked: ['/institution/name'] },
     });
+    // Only the log is masked: the client was answered the whole result, the logged one but for the name.
+    const answered = one.json();
+    expect(answered.institution.name).toBe(example('typical-bank').institution.name);
+    expect(entries[0].result).toEqual({ ...answered, institution: { ...answered.institution, name: '[masked]' } });
     const report = await verifyLog(path);
     expect(report).toMatchObject({ ok: true, entries: 4, chainOnly: 0 });
     // Kept apart: the operations log holds none of it.

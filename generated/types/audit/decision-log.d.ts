@@ -56,11 +56,14 @@ export interface DecisionEntry {
     findingsFile?: string;
   };
   /**
-   * What was left out of `input` (and masked in `result`), by JSON pointer; absent when both are whole.
+   * What was left out of `input` (and its counterparts in `inputEvidence`), and what was masked in `result`, by JSON pointer; absent when all are whole.
    */
   redacted?: {
     dropped: string[];
     masked: string[];
+    /**
+     * Result pointers masked in `result`: those of the log's result mask, and the counterparts of what `dropped` and `masked` name (the institution, the evidence files' names, the evidence rows' keys, a masked finding's counts); a `*` segment: every element there was masked.
+     */
     resultMasked?: string[];
   };
   /**

@@ -166,15 +166,15 @@ export interface ServiceSettings {
      */
     privateKeyPath?: string;
     /**
-     * JSON pointers into the input whose values are left out of the log, such as ["/institution/name"].
+     * JSON pointers into the input whose values are left out of the log, such as ["/circumstances"] ([""]: no input); what they name is masked where the logged evidence and result repeat it.
      */
     drop: string[];
     /**
-     * JSON pointers into the input whose values are logged as their hash.
+     * JSON pointers into the input whose values are logged as "[masked]"; what they name is masked where the logged evidence and result repeat it (docs/operations.md).
      */
     mask: string[];
     /**
-     * JSON pointers into the result whose values are logged as their hash.
+     * JSON pointers into the result whose values are logged as "[masked]", a * segment standing for every element (such as "/items/* /deductions/* /evidence/rows/* /key"); checked against the result schema at start.
      */
     resultMask: string[];
     /**

@@ -54,7 +54,7 @@ export function summaryLine(report: CheckFindings, lang: Lang = defaultLang): st
   const t = translator(lang);
   const { errors, warnings } = countBySeverity(report);
   const parts = [t('check.errors', { count: errors }), t('check.warnings', { count: warnings })];
-  parts.push(t('check.ruleTests', report.ruleTests));
+  parts.push(t('check.ruleTests', { passed: report.ruleTests.passed, failed: report.ruleTests.failed }));
   for (const c of report.coverage ?? [])
     parts.push(
       t('check.coverage', {

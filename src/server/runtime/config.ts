@@ -6,6 +6,7 @@ import { availableParallelism } from 'node:os';
 import { dirname, join } from 'node:path';
 import { rulesetsDir as repoRulesets, wasmPath as repoWasm } from '../../artifacts/artifacts.js';
 import type { ServiceSettings } from '../../../generated/types/config/service.js';
+import { resultPointerProblem } from '../../audit/result-pointers.js';
 import { readSchema } from '../../validation/ajv.js';
 import type { RateLimitOptions } from '../http/limits.js';
 import { EnvError, readEnv } from './env.js';
@@ -38,6 +39,7 @@ type DecisionLogSettings = NonNullable<ServiceSettings['decisionLog']>;
 export function configFromEnv(env: Record<string, string | undefined> = process.env): ServiceConfig {
   const settings = readEnv<ServiceSettings>(configSchema, env);
   if (settings.keys.file && settings.keys.inline) throw new EnvError('give API_KEYS_FILE or API_KEYS, not both');
+  if (settings.decisionLog) checkMasks(settings.decisionLog);
   const { rateLimit, rulesetsDir, wasmPath, calendarsDir, workers, decisionLog, ...rest } = settings;
   return {
     ...rest,
@@ -56,6 +58,27 @@ export function configFromEnv(env: Record<string, string | undefined> = process.
         }
       : {}),
   };
+}
+
+// The result masks are held against the result's schema; a wildcard in an input pointer is refused
+// (only the result's evidence rows sit at indexes that change from one decision to the next).
+function checkMasks(log: DecisionLogSettings): void {
+  for (const pointer of log.resultMask) {
+    const problem = resultPointerProblem(pointer);
+    if (problem)
+      throw new EnvError(
+        `DECISION_LOG_RESULT_MASK: ${problem}. Allowed: JSON pointers to fields of the result (schemas/rating/result.schema.json), a * segment standing for every element, such as "/institution/name" or "/items/*/deductions/*/evidence/rows/*/key"`,
+      );
+  }
+  for (const [name, pointers] of [
+    ['DECISION_LOG_DROP', log.drop],
+    ['DECISION_LOG_MASK', log.mask],
+  ] as const)
+    for (const pointer of pointers)
+      if (pointer.split('/').includes('*'))
+        throw new EnvError(
+          `${name}: "${pointer}" has a * segment; input pointers name one field each (a * segment is allowed in DECISION_LOG_RESULT_MASK only)`,
+        );
 }
 
 /** isLoopback: whether a HOST only accepts connections from this machine. */
