@@ -59,6 +59,7 @@ describe('check --format json, against schemas/check/check-report.schema.json', 
           name: 'One lapse costs one point (wrong on purpose, it costs 1 and leaves 9)',
           passed: false,
           failures: ['score: expected 8.5, got 9'],
+          failureMessages: [{ key: 'diag.test.mismatch', params: { what: 'score', expected: '8.5', actual: '9' } }],
         },
       ],
     });

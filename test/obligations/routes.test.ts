@@ -21,7 +21,16 @@ describe('POST /v1/obligations/due', () => {
     expect(res.json()).toMatchObject({
       due: '2024-02-18',
       nominalDue: '2024-02-10',
-      moved: { from: '2024-02-10' },
+      // 10 February 2024 is a day of 春节; the answer says why in English, with the catalogue key and values.
+      moved: {
+        from: '2024-02-10',
+        because: '2024-02-10（星期六） is a day off for 春节 (国办发明电〔2023〕7号)',
+        becauseId: 'diag.calendar.why.dayOff',
+        params: { date: '2024-02-10（星期六）', holiday: '春节', notice: '国办发明电〔2023〕7号' },
+      },
+      rule: 'by day 10 of the month after the month reported, or the next working day when that is not one',
+      ruleId: 'diag.schedule.orNextWorkingDay',
+      ruleParams: { text: { key: 'diag.schedule.monthly', params: { day: 10 } } },
       status: { status: 'late', submitted: '2024-02-19', late: { days: 1, workingDays: 1 } },
       obligation: { reporterClause: '全国性接入机构的总行应于每月初 10 日内将上月情况报送人民银行征信管理局' },
       calendars: [{ year: 2024, number: '国办发明电〔2023〕7号' }],

@@ -19,6 +19,8 @@ export interface ObligationRoutesOptions {
 const api = readSchema('obligations/api.schema.json');
 const apiId = api.$id as string;
 const rulesetRef = readSchema('rules/ruleset-ref.schema.json');
+// The values of a message (ruleParams, moved.params, a flag's params) are written as that schema has them.
+const messageSchema = readSchema('diagnostics/message.schema.json');
 const def = (name: string) => ({ $ref: `${apiId}#/definitions/${name}` });
 
 const calendarQuery = {
@@ -111,6 +113,7 @@ export const obligationRoutes: FastifyPluginAsync<ObligationRoutesOptions> = asy
   app.addSchema(absoluteRefs(api, apiId));
   // The ruleset reference is shared with the rating result; a scope of the app already holds it.
   if (!app.getSchema(ids.rulesetRef)) app.addSchema(rulesetRef);
+  if (!app.getSchema(messageSchema.$id as string)) app.addSchema(messageSchema);
   // Query strings are text: `year=2024` is read as the integer it names, as in every other route.
   const queryAjv = createAjv({ coerceTypes: true });
   app.setValidatorCompiler(({ schema, httpPart }) =>
