@@ -9,7 +9,7 @@ import { parseYamlSource } from '../diagnostics/yaml-source.js';
 import { compileSchema } from '../validation/ajv.js';
 import { explainMessages, pointerSegments } from '../diagnostics/explain.js';
 import { asMessage, type Message, msg } from '../diagnostics/message.js';
-import { renderMessage } from '../diagnostics/i18n.js';
+import { SaidError } from '../diagnostics/i18n.js';
 import { parseJsonText } from '../validation/json-syntax.js';
 import { canonicalJson } from './canonical.js';
 import type { Checkpoint } from './entry.js';
@@ -50,13 +50,9 @@ function stemOf(logPath: string): string {
 }
 
 /** HeadError: a head file that is there but cannot be read as one. */
-export class HeadError extends Error {
-  /** The message as a catalogue key and values, for a reader's language (`message` is its English text). */
-  readonly said: Message;
+export class HeadError extends SaidError {
   constructor(message: Message) {
-    super(renderMessage(message, 'en'));
-    this.name = 'HeadError';
-    this.said = message;
+    super(message, 'HeadError');
   }
 }
 

@@ -16,7 +16,7 @@ import { parsePointer } from './redact.js';
 import { maskedCopy } from './redact-result.js';
 import { readLines } from './tail.js';
 import { type Message, type MessageParam, msg } from '../diagnostics/message.js';
-import { renderMessage } from '../diagnostics/i18n.js';
+import { renderMessage, SaidError } from '../diagnostics/i18n.js';
 import type { ReplayDifference, ReplayOutcome, ReplaySummaryLine } from '../../generated/types/audit/replay.js';
 
 // ReplayOutcome, one logged decision rated again (a line of `replay --json`), is written once in
@@ -87,13 +87,9 @@ export class RulesetFinder {
 }
 
 /** ReplayError: a log replay cannot read (a line that is not JSON, or not an entry); run verify-log on it. */
-export class ReplayError extends Error {
-  /** The message as a catalogue key and values, for a reader's language (`message` is its English text). */
-  readonly said: Message;
+export class ReplayError extends SaidError {
   constructor(message: Message) {
-    super(renderMessage(message, 'en'));
-    this.name = 'ReplayError';
-    this.said = message;
+    super(message, 'ReplayError');
   }
 }
 

@@ -112,3 +112,16 @@ export function localText(
 ): string {
   return x.messageId ? renderMessage({ key: x.messageId, params: x.params }, lang) : x.message;
 }
+
+/**
+ * SaidError: an error whose message is a catalogue key and values (`said`), for the text in a reader's
+ * language; `message` is its English text, what logs and tools read.
+ */
+export class SaidError extends Error {
+  readonly said: Message;
+  constructor(said: Message, name: string) {
+    super(renderMessage(said, 'en'));
+    this.name = name;
+    this.said = said;
+  }
+}

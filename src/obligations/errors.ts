@@ -2,7 +2,7 @@
 // (a year without a State Council calendar, an obligation whose text gives no day) is an error with
 // a code, never a guess.
 import { type Message, msg } from '../diagnostics/message.js';
-import { renderMessage } from '../diagnostics/i18n.js';
+import { SaidError } from '../diagnostics/i18n.js';
 
 export type ObligationErrorCode =
   /** No policies/calendars/<year>.yaml: a working day of that year cannot be told. */
@@ -12,17 +12,14 @@ export type ObligationErrorCode =
   /** A date that does not exist, or is not in the form asked for. */
   | 'BAD_DATE';
 
-export class ObligationError extends Error {
-  /** The message as a catalogue key and values, for a reader's language (`message` is its English text). */
-  readonly said: Message;
+export class ObligationError extends SaidError {
   constructor(
     readonly code: ObligationErrorCode,
     message: Message | string,
     /** The JSON pointer of the request field the error is about, when there is one. */
     readonly path = '',
   ) {
-    super(typeof message === 'string' ? message : renderMessage(message, 'en'));
-    this.name = 'ObligationError';
-    this.said = typeof message === 'string' ? msg('diag.verbatim', { text: message }) : message;
+    // A plain string is said as it is, in either language.
+    super(typeof message === 'string' ? msg('diag.verbatim', { text: message }) : message, 'ObligationError');
   }
 }

@@ -5,22 +5,18 @@ import { join } from 'node:path';
 import { RulesError, type Diagnostic } from '../diagnostics/diagnostics.js';
 import { readFolder } from '../diagnostics/yaml-source.js';
 import { type Message, msg } from '../diagnostics/message.js';
-import { renderMessage } from '../diagnostics/i18n.js';
+import { SaidError } from '../diagnostics/i18n.js';
 import { fsFolder, inspectFolder, type Inspection } from './load.js';
 import type { RuleSet } from './ruleset.js';
 
 /** SelectionError: no ruleset fits the input (an unknown id, or no ruleset for the year). */
-export class SelectionError extends Error {
-  /** The message as a catalogue key and values, for a reader's language (`message` is its English text). */
-  readonly said: Message;
+export class SelectionError extends SaidError {
   constructor(
     message: Message,
     readonly reason: 'unknown-ruleset' | 'no-ruleset-in-force' | 'pinned-ruleset-not-in-force',
     readonly allowed: string[],
   ) {
-    super(renderMessage(message, 'en'));
-    this.name = 'SelectionError';
-    this.said = message;
+    super(message, 'SelectionError');
   }
 }
 
