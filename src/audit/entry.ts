@@ -28,6 +28,29 @@ export function isCheckpoint(line: unknown): line is Checkpoint {
   return line !== null && typeof line === 'object' && 'checkpoint' in line;
 }
 
+/** entryFields: the members every decision entry has (its input may be dropped; the rest never is). */
+export const entryFields = [
+  'seq',
+  'time',
+  'caller',
+  'rulesetId',
+  'rulesetHash',
+  'inputHash',
+  'result',
+  'prevHash',
+  'hash',
+] as const;
+
+/** missingEntryFields lists the members of a decision entry that a line (neither checkpoint nor repair) lacks. */
+export function missingEntryFields(line: object): string[] {
+  return entryFields.filter((k) => !(k in line));
+}
+
+/** wholeSeq: a seq is a whole number from 1 (a line's seq is reported as an entry number). */
+export function wholeSeq(seq: unknown): seq is number {
+  return Number.isSafeInteger(seq) && (seq as number) >= 1;
+}
+
 /** isRepair tells a repair link from a decision entry. */
 export function isRepair(line: unknown): line is RepairEntry {
   return line !== null && typeof line === 'object' && 'repair' in line;

@@ -11,7 +11,7 @@ import { inspectFolder } from '../rules/load.js';
 import { Registry } from '../rules/registry.js';
 import type { RuleSet } from '../rules/ruleset.js';
 import { canonicalJson } from './canonical.js';
-import { type DecisionEntry, isCheckpoint, isRepair } from './entry.js';
+import { type DecisionEntry, isCheckpoint, isRepair, missingEntryFields, wholeSeq } from './entry.js';
 import { parsePointer } from './redact.js';
 import { maskedCopy } from './redact-result.js';
 import { readLines } from './tail.js';
@@ -93,18 +93,10 @@ export class ReplayError extends SaidError {
   }
 }
 
-// What replay reads of an entry: its sequence, its rules and its result.
+// An entry as verify-log holds one: every member an entry has, and a whole seq from 1.
 function isDecisionLine(v: unknown): v is DecisionEntry {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
-  const e = v as Record<string, unknown>;
-  return (
-    Number.isSafeInteger(e.seq) &&
-    (e.seq as number) > 0 &&
-    typeof e.rulesetId === 'string' &&
-    typeof e.rulesetHash === 'string' &&
-    typeof e.result === 'object' &&
-    e.result !== null
-  );
+  return !missingEntryFields(v).length && wholeSeq((v as { seq?: unknown }).seq);
 }
 
 /** because gives an outcome's reason: its English text, and its key and values beside it. */

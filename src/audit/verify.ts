@@ -13,6 +13,8 @@ import {
   inputHolds,
   isCheckpoint,
   isRepair,
+  missingEntryFields,
+  wholeSeq,
 } from './entry.js';
 import { chainFiles, HeadError, headPathFor, readHead } from './head.js';
 import { checkSignature, keyIdOf, publicKeyFromBase64 } from './keys.js';
@@ -26,18 +28,6 @@ import { createHashPool, readCheckedLines } from './verify-threads.js';
 // VerifyReport, what verify-log found for one chain (and prints with --json), is written once in
 // schemas/audit/verify-report.schema.json.
 export type { VerifyReport };
-
-const entryFields = [
-  'seq',
-  'time',
-  'caller',
-  'rulesetId',
-  'rulesetHash',
-  'inputHash',
-  'result',
-  'prevHash',
-  'hash',
-] as const;
 
 export interface VerifyOptions {
   /** Every signature must be made by this key. */
@@ -211,11 +201,11 @@ export async function verifyLog(file: string, options: VerifyOptions = {}): Prom
         const e = parsed as DecisionEntry & { repair?: { bytes: number; movedTo: string } };
         const repair = isRepair(parsed);
         if (!repair) {
-          const missing = entryFields.filter((k) => !(k in (e as object)));
+          const missing = missingEntryFields(e);
           if (missing.length) return fail(line.number, msg('diag.verify.notAnEntry', { missing: missing.join(', ') }));
         }
         // A seq that is not a whole number would be reported as it is, where the report has entry numbers.
-        if (!Number.isSafeInteger(e.seq) || e.seq < 1)
+        if (!wholeSeq(e.seq))
           return fail(line.number, msg('diag.verify.badSeq', { value: JSON.stringify(e.seq) }), report.lastSeq + 1);
         if (!started) {
           started = true;
